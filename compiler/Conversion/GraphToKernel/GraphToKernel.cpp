@@ -1,0 +1,43 @@
+//===- GraphToKernel.cpp - the convert-graph-to-kernel pass -===//
+//
+// Expects: a module whose functions hold graph ops with static shapes.
+// Leaves: kernel ops, one per graph op (fusion comes later), with graph.constant
+// kept as the weights. Any graph op left is an error naming it.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Conversion/GraphToKernel/Patterns.h"
+#include "compiler/Conversion/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+#define DEBUG_TYPE "kiln-graph-to-kernel"
+
+namespace kiln {
+#define GEN_PASS_DEF_CONVERTGRAPHTOKERNEL
+#include "compiler/Conversion/Passes.h.inc"
+} // namespace kiln
+
+using namespace mlir;
+using namespace kiln;
+
+namespace {
+struct ConvertGraphToKernelPass : kiln::impl::ConvertGraphToKernelBase<ConvertGraphToKernelPass> {
+  void runOnOperation() override {
+    ConversionTarget target(getContext());
+    target.addLegalDialect<kernel::KernelDialect, arith::ArithDialect, math::MathDialect,
+                           func::FuncDialect>();
+    target.addIllegalDialect<graph::GraphDialect>();
+    target.addLegalOp<graph::ConstantOp>();
+    RewritePatternSet patterns(&getContext());
+    populateElementwiseToKernelPatterns(patterns);
+    populateMatMulToKernelPatterns(patterns);
+    populateNormalizationToKernelPatterns(patterns);
+    populateShapeToKernelPatterns(patterns);
+    if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace

@@ -1,0 +1,82 @@
+//===- MatMul.cpp - graph.matmul / graph.gemm to kernel.matmul -===//
+//
+// kernel.matmul wants rank >= 2 operands and a B that is [K, N] or, with
+// trans_b, [N, K]. 1-D MatMul operands are promoted with reshapes; Gemm's
+// transposed A becomes a transpose copy, its C a bias (scaled when beta != 1).
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Conversion/GraphToKernel/Patterns.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+using namespace mlir;
+using namespace kiln;
+
+static RankedTensorType tt(Value v) { return cast<RankedTensorType>(v.getType()); }
+
+namespace {
+
+struct MatMulPattern : OpRewritePattern<graph::MatMulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::MatMulOp op, PatternRewriter &rewriter) const override {
+    if (!isa<FloatType>(tt(op.getLhs()).getElementType()))
+      return rewriter.notifyMatchFailure(op, "integer MatMul is not supported yet");
+    Location loc = op.getLoc();
+    Value a = op.getLhs(), b = op.getRhs();
+    auto ra = tt(a), rb = tt(b), res = tt(op.getResult());
+    if (ra.getRank() == 1)
+      a = buildReshape(rewriter, loc, a,
+                       RankedTensorType::get({1, ra.getDimSize(0)}, ra.getElementType()));
+    if (rb.getRank() == 1)
+      b = buildReshape(rewriter, loc, b,
+                       RankedTensorType::get({rb.getDimSize(0), 1}, rb.getElementType()));
+    if (ra.getRank() > 1 && rb.getRank() > 1) {
+      rewriter.replaceOpWithNewOp<kernel::MatMulOp>(op, res, a, b, Value(), rewriter.getBoolAttr(false), rewriter.getF32FloatAttr(1.0f));
+      return success();
+    }
+    // Compute with the promoted dims, then drop them.
+    SmallVector<int64_t> shape(res.getShape());
+    if (ra.getRank() == 1)
+      shape.insert(shape.end() - (rb.getRank() == 1 ? 0 : 1), 1);
+    if (rb.getRank() == 1)
+      shape.push_back(1);
+    auto full = RankedTensorType::get(shape, res.getElementType());
+    Value mm = rewriter.create<kernel::MatMulOp>(loc, full, a, b, Value(), rewriter.getBoolAttr(false), rewriter.getF32FloatAttr(1.0f));
+    rewriter.replaceOp(op, buildReshape(rewriter, loc, mm, res));
+    return success();
+  }
+};
+
+struct GemmPattern : OpRewritePattern<graph::GemmOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::GemmOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value a = op.getA();
+    if (op.getTransA()) {
+      auto ta = tt(a);
+      auto t = RankedTensorType::get({ta.getDimSize(1), ta.getDimSize(0)}, ta.getElementType());
+      auto map = AffineMap::getPermutationMap(ArrayRef<unsigned>{1, 0}, rewriter.getContext());
+      a = buildElementwise(rewriter, loc, t, a, map,
+                           [](OpBuilder &, Location, ValueRange s) { return s[0]; });
+    }
+    Value bias = op.getC();
+    float beta = op.getBeta().convertToFloat();
+    if (bias && beta != 1.0f) {
+      Type et = tt(bias).getElementType();
+      bias = buildBroadcastElementwise(
+          rewriter, loc, tt(bias), bias, [&](OpBuilder &b, Location l, ValueRange s) -> Value {
+            Value c = b.create<arith::ConstantOp>(l, b.getFloatAttr(et, beta));
+            return b.create<arith::MulFOp>(l, s[0], c);
+          });
+    }
+    rewriter.replaceOpWithNewOp<kernel::MatMulOp>(op, tt(op.getResult()), a, op.getB(), bias,
+                                                  op.getTransBAttr(), op.getAlphaAttr());
+    return success();
+  }
+};
+
+} // namespace
+
+void kiln::populateMatMulToKernelPatterns(RewritePatternSet &patterns) {
+  patterns.add<MatMulPattern, GemmPattern>(patterns.getContext());
+}

@@ -1,0 +1,54 @@
+//===- Normalization.cpp - softmax, layer norm, reductions, conv to kernel ops -===//
+//
+// These keep their own kernel ops (their schedules differ from elementwise
+// work); the rewrite is one to one.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Conversion/GraphToKernel/Patterns.h"
+
+using namespace mlir;
+using namespace kiln;
+
+namespace {
+
+struct SoftmaxPattern : OpRewritePattern<graph::SoftmaxOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::SoftmaxOp op, PatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<kernel::SoftmaxOp>(op, op.getType(), op.getInput(), op.getAxis());
+    return success();
+  }
+};
+
+struct LayerNormPattern : OpRewritePattern<graph::LayerNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::LayerNormOp op, PatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<kernel::LayerNormOp>(op, op.getType(), op.getInput(), op.getScale(),
+                                                     op.getBias(), op.getAxis(), op.getEpsilon());
+    return success();
+  }
+};
+
+struct ReducePattern : OpRewritePattern<graph::ReduceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::ReduceOp op, PatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<kernel::ReduceOp>(op, op.getType(), op.getInput(), op.getKind(),
+                                                  op.getAxes(), op.getKeepdims());
+    return success();
+  }
+};
+
+struct ConvPattern : OpRewritePattern<graph::ConvOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::ConvOp op, PatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<kernel::ConvOp>(op, op.getType(), op.getInput(), op.getWeight(),
+                                                op.getBias(), op.getStrides(), op.getPads(),
+                                                op.getDilations(), op.getGroup());
+    return success();
+  }
+};
+
+} // namespace
+
+void kiln::populateNormalizationToKernelPatterns(RewritePatternSet &patterns) {
+  patterns.add<SoftmaxPattern, LayerNormPattern, ReducePattern, ConvPattern>(patterns.getContext());
+}

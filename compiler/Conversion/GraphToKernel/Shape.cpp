@@ -1,0 +1,127 @@
+//===- Shape.cpp - data movement to kernel.elementwise maps, gathers, concat -===//
+//
+// Reshape, Transpose, Expand and Slice are copies whose whole meaning is the
+// index map: reshapes delinearize the output index and relinearize it in the
+// input's shape (floordiv/mod by constants), transposes permute, expands
+// broadcast, slices scale and offset. Gathers and Concat keep their own ops.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Conversion/GraphToKernel/Patterns.h"
+
+using namespace mlir;
+using namespace kiln;
+
+static RankedTensorType tt(Value v) { return cast<RankedTensorType>(v.getType()); }
+
+static Value identityBody(OpBuilder &, Location, ValueRange s) { return s[0]; }
+
+Value kiln::buildReshape(OpBuilder &b, Location loc, Value input, RankedTensorType type) {
+  MLIRContext *ctx = b.getContext();
+  ArrayRef<int64_t> out = type.getShape(), in = tt(input).getShape();
+  AffineExpr linear = getAffineConstantExpr(0, ctx);
+  for (size_t d = 0; d < out.size(); ++d)
+    linear = linear * out[d] + getAffineDimExpr(d, ctx);
+  SmallVector<AffineExpr> exprs(in.size());
+  int64_t stride = 1;
+  for (int64_t d = in.size() - 1; d >= 0; --d) {
+    AffineExpr e = stride == 1 ? linear : linear.floorDiv(stride);
+    exprs[d] = d == 0 ? e : e % in[d];
+    stride *= in[d];
+  }
+  auto map = AffineMap::get(out.size(), 0, exprs, ctx);
+  return buildElementwise(b, loc, type, input, map, identityBody);
+}
+
+namespace {
+
+struct ReshapePattern : OpRewritePattern<graph::ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::ReshapeOp op, PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, buildReshape(rewriter, op.getLoc(), op.getInput(), op.getType()));
+    return success();
+  }
+};
+
+struct TransposePattern : OpRewritePattern<graph::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::TransposeOp op, PatternRewriter &rewriter) const override {
+    // Output dim i is input dim perm[i]: input index p reads output dim inverse[p].
+    SmallVector<unsigned> inverse(op.getPerm().size());
+    for (auto [i, a] : llvm::enumerate(op.getPerm()))
+      inverse[cast<IntegerAttr>(a).getInt()] = i;
+    auto map = AffineMap::getPermutationMap(inverse, rewriter.getContext());
+    rewriter.replaceOp(op, buildElementwise(rewriter, op.getLoc(), op.getType(), op.getInput(), map,
+                                            identityBody));
+    return success();
+  }
+};
+
+struct ExpandPattern : OpRewritePattern<graph::ExpandOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::ExpandOp op, PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, buildBroadcastElementwise(rewriter, op.getLoc(), op.getType(),
+                                                     op.getInput(), identityBody));
+    return success();
+  }
+};
+
+struct SlicePattern : OpRewritePattern<graph::SliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::SliceOp op, PatternRewriter &rewriter) const override {
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<AffineExpr> exprs;
+    for (size_t d = 0; d < op.getStarts().size(); ++d)
+      exprs.push_back(getAffineDimExpr(d, ctx) * cast<IntegerAttr>(op.getSteps()[d]).getInt() +
+                      cast<IntegerAttr>(op.getStarts()[d]).getInt());
+    auto map = AffineMap::get(exprs.size(), 0, exprs, ctx);
+    rewriter.replaceOp(op, buildElementwise(rewriter, op.getLoc(), op.getType(), op.getInput(), map,
+                                            identityBody));
+    return success();
+  }
+};
+
+struct GatherPattern : OpRewritePattern<graph::GatherOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::GatherOp op, PatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<kernel::GatherOp>(op, op.getType(), op.getData(), op.getIndices(),
+                                                  op.getAxis());
+    return success();
+  }
+};
+
+struct GatherElementsPattern : OpRewritePattern<graph::GatherElementsOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::GatherElementsOp op, PatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<kernel::GatherElementsOp>(op, op.getType(), op.getData(),
+                                                          op.getIndices(), op.getAxis());
+    return success();
+  }
+};
+
+struct GatherNDPattern : OpRewritePattern<graph::GatherNDOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::GatherNDOp op, PatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<kernel::GatherNDOp>(op, op.getType(), op.getData(), op.getIndices(),
+                                                    op.getBatchDims());
+    return success();
+  }
+};
+
+struct ConcatPattern : OpRewritePattern<graph::ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::ConcatOp op, PatternRewriter &rewriter) const override {
+    if (op.getInputs().size() == 1) {
+      rewriter.replaceOp(op, op.getInputs()[0]);
+      return success();
+    }
+    rewriter.replaceOpWithNewOp<kernel::ConcatOp>(op, op.getType(), op.getInputs(), op.getAxis());
+    return success();
+  }
+};
+
+} // namespace
+
+void kiln::populateShapeToKernelPatterns(RewritePatternSet &patterns) {
+  patterns.add<ReshapePattern, TransposePattern, ExpandPattern, SlicePattern, GatherPattern,
+               GatherElementsPattern, GatherNDPattern, ConcatPattern>(patterns.getContext());
+}

@@ -1,0 +1,34 @@
+//===- HalideTranslation.h - halide dialect to Halide IR to objects -===//
+#ifndef KILN_COMPILER_TARGET_HALIDE_HALIDETRANSLATION_H
+#define KILN_COMPILER_TARGET_HALIDE_HALIDETRANSLATION_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/LogicalResult.h"
+
+#include <string>
+#include <vector>
+
+namespace kiln {
+
+struct HalideTargetOptions {
+  /// Run kernels on an NVIDIA GPU through Halide's CUDA backend.
+  bool cuda = false;
+};
+
+/// Halide's target string for these options on this host, e.g.
+/// "x86-64-linux-avx-avx2-f16c-fma-sse41-no_runtime" (+ "-cuda-cuda_capability_80").
+std::string halideTargetString(const HalideTargetOptions &options);
+
+/// Builds every `halide.kernel` in `module` through Halide's C++ API, using the
+/// schedule region for the target ("cpu", or "cuda" when options.cuda), and
+/// writes one object per kernel into `dir`. The C function of kernel @k is
+/// named `<prefix>_k` (and `<prefix>_k_argv`). Also writes the one standalone
+/// Halide runtime object for the target. Appends the object paths to `objects`.
+/// Errors are emitted as MLIR diagnostics on the offending op.
+mlir::LogicalResult emitHalideObjects(mlir::ModuleOp module, const HalideTargetOptions &options,
+                                      const std::string &dir, const std::string &prefix,
+                                      std::vector<std::string> &objects);
+
+} // namespace kiln
+
+#endif

@@ -1,0 +1,338 @@
+//===- GraphOps.cpp - graph dialect verifiers -===//
+//
+// Every op checks that its result type is what ONNX semantics give for its
+// operands, so a bad importer or pass is caught at the op that went wrong.
+//
+//===----------------------------------------------------------------------===//
+#include "dialects/Graph/GraphOps.h"
+#include "dialects/Utils/Shape.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+using namespace kiln;
+using namespace kiln::graph;
+
+static RankedTensorType tt(Value v) { return cast<RankedTensorType>(v.getType()); }
+
+static LogicalResult verifyBroadcast(Operation *op, ValueRange operands) {
+  SmallVector<int64_t> shape;
+  for (Value v : operands) {
+    auto b = broadcastShapes(shape, tt(v).getShape());
+    if (!b)
+      return op->emitOpError("operand shapes do not broadcast: ")
+             << shapeString(shape) << " and " << shapeString(tt(v).getShape());
+    shape = *b;
+  }
+  auto res = tt(op->getResult(0));
+  if (res.getShape() != ArrayRef<int64_t>(shape))
+    return op->emitOpError("result shape ") << shapeString(res.getShape())
+           << " is not the broadcast shape " << shapeString(shape);
+  return success();
+}
+
+static bool isBool(Type t) { return t.isInteger(1); }
+
+template <typename OpT> static LogicalResult verifyBinary(OpT op) {
+  if (failed(verifyBroadcast(op, {op.getLhs(), op.getRhs()})))
+    return failure();
+  Type l = tt(op.getLhs()).getElementType(), r = tt(op.getRhs()).getElementType();
+  Type res = tt(op.getResult()).getElementType();
+  if (l != r && !isa<PowOp>(op.getOperation()))
+    return op.emitOpError("operand element types differ: ") << l << " and " << r;
+  bool compare = isa<EqualOp, GreaterOp, GreaterOrEqualOp, LessOp, LessOrEqualOp>(op.getOperation());
+  bool logical = isa<AndOp, OrOp>(op.getOperation());
+  if (logical && !isBool(l))
+    return op.emitOpError("expects i1 operands");
+  if (compare && !isBool(res))
+    return op.emitOpError("comparison result must be i1");
+  if (!compare && res != l)
+    return op.emitOpError("result element type ") << res << " differs from operand type " << l;
+  return success();
+}
+
+#define BINARY_VERIFIER(OP) \
+  LogicalResult OP::verify() { return verifyBinary(*this); }
+BINARY_VERIFIER(AddOp)
+BINARY_VERIFIER(SubOp)
+BINARY_VERIFIER(MulOp)
+BINARY_VERIFIER(DivOp)
+BINARY_VERIFIER(PowOp)
+BINARY_VERIFIER(AndOp)
+BINARY_VERIFIER(OrOp)
+BINARY_VERIFIER(EqualOp)
+BINARY_VERIFIER(GreaterOp)
+BINARY_VERIFIER(GreaterOrEqualOp)
+BINARY_VERIFIER(LessOp)
+BINARY_VERIFIER(LessOrEqualOp)
+#undef BINARY_VERIFIER
+
+static LogicalResult verifyUnary(Operation *op, bool sameElementType, bool floatOnly) {
+  auto in = tt(op->getOperand(0)), res = tt(op->getResult(0));
+  if (in.getShape() != res.getShape())
+    return op->emitOpError("result shape ") << shapeString(res.getShape())
+           << " differs from input shape " << shapeString(in.getShape());
+  if (sameElementType && in.getElementType() != res.getElementType())
+    return op->emitOpError("result element type differs from the input's");
+  if (floatOnly && !isa<FloatType>(in.getElementType()))
+    return op->emitOpError("expects a floating-point input, got ") << in.getElementType();
+  return success();
+}
+
+LogicalResult SqrtOp::verify() { return verifyUnary(*this, true, true); }
+LogicalResult ErfOp::verify() { return verifyUnary(*this, true, true); }
+LogicalResult TanhOp::verify() { return verifyUnary(*this, true, true); }
+LogicalResult ExpOp::verify() { return verifyUnary(*this, true, true); }
+LogicalResult SigmoidOp::verify() { return verifyUnary(*this, true, true); }
+LogicalResult GeluOp::verify() {
+  if (getApproximate() != "none" && getApproximate() != "tanh")
+    return emitOpError("approximate must be \"none\" or \"tanh\"");
+  return verifyUnary(*this, true, true);
+}
+LogicalResult NegOp::verify() { return verifyUnary(*this, true, false); }
+LogicalResult ReluOp::verify() { return verifyUnary(*this, true, false); }
+LogicalResult CastOp::verify() { return verifyUnary(*this, false, false); }
+LogicalResult IsNaNOp::verify() {
+  if (!isBool(tt(getResult()).getElementType()))
+    return emitOpError("result must be i1");
+  return verifyUnary(*this, false, true);
+}
+LogicalResult NotOp::verify() {
+  if (!isBool(tt(getInput()).getElementType()))
+    return emitOpError("expects an i1 input");
+  return verifyUnary(*this, true, false);
+}
+
+LogicalResult WhereOp::verify() {
+  if (!isBool(tt(getCondition()).getElementType()))
+    return emitOpError("condition must be i1");
+  if (tt(getX()).getElementType() != tt(getY()).getElementType() ||
+      tt(getX()).getElementType() != tt(getResult()).getElementType())
+    return emitOpError("x, y and the result must have one element type");
+  return verifyBroadcast(*this, {getCondition(), getX(), getY()});
+}
+
+LogicalResult MatMulOp::verify() {
+  auto a = tt(getLhs()).getShape(), b = tt(getRhs()).getShape();
+  if (a.empty() || b.empty())
+    return emitOpError("operands must have rank >= 1");
+  SmallVector<int64_t> as(a), bs(b);
+  if (as.size() == 1) as.insert(as.begin(), 1);
+  if (bs.size() == 1) bs.push_back(1);
+  int64_t k1 = as.back(), k2 = bs[bs.size() - 2];
+  if (k1 != k2)
+    return emitOpError("contraction dims differ: ") << k1 << " vs " << k2;
+  auto batch = broadcastShapes(ArrayRef<int64_t>(as).drop_back(2), ArrayRef<int64_t>(bs).drop_back(2));
+  if (!batch)
+    return emitOpError("batch dims do not broadcast");
+  SmallVector<int64_t> expect(*batch);
+  if (a.size() > 1) expect.push_back(as[as.size() - 2]);
+  if (b.size() > 1) expect.push_back(bs.back());
+  if (tt(getResult()).getShape() != ArrayRef<int64_t>(expect))
+    return emitOpError("result shape ") << shapeString(tt(getResult()).getShape())
+           << ", expected " << shapeString(expect);
+  return success();
+}
+
+LogicalResult GemmOp::verify() {
+  auto a = tt(getA()).getShape(), b = tt(getB()).getShape();
+  if (a.size() != 2 || b.size() != 2)
+    return emitOpError("A and B must be 2-D");
+  int64_t m = getTransA() ? a[1] : a[0], ka = getTransA() ? a[0] : a[1];
+  int64_t kb = getTransB() ? b[1] : b[0], n = getTransB() ? b[0] : b[1];
+  if (ka != kb)
+    return emitOpError("contraction dims differ: ") << ka << " vs " << kb;
+  if (tt(getResult()).getShape() != ArrayRef<int64_t>{m, n})
+    return emitOpError("result must be ") << m << "x" << n;
+  if (getC() && !broadcastShapes(tt(getC()).getShape(), {m, n}))
+    return emitOpError("C does not broadcast to ") << m << "x" << n;
+  return success();
+}
+
+static LogicalResult verifyAxis(Operation *op, int64_t axis, int64_t rank) {
+  if (axis < 0 || axis >= rank)
+    return op->emitOpError("axis ") << axis << " out of range for rank " << rank;
+  return success();
+}
+
+LogicalResult SoftmaxOp::verify() {
+  if (failed(verifyAxis(*this, getAxis(), tt(getInput()).getRank())))
+    return failure();
+  return verifyUnary(*this, true, true);
+}
+
+LogicalResult LayerNormOp::verify() {
+  auto in = tt(getInput());
+  if (failed(verifyAxis(*this, getAxis(), in.getRank())))
+    return failure();
+  auto normShape = in.getShape().drop_front(getAxis());
+  for (Value v : {getScale(), getBias()}) {
+    if (!v)
+      continue;
+    auto b = broadcastShapes(normShape, tt(v).getShape());
+    if (!b || ArrayRef<int64_t>(*b) != normShape)
+      return emitOpError("scale/bias shape ") << shapeString(tt(v).getShape())
+             << " does not broadcast to the normalised shape " << shapeString(normShape);
+  }
+  return verifyUnary(*this, true, true);
+}
+
+LogicalResult ReduceOp::verify() {
+  if (!llvm::is_contained({"mean", "sum", "max", "min", "prod"}, getKind()))
+    return emitOpError("unknown reduction kind '") << getKind() << "'";
+  auto in = tt(getInput()).getShape();
+  SmallVector<int64_t> expect;
+  SmallVector<bool> reduced(in.size(), false);
+  for (Attribute a : getAxes()) {
+    int64_t ax = cast<IntegerAttr>(a).getInt();
+    if (failed(verifyAxis(*this, ax, in.size())))
+      return failure();
+    reduced[ax] = true;
+  }
+  for (size_t i = 0; i < in.size(); ++i)
+    if (!reduced[i])
+      expect.push_back(in[i]);
+    else if (getKeepdims())
+      expect.push_back(1);
+  if (tt(getResult()).getShape() != ArrayRef<int64_t>(expect))
+    return emitOpError("result shape must be ") << shapeString(expect);
+  return success();
+}
+
+LogicalResult ConvOp::verify() {
+  auto x = tt(getInput()).getShape(), w = tt(getWeight()).getShape();
+  size_t sp = x.size() - 2;
+  if (x.size() < 3 || w.size() != x.size())
+    return emitOpError("input and weight must have the same rank >= 3");
+  if (getStrides().size() != sp || getDilations().size() != sp || getPads().size() != 2 * sp)
+    return emitOpError("strides/dilations need one entry per spatial dim, pads two");
+  if (x[1] != w[1] * getGroup())
+    return emitOpError("input channels ") << x[1] << " != weight channels " << w[1] << " * group";
+  SmallVector<int64_t> expect{x[0], w[0]};
+  for (size_t i = 0; i < sp; ++i) {
+    auto at = [](ArrayAttr a, size_t i) { return cast<IntegerAttr>(a[i]).getInt(); };
+    int64_t eff = at(getDilations(), i) * (w[2 + i] - 1) + 1;
+    expect.push_back((x[2 + i] + at(getPads(), i) + at(getPads(), i + sp) - eff) / at(getStrides(), i) + 1);
+  }
+  if (tt(getResult()).getShape() != ArrayRef<int64_t>(expect))
+    return emitOpError("result shape must be ") << shapeString(expect);
+  return success();
+}
+
+LogicalResult ReshapeOp::verify() {
+  if (numElements(tt(getInput()).getShape()) != numElements(tt(getResult()).getShape()))
+    return emitOpError("element count changes from ") << shapeString(tt(getInput()).getShape())
+           << " to " << shapeString(tt(getResult()).getShape());
+  if (tt(getInput()).getElementType() != tt(getResult()).getElementType())
+    return emitOpError("element type changes");
+  return success();
+}
+
+LogicalResult TransposeOp::verify() {
+  auto in = tt(getInput()).getShape();
+  if (getPerm().size() != in.size())
+    return emitOpError("perm has ") << getPerm().size() << " entries for rank " << in.size();
+  SmallVector<bool> seen(in.size(), false);
+  SmallVector<int64_t> expect;
+  for (Attribute a : getPerm()) {
+    int64_t p = cast<IntegerAttr>(a).getInt();
+    if (p < 0 || p >= (int64_t)in.size() || seen[p])
+      return emitOpError("perm is not a permutation");
+    seen[p] = true;
+    expect.push_back(in[p]);
+  }
+  if (tt(getResult()).getShape() != ArrayRef<int64_t>(expect))
+    return emitOpError("result shape must be ") << shapeString(expect);
+  return success();
+}
+
+LogicalResult ExpandOp::verify() {
+  auto b = broadcastShapes(tt(getInput()).getShape(), tt(getResult()).getShape());
+  if (!b || ArrayRef<int64_t>(*b) != tt(getResult()).getShape())
+    return emitOpError("input does not broadcast to the result shape");
+  return success();
+}
+
+LogicalResult SliceOp::verify() {
+  auto in = tt(getInput()).getShape(), out = tt(getResult()).getShape();
+  if (getStarts().size() != in.size() || getSteps().size() != in.size() || out.size() != in.size())
+    return emitOpError("starts/steps/result need one entry per input dim");
+  for (size_t d = 0; d < in.size(); ++d) {
+    int64_t s = cast<IntegerAttr>(getStarts()[d]).getInt(), st = cast<IntegerAttr>(getSteps()[d]).getInt();
+    if (st == 0)
+      return emitOpError("step is 0 in dim ") << d;
+    if (out[d] == 0)
+      continue;
+    int64_t last = s + (out[d] - 1) * st;
+    if (s < 0 || s >= in[d] || last < 0 || last >= in[d])
+      return emitOpError("slice reads outside dim ") << d << " of " << shapeString(in);
+  }
+  return success();
+}
+
+LogicalResult ConcatOp::verify() {
+  if (getInputs().empty())
+    return emitOpError("needs at least one input");
+  auto res = tt(getResult()).getShape();
+  if (failed(verifyAxis(*this, getAxis(), res.size())))
+    return failure();
+  int64_t total = 0;
+  for (Value v : getInputs()) {
+    auto s = tt(v).getShape();
+    if (s.size() != res.size())
+      return emitOpError("inputs must have the result's rank");
+    for (size_t d = 0; d < s.size(); ++d)
+      if ((int64_t)d != getAxis() && s[d] != res[d])
+        return emitOpError("input dim ") << d << " differs from the result's";
+    total += s[getAxis()];
+  }
+  if (total != res[getAxis()])
+    return emitOpError("result concat dim must be ") << total;
+  return success();
+}
+
+LogicalResult GatherOp::verify() {
+  auto d = tt(getData()).getShape(), i = tt(getIndices()).getShape();
+  if (failed(verifyAxis(*this, getAxis(), d.size())))
+    return failure();
+  SmallVector<int64_t> expect(d.begin(), d.begin() + getAxis());
+  expect.append(i.begin(), i.end());
+  expect.append(d.begin() + getAxis() + 1, d.end());
+  if (tt(getResult()).getShape() != ArrayRef<int64_t>(expect))
+    return emitOpError("result shape must be ") << shapeString(expect);
+  if (!tt(getIndices()).getElementType().isInteger(64) && !tt(getIndices()).getElementType().isInteger(32))
+    return emitOpError("indices must be i32 or i64");
+  return success();
+}
+
+LogicalResult GatherElementsOp::verify() {
+  if (failed(verifyAxis(*this, getAxis(), tt(getData()).getRank())))
+    return failure();
+  if (tt(getData()).getRank() != tt(getIndices()).getRank())
+    return emitOpError("data and indices must have one rank");
+  if (tt(getResult()).getShape() != tt(getIndices()).getShape())
+    return emitOpError("result shape must be the indices' shape");
+  return success();
+}
+
+LogicalResult GatherNDOp::verify() {
+  auto d = tt(getData()).getShape(), i = tt(getIndices()).getShape();
+  int64_t b = getBatchDims();
+  if (i.empty() || i.back() > (int64_t)d.size() - b)
+    return emitOpError("last indices dim is larger than the data rank");
+  SmallVector<int64_t> expect(i.begin(), i.end() - 1);
+  expect.append(d.begin() + b + i.back(), d.end());
+  if (tt(getResult()).getShape() != ArrayRef<int64_t>(expect))
+    return emitOpError("result shape must be ") << shapeString(expect);
+  return success();
+}
+
+LogicalResult ConstantOp::verify() {
+  if (getValue().getType() != getResult().getType())
+    return emitOpError("value type ") << getValue().getType() << " differs from result type "
+           << getResult().getType();
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "dialects/Graph/GraphOps.cpp.inc"

@@ -1,0 +1,119 @@
+//===- HalideOps.cpp - halide dialect verifiers -===//
+#include "dialects/Halide/HalideOps.h"
+
+#include "mlir/IR/Builders.h"
+
+using namespace mlir;
+using namespace kiln::halide;
+
+LogicalResult KernelOp::verify() {
+  int outputs = 0;
+  for (Operation &op : getBody().front()) {
+    if (!isa<InputOp, FuncOp, UpdateOp, OutputOp, ScheduleOp>(op))
+      return op.emitOpError("is not allowed directly in a halide.kernel");
+    outputs += isa<OutputOp>(op);
+  }
+  if (outputs == 0)
+    return emitOpError("has no halide.output");
+  return success();
+}
+
+LogicalResult InputOp::verify() {
+  if (!getElementType().isIntOrFloat())
+    return emitOpError("element type must be a scalar");
+  for (int64_t e : getExtents())
+    if (e < 0)
+      return emitOpError("extents must be non-negative");
+  return success();
+}
+
+static LogicalResult verifyBody(Operation *op, Region &body, unsigned numArgs, Type result) {
+  Block &b = body.front();
+  if (b.getNumArguments() != numArgs)
+    return op->emitOpError("body must take ") << numArgs << " i32 arguments";
+  for (BlockArgument a : b.getArguments())
+    if (!a.getType().isInteger(32))
+      return op->emitOpError("body arguments must be i32");
+  auto ret = dyn_cast<ReturnOp>(b.getTerminator());
+  if (!ret)
+    return op->emitOpError("body must end in halide.return");
+  if (ret.getValue().getType() != result)
+    return op->emitOpError("body returns ") << ret.getValue().getType() << ", expected " << result;
+  return success();
+}
+
+LogicalResult FuncOp::verify() {
+  return verifyBody(*this, getBody(), getVars().size(), getResultType());
+}
+
+LogicalResult UpdateOp::verify() {
+  auto f = SymbolTable::lookupNearestSymbolFrom<FuncOp>(*this, getFuncAttr());
+  if (!f)
+    return emitOpError("updates unknown func ") << getFuncAttr();
+  if (getRdom().size() % 2)
+    return emitOpError("rdom needs (min, extent) pairs");
+  if (!llvm::is_contained({"add", "mul", "max", "min"}, getCombine()))
+    return emitOpError("combine must be add, mul, max or min");
+  return verifyBody(*this, getBody(), f.getVars().size() + getRdom().size() / 2, f.getResultType());
+}
+
+LogicalResult OutputOp::verify() {
+  auto f = SymbolTable::lookupNearestSymbolFrom<FuncOp>(*this, getFuncAttr());
+  if (!f)
+    return emitOpError("names unknown func ") << getFuncAttr();
+  if (f.getVars().size() != getExtents().size())
+    return emitOpError("needs one extent per var of ") << getFuncAttr();
+  return success();
+}
+
+LogicalResult CallOp::verify() {
+  auto kernel = (*this)->getParentOfType<KernelOp>();
+  if (!kernel)
+    return emitOpError("must be inside a halide.kernel");
+  Operation *callee = SymbolTable::lookupSymbolIn(kernel, getCalleeAttr());
+  if (auto in = dyn_cast_or_null<InputOp>(callee)) {
+    if (in.getExtents().size() != getIndices().size())
+      return emitOpError("input ") << getCalleeAttr() << " has " << in.getExtents().size() << " dims";
+    if (in.getElementType() != getType())
+      return emitOpError("input ") << getCalleeAttr() << " holds " << in.getElementType();
+    return success();
+  }
+  if (auto f = dyn_cast_or_null<FuncOp>(callee)) {
+    if (f.getVars().size() != getIndices().size())
+      return emitOpError("func ") << getCalleeAttr() << " has " << f.getVars().size() << " vars";
+    if (f.getResultType() != getType())
+      return emitOpError("func ") << getCalleeAttr() << " returns " << f.getResultType();
+    return success();
+  }
+  return emitOpError("calls unknown buffer or func ") << getCalleeAttr();
+}
+
+LogicalResult ScheduleOp::verify() {
+  if (getTarget() != "cpu" && getTarget() != "cuda")
+    return emitOpError("target must be \"cpu\" or \"cuda\"");
+  return success();
+}
+
+LogicalResult GpuTileOp::verify() {
+  if (getVars().empty() || getVars().size() > 3 || getVars().size() != getSizes().size())
+    return emitOpError("needs 1 to 3 vars with one tile size each");
+  return success();
+}
+
+LogicalResult LaunchOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  auto k = symbols.lookupNearestSymbolFrom<KernelOp>(*this, getKernelAttr());
+  if (!k)
+    return emitOpError("launches unknown kernel ") << getKernelAttr();
+  auto inputs = llvm::to_vector(k.getBody().front().getOps<InputOp>());
+  if (inputs.size() != getInputs().size())
+    return emitOpError("kernel ") << getKernelAttr() << " takes " << inputs.size() << " inputs";
+  for (auto [in, v] : llvm::zip(inputs, getInputs())) {
+    auto t = cast<RankedTensorType>(v.getType());
+    if (t.getRank() != (int64_t)in.getExtents().size())
+      return emitOpError("operand rank differs from kernel input ") << in.getSymNameAttr();
+  }
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "dialects/Halide/HalideOps.cpp.inc"

@@ -1,0 +1,200 @@
+//===- HalideOps.td - halide dialect ops -===//
+#ifndef KILN_HALIDE_OPS
+#define KILN_HALIDE_OPS
+
+include "dialects/Halide/HalideDialect.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/IR/BuiltinAttributes.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def Halide_KernelOp : Halide_Op<"kernel", [SymbolTable, Symbol, NoTerminator,
+                                           IsolatedFromAbove, SingleBlock]> {
+  let summary = "One Halide pipeline, compiled to one AOT function";
+  let description = [{
+    The symbol name becomes the C function name. Inputs become the function's
+    buffer arguments in order, followed by the outputs.
+
+    ```mlir
+    halide.kernel @k0_relu_f32 { ... }
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$sym_name attr-dict-with-keyword $body";
+  let hasVerifier = 1;
+}
+
+def Halide_InputOp : Halide_Op<"input", [Symbol, HasParent<"KernelOp">]> {
+  let summary = "An input buffer (ImageParam) with constant extents, innermost first";
+  let description = [{
+    ```mlir
+    halide.input @A : f32 [768, 128]
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, TypeAttr:$element_type, DenseI64ArrayAttr:$extents);
+  let assemblyFormat = "$sym_name `:` $element_type $extents attr-dict";
+  let hasVerifier = 1;
+}
+
+def Halide_FuncOp : Halide_Op<"func", [Symbol, HasParent<"KernelOp">]> {
+  let summary = "A Func and its pure definition";
+  let description = [{
+    `vars` name the Func's dims (innermost first); the body takes one i32 per
+    var and returns the value at that point.
+
+    ```mlir
+    halide.func @sum (x, y) : f32 {
+    ^bb0(%x: i32, %y: i32):
+      %z = arith.constant 0.0 : f32
+      halide.return %z : f32
+    }
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, StrArrayAttr:$vars, TypeAttr:$result_type);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$sym_name $vars `:` $result_type attr-dict-with-keyword $body";
+  let hasVerifier = 1;
+}
+
+def Halide_UpdateOp : Halide_Op<"update", [HasParent<"KernelOp">]> {
+  let summary = "An update definition f(vars) = f(vars) <combine> value over an RDom";
+  let description = [{
+    `rdom` holds (min, extent) pairs, one per reduction variable. The body takes
+    the func's vars and then the reduction vars. `combine` is add, mul, max or min.
+
+    ```mlir
+    halide.update @sum rdom [0, 128] combine "add" {
+    ^bb0(%x: i32, %y: i32, %r: i32):
+      %v = halide.call @in0(%r, %y) : (i32, i32) -> f32
+      halide.return %v : f32
+    }
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$func, DenseI64ArrayAttr:$rdom, StrAttr:$combine);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$func `rdom` $rdom `combine` $combine attr-dict-with-keyword $body";
+  let hasVerifier = 1;
+}
+
+def Halide_OutputOp : Halide_Op<"output", [HasParent<"KernelOp">]> {
+  let summary = "Marks a Func as a pipeline output with constant extents";
+  let description = [{
+    ```mlir
+    halide.output @out [128, 32]
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$func, DenseI64ArrayAttr:$extents);
+  let assemblyFormat = "$func $extents attr-dict";
+  let hasVerifier = 1;
+}
+
+def Halide_CallOp : Halide_Op<"call", [Pure]> {
+  let summary = "Reads an input buffer or a Func at a point (Halide order)";
+  let description = [{
+    ```mlir
+    %v = halide.call @A(%k, %m) : (i32, i32) -> f32
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$callee, Variadic<I32>:$indices);
+  let results = (outs AnyTypeOf<[AnyFloat, AnyInteger]>:$result);
+  let assemblyFormat = "$callee `(` $indices `)` attr-dict `:` functional-type($indices, $result)";
+  let hasVerifier = 1;
+}
+
+def Halide_ReturnOp : Halide_Op<"return", [Pure, Terminator,
+                                           ParentOneOf<["FuncOp", "UpdateOp"]>]> {
+  let summary = "The value of a definition at a point";
+  let description = [{
+    ```mlir
+    halide.return %v : f32
+    ```
+  }];
+  let arguments = (ins AnyType:$value);
+  let assemblyFormat = "$value attr-dict `:` type($value)";
+}
+
+def Halide_LaunchOp : Halide_Op<"launch", [DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "Runs a halide.kernel on tensors, in the model's function";
+  let description = [{
+    Operands are the kernel's inputs in order; the result is its output.
+
+    ```mlir
+    %r = halide.launch @k0_add_f32(%a, %b) : (tensor<32x128xf32>, tensor<128xf32>) -> tensor<32x128xf32>
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$kernel, Variadic<AnyRankedTensor>:$inputs);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$kernel `(` $inputs `)` attr-dict `:` functional-type($inputs, $result)";
+}
+
+//===----------------------------------------------------------------------===//
+// Schedules: data, one region per target, applied in order.
+//===----------------------------------------------------------------------===//
+
+def Halide_ScheduleOp : Halide_Op<"schedule", [HasParent<"KernelOp">, NoTerminator, SingleBlock]> {
+  let summary = "The schedule of a kernel for one target (\"cpu\" or \"cuda\")";
+  let description = [{
+    ```mlir
+    halide.schedule "cuda" {
+      halide.gpu_tile @out ["x", "y"] [16, 16]
+    }
+    ```
+  }];
+  let arguments = (ins StrAttr:$target);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$target attr-dict-with-keyword $body";
+  let hasVerifier = 1;
+}
+
+class Halide_Directive<string mnemonic, string what> : Halide_Op<mnemonic, [HasParent<"ScheduleOp">]> {
+  let summary = what;
+  let description = [{ A schedule directive; `stage` 0 is the pure definition, 1 the update. }];
+}
+
+def Halide_ComputeRootOp : Halide_Directive<"compute_root", "Func::compute_root()"> {
+  let arguments = (ins FlatSymbolRefAttr:$func);
+  let assemblyFormat = "$func attr-dict";
+}
+def Halide_ComputeAtOp : Halide_Directive<"compute_at", "Func::compute_at(consumer, var)"> {
+  let arguments = (ins FlatSymbolRefAttr:$func, FlatSymbolRefAttr:$consumer, StrAttr:$var);
+  let assemblyFormat = "$func `,` $consumer $var attr-dict";
+}
+def Halide_SplitOp : Halide_Directive<"split", "Stage::split(var, outer, inner, factor)"> {
+  let arguments = (ins FlatSymbolRefAttr:$func, StrAttr:$var, StrAttr:$outer, StrAttr:$inner,
+                   I64Attr:$factor, DefaultValuedAttr<I64Attr, "0">:$stage);
+  let assemblyFormat = "$func $var `->` $outer `,` $inner `by` $factor attr-dict";
+}
+def Halide_FuseOp : Halide_Directive<"fuse", "Stage::fuse(inner, outer, fused)"> {
+  let arguments = (ins FlatSymbolRefAttr:$func, StrAttr:$inner, StrAttr:$outer, StrAttr:$fused,
+                   DefaultValuedAttr<I64Attr, "0">:$stage);
+  let assemblyFormat = "$func $inner `,` $outer `->` $fused attr-dict";
+}
+def Halide_ReorderOp : Halide_Directive<"reorder", "Stage::reorder(vars), innermost first"> {
+  let arguments = (ins FlatSymbolRefAttr:$func, StrArrayAttr:$vars, DefaultValuedAttr<I64Attr, "0">:$stage);
+  let assemblyFormat = "$func $vars attr-dict";
+}
+def Halide_VectorizeOp : Halide_Directive<"vectorize", "Stage::vectorize(var, width)"> {
+  let arguments = (ins FlatSymbolRefAttr:$func, StrAttr:$var, I64Attr:$width,
+                   DefaultValuedAttr<I64Attr, "0">:$stage);
+  let assemblyFormat = "$func $var $width attr-dict";
+}
+def Halide_UnrollOp : Halide_Directive<"unroll", "Stage::unroll(var)"> {
+  let arguments = (ins FlatSymbolRefAttr:$func, StrAttr:$var, DefaultValuedAttr<I64Attr, "0">:$stage);
+  let assemblyFormat = "$func $var attr-dict";
+}
+def Halide_ParallelOp : Halide_Directive<"parallel", "Stage::parallel(var)"> {
+  let arguments = (ins FlatSymbolRefAttr:$func, StrAttr:$var, DefaultValuedAttr<I64Attr, "0">:$stage);
+  let assemblyFormat = "$func $var attr-dict";
+}
+def Halide_GpuTileOp : Halide_Directive<"gpu_tile", "Stage::gpu_tile over 1 to 3 vars"> {
+  let arguments = (ins FlatSymbolRefAttr:$func, StrArrayAttr:$vars, DenseI64ArrayAttr:$sizes,
+                   DefaultValuedAttr<I64Attr, "0">:$stage);
+  let assemblyFormat = "$func $vars $sizes attr-dict";
+  let hasVerifier = 1;
+}
+def Halide_GpuSingleThreadOp : Halide_Directive<"gpu_single_thread", "Stage::gpu_single_thread()"> {
+  let arguments = (ins FlatSymbolRefAttr:$func, DefaultValuedAttr<I64Attr, "0">:$stage);
+  let assemblyFormat = "$func attr-dict";
+}
+
+#endif // KILN_HALIDE_OPS

@@ -1,0 +1,146 @@
+//===- KernelOps.cpp - kernel dialect builders and verifiers -===//
+#include "dialects/Kernel/KernelOps.h"
+#include "dialects/Utils/Shape.h"
+
+#include "mlir/IR/Builders.h"
+
+using namespace mlir;
+using namespace kiln;
+using namespace kiln::kernel;
+
+static RankedTensorType tt(Value v) { return cast<RankedTensorType>(v.getType()); }
+
+static LogicalResult verifyAxis(Operation *op, int64_t axis, int64_t rank) {
+  if (axis < 0 || axis >= rank)
+    return op->emitOpError("axis ") << axis << " out of range for rank " << rank;
+  return success();
+}
+
+void ElementwiseOp::build(OpBuilder &b, OperationState &state, Type result, ValueRange inputs,
+                          ArrayRef<AffineMap> maps) {
+  state.addOperands(inputs);
+  state.addTypes(result);
+  state.addAttribute(getMapsAttrName(state.name), b.getAffineMapArrayAttr(maps));
+  Region *body = state.addRegion();
+  Block *block = new Block();
+  for (Value v : inputs)
+    block->addArgument(tt(v).getElementType(), state.location);
+  body->push_back(block);
+}
+
+LogicalResult ElementwiseOp::verify() {
+  auto res = tt(getResult());
+  if (getMaps().size() != getInputs().size())
+    return emitOpError("needs one map per input: ") << getMaps().size() << " maps, "
+           << getInputs().size() << " inputs";
+  Block &body = getBody().front();
+  if (body.getNumArguments() != getInputs().size())
+    return emitOpError("body needs one scalar argument per input");
+  for (auto [i, in] : llvm::enumerate(getInputs())) {
+    AffineMap m = cast<AffineMapAttr>(getMaps()[i]).getValue();
+    if (m.getNumDims() != (unsigned)res.getRank() || m.getNumSymbols() != 0)
+      return emitOpError("map #") << i << " must take the " << res.getRank() << " output dims";
+    if (m.getNumResults() != (unsigned)tt(in).getRank())
+      return emitOpError("map #") << i << " must give " << tt(in).getRank() << " input indices";
+    if (body.getArgument(i).getType() != tt(in).getElementType())
+      return emitOpError("body argument #") << i << " must be " << tt(in).getElementType();
+  }
+  auto yield = cast<YieldOp>(body.getTerminator());
+  if (yield.getValue().getType() != res.getElementType())
+    return emitOpError("body yields ") << yield.getValue().getType() << ", result element type is "
+           << res.getElementType();
+  return success();
+}
+
+LogicalResult YieldOp::verify() {
+  if (!getValue().getType().isIntOrFloat())
+    return emitOpError("yields a scalar");
+  return success();
+}
+
+LogicalResult MatMulOp::verify() {
+  auto a = tt(getLhs()).getShape(), b = tt(getRhs()).getShape(), r = tt(getResult()).getShape();
+  if (a.size() < 2 || b.size() < 2 || r.size() < 2)
+    return emitOpError("operands and result must have rank >= 2");
+  int64_t k = a.back(), kb = getTransB() ? b.back() : b[b.size() - 2];
+  int64_t n = getTransB() ? b[b.size() - 2] : b.back();
+  if (k != kb)
+    return emitOpError("contraction dims differ: ") << k << " vs " << kb;
+  auto batch = broadcastShapes(a.drop_back(2), b.drop_back(2));
+  if (!batch)
+    return emitOpError("batch dims do not broadcast");
+  SmallVector<int64_t> expect(*batch);
+  expect.push_back(a[a.size() - 2]);
+  expect.push_back(n);
+  if (r != ArrayRef<int64_t>(expect))
+    return emitOpError("result shape must be ") << shapeString(expect);
+  if (getBias() && !broadcastShapes(tt(getBias()).getShape(), r))
+    return emitOpError("bias does not broadcast to the result");
+  if (!isa<FloatType>(tt(getResult()).getElementType()))
+    return emitOpError("expects floating-point operands");
+  return success();
+}
+
+LogicalResult ReduceOp::verify() {
+  if (!llvm::is_contained({"mean", "sum", "max", "min", "prod"}, getKind()))
+    return emitOpError("unknown reduction kind '") << getKind() << "'";
+  int64_t rank = tt(getInput()).getRank();
+  for (Attribute a : getAxes())
+    if (failed(verifyAxis(*this, cast<IntegerAttr>(a).getInt(), rank)))
+      return failure();
+  int64_t expectRank = getKeepdims() ? rank : rank - (int64_t)getAxes().size();
+  if (tt(getResult()).getRank() != expectRank)
+    return emitOpError("result rank must be ") << expectRank;
+  return success();
+}
+
+LogicalResult SoftmaxOp::verify() {
+  if (tt(getInput()) != tt(getResult()))
+    return emitOpError("result type must be the input type");
+  return verifyAxis(*this, getAxis(), tt(getInput()).getRank());
+}
+
+LogicalResult LayerNormOp::verify() {
+  if (tt(getInput()) != tt(getResult()))
+    return emitOpError("result type must be the input type");
+  return verifyAxis(*this, getAxis(), tt(getInput()).getRank());
+}
+
+LogicalResult GatherOp::verify() {
+  if (failed(verifyAxis(*this, getAxis(), tt(getData()).getRank())))
+    return failure();
+  if (tt(getResult()).getRank() != tt(getData()).getRank() + tt(getIndices()).getRank() - 1)
+    return emitOpError("result rank must be data rank + indices rank - 1");
+  return success();
+}
+
+LogicalResult GatherElementsOp::verify() {
+  if (tt(getResult()).getShape() != tt(getIndices()).getShape())
+    return emitOpError("result shape must be the indices' shape");
+  return verifyAxis(*this, getAxis(), tt(getData()).getRank());
+}
+
+LogicalResult GatherNDOp::verify() {
+  auto i = tt(getIndices()).getShape();
+  if (i.empty() || i.back() + getBatchDims() > tt(getData()).getRank())
+    return emitOpError("last indices dim is larger than the data rank");
+  return success();
+}
+
+LogicalResult ConcatOp::verify() {
+  if (getInputs().empty())
+    return emitOpError("needs at least one input");
+  return verifyAxis(*this, getAxis(), tt(getResult()).getRank());
+}
+
+LogicalResult ConvOp::verify() {
+  int64_t rank = tt(getInput()).getRank();
+  if (rank < 3 || tt(getWeight()).getRank() != rank || tt(getResult()).getRank() != rank)
+    return emitOpError("input, weight and result must have one rank >= 3");
+  if ((int64_t)getStrides().size() != rank - 2 || (int64_t)getPads().size() != 2 * (rank - 2))
+    return emitOpError("strides need one entry per spatial dim, pads two");
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "dialects/Kernel/KernelOps.cpp.inc"

@@ -1,0 +1,13 @@
+//===- KernelOps.h - kernel dialect ops -===//
+#ifndef KILN_DIALECTS_KERNEL_KERNELOPS_H
+#define KILN_DIALECTS_KERNEL_KERNELOPS_H
+
+#include "dialects/Kernel/KernelDialect.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#define GET_OP_CLASSES
+#include "dialects/Kernel/KernelOps.h.inc"
+
+#endif

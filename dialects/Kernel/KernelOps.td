@@ -1,0 +1,180 @@
+//===- KernelOps.td - kernel dialect ops -===//
+#ifndef KILN_KERNEL_OPS
+#define KILN_KERNEL_OPS
+
+include "dialects/Kernel/KernelDialect.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/IR/BuiltinAttributes.td"
+
+def Kernel_Tensor : RankedTensorOf<[F32, F16, I64, I32, I8, UI8, I1]>;
+
+def Kernel_ElementwiseOp : Kernel_Op<"elementwise",
+    [Pure, SingleBlockImplicitTerminator<"YieldOp">]> {
+  let summary = "out[d] = body(in_0[map_0(d)], ..., in_n[map_n(d)])";
+  let description = [{
+    Each input is read at the point its affine map gives for the output index
+    (broadcasts map to 0, transposes permute, reshapes use floordiv/mod). The
+    body computes one output element from one scalar per input with `arith`
+    and `math` ops.
+
+    ```mlir
+    %r = kernel.elementwise ins(%a, %b : tensor<2x16xf32>, tensor<16xf32>)
+           maps [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>] -> tensor<2x16xf32> {
+    ^bb0(%x: f32, %y: f32):
+      %s = arith.addf %x, %y : f32
+      kernel.yield %s : f32
+    }
+    ```
+  }];
+  let arguments = (ins Variadic<Kernel_Tensor>:$inputs, AffineMapArrayAttr:$maps);
+  let results = (outs Kernel_Tensor:$result);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    `ins` `(` $inputs `:` type($inputs) `)` `maps` $maps `->` type($result) attr-dict-with-keyword $body
+  }];
+  let hasVerifier = 1;
+  let skipDefaultBuilders = 1;
+  let builders = [OpBuilder<(ins "::mlir::Type":$result, "::mlir::ValueRange":$inputs,
+                                 "::mlir::ArrayRef<::mlir::AffineMap>":$maps)>];
+}
+
+def Kernel_YieldOp : Kernel_Op<"yield", [Pure, Terminator, HasParent<"ElementwiseOp">]> {
+  let summary = "The value of one output element";
+  let description = [{
+    ```mlir
+    kernel.yield %v : f32
+    ```
+  }];
+  let arguments = (ins AnyType:$value);
+  let assemblyFormat = "$value attr-dict `:` type($value)";
+  let builders = [OpBuilder<(ins), [{ }]>];
+  let hasVerifier = 1;
+}
+
+def Kernel_MatMulOp : Kernel_Op<"matmul", [Pure]> {
+  let summary = "Batched matmul with broadcast batch dims: alpha * A * op(B) (+ bias)";
+  let description = [{
+    A is [..., M, K]; B is [..., K, N], or [..., N, K] with `trans_b`. The
+    optional bias broadcasts to the result (the first epilogue; fusion adds more).
+
+    ```mlir
+    %r = kernel.matmul %a, %w : (tensor<2x16x128xf32>, tensor<128x512xf32>) -> tensor<2x16x512xf32>
+    ```
+  }];
+  let arguments = (ins Kernel_Tensor:$lhs, Kernel_Tensor:$rhs, Optional<Kernel_Tensor>:$bias,
+                   DefaultValuedAttr<BoolAttr, "false">:$trans_b,
+                   DefaultValuedAttr<F32Attr, "1.0">:$alpha);
+  let results = (outs Kernel_Tensor:$result);
+  let assemblyFormat = "$lhs `,` $rhs (`,` $bias^)? attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kernel_ReduceOp : Kernel_Op<"reduce", [Pure]> {
+  let summary = "Reduction (mean, sum, max, min, prod) over axes; reduced dims kept or dropped";
+  let description = [{
+    ```mlir
+    %r = kernel.reduce %x {kind = "mean", axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
+    ```
+  }];
+  let arguments = (ins Kernel_Tensor:$input, StrAttr:$kind, I64ArrayAttr:$axes, BoolAttr:$keepdims);
+  let results = (outs Kernel_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kernel_SoftmaxOp : Kernel_Op<"softmax", [Pure]> {
+  let summary = "Softmax along one axis (max-subtracted)";
+  let description = [{
+    ```mlir
+    %r = kernel.softmax %x {axis = 3 : i64} : (tensor<2x4x16x16xf32>) -> tensor<2x4x16x16xf32>
+    ```
+  }];
+  let arguments = (ins Kernel_Tensor:$input, I64Attr:$axis);
+  let results = (outs Kernel_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kernel_LayerNormOp : Kernel_Op<"layer_norm", [Pure]> {
+  let summary = "Layer normalisation over the dims from `axis` on, with scale and optional bias";
+  let description = [{
+    ```mlir
+    %r = kernel.layer_norm %x, %g, %b {axis = 2 : i64, epsilon = 1.0e-12 : f32}
+        : (tensor<2x16x128xf32>, tensor<128xf32>, tensor<128xf32>) -> tensor<2x16x128xf32>
+    ```
+  }];
+  let arguments = (ins Kernel_Tensor:$input, Kernel_Tensor:$scale, Optional<Kernel_Tensor>:$bias,
+                   I64Attr:$axis, F32Attr:$epsilon);
+  let results = (outs Kernel_Tensor:$result);
+  let assemblyFormat = "$input `,` $scale (`,` $bias^)? attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kernel_GatherOp : Kernel_Op<"gather", [Pure]> {
+  let summary = "Gather along `axis`; indices are clamped into range";
+  let description = [{
+    ```mlir
+    %r = kernel.gather %table, %ids {axis = 0 : i64} : (tensor<1000x128xf32>, tensor<2x16xi64>) -> tensor<2x16x128xf32>
+    ```
+  }];
+  let arguments = (ins Kernel_Tensor:$data, Kernel_Tensor:$indices, I64Attr:$axis);
+  let results = (outs Kernel_Tensor:$result);
+  let assemblyFormat = "$data `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kernel_GatherElementsOp : Kernel_Op<"gather_elements", [Pure]> {
+  let summary = "GatherElements along `axis`";
+  let description = [{
+    ```mlir
+    %r = kernel.gather_elements %x, %i {axis = 1 : i64} : (tensor<4x8xf32>, tensor<4x2xi64>) -> tensor<4x2xf32>
+    ```
+  }];
+  let arguments = (ins Kernel_Tensor:$data, Kernel_Tensor:$indices, I64Attr:$axis);
+  let results = (outs Kernel_Tensor:$result);
+  let assemblyFormat = "$data `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kernel_GatherNDOp : Kernel_Op<"gather_nd", [Pure]> {
+  let summary = "GatherND with batch_dims";
+  let description = [{
+    ```mlir
+    %r = kernel.gather_nd %x, %i {batch_dims = 0 : i64} : (tensor<2x16xi1>, tensor<2x1x1x16x2xi64>) -> tensor<2x1x1x16xi1>
+    ```
+  }];
+  let arguments = (ins Kernel_Tensor:$data, Kernel_Tensor:$indices, I64Attr:$batch_dims);
+  let results = (outs Kernel_Tensor:$result);
+  let assemblyFormat = "$data `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kernel_ConcatOp : Kernel_Op<"concat", [Pure]> {
+  let summary = "Concatenation along `axis`";
+  let description = [{
+    ```mlir
+    %r = kernel.concat %a, %b {axis = 1 : i64} : (tensor<2x1x8xf32>, tensor<2x16x8xf32>) -> tensor<2x17x8xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Kernel_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs Kernel_Tensor:$result);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kernel_ConvOp : Kernel_Op<"conv", [Pure]> {
+  let summary = "Direct N-D convolution (NCHW), with bias";
+  let description = [{
+    ```mlir
+    %r = kernel.conv %x, %w, %b {strides = [8, 8], pads = [0, 0, 0, 0], dilations = [1, 1], group = 1 : i64}
+        : (tensor<1x3x32x32xf32>, tensor<128x3x8x8xf32>, tensor<128xf32>) -> tensor<1x128x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Kernel_Tensor:$input, Kernel_Tensor:$weight, Optional<Kernel_Tensor>:$bias,
+                   I64ArrayAttr:$strides, I64ArrayAttr:$pads, I64ArrayAttr:$dilations, I64Attr:$group);
+  let results = (outs Kernel_Tensor:$result);
+  let assemblyFormat = "$input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+#endif // KILN_KERNEL_OPS

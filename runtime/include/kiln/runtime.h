@@ -1,0 +1,109 @@
+//===- runtime.h - Kiln's thin C runtime: the API a compiled model offers -===//
+//
+// A compiled model (libNAME.a + NAME.h) exposes `const kiln_model_t *NAME_model(void)`.
+// Everything else goes through these functions. Conventions follow IREE's C API:
+// kiln_<object>_<verb>, output parameters last and named out_*, a NULL-safe
+// destroy, status codes with fixed meanings, and the detail of a failure in the
+// context's last-error text (nothing is allocated on the error path).
+//
+// Ownership: the model table is static data owned by the library. A context
+// owns its arena and device buffers. Input and output memory is always the
+// caller's; the runtime never keeps a pointer to it after kiln_context_run returns.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_RUNTIME_H
+#define KILN_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kiln/model_abi.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#define KILN_API __declspec(dllexport)
+#else
+#define KILN_API __attribute__((visibility("default")))
+#endif
+
+/// Status codes, with IREE's (absl's) meanings.
+typedef enum kiln_status_e {
+  KILN_OK = 0,
+  KILN_INVALID_ARGUMENT = 3,     ///< a null pointer, a wrong shape or dtype
+  KILN_OUT_OF_RANGE = 11,        ///< an index (input/output number) out of range
+  KILN_RESOURCE_EXHAUSTED = 8,   ///< allocation failed
+  KILN_FAILED_PRECONDITION = 9,  ///< ABI mismatch, context not usable
+  KILN_INTERNAL = 13,            ///< a kernel reported an error
+  KILN_UNAVAILABLE = 14,         ///< the device (CUDA) is not there
+} kiln_status_t;
+
+/// Element types: the ONNX TensorProto codes.
+typedef enum kiln_dtype_e {
+  KILN_DTYPE_FLOAT32 = 1,
+  KILN_DTYPE_UINT8 = 2,
+  KILN_DTYPE_INT8 = 3,
+  KILN_DTYPE_INT32 = 6,
+  KILN_DTYPE_INT64 = 7,
+  KILN_DTYPE_BOOL = 9,
+  KILN_DTYPE_FLOAT16 = 10,
+} kiln_dtype_t;
+
+/// A tensor handed to or taken from kiln_context_run. `shape` and `data` are
+/// borrowed from the caller for the duration of the call.
+typedef struct kiln_tensor_s {
+  kiln_dtype_t dtype;
+  int32_t rank;
+  const int64_t *shape;
+  void *data;
+} kiln_tensor_t;
+
+/// What a model declares for one of its inputs or outputs. Strings and the
+/// shape array are static data of the model.
+typedef struct kiln_tensor_info_s {
+  const char *name;
+  kiln_dtype_t dtype;
+  int32_t rank;
+  const int64_t *shape;
+} kiln_tensor_info_t;
+
+typedef struct kiln_context_options_s {
+  int32_t num_threads; ///< 0: Halide's default (HL_NUM_THREADS or all cores)
+} kiln_context_options_t;
+
+typedef struct kiln_context_s kiln_context_t;
+
+KILN_API const char *kiln_status_string(kiln_status_t status);
+KILN_API const char *kiln_dtype_name(kiln_dtype_t dtype);
+KILN_API size_t kiln_dtype_size(kiln_dtype_t dtype);
+
+KILN_API int32_t kiln_model_input_count(const kiln_model_t *model);
+KILN_API int32_t kiln_model_output_count(const kiln_model_t *model);
+KILN_API kiln_status_t kiln_model_input_info(const kiln_model_t *model, int32_t index,
+                                             kiln_tensor_info_t *out_info);
+KILN_API kiln_status_t kiln_model_output_info(const kiln_model_t *model, int32_t index,
+                                              kiln_tensor_info_t *out_info);
+/// Bytes of intermediate storage a context allocates (the planned arena).
+KILN_API int64_t kiln_model_workspace_size(const kiln_model_t *model);
+
+/// Creates a context: the arena, and on CUDA the device state. `options` may be NULL.
+KILN_API kiln_status_t kiln_context_create(const kiln_model_t *model,
+                                           const kiln_context_options_t *options,
+                                           kiln_context_t **out_context);
+/// NULL-safe. Frees device buffers (weights uploaded once per context) and the arena.
+KILN_API void kiln_context_destroy(kiln_context_t *context);
+KILN_API kiln_status_t kiln_context_set_num_threads(kiln_context_t *context, int32_t num_threads);
+/// Runs the model. Inputs and outputs are checked against the model (count,
+/// dtype, rank, shape, non-null data) before any kernel runs.
+KILN_API kiln_status_t kiln_context_run(kiln_context_t *context, const kiln_tensor_t *inputs,
+                                        int32_t num_inputs, kiln_tensor_t *outputs,
+                                        int32_t num_outputs);
+/// The message of the last failure on this context ("" if none). Owned by the context.
+KILN_API const char *kiln_context_last_error(const kiln_context_t *context);
+
+#ifdef __cplusplus
+}
+#endif
+#endif // KILN_RUNTIME_H
