@@ -35,6 +35,10 @@ def ConvertKernelToHalide : Pass<"convert-kernel-to-halide", "mlir::ModuleOp"> {
     a default schedule per target: vectorized and parallel on "cpu", gpu_tile
     on "cuda".
   }];
+  let options = [
+    Option<"vectorBytes", "vector-bytes", "int64_t", /*default=*/"32",
+           "SIMD register width in bytes for CPU schedules (32: AVX2, 64: AVX-512)">,
+  ];
   let dependentDialects = ["kiln::halide::HalideDialect", "mlir::arith::ArithDialect",
                            "mlir::math::MathDialect"];
 }

@@ -1,1 +1,158 @@
-// placeholder
+//===- Pipeline.cpp - ONNX file to library: the one pipeline tools and tests use -===//
+//
+// import (ONNX -> graph) -> convert-graph-to-kernel -> convert-kernel-to-halide
+// -> Halide (one object per kernel + runtime) -> libNAME.a + NAME.h.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Pipelines/Pipeline.h"
+#include "compiler/Conversion/Passes.h"
+#include "compiler/Pipelines/Registration.h"
+#include "compiler/Target/Halide/HalideTranslation.h"
+#include "compiler/Target/Library/LibraryEmitter.h"
+#include "dialects/Graph/GraphOps.h"
+#include "dialects/Halide/HalideOps.h"
+#include "dialects/Kernel/KernelOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Timer.h"
+
+using namespace mlir;
+using namespace kiln;
+
+/// Every model output must be written by a kernel of its own: outputs that are
+/// inputs, constants, or returned twice get an identity copy.
+static void materializeOutputs(func::FuncOp main) {
+  auto ret = cast<func::ReturnOp>(main.getBody().front().getTerminator());
+  OpBuilder b(ret);
+  llvm::SmallPtrSet<Value, 8> seen;
+  for (OpOperand &o : ret->getOpOperands()) {
+    Value v = o.get();
+    Operation *def = v.getDefiningOp();
+    bool fromKernel = def && isa<kernel::KernelDialect>(def->getDialect());
+    if (fromKernel && seen.insert(v).second)
+      continue;
+    auto type = cast<RankedTensorType>(v.getType());
+    auto copy = b.create<kernel::ElementwiseOp>(
+        ret.getLoc(), type, ValueRange{v},
+        ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(type.getRank(), b.getContext())});
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(&copy.getBody().front());
+    b.create<kernel::YieldOp>(ret.getLoc(), copy.getBody().front().getArgument(0));
+    o.set(copy.getResult());
+    seen.insert(copy.getResult());
+  }
+}
+
+static void print(ModuleOp module, llvm::raw_ostream &os) {
+  OpPrintingFlags flags;
+  flags.elideLargeElementsAttrs(16).elideLargeResourceString(64);
+  module->print(os, flags);
+  os << "\n";
+}
+
+int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os) {
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  llvm::TimerGroup timers("kiln", "kiln-compile time per stage");
+  auto timed = [&](StringRef name) {
+    auto *t = new llvm::Timer(name, name, timers);
+    return t;
+  };
+  std::vector<std::unique_ptr<llvm::Timer>> owned;
+  auto start = [&](StringRef name) -> llvm::Timer * {
+    if (!opts.timing)
+      return nullptr;
+    owned.emplace_back(timed(name));
+    owned.back()->startTimer();
+    return owned.back().get();
+  };
+  auto stop = [](llvm::Timer *t) {
+    if (t)
+      t->stopTimer();
+  };
+
+  if (opts.target != "host" && opts.target != "host-cuda") {
+    llvm::errs() << "error: unknown --target '" << opts.target << "' (expected host or host-cuda)\n";
+    return 1;
+  }
+  HalideTargetOptions targetOpts;
+  targetOpts.cuda = opts.target == "host-cuda";
+  std::string targetString = halideTargetString(targetOpts);
+
+  llvm::Timer *t = start("import");
+  std::string error;
+  OwningOpRef<ModuleOp> module = importOnnxFile(context, opts.input, opts.import, error);
+  stop(t);
+  if (!module) {
+    llvm::errs() << error;
+    if (!error.empty() && error.back() != '\n')
+      llvm::errs() << "\n";
+    return 1;
+  }
+  if (opts.emit == "graph") {
+    print(*module, os);
+    return 0;
+  }
+
+  t = start("graph-to-kernel");
+  PassManager pm(&context);
+  pm.addPass(createConvertGraphToKernel());
+  if (failed(pm.run(*module)))
+    return 1;
+  if (auto main = module->lookupSymbol<func::FuncOp>("main"))
+    materializeOutputs(main);
+  stop(t);
+  if (opts.emit == "kernel") {
+    print(*module, os);
+    return 0;
+  }
+
+  t = start("kernel-to-halide");
+  PassManager pm2(&context);
+  ConvertKernelToHalideOptions khOpts;
+  khOpts.vectorBytes = targetString.find("avx512") != std::string::npos ? 64 : 32;
+  pm2.addPass(createConvertKernelToHalide(khOpts));
+  if (failed(pm2.run(*module)) || failed(verify(*module)))
+    return 1;
+  stop(t);
+  if (opts.stats) {
+    int kernels = 0;
+    module->walk([&](halide::KernelOp) { ++kernels; });
+    llvm::errs() << "kiln: " << kernels << " kernels\n";
+  }
+  if (opts.emit == "halide") {
+    print(*module, os);
+    return 0;
+  }
+  if (!opts.emit.empty()) {
+    llvm::errs() << "error: unknown --emit '" << opts.emit << "' (expected graph, kernel or halide)\n";
+    return 1;
+  }
+
+  if (auto ec = llvm::sys::fs::create_directories(opts.outDir)) {
+    llvm::errs() << "error: cannot create " << opts.outDir << ": " << ec.message() << "\n";
+    return 1;
+  }
+  t = start("halide-codegen");
+  std::vector<std::string> objects;
+  if (failed(emitHalideObjects(*module, targetOpts, opts.outDir, opts.name, objects)))
+    return 1;
+  stop(t);
+  t = start("library");
+  LibraryOptions lib{opts.outDir, opts.name, opts.input, targetString, targetOpts.cuda};
+  if (failed(emitLibrary(*module, lib, objects)))
+    return 1;
+  stop(t);
+  for (const std::string &o : objects)
+    llvm::sys::fs::remove(o);
+  if (opts.timing)
+    timers.print(llvm::errs());
+  return 0;
+}

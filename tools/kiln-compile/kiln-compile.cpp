@@ -1,1 +1,60 @@
-int main(){return 0;}
+//===- kiln-compile.cpp - ONNX model in, static library and C header out -===//
+//
+//   kiln-compile model.onnx -o DIR --name NAME --target host|host-cuda
+//   kiln-compile model.onnx --emit graph|kernel|halide
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Pipelines/Pipeline.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+
+using namespace llvm;
+
+static cl::opt<std::string> input(cl::Positional, cl::desc("<model.onnx>"), cl::Required);
+static cl::opt<std::string> outDir("o", cl::desc("Output folder for libNAME.a and NAME.h"),
+                                   cl::init("."));
+static cl::opt<std::string> name("name", cl::desc("Model name: prefix of every symbol (default: file stem)"));
+static cl::opt<std::string> target("target", cl::desc("host or host-cuda"), cl::init("host"));
+static cl::opt<std::string> emit("emit", cl::desc("Print the module after a stage: graph, kernel or halide"));
+static cl::list<std::string> shapes("shape", cl::desc("Pin a symbolic dim: --shape batch=2 (repeatable, or a,b lists)"),
+                                    cl::CommaSeparated);
+static cl::opt<bool> timing("timing", cl::desc("Print the time each stage took"));
+static cl::opt<bool> stats("stats", cl::desc("Print how many kernels the model became"));
+
+static std::string identifier(StringRef s) {
+  std::string id;
+  for (char c : s)
+    id += isalnum((unsigned char)c) ? c : '_';
+  if (id.empty() || isdigit((unsigned char)id[0]))
+    id = "m_" + id;
+  return id;
+}
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv, "Kiln: ONNX to a static library and a C header\n");
+  kiln::CompileOptions opts;
+  opts.input = input;
+  opts.outDir = outDir;
+  opts.name = name.empty() ? identifier(sys::path::stem(input)) : std::string(name);
+  if (opts.name != identifier(opts.name)) {
+    errs() << "error: --name '" << opts.name << "' is not a C identifier\n";
+    return 1;
+  }
+  opts.target = target;
+  opts.emit = emit;
+  opts.timing = timing;
+  opts.stats = stats;
+  for (const std::string &s : shapes) {
+    auto [k, v] = StringRef(s).split('=');
+    int64_t dim;
+    if (k.empty() || v.getAsInteger(10, dim) || dim <= 0) {
+      errs() << "error: --shape expects name=positive-integer, got '" << s << "'\n";
+      return 1;
+    }
+    opts.import.dimValues[k.str()] = dim;
+  }
+  return kiln::compileModel(opts, outs());
+}

@@ -1,1 +1,282 @@
-int main(){return 0;}
+//===- kiln-run.cpp - Compile a model and check it on ONNX backend test data -===//
+//
+//   kiln-run DIR [--target host|host-cuda] [--atol A --rtol R] [--repeat N --threads T]
+//
+// DIR holds model.onnx beside test_data_set_N/{input_K.pb, output_K.pb} (the
+// ONNX backend test layout). Symbolic dims are pinned from the first data
+// set's inputs. The model is compiled, linked into a shared object with the
+// runtime, loaded, run on every data set and compared element by element:
+// |a - b| <= atol + rtol * |b|. Exit status 1 on any mismatch or error.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Pipelines/Pipeline.h"
+#include "kiln/runtime.h"
+
+#include "onnx/onnx_pb.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <dlfcn.h>
+#include <fstream>
+
+using namespace llvm;
+
+static cl::opt<std::string> dir(cl::Positional, cl::desc("<test folder>"), cl::Required);
+static cl::opt<std::string> target("target", cl::desc("host or host-cuda"), cl::init("host"));
+static cl::opt<double> atol("atol", cl::desc("absolute tolerance"), cl::init(1e-4));
+static cl::opt<double> rtol("rtol", cl::desc("relative tolerance"), cl::init(1e-3));
+static cl::opt<int> repeat("repeat", cl::desc("time N runs and print min and median"), cl::init(0));
+static cl::opt<int> threads("threads", cl::desc("thread count (0: Halide's default)"), cl::init(0));
+static cl::opt<std::string> workDir("work-dir", cl::desc("keep the compiled library here"));
+static cl::opt<std::string> model("model", cl::desc("model file inside DIR"), cl::init("model.onnx"));
+
+namespace {
+
+struct HostTensor {
+  kiln_dtype_t dtype;
+  std::vector<int64_t> shape;
+  std::vector<char> data;
+  std::string name;
+};
+
+size_t dtypeSize(int t) {
+  switch (t) {
+  case 1: case 6: return 4;
+  case 7: return 8;
+  case 10: return 2;
+  default: return 1;
+  }
+}
+
+bool readTensor(const std::string &path, HostTensor &out, std::string &err) {
+  std::ifstream f(path, std::ios::binary);
+  onnx::TensorProto t;
+  if (!f || !t.ParseFromIstream(&f)) {
+    err = "cannot read tensor " + path;
+    return false;
+  }
+  out.dtype = (kiln_dtype_t)t.data_type();
+  out.name = t.name();
+  out.shape.assign(t.dims().begin(), t.dims().end());
+  size_t n = 1;
+  for (int64_t d : out.shape)
+    n *= d;
+  size_t es = dtypeSize(t.data_type());
+  out.data.assign(n * es, 0);
+  if (!t.raw_data().empty()) {
+    if (t.raw_data().size() != n * es) {
+      err = path + ": raw_data has the wrong size";
+      return false;
+    }
+    memcpy(out.data.data(), t.raw_data().data(), n * es);
+    return true;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    char *p = out.data.data() + i * es;
+    switch (t.data_type()) {
+    case 1: { float v = t.float_data(i); memcpy(p, &v, 4); break; }
+    case 7: { int64_t v = t.int64_data(i); memcpy(p, &v, 8); break; }
+    case 6: { int32_t v = t.int32_data(i); memcpy(p, &v, 4); break; }
+    default: { int32_t v = t.int32_data(i); *p = (char)v; break; }
+    }
+  }
+  return true;
+}
+
+double element(const HostTensor &t, size_t i) {
+  const char *p = t.data.data() + i * dtypeSize(t.dtype);
+  switch (t.dtype) {
+  case KILN_DTYPE_FLOAT32: { float v; memcpy(&v, p, 4); return v; }
+  case KILN_DTYPE_INT64: { int64_t v; memcpy(&v, p, 8); return (double)v; }
+  case KILN_DTYPE_INT32: { int32_t v; memcpy(&v, p, 4); return v; }
+  case KILN_DTYPE_INT8: return (int8_t)*p;
+  default: return (uint8_t)*p;
+  }
+}
+
+int fail(const std::string &msg) {
+  errs() << "kiln-run: error: " << msg << "\n";
+  return 1;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv, "Compile an ONNX model and check it against test data\n");
+  std::string modelPath = dir + "/" + model;
+  std::ifstream mf(modelPath, std::ios::binary);
+  onnx::ModelProto proto;
+  if (!mf || !proto.ParseFromIstream(&mf))
+    return fail("cannot parse " + modelPath);
+
+  // Data sets, in order.
+  std::vector<std::string> sets;
+  std::error_code ec;
+  for (sys::fs::directory_iterator it(dir, ec), end; it != end && !ec; it.increment(ec))
+    if (sys::path::filename(it->path()).starts_with("test_data_set_"))
+      sets.push_back(it->path());
+  std::sort(sets.begin(), sets.end());
+  if (sets.empty())
+    return fail("no test_data_set_N folder in " + dir);
+
+  auto loadSet = [&](const std::string &set, const char *prefix, std::vector<HostTensor> &out) {
+    for (int k = 0;; ++k) {
+      std::string p = set + "/" + prefix + std::to_string(k) + ".pb";
+      if (!sys::fs::exists(p))
+        return std::string();
+      HostTensor t;
+      std::string err;
+      if (!readTensor(p, t, err))
+        return err;
+      out.push_back(std::move(t));
+    }
+  };
+
+  // Pin symbolic dims from the first data set's inputs.
+  std::vector<HostTensor> first;
+  if (std::string err = loadSet(sets[0], "input_", first); !err.empty())
+    return fail(err);
+  kiln::CompileOptions opts;
+  std::set<std::string> inits;
+  for (auto &i : proto.graph().initializer())
+    inits.insert(i.name());
+  int k = 0;
+  for (auto &in : proto.graph().input()) {
+    if (inits.count(in.name()))
+      continue;
+    if (k >= (int)first.size())
+      break;
+    auto &dims = in.type().tensor_type().shape().dim();
+    for (int d = 0; d < dims.size() && d < (int)first[k].shape.size(); ++d)
+      if (dims[d].has_dim_param())
+        opts.import.dimValues[dims[d].dim_param()] = first[k].shape[d];
+    ++k;
+  }
+
+  SmallString<128> tmp;
+  if (!workDir.empty()) {
+    tmp = workDir;
+  } else if (sys::fs::createUniqueDirectory("kiln-run", tmp)) {
+    return fail("cannot make a temporary folder");
+  }
+  opts.input = modelPath;
+  opts.outDir = std::string(tmp);
+  opts.name = "kiln_run_model";
+  opts.target = target;
+  if (kiln::compileModel(opts, outs()) != 0)
+    return fail("compilation failed");
+
+  std::string so = opts.outDir + "/libkiln_run_model.so";
+  auto cc = sys::findProgramByName("cc");
+  if (!cc)
+    return fail("no C compiler (cc) to link the model");
+  std::string archive = opts.outDir + "/libkiln_run_model.a";
+  SmallVector<StringRef> link{"cc", "-shared", "-o", so, "-Wl,--whole-archive", archive,
+                              KILN_RUNTIME_LIBRARY, "-Wl,--no-whole-archive", "-lpthread", "-ldl", "-lm"};
+  std::string msg;
+  if (sys::ExecuteAndWait(*cc, link, std::nullopt, {}, 0, 0, &msg) != 0)
+    return fail("linking " + so + " failed " + msg);
+  void *lib = dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!lib)
+    return fail(std::string("dlopen: ") + dlerror());
+#define SYM(name) auto name##_fn = (decltype(&name))dlsym(lib, #name)
+  SYM(kiln_context_create);
+  SYM(kiln_context_run);
+  SYM(kiln_context_destroy);
+  SYM(kiln_context_last_error);
+  SYM(kiln_model_output_info);
+#undef SYM
+  auto getModel = (const kiln_model_t *(*)(void))dlsym(lib, "kiln_run_model_model");
+  if (!getModel || !kiln_context_create_fn)
+    return fail("the compiled library lacks its entry points");
+  const kiln_model_t *m = getModel();
+  kiln_context_options_t copts{threads};
+  kiln_context_t *ctx = nullptr;
+  if (kiln_context_create_fn(m, &copts, &ctx) != KILN_OK)
+    return fail(std::string("context: ") + kiln_context_last_error_fn(nullptr));
+  outs() << "kiln-run: " << dir << " (" << target << ", " << m->target << ")\n";
+  outs() << "tolerance: |a-b| <= " << atol << " + " << rtol << "*|b|\n";
+
+  int failures = 0;
+  std::vector<HostTensor> inputs, expected, results;
+  std::vector<kiln_tensor_t> in, out;
+  for (const std::string &set : sets) {
+    inputs.clear();
+    expected.clear();
+    if (std::string err = loadSet(set, "input_", inputs); !err.empty())
+      return fail(err);
+    if (std::string err = loadSet(set, "output_", expected); !err.empty())
+      return fail(err);
+    in.clear();
+    for (HostTensor &t : inputs)
+      in.push_back({t.dtype, (int32_t)t.shape.size(), t.shape.data(), t.data.data()});
+    results.assign(m->num_outputs, HostTensor());
+    out.clear();
+    for (int i = 0; i < m->num_outputs; ++i) {
+      kiln_tensor_info_t info;
+      kiln_model_output_info_fn(m, i, &info);
+      HostTensor &r = results[i];
+      r.dtype = info.dtype;
+      r.shape.assign(info.shape, info.shape + info.rank);
+      size_t n = 1;
+      for (int64_t d : r.shape)
+        n *= d;
+      r.data.assign(n * dtypeSize(info.dtype), 0);
+      r.name = info.name;
+      out.push_back({r.dtype, info.rank, r.shape.data(), r.data.data()});
+    }
+    if (kiln_context_run_fn(ctx, in.data(), in.size(), out.data(), out.size()) != KILN_OK) {
+      outs() << sys::path::filename(set) << ": run failed: " << kiln_context_last_error_fn(ctx) << "\n";
+      ++failures;
+      continue;
+    }
+    for (size_t i = 0; i < results.size() && i < expected.size(); ++i) {
+      const HostTensor &a = results[i], &b = expected[i];
+      if (a.shape != b.shape || a.data.size() / dtypeSize(a.dtype) != b.data.size() / dtypeSize(b.dtype)) {
+        outs() << sys::path::filename(set) << " output " << i << " '" << a.name
+               << "': shape differs from the expected output\n";
+        ++failures;
+        continue;
+      }
+      size_t n = a.data.size() / dtypeSize(a.dtype), bad = 0;
+      double maxErr = 0;
+      for (size_t e = 0; e < n; ++e) {
+        double x = element(a, e), y = element(b, e);
+        double err = std::fabs(x - y);
+        if (std::isnan(x) != std::isnan(y))
+          err = INFINITY;
+        else if (std::isnan(x))
+          err = 0;
+        maxErr = std::max(maxErr, err);
+        bad += !(err <= atol + rtol * std::fabs(y));
+      }
+      outs() << sys::path::filename(set) << " output " << i << " '" << a.name << "': max|a-b| = "
+             << format("%.3g", maxErr) << (bad ? ", MISMATCH in " + std::to_string(bad) + " of " + std::to_string(n) : ", ok")
+             << "\n";
+      failures += bad != 0;
+    }
+  }
+
+  if (repeat > 0) {
+    std::vector<double> ms;
+    for (int r = 0; r < repeat; ++r) {
+      auto t0 = std::chrono::steady_clock::now();
+      kiln_context_run_fn(ctx, in.data(), in.size(), out.data(), out.size());
+      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::sort(ms.begin(), ms.end());
+    outs() << "timing: " << repeat << " runs, threads " << threads << ": min " << format("%.3f", ms[0])
+           << " ms, median " << format("%.3f", ms[ms.size() / 2]) << " ms\n";
+  }
+  kiln_context_destroy_fn(ctx);
+  outs() << (failures ? "FAIL" : "PASS") << "\n";
+  return failures ? 1 : 0;
+}

@@ -1,1 +1,102 @@
-// placeholder
+//===- Gather.cpp - gathers and concat to halide.kernels -===//
+//
+// Indices read at run time are clamped into range (negative ones counting from
+// the end first) so a bad token id can never read outside a buffer. Concat
+// selects between inputs read at clamped positions: Halide evaluates both
+// sides of a select, and its bounds inference must stay inside each input.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Conversion/KernelToHalide/Lowerings.h"
+
+using namespace mlir;
+using namespace kiln;
+
+static RankedTensorType tt(Value v) { return cast<RankedTensorType>(v.getType()); }
+
+static void finishPointwise(KernelBuilder &kb, RankedTensorType type) {
+  kb.output("out", type.getShape());
+  kb.scheduleCpuPointwise("out", type.getShape(), type.getElementType());
+  kb.scheduleCudaPointwise("out", type.getShape());
+}
+
+LogicalResult kiln::lowerGather(kernel::GatherOp op, KernelBuilder &kb) {
+  auto data = tt(op.getData()), ind = tt(op.getIndices()), res = tt(op.getResult());
+  int64_t axis = op.getAxis(), ir = ind.getRank();
+  std::string d = kb.input(op.getData()), i = kb.input(op.getIndices());
+  kb.func("out", res.getRank(), res.getElementType(), [&](OpBuilder &b, KernelBuilder::Idx o) {
+    SmallVector<Value> iidx(o.begin() + axis, o.begin() + axis + ir);
+    Value id = KernelBuilder::call(b, i, ind.getElementType(), iidx);
+    SmallVector<Value> didx(o.begin(), o.begin() + axis);
+    didx.push_back(KernelBuilder::index(b, id, data.getDimSize(axis)));
+    didx.append(o.begin() + axis + ir, o.end());
+    return KernelBuilder::call(b, d, data.getElementType(), didx);
+  });
+  finishPointwise(kb, res);
+  return success();
+}
+
+LogicalResult kiln::lowerGatherElements(kernel::GatherElementsOp op, KernelBuilder &kb) {
+  auto data = tt(op.getData()), ind = tt(op.getIndices()), res = tt(op.getResult());
+  int64_t axis = op.getAxis();
+  std::string d = kb.input(op.getData()), i = kb.input(op.getIndices());
+  kb.func("out", res.getRank(), res.getElementType(), [&](OpBuilder &b, KernelBuilder::Idx o) {
+    Value id = KernelBuilder::call(b, i, ind.getElementType(), o);
+    SmallVector<Value> didx(o.begin(), o.end());
+    didx[axis] = KernelBuilder::index(b, id, data.getDimSize(axis));
+    return KernelBuilder::call(b, d, data.getElementType(), didx);
+  });
+  finishPointwise(kb, res);
+  return success();
+}
+
+LogicalResult kiln::lowerGatherND(kernel::GatherNDOp op, KernelBuilder &kb) {
+  auto data = tt(op.getData()), ind = tt(op.getIndices()), res = tt(op.getResult());
+  int64_t bd = op.getBatchDims(), ir = ind.getRank(), last = ind.getShape().back();
+  std::string d = kb.input(op.getData()), i = kb.input(op.getIndices());
+  kb.func("out", res.getRank(), res.getElementType(), [&](OpBuilder &b, KernelBuilder::Idx o) {
+    // out index = indices' leading dims (ir-1 of them), then the data's trailing dims.
+    SmallVector<Value> didx(o.begin(), o.begin() + bd);
+    for (int64_t j = 0; j < last; ++j) {
+      SmallVector<Value> iidx(o.begin(), o.begin() + ir - 1);
+      iidx.push_back(KernelBuilder::i32(b, j));
+      Value id = KernelBuilder::call(b, i, ind.getElementType(), iidx);
+      didx.push_back(KernelBuilder::index(b, id, data.getDimSize(bd + j)));
+    }
+    didx.append(o.begin() + ir - 1, o.end());
+    return KernelBuilder::call(b, d, data.getElementType(), didx);
+  });
+  finishPointwise(kb, res);
+  return success();
+}
+
+LogicalResult kiln::lowerConcat(kernel::ConcatOp op, KernelBuilder &kb) {
+  auto res = tt(op.getResult());
+  int64_t axis = op.getAxis();
+  SmallVector<std::string> names;
+  for (Value v : op.getInputs())
+    names.push_back(kb.input(v));
+  kb.func("out", res.getRank(), res.getElementType(), [&](OpBuilder &b, KernelBuilder::Idx o) {
+    Location l = b.getUnknownLoc();
+    Value result;
+    int64_t offset = 0;
+    for (auto [k, v] : llvm::enumerate(op.getInputs())) {
+      int64_t size = tt(v).getDimSize(axis);
+      SmallVector<Value> idx(o.begin(), o.end());
+      Value local = b.create<arith::SubIOp>(l, o[axis], KernelBuilder::i32(b, offset));
+      idx[axis] = b.create<arith::MinSIOp>(
+          l, b.create<arith::MaxSIOp>(l, local, KernelBuilder::i32(b, 0)), KernelBuilder::i32(b, size - 1));
+      Value val = KernelBuilder::call(b, names[k], res.getElementType(), idx);
+      if (!result) {
+        result = val;
+      } else {
+        Value here = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::sge, o[axis],
+                                             KernelBuilder::i32(b, offset));
+        result = b.create<arith::SelectOp>(l, here, val, result);
+      }
+      offset += size;
+    }
+    return result;
+  });
+  finishPointwise(kb, res);
+  return success();
+}

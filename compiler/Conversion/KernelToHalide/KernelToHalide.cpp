@@ -1,1 +1,97 @@
-// placeholder
+//===- KernelToHalide.cpp - the convert-kernel-to-halide pass -===//
+//
+// Expects: functions of kernel ops (and graph.constant weights) on static
+// tensors. Leaves: one halide.kernel per kernel op at module level, named
+// k<N>_<what>_<dtype>, and in the function a halide.launch of it in place of
+// the op. The function itself is the program the library runs, in order.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Conversion/KernelToHalide/Lowerings.h"
+#include "compiler/Conversion/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#define DEBUG_TYPE "kiln-kernel-to-halide"
+
+namespace kiln {
+#define GEN_PASS_DEF_CONVERTKERNELTOHALIDE
+#include "compiler/Conversion/Passes.h.inc"
+} // namespace kiln
+
+using namespace mlir;
+using namespace kiln;
+
+/// "f32", "i64", "i1", ... for kernel names.
+static std::string typeName(Type t) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << t;
+  return s;
+}
+
+/// What an elementwise kernel computes, from its body: "copy" for pure data
+/// movement, else the first few op names ("mul_add").
+static std::string describe(kernel::ElementwiseOp op) {
+  std::string s;
+  int n = 0;
+  for (Operation &o : op.getBody().front().without_terminator()) {
+    if (isa<arith::ConstantOp>(o) || n == 3)
+      continue;
+    StringRef name = o.getName().stripDialect();
+    s += (n++ ? "_" : "") + name.str();
+  }
+  return s.empty() ? "copy" : s;
+}
+
+static std::string kindName(Operation *op) {
+  if (auto e = dyn_cast<kernel::ElementwiseOp>(op))
+    return describe(e);
+  return op->getName().stripDialect().str();
+}
+
+namespace {
+struct ConvertKernelToHalidePass : kiln::impl::ConvertKernelToHalideBase<ConvertKernelToHalidePass> {
+  using ConvertKernelToHalideBase::ConvertKernelToHalideBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    ScheduleOptions options;
+    options.vectorBytes = vectorBytes;
+    int counter = 0;
+    SmallVector<Operation *> work;
+    module.walk([&](Operation *op) {
+      if (op->getDialect() && isa<kernel::KernelDialect>(op->getDialect()) &&
+          !isa<kernel::YieldOp>(op))
+        work.push_back(op);
+    });
+    for (Operation *op : work) {
+      auto type = cast<RankedTensorType>(op->getResult(0).getType());
+      std::string name = "k" + std::to_string(counter++) + "_" + kindName(op) + "_" +
+                         typeName(type.getElementType());
+      OpBuilder b(op);
+      KernelBuilder kb(b, op->getLoc(), module, name, options);
+      LogicalResult r =
+          llvm::TypeSwitch<Operation *, LogicalResult>(op)
+              .Case([&](kernel::ElementwiseOp o) { return lowerElementwise(o, kb); })
+              .Case([&](kernel::MatMulOp o) { return lowerMatMul(o, kb); })
+              .Case([&](kernel::ReduceOp o) { return lowerReduce(o, kb); })
+              .Case([&](kernel::SoftmaxOp o) { return lowerSoftmax(o, kb); })
+              .Case([&](kernel::LayerNormOp o) { return lowerLayerNorm(o, kb); })
+              .Case([&](kernel::GatherOp o) { return lowerGather(o, kb); })
+              .Case([&](kernel::GatherElementsOp o) { return lowerGatherElements(o, kb); })
+              .Case([&](kernel::GatherNDOp o) { return lowerGatherND(o, kb); })
+              .Case([&](kernel::ConcatOp o) { return lowerConcat(o, kb); })
+              .Case([&](kernel::ConvOp o) { return lowerConv(o, kb); })
+              .Default([&](Operation *o) { return o->emitOpError("has no Halide lowering"); });
+      if (failed(r))
+        return signalPassFailure();
+      auto launch = b.create<halide::LaunchOp>(op->getLoc(), type,
+                                               FlatSymbolRefAttr::get(&getContext(), name),
+                                               op->getOperands());
+      op->getResult(0).replaceAllUsesWith(launch.getResult());
+      op->erase();
+    }
+  }
+};
+} // namespace

@@ -1,1 +1,120 @@
-// placeholder
+//===- MatMul.cpp - kernel.matmul to a halide.kernel -===//
+//
+// acc(n, m, batch) = sum_k A(k, m, batchA) * B(n, k, batchB), then
+// out = alpha * acc (+ bias). On the CPU acc is computed per register tile of
+// out (MR rows x NR columns, NR a multiple of the vector width) with the full
+// K loop outside the tile, so the tile's accumulators stay in registers; this
+// is the schedule of ../shared/notes/halide-gemm.md without B pre-packing
+// (that comes with weight packing). On CUDA acc is its own gpu_tile'd stage.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Conversion/KernelToHalide/Lowerings.h"
+#include "dialects/Utils/Shape.h"
+
+using namespace mlir;
+using namespace kiln;
+
+static RankedTensorType tt(Value v) { return cast<RankedTensorType>(v.getType()); }
+
+/// Row-major batch indices of an operand of rank `rank` whose batch dims
+/// broadcast against the result's (size-1 dims read 0).
+static SmallVector<Value> batchIndex(OpBuilder &b, ArrayRef<int64_t> shape, size_t resultBatch,
+                                     KernelBuilder::Idx d) {
+  SmallVector<Value> idx;
+  size_t batch = shape.size() - 2, offset = resultBatch - batch;
+  for (size_t i = 0; i < batch; ++i)
+    idx.push_back(shape[i] == 1 ? KernelBuilder::i32(b, 0) : d[offset + i]);
+  return idx;
+}
+
+LogicalResult kiln::lowerMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
+  auto res = tt(op.getResult());
+  Type et = res.getElementType();
+  ArrayRef<int64_t> shape = res.getShape();
+  size_t rank = shape.size(), batch = rank - 2;
+  auto aShape = tt(op.getLhs()).getShape(), bShape = tt(op.getRhs()).getShape();
+  int64_t K = aShape.back(), M = shape[rank - 2], N = shape[rank - 1];
+  bool transB = op.getTransB();
+  std::string a = kb.input(op.getLhs()), bName = kb.input(op.getRhs());
+  std::string bias = op.getBias() ? kb.input(op.getBias()) : "";
+
+  kb.func("acc", rank, et, [&](OpBuilder &b, KernelBuilder::Idx) {
+    return KernelBuilder::constant(b, et, 0);
+  });
+  kb.update("acc", rank, {K}, "add", et, [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
+    Value m = d[rank - 2], n = d[rank - 1], k = r[0];
+    SmallVector<Value> ai = batchIndex(b, aShape, batch, d), bi = batchIndex(b, bShape, batch, d);
+    ai.append({m, k});
+    if (transB)
+      bi.append({n, k});
+    else
+      bi.append({k, n});
+    Value x = KernelBuilder::call(b, a, et, ai), y = KernelBuilder::call(b, bName, et, bi);
+    return b.create<arith::MulFOp>(b.getUnknownLoc(), x, y).getResult();
+  });
+  float alpha = op.getAlpha().convertToFloat();
+  kb.func("out", rank, et, [&](OpBuilder &b, KernelBuilder::Idx d) {
+    Location l = b.getUnknownLoc();
+    Value v = KernelBuilder::call(b, "acc", et, d);
+    if (alpha != 1.0f)
+      v = b.create<arith::MulFOp>(l, v, KernelBuilder::constant(b, et, alpha));
+    if (!bias.empty()) {
+      auto bs = tt(op.getBias()).getShape();
+      SmallVector<Value> bi;
+      for (size_t i = 0; i < bs.size(); ++i) {
+        size_t od = rank - bs.size() + i;
+        bi.push_back(bs[i] == 1 ? KernelBuilder::i32(b, 0) : d[od]);
+      }
+      v = b.create<arith::AddFOp>(l, v, KernelBuilder::call(b, bias, et, bi));
+    }
+    return v;
+  });
+  kb.output("out", shape);
+
+  // CPU: MR x NR register tile of out; acc computed per tile, K outermost in it.
+  OpBuilder s = kb.cpu();
+  Location l = s.getUnknownLoc();
+  auto out = StringRef("out");
+  auto acc = StringRef("acc");
+  int64_t W = kb.options().vectorBytes / 4;
+  std::string n = KernelBuilder::var(rank - 1), m = KernelBuilder::var(rank - 2);
+  const int64_t MR = 4;
+  int64_t NR = N >= 3 * W ? 3 * W : (N >= 2 * W ? 2 * W : W);
+  if (N >= W && M >= MR && !transB) {
+    s.create<halide::SplitOp>(l, out, n, n + "_o", n + "_i", NR, 0);
+    s.create<halide::SplitOp>(l, out, m, m + "_o", m + "_i", MR, 0);
+    SmallVector<StringRef> order{StringRef(n + "_i"), StringRef(m + "_i"), StringRef(n + "_o"),
+                                 StringRef(m + "_o")};
+    SmallVector<std::string> keep;
+    for (size_t i = batch; i-- > 0;)
+      keep.push_back(KernelBuilder::var(i));
+    for (auto &k : keep)
+      order.push_back(k);
+    s.create<halide::ReorderOp>(l, out, s.getStrArrayAttr(order), 0);
+    s.create<halide::VectorizeOp>(l, out, n + "_i", W, 0);
+    s.create<halide::UnrollOp>(l, out, m + "_i", 0);
+    // Parallel over row tiles, or over the outermost real batch dim.
+    std::string par = m + "_o";
+    for (size_t i = 0; i < batch; ++i)
+      if (shape[i] > 1) {
+        par = KernelBuilder::var(i);
+        break;
+      }
+    s.create<halide::ParallelOp>(l, out, par, 0);
+    s.create<halide::ComputeAtOp>(l, acc, out, n + "_o");
+    s.create<halide::VectorizeOp>(l, acc, n, W, 0);
+    s.create<halide::UnrollOp>(l, acc, m, 0);
+    s.create<halide::ReorderOp>(l, acc, s.getStrArrayAttr({n, m, "r0"}), 1);
+    s.create<halide::VectorizeOp>(l, acc, n, W, 1);
+    s.create<halide::UnrollOp>(l, acc, m, 1);
+  } else {
+    s.create<halide::ComputeAtOp>(l, acc, out, rank >= 2 ? m : n);
+    kb.scheduleCpuPointwise("out", shape, et);
+  }
+  // CUDA: acc as its own stage, one thread per output element.
+  OpBuilder c = kb.cuda();
+  c.create<halide::ComputeRootOp>(l, acc);
+  kb.scheduleCudaPointwise("acc", shape, /*hasUpdate=*/true);
+  kb.scheduleCudaPointwise("out", shape);
+  return success();
+}

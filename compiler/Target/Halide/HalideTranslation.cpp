@@ -1,1 +1,535 @@
-// placeholder
+//===- HalideTranslation.cpp - halide dialect to Halide pipelines and objects -===//
+//
+// Expects: a module holding verified `halide.kernel` ops (see
+// dialects/Halide/HalideOps.td), each with its inputs, funcs, updates, exactly
+// one output, and optional "cpu"/"cuda" schedule regions.
+// Produces: per kernel, one Halide pipeline built in-process through Halide
+// 14's C++ API and compiled ahead of time to `<dir>/<prefix>_<sym>.o`, with C
+// entry points `<prefix>_<sym>(halide_buffer_t *in..., halide_buffer_t *out)`
+// and `<prefix>_<sym>_argv(void **args)` (args are the halide_buffer_t
+// pointers, inputs in order then the output); plus one standalone runtime
+// `<dir>/<prefix>_halide_runtime.o` for the target. Objects are
+// position-independent (Halide's LLVM backend always uses Reloc::PIC_).
+//
+// Layout: every buffer is dense, innermost dim first, min 0, stride 1 in dim 0
+// and the product of the inner extents in dim i. All extents and strides are
+// constant, so Halide specializes on them. i1 values are stored as UInt(8)
+// (0 or 1) in buffers and Funcs, and are Bool in expressions.
+//
+// Schedules: the `halide.schedule` whose target is "cuda" when options.cuda,
+// "cpu" otherwise, is applied directive by directive. Stage 0 is the pure
+// definition, stage k the k-th halide.update of the func (f.update(k-1)).
+// Names in directives resolve, per func and stage, to: vars created earlier by
+// split/fuse/gpu_tile on that stage, then the func's own vars, then "r0",
+// "r1", ... for the reduction vars r.x, r.y, ... of the stage's RDom, then a
+// Halide::Var of that name. Splitting/tiling an RVar creates RVars; fusing two
+// RVars creates an RVar. gpu_tile of var v names its block and thread vars
+// "v_o" and "v_i", with TailStrategy::GuardWithIf.
+//
+// Halide 14 (Debian) reports errors by throwing Halide::Error; this file and
+// HalideExprBuilder.cpp are compiled with -fexceptions to catch them, and turn
+// them into MLIR errors on the kernel op.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Target/Halide/HalideTranslation.h"
+#include "compiler/Target/Halide/HalideExprBuilder.h"
+
+#include "dialects/Halide/HalideOps.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <climits>
+#include <functional>
+#include <map>
+#include <set>
+
+using namespace mlir;
+
+namespace kiln {
+
+static Halide::Target halideTarget(const HalideTargetOptions &options) {
+  Halide::Target t = Halide::get_host_target();
+  if (options.cuda)
+    // sm_80 PTX: runs natively on A100 and is JIT-compiled by the driver for
+    // newer GPUs (sm_86/89/90), PTX being forward compatible.
+    t = t.with_feature(Halide::Target::CUDA).with_feature(Halide::Target::CUDACapability80);
+  return t;
+}
+
+std::string halideTargetString(const HalideTargetOptions &options) {
+  return halideTarget(options).with_feature(Halide::Target::NoRuntime).to_string();
+}
+
+namespace {
+
+bool isCIdentifier(StringRef s) {
+  if (s.empty() || isdigit((unsigned char)s[0]))
+    return false;
+  return llvm::all_of(s, [](char c) { return isalnum((unsigned char)c) || c == '_'; });
+}
+
+/// Halide names: letters, digits and '_' (Halide uses '.' and '$' itself).
+std::string halideName(StringRef s) {
+  std::string n;
+  for (char c : s)
+    n += (isalnum((unsigned char)c) || c == '_') ? c : '_';
+  if (n.empty() || isdigit((unsigned char)n[0]))
+    n = "_" + n;
+  return n;
+}
+
+/// Sets min 0, the given extents and dense innermost-first strides.
+template <typename Param>
+LogicalResult setDenseLayout(Param param, ArrayRef<int64_t> extents, Operation *op) {
+  int64_t stride = 1;
+  for (auto [i, e] : llvm::enumerate(extents)) {
+    if (e > INT_MAX || stride > INT_MAX)
+      return op->emitError("halide translation: buffer too large for Halide's 32-bit extents and strides");
+    param.dim((int)i).set_bounds(0, (int)e).set_stride((int)stride);
+    stride *= std::max<int64_t>(e, 1);
+  }
+  return success();
+}
+
+struct FuncInfo {
+  halide::FuncOp op;
+  Halide::Func func;
+  bool isBool = false;
+  std::vector<Halide::Var> vars;
+  std::vector<halide::UpdateOp> updates;
+  /// One RDom per update (default-constructed, undefined, when the rdom is empty).
+  std::vector<Halide::RDom> rdoms;
+  /// Per stage: names created by split/fuse/gpu_tile.
+  std::vector<std::map<std::string, Halide::VarOrRVar>> created;
+};
+
+class KernelTranslator {
+public:
+  KernelTranslator(halide::KernelOp kernel, const HalideTargetOptions &options) : kernel(kernel), options(options) {}
+
+  /// Builds the pipeline and compiles it to `path` as C function `fnName`.
+  LogicalResult run(const std::string &path, const std::string &fnName, const Halide::Target &target);
+
+private:
+  halide::KernelOp kernel;
+  const HalideTargetOptions &options;
+  std::map<std::string, Halide::Var> vars;
+  llvm::StringMap<std::pair<Halide::ImageParam, bool>> inputs; // param, is i1
+  std::vector<Halide::ImageParam> inputOrder;
+  llvm::StringMap<FuncInfo> funcs;
+  std::vector<std::string> funcOrder;
+
+  Halide::Var var(const std::string &name) {
+    auto it = vars.find(name);
+    if (it == vars.end())
+      it = vars.emplace(name, Halide::Var(halideName(name))).first;
+    return it->second;
+  }
+
+  LogicalResult declare();
+  LogicalResult define(FuncInfo &info);
+  LogicalResult defineAll();
+  FailureOr<Halide::Expr> call(halide::CallOp op, const std::vector<Halide::Expr> &indices);
+  LogicalResult schedule();
+  LogicalResult applyDirective(Operation *op);
+  FailureOr<FuncInfo *> lookupFunc(Operation *op, FlatSymbolRefAttr sym);
+  FailureOr<Halide::Stage> stage(Operation *op, FuncInfo &f, int64_t index);
+  Halide::VarOrRVar resolve(FuncInfo &f, int64_t stageIndex, const std::string &name);
+  void remember(FuncInfo &f, int64_t stageIndex, const std::string &name, Halide::VarOrRVar v);
+};
+
+LogicalResult KernelTranslator::declare() {
+  std::set<std::string> names;
+  auto unique = [&](Operation *op, StringRef sym) -> LogicalResult {
+    if (!names.insert(halideName(sym)).second)
+      return op->emitError("halide translation: name '") << sym << "' clashes with another after sanitizing";
+    return success();
+  };
+  for (Operation &op : kernel.getBody().front()) {
+    if (auto in = dyn_cast<halide::InputOp>(op)) {
+      std::optional<Halide::Type> t = halideStorageType(in.getElementType());
+      if (!t)
+        return in.emitError("halide translation: unsupported element type ") << in.getElementType();
+      if (failed(unique(in, in.getSymName())))
+        return failure();
+      Halide::ImageParam p(*t, (int)in.getExtents().size(), halideName(in.getSymName()));
+      if (failed(setDenseLayout(p, in.getExtents(), in)))
+        return failure();
+      inputs.try_emplace(in.getSymName(), p, in.getElementType().isInteger(1));
+      inputOrder.push_back(p);
+    } else if (auto f = dyn_cast<halide::FuncOp>(op)) {
+      if (!halideStorageType(f.getResultType()))
+        return f.emitError("halide translation: unsupported result type ") << f.getResultType();
+      if (failed(unique(f, f.getSymName())))
+        return failure();
+      FuncInfo info;
+      info.op = f;
+      info.func = Halide::Func(halideName(f.getSymName()));
+      info.isBool = f.getResultType().isInteger(1);
+      for (Attribute a : f.getVars())
+        info.vars.push_back(var(cast<StringAttr>(a).str()));
+      info.created.resize(1);
+      funcs.try_emplace(f.getSymName(), std::move(info));
+      funcOrder.push_back(f.getSymName().str());
+    }
+  }
+  for (auto u : kernel.getBody().front().getOps<halide::UpdateOp>()) {
+    auto it = funcs.find(u.getFunc());
+    if (it == funcs.end())
+      return u.emitError("halide translation: update of unknown func ") << u.getFuncAttr();
+    FuncInfo &info = it->second;
+    info.updates.push_back(u);
+    info.created.emplace_back();
+    ArrayRef<int64_t> rdom = u.getRdom();
+    if (rdom.empty()) {
+      info.rdoms.emplace_back();
+      continue;
+    }
+    std::vector<Halide::Range> region;
+    for (size_t i = 0; i + 1 < rdom.size(); i += 2) {
+      if (rdom[i] < INT_MIN || rdom[i] > INT_MAX || rdom[i + 1] < 0 || rdom[i + 1] > INT_MAX)
+        return u.emitError("halide translation: rdom bounds out of 32-bit range");
+      region.emplace_back((int)rdom[i], (int)rdom[i + 1]);
+    }
+    info.rdoms.emplace_back(region, info.func.name() + "_r" + std::to_string(info.updates.size() - 1));
+  }
+  return success();
+}
+
+FailureOr<Halide::Expr> KernelTranslator::call(halide::CallOp op, const std::vector<Halide::Expr> &indices) {
+  auto in = inputs.find(op.getCallee());
+  if (in != inputs.end()) {
+    Halide::Expr e = in->second.first(indices);
+    return in->second.second ? Halide::Expr(e != 0) : e;
+  }
+  auto f = funcs.find(op.getCallee());
+  if (f != funcs.end()) {
+    if (!f->second.func.defined())
+      return op.emitError("halide translation: call of ") << op.getCalleeAttr() << " before its definition";
+    Halide::Expr e = f->second.func(indices);
+    return f->second.isBool ? Halide::Expr(e != 0) : e;
+  }
+  return op.emitError("halide translation: call of unknown buffer or func ") << op.getCalleeAttr();
+}
+
+LogicalResult KernelTranslator::define(FuncInfo &info) {
+  auto resolver = [this](halide::CallOp op, const std::vector<Halide::Expr> &idx) { return call(op, idx); };
+  auto store = [&](Halide::Expr e) { return info.isBool ? Halide::cast(Halide::UInt(8), e) : e; };
+  std::vector<Halide::Expr> args(info.vars.begin(), info.vars.end());
+
+  FailureOr<Halide::Expr> pure = buildHalideExpr(info.op.getBody().front(), args, resolver);
+  if (failed(pure))
+    return failure();
+  info.func(info.vars) = store(*pure);
+
+  for (auto [u, r] : llvm::zip(info.updates, info.rdoms)) {
+    std::vector<Halide::Expr> uargs = args;
+    for (int i = 0; r.defined() && i < r.dimensions(); ++i)
+      uargs.push_back(r[i]);
+    FailureOr<Halide::Expr> value = buildHalideExpr(u.getBody().front(), uargs, resolver);
+    if (failed(value))
+      return failure();
+    Halide::Expr cur = info.func(args);
+    Halide::Expr v = *value, next;
+    StringRef combine = u.getCombine();
+    if (info.isBool) {
+      // Stored 0/1: max is "or", min is "and"; i1 add is xor, mul is and.
+      Halide::Expr b = Halide::cast(Halide::UInt(8), v);
+      if (combine == "max")
+        next = Halide::max(cur, b);
+      else if (combine == "min" || combine == "mul")
+        next = Halide::min(cur, b);
+      else
+        next = cur ^ b;
+    } else if (combine == "add") {
+      next = cur + v;
+    } else if (combine == "mul") {
+      next = cur * v;
+    } else if (combine == "max") {
+      next = Halide::max(cur, v);
+    } else if (combine == "min") {
+      next = Halide::min(cur, v);
+    } else {
+      return u.emitError("halide translation: unknown combine '") << combine << "'";
+    }
+    info.func(info.vars) = next;
+  }
+  return success();
+}
+
+/// Defines funcs callees first (Halide cannot call a Func before it has a
+/// pure definition).
+LogicalResult KernelTranslator::defineAll() {
+  enum State { Unvisited, Visiting, Done };
+  llvm::StringMap<State> state;
+  std::function<LogicalResult(FuncInfo &)> visit = [&](FuncInfo &info) -> LogicalResult {
+    State &s = state[info.op.getSymName()];
+    if (s == Done)
+      return success();
+    if (s == Visiting)
+      return info.op.emitError("halide translation: funcs call each other in a cycle");
+    s = Visiting;
+    auto visitCallees = [&](Region &region) -> LogicalResult {
+      for (auto c : region.getOps<halide::CallOp>()) {
+        auto it = funcs.find(c.getCallee());
+        if (it == funcs.end() || it->first() == info.op.getSymName())
+          continue;
+        if (failed(visit(it->second)))
+          return failure();
+      }
+      return success();
+    };
+    if (failed(visitCallees(info.op.getBody())))
+      return failure();
+    for (auto u : info.updates)
+      if (failed(visitCallees(u.getBody())))
+        return failure();
+    state[info.op.getSymName()] = Done;
+    return define(info);
+  };
+  for (const std::string &name : funcOrder)
+    if (failed(visit(funcs.find(name)->second)))
+      return failure();
+  return success();
+}
+
+FailureOr<FuncInfo *> KernelTranslator::lookupFunc(Operation *op, FlatSymbolRefAttr sym) {
+  auto it = funcs.find(sym.getValue());
+  if (it == funcs.end())
+    return op->emitError("halide translation: schedule names unknown func ") << sym;
+  return &it->second;
+}
+
+FailureOr<Halide::Stage> KernelTranslator::stage(Operation *op, FuncInfo &f, int64_t index) {
+  if (index < 0 || index > (int64_t)f.updates.size())
+    return op->emitError("halide translation: func @") << f.op.getSymName() << " has no stage " << index;
+  if (index == 0)
+    return Halide::Stage(f.func);
+  return f.func.update((int)index - 1);
+}
+
+Halide::VarOrRVar KernelTranslator::resolve(FuncInfo &f, int64_t stageIndex, const std::string &name) {
+  auto &created = f.created[stageIndex];
+  auto it = created.find(name);
+  if (it != created.end())
+    return it->second;
+  for (Attribute a : f.op.getVars())
+    if (cast<StringAttr>(a).getValue() == name)
+      return var(name);
+  if (stageIndex > 0 && name.size() > 1 && name[0] == 'r' &&
+      llvm::all_of(StringRef(name).drop_front(), [](char c) { return isdigit((unsigned char)c); })) {
+    const Halide::RDom &r = f.rdoms[stageIndex - 1];
+    unsigned index = std::stoul(name.substr(1));
+    if (r.defined() && (int)index < r.dimensions())
+      return r[(int)index];
+  }
+  return var(name);
+}
+
+void KernelTranslator::remember(FuncInfo &f, int64_t stageIndex, const std::string &name, Halide::VarOrRVar v) {
+  auto &created = f.created[stageIndex];
+  created.erase(name);
+  created.emplace(name, v);
+}
+
+static Halide::VarOrRVar like(const Halide::VarOrRVar &model, const std::string &name) {
+  if (model.is_rvar)
+    return Halide::RVar(halideName(name));
+  return Halide::Var(halideName(name));
+}
+
+LogicalResult KernelTranslator::applyDirective(Operation *op) {
+  if (auto d = dyn_cast<halide::ComputeRootOp>(op)) {
+    FailureOr<FuncInfo *> f = lookupFunc(op, d.getFuncAttr());
+    if (failed(f))
+      return failure();
+    (*f)->func.compute_root();
+    return success();
+  }
+  if (auto d = dyn_cast<halide::ComputeAtOp>(op)) {
+    FailureOr<FuncInfo *> f = lookupFunc(op, d.getFuncAttr());
+    FailureOr<FuncInfo *> consumer = lookupFunc(op, d.getConsumerAttr());
+    if (failed(f) || failed(consumer))
+      return failure();
+    FuncInfo &c = **consumer;
+    Halide::VarOrRVar v = resolve(c, (int64_t)c.updates.size(), d.getVar().str());
+    if (v.is_rvar)
+      (*f)->func.compute_at(c.func, v.rvar);
+    else
+      (*f)->func.compute_at(c.func, v.var);
+    return success();
+  }
+
+  // Stage directives: all carry `func` and `stage`.
+  FlatSymbolRefAttr funcAttr = op->getAttrOfType<FlatSymbolRefAttr>("func");
+  auto stageAttr = op->getAttrOfType<IntegerAttr>("stage");
+  if (!funcAttr)
+    return op->emitError("halide translation: unsupported schedule directive '") << op->getName() << "'";
+  FailureOr<FuncInfo *> fi = lookupFunc(op, funcAttr);
+  if (failed(fi))
+    return failure();
+  FuncInfo &f = **fi;
+  int64_t si = stageAttr ? stageAttr.getInt() : 0;
+  FailureOr<Halide::Stage> st = stage(op, f, si);
+  if (failed(st))
+    return failure();
+  auto R = [&](StringRef name) { return resolve(f, si, name.str()); };
+
+  if (auto d = dyn_cast<halide::SplitOp>(op)) {
+    Halide::VarOrRVar old = R(d.getVar());
+    Halide::VarOrRVar outer = like(old, d.getOuter().str()), inner = like(old, d.getInner().str());
+    st->split(old, outer, inner, (int)d.getFactor());
+    remember(f, si, d.getOuter().str(), outer);
+    remember(f, si, d.getInner().str(), inner);
+    return success();
+  }
+  if (auto d = dyn_cast<halide::FuseOp>(op)) {
+    Halide::VarOrRVar inner = R(d.getInner()), outer = R(d.getOuter());
+    std::string name = d.getFused().str();
+    Halide::VarOrRVar fused = (inner.is_rvar && outer.is_rvar) ? Halide::VarOrRVar(Halide::RVar(halideName(name)))
+                                                               : Halide::VarOrRVar(Halide::Var(halideName(name)));
+    st->fuse(inner, outer, fused);
+    remember(f, si, name, fused);
+    return success();
+  }
+  if (auto d = dyn_cast<halide::ReorderOp>(op)) {
+    std::vector<Halide::VarOrRVar> order;
+    for (Attribute a : d.getVars())
+      order.push_back(R(cast<StringAttr>(a).getValue()));
+    st->reorder(order);
+    return success();
+  }
+  if (auto d = dyn_cast<halide::VectorizeOp>(op)) {
+    st->vectorize(R(d.getVar()), (int)d.getWidth());
+    return success();
+  }
+  if (auto d = dyn_cast<halide::UnrollOp>(op)) {
+    st->unroll(R(d.getVar()));
+    return success();
+  }
+  if (auto d = dyn_cast<halide::ParallelOp>(op)) {
+    st->parallel(R(d.getVar()));
+    return success();
+  }
+  if (auto d = dyn_cast<halide::GpuSingleThreadOp>(op)) {
+    st->gpu_single_thread();
+    return success();
+  }
+  if (auto d = dyn_cast<halide::GpuTileOp>(op)) {
+    std::vector<Halide::VarOrRVar> v, b, t;
+    std::vector<Halide::Expr> sizes;
+    for (auto [a, size] : llvm::zip(d.getVars(), d.getSizes())) {
+      std::string name = cast<StringAttr>(a).str();
+      v.push_back(R(name));
+      b.push_back(like(v.back(), name + "_o"));
+      t.push_back(like(v.back(), name + "_i"));
+      sizes.push_back((int)size);
+      remember(f, si, name + "_o", b.back());
+      remember(f, si, name + "_i", t.back());
+    }
+    auto tail = Halide::TailStrategy::GuardWithIf;
+    switch (v.size()) {
+    case 1:
+      st->gpu_tile(v[0], b[0], t[0], sizes[0], tail);
+      break;
+    case 2:
+      st->gpu_tile(v[0], v[1], b[0], b[1], t[0], t[1], sizes[0], sizes[1], tail);
+      break;
+    case 3:
+      st->gpu_tile(v[0], v[1], v[2], b[0], b[1], b[2], t[0], t[1], t[2], sizes[0], sizes[1], sizes[2], tail);
+      break;
+    default:
+      return op->emitError("halide translation: gpu_tile needs 1 to 3 vars");
+    }
+    return success();
+  }
+  return op->emitError("halide translation: unsupported schedule directive '") << op->getName() << "'";
+}
+
+LogicalResult KernelTranslator::schedule() {
+  StringRef target = options.cuda ? "cuda" : "cpu";
+  halide::ScheduleOp chosen;
+  for (auto s : kernel.getBody().front().getOps<halide::ScheduleOp>()) {
+    if (s.getTarget() != target)
+      continue;
+    if (chosen)
+      return s.emitError("halide translation: more than one halide.schedule \"") << target << "\"";
+    chosen = s;
+  }
+  if (!chosen || chosen.getBody().empty())
+    return success();
+  for (Operation &op : chosen.getBody().front())
+    if (failed(applyDirective(&op)))
+      return failure();
+  return success();
+}
+
+LogicalResult KernelTranslator::run(const std::string &path, const std::string &fnName, const Halide::Target &target) {
+  if (failed(declare()) || failed(defineAll()))
+    return failure();
+
+  auto outputs = llvm::to_vector(kernel.getBody().front().getOps<halide::OutputOp>());
+  if (outputs.size() != 1)
+    return kernel.emitError("halide translation: expected exactly one halide.output, found ") << outputs.size();
+  halide::OutputOp out = outputs.front();
+  auto it = funcs.find(out.getFunc());
+  if (it == funcs.end())
+    return out.emitError("halide translation: output of unknown func ") << out.getFuncAttr();
+  Halide::Func outFunc = it->second.func;
+  if (failed(setDenseLayout(outFunc.output_buffer(), out.getExtents(), out)))
+    return failure();
+
+  if (failed(schedule()))
+    return failure();
+
+  std::vector<Halide::Argument> args(inputOrder.begin(), inputOrder.end());
+  Halide::Pipeline pipeline(outFunc);
+  pipeline.compile_to_object(path, args, fnName, target);
+  return success();
+}
+
+} // namespace
+
+LogicalResult emitHalideObjects(ModuleOp module, const HalideTargetOptions &options, const std::string &dir,
+                                const std::string &prefix, std::vector<std::string> &objects) {
+  Halide::Target target = halideTarget(options);
+  Halide::Target kernelTarget = target.with_feature(Halide::Target::NoRuntime);
+
+  auto kernels = llvm::to_vector(module.getOps<halide::KernelOp>());
+  module.walk([&](halide::KernelOp k) {
+    if (k->getParentOp() != module.getOperation())
+      kernels.push_back(k);
+  });
+
+  for (halide::KernelOp kernel : kernels) {
+    std::string fnName = prefix + "_" + kernel.getSymName().str();
+    if (!isCIdentifier(fnName))
+      return kernel.emitError("halide translation: '") << fnName << "' is not a C identifier";
+    std::string path = dir + "/" + fnName + ".o";
+    KernelTranslator translator(kernel, options);
+    try {
+      if (failed(translator.run(path, fnName, kernelTarget)))
+        return failure();
+    } catch (const Halide::Error &e) {
+      return kernel.emitError("halide translation: Halide error in @")
+             << kernel.getSymName() << ": " << StringRef(e.what()).trim();
+    } catch (const std::exception &e) {
+      return kernel.emitError("halide translation: error in @") << kernel.getSymName() << ": " << e.what();
+    }
+    objects.push_back(path);
+  }
+
+  std::string runtime = dir + "/" + prefix + "_halide_runtime.o";
+  try {
+    Halide::compile_standalone_runtime(runtime, target);
+  } catch (const Halide::Error &e) {
+    return module.emitError("halide translation: Halide error building the runtime: ") << StringRef(e.what()).trim();
+  }
+  objects.push_back(runtime);
+  return success();
+}
+
+} // namespace kiln

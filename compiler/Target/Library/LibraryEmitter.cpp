@@ -1,1 +1,358 @@
-// placeholder
+//===- LibraryEmitter.cpp - The model's archive, header and tables -===//
+//
+// Expects: a module at the halide level whose `func.func @main` is a straight
+// line of halide.launch ops over its arguments and graph.constant weights.
+// Produces: the plain-data kiln_model_t table (model_abi.h) as C, the weights
+// as one blob pulled in with .incbin, NAME.h with the typed run function, and
+// libNAME.a holding those objects, every kernel object and the Halide runtime.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Target/Library/LibraryEmitter.h"
+#include "dialects/Graph/GraphOps.h"
+#include "dialects/Halide/HalideOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <fstream>
+#include <set>
+
+using namespace mlir;
+using namespace kiln;
+
+#ifndef KILN_VERSION
+#define KILN_VERSION "dev"
+#endif
+
+namespace {
+
+enum Kind { Input = 0, Output = 1, Weight = 2, Intermediate = 3 };
+
+struct Tensor {
+  std::string name;
+  RankedTensorType type;
+  Kind kind;
+  int ioIndex = -1;
+  int64_t offset = 0, nbytes = 0;
+};
+
+int onnxDType(Type t) {
+  if (t.isF32()) return 1;
+  if (t.isF16()) return 10;
+  if (t.isInteger(1)) return 9;
+  if (t.isUnsignedInteger(8)) return 2;
+  if (t.isInteger(8)) return 3;
+  if (t.isInteger(32)) return 6;
+  if (t.isInteger(64)) return 7;
+  return 0;
+}
+
+const char *cType(Type t) {
+  if (t.isF32()) return "float";
+  if (t.isF16()) return "uint16_t";
+  if (t.isInteger(1) || t.isUnsignedInteger(8)) return "uint8_t";
+  if (t.isInteger(8)) return "int8_t";
+  if (t.isInteger(32)) return "int32_t";
+  return "int64_t";
+}
+
+const char *dtypeName(Type t) {
+  if (t.isF32()) return "float32";
+  if (t.isF16()) return "float16";
+  if (t.isInteger(1)) return "bool";
+  if (t.isUnsignedInteger(8)) return "uint8";
+  if (t.isInteger(8)) return "int8";
+  if (t.isInteger(32)) return "int32";
+  return "int64";
+}
+
+int64_t byteSize(RankedTensorType t) {
+  Type e = t.getElementType();
+  int64_t w = e.isInteger(1) ? 1 : e.getIntOrFloatBitWidth() / 8;
+  return t.getNumElements() * w;
+}
+
+/// The bytes of a constant as the runtime reads them (bool as one byte each).
+std::vector<char> constantBytes(ElementsAttr value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  std::vector<char> out(byteSize(type));
+  if (auto res = dyn_cast<DenseResourceElementsAttr>(value)) {
+    ArrayRef<char> data = res.getRawHandle().getBlob()->getData();
+    std::copy_n(data.begin(), std::min(data.size(), out.size()), out.begin());
+    return out;
+  }
+  auto dense = cast<DenseElementsAttr>(value);
+  if (type.getElementType().isInteger(1)) {
+    size_t i = 0;
+    for (bool b : dense.getValues<bool>())
+      out[i++] = b;
+    return out;
+  }
+  ArrayRef<char> raw = dense.getRawData();
+  if (dense.isSplat()) {
+    for (size_t i = 0; i < out.size(); i += raw.size())
+      std::copy(raw.begin(), raw.end(), out.begin() + i);
+  } else {
+    std::copy_n(raw.begin(), out.size(), out.begin());
+  }
+  return out;
+}
+
+std::string cString(StringRef s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\')
+      out += '\\';
+    if ((unsigned char)c < 32)
+      continue;
+    out += c;
+  }
+  return out + "\"";
+}
+
+/// A C identifier from an ONNX name, unique among `used`.
+std::string cIdent(StringRef s, std::set<std::string> &used) {
+  std::string id;
+  for (char c : s)
+    id += isalnum((unsigned char)c) ? c : '_';
+  if (id.empty() || isdigit((unsigned char)id[0]))
+    id = "t_" + id;
+  std::string base = id;
+  for (int i = 2; used.count(id); ++i)
+    id = base + "_" + std::to_string(i);
+  used.insert(id);
+  return id;
+}
+
+std::string shapeList(RankedTensorType t, const char *sep = ",") {
+  std::string s;
+  for (int64_t i = 0; i < t.getRank(); ++i)
+    s += (i ? sep : "") + std::to_string(t.getDimSize(i));
+  return s;
+}
+
+LogicalResult run(Operation *op, ArrayRef<StringRef> argv) {
+  auto prog = llvm::sys::findProgramByName(argv[0]);
+  if (!prog)
+    return op->emitError("cannot find '") << argv[0] << "' on PATH (needed to build the library)";
+  std::string msg;
+  int rc = llvm::sys::ExecuteAndWait(*prog, argv, std::nullopt, {}, 0, 0, &msg);
+  if (rc != 0) {
+    std::string cmd;
+    for (StringRef a : argv)
+      cmd += a.str() + " ";
+    return op->emitError("command failed (") << rc << "): " << cmd << msg;
+  }
+  return success();
+}
+
+} // namespace
+
+LogicalResult kiln::emitLibrary(ModuleOp module, const LibraryOptions &opts,
+                                const std::vector<std::string> &objects) {
+  auto main = module.lookupSymbol<func::FuncOp>("main");
+  if (!main)
+    return module.emitError("no func.func @main to emit");
+  auto ret = cast<func::ReturnOp>(main.getBody().front().getTerminator());
+  auto outputNames = main->getAttrOfType<ArrayAttr>("kiln.output_names");
+
+  std::vector<Tensor> tensors;
+  llvm::DenseMap<Value, int> ids;
+  auto add = [&](Value v, Tensor t) {
+    ids[v] = tensors.size();
+    tensors.push_back(std::move(t));
+  };
+  for (BlockArgument a : main.getArguments()) {
+    auto name = main.getArgAttrOfType<StringAttr>(a.getArgNumber(), "kiln.name");
+    add(a, {name ? name.str() : "input_" + std::to_string(a.getArgNumber()),
+            cast<RankedTensorType>(a.getType()), Input, (int)a.getArgNumber()});
+  }
+
+  // Weights: one blob, each constant 64-byte aligned.
+  std::vector<char> weights;
+  std::vector<halide::LaunchOp> launches;
+  for (Operation &op : main.getBody().front()) {
+    if (auto c = dyn_cast<graph::ConstantOp>(op)) {
+      std::vector<char> bytes = constantBytes(c.getValue());
+      weights.resize((weights.size() + 63) & ~size_t(63));
+      Tensor t{"const_" + std::to_string(tensors.size()), c.getType(), Weight};
+      t.offset = weights.size();
+      t.nbytes = bytes.size();
+      weights.insert(weights.end(), bytes.begin(), bytes.end());
+      add(c.getResult(), t);
+    } else if (auto l = dyn_cast<halide::LaunchOp>(op)) {
+      launches.push_back(l);
+      add(l.getResult(), {"t" + std::to_string(tensors.size()), l.getType(), Intermediate});
+    } else if (!isa<func::ReturnOp>(op)) {
+      return op.emitError("cannot emit this op into the model program");
+    }
+  }
+  for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
+    Tensor &t = tensors[ids[v]];
+    if (t.kind != Intermediate)
+      return ret.emitError("output #") << i << " is not computed by a kernel (an input, a constant, "
+                                       << "or returned twice); this is a compiler bug";
+    t.kind = Output;
+    t.ioIndex = i;
+    if (outputNames && i < outputNames.size())
+      t.name = cast<StringAttr>(outputNames[i]).str();
+  }
+
+  // Arena: liveness of intermediates over the launch sequence.
+  std::vector<int> inter, defs, lastUses;
+  std::vector<int64_t> sizes;
+  llvm::DenseMap<int, int> lastUse;
+  for (auto [step, l] : llvm::enumerate(launches))
+    for (Value v : l.getInputs())
+      lastUse[ids[v]] = step;
+  for (auto [step, l] : llvm::enumerate(launches)) {
+    int id = ids[l.getResult()];
+    if (tensors[id].kind != Intermediate)
+      continue;
+    inter.push_back(id);
+    defs.push_back(step);
+    lastUses.push_back(lastUse.count(id) ? lastUse[id] : step);
+    sizes.push_back(byteSize(tensors[id].type));
+  }
+  int64_t arenaSize = 0;
+  auto slots = planArena(sizes, defs, lastUses, arenaSize);
+  for (size_t i = 0; i < inter.size(); ++i) {
+    tensors[inter[i]].offset = slots[i].offset;
+    tensors[inter[i]].nbytes = slots[i].size;
+  }
+  for (Tensor &t : tensors)
+    if (t.kind == Input || t.kind == Output)
+      t.nbytes = byteSize(t.type);
+
+  std::string base = opts.dir + "/" + opts.name;
+  // Weights blob + the assembly that embeds it.
+  {
+    std::ofstream w(base + "_weights.bin", std::ios::binary);
+    w.write(weights.data(), weights.size());
+    std::ofstream s(base + "_weights.S");
+    s << "  .section .rodata\n  .balign 64\n  .globl " << opts.name << "_weights\n"
+      << opts.name << "_weights:\n  .incbin \"" << opts.name << "_weights.bin\"\n  .byte 0\n"
+      << "  .section .note.GNU-stack,\"\",@progbits\n";
+  }
+  // The model table.
+  {
+    std::ofstream c(base + "_model.c");
+    c << "/* generated by kiln " KILN_VERSION " from " << opts.source << ", do not edit */\n"
+      << "#include \"kiln/model_abi.h\"\n\n";
+    for (auto l : launches)
+      c << "extern int " << opts.name << "_" << l.getKernel().str() << "_argv(void **args);\n";
+    c << "extern const uint8_t " << opts.name << "_weights[];\n\n";
+    c << "static const kiln_abi_tensor_t tensors[] = {\n";
+    for (const Tensor &t : tensors)
+      c << "  {" << cString(t.name) << ", " << onnxDType(t.type.getElementType()) << ", " << t.kind
+        << ", " << t.type.getRank() << ", " << t.ioIndex << ", {" << shapeList(t.type) << "}, "
+        << t.offset << ", " << t.nbytes << "},\n";
+    c << "};\n";
+    for (auto [step, l] : llvm::enumerate(launches)) {
+      c << "static const int32_t args" << step << "[] = {";
+      for (Value v : l.getInputs())
+        c << ids[v] << ", ";
+      c << ids[l.getResult()] << "};\n";
+    }
+    c << "static const kiln_abi_step_t steps[] = {\n";
+    for (auto [step, l] : llvm::enumerate(launches))
+      c << "  {" << cString(l.getKernel()) << ", " << opts.name << "_" << l.getKernel().str()
+        << "_argv, " << l.getInputs().size() + 1 << ", args" << step << "},\n";
+    if (launches.empty())
+      c << "  {0, 0, 0, 0},\n";
+    c << "};\n";
+    c << "static const int32_t inputs[] = {";
+    for (BlockArgument a : main.getArguments())
+      c << ids[a] << ", ";
+    c << "-1};\nstatic const int32_t outputs[] = {";
+    for (Value v : ret.getOperands())
+      c << ids[v] << ", ";
+    c << "-1};\n\n";
+    c << "static const kiln_model_t model = {\n  KILN_MODEL_ABI_VERSION, " << cString(opts.name)
+      << ", " << cString(opts.source) << ", " << cString(opts.targetString) << ", "
+      << (opts.cuda ? 1 : 0) << ",\n  " << tensors.size() << ", tensors, "
+      << main.getNumArguments() << ", inputs, " << ret.getNumOperands() << ", outputs, "
+      << launches.size() << ", steps,\n  " << opts.name << "_weights, " << weights.size() << ", "
+      << arenaSize << "};\n\n"
+      << "__attribute__((visibility(\"default\"))) const kiln_model_t *" << opts.name
+      << "_model(void) { return &model; }\n";
+  }
+  // The header.
+  {
+    std::ofstream h(opts.dir + "/" + opts.name + ".h");
+    std::string guard = "KILN_MODEL_" + llvm::StringRef(opts.name).upper() + "_H";
+    h << "/* generated by kiln " KILN_VERSION " from " << opts.source << ", do not edit.\n"
+      << " * target: " << opts.targetString << "\n";
+    for (const Tensor &t : tensors)
+      if (t.kind == Input)
+        h << " * input  " << t.ioIndex << ": " << t.name << " " << dtypeName(t.type.getElementType())
+          << " [" << shapeList(t.type) << "]\n";
+    for (int i = 0; i < (int)ret.getNumOperands(); ++i) {
+      const Tensor &t = tensors[ids[ret.getOperand(i)]];
+      h << " * output " << i << ": " << t.name << " " << dtypeName(t.type.getElementType()) << " ["
+        << shapeList(t.type) << "]\n";
+    }
+    h << " * workspace (arena): " << arenaSize << " bytes; weights: " << weights.size()
+      << " bytes (embedded)\n */\n"
+      << "#ifndef " << guard << "\n#define " << guard << "\n\n#include <kiln/runtime.h>\n\n"
+      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
+      << "/* The model's table, for kiln_context_create and the kiln_model_* queries. */\n"
+      << "const kiln_model_t *" << opts.name << "_model(void);\n\n"
+      << "/* Typed run: inputs then outputs, in the order and shapes listed above. Each\n"
+      << "   pointer is the caller's, dense row-major; bool is one byte per element. */\n"
+      << "static inline kiln_status_t " << opts.name << "_run(kiln_context_t *context";
+    std::set<std::string> used{"context", "in", "out"};
+    std::vector<std::string> params;
+    std::vector<const Tensor *> ordered;
+    for (BlockArgument a : main.getArguments())
+      ordered.push_back(&tensors[ids[a]]);
+    for (Value v : ret.getOperands())
+      ordered.push_back(&tensors[ids[v]]);
+    for (const Tensor *t : ordered) {
+      params.push_back(cIdent(t->name, used));
+      h << ",\n    " << (t->kind == Input ? "const " : "") << cType(t->type.getElementType()) << " *"
+        << params.back();
+    }
+    h << ") {\n";
+    for (size_t i = 0; i < ordered.size(); ++i)
+      h << "  static const int64_t s" << i << "[] = {" << (ordered[i]->type.getRank() ? shapeList(ordered[i]->type) : "0")
+        << "};\n";
+    size_t nin = main.getNumArguments(), nout = ret.getNumOperands();
+    auto tensorInit = [&](size_t i) {
+      return "{(kiln_dtype_t)" + std::to_string(onnxDType(ordered[i]->type.getElementType())) + ", " +
+             std::to_string(ordered[i]->type.getRank()) + ", s" + std::to_string(i) + ", (void *)" +
+             params[i] + "}";
+    };
+    h << "  kiln_tensor_t in[" << std::max<size_t>(nin, 1) << "] = {";
+    for (size_t i = 0; i < nin; ++i)
+      h << (i ? ", " : "") << tensorInit(i);
+    h << "};\n  kiln_tensor_t out[" << std::max<size_t>(nout, 1) << "] = {";
+    for (size_t i = 0; i < nout; ++i)
+      h << (i ? ", " : "") << tensorInit(nin + i);
+    h << "};\n  return kiln_context_run(context, in, " << nin << ", out, " << nout << ");\n}\n\n"
+      << "#ifdef __cplusplus\n}\n#endif\n#endif\n";
+  }
+
+  // Compile the generated sources and archive everything.
+  const char *ccEnv = getenv("CC");
+  std::string cc = ccEnv && *ccEnv ? ccEnv : "cc";
+  std::string modelObj = base + "_model.o", weightsObj = base + "_weights.o";
+  std::string inc = "-I" KILN_RUNTIME_INCLUDE_DIR;
+  if (failed(run(main, {cc, "-O2", "-fPIC", "-c", inc, base + "_model.c", "-o", modelObj})))
+    return failure();
+  std::string wdir = "-I" + opts.dir;
+  if (failed(run(main, {cc, "-c", wdir, base + "_weights.S", "-o", weightsObj})))
+    return failure();
+  std::string archive = opts.dir + "/lib" + opts.name + ".a";
+  llvm::sys::fs::remove(archive);
+  std::vector<StringRef> argv{"ar", "rcs", archive, modelObj, weightsObj};
+  for (const std::string &o : objects)
+    argv.push_back(o);
+  return run(main, argv);
+}

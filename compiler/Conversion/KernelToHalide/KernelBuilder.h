@@ -1,0 +1,82 @@
+//===- KernelBuilder.h - Build halide.kernel ops in row-major terms -===//
+//
+// Kernel ops speak row-major (ONNX) shapes; Halide speaks innermost-first
+// dims. This builder is the one place that reverses them: callers give and
+// receive row-major index lists, and the vars of a rank-R func are named
+// d0 (outermost) .. d<R-1> (innermost), listed innermost first in Halide.
+// Reduction vars are r0 (innermost) ... as the translation names them.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_COMPILER_CONVERSION_KERNELTOHALIDE_KERNELBUILDER_H
+#define KILN_COMPILER_CONVERSION_KERNELTOHALIDE_KERNELBUILDER_H
+
+#include "dialects/Halide/HalideOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+
+#include <functional>
+
+namespace kiln {
+
+/// Options that pick default schedules.
+struct ScheduleOptions {
+  int64_t vectorBytes = 32; ///< 32 for AVX2, 64 for AVX-512
+};
+
+class KernelBuilder {
+public:
+  using Idx = llvm::ArrayRef<mlir::Value>;
+  using BodyFn = std::function<mlir::Value(mlir::OpBuilder &, Idx)>;
+  using UpdateFn = std::function<mlir::Value(mlir::OpBuilder &, Idx vars, Idx rvars)>;
+
+  KernelBuilder(mlir::OpBuilder &b, mlir::Location loc, mlir::ModuleOp module, llvm::StringRef name,
+                const ScheduleOptions &options);
+
+  halide::KernelOp op() { return kernel; }
+  const ScheduleOptions &options() const { return opts; }
+
+  /// Declares the next input from a tensor; returns its symbol ("in0", ...).
+  std::string input(mlir::Value tensor);
+  /// Declares a func with a pure definition over row-major `shape`.
+  void func(llvm::StringRef name, size_t rank, mlir::Type type, const BodyFn &body);
+  /// An update `name(vars) <combine>= body` over an RDom of row-major `extents`.
+  void update(llvm::StringRef name, size_t rank, llvm::ArrayRef<int64_t> extents,
+              llvm::StringRef combine, mlir::Type type, const UpdateFn &body);
+  void output(llvm::StringRef name, llvm::ArrayRef<int64_t> shape);
+
+  /// Schedule builders: directives are appended to the "cpu"/"cuda" regions.
+  mlir::OpBuilder cpu();
+  mlir::OpBuilder cuda();
+
+  /// Default schedules for a func of row-major `shape` (and its update, if any).
+  void scheduleCpuPointwise(llvm::StringRef f, llvm::ArrayRef<int64_t> shape, mlir::Type type,
+                            bool hasUpdate = false);
+  void scheduleCudaPointwise(llvm::StringRef f, llvm::ArrayRef<int64_t> shape, bool hasUpdate = false);
+
+  /// Var name of row-major dim d of a rank-R func.
+  static std::string var(size_t d) { return "d" + std::to_string(d); }
+
+  // Scalar helpers for bodies (i32 index arithmetic).
+  static mlir::Value call(mlir::OpBuilder &b, llvm::StringRef callee, mlir::Type type, Idx idx);
+  static mlir::Value i32(mlir::OpBuilder &b, int64_t v);
+  static mlir::Value constant(mlir::OpBuilder &b, mlir::Type type, double v);
+  /// Evaluates an affine expression of `dims` as i32 arithmetic.
+  static mlir::Value affine(mlir::OpBuilder &b, mlir::AffineExpr e, Idx dims);
+  /// Converts an integer index value (any width) to i32, clamped to [0, size-1],
+  /// with ONNX's negative indices counting from the end.
+  static mlir::Value index(mlir::OpBuilder &b, mlir::Value v, int64_t size);
+
+private:
+  mlir::Location loc;
+  halide::KernelOp kernel;
+  mlir::OpBuilder body;
+  ScheduleOptions opts;
+  halide::ScheduleOp cpuSchedule, cudaSchedule;
+  int numInputs = 0;
+};
+
+} // namespace kiln
+
+#endif

@@ -1,0 +1,184 @@
+//===- ImportContext.h - State shared by the ONNX importer's parts -*- C++ -*-===//
+//
+// The importer (OnnxImporter.cpp) walks the ONNX nodes in order and hands
+// each one, as a NodeContext, to the handler registered for its op type
+// (ComputeOps.cpp, ShapeOps.cpp).
+//
+// Expects: handlers read inputs as Operands (a host constant or an SSA value
+// of static ranked tensor type), check the node against ONNX semantics, and
+// report problems with NodeContext::fail.
+// Produces: each handler sets every output it defines, either folded into a
+// HostTensor (when canFold allows) or as the result of a graph op built with
+// NodeContext::create.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_COMPILER_IMPORT_ONNX_IMPORTCONTEXT_H
+#define KILN_COMPILER_IMPORT_ONNX_IMPORTCONTEXT_H
+
+#include "compiler/Import/Onnx/ConstantFolder.h"
+#include "compiler/Import/Onnx/OnnxImporter.h"
+#include "dialects/Graph/GraphOps.h"
+#include "dialects/Utils/Shape.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/Support/LogicalResult.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+
+#include "onnx/onnx_pb.h"
+
+namespace kiln {
+
+/// Largest result, in elements, that a node with constant inputs folds into.
+constexpr int64_t kMaxFoldElements = int64_t(1) << 20;
+
+/// An ONNX value during import: a host constant or an SSA value.
+struct Operand {
+  std::shared_ptr<HostTensor> constant;
+  mlir::Value value;
+
+  static Operand of(HostTensor t) {
+    return {std::make_shared<HostTensor>(std::move(t)), {}};
+  }
+  static Operand of(mlir::Value v) { return {nullptr, v}; }
+  bool isConst() const { return constant != nullptr; }
+  llvm::ArrayRef<int64_t> shape() const;
+  DType dtype() const;
+  int64_t rank() const { return shape().size(); }
+  int64_t numElements() const { return kiln::numElements(shape()); }
+};
+
+/// DType <-> MLIR element type. mlirElementType gives f64 for F64, which no
+/// graph op accepts.
+mlir::Type mlirElementType(mlir::MLIRContext *ctx, DType t);
+std::optional<DType> dtypeOf(mlir::Type elementType);
+
+class Importer;
+class NodeContext;
+using OpHandler = mlir::LogicalResult (*)(NodeContext &);
+
+/// Handlers by ONNX op type (default domain).
+void addComputeOpHandlers(llvm::StringMap<OpHandler> &handlers);
+void addShapeOpHandlers(llvm::StringMap<OpHandler> &handlers);
+
+/// One node being imported.
+class NodeContext {
+public:
+  NodeContext(Importer &imp, const onnx::NodeProto &node, std::string name,
+              int64_t opset, llvm::SmallVector<std::optional<Operand>> inputs);
+
+  const onnx::NodeProto &node;
+  const std::string name;
+  const int64_t opset;
+  mlir::OpBuilder &b;
+  mlir::Location loc;
+
+  // Inputs. Absent optional inputs (empty names) are not "present".
+  size_t numInputs() const { return inputs.size(); }
+  bool hasInput(size_t i) const { return i < inputs.size() && inputs[i]; }
+  const Operand &in(size_t i) const { return *inputs[i]; }
+  /// Fails unless the first `count` inputs are present.
+  mlir::LogicalResult expectInputs(size_t count);
+  bool allInputsConst() const;
+
+  // Attributes.
+  const onnx::AttributeProto *attr(llvm::StringRef attrName) const;
+  int64_t attrInt(llvm::StringRef attrName, int64_t def) const;
+  float attrFloat(llvm::StringRef attrName, float def) const;
+  std::string attrString(llvm::StringRef attrName, llvm::StringRef def) const;
+  std::optional<llvm::SmallVector<int64_t>> attrInts(llvm::StringRef attrName) const;
+  /// A TENSOR attribute, decoded (external data resolved).
+  mlir::FailureOr<HostTensor> attrTensor(const onnx::AttributeProto &a);
+
+  /// Input i, which must be a compile-time constant ("input 1 'shape' must be
+  /// a constant" otherwise).
+  mlir::FailureOr<const HostTensor *> constInput(size_t i, llvm::StringRef what);
+  mlir::FailureOr<llvm::SmallVector<int64_t>> constInts(size_t i, llvm::StringRef what);
+  /// Integer list given as attribute `attrName` before opset `inputSince`, as
+  /// optional input i from then on; nullopt when absent.
+  mlir::FailureOr<std::optional<llvm::SmallVector<int64_t>>>
+  intsAttrOrInput(llvm::StringRef attrName, int64_t inputSince, size_t i);
+  /// Normalises a possibly negative axis into [0, rank).
+  mlir::FailureOr<int64_t> normAxis(int64_t axis, int64_t rank,
+                                    llvm::StringRef what = "axis");
+
+  // Outputs.
+  size_t numOutputs() const { return node.output_size(); }
+  bool outputUsed(size_t i) const;
+  mlir::LogicalResult set(size_t i, Operand v);
+  /// Records "FILE: node 'n' (Op): msg" and returns failure.
+  mlir::LogicalResult fail(const llvm::Twine &msg);
+
+  // Building.
+  /// True when all `ins` are constants and the result is small enough.
+  bool canFold(llvm::ArrayRef<const Operand *> ins, int64_t resultElements) const;
+  bool canFoldAll(int64_t resultElements) const;
+  mlir::Value materialize(const Operand &x);
+  mlir::RankedTensorType tensorType(llvm::ArrayRef<int64_t> shape, DType t) const;
+  template <typename OpT, typename... Args>
+  mlir::Value create(llvm::ArrayRef<int64_t> shape, DType t, Args &&...args) {
+    return b.create<OpT>(loc, tensorType(shape, t), std::forward<Args>(args)...)
+        .getResult();
+  }
+  mlir::ArrayAttr i64Array(llvm::ArrayRef<int64_t> values) {
+    return b.getI64ArrayAttr(values);
+  }
+
+private:
+  Importer &imp;
+  llvm::SmallVector<std::optional<Operand>> inputs;
+};
+
+// Building blocks that fold constants and emit graph ops otherwise; shared
+// by handlers that decompose one ONNX op into several graph ops.
+Operand reshapeTo(NodeContext &n, const Operand &x, llvm::ArrayRef<int64_t> shape);
+Operand expandTo(NodeContext &n, const Operand &x, llvm::ArrayRef<int64_t> shape);
+Operand transposeBy(NodeContext &n, const Operand &x, llvm::ArrayRef<int64_t> perm);
+Operand sliceBy(NodeContext &n, const Operand &x, llvm::ArrayRef<int64_t> starts,
+                llvm::ArrayRef<int64_t> steps, llvm::ArrayRef<int64_t> shape);
+
+/// Imports one model; see importOnnxFile.
+class Importer {
+public:
+  Importer(mlir::MLIRContext &ctx, std::string path, const ImportOptions &options,
+           onnx::ModelProto &model);
+  mlir::OwningOpRef<mlir::ModuleOp> run(std::string &error);
+
+  // Used by NodeContext.
+  mlir::MLIRContext &ctx;
+  const std::string path;
+  mlir::OpBuilder builder;
+  mlir::Location fileLoc;
+  mlir::Value materialize(const Operand &x);
+  void addError(std::string msg);
+  bool isUsed(llvm::StringRef value) const { return used.contains(value); }
+  void define(llvm::StringRef value, Operand v) { values[value] = std::move(v); }
+  std::optional<HostTensor> loadTensor(const onnx::TensorProto &t,
+                                       const std::string &valueName,
+                                       std::string &error) const;
+
+private:
+  bool checkStructure();
+  bool checkSupported();
+  bool loadInitializers();
+  bool collectInputs(llvm::SmallVectorImpl<mlir::Type> &types,
+                     llvm::SmallVectorImpl<std::string> &names);
+  void importNode(const onnx::NodeProto &node, size_t index);
+  int64_t opsetFor(const std::string &domain) const;
+
+  const ImportOptions &options;
+  onnx::ModelProto &model;
+  std::string modelDir;
+  llvm::StringMap<OpHandler> handlers;
+  llvm::StringMap<Operand> values;
+  llvm::StringSet<> poisoned, used;
+  /// One graph.constant per host tensor; holds the tensor so that its
+  /// address is not reused while cached.
+  llvm::DenseMap<const HostTensor *, std::pair<std::shared_ptr<HostTensor>, mlir::Value>>
+      constantCache;
+  std::vector<std::string> errors;
+};
+
+} // namespace kiln
+
+#endif // KILN_COMPILER_IMPORT_ONNX_IMPORTCONTEXT_H
