@@ -8,6 +8,9 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/Conversion/GraphToKernel/Patterns.h"
 
+#include "mlir/IR/AffineExpr.h"
+#include <set>
+
 using namespace mlir;
 using namespace kiln;
 
@@ -18,17 +21,36 @@ static Value identityBody(OpBuilder &, Location, ValueRange s) { return s[0]; }
 Value kiln::buildReshape(OpBuilder &b, Location loc, Value input, RankedTensorType type) {
   MLIRContext *ctx = b.getContext();
   ArrayRef<int64_t> out = type.getShape(), in = tt(input).getShape();
+  // Row-major strides of the output; `bounds` holds every stride and the total.
+  SmallVector<int64_t> outStride(out.size());
+  std::set<int64_t> bounds;
+  int64_t total = 1;
+  for (int64_t d = out.size() - 1; d >= 0; --d) {
+    outStride[d] = total;
+    bounds.insert(total);
+    total *= out[d];
+  }
+  bounds.insert(total);
   AffineExpr linear = getAffineConstantExpr(0, ctx);
   for (size_t d = 0; d < out.size(); ++d)
-    linear = linear * out[d] + getAffineDimExpr(d, ctx);
+    linear = linear + getAffineDimExpr(d, ctx) * outStride[d];
   SmallVector<AffineExpr> exprs(in.size());
   int64_t stride = 1;
   for (int64_t d = in.size() - 1; d >= 0; --d) {
-    AffineExpr e = stride == 1 ? linear : linear.floorDiv(stride);
-    exprs[d] = d == 0 ? e : e % in[d];
+    if (bounds.count(stride) && bounds.count(stride * in[d])) {
+      // This input dim is exactly a group of output dims: no div/mod needed.
+      AffineExpr e = getAffineConstantExpr(0, ctx);
+      for (size_t j = 0; j < out.size(); ++j)
+        if (outStride[j] >= stride && outStride[j] < stride * in[d] && out[j] != 1)
+          e = e + getAffineDimExpr(j, ctx) * (outStride[j] / stride);
+      exprs[d] = e;
+    } else {
+      AffineExpr e = stride == 1 ? linear : linear.floorDiv(stride);
+      exprs[d] = d == 0 ? e : e % in[d];
+    }
     stride *= in[d];
   }
-  auto map = AffineMap::get(out.size(), 0, exprs, ctx);
+  auto map = simplifyAffineMap(AffineMap::get(out.size(), 0, exprs, ctx));
   return buildElementwise(b, loc, type, input, map, identityBody);
 }
 

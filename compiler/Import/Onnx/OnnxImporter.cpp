@@ -1,1 +1,697 @@
-// placeholder
+//===- OnnxImporter.cpp - ONNX ModelProto to the graph dialect -------------===//
+//
+// Expects: a path to an ONNX model, either a binary ModelProto or ONNX text
+// syntax (".onnxtxt"), whose weights may live in raw_data, the typed fields
+// or external data files next to the model; values for the symbolic dims of
+// the graph inputs.
+// Produces: a module holding `func.func @main`, one argument per graph input
+// that is not an initializer (arg attr `kiln.name`), one result per graph
+// output (func attrs `kiln.output_names`, `kiln.source`), made only of graph
+// ops with static shapes. Values known at compile time stay on the host
+// (HostTensor) until a graph op needs them, which materialises them once as
+// graph.constant (dense_resource blobs for weights). Every problem found is
+// reported, one per line, as "FILE: ..." and no module is returned.
+//
+// This file holds the model reading, the checks that run before any node is
+// imported, the node walk and NodeContext; the per-op handlers live in
+// ComputeOps.cpp and ShapeOps.cpp.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Import/Onnx/OnnxImporter.h"
+#include "compiler/Import/Onnx/ImportContext.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include "onnx/defs/parser.h"
+
+#include <climits>
+
+using namespace mlir;
+using namespace llvm;
+
+namespace kiln {
+
+//===----------------------------------------------------------------------===//
+// Types
+//===----------------------------------------------------------------------===//
+
+ArrayRef<int64_t> Operand::shape() const {
+  if (constant)
+    return constant->shape;
+  return cast<RankedTensorType>(value.getType()).getShape();
+}
+
+DType Operand::dtype() const {
+  if (constant)
+    return constant->dtype;
+  return dtypeOf(cast<RankedTensorType>(value.getType()).getElementType())
+      .value_or(DType::F32);
+}
+
+Type mlirElementType(MLIRContext *ctx, DType t) {
+  switch (t) {
+  case DType::F32: return Float32Type::get(ctx);
+  case DType::F16: return Float16Type::get(ctx);
+  case DType::F64: return Float64Type::get(ctx);
+  case DType::I64: return IntegerType::get(ctx, 64);
+  case DType::I32: return IntegerType::get(ctx, 32);
+  case DType::I8: return IntegerType::get(ctx, 8);
+  case DType::UI8: return IntegerType::get(ctx, 8, IntegerType::Unsigned);
+  case DType::Bool: return IntegerType::get(ctx, 1);
+  }
+  return {};
+}
+
+std::optional<DType> dtypeOf(Type t) {
+  if (t.isF32()) return DType::F32;
+  if (t.isF16()) return DType::F16;
+  if (t.isF64()) return DType::F64;
+  if (t.isSignlessInteger(64)) return DType::I64;
+  if (t.isSignlessInteger(32)) return DType::I32;
+  if (t.isSignlessInteger(8)) return DType::I8;
+  if (t.isUnsignedInteger(8)) return DType::UI8;
+  if (t.isSignlessInteger(1)) return DType::Bool;
+  return std::nullopt;
+}
+
+static std::string onnxTypeName(int32_t t) {
+  if (onnx::TensorProto_DataType_IsValid(t))
+    return onnx::TensorProto_DataType_Name(static_cast<onnx::TensorProto_DataType>(t));
+  return "type " + std::to_string(t);
+}
+
+static std::string nodeName(const onnx::NodeProto &node, size_t index) {
+  if (!node.name().empty())
+    return node.name();
+  return node.op_type() + "_" + std::to_string(index);
+}
+
+static std::string normDomain(const std::string &domain) {
+  return domain == "ai.onnx" ? "" : domain;
+}
+
+//===----------------------------------------------------------------------===//
+// Reading
+//===----------------------------------------------------------------------===//
+
+static bool readModel(const std::string &path, onnx::ModelProto &model,
+                      std::string &err) {
+  auto buf = MemoryBuffer::getFile(path, /*IsText=*/false,
+                                   /*RequiresNullTerminator=*/true);
+  if (!buf) {
+    err = buf.getError().message();
+    return false;
+  }
+  StringRef data = (*buf)->getBuffer();
+  if (StringRef(path).ends_with(".onnxtxt")) {
+    onnx::OnnxParser parser(data.data());
+    auto status = parser.Parse(model);
+    if (!status.IsOK()) {
+      err = status.ErrorMessage();
+      return false;
+    }
+    if (!parser.EndOfInput()) {
+      err = "unexpected text after the graph";
+      return false;
+    }
+    return true;
+  }
+  if (data.size() > (size_t)INT_MAX) {
+    err = "the file is over 2 GiB; store the weights as external data";
+    return false;
+  }
+  if (!model.ParseFromArray(data.data(), (int)data.size())) {
+    err = "not a valid ModelProto (corrupt or truncated protobuf)";
+    return false;
+  }
+  return true;
+}
+
+std::optional<HostTensor> Importer::loadTensor(const onnx::TensorProto &t,
+                                               const std::string &valueName,
+                                               std::string &error) const {
+  std::optional<DType> dt = dtypeFromOnnx(t.data_type());
+  if (!dt) {
+    error = "'" + valueName + "' has unsupported element type " +
+            onnxTypeName(t.data_type());
+    return std::nullopt;
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t d : t.dims()) {
+    if (d < 0) {
+      error = "'" + valueName + "' has a negative dim";
+      return std::nullopt;
+    }
+    shape.push_back(d);
+  }
+  if (numElements(shape) > (int64_t(1) << 40)) {
+    error = "'" + valueName + "' is too large";
+    return std::nullopt;
+  }
+  HostTensor h = HostTensor::zeros(*dt, shape);
+  h.name = valueName;
+  int64_t n = h.numElements();
+  size_t bytes = h.byteSize();
+  auto sizeError = [&](const char *what, size_t got,
+                       size_t want) -> std::optional<HostTensor> {
+    error = "'" + valueName + "' has " + std::to_string(got) + " " + what +
+            ", expected " + std::to_string(want);
+    return std::nullopt;
+  };
+
+  if (t.data_location() == onnx::TensorProto::EXTERNAL) {
+    std::string location;
+    uint64_t offset = 0, length = bytes;
+    for (const auto &kv : t.external_data()) {
+      if (kv.key() == "location")
+        location = kv.value();
+      else if (kv.key() == "offset")
+        offset = std::strtoull(kv.value().c_str(), nullptr, 10);
+      else if (kv.key() == "length")
+        length = std::strtoull(kv.value().c_str(), nullptr, 10);
+    }
+    SmallString<256> file(modelDir);
+    sys::path::append(file, location);
+    if (location.empty()) {
+      error = "'" + valueName + "' has external data without a location";
+      return std::nullopt;
+    }
+    if (length != bytes) {
+      error = ("'" + valueName + "' has external data of " + Twine(length) +
+               " bytes, expected " + Twine(bytes))
+                  .str();
+      return std::nullopt;
+    }
+    auto buf = MemoryBuffer::getFileSlice(file, length, offset);
+    if (!buf || (*buf)->getBufferSize() != length) {
+      error = "'" + valueName + "': cannot read external data '" + file.str().str() +
+              "': " + (buf ? "file too short" : buf.getError().message());
+      return std::nullopt;
+    }
+    std::memcpy(h.data->data(), (*buf)->getBufferStart(), length);
+    return h;
+  }
+  if (t.has_raw_data()) {
+    if (t.raw_data().size() != bytes)
+      return sizeError("bytes of raw_data", t.raw_data().size(), bytes);
+    std::memcpy(h.data->data(), t.raw_data().data(), bytes);
+    return h;
+  }
+  switch (*dt) {
+  case DType::F32:
+    if (t.float_data_size() != n)
+      return sizeError("values in float_data", t.float_data_size(), n);
+    std::memcpy(h.data->data(), t.float_data().data(), bytes);
+    break;
+  case DType::F64:
+    if (t.double_data_size() != n)
+      return sizeError("values in double_data", t.double_data_size(), n);
+    std::memcpy(h.data->data(), t.double_data().data(), bytes);
+    break;
+  case DType::I64:
+    if (t.int64_data_size() != n)
+      return sizeError("values in int64_data", t.int64_data_size(), n);
+    std::memcpy(h.data->data(), t.int64_data().data(), bytes);
+    break;
+  case DType::F16:
+    if (t.int32_data_size() != n)
+      return sizeError("values in int32_data", t.int32_data_size(), n);
+    for (int64_t i = 0; i < n; ++i) {
+      uint16_t bits = static_cast<uint16_t>(t.int32_data(i));
+      std::memcpy(h.data->data() + 2 * i, &bits, 2);
+    }
+    break;
+  default: // INT32, INT8, UINT8, BOOL
+    if (t.int32_data_size() != n)
+      return sizeError("values in int32_data", t.int32_data_size(), n);
+    for (int64_t i = 0; i < n; ++i)
+      h.setInt(i, t.int32_data(i));
+    break;
+  }
+  return h;
+}
+
+//===----------------------------------------------------------------------===//
+// Checks before import
+//===----------------------------------------------------------------------===//
+
+Importer::Importer(MLIRContext &ctx, std::string path, const ImportOptions &options,
+                   onnx::ModelProto &model)
+    : ctx(ctx), path(std::move(path)), builder(&ctx),
+      fileLoc(FileLineColLoc::get(&ctx, this->path, 0, 0)), options(options),
+      model(model) {
+  modelDir = sys::path::parent_path(this->path).str();
+  addComputeOpHandlers(handlers);
+  addShapeOpHandlers(handlers);
+}
+
+void Importer::addError(std::string msg) { errors.push_back(std::move(msg)); }
+
+int64_t Importer::opsetFor(const std::string &domain) const {
+  for (const auto &o : model.opset_import())
+    if (normDomain(o.domain()) == domain)
+      return o.version();
+  return -1;
+}
+
+/// The checks protobuf does not do: a truncated file may still parse.
+bool Importer::checkStructure() {
+  auto parseError = [&](const Twine &msg) {
+    errors.push_back(path + ": cannot parse ONNX model: " + msg.str());
+  };
+  const onnx::GraphProto &g = model.graph();
+  if (!model.has_graph() || (g.node_size() == 0 && g.output_size() == 0)) {
+    parseError("the model has no graph");
+    return false;
+  }
+  if (g.output_size() == 0)
+    parseError("the graph has no outputs");
+  if (opsetFor("") < 0)
+    parseError("no opset_import for the default ONNX domain");
+  StringSet<> defined;
+  for (const auto &in : g.input())
+    defined.insert(in.name());
+  for (const auto &init : g.initializer())
+    defined.insert(init.name());
+  for (int i = 0; i < g.node_size(); ++i) {
+    const onnx::NodeProto &node = g.node(i);
+    if (node.op_type().empty())
+      parseError("node " + Twine(i) + " has no op_type");
+    for (const std::string &in : node.input()) {
+      used.insert(in);
+      if (!in.empty() && !defined.contains(in))
+        parseError("node '" + nodeName(node, i) + "' (" + node.op_type() +
+                   "): input '" + in +
+                   "' is not defined by a graph input, an initializer or an "
+                   "earlier node");
+    }
+    for (const std::string &out : node.output())
+      defined.insert(out);
+  }
+  for (const auto &out : g.output()) {
+    used.insert(out.name());
+    if (!defined.contains(out.name()))
+      parseError("graph output '" + out.name() + "' is not defined");
+  }
+  return errors.empty();
+}
+
+/// Lists every unsupported op type with all the nodes that use it.
+bool Importer::checkSupported() {
+  struct Kind {
+    int64_t opset;
+    std::vector<std::string> nodes;
+  };
+  MapVector<std::string, Kind> kinds;
+  const onnx::GraphProto &g = model.graph();
+  for (int i = 0; i < g.node_size(); ++i) {
+    const onnx::NodeProto &node = g.node(i);
+    std::string domain = normDomain(node.domain());
+    if (domain.empty() && handlers.count(node.op_type()))
+      continue;
+    std::string key = domain.empty() ? node.op_type() : domain + "." + node.op_type();
+    Kind &k = kinds[key];
+    k.opset = opsetFor(domain);
+    k.nodes.push_back(nodeName(node, i));
+  }
+  for (auto &[op, kind] : kinds)
+    errors.push_back(path + ": unsupported op '" + op + "' (opset " +
+                     std::to_string(kind.opset) + ") in nodes: " +
+                     join(kind.nodes, ", "));
+  return kinds.empty();
+}
+
+bool Importer::loadInitializers() {
+  onnx::GraphProto *g = model.mutable_graph();
+  bool ok = true;
+  for (int i = 0; i < g->initializer_size(); ++i) {
+    onnx::TensorProto *t = g->mutable_initializer(i);
+    std::string err;
+    std::optional<HostTensor> h = loadTensor(*t, t->name(), err);
+    if (!h) {
+      errors.push_back(path + ": initializer " + err);
+      ok = false;
+      continue;
+    }
+    define(t->name(), Operand::of(std::move(*h)));
+    t->clear_raw_data(); // The host copy is all that is needed from now on.
+  }
+  return ok;
+}
+
+bool Importer::collectInputs(SmallVectorImpl<Type> &types,
+                             SmallVectorImpl<std::string> &names) {
+  bool ok = true;
+  auto inputError = [&](const Twine &msg) {
+    errors.push_back(path + ": " + msg.str());
+    ok = false;
+  };
+  for (const onnx::ValueInfoProto &in : model.graph().input()) {
+    if (values.count(in.name()))
+      continue; // An initializer: a constant with a default value.
+    const std::string &name = in.name();
+    if (!in.type().has_tensor_type()) {
+      inputError("input '" + name + "' is not a tensor");
+      continue;
+    }
+    const auto &tt = in.type().tensor_type();
+    std::optional<DType> dt = dtypeFromOnnx(tt.elem_type());
+    if (!dt || *dt == DType::F64) {
+      inputError("input '" + name + "' has unsupported element type " +
+                 onnxTypeName(tt.elem_type()));
+      continue;
+    }
+    if (!tt.has_shape()) {
+      inputError("input '" + name + "' has no shape");
+      continue;
+    }
+    SmallVector<int64_t> shape;
+    bool shapeOk = true;
+    for (int d = 0; d < tt.shape().dim_size(); ++d) {
+      const auto &dim = tt.shape().dim(d);
+      std::string where = "input '" + name + "' dim " + std::to_string(d);
+      if (dim.has_dim_value() && dim.dim_value() >= 0) {
+        shape.push_back(dim.dim_value());
+      } else if (dim.has_dim_param() && !dim.dim_param().empty()) {
+        auto it = options.dimValues.find(dim.dim_param());
+        if (it != options.dimValues.end() && it->second >= 0) {
+          shape.push_back(it->second);
+        } else {
+          inputError(where + " is symbolic ('" + dim.dim_param() + "'); pin it with --shape " +
+                     dim.dim_param() + "=N");
+          shapeOk = false;
+        }
+      } else {
+        inputError(where + " has no size");
+        shapeOk = false;
+      }
+    }
+    if (!shapeOk)
+      continue;
+    types.push_back(RankedTensorType::get(shape, mlirElementType(&ctx, *dt)));
+    names.push_back(name);
+  }
+  return ok;
+}
+
+//===----------------------------------------------------------------------===//
+// Import
+//===----------------------------------------------------------------------===//
+
+Value Importer::materialize(const Operand &x) {
+  if (!x.isConst())
+    return x.value;
+  auto it = constantCache.find(x.constant.get());
+  if (it != constantCache.end())
+    return it->second.second;
+  HostTensor t = *x.constant;
+  std::string name = t.name.empty() ? "constant" : t.name;
+  if (t.dtype == DType::F64) {
+    errors.push_back(path + ": value '" + name +
+                     "' has unsupported element type DOUBLE");
+    t = foldCast(t, DType::F32); // Placeholder: the module is dropped.
+  }
+  auto type = RankedTensorType::get(t.shape, mlirElementType(&ctx, t.dtype));
+  int64_t n = t.numElements();
+  ElementsAttr attr;
+  if (t.dtype == DType::Bool) {
+    SmallVector<bool> bits;
+    for (int64_t i = 0; i < n; ++i)
+      bits.push_back(t.getInt(i) != 0);
+    attr = DenseElementsAttr::get(type, ArrayRef<bool>(bits));
+  } else if (n <= 16 || t.isSplat()) {
+    size_t size = n > 16 ? dtypeSize(t.dtype) : t.byteSize();
+    attr = DenseElementsAttr::getFromRawBuffer(type, ArrayRef<char>(t.bytes(), size));
+  } else {
+    auto blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+        ArrayRef<char>(t.bytes(), t.byteSize()), dtypeSize(t.dtype));
+    attr = DenseResourceElementsAttr::get(type, name, std::move(blob));
+  }
+  Location loc = NameLoc::get(builder.getStringAttr(name), fileLoc);
+  Value v = builder.create<graph::ConstantOp>(loc, type, attr).getResult();
+  constantCache[x.constant.get()] = {x.constant, v};
+  return v;
+}
+
+void Importer::importNode(const onnx::NodeProto &node, size_t index) {
+  auto poisonOutputs = [&] {
+    for (const std::string &out : node.output())
+      if (!out.empty() && !values.count(out))
+        poisoned.insert(out);
+  };
+  SmallVector<std::optional<Operand>> ins;
+  for (const std::string &in : node.input()) {
+    if (in.empty()) {
+      ins.push_back(std::nullopt);
+      continue;
+    }
+    if (poisoned.contains(in))
+      return poisonOutputs(); // Reported at the node that failed.
+    ins.push_back(values.lookup(in));
+  }
+  NodeContext n(*this, node, nodeName(node, index), opsetFor(normDomain(node.domain())),
+                std::move(ins));
+  size_t errorsBefore = errors.size();
+  if (failed(handlers.lookup(node.op_type())(n))) {
+    if (errors.size() == errorsBefore)
+      (void)n.fail("cannot be imported");
+    return poisonOutputs();
+  }
+  for (int i = 0; i < node.output_size(); ++i) {
+    const std::string &out = node.output(i);
+    if (!out.empty() && !values.count(out) && isUsed(out)) {
+      (void)n.fail("output " + Twine(i) + " ('" + out + "') is not supported");
+      poisoned.insert(out);
+    }
+  }
+}
+
+/// Graph ops whose results are never used (dead ONNX values, unused constants).
+static void eraseDeadOps(Block &block) {
+  for (Operation &op : make_early_inc_range(reverse(block)))
+    if (isa_and_nonnull<graph::GraphDialect>(op.getDialect()) && op.use_empty())
+      op.erase();
+}
+
+OwningOpRef<ModuleOp> Importer::run(std::string &error) {
+  auto finish = [&]() -> OwningOpRef<ModuleOp> {
+    error = join(errors, "\n");
+    return nullptr;
+  };
+  if (!checkStructure() || !checkSupported())
+    return finish();
+  SmallVector<Type> argTypes;
+  SmallVector<std::string> argNames;
+  loadInitializers();
+  collectInputs(argTypes, argNames);
+  if (!errors.empty())
+    return finish();
+
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+  builder.setInsertionPointToEnd(module->getBody());
+  auto func = builder.create<func::FuncOp>(fileLoc, "main",
+                                           builder.getFunctionType(argTypes, {}));
+  Block *entry = func.addEntryBlock();
+  for (size_t i = 0; i < argNames.size(); ++i) {
+    func.setArgAttr(i, "kiln.name", builder.getStringAttr(argNames[i]));
+    define(argNames[i], Operand::of(entry->getArgument(i)));
+  }
+  builder.setInsertionPointToEnd(entry);
+  const onnx::GraphProto &g = model.graph();
+  for (int i = 0; i < g.node_size(); ++i)
+    importNode(g.node(i), i);
+
+  SmallVector<Value> results;
+  SmallVector<Attribute> outputNames;
+  for (const auto &out : g.output()) {
+    if (poisoned.contains(out.name()))
+      continue;
+    results.push_back(materialize(values.lookup(out.name())));
+    outputNames.push_back(builder.getStringAttr(out.name()));
+  }
+  builder.create<func::ReturnOp>(fileLoc, results);
+  func.setFunctionType(builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
+  func->setAttr("kiln.output_names", builder.getArrayAttr(outputNames));
+  func->setAttr("kiln.source", builder.getStringAttr(path));
+  if (!errors.empty())
+    return finish();
+  eraseDeadOps(*entry);
+
+  std::string diagnostics;
+  {
+    ScopedDiagnosticHandler handler(&ctx, [&](Diagnostic &d) {
+      raw_string_ostream os(diagnostics);
+      os << d.getLocation() << ": " << d << "\n";
+      return success();
+    });
+    if (failed(verify(*module))) {
+      errors.push_back(path + ": internal error: the imported module does not verify: " +
+                       StringRef(diagnostics).rtrim().str());
+      return finish();
+    }
+  }
+  return module;
+}
+
+//===----------------------------------------------------------------------===//
+// NodeContext
+//===----------------------------------------------------------------------===//
+
+NodeContext::NodeContext(Importer &imp, const onnx::NodeProto &node, std::string name,
+                         int64_t opset, SmallVector<std::optional<Operand>> inputs)
+    : node(node), name(std::move(name)), opset(opset), b(imp.builder),
+      loc(NameLoc::get(StringAttr::get(&imp.ctx, this->name), imp.fileLoc)), imp(imp),
+      inputs(std::move(inputs)) {}
+
+LogicalResult NodeContext::fail(const Twine &msg) {
+  imp.addError(imp.path + ": node '" + name + "' (" + node.op_type() + "): " + msg.str());
+  return failure();
+}
+
+LogicalResult NodeContext::expectInputs(size_t count) {
+  for (size_t i = 0; i < count; ++i)
+    if (!hasInput(i))
+      return fail("expects " + Twine(count) + " inputs, input " + Twine(i) + " is missing");
+  return success();
+}
+
+bool NodeContext::allInputsConst() const {
+  for (const auto &in : inputs)
+    if (in && !in->isConst())
+      return false;
+  return true;
+}
+
+const onnx::AttributeProto *NodeContext::attr(StringRef attrName) const {
+  for (const auto &a : node.attribute())
+    if (a.name() == attrName)
+      return &a;
+  return nullptr;
+}
+
+int64_t NodeContext::attrInt(StringRef attrName, int64_t def) const {
+  const auto *a = attr(attrName);
+  return a ? a->i() : def;
+}
+
+float NodeContext::attrFloat(StringRef attrName, float def) const {
+  const auto *a = attr(attrName);
+  return a ? a->f() : def;
+}
+
+std::string NodeContext::attrString(StringRef attrName, StringRef def) const {
+  const auto *a = attr(attrName);
+  return a ? a->s() : def.str();
+}
+
+std::optional<SmallVector<int64_t>> NodeContext::attrInts(StringRef attrName) const {
+  const auto *a = attr(attrName);
+  if (!a)
+    return std::nullopt;
+  return SmallVector<int64_t>(a->ints().begin(), a->ints().end());
+}
+
+FailureOr<HostTensor> NodeContext::attrTensor(const onnx::AttributeProto &a) {
+  std::string err;
+  std::optional<HostTensor> t =
+      imp.loadTensor(a.t(), node.output_size() ? node.output(0) : name, err);
+  if (!t)
+    return fail("attribute '" + a.name() + "': value " + err);
+  return *t;
+}
+
+FailureOr<const HostTensor *> NodeContext::constInput(size_t i, StringRef what) {
+  if (!hasInput(i))
+    return fail("input " + Twine(i) + " '" + what + "' is missing");
+  if (!in(i).isConst())
+    return fail("input " + Twine(i) + " '" + what + "' must be a constant");
+  return in(i).constant.get();
+}
+
+FailureOr<SmallVector<int64_t>> NodeContext::constInts(size_t i, StringRef what) {
+  FailureOr<const HostTensor *> t = constInput(i, what);
+  if (failed(t))
+    return failure();
+  if (isFloatDType((*t)->dtype))
+    return fail("input " + Twine(i) + " '" + what + "' must be an integer tensor");
+  return (*t)->toInts();
+}
+
+FailureOr<std::optional<SmallVector<int64_t>>>
+NodeContext::intsAttrOrInput(StringRef attrName, int64_t inputSince, size_t i) {
+  if (opset >= inputSince && hasInput(i)) {
+    FailureOr<SmallVector<int64_t>> v = constInts(i, attrName);
+    if (failed(v))
+      return failure();
+    return std::optional<SmallVector<int64_t>>(*v);
+  }
+  // Also accepted from `inputSince` on: some exporters keep the attribute.
+  return attrInts(attrName);
+}
+
+FailureOr<int64_t> NodeContext::normAxis(int64_t axis, int64_t rank, StringRef what) {
+  if (axis < -rank || axis >= rank)
+    return fail(what + " " + Twine(axis) + " is out of range for rank " + Twine(rank));
+  return axis < 0 ? axis + rank : axis;
+}
+
+bool NodeContext::outputUsed(size_t i) const {
+  return i < numOutputs() && !node.output(i).empty() && imp.isUsed(node.output(i));
+}
+
+LogicalResult NodeContext::set(size_t i, Operand v) {
+  if (i >= numOutputs() || node.output(i).empty())
+    return success();
+  if (v.isConst()) {
+    bool isInput = llvm::any_of(inputs, [&](const std::optional<Operand> &in) {
+      return in && in->constant == v.constant;
+    });
+    if (!isInput)
+      v.constant->name = node.output(i);
+  }
+  imp.define(node.output(i), std::move(v));
+  return success();
+}
+
+bool NodeContext::canFold(ArrayRef<const Operand *> ins, int64_t resultElements) const {
+  return resultElements <= kMaxFoldElements &&
+         llvm::all_of(ins, [](const Operand *x) { return x->isConst(); });
+}
+
+bool NodeContext::canFoldAll(int64_t resultElements) const {
+  return resultElements <= kMaxFoldElements && allInputsConst();
+}
+
+Value NodeContext::materialize(const Operand &x) { return imp.materialize(x); }
+
+RankedTensorType NodeContext::tensorType(ArrayRef<int64_t> shape, DType t) const {
+  return RankedTensorType::get(shape, mlirElementType(b.getContext(), t));
+}
+
+//===----------------------------------------------------------------------===//
+// Entry point
+//===----------------------------------------------------------------------===//
+
+OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, const std::string &path,
+                                     const ImportOptions &options, std::string &error) {
+  context.loadDialect<graph::GraphDialect, func::FuncDialect>();
+  onnx::ModelProto model;
+  std::string err;
+  if (!readModel(path, model, err)) {
+    error = path + ": cannot parse ONNX model: " + err;
+    return nullptr;
+  }
+  Importer importer(context, path, options, model);
+  return importer.run(error);
+}
+
+} // namespace kiln

@@ -4,8 +4,8 @@
 // and `math` ops, `halide.call`, `halide.return`), already verified.
 // Produces: one Halide::Expr for the returned value, with MLIR semantics kept
 // where Halide's defaults differ:
-//   - divsi/remsi round toward zero (div_round_to_zero/mod_round_to_zero);
-//     floordivsi is Halide's `/` when the divisor is a positive constant
+//   - divsi/remsi round toward zero, written with Euclidean `/` and `%` on
+//     magnitudes so that bounds inference can follow them; floordivsi is Halide's `/` when the divisor is a positive constant
 //     (Euclidean == floor there), otherwise a select on the divisor's sign.
 //   - unordered float predicates are true on NaN (explicit is_nan tests),
 //     except une, which is !(a == b).
@@ -208,6 +208,27 @@ private:
     return unsupported(op);
   }
 
+  /// Division and remainder rounding toward zero (divsi/remsi). Halide's
+  /// div_round_to_zero/mod_round_to_zero are opaque to bounds inference (an
+  /// index computed with them is "unbounded"), so this uses Euclidean `/` and
+  /// `%` on the magnitude, each select branch seeing only its sign's part of
+  /// the dividend's range: for a >= 0 and a constant divisor the bounds are
+  /// as tight as for a / b.
+  static Expr truncDivRem(const Expr &a, const Expr &b, bool rem) {
+    Halide::Type t = a.type();
+    Expr zero = make_const(t, 0);
+    Expr negative = a < zero;
+    Expr posPart = Halide::max(a, zero), negMagnitude = -Halide::min(a, zero);
+    const int64_t *cb = Halide::Internal::as_const_int(b);
+    Expr mb = cb ? make_const(t, *cb < 0 ? -*cb : *cb) : Halide::select(b < zero, -b, b);
+    if (rem)
+      return Halide::select(negative, -(negMagnitude % mb), posPart % mb);
+    Expr q = Halide::select(negative, -(negMagnitude / mb), posPart / mb);
+    if (cb)
+      return *cb < 0 ? -q : q;
+    return Halide::select(b < zero, -q, q);
+  }
+
   static bool isPositiveConstant(const Expr &e) {
     const int64_t *c = Halide::Internal::as_const_int(e);
     return c && *c > 0;
@@ -243,10 +264,8 @@ private:
       return set(op, fromUnsigned(Halide::max(asUnsigned(a), asUnsigned(b)), t));
     if (isa<arith::MinUIOp>(op))
       return set(op, fromUnsigned(Halide::min(asUnsigned(a), asUnsigned(b)), t));
-    if (isa<arith::DivSIOp>(op))
-      return set(op, Halide::div_round_to_zero(a, b));
-    if (isa<arith::RemSIOp>(op))
-      return set(op, Halide::mod_round_to_zero(a, b));
+    if (isa<arith::DivSIOp, arith::RemSIOp>(op))
+      return set(op, truncDivRem(a, b, isa<arith::RemSIOp>(op)));
     if (isa<arith::FloorDivSIOp>(op)) {
       // Halide's `/` is Euclidean: floor division when the divisor is positive.
       if (isPositiveConstant(b))

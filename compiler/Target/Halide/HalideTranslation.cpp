@@ -94,6 +94,32 @@ LogicalResult setDenseLayout(Param param, ArrayRef<int64_t> extents, Operation *
   return success();
 }
 
+/// Halide 14 flattens an update stage's read of the output Func into a Load
+/// with no Parameter, and codegen then takes the output buffer's host pointer
+/// to be aligned to the native vector width (aligned vector loads: vmovaps on
+/// AVX-512, a crash on a 32-byte-aligned buffer). This pass, run after all of
+/// Halide's lowering, gives those Loads the output buffer's Parameter, whose
+/// host alignment is only the element size.
+class OutputLoadParam : public Halide::Internal::IRMutator {
+public:
+  OutputLoadParam(std::string name, Halide::Internal::Parameter param)
+      : name(std::move(name)), param(std::move(param)) {}
+
+  using Halide::Internal::IRMutator::visit;
+  Halide::Expr visit(const Halide::Internal::Load *op) override {
+    Halide::Expr e = Halide::Internal::IRMutator::visit(op);
+    const auto *load = e.as<Halide::Internal::Load>();
+    if (!load || load->name != name || load->param.defined())
+      return e;
+    return Halide::Internal::Load::make(load->type, load->name, load->index, load->image, param, load->predicate,
+                                        load->alignment);
+  }
+
+private:
+  std::string name;
+  Halide::Internal::Parameter param;
+};
+
 struct FuncInfo {
   halide::FuncOp op;
   Halide::Func func;
@@ -487,6 +513,7 @@ LogicalResult KernelTranslator::run(const std::string &path, const std::string &
 
   std::vector<Halide::Argument> args(inputOrder.begin(), inputOrder.end());
   Halide::Pipeline pipeline(outFunc);
+  pipeline.add_custom_lowering_pass(new OutputLoadParam(outFunc.name(), outFunc.output_buffer().parameter()));
   pipeline.compile_to_object(path, args, fnName, target);
   return success();
 }

@@ -1,0 +1,57 @@
+// RUN: kiln-opt %s | kiln-opt | FileCheck %s
+
+// CHECK-LABEL: func.func @encoder_ops
+func.func @encoder_ops(%x: tensor<2x16x128xf32>, %w: tensor<128x128xf32>, %g: tensor<128xf32>,
+                       %ids: tensor<2x16xi64>, %table: tensor<1000x128xf32>) -> tensor<2x4x16x32xf32> {
+  // CHECK: graph.gather %{{.*}}, %{{.*}} {axis = 0 : i64}
+  %e = graph.gather %table, %ids {axis = 0 : i64} : (tensor<1000x128xf32>, tensor<2x16xi64>) -> tensor<2x16x128xf32>
+  // CHECK: graph.add
+  %0 = graph.add %x, %e : (tensor<2x16x128xf32>, tensor<2x16x128xf32>) -> tensor<2x16x128xf32>
+  // CHECK: graph.layer_norm %{{.*}}, %{{.*}} {axis = 2 : i64, epsilon = 9.99999996E-13 : f32}
+  %1 = graph.layer_norm %0, %g {axis = 2 : i64, epsilon = 1.0e-12 : f32} : (tensor<2x16x128xf32>, tensor<128xf32>) -> tensor<2x16x128xf32>
+  // CHECK: graph.matmul
+  %2 = graph.matmul %1, %w : (tensor<2x16x128xf32>, tensor<128x128xf32>) -> tensor<2x16x128xf32>
+  // CHECK: graph.gelu %{{.*}} {approximate = "tanh"}
+  %3 = graph.gelu %2 {approximate = "tanh"} : (tensor<2x16x128xf32>) -> tensor<2x16x128xf32>
+  // CHECK: graph.reshape
+  %4 = graph.reshape %3 : (tensor<2x16x128xf32>) -> tensor<2x16x4x32xf32>
+  // CHECK: graph.transpose %{{.*}} {perm = [0, 2, 1, 3]}
+  %5 = graph.transpose %4 {perm = [0, 2, 1, 3]} : (tensor<2x16x4x32xf32>) -> tensor<2x4x16x32xf32>
+  // CHECK: graph.softmax %{{.*}} {axis = 3 : i64}
+  %6 = graph.softmax %5 {axis = 3 : i64} : (tensor<2x4x16x32xf32>) -> tensor<2x4x16x32xf32>
+  return %6 : tensor<2x4x16x32xf32>
+}
+
+// CHECK-LABEL: func.func @masks
+func.func @masks(%m: tensor<2x1x1x16xi64>, %s: tensor<2x1x16x16xf32>) -> tensor<2x1x16x16xf32> {
+  // CHECK: graph.cast %{{.*}} : (tensor<2x1x1x16xi64>) -> tensor<2x1x1x16xi1>
+  %b = graph.cast %m : (tensor<2x1x1x16xi64>) -> tensor<2x1x1x16xi1>
+  // CHECK: graph.constant dense<0xFF800000> : tensor<f32> : tensor<f32>
+  %ninf = graph.constant dense<0xFF800000> : tensor<f32> : tensor<f32>
+  %zero = graph.constant dense<0.0> : tensor<f32> : tensor<f32>
+  // CHECK: graph.where
+  %bias = graph.where %b, %zero, %ninf : (tensor<2x1x1x16xi1>, tensor<f32>, tensor<f32>) -> tensor<2x1x1x16xf32>
+  %r = graph.add %s, %bias : (tensor<2x1x16x16xf32>, tensor<2x1x1x16xf32>) -> tensor<2x1x16x16xf32>
+  // CHECK: graph.isnan
+  %n = graph.isnan %r : (tensor<2x1x16x16xf32>) -> tensor<2x1x16x16xi1>
+  %o = graph.where %n, %zero, %r : (tensor<2x1x16x16xi1>, tensor<f32>, tensor<2x1x16x16xf32>) -> tensor<2x1x16x16xf32>
+  return %o : tensor<2x1x16x16xf32>
+}
+
+// CHECK-LABEL: func.func @data_movement
+func.func @data_movement(%x: tensor<2x16x8xf32>, %i: tensor<2x1x1x16x2xi64>, %m: tensor<2x16xi1>, %w: tensor<8x3x4x4xf32>, %img: tensor<1x3x8x8xf32>) -> tensor<2x17x8xf32> {
+  // CHECK: graph.slice %{{.*}} {starts = [0, 0, 0], steps = [1, 1, 1]}
+  %s = graph.slice %x {starts = [0, 0, 0], steps = [1, 1, 1]} : (tensor<2x16x8xf32>) -> tensor<2x1x8xf32>
+  // CHECK: graph.concat
+  %c = graph.concat %s, %x {axis = 1 : i64} : (tensor<2x1x8xf32>, tensor<2x16x8xf32>) -> tensor<2x17x8xf32>
+  // CHECK: graph.gather_nd
+  %g = graph.gather_nd %m, %i {batch_dims = 0 : i64} : (tensor<2x16xi1>, tensor<2x1x1x16x2xi64>) -> tensor<2x1x1x16xi1>
+  // CHECK: graph.conv
+  %v = graph.conv %img, %w {strides = [4, 4], pads = [0, 0, 0, 0], dilations = [1, 1], group = 1 : i64} : (tensor<1x3x8x8xf32>, tensor<8x3x4x4xf32>) -> tensor<1x8x2x2xf32>
+  // CHECK: graph.reduce %{{.*}} {axes = [2], keepdims = true, kind = "mean"}
+  %r = graph.reduce %x {kind = "mean", axes = [2], keepdims = true} : (tensor<2x16x8xf32>) -> tensor<2x16x1xf32>
+  // CHECK: graph.gemm
+  %a = graph.constant dense<1.0> : tensor<2x8xf32> : tensor<2x8xf32>
+  %gm = graph.gemm %a, %a {trans_b = true} : (tensor<2x8xf32>, tensor<2x8xf32>) -> tensor<2x2xf32>
+  return %c : tensor<2x17x8xf32>
+}

@@ -1,0 +1,69 @@
+// RUN: kiln-opt %s -split-input-file -verify-diagnostics
+
+// expected-error @+1 {{has no halide.output}}
+halide.kernel @no_output {
+  halide.input @in0 : f32 [4]
+}
+
+// -----
+
+halide.kernel @bad_call {
+  halide.input @in0 : f32 [4]
+  halide.func @out ["d0"] : f32 {
+  ^bb0(%x: i32):
+    // expected-error @+1 {{input @in0 has 1 dims}}
+    %a = halide.call @in0(%x, %x) : (i32, i32) -> f32
+    halide.return %a : f32
+  }
+  halide.output @out [4]
+}
+
+// -----
+
+halide.kernel @bad_return {
+  // expected-error @+1 {{body returns 'i32', expected 'f32'}}
+  halide.func @out ["d0"] : f32 {
+  ^bb0(%x: i32):
+    halide.return %x : i32
+  }
+  halide.output @out [4]
+}
+
+// -----
+
+halide.kernel @bad_combine {
+  halide.func @out ["d0"] : f32 {
+  ^bb0(%x: i32):
+    %z = arith.constant 0.0 : f32
+    halide.return %z : f32
+  }
+  // expected-error @+1 {{combine must be add, mul, max or min}}
+  halide.update @out rdom [0, 4] combine "xor" {
+  ^bb0(%x: i32, %r: i32):
+    %z = arith.constant 0.0 : f32
+    halide.return %z : f32
+  }
+  halide.output @out [4]
+}
+
+// -----
+
+halide.kernel @bad_target {
+  halide.func @out ["d0"] : f32 {
+  ^bb0(%x: i32):
+    %z = arith.constant 0.0 : f32
+    halide.return %z : f32
+  }
+  halide.output @out [4]
+  // expected-error @+1 {{target must be "cpu" or "cuda"}}
+  halide.schedule "tpu" {
+  }
+}
+
+// -----
+
+func.func @bad_launch(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{launches unknown kernel @nope}}
+  %0 = halide.launch @nope(%a) : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

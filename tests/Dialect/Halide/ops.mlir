@@ -1,0 +1,45 @@
+// RUN: kiln-opt %s | kiln-opt | FileCheck %s
+
+// CHECK-LABEL: halide.kernel @k0_matmul_f32
+halide.kernel @k0_matmul_f32 {
+  // CHECK: halide.input @in0 : f32 [16, 4]
+  halide.input @in0 : f32 [16, 4]
+  halide.input @in1 : f32 [8, 16]
+  // CHECK: halide.func @acc ["d1", "d0"] : f32
+  halide.func @acc ["d1", "d0"] : f32 {
+  ^bb0(%x: i32, %y: i32):
+    %z = arith.constant 0.0 : f32
+    halide.return %z : f32
+  }
+  // CHECK: halide.update @acc rdom [0, 16] combine "add"
+  halide.update @acc rdom [0, 16] combine "add" {
+  ^bb0(%n: i32, %m: i32, %k: i32):
+    // CHECK: halide.call @in0(%{{.*}}, %{{.*}}) : (i32, i32) -> f32
+    %a = halide.call @in0(%k, %m) : (i32, i32) -> f32
+    %b = halide.call @in1(%n, %k) : (i32, i32) -> f32
+    %p = arith.mulf %a, %b : f32
+    halide.return %p : f32
+  }
+  // CHECK: halide.output @acc [8, 4]
+  halide.output @acc [8, 4]
+  // CHECK: halide.schedule "cpu"
+  halide.schedule "cpu" {
+    // CHECK: halide.vectorize @acc "d1" 8 {stage = 1 : i64}
+    halide.vectorize @acc "d1" 8 {stage = 1 : i64}
+    // CHECK: halide.split @acc "d0" -> "d0_o", "d0_i" by 2
+    halide.split @acc "d0" -> "d0_o", "d0_i" by 2
+    halide.parallel @acc "d0_o"
+  }
+  // CHECK: halide.schedule "cuda"
+  halide.schedule "cuda" {
+    // CHECK: halide.gpu_tile @acc ["d1", "d0"] [8, 4]
+    halide.gpu_tile @acc ["d1", "d0"] [8, 4]
+  }
+}
+
+// CHECK-LABEL: func.func @main
+func.func @main(%a: tensor<4x16xf32>, %b: tensor<16x8xf32>) -> tensor<4x8xf32> {
+  // CHECK: halide.launch @k0_matmul_f32(%{{.*}}, %{{.*}})
+  %0 = halide.launch @k0_matmul_f32(%a, %b) : (tensor<4x16xf32>, tensor<16x8xf32>) -> tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
+}
