@@ -1,0 +1,474 @@
+//===- ComputeOps.cpp - ONNX compute ops to graph ops ----------------------===//
+//
+// Expects: NodeContexts for the elementwise, cast, contraction, normalisation,
+// reduction and convolution ops (opsets 13..23 and the older attribute forms
+// where they are cheap to accept).
+// Produces: the node's outputs, folded with ConstantFolder when every input
+// is a constant and the result is small, else as one graph op (Softmax
+// before opset 13 on an inner axis as reshape + softmax + reshape). Checks
+// shapes and element types first, so that the graph op verifiers never fire
+// on a model that is merely wrong.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Import/Onnx/ImportContext.h"
+
+using namespace mlir;
+using namespace llvm;
+
+namespace kiln {
+namespace {
+
+std::string typeName(const Operand &x) { return dtypeName(x.dtype()); }
+
+LogicalResult requireFloat(NodeContext &n, const Operand &x, StringRef what) {
+  if (isFloatDType(x.dtype()))
+    return success();
+  return n.fail(what + " must be floating-point, got " + typeName(x));
+}
+
+LogicalResult requireSameType(NodeContext &n, const Operand &a, const Operand &b) {
+  if (a.dtype() == b.dtype())
+    return success();
+  return n.fail("input element types differ: " + typeName(a) + " and " + typeName(b));
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+LogicalResult unary(NodeContext &n, UnaryKind kind) {
+  if (failed(n.expectInputs(1)))
+    return failure();
+  const Operand &x = n.in(0);
+  bool anyType = kind == UnaryKind::Neg || kind == UnaryKind::Relu || kind == UnaryKind::Not;
+  if (!anyType && failed(requireFloat(n, x, "the input")))
+    return failure();
+  if (kind == UnaryKind::Not && x.dtype() != DType::Bool)
+    return n.fail("the input must be BOOL, got " + typeName(x));
+  if (n.canFoldAll(x.numElements()))
+    return n.set(0, Operand::of(foldUnary(kind, *x.constant)));
+  ArrayRef<int64_t> s = x.shape();
+  DType t = x.dtype();
+  Value v = n.materialize(x), r;
+  switch (kind) {
+  case UnaryKind::Sqrt: r = n.create<graph::SqrtOp>(s, t, v); break;
+  case UnaryKind::Erf: r = n.create<graph::ErfOp>(s, t, v); break;
+  case UnaryKind::Tanh: r = n.create<graph::TanhOp>(s, t, v); break;
+  case UnaryKind::Exp: r = n.create<graph::ExpOp>(s, t, v); break;
+  case UnaryKind::Neg: r = n.create<graph::NegOp>(s, t, v); break;
+  case UnaryKind::Relu: r = n.create<graph::ReluOp>(s, t, v); break;
+  case UnaryKind::Sigmoid: r = n.create<graph::SigmoidOp>(s, t, v); break;
+  case UnaryKind::IsNaN: r = n.create<graph::IsNaNOp>(s, DType::Bool, v); break;
+  case UnaryKind::Not: r = n.create<graph::NotOp>(s, t, v); break;
+  case UnaryKind::Gelu: r = n.create<graph::GeluOp>(s, t, v, StringRef("none")); break;
+  case UnaryKind::GeluTanh: r = n.create<graph::GeluOp>(s, t, v, StringRef("tanh")); break;
+  }
+  return n.set(0, Operand::of(r));
+}
+
+template <UnaryKind K> LogicalResult unaryOp(NodeContext &n) { return unary(n, K); }
+
+LogicalResult geluOp(NodeContext &n) {
+  std::string approx = n.attrString("approximate", "none");
+  if (approx != "none" && approx != "tanh")
+    return n.fail("approximate must be \"none\" or \"tanh\", got \"" + approx + "\"");
+  return unary(n, approx == "tanh" ? UnaryKind::GeluTanh : UnaryKind::Gelu);
+}
+
+template <typename OpT>
+Value createBinary(NodeContext &n, ArrayRef<int64_t> s, DType t, Value a, Value b) {
+  return n.create<OpT>(s, t, a, b);
+}
+
+LogicalResult binary(NodeContext &n, BinaryKind kind) {
+  if (failed(n.expectInputs(2)))
+    return failure();
+  const Operand &a = n.in(0), &b = n.in(1);
+  auto shape = broadcastShapes(a.shape(), b.shape());
+  if (!shape)
+    return n.fail("input shapes " + shapeString(a.shape()) + " and " +
+                  shapeString(b.shape()) + " do not broadcast");
+  if (kind != BinaryKind::Pow && failed(requireSameType(n, a, b)))
+    return failure();
+  if ((kind == BinaryKind::And || kind == BinaryKind::Or) && a.dtype() != DType::Bool)
+    return n.fail("inputs must be BOOL, got " + typeName(a));
+  if (n.canFoldAll(numElements(*shape))) {
+    std::string err;
+    std::optional<HostTensor> r = foldBinary(kind, *a.constant, *b.constant, *shape, err);
+    if (!r)
+      return n.fail(err);
+    return n.set(0, Operand::of(std::move(*r)));
+  }
+  DType t = isComparison(kind) ? DType::Bool : a.dtype();
+  Value l = n.materialize(a), r = n.materialize(b), v;
+  switch (kind) {
+  case BinaryKind::Add: v = createBinary<graph::AddOp>(n, *shape, t, l, r); break;
+  case BinaryKind::Sub: v = createBinary<graph::SubOp>(n, *shape, t, l, r); break;
+  case BinaryKind::Mul: v = createBinary<graph::MulOp>(n, *shape, t, l, r); break;
+  case BinaryKind::Div: v = createBinary<graph::DivOp>(n, *shape, t, l, r); break;
+  case BinaryKind::Pow: v = createBinary<graph::PowOp>(n, *shape, t, l, r); break;
+  case BinaryKind::And: v = createBinary<graph::AndOp>(n, *shape, t, l, r); break;
+  case BinaryKind::Or: v = createBinary<graph::OrOp>(n, *shape, t, l, r); break;
+  case BinaryKind::Equal: v = createBinary<graph::EqualOp>(n, *shape, t, l, r); break;
+  case BinaryKind::Greater: v = createBinary<graph::GreaterOp>(n, *shape, t, l, r); break;
+  case BinaryKind::GreaterOrEqual:
+    v = createBinary<graph::GreaterOrEqualOp>(n, *shape, t, l, r);
+    break;
+  case BinaryKind::Less: v = createBinary<graph::LessOp>(n, *shape, t, l, r); break;
+  case BinaryKind::LessOrEqual:
+    v = createBinary<graph::LessOrEqualOp>(n, *shape, t, l, r);
+    break;
+  }
+  return n.set(0, Operand::of(v));
+}
+
+template <BinaryKind K> LogicalResult binaryOp(NodeContext &n) { return binary(n, K); }
+
+LogicalResult whereOp(NodeContext &n) {
+  if (failed(n.expectInputs(3)))
+    return failure();
+  const Operand &c = n.in(0), &x = n.in(1), &y = n.in(2);
+  if (c.dtype() != DType::Bool)
+    return n.fail("the condition must be BOOL, got " + typeName(c));
+  if (failed(requireSameType(n, x, y)))
+    return failure();
+  auto cx = broadcastShapes(c.shape(), x.shape());
+  auto shape = cx ? broadcastShapes(*cx, y.shape()) : std::nullopt;
+  if (!shape)
+    return n.fail("input shapes " + shapeString(c.shape()) + ", " + shapeString(x.shape()) +
+                  " and " + shapeString(y.shape()) + " do not broadcast");
+  if (n.canFoldAll(numElements(*shape)))
+    return n.set(0, Operand::of(foldWhere(*c.constant, *x.constant, *y.constant, *shape)));
+  return n.set(0, Operand::of(n.create<graph::WhereOp>(*shape, x.dtype(), n.materialize(c),
+                                                       n.materialize(x), n.materialize(y))));
+}
+
+/// Cast and CastLike once the target dtype is known.
+LogicalResult castTo(NodeContext &n, DType to) {
+  const Operand &x = n.in(0);
+  if (x.dtype() == to)
+    return n.set(0, x);
+  if (n.canFoldAll(x.numElements()))
+    return n.set(0, Operand::of(foldCast(*x.constant, to)));
+  if (to == DType::F64)
+    return n.fail("value '" + n.node.output(0) + "' has unsupported element type DOUBLE");
+  return n.set(0, Operand::of(n.create<graph::CastOp>(x.shape(), to, n.materialize(x))));
+}
+
+LogicalResult castOp(NodeContext &n) {
+  if (failed(n.expectInputs(1)))
+    return failure();
+  if (!n.attr("to"))
+    return n.fail("attribute 'to' is missing");
+  int64_t to = n.attrInt("to", 0);
+  std::optional<DType> dt = dtypeFromOnnx(to);
+  if (!dt) {
+    std::string name = onnx::TensorProto_DataType_IsValid(to)
+                           ? onnx::TensorProto_DataType_Name(
+                                 static_cast<onnx::TensorProto_DataType>(to))
+                           : "type " + std::to_string(to);
+    return n.fail("value '" + n.node.output(0) + "' has unsupported element type " + name);
+  }
+  return castTo(n, *dt);
+}
+
+LogicalResult castLikeOp(NodeContext &n) {
+  if (failed(n.expectInputs(2)))
+    return failure();
+  return castTo(n, n.in(1).dtype());
+}
+
+//===----------------------------------------------------------------------===//
+// Contractions
+//===----------------------------------------------------------------------===//
+
+LogicalResult matmulOp(NodeContext &n) {
+  if (failed(n.expectInputs(2)))
+    return failure();
+  const Operand &a = n.in(0), &b = n.in(1);
+  auto mismatch = [&](const Twine &what) {
+    return n.fail(what + ": " + shapeString(a.shape()) + " x " + shapeString(b.shape()));
+  };
+  if (a.rank() == 0 || b.rank() == 0)
+    return mismatch("operands must have rank >= 1");
+  if (failed(requireSameType(n, a, b)))
+    return failure();
+  SmallVector<int64_t> as(a.shape()), bs(b.shape());
+  if (as.size() == 1)
+    as.insert(as.begin(), 1);
+  if (bs.size() == 1)
+    bs.push_back(1);
+  int64_t m = as[as.size() - 2], k = as.back(), k2 = bs[bs.size() - 2], nn = bs.back();
+  if (k != k2)
+    return mismatch("inner dims differ (" + Twine(k) + " vs " + Twine(k2) + ")");
+  auto batch = broadcastShapes(ArrayRef<int64_t>(as).drop_back(2),
+                               ArrayRef<int64_t>(bs).drop_back(2));
+  if (!batch)
+    return mismatch("batch dims do not broadcast");
+  SmallVector<int64_t> shape(*batch);
+  if (a.rank() > 1)
+    shape.push_back(m);
+  if (b.rank() > 1)
+    shape.push_back(nn);
+  int64_t elems = numElements(shape);
+  if (n.canFoldAll(elems) && elems * k <= (int64_t(1) << 26))
+    return n.set(0, Operand::of(foldMatMul(*a.constant, *b.constant, shape)));
+  return n.set(0, Operand::of(n.create<graph::MatMulOp>(shape, a.dtype(), n.materialize(a),
+                                                        n.materialize(b))));
+}
+
+LogicalResult gemmOp(NodeContext &n) {
+  if (failed(n.expectInputs(2)))
+    return failure();
+  const Operand &a = n.in(0), &b = n.in(1);
+  if (a.rank() != 2 || b.rank() != 2)
+    return n.fail("A and B must be 2-D, got " + shapeString(a.shape()) + " and " +
+                  shapeString(b.shape()));
+  if (failed(requireSameType(n, a, b)))
+    return failure();
+  bool ta = n.attrInt("transA", 0), tb = n.attrInt("transB", 0);
+  int64_t m = a.shape()[ta ? 1 : 0], k = a.shape()[ta ? 0 : 1];
+  int64_t k2 = b.shape()[tb ? 1 : 0], nn = b.shape()[tb ? 0 : 1];
+  if (k != k2)
+    return n.fail("inner dims differ: " + shapeString(a.shape()) + (ta ? "^T" : "") + " x " +
+                  shapeString(b.shape()) + (tb ? "^T" : ""));
+  SmallVector<int64_t> shape{m, nn};
+  Value c;
+  if (n.hasInput(2)) {
+    const Operand &co = n.in(2);
+    auto bc = broadcastShapes(co.shape(), shape);
+    if (!bc || ArrayRef<int64_t>(*bc) != ArrayRef<int64_t>(shape))
+      return n.fail("C of shape " + shapeString(co.shape()) + " does not broadcast to " +
+                    shapeString(shape));
+    if (failed(requireSameType(n, a, co)))
+      return failure();
+    c = n.materialize(co);
+  }
+  Value r = n.create<graph::GemmOp>(
+      shape, a.dtype(), n.materialize(a), n.materialize(b), c,
+      n.b.getF32FloatAttr(n.attrFloat("alpha", 1.0f)),
+      n.b.getF32FloatAttr(n.attrFloat("beta", 1.0f)), n.b.getBoolAttr(ta), n.b.getBoolAttr(tb));
+  return n.set(0, Operand::of(r));
+}
+
+//===----------------------------------------------------------------------===//
+// Normalisations and reductions
+//===----------------------------------------------------------------------===//
+
+LogicalResult softmaxOp(NodeContext &n) {
+  if (failed(n.expectInputs(1)))
+    return failure();
+  const Operand &x = n.in(0);
+  if (failed(requireFloat(n, x, "the input")))
+    return failure();
+  if (x.rank() == 0)
+    return n.fail("the input must have rank >= 1");
+  FailureOr<int64_t> axis = n.normAxis(n.attrInt("axis", n.opset >= 13 ? -1 : 1), x.rank());
+  if (failed(axis))
+    return failure();
+  if (n.opset >= 13 || *axis == x.rank() - 1) {
+    Value r = n.create<graph::SoftmaxOp>(x.shape(), x.dtype(), n.materialize(x),
+                                         n.b.getI64IntegerAttr(*axis));
+    return n.set(0, Operand::of(r));
+  }
+  // Before opset 13 the input is coerced to 2-D at `axis`.
+  SmallVector<int64_t> shape(x.shape());
+  SmallVector<int64_t> flat{numElements(ArrayRef<int64_t>(shape).take_front(*axis)),
+                            numElements(ArrayRef<int64_t>(shape).drop_front(*axis))};
+  Operand f = reshapeTo(n, x, flat);
+  Operand s = Operand::of(n.create<graph::SoftmaxOp>(flat, x.dtype(), n.materialize(f),
+                                                     n.b.getI64IntegerAttr(1)));
+  return n.set(0, reshapeTo(n, s, shape));
+}
+
+LogicalResult layerNormOp(NodeContext &n) {
+  if (failed(n.expectInputs(2)))
+    return failure();
+  const Operand &x = n.in(0), &scale = n.in(1);
+  if (failed(requireFloat(n, x, "the input")))
+    return failure();
+  if (n.outputUsed(1) || n.outputUsed(2))
+    return n.fail("only output 0 is supported, but the Mean/InvStdDev outputs are used");
+  FailureOr<int64_t> axis = n.normAxis(n.attrInt("axis", -1), x.rank());
+  if (failed(axis))
+    return failure();
+  ArrayRef<int64_t> norm = x.shape().drop_front(*axis);
+  Value bias;
+  for (size_t i = 1; i <= 2; ++i) {
+    if (!n.hasInput(i))
+      continue;
+    const Operand &p = n.in(i);
+    auto bc = broadcastShapes(norm, p.shape());
+    if (!bc || ArrayRef<int64_t>(*bc) != norm)
+      return n.fail((i == 1 ? "scale" : "bias") + Twine(" of shape ") +
+                    shapeString(p.shape()) + " does not broadcast to the normalised shape " +
+                    shapeString(norm));
+    if (failed(requireSameType(n, x, p)))
+      return failure();
+  }
+  if (n.hasInput(2))
+    bias = n.materialize(n.in(2));
+  Value r = n.create<graph::LayerNormOp>(
+      x.shape(), x.dtype(), n.materialize(x), n.materialize(scale), bias,
+      n.b.getI64IntegerAttr(*axis), n.b.getF32FloatAttr(n.attrFloat("epsilon", 1e-5f)));
+  return n.set(0, Operand::of(r));
+}
+
+LogicalResult reduce(NodeContext &n, ReduceKind kind, StringRef kindName) {
+  if (failed(n.expectInputs(1)))
+    return failure();
+  const Operand &x = n.in(0);
+  auto axesOr = n.intsAttrOrInput("axes", kind == ReduceKind::Sum ? 13 : 18, 1);
+  if (failed(axesOr))
+    return failure();
+  bool keepdims = n.attrInt("keepdims", 1) != 0;
+  SmallVector<int64_t> axes;
+  if (!*axesOr || (*axesOr)->empty()) {
+    if (n.attrInt("noop_with_empty_axes", 0))
+      return n.set(0, x);
+    for (int64_t d = 0; d < x.rank(); ++d)
+      axes.push_back(d);
+  } else {
+    for (int64_t a : **axesOr) {
+      FailureOr<int64_t> na = n.normAxis(a, x.rank());
+      if (failed(na))
+        return failure();
+      axes.push_back(*na);
+    }
+    llvm::sort(axes);
+    axes.erase(std::unique(axes.begin(), axes.end()), axes.end());
+  }
+  if (axes.empty())
+    return n.set(0, x);
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < x.rank(); ++d) {
+    if (!llvm::is_contained(axes, d))
+      shape.push_back(x.shape()[d]);
+    else if (keepdims)
+      shape.push_back(1);
+  }
+  if (n.canFold({&x}, numElements(shape)))
+    return n.set(0, Operand::of(foldReduce(kind, *x.constant, axes, keepdims)));
+  Value r = n.create<graph::ReduceOp>(shape, x.dtype(), n.materialize(x),
+                                      n.b.getStringAttr(kindName), n.i64Array(axes),
+                                      n.b.getBoolAttr(keepdims));
+  return n.set(0, Operand::of(r));
+}
+
+LogicalResult reduceMean(NodeContext &n) { return reduce(n, ReduceKind::Mean, "mean"); }
+LogicalResult reduceSum(NodeContext &n) { return reduce(n, ReduceKind::Sum, "sum"); }
+LogicalResult reduceMax(NodeContext &n) { return reduce(n, ReduceKind::Max, "max"); }
+LogicalResult reduceMin(NodeContext &n) { return reduce(n, ReduceKind::Min, "min"); }
+LogicalResult reduceProd(NodeContext &n) { return reduce(n, ReduceKind::Prod, "prod"); }
+
+//===----------------------------------------------------------------------===//
+// Convolution
+//===----------------------------------------------------------------------===//
+
+LogicalResult convOp(NodeContext &n) {
+  if (failed(n.expectInputs(2)))
+    return failure();
+  const Operand &x = n.in(0), &w = n.in(1);
+  ArrayRef<int64_t> xs = x.shape(), ws = w.shape();
+  if (xs.size() < 3 || ws.size() != xs.size())
+    return n.fail("input " + shapeString(xs) + " and weight " + shapeString(ws) +
+                  " must have one rank >= 3");
+  if (failed(requireFloat(n, x, "the input")) || failed(requireSameType(n, x, w)))
+    return failure();
+  size_t sp = xs.size() - 2;
+  int64_t group = n.attrInt("group", 1);
+  auto listAttr = [&](StringRef name, size_t size, int64_t def) -> FailureOr<SmallVector<int64_t>> {
+    SmallVector<int64_t> v = n.attrInts(name).value_or(SmallVector<int64_t>(size, def));
+    if (v.size() != size)
+      return n.fail("attribute '" + name + "' needs " + Twine(size) + " values");
+    return v;
+  };
+  auto strides = listAttr("strides", sp, 1), dilations = listAttr("dilations", sp, 1);
+  auto pads = listAttr("pads", 2 * sp, 0);
+  if (failed(strides) || failed(dilations) || failed(pads))
+    return failure();
+  if (auto ks = n.attrInts("kernel_shape"); ks && ArrayRef<int64_t>(*ks) != ws.drop_front(2))
+    return n.fail("kernel_shape " + shapeString(*ks) + " differs from the weight's " +
+                  shapeString(ws.drop_front(2)));
+  if (group < 1 || xs[1] != ws[1] * group || ws[0] % group != 0)
+    return n.fail("input " + shapeString(xs) + " and weight " + shapeString(ws) +
+                  " do not match for group " + Twine(group));
+  std::string autoPad = n.attrString("auto_pad", "NOTSET");
+  SmallVector<int64_t> shape{xs[0], ws[0]};
+  for (size_t i = 0; i < sp; ++i) {
+    int64_t s = (*strides)[i], d = (*dilations)[i];
+    if (s < 1 || d < 1)
+      return n.fail("strides and dilations must be positive");
+    int64_t eff = d * (ws[2 + i] - 1) + 1;
+    int64_t &pb = (*pads)[i], &pe = (*pads)[i + sp];
+    if (autoPad == "VALID") {
+      pb = pe = 0;
+    } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+      int64_t out = (xs[2 + i] + s - 1) / s;
+      int64_t total = std::max<int64_t>(0, (out - 1) * s + eff - xs[2 + i]);
+      pb = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
+      pe = total - pb;
+    } else if (autoPad != "NOTSET") {
+      return n.fail("unknown auto_pad '" + autoPad + "'");
+    }
+    int64_t span = xs[2 + i] + pb + pe - eff;
+    if (span < 0 || pb < 0 || pe < 0)
+      return n.fail("the kernel " + shapeString(ws) + " does not fit the padded input " +
+                    shapeString(xs));
+    shape.push_back(span / s + 1);
+  }
+  Value bias;
+  if (n.hasInput(2)) {
+    const Operand &bo = n.in(2);
+    if (bo.shape() != ArrayRef<int64_t>{ws[0]})
+      return n.fail("bias of shape " + shapeString(bo.shape()) + " must be [" +
+                    Twine(ws[0]) + "]");
+    bias = n.materialize(bo);
+  }
+  Value r = n.create<graph::ConvOp>(shape, x.dtype(), n.materialize(x), n.materialize(w), bias,
+                                    n.i64Array(*strides), n.i64Array(*pads),
+                                    n.i64Array(*dilations), n.b.getI64IntegerAttr(group));
+  return n.set(0, Operand::of(r));
+}
+
+} // namespace
+
+void addComputeOpHandlers(StringMap<OpHandler> &h) {
+  h["Add"] = binaryOp<BinaryKind::Add>;
+  h["Sub"] = binaryOp<BinaryKind::Sub>;
+  h["Mul"] = binaryOp<BinaryKind::Mul>;
+  h["Div"] = binaryOp<BinaryKind::Div>;
+  h["Pow"] = binaryOp<BinaryKind::Pow>;
+  h["And"] = binaryOp<BinaryKind::And>;
+  h["Or"] = binaryOp<BinaryKind::Or>;
+  h["Equal"] = binaryOp<BinaryKind::Equal>;
+  h["Greater"] = binaryOp<BinaryKind::Greater>;
+  h["GreaterOrEqual"] = binaryOp<BinaryKind::GreaterOrEqual>;
+  h["Less"] = binaryOp<BinaryKind::Less>;
+  h["LessOrEqual"] = binaryOp<BinaryKind::LessOrEqual>;
+  h["Sqrt"] = unaryOp<UnaryKind::Sqrt>;
+  h["Erf"] = unaryOp<UnaryKind::Erf>;
+  h["Tanh"] = unaryOp<UnaryKind::Tanh>;
+  h["Exp"] = unaryOp<UnaryKind::Exp>;
+  h["Neg"] = unaryOp<UnaryKind::Neg>;
+  h["Relu"] = unaryOp<UnaryKind::Relu>;
+  h["Sigmoid"] = unaryOp<UnaryKind::Sigmoid>;
+  h["IsNaN"] = unaryOp<UnaryKind::IsNaN>;
+  h["Not"] = unaryOp<UnaryKind::Not>;
+  h["Gelu"] = geluOp;
+  h["Cast"] = castOp;
+  h["CastLike"] = castLikeOp;
+  h["Where"] = whereOp;
+  h["MatMul"] = matmulOp;
+  h["Gemm"] = gemmOp;
+  h["Softmax"] = softmaxOp;
+  h["LayerNormalization"] = layerNormOp;
+  h["ReduceMean"] = reduceMean;
+  h["ReduceSum"] = reduceSum;
+  h["ReduceMax"] = reduceMax;
+  h["ReduceMin"] = reduceMin;
+  h["ReduceProd"] = reduceProd;
+  h["Conv"] = convOp;
+}
+
+} // namespace kiln
