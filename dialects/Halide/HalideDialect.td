@@ -17,7 +17,7 @@ def Halide_Dialect : Dialect {
     ```mlir
     halide.kernel @k0_add_f32 {
       halide.input @in0 : f32 [128, 32]
-      halide.func @out (x, y) : f32 {
+      halide.func @out ["x", "y"] : f32 {
       ^bb0(%x: i32, %y: i32):
         %a = halide.call @in0(%x, %y) : (i32, i32) -> f32
         %b = arith.addf %a, %a : f32

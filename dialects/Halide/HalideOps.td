@@ -43,7 +43,7 @@ def Halide_FuncOp : Halide_Op<"func", [Symbol, HasParent<"KernelOp">]> {
     var and returns the value at that point.
 
     ```mlir
-    halide.func @sum (x, y) : f32 {
+    halide.func @sum ["x", "y"] : f32 {
     ^bb0(%x: i32, %y: i32):
       %z = arith.constant 0.0 : f32
       halide.return %z : f32

@@ -86,8 +86,8 @@ LogicalResult binary(NodeContext &n, BinaryKind kind) {
   const Operand &a = n.in(0), &b = n.in(1);
   auto shape = broadcastShapes(a.shape(), b.shape());
   if (!shape)
-    return n.fail("input shapes " + shapeString(a.shape()) + " and " +
-                  shapeString(b.shape()) + " do not broadcast");
+    return n.fail("input shapes " + shapeString(a.shape()) + " and " + shapeString(b.shape()) +
+                  " do not broadcast");
   if (kind != BinaryKind::Pow && failed(requireSameType(n, a, b)))
     return failure();
   if ((kind == BinaryKind::And || kind == BinaryKind::Or) && a.dtype() != DType::Bool)
@@ -115,9 +115,7 @@ LogicalResult binary(NodeContext &n, BinaryKind kind) {
     v = createBinary<graph::GreaterOrEqualOp>(n, *shape, t, l, r);
     break;
   case BinaryKind::Less: v = createBinary<graph::LessOp>(n, *shape, t, l, r); break;
-  case BinaryKind::LessOrEqual:
-    v = createBinary<graph::LessOrEqualOp>(n, *shape, t, l, r);
-    break;
+  case BinaryKind::LessOrEqual: v = createBinary<graph::LessOrEqualOp>(n, *shape, t, l, r); break;
   }
   return n.set(0, Operand::of(v));
 }
@@ -163,10 +161,10 @@ LogicalResult castOp(NodeContext &n) {
   int64_t to = n.attrInt("to", 0);
   std::optional<DType> dt = dtypeFromOnnx(to);
   if (!dt) {
-    std::string name = onnx::TensorProto_DataType_IsValid(to)
-                           ? onnx::TensorProto_DataType_Name(
-                                 static_cast<onnx::TensorProto_DataType>(to))
-                           : "type " + std::to_string(to);
+    std::string name =
+        onnx::TensorProto_DataType_IsValid(to)
+            ? onnx::TensorProto_DataType_Name(static_cast<onnx::TensorProto_DataType>(to))
+            : "type " + std::to_string(to);
     return n.fail("value '" + n.node.output(0) + "' has unsupported element type " + name);
   }
   return castTo(n, *dt);
@@ -201,8 +199,8 @@ LogicalResult matmulOp(NodeContext &n) {
   int64_t m = as[as.size() - 2], k = as.back(), k2 = bs[bs.size() - 2], nn = bs.back();
   if (k != k2)
     return mismatch("inner dims differ (" + Twine(k) + " vs " + Twine(k2) + ")");
-  auto batch = broadcastShapes(ArrayRef<int64_t>(as).drop_back(2),
-                               ArrayRef<int64_t>(bs).drop_back(2));
+  auto batch =
+      broadcastShapes(ArrayRef<int64_t>(as).drop_back(2), ArrayRef<int64_t>(bs).drop_back(2));
   if (!batch)
     return mismatch("batch dims do not broadcast");
   SmallVector<int64_t> shape(*batch);
@@ -244,10 +242,10 @@ LogicalResult gemmOp(NodeContext &n) {
       return failure();
     c = n.materialize(co);
   }
-  Value r = n.create<graph::GemmOp>(
-      shape, a.dtype(), n.materialize(a), n.materialize(b), c,
-      n.b.getF32FloatAttr(n.attrFloat("alpha", 1.0f)),
-      n.b.getF32FloatAttr(n.attrFloat("beta", 1.0f)), n.b.getBoolAttr(ta), n.b.getBoolAttr(tb));
+  Value r = n.create<graph::GemmOp>(shape, a.dtype(), n.materialize(a), n.materialize(b), c,
+                                    n.b.getF32FloatAttr(n.attrFloat("alpha", 1.0f)),
+                                    n.b.getF32FloatAttr(n.attrFloat("beta", 1.0f)),
+                                    n.b.getBoolAttr(ta), n.b.getBoolAttr(tb));
   return n.set(0, Operand::of(r));
 }
 
@@ -276,8 +274,8 @@ LogicalResult softmaxOp(NodeContext &n) {
   SmallVector<int64_t> flat{numElements(ArrayRef<int64_t>(shape).take_front(*axis)),
                             numElements(ArrayRef<int64_t>(shape).drop_front(*axis))};
   Operand f = reshapeTo(n, x, flat);
-  Operand s = Operand::of(n.create<graph::SoftmaxOp>(flat, x.dtype(), n.materialize(f),
-                                                     n.b.getI64IntegerAttr(1)));
+  Operand s = Operand::of(
+      n.create<graph::SoftmaxOp>(flat, x.dtype(), n.materialize(f), n.b.getI64IntegerAttr(1)));
   return n.set(0, reshapeTo(n, s, shape));
 }
 
@@ -300,17 +298,16 @@ LogicalResult layerNormOp(NodeContext &n) {
     const Operand &p = n.in(i);
     auto bc = broadcastShapes(norm, p.shape());
     if (!bc || ArrayRef<int64_t>(*bc) != norm)
-      return n.fail((i == 1 ? "scale" : "bias") + Twine(" of shape ") +
-                    shapeString(p.shape()) + " does not broadcast to the normalised shape " +
-                    shapeString(norm));
+      return n.fail((i == 1 ? "scale" : "bias") + Twine(" of shape ") + shapeString(p.shape()) +
+                    " does not broadcast to the normalised shape " + shapeString(norm));
     if (failed(requireSameType(n, x, p)))
       return failure();
   }
   if (n.hasInput(2))
     bias = n.materialize(n.in(2));
-  Value r = n.create<graph::LayerNormOp>(
-      x.shape(), x.dtype(), n.materialize(x), n.materialize(scale), bias,
-      n.b.getI64IntegerAttr(*axis), n.b.getF32FloatAttr(n.attrFloat("epsilon", 1e-5f)));
+  Value r = n.create<graph::LayerNormOp>(x.shape(), x.dtype(), n.materialize(x),
+                                         n.materialize(scale), bias, n.b.getI64IntegerAttr(*axis),
+                                         n.b.getF32FloatAttr(n.attrFloat("epsilon", 1e-5f)));
   return n.set(0, Operand::of(r));
 }
 
@@ -349,9 +346,9 @@ LogicalResult reduce(NodeContext &n, ReduceKind kind, StringRef kindName) {
   }
   if (n.canFold({&x}, numElements(shape)))
     return n.set(0, Operand::of(foldReduce(kind, *x.constant, axes, keepdims)));
-  Value r = n.create<graph::ReduceOp>(shape, x.dtype(), n.materialize(x),
-                                      n.b.getStringAttr(kindName), n.i64Array(axes),
-                                      n.b.getBoolAttr(keepdims));
+  Value r =
+      n.create<graph::ReduceOp>(shape, x.dtype(), n.materialize(x), n.b.getStringAttr(kindName),
+                                n.i64Array(axes), n.b.getBoolAttr(keepdims));
   return n.set(0, Operand::of(r));
 }
 
@@ -421,13 +418,12 @@ LogicalResult convOp(NodeContext &n) {
   if (n.hasInput(2)) {
     const Operand &bo = n.in(2);
     if (bo.shape() != ArrayRef<int64_t>{ws[0]})
-      return n.fail("bias of shape " + shapeString(bo.shape()) + " must be [" +
-                    Twine(ws[0]) + "]");
+      return n.fail("bias of shape " + shapeString(bo.shape()) + " must be [" + Twine(ws[0]) + "]");
     bias = n.materialize(bo);
   }
   Value r = n.create<graph::ConvOp>(shape, x.dtype(), n.materialize(x), n.materialize(w), bias,
-                                    n.i64Array(*strides), n.i64Array(*pads),
-                                    n.i64Array(*dilations), n.b.getI64IntegerAttr(group));
+                                    n.i64Array(*strides), n.i64Array(*pads), n.i64Array(*dilations),
+                                    n.b.getI64IntegerAttr(group));
   return n.set(0, Operand::of(r));
 }
 

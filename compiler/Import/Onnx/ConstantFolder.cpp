@@ -28,24 +28,18 @@ namespace kiln {
 size_t dtypeSize(DType t) {
   switch (t) {
   case DType::F64:
-  case DType::I64:
-    return 8;
+  case DType::I64: return 8;
   case DType::F32:
-  case DType::I32:
-    return 4;
-  case DType::F16:
-    return 2;
+  case DType::I32: return 4;
+  case DType::F16: return 2;
   case DType::I8:
   case DType::UI8:
-  case DType::Bool:
-    return 1;
+  case DType::Bool: return 1;
   }
   return 1;
 }
 
-bool isFloatDType(DType t) {
-  return t == DType::F32 || t == DType::F16 || t == DType::F64;
-}
+bool isFloatDType(DType t) { return t == DType::F32 || t == DType::F16 || t == DType::F64; }
 
 const char *dtypeName(DType t) {
   switch (t) {
@@ -106,28 +100,24 @@ template <typename T> static T load(const char *p) {
   std::memcpy(&v, p, sizeof(T));
   return v;
 }
-template <typename T> static void store(char *p, T v) {
-  std::memcpy(p, &v, sizeof(T));
-}
+template <typename T> static void store(char *p, T v) { std::memcpy(p, &v, sizeof(T)); }
 
 HostTensor HostTensor::zeros(DType dtype, ArrayRef<int64_t> shape) {
   HostTensor t;
   t.dtype = dtype;
   t.shape.assign(shape.begin(), shape.end());
-  t.data = std::make_shared<std::vector<char>>(t.numElements() * dtypeSize(dtype));
+  t.data = std::make_shared<std::string>(t.numElements() * dtypeSize(dtype), '\0');
   return t;
 }
 
-HostTensor HostTensor::fromInts(DType dtype, ArrayRef<int64_t> shape,
-                                ArrayRef<int64_t> values) {
+HostTensor HostTensor::fromInts(DType dtype, ArrayRef<int64_t> shape, ArrayRef<int64_t> values) {
   HostTensor t = zeros(dtype, shape);
   for (size_t i = 0; i < values.size(); ++i)
     t.setInt(i, values[i]);
   return t;
 }
 
-HostTensor HostTensor::fromDoubles(DType dtype, ArrayRef<int64_t> shape,
-                                   ArrayRef<double> values) {
+HostTensor HostTensor::fromDoubles(DType dtype, ArrayRef<int64_t> shape, ArrayRef<double> values) {
   HostTensor t = zeros(dtype, shape);
   for (size_t i = 0; i < values.size(); ++i)
     t.setDouble(i, values[i]);
@@ -161,8 +151,7 @@ int64_t HostTensor::getInt(int64_t i) const {
   switch (dtype) {
   case DType::F32:
   case DType::F16:
-  case DType::F64:
-    return saturatingTrunc(getDouble(i));
+  case DType::F64: return saturatingTrunc(getDouble(i));
   case DType::I64: return load<int64_t>(p);
   case DType::I32: return load<int32_t>(p);
   case DType::I8: return load<int8_t>(p);
@@ -188,8 +177,7 @@ void HostTensor::setInt(int64_t i, int64_t v) {
   switch (dtype) {
   case DType::F32:
   case DType::F16:
-  case DType::F64:
-    return setDouble(i, static_cast<double>(v));
+  case DType::F64: return setDouble(i, static_cast<double>(v));
   case DType::I64: return store<int64_t>(p, v);
   case DType::I32: return store<uint32_t>(p, static_cast<uint32_t>(v));
   case DType::I8:
@@ -225,8 +213,7 @@ static SmallVector<int64_t> contiguousStrides(ArrayRef<int64_t> shape) {
 }
 
 /// Strides of `in` seen through a broadcast to `out` (0 on broadcast dims).
-static SmallVector<int64_t> broadcastStrides(ArrayRef<int64_t> in,
-                                             ArrayRef<int64_t> out) {
+static SmallVector<int64_t> broadcastStrides(ArrayRef<int64_t> in, ArrayRef<int64_t> out) {
   SmallVector<int64_t> s(out.size(), 0);
   SmallVector<int64_t> c = contiguousStrides(in);
   size_t lead = out.size() - in.size();
@@ -266,8 +253,7 @@ private:
 };
 } // namespace
 
-static void copyElement(HostTensor &dst, int64_t di, const HostTensor &src,
-                        int64_t si) {
+static void copyElement(HostTensor &dst, int64_t di, const HostTensor &src, int64_t si) {
   size_t es = dtypeSize(src.dtype);
   std::memcpy(dst.data->data() + di * es, src.bytes() + si * es, es);
 }
@@ -287,9 +273,8 @@ static HostTensor gatherBy(const HostTensor &x, ArrayRef<int64_t> shape,
 //===----------------------------------------------------------------------===//
 
 bool isComparison(BinaryKind k) {
-  return k == BinaryKind::Equal || k == BinaryKind::Greater ||
-         k == BinaryKind::GreaterOrEqual || k == BinaryKind::Less ||
-         k == BinaryKind::LessOrEqual;
+  return k == BinaryKind::Equal || k == BinaryKind::Greater || k == BinaryKind::GreaterOrEqual ||
+         k == BinaryKind::Less || k == BinaryKind::LessOrEqual;
 }
 
 static double unaryDouble(UnaryKind k, double x) {
@@ -299,14 +284,13 @@ static double unaryDouble(UnaryKind k, double x) {
   case UnaryKind::Tanh: return std::tanh(x);
   case UnaryKind::Exp: return std::exp(x);
   case UnaryKind::Neg: return -x;
-  case UnaryKind::Relu: return x > 0 ? x : 0;
+  case UnaryKind::Relu: return x > 0 || std::isnan(x) ? x : 0;
   case UnaryKind::Sigmoid: return 1 / (1 + std::exp(-x));
   case UnaryKind::IsNaN: return std::isnan(x);
   case UnaryKind::Not: return x == 0;
   case UnaryKind::Gelu: return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
   case UnaryKind::GeluTanh:
-    return 0.5 * x *
-           (1 + std::tanh(std::sqrt(2 / M_PI) * (x + 0.044715 * x * x * x)));
+    return 0.5 * x * (1 + std::tanh(std::sqrt(2 / M_PI) * (x + 0.044715 * x * x * x)));
   }
   return x;
 }
@@ -376,10 +360,8 @@ static std::optional<int64_t> binaryInt(BinaryKind k, int64_t a, int64_t b) {
   }
 }
 
-std::optional<HostTensor> foldBinary(BinaryKind kind, const HostTensor &a,
-                                     const HostTensor &b,
-                                     ArrayRef<int64_t> shape,
-                                     std::string &error) {
+std::optional<HostTensor> foldBinary(BinaryKind kind, const HostTensor &a, const HostTensor &b,
+                                     ArrayRef<int64_t> shape, std::string &error) {
   bool cmp = isComparison(kind);
   HostTensor out = HostTensor::zeros(cmp ? DType::Bool : a.dtype, shape);
   bool fl = isFloatDType(a.dtype) || isFloatDType(b.dtype);
@@ -400,8 +382,8 @@ std::optional<HostTensor> foldBinary(BinaryKind kind, const HostTensor &a,
   return out;
 }
 
-HostTensor foldWhere(const HostTensor &c, const HostTensor &x,
-                     const HostTensor &y, ArrayRef<int64_t> shape) {
+HostTensor foldWhere(const HostTensor &c, const HostTensor &x, const HostTensor &y,
+                     ArrayRef<int64_t> shape) {
   HostTensor out = HostTensor::zeros(x.dtype, shape);
   Walker w(shape, {broadcastStrides(c.shape, shape), broadcastStrides(x.shape, shape),
                    broadcastStrides(y.shape, shape)});
@@ -451,8 +433,8 @@ HostTensor foldExpand(const HostTensor &x, ArrayRef<int64_t> shape) {
   return gatherBy(x, shape, broadcastStrides(x.shape, shape));
 }
 
-HostTensor foldSlice(const HostTensor &x, ArrayRef<int64_t> starts,
-                     ArrayRef<int64_t> steps, ArrayRef<int64_t> shape) {
+HostTensor foldSlice(const HostTensor &x, ArrayRef<int64_t> starts, ArrayRef<int64_t> steps,
+                     ArrayRef<int64_t> shape) {
   SmallVector<int64_t> inStrides = contiguousStrides(x.shape), strides;
   int64_t base = 0;
   for (size_t d = 0; d < shape.size(); ++d) {
@@ -490,14 +472,13 @@ static bool normaliseIndex(int64_t &v, int64_t dim, std::string &error) {
     v += dim;
   if (v >= 0 && v < dim)
     return true;
-  error = "index " + std::to_string(v < 0 ? v - dim : v) +
-          " is out of range for a dim of size " + std::to_string(dim);
+  error = "index " + std::to_string(v < 0 ? v - dim : v) + " is out of range for a dim of size " +
+          std::to_string(dim);
   return false;
 }
 
-std::optional<HostTensor> foldGather(const HostTensor &data,
-                                     const HostTensor &indices, int64_t axis,
-                                     std::string &error) {
+std::optional<HostTensor> foldGather(const HostTensor &data, const HostTensor &indices,
+                                     int64_t axis, std::string &error) {
   SmallVector<int64_t> shape(data.shape.begin(), data.shape.begin() + axis);
   shape.append(indices.shape.begin(), indices.shape.end());
   shape.append(data.shape.begin() + axis + 1, data.shape.end());
@@ -519,8 +500,7 @@ std::optional<HostTensor> foldGather(const HostTensor &data,
   return out;
 }
 
-std::optional<HostTensor> foldGatherElements(const HostTensor &data,
-                                             const HostTensor &indices,
+std::optional<HostTensor> foldGatherElements(const HostTensor &data, const HostTensor &indices,
                                              int64_t axis, std::string &error) {
   HostTensor out = HostTensor::zeros(data.dtype, indices.shape);
   SmallVector<int64_t> ds = contiguousStrides(data.shape), strides(ds);
@@ -535,8 +515,7 @@ std::optional<HostTensor> foldGatherElements(const HostTensor &data,
   return out;
 }
 
-std::optional<HostTensor> foldGatherND(const HostTensor &data,
-                                       const HostTensor &indices,
+std::optional<HostTensor> foldGatherND(const HostTensor &data, const HostTensor &indices,
                                        int64_t batchDims, std::string &error) {
   ArrayRef<int64_t> is = indices.shape, dsh = data.shape;
   int64_t k = is.back();
@@ -562,8 +541,7 @@ std::optional<HostTensor> foldGatherND(const HostTensor &data,
           return std::nullopt;
         off += idx * strides[batchDims + j];
       }
-      std::memcpy(out.data->data() + pos * sliceSize * es, data.bytes() + off * es,
-                  sliceSize * es);
+      std::memcpy(out.data->data() + pos * sliceSize * es, data.bytes() + off * es, sliceSize * es);
     }
   }
   return out;
@@ -573,8 +551,7 @@ std::optional<HostTensor> foldGatherND(const HostTensor &data,
 // Reductions and contractions
 //===----------------------------------------------------------------------===//
 
-HostTensor foldReduce(ReduceKind kind, const HostTensor &x,
-                      ArrayRef<int64_t> axes, bool keepdims) {
+HostTensor foldReduce(ReduceKind kind, const HostTensor &x, ArrayRef<int64_t> axes, bool keepdims) {
   SmallVector<int64_t> keptShape(x.shape), shape;
   int64_t count = 1;
   for (int64_t a : axes) {
@@ -588,11 +565,11 @@ HostTensor foldReduce(ReduceKind kind, const HostTensor &x,
   for (int64_t d : keptShape)
     n *= d;
   bool fl = isFloatDType(x.dtype);
-  double initD = kind == ReduceKind::Prod ? 1
+  double initD = kind == ReduceKind::Prod  ? 1
                  : kind == ReduceKind::Max ? -INFINITY
                  : kind == ReduceKind::Min ? INFINITY
                                            : 0;
-  int64_t initI = kind == ReduceKind::Prod ? 1
+  int64_t initI = kind == ReduceKind::Prod  ? 1
                   : kind == ReduceKind::Max ? std::numeric_limits<int64_t>::min()
                   : kind == ReduceKind::Min ? std::numeric_limits<int64_t>::max()
                                             : 0;
@@ -631,8 +608,7 @@ HostTensor foldReduce(ReduceKind kind, const HostTensor &x,
   return out;
 }
 
-HostTensor foldMatMul(const HostTensor &a, const HostTensor &b,
-                      ArrayRef<int64_t> shape) {
+HostTensor foldMatMul(const HostTensor &a, const HostTensor &b, ArrayRef<int64_t> shape) {
   SmallVector<int64_t> as(a.shape), bs(b.shape);
   if (as.size() == 1)
     as.insert(as.begin(), 1);
@@ -683,10 +659,8 @@ HostTensor foldMatMul(const HostTensor &a, const HostTensor &b,
   return out;
 }
 
-std::optional<HostTensor> foldRange(const HostTensor &start,
-                                    const HostTensor &limit,
-                                    const HostTensor &delta,
-                                    std::string &error) {
+std::optional<HostTensor> foldRange(const HostTensor &start, const HostTensor &limit,
+                                    const HostTensor &delta, std::string &error) {
   constexpr int64_t kMaxRange = int64_t(1) << 31;
   if (isFloatDType(start.dtype)) {
     double s = start.getDouble(0), l = limit.getDouble(0), d = delta.getDouble(0);

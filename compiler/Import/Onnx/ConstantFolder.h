@@ -25,7 +25,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <vector>
 
 namespace kiln {
 
@@ -44,7 +43,8 @@ std::optional<DType> dtypeFromOnnx(int32_t onnxType);
 struct HostTensor {
   DType dtype = DType::F32;
   llvm::SmallVector<int64_t> shape;
-  std::shared_ptr<std::vector<char>> data;
+  /// Element bytes; a std::string so that protobuf raw_data can be moved in.
+  std::shared_ptr<std::string> data;
   /// The ONNX value this tensor was first produced as (initializer name or
   /// node output); names the graph.constant's resource blob.
   std::string name;
@@ -73,8 +73,18 @@ struct HostTensor {
 
 enum class UnaryKind { Sqrt, Erf, Tanh, Exp, Neg, Relu, Sigmoid, IsNaN, Not, Gelu, GeluTanh };
 enum class BinaryKind {
-  Add, Sub, Mul, Div, Pow, And, Or,
-  Equal, Greater, GreaterOrEqual, Less, LessOrEqual
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Pow,
+  And,
+  Or,
+  Equal,
+  Greater,
+  GreaterOrEqual,
+  Less,
+  LessOrEqual
 };
 enum class ReduceKind { Mean, Sum, Max, Min, Prod };
 
@@ -83,12 +93,10 @@ bool isComparison(BinaryKind k);
 HostTensor foldUnary(UnaryKind kind, const HostTensor &x);
 /// Numpy-broadcasting binary op; `shape` is the broadcast shape. Comparisons
 /// give Bool, the others the lhs dtype. Fails on integer division by zero.
-std::optional<HostTensor> foldBinary(BinaryKind kind, const HostTensor &a,
-                                     const HostTensor &b,
-                                     llvm::ArrayRef<int64_t> shape,
-                                     std::string &error);
-HostTensor foldWhere(const HostTensor &c, const HostTensor &x,
-                     const HostTensor &y, llvm::ArrayRef<int64_t> shape);
+std::optional<HostTensor> foldBinary(BinaryKind kind, const HostTensor &a, const HostTensor &b,
+                                     llvm::ArrayRef<int64_t> shape, std::string &error);
+HostTensor foldWhere(const HostTensor &c, const HostTensor &x, const HostTensor &y,
+                     llvm::ArrayRef<int64_t> shape);
 HostTensor foldCast(const HostTensor &x, DType to);
 /// Same elements, new shape (shares the data).
 HostTensor foldReshape(const HostTensor &x, llvm::ArrayRef<int64_t> shape);
@@ -97,29 +105,22 @@ HostTensor foldTranspose(const HostTensor &x, llvm::ArrayRef<int64_t> perm);
 HostTensor foldExpand(const HostTensor &x, llvm::ArrayRef<int64_t> shape);
 /// Normalised slice: result element i of dim d is x[starts[d] + i*steps[d]].
 HostTensor foldSlice(const HostTensor &x, llvm::ArrayRef<int64_t> starts,
-                     llvm::ArrayRef<int64_t> steps,
-                     llvm::ArrayRef<int64_t> shape);
+                     llvm::ArrayRef<int64_t> steps, llvm::ArrayRef<int64_t> shape);
 HostTensor foldConcat(llvm::ArrayRef<const HostTensor *> xs, int64_t axis);
-std::optional<HostTensor> foldGather(const HostTensor &data,
-                                     const HostTensor &indices, int64_t axis,
-                                     std::string &error);
-std::optional<HostTensor> foldGatherElements(const HostTensor &data,
-                                             const HostTensor &indices,
+std::optional<HostTensor> foldGather(const HostTensor &data, const HostTensor &indices,
+                                     int64_t axis, std::string &error);
+std::optional<HostTensor> foldGatherElements(const HostTensor &data, const HostTensor &indices,
                                              int64_t axis, std::string &error);
-std::optional<HostTensor> foldGatherND(const HostTensor &data,
-                                       const HostTensor &indices,
+std::optional<HostTensor> foldGatherND(const HostTensor &data, const HostTensor &indices,
                                        int64_t batchDims, std::string &error);
 /// `axes` sorted, unique, non-negative.
-HostTensor foldReduce(ReduceKind kind, const HostTensor &x,
-                      llvm::ArrayRef<int64_t> axes, bool keepdims);
+HostTensor foldReduce(ReduceKind kind, const HostTensor &x, llvm::ArrayRef<int64_t> axes,
+                      bool keepdims);
 /// Numpy matmul; `shape` is the result shape.
-HostTensor foldMatMul(const HostTensor &a, const HostTensor &b,
-                      llvm::ArrayRef<int64_t> shape);
+HostTensor foldMatMul(const HostTensor &a, const HostTensor &b, llvm::ArrayRef<int64_t> shape);
 /// ONNX Range with scalar start/limit/delta of one dtype; fails on delta 0.
-std::optional<HostTensor> foldRange(const HostTensor &start,
-                                    const HostTensor &limit,
-                                    const HostTensor &delta,
-                                    std::string &error);
+std::optional<HostTensor> foldRange(const HostTensor &start, const HostTensor &limit,
+                                    const HostTensor &delta, std::string &error);
 /// A tensor of `shape` filled with the single element of `value`.
 HostTensor foldFill(const HostTensor &value, llvm::ArrayRef<int64_t> shape);
 

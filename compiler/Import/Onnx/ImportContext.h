@@ -37,9 +37,7 @@ struct Operand {
   std::shared_ptr<HostTensor> constant;
   mlir::Value value;
 
-  static Operand of(HostTensor t) {
-    return {std::make_shared<HostTensor>(std::move(t)), {}};
-  }
+  static Operand of(HostTensor t) { return {std::make_shared<HostTensor>(std::move(t)), {}}; }
   static Operand of(mlir::Value v) { return {nullptr, v}; }
   bool isConst() const { return constant != nullptr; }
   llvm::ArrayRef<int64_t> shape() const;
@@ -64,8 +62,8 @@ void addShapeOpHandlers(llvm::StringMap<OpHandler> &handlers);
 /// One node being imported.
 class NodeContext {
 public:
-  NodeContext(Importer &imp, const onnx::NodeProto &node, std::string name,
-              int64_t opset, llvm::SmallVector<std::optional<Operand>> inputs);
+  NodeContext(Importer &imp, const onnx::NodeProto &node, std::string name, int64_t opset,
+              llvm::SmallVector<std::optional<Operand>> inputs);
 
   const onnx::NodeProto &node;
   const std::string name;
@@ -99,8 +97,7 @@ public:
   mlir::FailureOr<std::optional<llvm::SmallVector<int64_t>>>
   intsAttrOrInput(llvm::StringRef attrName, int64_t inputSince, size_t i);
   /// Normalises a possibly negative axis into [0, rank).
-  mlir::FailureOr<int64_t> normAxis(int64_t axis, int64_t rank,
-                                    llvm::StringRef what = "axis");
+  mlir::FailureOr<int64_t> normAxis(int64_t axis, int64_t rank, llvm::StringRef what = "axis");
 
   // Outputs.
   size_t numOutputs() const { return node.output_size(); }
@@ -117,12 +114,9 @@ public:
   mlir::RankedTensorType tensorType(llvm::ArrayRef<int64_t> shape, DType t) const;
   template <typename OpT, typename... Args>
   mlir::Value create(llvm::ArrayRef<int64_t> shape, DType t, Args &&...args) {
-    return b.create<OpT>(loc, tensorType(shape, t), std::forward<Args>(args)...)
-        .getResult();
+    return b.create<OpT>(loc, tensorType(shape, t), std::forward<Args>(args)...).getResult();
   }
-  mlir::ArrayAttr i64Array(llvm::ArrayRef<int64_t> values) {
-    return b.getI64ArrayAttr(values);
-  }
+  mlir::ArrayAttr i64Array(llvm::ArrayRef<int64_t> values) { return b.getI64ArrayAttr(values); }
 
 private:
   Importer &imp;
@@ -153,9 +147,10 @@ public:
   void addError(std::string msg);
   bool isUsed(llvm::StringRef value) const { return used.contains(value); }
   void define(llvm::StringRef value, Operand v) { values[value] = std::move(v); }
-  std::optional<HostTensor> loadTensor(const onnx::TensorProto &t,
-                                       const std::string &valueName,
-                                       std::string &error) const;
+  /// Decodes a TensorProto. With `stealRaw` (the proto's raw_data), the
+  /// bytes are moved out of the proto instead of copied.
+  std::optional<HostTensor> loadTensor(const onnx::TensorProto &t, const std::string &valueName,
+                                       std::string &error, std::string *stealRaw = nullptr) const;
 
 private:
   bool checkStructure();
@@ -176,6 +171,7 @@ private:
   /// address is not reused while cached.
   llvm::DenseMap<const HostTensor *, std::pair<std::shared_ptr<HostTensor>, mlir::Value>>
       constantCache;
+  llvm::DenseMap<mlir::Attribute, mlir::Value> denseConstants;
   std::vector<std::string> errors;
 };
 

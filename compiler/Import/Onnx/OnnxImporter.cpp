@@ -26,14 +26,14 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Verifier.h"
-#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include "onnx/defs/parser.h"
-
-#include <climits>
 
 using namespace mlir;
 using namespace llvm;
@@ -53,8 +53,7 @@ ArrayRef<int64_t> Operand::shape() const {
 DType Operand::dtype() const {
   if (constant)
     return constant->dtype;
-  return dtypeOf(cast<RankedTensorType>(value.getType()).getElementType())
-      .value_or(DType::F32);
+  return dtypeOf(cast<RankedTensorType>(value.getType()).getElementType()).value_or(DType::F32);
 }
 
 Type mlirElementType(MLIRContext *ctx, DType t) {
@@ -72,14 +71,22 @@ Type mlirElementType(MLIRContext *ctx, DType t) {
 }
 
 std::optional<DType> dtypeOf(Type t) {
-  if (t.isF32()) return DType::F32;
-  if (t.isF16()) return DType::F16;
-  if (t.isF64()) return DType::F64;
-  if (t.isSignlessInteger(64)) return DType::I64;
-  if (t.isSignlessInteger(32)) return DType::I32;
-  if (t.isSignlessInteger(8)) return DType::I8;
-  if (t.isUnsignedInteger(8)) return DType::UI8;
-  if (t.isSignlessInteger(1)) return DType::Bool;
+  if (t.isF32())
+    return DType::F32;
+  if (t.isF16())
+    return DType::F16;
+  if (t.isF64())
+    return DType::F64;
+  if (t.isSignlessInteger(64))
+    return DType::I64;
+  if (t.isSignlessInteger(32))
+    return DType::I32;
+  if (t.isSignlessInteger(8))
+    return DType::I8;
+  if (t.isUnsignedInteger(8))
+    return DType::UI8;
+  if (t.isSignlessInteger(1))
+    return DType::Bool;
   return std::nullopt;
 }
 
@@ -103,68 +110,72 @@ static std::string normDomain(const std::string &domain) {
 // Reading
 //===----------------------------------------------------------------------===//
 
-static bool readModel(const std::string &path, onnx::ModelProto &model,
-                      std::string &err) {
-  auto buf = MemoryBuffer::getFile(path, /*IsText=*/false,
-                                   /*RequiresNullTerminator=*/true);
+static bool readModel(const std::string &path, onnx::ModelProto &model, std::string &err) {
+  if (sys::fs::is_directory(path)) {
+    err = "is a directory";
+    return false;
+  }
+  if (!StringRef(path).ends_with(".onnxtxt")) {
+    uint64_t size = 0;
+    if (!sys::fs::file_size(path, size) && size > (uint64_t)INT32_MAX) {
+      err = "the file is over 2 GiB; store the weights as external data";
+      return false;
+    }
+    // Parsed straight from the file, so that the bytes are held only once.
+    int fd = -1;
+    if (std::error_code ec = sys::fs::openFileForRead(path, fd)) {
+      err = ec.message();
+      return false;
+    }
+    bool ok = model.ParseFromFileDescriptor(fd);
+    sys::Process::SafelyCloseFileDescriptor(fd);
+    if (!ok)
+      err = "not a valid ModelProto (corrupt or truncated protobuf)";
+    return ok;
+  }
+  auto buf = MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/true);
   if (!buf) {
     err = buf.getError().message();
     return false;
   }
-  StringRef data = (*buf)->getBuffer();
-  if (StringRef(path).ends_with(".onnxtxt")) {
-    onnx::OnnxParser parser(data.data());
-    auto status = parser.Parse(model);
-    if (!status.IsOK()) {
-      err = status.ErrorMessage();
-      return false;
-    }
-    if (!parser.EndOfInput()) {
-      err = "unexpected text after the graph";
-      return false;
-    }
-    return true;
-  }
-  if (data.size() > (size_t)INT_MAX) {
-    err = "the file is over 2 GiB; store the weights as external data";
+  onnx::OnnxParser parser((*buf)->getBufferStart());
+  auto status = parser.Parse(model);
+  if (!status.IsOK()) {
+    err = status.ErrorMessage();
     return false;
   }
-  if (!model.ParseFromArray(data.data(), (int)data.size())) {
-    err = "not a valid ModelProto (corrupt or truncated protobuf)";
+  if (!parser.EndOfInput()) {
+    err = "unexpected text after the graph";
     return false;
   }
   return true;
 }
 
 std::optional<HostTensor> Importer::loadTensor(const onnx::TensorProto &t,
-                                               const std::string &valueName,
-                                               std::string &error) const {
+                                               const std::string &valueName, std::string &error,
+                                               std::string *stealRaw) const {
   std::optional<DType> dt = dtypeFromOnnx(t.data_type());
   if (!dt) {
-    error = "'" + valueName + "' has unsupported element type " +
-            onnxTypeName(t.data_type());
+    error = "'" + valueName + "' has unsupported element type " + onnxTypeName(t.data_type());
     return std::nullopt;
   }
-  SmallVector<int64_t> shape;
+  HostTensor h;
+  h.dtype = *dt;
+  h.name = valueName;
+  int64_t n = 1;
   for (int64_t d : t.dims()) {
-    if (d < 0) {
-      error = "'" + valueName + "' has a negative dim";
+    if (d < 0 || (d && n > (int64_t(1) << 40) / d)) {
+      error = "'" + valueName + "' has a negative or too large dim";
       return std::nullopt;
     }
-    shape.push_back(d);
+    h.shape.push_back(d);
+    n *= d;
   }
-  if (numElements(shape) > (int64_t(1) << 40)) {
-    error = "'" + valueName + "' is too large";
-    return std::nullopt;
-  }
-  HostTensor h = HostTensor::zeros(*dt, shape);
-  h.name = valueName;
-  int64_t n = h.numElements();
-  size_t bytes = h.byteSize();
-  auto sizeError = [&](const char *what, size_t got,
-                       size_t want) -> std::optional<HostTensor> {
-    error = "'" + valueName + "' has " + std::to_string(got) + " " + what +
-            ", expected " + std::to_string(want);
+  size_t bytes = n * dtypeSize(*dt);
+  auto allocate = [&] { h.data = std::make_shared<std::string>(bytes, '\0'); };
+  auto sizeError = [&](const char *what, size_t got, size_t want) -> std::optional<HostTensor> {
+    error = "'" + valueName + "' has " + std::to_string(got) + " " + what + ", expected " +
+            std::to_string(want);
     return std::nullopt;
   };
 
@@ -186,8 +197,8 @@ std::optional<HostTensor> Importer::loadTensor(const onnx::TensorProto &t,
       return std::nullopt;
     }
     if (length != bytes) {
-      error = ("'" + valueName + "' has external data of " + Twine(length) +
-               " bytes, expected " + Twine(bytes))
+      error = ("'" + valueName + "' has external data of " + Twine(length) + " bytes, expected " +
+               Twine(bytes))
                   .str();
       return std::nullopt;
     }
@@ -197,15 +208,20 @@ std::optional<HostTensor> Importer::loadTensor(const onnx::TensorProto &t,
               "': " + (buf ? "file too short" : buf.getError().message());
       return std::nullopt;
     }
+    allocate();
     std::memcpy(h.data->data(), (*buf)->getBufferStart(), length);
     return h;
   }
   if (t.has_raw_data()) {
     if (t.raw_data().size() != bytes)
       return sizeError("bytes of raw_data", t.raw_data().size(), bytes);
-    std::memcpy(h.data->data(), t.raw_data().data(), bytes);
+    if (stealRaw)
+      h.data = std::make_shared<std::string>(std::move(*stealRaw));
+    else
+      h.data = std::make_shared<std::string>(t.raw_data());
     return h;
   }
+  allocate();
   switch (*dt) {
   case DType::F32:
     if (t.float_data_size() != n)
@@ -247,8 +263,7 @@ std::optional<HostTensor> Importer::loadTensor(const onnx::TensorProto &t,
 Importer::Importer(MLIRContext &ctx, std::string path, const ImportOptions &options,
                    onnx::ModelProto &model)
     : ctx(ctx), path(std::move(path)), builder(&ctx),
-      fileLoc(FileLineColLoc::get(&ctx, this->path, 0, 0)), options(options),
-      model(model) {
+      fileLoc(FileLineColLoc::get(&ctx, this->path, 0, 0)), options(options), model(model) {
   modelDir = sys::path::parent_path(this->path).str();
   addComputeOpHandlers(handlers);
   addShapeOpHandlers(handlers);
@@ -277,7 +292,7 @@ bool Importer::checkStructure() {
     parseError("the graph has no outputs");
   if (opsetFor("") < 0)
     parseError("no opset_import for the default ONNX domain");
-  StringSet<> defined;
+  llvm::StringSet<> defined;
   for (const auto &in : g.input())
     defined.insert(in.name());
   for (const auto &init : g.initializer())
@@ -289,8 +304,7 @@ bool Importer::checkStructure() {
     for (const std::string &in : node.input()) {
       used.insert(in);
       if (!in.empty() && !defined.contains(in))
-        parseError("node '" + nodeName(node, i) + "' (" + node.op_type() +
-                   "): input '" + in +
+        parseError("node '" + nodeName(node, i) + "' (" + node.op_type() + "): input '" + in +
                    "' is not defined by a graph input, an initializer or an "
                    "earlier node");
     }
@@ -311,7 +325,8 @@ bool Importer::checkSupported() {
     int64_t opset;
     std::vector<std::string> nodes;
   };
-  MapVector<std::string, Kind> kinds;
+  std::vector<std::pair<std::string, Kind>> kinds; // In first-use order.
+  StringMap<size_t> index;
   const onnx::GraphProto &g = model.graph();
   for (int i = 0; i < g.node_size(); ++i) {
     const onnx::NodeProto &node = g.node(i);
@@ -319,14 +334,15 @@ bool Importer::checkSupported() {
     if (domain.empty() && handlers.count(node.op_type()))
       continue;
     std::string key = domain.empty() ? node.op_type() : domain + "." + node.op_type();
-    Kind &k = kinds[key];
-    k.opset = opsetFor(domain);
+    auto [it, isNew] = index.try_emplace(key, kinds.size());
+    if (isNew)
+      kinds.push_back({key, Kind{opsetFor(domain), {}}});
+    Kind &k = kinds[it->second].second;
     k.nodes.push_back(nodeName(node, i));
   }
   for (auto &[op, kind] : kinds)
-    errors.push_back(path + ": unsupported op '" + op + "' (opset " +
-                     std::to_string(kind.opset) + ") in nodes: " +
-                     join(kind.nodes, ", "));
+    errors.push_back(path + ": unsupported op '" + op + "' (opset " + std::to_string(kind.opset) +
+                     ") in nodes: " + llvm::join(kind.nodes, ", "));
   return kinds.empty();
 }
 
@@ -336,20 +352,19 @@ bool Importer::loadInitializers() {
   for (int i = 0; i < g->initializer_size(); ++i) {
     onnx::TensorProto *t = g->mutable_initializer(i);
     std::string err;
-    std::optional<HostTensor> h = loadTensor(*t, t->name(), err);
+    std::optional<HostTensor> h =
+        loadTensor(*t, t->name(), err, t->has_raw_data() ? t->mutable_raw_data() : nullptr);
     if (!h) {
       errors.push_back(path + ": initializer " + err);
       ok = false;
       continue;
     }
     define(t->name(), Operand::of(std::move(*h)));
-    t->clear_raw_data(); // The host copy is all that is needed from now on.
   }
   return ok;
 }
 
-bool Importer::collectInputs(SmallVectorImpl<Type> &types,
-                             SmallVectorImpl<std::string> &names) {
+bool Importer::collectInputs(SmallVectorImpl<Type> &types, SmallVectorImpl<std::string> &names) {
   bool ok = true;
   auto inputError = [&](const Twine &msg) {
     errors.push_back(path + ": " + msg.str());
@@ -416,14 +431,15 @@ Value Importer::materialize(const Operand &x) {
   HostTensor t = *x.constant;
   std::string name = t.name.empty() ? "constant" : t.name;
   if (t.dtype == DType::F64) {
-    errors.push_back(path + ": value '" + name +
-                     "' has unsupported element type DOUBLE");
+    errors.push_back(path + ": value '" + name + "' has unsupported element type DOUBLE");
     t = foldCast(t, DType::F32); // Placeholder: the module is dropped.
   }
   auto type = RankedTensorType::get(t.shape, mlirElementType(&ctx, t.dtype));
   int64_t n = t.numElements();
   ElementsAttr attr;
-  if (t.dtype == DType::Bool) {
+  if (t.dtype == DType::Bool && n > 0 && t.isSplat()) {
+    attr = DenseElementsAttr::get(type, t.getInt(0) != 0);
+  } else if (t.dtype == DType::Bool) {
     SmallVector<bool> bits;
     for (int64_t i = 0; i < n; ++i)
       bits.push_back(t.getInt(i) != 0);
@@ -432,12 +448,23 @@ Value Importer::materialize(const Operand &x) {
     size_t size = n > 16 ? dtypeSize(t.dtype) : t.byteSize();
     attr = DenseElementsAttr::getFromRawBuffer(type, ArrayRef<char>(t.bytes(), size));
   } else {
-    auto blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
-        ArrayRef<char>(t.bytes(), t.byteSize()), dtypeSize(t.dtype));
+    // The blob shares the host tensor's storage (no copy of the weights).
+    std::shared_ptr<std::string> storage = t.data;
+    AsmResourceBlob blob(
+        ArrayRef<char>(t.bytes(), t.byteSize()), dtypeSize(t.dtype),
+        [storage = std::move(storage)](void *, size_t, size_t) mutable { storage.reset(); },
+        /*dataIsMutable=*/false);
     attr = DenseResourceElementsAttr::get(type, name, std::move(blob));
   }
-  Location loc = NameLoc::get(builder.getStringAttr(name), fileLoc);
-  Value v = builder.create<graph::ConstantOp>(loc, type, attr).getResult();
+  // Equal small constants (dense attributes are uniqued) share one op.
+  bool dense = isa<DenseElementsAttr>(attr);
+  Value v = dense ? denseConstants.lookup(attr) : Value();
+  if (!v) {
+    Location loc = NameLoc::get(builder.getStringAttr(name), fileLoc);
+    v = builder.create<graph::ConstantOp>(loc, type, attr).getResult();
+    if (dense)
+      denseConstants[attr] = v;
+  }
   constantCache[x.constant.get()] = {x.constant, v};
   return v;
 }
@@ -484,7 +511,7 @@ static void eraseDeadOps(Block &block) {
 
 OwningOpRef<ModuleOp> Importer::run(std::string &error) {
   auto finish = [&]() -> OwningOpRef<ModuleOp> {
-    error = join(errors, "\n");
+    error = llvm::join(errors, "\n");
     return nullptr;
   };
   if (!checkStructure() || !checkSupported())
@@ -498,8 +525,7 @@ OwningOpRef<ModuleOp> Importer::run(std::string &error) {
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   builder.setInsertionPointToEnd(module->getBody());
-  auto func = builder.create<func::FuncOp>(fileLoc, "main",
-                                           builder.getFunctionType(argTypes, {}));
+  auto func = builder.create<func::FuncOp>(fileLoc, "main", builder.getFunctionType(argTypes, {}));
   Block *entry = func.addEntryBlock();
   for (size_t i = 0; i < argNames.size(); ++i) {
     func.setArgAttr(i, "kiln.name", builder.getStringAttr(argNames[i]));
@@ -652,9 +678,8 @@ LogicalResult NodeContext::set(size_t i, Operand v) {
   if (i >= numOutputs() || node.output(i).empty())
     return success();
   if (v.isConst()) {
-    bool isInput = llvm::any_of(inputs, [&](const std::optional<Operand> &in) {
-      return in && in->constant == v.constant;
-    });
+    bool isInput = llvm::any_of(
+        inputs, [&](const std::optional<Operand> &in) { return in && in->constant == v.constant; });
     if (!isInput)
       v.constant->name = node.output(i);
   }

@@ -29,7 +29,13 @@ Operand reshapeTo(NodeContext &n, const Operand &x, ArrayRef<int64_t> shape) {
     return x;
   if (x.isConst())
     return Operand::of(foldReshape(*x.constant, shape));
-  return Operand::of(n.create<graph::ReshapeOp>(shape, x.dtype(), n.materialize(x)));
+  // A reshape of a reshape reads the first one's input.
+  Value src = x.value;
+  if (auto inner = src.getDefiningOp<graph::ReshapeOp>())
+    src = inner.getInput();
+  if (cast<RankedTensorType>(src.getType()).getShape() == shape)
+    return Operand::of(src);
+  return Operand::of(n.create<graph::ReshapeOp>(shape, x.dtype(), src));
 }
 
 Operand expandTo(NodeContext &n, const Operand &x, ArrayRef<int64_t> shape) {
@@ -51,12 +57,12 @@ Operand transposeBy(NodeContext &n, const Operand &x, ArrayRef<int64_t> perm) {
     return x;
   if (n.canFold({&x}, x.numElements()))
     return Operand::of(foldTranspose(*x.constant, perm));
-  return Operand::of(n.create<graph::TransposeOp>(shape, x.dtype(), n.materialize(x),
-                                                  n.i64Array(perm)));
+  return Operand::of(
+      n.create<graph::TransposeOp>(shape, x.dtype(), n.materialize(x), n.i64Array(perm)));
 }
 
-Operand sliceBy(NodeContext &n, const Operand &x, ArrayRef<int64_t> starts,
-                ArrayRef<int64_t> steps, ArrayRef<int64_t> shape) {
+Operand sliceBy(NodeContext &n, const Operand &x, ArrayRef<int64_t> starts, ArrayRef<int64_t> steps,
+                ArrayRef<int64_t> shape) {
   if (x.shape() == shape && llvm::all_of(steps, [](int64_t s) { return s == 1; }))
     return x;
   if (n.canFold({&x}, numElements(shape)))
@@ -93,8 +99,8 @@ LogicalResult reshapeOp(NodeContext &n) {
     int64_t d = spec[i];
     if (d == 0 && !allowZero) {
       if ((int64_t)i >= x.rank())
-        return n.fail("shape " + shapeString(spec) + " copies dim " + Twine(i) +
-                      " of the rank " + Twine(x.rank()) + " input");
+        return n.fail("shape " + shapeString(spec) + " copies dim " + Twine(i) + " of the rank " +
+                      Twine(x.rank()) + " input");
       d = x.shape()[i];
     } else if (d == -1) {
       if (infer >= 0)
@@ -209,8 +215,7 @@ LogicalResult transposeOp(NodeContext &n) {
     seen[p] = true;
   }
   if (!valid)
-    return n.fail("perm " + shapeString(perm) + " is not a permutation of rank " +
-                  Twine(x.rank()));
+    return n.fail("perm " + shapeString(perm) + " is not a permutation of rank " + Twine(x.rank()));
   return n.set(0, transposeBy(n, x, perm));
 }
 
@@ -236,8 +241,7 @@ LogicalResult tileOp(NodeContext &n) {
   if (failed(reps))
     return failure();
   if ((int64_t)reps->size() != x.rank() || llvm::any_of(*reps, [](int64_t r) { return r < 0; }))
-    return n.fail("repeats " + shapeString(*reps) + " do not fit input " +
-                  shapeString(x.shape()));
+    return n.fail("repeats " + shapeString(*reps) + " do not fit input " + shapeString(x.shape()));
   // [d0, d1] -> reshape [1, d0, 1, d1] -> expand [r0, d0, r1, d1] -> reshape.
   SmallVector<int64_t> split, expanded, shape;
   for (int64_t d = 0; d < x.rank(); ++d) {
@@ -290,8 +294,7 @@ LogicalResult sliceOp(NodeContext &n) {
       axes.push_back(i);
   if (steps.empty())
     steps.assign(starts.size(), 1);
-  if (ends.size() != starts.size() || axes.size() != starts.size() ||
-      steps.size() != starts.size())
+  if (ends.size() != starts.size() || axes.size() != starts.size() || steps.size() != starts.size())
     return n.fail("starts, ends, axes and steps must have one length");
 
   SmallVector<int64_t> outStarts(r, 0), outSteps(r, 1), shape(x.shape());
@@ -317,9 +320,8 @@ LogicalResult sliceOp(NodeContext &n) {
     } else if (dim > 0) {
       s = std::clamp<int64_t>(s, 0, dim - 1);
       e = std::clamp<int64_t>(e, -1, dim - 1);
-      int64_t mag = step == std::numeric_limits<int64_t>::min()
-                        ? std::numeric_limits<int64_t>::max()
-                        : -step;
+      int64_t mag =
+          step == std::numeric_limits<int64_t>::min() ? std::numeric_limits<int64_t>::max() : -step;
       size = s > e ? (s - e - 1) / mag + 1 : 0;
     }
     outStarts[*a] = size ? s : 0;
@@ -348,8 +350,7 @@ LogicalResult splitOp(NodeContext &n) {
   } else if (n.opset >= 18 && n.attr("num_outputs")) {
     int64_t k = n.attrInt("num_outputs", outs);
     if (k != outs || k < 1)
-      return n.fail("num_outputs " + Twine(k) + " differs from the " + Twine(outs) +
-                    " outputs");
+      return n.fail("num_outputs " + Twine(k) + " differs from the " + Twine(outs) + " outputs");
     int64_t chunk = (dim + k - 1) / k;
     for (int64_t i = 0; i < k; ++i)
       sizes.push_back(std::max<int64_t>(0, std::min(chunk, dim - i * chunk)));
@@ -363,8 +364,8 @@ LogicalResult splitOp(NodeContext &n) {
     total += s;
   if ((int64_t)sizes.size() != outs || total != dim ||
       llvm::any_of(sizes, [](int64_t s) { return s < 0; }))
-    return n.fail("split " + shapeString(sizes) + " does not cover dim " + Twine(dim) +
-                  " with " + Twine(outs) + " outputs");
+    return n.fail("split " + shapeString(sizes) + " does not cover dim " + Twine(dim) + " with " +
+                  Twine(outs) + " outputs");
   SmallVector<int64_t> starts(x.rank(), 0), steps(x.rank(), 1), shape(x.shape());
   for (int64_t i = 0, offset = 0; i < outs; offset += sizes[i++]) {
     if (n.node.output(i).empty())
@@ -397,8 +398,8 @@ LogicalResult concatOp(NodeContext &n) {
     if (!ok)
       return n.fail("input " + Twine(i) + " " + shapeString(x.shape()) + " (" +
                     dtypeName(x.dtype()) + ") does not concatenate with " +
-                    shapeString(first.shape()) + " (" + dtypeName(first.dtype()) +
-                    ") on axis " + Twine(*axis));
+                    shapeString(first.shape()) + " (" + dtypeName(first.dtype()) + ") on axis " +
+                    Twine(*axis));
     shape[*axis] += x.shape()[*axis];
     if (x.shape()[*axis] > 0)
       parts.push_back(&x);
@@ -431,8 +432,7 @@ LogicalResult checkIndices(NodeContext &n, const Operand &idx, int64_t dimSize) 
   for (int64_t i = 0, e = idx.numElements(); i < e; ++i) {
     int64_t v = idx.constant->getInt(i);
     if (v < -dimSize || v >= dimSize)
-      return n.fail("index " + Twine(v) + " is out of range for a dim of size " +
-                    Twine(dimSize));
+      return n.fail("index " + Twine(v) + " is out of range for a dim of size " + Twine(dimSize));
   }
   return success();
 }
@@ -454,10 +454,9 @@ LogicalResult gatherOp(NodeContext &n) {
     auto r = foldGather(*data.constant, *idx.constant, *axis, err);
     return r ? n.set(0, Operand::of(std::move(*r))) : n.fail(err);
   }
-  return n.set(0, Operand::of(n.create<graph::GatherOp>(shape, data.dtype(),
-                                                        n.materialize(data),
-                                                        n.materialize(idx),
-                                                        n.b.getI64IntegerAttr(*axis))));
+  return n.set(
+      0, Operand::of(n.create<graph::GatherOp>(shape, data.dtype(), n.materialize(data),
+                                               n.materialize(idx), n.b.getI64IntegerAttr(*axis))));
 }
 
 LogicalResult gatherElementsOp(NodeContext &n) {
@@ -467,8 +466,8 @@ LogicalResult gatherElementsOp(NodeContext &n) {
   if (!isIndexType(idx.dtype()))
     return n.fail("indices must be INT32 or INT64, got " + Twine(dtypeName(idx.dtype())));
   if (data.rank() != idx.rank() || data.rank() == 0)
-    return n.fail("data " + shapeString(data.shape()) + " and indices " +
-                  shapeString(idx.shape()) + " must have one rank >= 1");
+    return n.fail("data " + shapeString(data.shape()) + " and indices " + shapeString(idx.shape()) +
+                  " must have one rank >= 1");
   FailureOr<int64_t> axis = n.normAxis(n.attrInt("axis", 0), data.rank());
   if (failed(axis) || failed(checkIndices(n, idx, data.shape()[*axis])))
     return failure();
@@ -495,8 +494,7 @@ LogicalResult gatherNDOp(NodeContext &n) {
   int64_t b = n.attrInt("batch_dims", 0);
   ArrayRef<int64_t> ds = data.shape(), is = idx.shape();
   if (b < 0 || is.empty() || b >= (int64_t)is.size() || b >= (int64_t)ds.size() ||
-      ds.take_front(b) != is.take_front(b) || is.back() < 1 ||
-      is.back() > (int64_t)ds.size() - b)
+      ds.take_front(b) != is.take_front(b) || is.back() < 1 || is.back() > (int64_t)ds.size() - b)
     return n.fail("indices " + shapeString(is) + " do not fit data " + shapeString(ds) +
                   " with batch_dims " + Twine(b));
   if (idx.isConst()) {
@@ -504,8 +502,7 @@ LogicalResult gatherNDOp(NodeContext &n) {
     for (int64_t i = 0, e = idx.numElements(); i < e; ++i) {
       int64_t v = idx.constant->getInt(i), dim = ds[b + i % k];
       if (v < -dim || v >= dim)
-        return n.fail("index " + Twine(v) + " is out of range for a dim of size " +
-                      Twine(dim));
+        return n.fail("index " + Twine(v) + " is out of range for a dim of size " + Twine(dim));
     }
   }
   SmallVector<int64_t> shape(is.drop_back());
@@ -515,10 +512,9 @@ LogicalResult gatherNDOp(NodeContext &n) {
     auto r = foldGatherND(*data.constant, *idx.constant, b, err);
     return r ? n.set(0, Operand::of(std::move(*r))) : n.fail(err);
   }
-  return n.set(0, Operand::of(n.create<graph::GatherNDOp>(shape, data.dtype(),
-                                                          n.materialize(data),
-                                                          n.materialize(idx),
-                                                          n.b.getI64IntegerAttr(b))));
+  return n.set(
+      0, Operand::of(n.create<graph::GatherNDOp>(shape, data.dtype(), n.materialize(data),
+                                                 n.materialize(idx), n.b.getI64IntegerAttr(b))));
 }
 
 //===----------------------------------------------------------------------===//

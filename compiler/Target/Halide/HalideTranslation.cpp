@@ -9,7 +9,14 @@
 // and `<prefix>_<sym>_argv(void **args)` (args are the halide_buffer_t
 // pointers, inputs in order then the output); plus one standalone runtime
 // `<dir>/<prefix>_halide_runtime.o` for the target. Objects are
-// position-independent (Halide's LLVM backend always uses Reloc::PIC_).
+// position-independent (no R_X86_64_32 relocations; they link into shared
+// objects) and need libm (tanhf), libpthread and libdl.
+//
+// Callers (the runtime): Halide's default error handler aborts, so install
+// one with halide_set_error_handler to get the nonzero return code instead.
+// On CUDA, set halide_buffer_flag_host_dirty on inputs whose host data is
+// fresh (else nothing is copied up), call halide_copy_to_host on the output
+// (it comes back device_dirty), and halide_device_free buffers when done.
 //
 // Layout: every buffer is dense, innermost dim first, min 0, stride 1 in dim 0
 // and the product of the inner extents in dim i. All extents and strides are
@@ -24,11 +31,18 @@
 // "r1", ... for the reduction vars r.x, r.y, ... of the stage's RDom, then a
 // Halide::Var of that name. Splitting/tiling an RVar creates RVars; fusing two
 // RVars creates an RVar. gpu_tile of var v names its block and thread vars
-// "v_o" and "v_i", with TailStrategy::GuardWithIf.
+// "v_o" and "v_i", with TailStrategy::GuardWithIf. split and vectorize keep
+// Halide's default tail strategy where it is exact or safe (the factor divides
+// the var's extent, or a pure definition's extent is at least the factor) and
+// use GuardWithIf otherwise, including whenever the extent is not known here
+// (only the output func's vars, rdom vars and what split/fuse make of them
+// have known extents): the defaults would read inputs or write the output out
+// of bounds at run time.
 //
 // Halide 14 (Debian) reports errors by throwing Halide::Error; this file and
 // HalideExprBuilder.cpp are compiled with -fexceptions to catch them, and turn
-// them into MLIR errors on the kernel op.
+// them into MLIR errors on the directive or func that caused them, or else on
+// the kernel op.
 //
 //===----------------------------------------------------------------------===//
 
@@ -64,6 +78,16 @@ std::string halideTargetString(const HalideTargetOptions &options) {
 }
 
 namespace {
+
+/// Runs `fn`, turning a Halide::Error it throws into an error on `op`.
+template <typename Fn>
+LogicalResult guarded(Operation *op, Fn &&fn) {
+  try {
+    return fn();
+  } catch (const Halide::Error &e) {
+    return op->emitError("halide translation: Halide error: ") << StringRef(e.what()).trim();
+  }
+}
 
 bool isCIdentifier(StringRef s) {
   if (s.empty() || isdigit((unsigned char)s[0]))
@@ -130,6 +154,9 @@ struct FuncInfo {
   std::vector<Halide::RDom> rdoms;
   /// Per stage: names created by split/fuse/gpu_tile.
   std::vector<std::map<std::string, Halide::VarOrRVar>> created;
+  /// Per stage: loop extents known at compile time, by name (the output
+  /// func's vars, rdom vars, and what split/fuse/gpu_tile make of them).
+  std::vector<std::map<std::string, int64_t>> extents;
 };
 
 class KernelTranslator {
@@ -198,6 +225,7 @@ LogicalResult KernelTranslator::declare() {
       for (Attribute a : f.getVars())
         info.vars.push_back(var(cast<StringAttr>(a).str()));
       info.created.resize(1);
+      info.extents.resize(1);
       funcs.try_emplace(f.getSymName(), std::move(info));
       funcOrder.push_back(f.getSymName().str());
     }
@@ -209,7 +237,10 @@ LogicalResult KernelTranslator::declare() {
     FuncInfo &info = it->second;
     info.updates.push_back(u);
     info.created.emplace_back();
+    info.extents.emplace_back();
     ArrayRef<int64_t> rdom = u.getRdom();
+    for (size_t i = 0; i + 1 < rdom.size(); i += 2)
+      info.extents.back()["r" + std::to_string(i / 2)] = rdom[i + 1];
     if (rdom.empty()) {
       info.rdoms.emplace_back();
       continue;
@@ -314,7 +345,7 @@ LogicalResult KernelTranslator::defineAll() {
       if (failed(visitCallees(u.getBody())))
         return failure();
     state[info.op.getSymName()] = Done;
-    return define(info);
+    return guarded(info.op, [&] { return define(info); });
   };
   for (const std::string &name : funcOrder)
     if (failed(visit(funcs.find(name)->second)))
@@ -361,6 +392,19 @@ void KernelTranslator::remember(FuncInfo &f, int64_t stageIndex, const std::stri
   created.emplace(name, v);
 }
 
+/// The tail strategy for splitting `var` (extent `extent` if known) by
+/// `factor` in stage `stage`. Halide's default (Auto) is ShiftInwards for pure
+/// definitions and RoundUp for pure vars of updates; both are exact when the
+/// factor divides the extent, and ShiftInwards is safe when the extent is at
+/// least the factor. Otherwise they compute points outside the realized region,
+/// which for buffers with fixed extents means reading inputs (or writing the
+/// output) out of bounds, a runtime error; GuardWithIf is always legal.
+static Halide::TailStrategy tailFor(std::optional<int64_t> extent, int64_t factor, int64_t stage) {
+  if (extent && factor > 0 && (*extent % factor == 0 || (stage == 0 && *extent >= factor)))
+    return Halide::TailStrategy::Auto;
+  return Halide::TailStrategy::GuardWithIf;
+}
+
 static Halide::VarOrRVar like(const Halide::VarOrRVar &model, const std::string &name) {
   if (model.is_rvar)
     return Halide::RVar(halideName(name));
@@ -403,11 +447,26 @@ LogicalResult KernelTranslator::applyDirective(Operation *op) {
   if (failed(st))
     return failure();
   auto R = [&](StringRef name) { return resolve(f, si, name.str()); };
+  auto &known = f.extents[si];
+  auto extentOf = [&](StringRef name) -> std::optional<int64_t> {
+    auto it = known.find(name.str());
+    if (it == known.end())
+      return std::nullopt;
+    return it->second;
+  };
 
   if (auto d = dyn_cast<halide::SplitOp>(op)) {
     Halide::VarOrRVar old = R(d.getVar());
     Halide::VarOrRVar outer = like(old, d.getOuter().str()), inner = like(old, d.getInner().str());
-    st->split(old, outer, inner, (int)d.getFactor());
+    int64_t factor = d.getFactor();
+    if (factor < 1 || factor > INT_MAX)
+      return d.emitError("halide translation: split factor must be positive");
+    std::optional<int64_t> extent = extentOf(d.getVar());
+    st->split(old, outer, inner, (int)factor, tailFor(extent, factor, si));
+    known.erase(d.getOuter().str());
+    known[d.getInner().str()] = factor;
+    if (extent)
+      known[d.getOuter().str()] = (*extent + factor - 1) / factor;
     remember(f, si, d.getOuter().str(), outer);
     remember(f, si, d.getInner().str(), inner);
     return success();
@@ -419,6 +478,10 @@ LogicalResult KernelTranslator::applyDirective(Operation *op) {
                                                                : Halide::VarOrRVar(Halide::Var(halideName(name)));
     st->fuse(inner, outer, fused);
     remember(f, si, name, fused);
+    std::optional<int64_t> ei = extentOf(d.getInner()), eo = extentOf(d.getOuter());
+    known.erase(name);
+    if (ei && eo)
+      known[name] = *ei * *eo;
     return success();
   }
   if (auto d = dyn_cast<halide::ReorderOp>(op)) {
@@ -429,7 +492,10 @@ LogicalResult KernelTranslator::applyDirective(Operation *op) {
     return success();
   }
   if (auto d = dyn_cast<halide::VectorizeOp>(op)) {
-    st->vectorize(R(d.getVar()), (int)d.getWidth());
+    int64_t width = d.getWidth();
+    if (width < 1 || width > INT_MAX)
+      return d.emitError("halide translation: vector width must be positive");
+    st->vectorize(R(d.getVar()), (int)width, tailFor(extentOf(d.getVar()), width, si));
     return success();
   }
   if (auto d = dyn_cast<halide::UnrollOp>(op)) {
@@ -452,9 +518,16 @@ LogicalResult KernelTranslator::applyDirective(Operation *op) {
       v.push_back(R(name));
       b.push_back(like(v.back(), name + "_o"));
       t.push_back(like(v.back(), name + "_i"));
+      if (size < 1 || size > INT_MAX)
+        return d.emitError("halide translation: gpu_tile sizes must be positive");
       sizes.push_back((int)size);
       remember(f, si, name + "_o", b.back());
       remember(f, si, name + "_i", t.back());
+      std::optional<int64_t> extent = extentOf(name);
+      known.erase(name + "_o");
+      known[name + "_i"] = size;
+      if (extent)
+        known[name + "_o"] = (*extent + size - 1) / size;
     }
     auto tail = Halide::TailStrategy::GuardWithIf;
     switch (v.size()) {
@@ -488,7 +561,7 @@ LogicalResult KernelTranslator::schedule() {
   if (!chosen || chosen.getBody().empty())
     return success();
   for (Operation &op : chosen.getBody().front())
-    if (failed(applyDirective(&op)))
+    if (failed(guarded(&op, [&] { return applyDirective(&op); })))
       return failure();
   return success();
 }
@@ -505,6 +578,9 @@ LogicalResult KernelTranslator::run(const std::string &path, const std::string &
   if (it == funcs.end())
     return out.emitError("halide translation: output of unknown func ") << out.getFuncAttr();
   Halide::Func outFunc = it->second.func;
+  for (auto &stageExtents : it->second.extents)
+    for (auto [var, extent] : llvm::zip(it->second.op.getVars(), out.getExtents()))
+      stageExtents[cast<StringAttr>(var).str()] = extent;
   if (failed(setDenseLayout(outFunc.output_buffer(), out.getExtents(), out)))
     return failure();
 
