@@ -661,7 +661,7 @@ HostTensor foldMatMul(const HostTensor &a, const HostTensor &b, ArrayRef<int64_t
 
 std::optional<HostTensor> foldRange(const HostTensor &start, const HostTensor &limit,
                                     const HostTensor &delta, std::string &error) {
-  constexpr int64_t kMaxRange = int64_t(1) << 31;
+  constexpr int64_t kMaxRange = int64_t(1) << 28;
   if (isFloatDType(start.dtype)) {
     double s = start.getDouble(0), l = limit.getDouble(0), d = delta.getDouble(0);
     double count = d == 0 ? NAN : std::ceil((l - s) / d);
@@ -669,7 +669,7 @@ std::optional<HostTensor> foldRange(const HostTensor &start, const HostTensor &l
       error = d == 0 ? "delta is 0" : "range is too long";
       return std::nullopt;
     }
-    int64_t n = std::max<int64_t>(0, (int64_t)count);
+    int64_t n = count > 0 ? (int64_t)count : 0;
     HostTensor out = HostTensor::zeros(start.dtype, {n});
     for (int64_t i = 0; i < n; ++i)
       out.setDouble(i, s + i * d);
@@ -687,7 +687,7 @@ std::optional<HostTensor> foldRange(const HostTensor &start, const HostTensor &l
     error = "range is too long";
     return std::nullopt;
   }
-  int64_t n = std::max<int64_t>(0, (int64_t)cnt);
+  int64_t n = cnt > 0 ? (int64_t)cnt : 0;
   HostTensor out = HostTensor::zeros(start.dtype, {n});
   for (int64_t i = 0; i < n; ++i)
     out.setInt(i, s + i * d);

@@ -31,6 +31,21 @@ namespace kiln {
 
 /// Largest result, in elements, that a node with constant inputs folds into.
 constexpr int64_t kMaxFoldElements = int64_t(1) << 20;
+/// Largest tensor, in elements, built on the host when the op always folds
+/// (ConstantOfShape, Range).
+constexpr int64_t kMaxHostElements = int64_t(1) << 28;
+
+/// Element count of `shape`; nullopt when a dim is negative or the count is
+/// above 2^40 (so that it never overflows).
+inline std::optional<int64_t> checkedNumElements(llvm::ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d < 0 || (d && n > (int64_t(1) << 40) / d))
+      return std::nullopt;
+    n *= d;
+  }
+  return n;
+}
 
 /// An ONNX value during import: a host constant or an SSA value.
 struct Operand {

@@ -221,34 +221,29 @@ std::optional<HostTensor> Importer::loadTensor(const onnx::TensorProto &t,
       h.data = std::make_shared<std::string>(t.raw_data());
     return h;
   }
+  // Typed fields: check the count before allocating anything.
+  const char *field = *dt == DType::F32   ? "float_data"
+                      : *dt == DType::F64 ? "double_data"
+                      : *dt == DType::I64 ? "int64_data"
+                                          : "int32_data";
+  int64_t have = *dt == DType::F32   ? t.float_data_size()
+                 : *dt == DType::F64 ? t.double_data_size()
+                 : *dt == DType::I64 ? t.int64_data_size()
+                                     : t.int32_data_size();
+  if (have != n)
+    return sizeError((std::string("values in ") + field).c_str(), have, n);
   allocate();
   switch (*dt) {
-  case DType::F32:
-    if (t.float_data_size() != n)
-      return sizeError("values in float_data", t.float_data_size(), n);
-    std::memcpy(h.data->data(), t.float_data().data(), bytes);
-    break;
-  case DType::F64:
-    if (t.double_data_size() != n)
-      return sizeError("values in double_data", t.double_data_size(), n);
-    std::memcpy(h.data->data(), t.double_data().data(), bytes);
-    break;
-  case DType::I64:
-    if (t.int64_data_size() != n)
-      return sizeError("values in int64_data", t.int64_data_size(), n);
-    std::memcpy(h.data->data(), t.int64_data().data(), bytes);
-    break;
-  case DType::F16:
-    if (t.int32_data_size() != n)
-      return sizeError("values in int32_data", t.int32_data_size(), n);
+  case DType::F32: std::memcpy(h.data->data(), t.float_data().data(), bytes); break;
+  case DType::F64: std::memcpy(h.data->data(), t.double_data().data(), bytes); break;
+  case DType::I64: std::memcpy(h.data->data(), t.int64_data().data(), bytes); break;
+  case DType::F16: // IEEE half bits in the low 16 bits of int32_data.
     for (int64_t i = 0; i < n; ++i) {
       uint16_t bits = static_cast<uint16_t>(t.int32_data(i));
       std::memcpy(h.data->data() + 2 * i, &bits, 2);
     }
     break;
   default: // INT32, INT8, UINT8, BOOL
-    if (t.int32_data_size() != n)
-      return sizeError("values in int32_data", t.int32_data_size(), n);
     for (int64_t i = 0; i < n; ++i)
       h.setInt(i, t.int32_data(i));
     break;

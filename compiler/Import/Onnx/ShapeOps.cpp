@@ -94,7 +94,7 @@ LogicalResult reshapeOp(NodeContext &n) {
   }
   bool allowZero = n.opset >= 14 && n.attrInt("allowzero", 0);
   SmallVector<int64_t> shape;
-  int64_t infer = -1, known = 1;
+  int64_t infer = -1;
   for (size_t i = 0; i < spec.size(); ++i) {
     int64_t d = spec[i];
     if (d == 0 && !allowZero) {
@@ -109,15 +109,17 @@ LogicalResult reshapeOp(NodeContext &n) {
     } else if (d < -1) {
       return n.fail("shape " + shapeString(spec) + " has a negative dim");
     }
-    if (d != -1)
-      known *= d;
     shape.push_back(d);
   }
+  SmallVector<int64_t> knownDims(llvm::make_filter_range(shape, [](int64_t d) { return d != -1; }));
+  std::optional<int64_t> known = checkedNumElements(knownDims);
+  if (!known)
+    return n.fail("shape " + shapeString(spec) + " is too large");
   int64_t total = x.numElements();
   if (infer >= 0) {
-    if (known == 0 || total % known != 0)
+    if (*known == 0 || total % *known != 0)
       return n.fail("cannot reshape " + shapeString(x.shape()) + " to " + shapeString(spec));
-    shape[infer] = total / known;
+    shape[infer] = total / *known;
   }
   if (numElements(shape) != total)
     return n.fail("cannot reshape " + shapeString(x.shape()) + " to " + shapeString(spec));
@@ -227,7 +229,7 @@ LogicalResult expandOp(NodeContext &n) {
   if (failed(spec))
     return failure();
   auto shape = broadcastShapes(x.shape(), *spec);
-  if (!shape || llvm::any_of(*spec, [](int64_t d) { return d < 0; }))
+  if (!shape || !checkedNumElements(*spec) || !checkedNumElements(*shape))
     return n.fail("input shape " + shapeString(x.shape()) + " does not broadcast with " +
                   shapeString(*spec));
   return n.set(0, expandTo(n, x, *shape));
@@ -240,7 +242,7 @@ LogicalResult tileOp(NodeContext &n) {
   FailureOr<SmallVector<int64_t>> reps = n.constInts(1, "repeats");
   if (failed(reps))
     return failure();
-  if ((int64_t)reps->size() != x.rank() || llvm::any_of(*reps, [](int64_t r) { return r < 0; }))
+  if ((int64_t)reps->size() != x.rank() || !checkedNumElements(*reps))
     return n.fail("repeats " + shapeString(*reps) + " do not fit input " + shapeString(x.shape()));
   // [d0, d1] -> reshape [1, d0, 1, d1] -> expand [r0, d0, r1, d1] -> reshape.
   SmallVector<int64_t> split, expanded, shape;
@@ -250,6 +252,9 @@ LogicalResult tileOp(NodeContext &n) {
     expanded.append({r, dim});
     shape.push_back(r * dim);
   }
+  if (!checkedNumElements(shape))
+    return n.fail("the result of tiling " + shapeString(x.shape()) + " by " + shapeString(*reps) +
+                  " is too large");
   Operand t = reshapeTo(n, x, split);
   t = expandTo(n, t, expanded);
   return n.set(0, reshapeTo(n, t, shape));
@@ -592,8 +597,9 @@ LogicalResult constantOfShapeOp(NodeContext &n) {
   FailureOr<SmallVector<int64_t>> shape = n.constInts(0, "input");
   if (failed(shape))
     return failure();
-  if (llvm::any_of(*shape, [](int64_t d) { return d < 0; }))
-    return n.fail("shape " + shapeString(*shape) + " has a negative dim");
+  std::optional<int64_t> count = checkedNumElements(*shape);
+  if (!count || *count > kMaxHostElements)
+    return n.fail("shape " + shapeString(*shape) + " is negative or too large");
   HostTensor value = HostTensor::fromDoubles(DType::F32, {}, {0.0});
   if (const auto *a = n.attr("value")) {
     FailureOr<HostTensor> t = n.attrTensor(*a);
