@@ -21,7 +21,6 @@ static cl::opt<std::string> emit("emit", cl::desc("Print the module after a stag
 static cl::list<std::string> shapes("shape", cl::desc("Pin a symbolic dim: --shape batch=2 (repeatable, or a,b lists)"),
                                     cl::CommaSeparated);
 static cl::opt<bool> timing("timing", cl::desc("Print the time each stage took"));
-static cl::opt<bool> stats("stats", cl::desc("Print how many kernels the model became"));
 
 static std::string identifier(StringRef s) {
   std::string id;
@@ -34,7 +33,18 @@ static std::string identifier(StringRef s) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  cl::ParseCommandLineOptions(argc, argv, "Kiln: ONNX to a static library and a C header\n");
+  // LLVM owns "-stats" (its statistics); ours prints kernel counts, so take it out first.
+  bool stats = false;
+  std::vector<const char *> args;
+  for (int i = 0; i < argc; ++i) {
+    if (i > 0 && (StringRef(argv[i]) == "--stats" || StringRef(argv[i]) == "-stats"))
+      stats = true;
+    else
+      args.push_back(argv[i]);
+  }
+  cl::ParseCommandLineOptions(args.size(), args.data(),
+                              "Kiln: ONNX to a static library and a C header\n\n"
+                              "  --stats   print how many kernels the model became\n");
   kiln::CompileOptions opts;
   opts.input = input;
   opts.outDir = outDir;

@@ -30,10 +30,9 @@ using namespace llvm;
 
 static cl::opt<std::string> dir(cl::Positional, cl::desc("<test folder>"), cl::Required);
 static cl::opt<std::string> target("target", cl::desc("host or host-cuda"), cl::init("host"));
-static cl::opt<double> atol("atol", cl::desc("absolute tolerance"), cl::init(1e-4));
-static cl::opt<double> rtol("rtol", cl::desc("relative tolerance"), cl::init(1e-3));
+static cl::opt<double> absTol("atol", cl::desc("absolute tolerance"), cl::init(1e-4));
+static cl::opt<double> relTol("rtol", cl::desc("relative tolerance"), cl::init(1e-3));
 static cl::opt<int> repeat("repeat", cl::desc("time N runs and print min and median"), cl::init(0));
-static cl::opt<int> threads("threads", cl::desc("thread count (0: Halide's default)"), cl::init(0));
 static cl::opt<std::string> workDir("work-dir", cl::desc("keep the compiled library here"));
 static cl::opt<std::string> model("model", cl::desc("model file inside DIR"), cl::init("model.onnx"));
 
@@ -110,7 +109,24 @@ int fail(const std::string &msg) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  cl::ParseCommandLineOptions(argc, argv, "Compile an ONNX model and check it against test data\n");
+  // LLVM owns "-threads"; ours sets the kernels' thread count, so take it out first.
+  int threads = 0;
+  std::vector<const char *> args;
+  for (int i = 0; i < argc; ++i) {
+    StringRef a(argv[i]);
+    if (i > 0 && (a == "--threads" || a == "-threads") && i + 1 < argc) {
+      if (StringRef(argv[++i]).getAsInteger(10, threads) || threads < 0)
+        return fail("--threads expects a non-negative integer");
+    } else if (i > 0 && a.consume_front("--threads=")) {
+      if (a.getAsInteger(10, threads) || threads < 0)
+        return fail("--threads expects a non-negative integer");
+    } else {
+      args.push_back(argv[i]);
+    }
+  }
+  cl::ParseCommandLineOptions(args.size(), args.data(),
+                              "Compile an ONNX model and check it against test data\n\n"
+                              "  --threads T   thread count for the kernels (0: Halide's default)\n");
   std::string modelPath = dir + "/" + model;
   std::ifstream mf(modelPath, std::ios::binary);
   onnx::ModelProto proto;
@@ -203,7 +219,7 @@ int main(int argc, char **argv) {
   if (kiln_context_create_fn(m, &copts, &ctx) != KILN_OK)
     return fail(std::string("context: ") + kiln_context_last_error_fn(nullptr));
   outs() << "kiln-run: " << dir << " (" << target << ", " << m->target << ")\n";
-  outs() << "tolerance: |a-b| <= " << atol << " + " << rtol << "*|b|\n";
+  outs() << "tolerance: |a-b| <= " << absTol << " + " << relTol << "*|b|\n";
 
   int failures = 0;
   std::vector<HostTensor> inputs, expected, results;
@@ -256,7 +272,7 @@ int main(int argc, char **argv) {
         else if (std::isnan(x))
           err = 0;
         maxErr = std::max(maxErr, err);
-        bad += !(err <= atol + rtol * std::fabs(y));
+        bad += !(err <= absTol + relTol * std::fabs(y));
       }
       outs() << sys::path::filename(set) << " output " << i << " '" << a.name << "': max|a-b| = "
              << format("%.3g", maxErr) << (bad ? ", MISMATCH in " + std::to_string(bad) + " of " + std::to_string(n) : ", ok")

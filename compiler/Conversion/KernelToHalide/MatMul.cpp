@@ -83,14 +83,11 @@ LogicalResult kiln::lowerMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
   if (N >= W && M >= MR && !transB) {
     s.create<halide::SplitOp>(l, out, n, n + "_o", n + "_i", NR, 0);
     s.create<halide::SplitOp>(l, out, m, m + "_o", m + "_i", MR, 0);
-    SmallVector<StringRef> order{StringRef(n + "_i"), StringRef(m + "_i"), StringRef(n + "_o"),
-                                 StringRef(m + "_o")};
-    SmallVector<std::string> keep;
+    SmallVector<std::string> order{n + "_i", m + "_i", n + "_o", m + "_o"};
     for (size_t i = batch; i-- > 0;)
-      keep.push_back(KernelBuilder::var(i));
-    for (auto &k : keep)
-      order.push_back(k);
-    s.create<halide::ReorderOp>(l, out, s.getStrArrayAttr(order), 0);
+      order.push_back(KernelBuilder::var(i));
+    SmallVector<StringRef> orderRefs(order.begin(), order.end());
+    s.create<halide::ReorderOp>(l, out, s.getStrArrayAttr(orderRefs), 0);
     s.create<halide::VectorizeOp>(l, out, n + "_i", W, 0);
     s.create<halide::UnrollOp>(l, out, m + "_i", 0);
     // Parallel over row tiles, or over the outermost real batch dim.
