@@ -5,6 +5,7 @@
  *   run_model --info                       list inputs and outputs
  *   run_model IN0.bin ... -o OUTDIR        run on raw inputs, write OUTDIR/K.bin
  *   run_model IN0.bin ... --bad-shape      expect a rejected input shape
+ *   run_model IN0.bin ... --repeat N       also time N runs (min and median)
  * Raw files are dense row-major little-endian, as the header lists them.
  *===----------------------------------------------------------------------===*/
 #include <kiln/runtime.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 const kiln_model_t *KILN_MODEL_FN(void);
 
@@ -20,6 +22,17 @@ static size_t numel(const kiln_tensor_info_t *t) {
   for (int i = 0; i < t->rank; ++i)
     n *= (size_t)t->shape[i];
   return n;
+}
+
+static double now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
 }
 
 static void *read_file(const char *path, size_t bytes) {
@@ -50,13 +63,14 @@ int main(int argc, char **argv) {
     return 0;
   }
   const char *outdir = NULL;
-  int bad_shape = 0, k = 0;
+  int bad_shape = 0, k = 0, repeat = 0;
   kiln_tensor_t *in = calloc(nin + 1, sizeof(kiln_tensor_t));
   kiln_tensor_t *out = calloc(nout + 1, sizeof(kiln_tensor_t));
   int64_t wrong[KILN_MAX_RANK];
   for (int a = 1; a < argc; ++a) {
     if (!strcmp(argv[a], "-o") && a + 1 < argc) { outdir = argv[++a]; continue; }
     if (!strcmp(argv[a], "--bad-shape")) { bad_shape = 1; continue; }
+    if (!strcmp(argv[a], "--repeat") && a + 1 < argc) { repeat = atoi(argv[++a]); continue; }
     if (k >= nin) { fprintf(stderr, "run_model: too many inputs\n"); return 2; }
     kiln_tensor_info_t t;
     kiln_model_input_info(model, k, &t);
@@ -106,6 +120,17 @@ int main(int argc, char **argv) {
       return 1;
     }
     fclose(f);
+  }
+  if (repeat > 0) {
+    double *ms = calloc(repeat, sizeof(double));
+    for (int r = 0; r < repeat; ++r) {
+      double t0 = now_ms();
+      kiln_context_run(ctx, in, nin, out, nout);
+      ms[r] = now_ms() - t0;
+    }
+    qsort(ms, repeat, sizeof(double), cmp_double);
+    printf("timing: %d runs: min %.3f ms, median %.3f ms\n", repeat, ms[0], ms[repeat / 2]);
+    free(ms);
   }
   kiln_context_destroy(ctx);
   printf("ok: %d outputs\n", nout);

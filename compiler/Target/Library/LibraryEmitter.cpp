@@ -326,7 +326,7 @@ LogicalResult kiln::emitLibrary(ModuleOp module, const LibraryOptions &opts,
     size_t nin = main.getNumArguments(), nout = ret.getNumOperands();
     auto tensorInit = [&](size_t i) {
       return "{(kiln_dtype_t)" + std::to_string(onnxDType(ordered[i]->type.getElementType())) + ", " +
-             std::to_string(ordered[i]->type.getRank()) + ", s" + std::to_string(i) + ", (void *)" +
+             std::to_string(ordered[i]->type.getRank()) + ", s" + std::to_string(i) + ", (void *)(uintptr_t)" +
              params[i] + "}";
     };
     h << "  kiln_tensor_t in[" << std::max<size_t>(nin, 1) << "] = {";
