@@ -32,6 +32,22 @@ static int64_t element_count(const kiln_tensor_info_t *info) {
   return n;
 }
 
+/* mkdir -p: creates `dir` and any missing parents. */
+static int make_dirs(const char *dir) {
+  char path[4096];
+  if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
+    return -1;
+  for (char *p = path + 1; *p; ++p) {
+    if (*p != '/')
+      continue;
+    *p = '\0';
+    if (mkdir(path, 0777) != 0 && errno != EEXIST)
+      return -1;
+    *p = '/';
+  }
+  return mkdir(path, 0777) != 0 && errno != EEXIST ? -1 : 0;
+}
+
 static int write_file(const char *dir, const char *file, const void *data, size_t nbytes) {
   char path[4096];
   snprintf(path, sizeof path, "%s/%s", dir, file);
@@ -152,7 +168,7 @@ int main(int argc, char **argv) {
 
   /* 5. Optionally save the inputs and outputs for an outside check. */
   if (dump_dir && rc == 0) {
-    if (mkdir(dump_dir, 0777) != 0 && errno != EEXIST) {
+    if (make_dirs(dump_dir) != 0) {
       fprintf(stderr, "error: cannot create %s: %s\n", dump_dir, strerror(errno));
       rc = 1;
     }
