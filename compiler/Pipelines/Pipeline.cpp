@@ -21,6 +21,8 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Timer.h"
 
+#include <cstring>
+
 using namespace mlir;
 using namespace kiln;
 
@@ -146,7 +148,12 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os) {
     return 1;
   stop(t);
   t = start("library");
-  LibraryOptions lib{opts.outDir, opts.name, opts.input, targetString, targetOpts.cuda};
+  // The header and table name the machine the kernels need; "no_runtime" is
+  // Halide bookkeeping (the library carries one runtime of its own).
+  std::string shown = targetString;
+  if (size_t p = shown.find("-no_runtime"); p != std::string::npos)
+    shown.erase(p, strlen("-no_runtime"));
+  LibraryOptions lib{opts.outDir, opts.name, opts.input, shown, targetOpts.cuda};
   if (failed(emitLibrary(*module, lib, objects)))
     return 1;
   stop(t);
