@@ -31,8 +31,6 @@ LogicalResult kiln::lowerElementwise(kernel::ElementwiseOp op, KernelBuilder &kb
       b.clone(o, mapping);
     return mapping.lookup(cast<kernel::YieldOp>(src.getTerminator()).getValue());
   });
-  kb.output("out", type.getShape());
-  kb.scheduleCpuPointwise("out", type.getShape(), type.getElementType());
-  kb.scheduleCudaPointwise("out", type.getShape());
+  kb.pointwiseOutput("out", type);
   return success();
 }

@@ -13,12 +13,6 @@ using namespace kiln;
 
 static RankedTensorType tt(Value v) { return cast<RankedTensorType>(v.getType()); }
 
-static void finishPointwise(KernelBuilder &kb, RankedTensorType type) {
-  kb.output("out", type.getShape());
-  kb.scheduleCpuPointwise("out", type.getShape(), type.getElementType());
-  kb.scheduleCudaPointwise("out", type.getShape());
-}
-
 LogicalResult kiln::lowerGather(kernel::GatherOp op, KernelBuilder &kb) {
   auto data = tt(op.getData()), ind = tt(op.getIndices()), res = tt(op.getResult());
   int64_t axis = op.getAxis(), ir = ind.getRank();
@@ -31,7 +25,7 @@ LogicalResult kiln::lowerGather(kernel::GatherOp op, KernelBuilder &kb) {
     didx.append(o.begin() + axis + ir, o.end());
     return KernelBuilder::call(b, d, data.getElementType(), didx);
   });
-  finishPointwise(kb, res);
+  kb.pointwiseOutput("out", res);
   return success();
 }
 
@@ -45,7 +39,7 @@ LogicalResult kiln::lowerGatherElements(kernel::GatherElementsOp op, KernelBuild
     didx[axis] = KernelBuilder::index(b, id, data.getDimSize(axis));
     return KernelBuilder::call(b, d, data.getElementType(), didx);
   });
-  finishPointwise(kb, res);
+  kb.pointwiseOutput("out", res);
   return success();
 }
 
@@ -65,7 +59,7 @@ LogicalResult kiln::lowerGatherND(kernel::GatherNDOp op, KernelBuilder &kb) {
     didx.append(o.begin() + ir - 1, o.end());
     return KernelBuilder::call(b, d, data.getElementType(), didx);
   });
-  finishPointwise(kb, res);
+  kb.pointwiseOutput("out", res);
   return success();
 }
 
@@ -97,6 +91,6 @@ LogicalResult kiln::lowerConcat(kernel::ConcatOp op, KernelBuilder &kb) {
     }
     return result;
   });
-  finishPointwise(kb, res);
+  kb.pointwiseOutput("out", res);
   return success();
 }

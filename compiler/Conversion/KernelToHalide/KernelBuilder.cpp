@@ -79,6 +79,12 @@ void KernelBuilder::output(StringRef name, ArrayRef<int64_t> shape) {
   body.create<halide::OutputOp>(loc, name, extents);
 }
 
+void KernelBuilder::pointwiseOutput(StringRef name, RankedTensorType type) {
+  output(name, type.getShape());
+  scheduleCpuPointwise(name, type.getShape(), type.getElementType());
+  scheduleCudaPointwise(name, type.getShape());
+}
+
 static OpBuilder scheduleBuilder(OpBuilder &body, Location loc, halide::ScheduleOp &s,
                                  StringRef target) {
   if (!s) {

@@ -45,6 +45,8 @@ public:
   void update(llvm::StringRef name, size_t rank, llvm::ArrayRef<int64_t> extents,
               llvm::StringRef combine, mlir::Type type, const UpdateFn &body);
   void output(llvm::StringRef name, llvm::ArrayRef<int64_t> shape);
+  /// Marks func `name` of `type` as the output with the default pointwise schedules.
+  void pointwiseOutput(llvm::StringRef name, mlir::RankedTensorType type);
 
   /// Schedule builders: directives are appended to the "cpu"/"cuda" regions.
   mlir::OpBuilder cpu();

@@ -60,12 +60,6 @@ static SmallVector<Value> kept(KernelBuilder::Idx full, ArrayRef<bool> reduced) 
   return out;
 }
 
-static void finishPointwise(KernelBuilder &kb, RankedTensorType type) {
-  kb.output("out", type.getShape());
-  kb.scheduleCpuPointwise("out", type.getShape(), type.getElementType());
-  kb.scheduleCudaPointwise("out", type.getShape());
-}
-
 LogicalResult kiln::lowerReduce(kernel::ReduceOp op, KernelBuilder &kb) {
   auto in = tt(op.getInput()), res = tt(op.getResult());
   Type et = in.getElementType();
@@ -100,7 +94,7 @@ LogicalResult kiln::lowerReduce(kernel::ReduceOp op, KernelBuilder &kb) {
     }
     return v;
   });
-  finishPointwise(kb, res);
+  kb.pointwiseOutput("out", res);
   return success();
 }
 
@@ -125,7 +119,7 @@ LogicalResult kiln::lowerSoftmax(kernel::SoftmaxOp op, KernelBuilder &kb) {
     Value s = KernelBuilder::call(b, "row_sum", et, kept(d, reduced));
     return b.create<arith::DivFOp>(b.getUnknownLoc(), shifted(b, d), s);
   });
-  finishPointwise(kb, type);
+  kb.pointwiseOutput("out", type);
   return success();
 }
 
@@ -175,6 +169,6 @@ LogicalResult kiln::lowerLayerNorm(kernel::LayerNormOp op, KernelBuilder &kb) {
       v = b.create<arith::AddFOp>(l, v, KernelBuilder::call(b, bias, et, trailing(b, op.getBias(), d)));
     return v;
   });
-  finishPointwise(kb, type);
+  kb.pointwiseOutput("out", type);
   return success();
 }

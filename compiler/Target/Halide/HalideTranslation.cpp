@@ -8,7 +8,8 @@
 // entry points `<prefix>_<sym>(halide_buffer_t *in..., halide_buffer_t *out)`
 // and `<prefix>_<sym>_argv(void **args)` (args are the halide_buffer_t
 // pointers, inputs in order then the output); plus one standalone runtime
-// `<dir>/<prefix>_halide_runtime.o` for the target. Objects are
+// `<dir>/<prefix>_halide_runtime.o` for the target (unless the caller shares
+// one written by emitHalideRuntime). Objects are
 // position-independent (no R_X86_64_32 relocations; they link into shared
 // objects) and need libm (tanhf), libpthread and libdl.
 //
@@ -597,7 +598,8 @@ LogicalResult KernelTranslator::run(const std::string &path, const std::string &
 } // namespace
 
 LogicalResult emitHalideObjects(ModuleOp module, const HalideTargetOptions &options, const std::string &dir,
-                                const std::string &prefix, std::vector<std::string> &objects) {
+                                const std::string &prefix, std::vector<std::string> &objects,
+                                bool withRuntime) {
   Halide::Target target = halideTarget(options);
   Halide::Target kernelTarget = target.with_feature(Halide::Target::NoRuntime);
 
@@ -625,13 +627,22 @@ LogicalResult emitHalideObjects(ModuleOp module, const HalideTargetOptions &opti
     objects.push_back(path);
   }
 
-  std::string runtime = dir + "/" + prefix + "_halide_runtime.o";
-  try {
-    Halide::compile_standalone_runtime(runtime, target);
-  } catch (const Halide::Error &e) {
-    return module.emitError("halide translation: Halide error building the runtime: ") << StringRef(e.what()).trim();
-  }
+  if (!withRuntime)
+    return success();
+  std::string runtime = dir + "/" + prefix + "_halide_runtime.o", error;
+  if (failed(emitHalideRuntime(options, runtime, error)))
+    return module.emitError("halide translation: ") << error;
   objects.push_back(runtime);
+  return success();
+}
+
+LogicalResult emitHalideRuntime(const HalideTargetOptions &options, const std::string &path, std::string &error) {
+  try {
+    Halide::compile_standalone_runtime(path, halideTarget(options));
+  } catch (const Halide::Error &e) {
+    error = "Halide error building the runtime: " + StringRef(e.what()).trim().str();
+    return failure();
+  }
   return success();
 }
 

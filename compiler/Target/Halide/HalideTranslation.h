@@ -23,11 +23,19 @@ std::string halideTargetString(const HalideTargetOptions &options);
 /// schedule region for the target ("cpu", or "cuda" when options.cuda), and
 /// writes one object per kernel into `dir`. The C function of kernel @k is
 /// named `<prefix>_k` (and `<prefix>_k_argv`). Also writes the one standalone
-/// Halide runtime object for the target. Appends the object paths to `objects`.
-/// Errors are emitted as MLIR diagnostics on the offending op.
+/// Halide runtime object for the target, `<dir>/<prefix>_halide_runtime.o`,
+/// unless `withRuntime` is false (the caller then links one written by
+/// emitHalideRuntime). Appends the object paths to `objects`. Errors are
+/// emitted as MLIR diagnostics on the offending op.
 mlir::LogicalResult emitHalideObjects(mlir::ModuleOp module, const HalideTargetOptions &options,
                                       const std::string &dir, const std::string &prefix,
-                                      std::vector<std::string> &objects);
+                                      std::vector<std::string> &objects, bool withRuntime = true);
+
+/// Writes the standalone Halide runtime object for the target to `path`: the
+/// one emitHalideObjects writes, for tools that build many libraries and
+/// compile it once (kiln-conformance). On failure sets `error`.
+mlir::LogicalResult emitHalideRuntime(const HalideTargetOptions &options, const std::string &path,
+                                      std::string &error);
 
 } // namespace kiln
 
