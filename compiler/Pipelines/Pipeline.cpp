@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/Pipelines/Pipeline.h"
 #include "compiler/Conversion/Passes.h"
+#include "compiler/Transforms/Passes.h"
 #include "compiler/Pipelines/Registration.h"
 #include "compiler/Target/Halide/HalideTranslation.h"
 #include "compiler/Target/Library/LibraryEmitter.h"
@@ -22,6 +23,7 @@
 #include "llvm/Support/Timer.h"
 
 #include <cstring>
+#include <optional>
 
 using namespace mlir;
 using namespace kiln;
@@ -57,11 +59,35 @@ static void print(ModuleOp module, llvm::raw_ostream &os) {
   os << "\n";
 }
 
-int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os) {
+/// The first line of `text` (or its first line mentioning `keyword`).
+static std::string firstLine(StringRef text, StringRef keyword = "") {
+  SmallVector<StringRef> lines;
+  text.trim().split(lines, '\n');
+  for (StringRef l : lines)
+    if (!keyword.empty() && l.contains(keyword))
+      return l.str();
+  return lines.empty() ? "" : lines.front().str();
+}
+
+int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, CompileStatus *status) {
   DialectRegistry registry;
   registerAllDialects(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
+  // With a status to fill: remember the first error and still print it.
+  std::string stage = "options", firstError;
+  std::optional<ScopedDiagnosticHandler> capture;
+  if (status)
+    capture.emplace(&context, [&](Diagnostic &d) {
+      if (d.getSeverity() == DiagnosticSeverity::Error && firstError.empty())
+        firstError = firstLine(d.str());
+      return failure();
+    });
+  auto fail = [&](CompileFailure kind = CompileFailure::Error) {
+    if (status)
+      *status = {kind, stage, firstError};
+    return 1;
+  };
   llvm::TimerGroup timers("kiln", "kiln-compile time per stage");
   auto timed = [&](StringRef name) {
     auto *t = new llvm::Timer(name, name, timers);
@@ -82,12 +108,14 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os) {
 
   if (opts.target != "host" && opts.target != "host-cuda") {
     llvm::errs() << "error: unknown --target '" << opts.target << "' (expected host or host-cuda)\n";
-    return 1;
+    firstError = "unknown target '" + opts.target + "'";
+    return fail();
   }
   HalideTargetOptions targetOpts;
   targetOpts.cuda = opts.target == "host-cuda";
   std::string targetString = halideTargetString(targetOpts);
 
+  stage = "import";
   llvm::Timer *t = start("import");
   std::string error;
   OwningOpRef<ModuleOp> module = importOnnxFile(context, opts.input, opts.import, error);
@@ -96,18 +124,26 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os) {
     llvm::errs() << error;
     if (!error.empty() && error.back() != '\n')
       llvm::errs() << "\n";
-    return 1;
+    StringRef e(error);
+    StringRef why = e.contains("supported")            ? "supported"
+                    : e.contains("must be a constant") ? "must be a constant"
+                                                       : "";
+    firstError = firstLine(e, why);
+    return fail(why.empty() ? CompileFailure::Error : CompileFailure::Unsupported);
   }
   if (opts.emit == "graph") {
     print(*module, os);
     return 0;
   }
 
+  stage = "graph-to-kernel";
   t = start("graph-to-kernel");
   PassManager pm(&context);
   pm.addPass(createConvertGraphToKernel());
+  if (opts.fuse)
+    pm.addNestedPass<func::FuncOp>(createFuseElementwise());
   if (failed(pm.run(*module)))
-    return 1;
+    return fail();
   if (auto main = module->lookupSymbol<func::FuncOp>("main"))
     materializeOutputs(main);
   stop(t);
@@ -116,13 +152,14 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os) {
     return 0;
   }
 
+  stage = "kernel-to-halide";
   t = start("kernel-to-halide");
   PassManager pm2(&context);
   ConvertKernelToHalideOptions khOpts;
   khOpts.vectorBytes = targetString.find("avx512") != std::string::npos ? 64 : 32;
   pm2.addPass(createConvertKernelToHalide(khOpts));
   if (failed(pm2.run(*module)) || failed(verify(*module)))
-    return 1;
+    return fail();
   stop(t);
   if (opts.stats) {
     int kernels = 0;
@@ -135,18 +172,23 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os) {
   }
   if (!opts.emit.empty()) {
     llvm::errs() << "error: unknown --emit '" << opts.emit << "' (expected graph, kernel or halide)\n";
-    return 1;
+    firstError = "unknown --emit '" + opts.emit + "'";
+    return fail();
   }
 
+  stage = "halide-codegen";
   if (auto ec = llvm::sys::fs::create_directories(opts.outDir)) {
     llvm::errs() << "error: cannot create " << opts.outDir << ": " << ec.message() << "\n";
-    return 1;
+    firstError = "cannot create " + opts.outDir + ": " + ec.message();
+    return fail();
   }
   t = start("halide-codegen");
   std::vector<std::string> objects;
-  if (failed(emitHalideObjects(*module, targetOpts, opts.outDir, opts.name, objects)))
-    return 1;
+  if (failed(emitHalideObjects(*module, targetOpts, opts.outDir, opts.name, objects,
+                               /*withRuntime=*/opts.halideRuntime.empty())))
+    return fail();
   stop(t);
+  stage = "library";
   t = start("library");
   // The header and table name the machine the kernels need; "no_runtime" is
   // Halide bookkeeping (the library carries one runtime of its own).
@@ -154,8 +196,11 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os) {
   if (size_t p = shown.find("-no_runtime"); p != std::string::npos)
     shown.erase(p, strlen("-no_runtime"));
   LibraryOptions lib{opts.outDir, opts.name, opts.input, shown, targetOpts.cuda};
-  if (failed(emitLibrary(*module, lib, objects)))
-    return 1;
+  std::vector<std::string> archived = objects;
+  if (!opts.halideRuntime.empty())
+    archived.push_back(opts.halideRuntime);
+  if (failed(emitLibrary(*module, lib, archived)))
+    return fail();
   stop(t);
   for (const std::string &o : objects)
     llvm::sys::fs::remove(o);

@@ -19,11 +19,35 @@ struct CompileOptions {
   ImportOptions import;
   bool timing = false;        ///< print time per stage to stderr
   bool stats = false;         ///< print kernel counts to stderr
+  bool fuse = true;           ///< run the fusion passes (off: one kernel per op, for bisecting)
+  /// A Halide runtime object for the target, written once by emitHalideRuntime
+  /// and archived into every library instead of compiling one per library
+  /// (kiln-conformance builds hundreds). Empty: compile one.
+  std::string halideRuntime;
+};
+
+/// Why compileModel failed, for tools that sort failures (kiln-conformance).
+enum class CompileFailure {
+  None,        ///< it compiled
+  Unsupported, ///< the importer met an op, element type or form Kiln does not support yet
+  Error,       ///< anything else: invalid input, or a bug in a later stage
+};
+
+struct CompileStatus {
+  CompileFailure failure = CompileFailure::None;
+  std::string stage;   ///< the stage that failed: import, graph-to-kernel, kernel-to-halide, halide-codegen, library
+  std::string message; ///< its first error, on one line
 };
 
 /// Runs the whole pipeline. Diagnostics go to stderr; the module printed by
-/// --emit goes to `os`. Returns 0 on success, 1 on any error.
-int compileModel(const CompileOptions &options, llvm::raw_ostream &os);
+/// --emit goes to `os`. Returns 0 on success, 1 on any error. When `status` is
+/// given it also says which stage failed and why: an import error is
+/// Unsupported when the importer's message says "supported" ("unsupported op",
+/// "not supported", "only output 0 is supported") or "must be a constant" (a
+/// shape or attribute computed at run time): its phrases for what it lacks.
+/// Every other failure is an Error.
+int compileModel(const CompileOptions &options, llvm::raw_ostream &os,
+                 CompileStatus *status = nullptr);
 
 } // namespace kiln
 

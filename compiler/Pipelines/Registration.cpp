@@ -1,6 +1,7 @@
 //===- Registration.cpp - Register Kiln's dialects and passes -===//
 #include "compiler/Pipelines/Registration.h"
 #include "compiler/Conversion/Passes.h"
+#include "compiler/Transforms/Passes.h"
 #include "dialects/Graph/GraphDialect.h"
 #include "dialects/Halide/HalideDialect.h"
 #include "dialects/Kernel/KernelDialect.h"
@@ -19,4 +20,5 @@ void kiln::registerAllPasses() {
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   registerConversionPasses();
+  registerTransformsPasses();
 }

@@ -41,9 +41,11 @@ template <typename OpT> static LogicalResult verifyBinary(OpT op) {
   if (l != r && !isa<PowOp>(op.getOperation()))
     return op.emitOpError("operand element types differ: ") << l << " and " << r;
   bool compare = isa<EqualOp, GreaterOp, GreaterOrEqualOp, LessOp, LessOrEqualOp>(op.getOperation());
-  bool logical = isa<AndOp, OrOp>(op.getOperation());
+  bool logical = isa<AndOp, OrOp, XorOp>(op.getOperation());
   if (logical && !isBool(l))
     return op.emitOpError("expects i1 operands");
+  if (isa<ModOp, MaxOp, MinOp>(op.getOperation()) && isBool(l))
+    return op.emitOpError("expects numeric operands, got i1");
   if (compare && !isBool(res))
     return op.emitOpError("comparison result must be i1");
   if (!compare && res != l)
@@ -65,6 +67,10 @@ BINARY_VERIFIER(GreaterOp)
 BINARY_VERIFIER(GreaterOrEqualOp)
 BINARY_VERIFIER(LessOp)
 BINARY_VERIFIER(LessOrEqualOp)
+BINARY_VERIFIER(XorOp)
+BINARY_VERIFIER(MaxOp)
+BINARY_VERIFIER(MinOp)
+BINARY_VERIFIER(ModOp)
 #undef BINARY_VERIFIER
 
 static LogicalResult verifyUnary(Operation *op, bool sameElementType, bool floatOnly) {
@@ -100,6 +106,39 @@ LogicalResult IsNaNOp::verify() {
 LogicalResult NotOp::verify() {
   if (!isBool(tt(getInput()).getElementType()))
     return emitOpError("expects an i1 input");
+  return verifyUnary(*this, true, false);
+}
+
+LogicalResult CeilOp::verify() { return verifyUnary(*this, true, true); }
+LogicalResult FloorOp::verify() { return verifyUnary(*this, true, true); }
+LogicalResult CosOp::verify() { return verifyUnary(*this, true, true); }
+LogicalResult SinOp::verify() { return verifyUnary(*this, true, true); }
+LogicalResult LogOp::verify() { return verifyUnary(*this, true, true); }
+LogicalResult ReciprocalOp::verify() { return verifyUnary(*this, true, true); }
+LogicalResult SoftplusOp::verify() { return verifyUnary(*this, true, true); }
+LogicalResult HardSigmoidOp::verify() { return verifyUnary(*this, true, true); }
+
+static LogicalResult verifyNumericUnary(Operation *op) {
+  if (isBool(tt(op->getOperand(0)).getElementType()))
+    return op->emitOpError("expects a numeric input, got i1");
+  return verifyUnary(op, true, false);
+}
+LogicalResult AbsOp::verify() { return verifyNumericUnary(*this); }
+LogicalResult SignOp::verify() { return verifyNumericUnary(*this); }
+
+LogicalResult IsInfOp::verify() {
+  if (!isBool(tt(getResult()).getElementType()))
+    return emitOpError("result must be i1");
+  return verifyUnary(*this, false, true);
+}
+
+LogicalResult ClipOp::verify() {
+  Type et = tt(getInput()).getElementType();
+  for (Value bound : {getLo(), getHi()})
+    if (tt(bound).getRank() != 0 || tt(bound).getElementType() != et)
+      return emitOpError("bounds must be scalars of the input's element type ") << et;
+  if (isBool(et))
+    return emitOpError("expects a numeric input, got i1");
   return verifyUnary(*this, true, false);
 }
 
@@ -161,6 +200,35 @@ LogicalResult SoftmaxOp::verify() {
   return verifyUnary(*this, true, true);
 }
 
+LogicalResult LogSoftmaxOp::verify() {
+  if (failed(verifyAxis(*this, getAxis(), tt(getInput()).getRank())))
+    return failure();
+  return verifyUnary(*this, true, true);
+}
+
+/// Scale (and bias) of a normalisation over the dims from `axis` on.
+static LogicalResult verifyNormParams(Operation *op, Value input, int64_t axis, ValueRange params) {
+  auto in = tt(input);
+  if (failed(verifyAxis(op, axis, in.getRank())))
+    return failure();
+  auto normShape = in.getShape().drop_front(axis);
+  for (Value v : params) {
+    if (!v)
+      continue;
+    auto b = broadcastShapes(normShape, tt(v).getShape());
+    if (!b || ArrayRef<int64_t>(*b) != normShape)
+      return op->emitOpError("scale/bias shape ") << shapeString(tt(v).getShape())
+             << " does not broadcast to the normalised shape " << shapeString(normShape);
+  }
+  return success();
+}
+
+LogicalResult RMSNormOp::verify() {
+  if (failed(verifyNormParams(*this, getInput(), getAxis(), getScale())))
+    return failure();
+  return verifyUnary(*this, true, true);
+}
+
 LogicalResult LayerNormOp::verify() {
   auto in = tt(getInput());
   if (failed(verifyAxis(*this, getAxis(), in.getRank())))
@@ -178,8 +246,15 @@ LogicalResult LayerNormOp::verify() {
 }
 
 LogicalResult ReduceOp::verify() {
-  if (!llvm::is_contained({"mean", "sum", "max", "min", "prod"}, getKind()))
+  if (!llvm::is_contained({"mean", "sum", "max", "min", "prod", "l1", "l2", "sum_square", "log_sum",
+                           "log_sum_exp"},
+                          getKind()))
     return emitOpError("unknown reduction kind '") << getKind() << "'";
+  if (llvm::is_contained({"l2", "log_sum", "log_sum_exp"}, getKind()) &&
+      !isa<FloatType>(tt(getInput()).getElementType()))
+    return emitOpError("reduction '") << getKind() << "' expects a floating-point input";
+  if (tt(getInput()).getElementType() != tt(getResult()).getElementType())
+    return emitOpError("result element type differs from the input's");
   auto in = tt(getInput()).getShape();
   SmallVector<int64_t> expect;
   SmallVector<bool> reduced(in.size(), false);
@@ -196,6 +271,51 @@ LogicalResult ReduceOp::verify() {
       expect.push_back(1);
   if (tt(getResult()).getShape() != ArrayRef<int64_t>(expect))
     return emitOpError("result shape must be ") << shapeString(expect);
+  return success();
+}
+
+LogicalResult ArgReduceOp::verify() {
+  if (getKind() != "max" && getKind() != "min")
+    return emitOpError("kind must be \"max\" or \"min\"");
+  auto in = tt(getInput()).getShape();
+  if (failed(verifyAxis(*this, getAxis(), in.size())))
+    return failure();
+  SmallVector<int64_t> expect(in);
+  if (getKeepdims())
+    expect[getAxis()] = 1;
+  else
+    expect.erase(expect.begin() + getAxis());
+  if (tt(getResult()).getShape() != ArrayRef<int64_t>(expect))
+    return emitOpError("result shape must be ") << shapeString(expect);
+  if (!tt(getResult()).getElementType().isSignlessInteger(64))
+    return emitOpError("result must be i64");
+  if (in[getAxis()] == 0)
+    return emitOpError("reduces an empty dim");
+  return success();
+}
+
+LogicalResult CumSumOp::verify() {
+  if (failed(verifyAxis(*this, getAxis(), tt(getInput()).getRank())))
+    return failure();
+  return verifyNumericUnary(*this);
+}
+
+LogicalResult TopKOp::verify() {
+  auto in = tt(getInput()), values = tt(getValues()), indices = tt(getIndices());
+  if (failed(verifyAxis(*this, getAxis(), in.getRank())))
+    return failure();
+  if (values.getShape() != indices.getShape())
+    return emitOpError("values and indices must have one shape");
+  SmallVector<int64_t> expect(in.getShape());
+  int64_t k = values.getRank() == in.getRank() ? values.getDimSize(getAxis()) : -1;
+  expect[getAxis()] = k;
+  if (values.getShape() != ArrayRef<int64_t>(expect) || k > in.getDimSize(getAxis()))
+    return emitOpError("results must be the input's shape with at most ")
+           << in.getDimSize(getAxis()) << " elements along axis " << getAxis();
+  if (values.getElementType() != in.getElementType() || isBool(in.getElementType()))
+    return emitOpError("values must have the input's (numeric) element type");
+  if (!indices.getElementType().isSignlessInteger(64))
+    return emitOpError("indices must be i64");
   return success();
 }
 
@@ -270,6 +390,59 @@ LogicalResult SliceOp::verify() {
   return success();
 }
 
+LogicalResult PadOp::verify() {
+  auto in = tt(getInput()).getShape();
+  size_t r = in.size();
+  if (!llvm::is_contained({"constant", "reflect", "edge", "wrap"}, getMode()))
+    return emitOpError("unknown mode '") << getMode() << "'";
+  if (getPads().size() != 2 * r)
+    return emitOpError("pads needs ") << 2 * r << " entries (begins, then ends)";
+  if (tt(getValue()).getRank() != 0 || tt(getValue()).getElementType() != tt(getInput()).getElementType())
+    return emitOpError("value must be a scalar of the input's element type");
+  SmallVector<int64_t> expect;
+  for (size_t d = 0; d < r; ++d) {
+    int64_t b = cast<IntegerAttr>(getPads()[d]).getInt(), e = cast<IntegerAttr>(getPads()[d + r]).getInt();
+    expect.push_back(in[d] + b + e);
+    if (expect.back() < 0)
+      return emitOpError("pads crop more than dim ") << d << " holds";
+    bool grows = b > 0 || e > 0;
+    if (grows && getMode() != "constant" && in[d] == 0)
+      return emitOpError("cannot ") << getMode() << "-pad the empty dim " << d;
+    if (getMode() == "reflect" && (b >= in[d] || e >= in[d]) && grows)
+      return emitOpError("reflect pads of dim ") << d << " must be smaller than its size " << in[d];
+  }
+  if (tt(getResult()).getShape() != ArrayRef<int64_t>(expect))
+    return emitOpError("result shape must be ") << shapeString(expect);
+  if (tt(getResult()).getElementType() != tt(getInput()).getElementType())
+    return emitOpError("result element type differs from the input's");
+  return success();
+}
+
+LogicalResult TriluOp::verify() {
+  if (tt(getInput()).getRank() < 2)
+    return emitOpError("expects rank >= 2");
+  return verifyUnary(*this, true, false);
+}
+
+LogicalResult ScatterNDOp::verify() {
+  auto d = tt(getData()).getShape(), i = tt(getIndices()).getShape(), u = tt(getUpdates()).getShape();
+  if (!llvm::is_contained({"none", "add", "mul", "max", "min"}, getReduction()))
+    return emitOpError("unknown reduction '") << getReduction() << "'";
+  if (!tt(getIndices()).getElementType().isSignlessInteger(64) &&
+      !tt(getIndices()).getElementType().isSignlessInteger(32))
+    return emitOpError("indices must be i32 or i64");
+  if (i.empty() || i.back() < 1 || i.back() > (int64_t)d.size())
+    return emitOpError("last indices dim must be in [1, data rank]");
+  SmallVector<int64_t> expect(i.drop_back());
+  expect.append(d.begin() + i.back(), d.end());
+  if (u != ArrayRef<int64_t>(expect))
+    return emitOpError("updates shape must be ") << shapeString(expect);
+  if (tt(getUpdates()).getElementType() != tt(getData()).getElementType() ||
+      tt(getResult()) != tt(getData()))
+    return emitOpError("data, updates and result must have one type");
+  return success();
+}
+
 LogicalResult ConcatOp::verify() {
   if (getInputs().empty())
     return emitOpError("needs at least one input");
@@ -333,6 +506,8 @@ LogicalResult ConstantOp::verify() {
            << getResult().getType();
   return success();
 }
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 
 #define GET_OP_CLASSES
 #include "dialects/Graph/GraphOps.cpp.inc"

@@ -40,6 +40,26 @@ def Graph_GreaterOp : Graph_BinaryOp<"greater", "Greater">;
 def Graph_GreaterOrEqualOp : Graph_BinaryOp<"greater_or_equal", "GreaterOrEqual">;
 def Graph_LessOp : Graph_BinaryOp<"less", "Less">;
 def Graph_LessOrEqualOp : Graph_BinaryOp<"less_or_equal", "LessOrEqual">;
+def Graph_XorOp : Graph_BinaryOp<"xor", "Xor">;
+def Graph_MaxOp : Graph_BinaryOp<"max", "Max (two operands; the importer chains more)">;
+def Graph_MinOp : Graph_BinaryOp<"min", "Min (two operands; the importer chains more)">;
+
+def Graph_ModOp : Graph_Op<"mod", [Pure]> {
+  let summary = "ONNX Mod: remainder with the divisor's sign, or C fmod with `fmod`";
+  let description = [{
+    Without `fmod` (integers only in ONNX) the result has the sign of the
+    divisor, as Python's `%`; with `fmod` it has the sign of the dividend, as
+    C's `fmod`. Numpy broadcasting.
+
+    ```mlir
+    %r = graph.mod %a, %b {fmod = true} : (tensor<6xf32>, tensor<6xf32>) -> tensor<6xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$lhs, Graph_Tensor:$rhs, DefaultValuedAttr<BoolAttr, "false">:$fmod);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
 
 class Graph_UnaryOp<string mnemonic, string onnx>
     : Graph_Op<mnemonic, [Pure]> {
@@ -64,6 +84,58 @@ def Graph_ReluOp : Graph_UnaryOp<"relu", "Relu">;
 def Graph_SigmoidOp : Graph_UnaryOp<"sigmoid", "Sigmoid">;
 def Graph_IsNaNOp : Graph_UnaryOp<"isnan", "IsNaN">;
 def Graph_NotOp : Graph_UnaryOp<"not", "Not">;
+def Graph_AbsOp : Graph_UnaryOp<"abs", "Abs">;
+def Graph_CeilOp : Graph_UnaryOp<"ceil", "Ceil">;
+def Graph_FloorOp : Graph_UnaryOp<"floor", "Floor">;
+def Graph_CosOp : Graph_UnaryOp<"cos", "Cos">;
+def Graph_SinOp : Graph_UnaryOp<"sin", "Sin">;
+def Graph_LogOp : Graph_UnaryOp<"log", "Log">;
+def Graph_ReciprocalOp : Graph_UnaryOp<"reciprocal", "Reciprocal">;
+def Graph_SignOp : Graph_UnaryOp<"sign", "Sign">;
+def Graph_SoftplusOp : Graph_UnaryOp<"softplus", "Softplus: log(1 + exp(x))">;
+
+def Graph_HardSigmoidOp : Graph_Op<"hard_sigmoid", [Pure]> {
+  let summary = "ONNX HardSigmoid: max(0, min(1, alpha * x + beta))";
+  let description = [{
+    ```mlir
+    %r = graph.hard_sigmoid %x {alpha = 2.000000e-01 : f32, beta = 5.000000e-01 : f32} : (tensor<8xf32>) -> tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, F32Attr:$alpha, F32Attr:$beta);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_IsInfOp : Graph_Op<"isinf", [Pure]> {
+  let summary = "ONNX IsInf: true for +inf (detect_positive) and -inf (detect_negative)";
+  let description = [{
+    ```mlir
+    %r = graph.isinf %x {detect_negative = false, detect_positive = true} : (tensor<8xf32>) -> tensor<8xi1>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, DefaultValuedAttr<BoolAttr, "true">:$detect_positive,
+                   DefaultValuedAttr<BoolAttr, "true">:$detect_negative);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_ClipOp : Graph_Op<"clip", [Pure]> {
+  let summary = "ONNX Clip: min(max(x, lo), hi) with scalar bounds";
+  let description = [{
+    `lo` and `hi` are scalars (rank 0) of the input's element type; the
+    importer gives an absent bound the lowest or highest value of the type.
+
+    ```mlir
+    %r = graph.clip %x, %lo, %hi : (tensor<3x4xf32>, tensor<f32>, tensor<f32>) -> tensor<3x4xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, Graph_Tensor:$lo, Graph_Tensor:$hi);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input `,` $lo `,` $hi attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
 
 def Graph_GeluOp : Graph_Op<"gelu", [Pure]> {
   let summary = "ONNX Gelu (opset 20), exact (erf) or tanh approximation";
@@ -151,6 +223,38 @@ def Graph_SoftmaxOp : Graph_Op<"softmax", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Graph_LogSoftmaxOp : Graph_Op<"log_softmax", [Pure]> {
+  let summary = "ONNX LogSoftmax (opset 13+: along one axis)";
+  let description = [{
+    `x - max - log(sum(exp(x - max)))` along `axis`.
+
+    ```mlir
+    %r = graph.log_softmax %x {axis = 1 : i64} : (tensor<2x1000xf32>) -> tensor<2x1000xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, I64Attr:$axis);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_RMSNormOp : Graph_Op<"rms_norm", [Pure]> {
+  let summary = "ONNX RMSNormalization (opset 23) over the dims from `axis` to the last";
+  let description = [{
+    `x / sqrt(mean(x^2) + epsilon) * scale`, the mean taken over the dims from
+    `axis` on; `scale` broadcasts to those dims.
+
+    ```mlir
+    %r = graph.rms_norm %x, %g {axis = 2 : i64, epsilon = 1.0e-06 : f32}
+        : (tensor<2x16x128xf32>, tensor<128xf32>) -> tensor<2x16x128xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, Graph_Tensor:$scale, I64Attr:$axis, F32Attr:$epsilon);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input `,` $scale attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def Graph_LayerNormOp : Graph_Op<"layer_norm", [Pure]> {
   let summary = "ONNX LayerNormalization over the dims from `axis` to the last";
   let description = [{
@@ -167,10 +271,12 @@ def Graph_LayerNormOp : Graph_Op<"layer_norm", [Pure]> {
 }
 
 def Graph_ReduceOp : Graph_Op<"reduce", [Pure]> {
-  let summary = "ONNX ReduceMean/Sum/Max/Min/Prod over static axes";
+  let summary = "ONNX ReduceMean/Sum/Max/Min/Prod/L1/L2/SumSquare/LogSum/LogSumExp over static axes";
   let description = [{
-    `kind` is one of mean, sum, max, min, prod. `axes` are non-negative and sorted;
-    the result keeps reduced dims as 1 when `keepdims` is set.
+    `kind` is one of mean, sum, max, min, prod, l1 (sum of |x|), l2
+    (sqrt of the sum of squares), sum_square, log_sum, log_sum_exp. `axes` are
+    non-negative and sorted; the result keeps reduced dims as 1 when
+    `keepdims` is set.
 
     ```mlir
     %r = graph.reduce %x {kind = "mean", axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
@@ -178,6 +284,58 @@ def Graph_ReduceOp : Graph_Op<"reduce", [Pure]> {
   }];
   let arguments = (ins Graph_Tensor:$input, StrAttr:$kind, I64ArrayAttr:$axes, BoolAttr:$keepdims);
   let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_ArgReduceOp : Graph_Op<"arg_reduce", [Pure]> {
+  let summary = "ONNX ArgMax / ArgMin along one axis (int64 indices)";
+  let description = [{
+    `kind` is "max" or "min". Ties give the first index, or the last with
+    `select_last_index`.
+
+    ```mlir
+    %r = graph.arg_reduce %x {kind = "max", axis = 1 : i64, keepdims = true, select_last_index = false}
+        : (tensor<3x4xf32>) -> tensor<3x1xi64>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, StrAttr:$kind, I64Attr:$axis, BoolAttr:$keepdims,
+                   DefaultValuedAttr<BoolAttr, "false">:$select_last_index);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_CumSumOp : Graph_Op<"cumsum", [Pure]> {
+  let summary = "ONNX CumSum along a static axis";
+  let description = [{
+    `exclusive` leaves out the element itself; `reverse` sums from the end.
+
+    ```mlir
+    %r = graph.cumsum %x {axis = 1 : i64, exclusive = false, reverse = false} : (tensor<2x16xi64>) -> tensor<2x16xi64>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, I64Attr:$axis,
+                   DefaultValuedAttr<BoolAttr, "false">:$exclusive,
+                   DefaultValuedAttr<BoolAttr, "false">:$reverse);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_TopKOp : Graph_Op<"topk", [Pure]> {
+  let summary = "ONNX TopK with a static k: values and int64 indices along `axis`";
+  let description = [{
+    k is the size of the results' `axis` dim. Results are sorted (largest
+    first, or smallest first without `largest`); equal values keep the lower
+    index first.
+
+    ```mlir
+    %v, %i = graph.topk %x {axis = 1 : i64, largest = true} : (tensor<3x4xf32>) -> (tensor<3x2xf32>, tensor<3x2xi64>)
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, I64Attr:$axis, DefaultValuedAttr<BoolAttr, "true">:$largest);
+  let results = (outs Graph_Tensor:$values, Graph_Tensor:$indices);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
@@ -257,6 +415,57 @@ def Graph_SliceOp : Graph_Op<"slice", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Graph_PadOp : Graph_Op<"pad", [Pure]> {
+  let summary = "ONNX Pad with static pads (negative pads crop)";
+  let description = [{
+    `pads` holds the begin pads of every dim, then the end pads. `mode` is
+    constant (fill with the scalar `value`), reflect (mirror without the edge),
+    edge (repeat the edge) or wrap (opset 19).
+
+    ```mlir
+    %r = graph.pad %x, %v {mode = "constant", pads = [0, 2, 0, 1]} : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x7xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, Graph_Tensor:$value, StrAttr:$mode, I64ArrayAttr:$pads);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input `,` $value attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_TriluOp : Graph_Op<"trilu", [Pure]> {
+  let summary = "ONNX Trilu: keep the upper or lower triangle of the last two dims";
+  let description = [{
+    With `upper`, element (i, j) is kept when j - i >= k, else when j - i <= k;
+    the others are zero.
+
+    ```mlir
+    %r = graph.trilu %x {upper = true, k = 1 : i64} : (tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, BoolAttr:$upper, I64Attr:$k);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_ScatterNDOp : Graph_Op<"scatter_nd", [Pure]> {
+  let summary = "ONNX ScatterND: data with slices replaced (or combined) by updates";
+  let description = [{
+    `reduction` is none, add, mul, max or min (opset 16/18). With none and
+    repeated indices, the last update wins.
+
+    ```mlir
+    %r = graph.scatter_nd %data, %idx, %upd {reduction = "none"}
+        : (tensor<4x4x4xf32>, tensor<2x1xi64>, tensor<2x4x4xf32>) -> tensor<4x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$data, Graph_Tensor:$indices, Graph_Tensor:$updates,
+                   DefaultValuedStrAttr<StrAttr, "none">:$reduction);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$data `,` $indices `,` $updates attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def Graph_ConcatOp : Graph_Op<"concat", [Pure]> {
   let summary = "ONNX Concat along `axis`";
   let description = [{
@@ -325,6 +534,8 @@ def Graph_ConstantOp : Graph_Op<"constant", [Pure, ConstantLike]> {
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$value attr-dict `:` type($result)";
   let hasVerifier = 1;
+  // ConstantLike ops must fold to their value: MLIR's folder dedupes constants by it.
+  let hasFolder = 1;
 }
 
 #endif // KILN_GRAPH_OPS

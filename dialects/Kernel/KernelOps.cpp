@@ -82,7 +82,9 @@ LogicalResult MatMulOp::verify() {
 }
 
 LogicalResult ReduceOp::verify() {
-  if (!llvm::is_contained({"mean", "sum", "max", "min", "prod"}, getKind()))
+  if (!llvm::is_contained({"mean", "sum", "max", "min", "prod", "l1", "l2", "sum_square", "log_sum",
+                           "log_sum_exp"},
+                          getKind()))
     return emitOpError("unknown reduction kind '") << getKind() << "'";
   int64_t rank = tt(getInput()).getRank();
   for (Attribute a : getAxes())
@@ -98,6 +100,58 @@ LogicalResult SoftmaxOp::verify() {
   if (tt(getInput()) != tt(getResult()))
     return emitOpError("result type must be the input type");
   return verifyAxis(*this, getAxis(), tt(getInput()).getRank());
+}
+
+LogicalResult LogSoftmaxOp::verify() {
+  if (tt(getInput()) != tt(getResult()))
+    return emitOpError("result type must be the input type");
+  if (!isa<FloatType>(tt(getInput()).getElementType()))
+    return emitOpError("expects a floating-point input");
+  return verifyAxis(*this, getAxis(), tt(getInput()).getRank());
+}
+
+LogicalResult RMSNormOp::verify() {
+  if (tt(getInput()) != tt(getResult()))
+    return emitOpError("result type must be the input type");
+  if (failed(verifyAxis(*this, getAxis(), tt(getInput()).getRank())))
+    return failure();
+  if (tt(getScale()).getRank() > tt(getInput()).getRank() - getAxis())
+    return emitOpError("scale has more dims than the normalised ones");
+  return success();
+}
+
+LogicalResult ArgReduceOp::verify() {
+  if (getKind() != "max" && getKind() != "min")
+    return emitOpError("kind must be \"max\" or \"min\"");
+  int64_t rank = tt(getInput()).getRank();
+  if (failed(verifyAxis(*this, getAxis(), rank)))
+    return failure();
+  if (tt(getResult()).getRank() != (getKeepdims() ? rank : rank - 1))
+    return emitOpError("result rank must be ") << (getKeepdims() ? rank : rank - 1);
+  if (!tt(getResult()).getElementType().isSignlessInteger(64))
+    return emitOpError("result must be i64");
+  return success();
+}
+
+LogicalResult ScanOp::verify() {
+  if (getKind() != "add")
+    return emitOpError("kind must be \"add\"");
+  if (tt(getInput()) != tt(getResult()))
+    return emitOpError("result type must be the input type");
+  return verifyAxis(*this, getAxis(), tt(getInput()).getRank());
+}
+
+LogicalResult TopKOp::verify() {
+  auto in = tt(getInput()), res = tt(getResult());
+  if (failed(verifyAxis(*this, getAxis(), in.getRank())))
+    return failure();
+  if (res.getRank() != in.getRank() || !res.getElementType().isSignlessInteger(64))
+    return emitOpError("result must be i64 of the input's rank");
+  for (int64_t d = 0; d < in.getRank(); ++d)
+    if (d == getAxis() ? res.getDimSize(d) > in.getDimSize(d) : res.getDimSize(d) != in.getDimSize(d))
+      return emitOpError("result shape must be the input's with k <= ")
+             << in.getDimSize(getAxis()) << " along the axis";
+  return success();
 }
 
 LogicalResult LayerNormOp::verify() {
@@ -124,6 +178,44 @@ LogicalResult GatherNDOp::verify() {
   auto i = tt(getIndices()).getShape();
   if (i.empty() || i.back() + getBatchDims() > tt(getData()).getRank())
     return emitOpError("last indices dim is larger than the data rank");
+  return success();
+}
+
+LogicalResult PadOp::verify() {
+  auto in = tt(getInput()), res = tt(getResult());
+  int64_t r = in.getRank();
+  if (!llvm::is_contained({"constant", "reflect", "edge", "wrap"}, getMode()))
+    return emitOpError("unknown mode '") << getMode() << "'";
+  if ((int64_t)getPads().size() != 2 * r || res.getRank() != r)
+    return emitOpError("pads needs two entries per dim and the result the input's rank");
+  for (int64_t d = 0; d < r; ++d) {
+    int64_t b = cast<IntegerAttr>(getPads()[d]).getInt(), e = cast<IntegerAttr>(getPads()[d + r]).getInt();
+    if (res.getDimSize(d) != in.getDimSize(d) + b + e)
+      return emitOpError("result dim ") << d << " must be " << in.getDimSize(d) + b + e;
+  }
+  if (tt(getValue()).getRank() != 0 || tt(getValue()).getElementType() != in.getElementType() ||
+      res.getElementType() != in.getElementType())
+    return emitOpError("value and result must have the input's element type (value a scalar)");
+  return success();
+}
+
+LogicalResult TriluOp::verify() {
+  if (tt(getInput()) != tt(getResult()) || tt(getInput()).getRank() < 2)
+    return emitOpError("result type must be the input type, of rank >= 2");
+  return success();
+}
+
+LogicalResult ScatterNDOp::verify() {
+  auto i = tt(getIndices()).getShape();
+  int64_t r = tt(getData()).getRank();
+  if (!llvm::is_contained({"none", "add", "mul", "max", "min"}, getReduction()))
+    return emitOpError("unknown reduction '") << getReduction() << "'";
+  if (i.empty() || i.back() < 1 || i.back() > r)
+    return emitOpError("last indices dim must be in [1, data rank]");
+  if (tt(getUpdates()).getRank() != (int64_t)i.size() - 1 + r - i.back())
+    return emitOpError("updates rank must be ") << (int64_t)i.size() - 1 + r - i.back();
+  if (tt(getResult()) != tt(getData()))
+    return emitOpError("result type must be the data type");
   return success();
 }
 

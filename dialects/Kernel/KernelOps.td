@@ -9,7 +9,7 @@ include "mlir/IR/BuiltinAttributes.td"
 def Kernel_Tensor : RankedTensorOf<[F32, F16, I64, I32, I8, UI8, I1]>;
 
 def Kernel_ElementwiseOp : Kernel_Op<"elementwise",
-    [Pure, SingleBlockImplicitTerminator<"YieldOp">]> {
+    [Pure, IsolatedFromAbove, SingleBlockImplicitTerminator<"YieldOp">]> {
   let summary = "out[d] = body(in_0[map_0(d)], ..., in_n[map_n(d)])";
   let description = [{
     Each input is read at the point its affine map gives for the output index
@@ -70,8 +70,11 @@ def Kernel_MatMulOp : Kernel_Op<"matmul", [Pure]> {
 }
 
 def Kernel_ReduceOp : Kernel_Op<"reduce", [Pure]> {
-  let summary = "Reduction (mean, sum, max, min, prod) over axes; reduced dims kept or dropped";
+  let summary = "Reduction over axes; reduced dims kept or dropped";
   let description = [{
+    `kind` is mean, sum, max, min, prod, l1, l2, sum_square, log_sum or
+    log_sum_exp (as in graph.reduce).
+
     ```mlir
     %r = kernel.reduce %x {kind = "mean", axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
     ```
@@ -90,6 +93,81 @@ def Kernel_SoftmaxOp : Kernel_Op<"softmax", [Pure]> {
     ```
   }];
   let arguments = (ins Kernel_Tensor:$input, I64Attr:$axis);
+  let results = (outs Kernel_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kernel_LogSoftmaxOp : Kernel_Op<"log_softmax", [Pure]> {
+  let summary = "LogSoftmax along one axis: x - max - log(sum(exp(x - max)))";
+  let description = [{
+    ```mlir
+    %r = kernel.log_softmax %x {axis = 1 : i64} : (tensor<2x1000xf32>) -> tensor<2x1000xf32>
+    ```
+  }];
+  let arguments = (ins Kernel_Tensor:$input, I64Attr:$axis);
+  let results = (outs Kernel_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kernel_RMSNormOp : Kernel_Op<"rms_norm", [Pure]> {
+  let summary = "RMS normalisation over the dims from `axis` on, times scale";
+  let description = [{
+    ```mlir
+    %r = kernel.rms_norm %x, %g {axis = 2 : i64, epsilon = 1.0e-06 : f32}
+        : (tensor<2x16x128xf32>, tensor<128xf32>) -> tensor<2x16x128xf32>
+    ```
+  }];
+  let arguments = (ins Kernel_Tensor:$input, Kernel_Tensor:$scale, I64Attr:$axis, F32Attr:$epsilon);
+  let results = (outs Kernel_Tensor:$result);
+  let assemblyFormat = "$input `,` $scale attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kernel_ArgReduceOp : Kernel_Op<"arg_reduce", [Pure]> {
+  let summary = "Index (i64) of the max or min along one axis";
+  let description = [{
+    Ties give the first index, or the last with `select_last_index`.
+
+    ```mlir
+    %r = kernel.arg_reduce %x {kind = "max", axis = 1 : i64, keepdims = false, select_last_index = false}
+        : (tensor<3x4xf32>) -> tensor<3xi64>
+    ```
+  }];
+  let arguments = (ins Kernel_Tensor:$input, StrAttr:$kind, I64Attr:$axis, BoolAttr:$keepdims,
+                   BoolAttr:$select_last_index);
+  let results = (outs Kernel_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kernel_ScanOp : Kernel_Op<"scan", [Pure]> {
+  let summary = "Inclusive or exclusive prefix combine (kind \"add\": CumSum) along one axis";
+  let description = [{
+    ```mlir
+    %r = kernel.scan %x {kind = "add", axis = 1 : i64, exclusive = false, reverse = true}
+        : (tensor<2x16xf32>) -> tensor<2x16xf32>
+    ```
+  }];
+  let arguments = (ins Kernel_Tensor:$input, StrAttr:$kind, I64Attr:$axis, BoolAttr:$exclusive,
+                   BoolAttr:$reverse);
+  let results = (outs Kernel_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kernel_TopKOp : Kernel_Op<"topk", [Pure]> {
+  let summary = "Indices (i64) of the k largest or smallest elements along one axis, sorted";
+  let description = [{
+    k is the result's size along `axis`; equal values keep the lower index
+    first. The values are a kernel.gather_elements of these indices.
+
+    ```mlir
+    %i = kernel.topk %x {axis = 1 : i64, largest = true} : (tensor<3x4xf32>) -> tensor<3x2xi64>
+    ```
+  }];
+  let arguments = (ins Kernel_Tensor:$input, I64Attr:$axis, BoolAttr:$largest);
   let results = (outs Kernel_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
@@ -146,6 +224,53 @@ def Kernel_GatherNDOp : Kernel_Op<"gather_nd", [Pure]> {
   let arguments = (ins Kernel_Tensor:$data, Kernel_Tensor:$indices, I64Attr:$batch_dims);
   let results = (outs Kernel_Tensor:$result);
   let assemblyFormat = "$data `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kernel_PadOp : Kernel_Op<"pad", [Pure]> {
+  let summary = "Pad (constant / reflect / edge / wrap) with static begin and end pads";
+  let description = [{
+    `pads` holds the begin pads of every dim, then the end pads; negative pads
+    crop. Constant mode fills with the scalar `value`.
+
+    ```mlir
+    %r = kernel.pad %x, %v {mode = "reflect", pads = [0, 2, 0, 1]} : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x7xf32>
+    ```
+  }];
+  let arguments = (ins Kernel_Tensor:$input, Kernel_Tensor:$value, StrAttr:$mode, I64ArrayAttr:$pads);
+  let results = (outs Kernel_Tensor:$result);
+  let assemblyFormat = "$input `,` $value attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kernel_TriluOp : Kernel_Op<"trilu", [Pure]> {
+  let summary = "Upper or lower triangle of the last two dims (the rest zeroed)";
+  let description = [{
+    ```mlir
+    %r = kernel.trilu %x {upper = false, k = 0 : i64} : (tensor<4x4xf32>) -> tensor<4x4xf32>
+    ```
+  }];
+  let arguments = (ins Kernel_Tensor:$input, BoolAttr:$upper, I64Attr:$k);
+  let results = (outs Kernel_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kernel_ScatterNDOp : Kernel_Op<"scatter_nd", [Pure]> {
+  let summary = "ScatterND: data with the indexed slices replaced or combined with updates";
+  let description = [{
+    `reduction` is none (the last of repeated indices wins), add, mul, max
+    or min. Indices are clamped into range like the gathers'.
+
+    ```mlir
+    %r = kernel.scatter_nd %data, %idx, %upd {reduction = "none"}
+        : (tensor<4x4x4xf32>, tensor<2x1xi64>, tensor<2x4x4xf32>) -> tensor<4x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Kernel_Tensor:$data, Kernel_Tensor:$indices, Kernel_Tensor:$updates,
+                   StrAttr:$reduction);
+  let results = (outs Kernel_Tensor:$result);
+  let assemblyFormat = "$data `,` $indices `,` $updates attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
 

@@ -28,8 +28,11 @@ def compare(tag, got, want, atol, rtol):
     if got.shape != want.shape:
         print(f"  {tag}: shape {got.shape} != {want.shape}  FAIL")
         return False
-    err = np.abs(got - want)
-    ok = bool(np.all(err <= atol + rtol * np.abs(want)))
+    with np.errstate(invalid="ignore"):
+        err = np.where(got == want, 0.0, np.abs(got - want))
+    err = np.where(np.isnan(got) & np.isnan(want), 0.0, err)
+    err = np.where(np.isnan(err), np.inf, err)
+    ok = bool(np.all((err == 0) | (np.isfinite(err) & (err <= atol + rtol * np.abs(want)))))
     print(f"  {tag}: max|a-b| = {err.max() if err.size else 0:.3g}  {'ok' if ok else 'FAIL'}")
     return ok
 

@@ -12,6 +12,7 @@
 
 using namespace llvm;
 
+static cl::opt<bool> noFuse("no-fuse", cl::desc("Skip the fusion passes: one kernel per op"));
 static cl::opt<std::string> input(cl::Positional, cl::desc("<model.onnx>"), cl::Required);
 static cl::opt<std::string> outDir("o", cl::desc("Output folder for libNAME.a and NAME.h"),
                                    cl::init("."));
@@ -57,6 +58,7 @@ int main(int argc, char **argv) {
   opts.emit = emit;
   opts.timing = timing;
   opts.stats = stats;
+  opts.fuse = !noFuse;
   for (const std::string &s : shapes) {
     auto [k, v] = StringRef(s).split('=');
     int64_t dim;

@@ -28,6 +28,7 @@
 
 using namespace llvm;
 
+static cl::opt<bool> noFuse("no-fuse", cl::desc("Skip the fusion passes: one kernel per op"));
 static cl::opt<std::string> dir(cl::Positional, cl::desc("<test folder>"), cl::Required);
 static cl::opt<std::string> target("target", cl::desc("host or host-cuda"), cl::init("host"));
 static cl::opt<double> absTol("atol", cl::desc("absolute tolerance"), cl::init(1e-4));
@@ -187,6 +188,7 @@ int main(int argc, char **argv) {
   opts.outDir = std::string(tmp);
   opts.name = "kiln_run_model";
   opts.target = target;
+  opts.fuse = !noFuse;
   if (kiln::compileModel(opts, outs()) != 0)
     return fail("compilation failed");
 
@@ -262,18 +264,23 @@ int main(int argc, char **argv) {
         ++failures;
         continue;
       }
-      size_t n = a.data.size() / dtypeSize(a.dtype), bad = 0;
+      size_t n = a.data.size() / dtypeSize(a.dtype), bad = 0, firstBad = 0;
       double maxErr = 0;
       for (size_t e = 0; e < n; ++e) {
         double x = element(a, e), y = element(b, e);
-        double err = std::fabs(x - y);
-        if (std::isnan(x) != std::isnan(y))
-          err = INFINITY;
-        else if (std::isnan(x))
-          err = 0;
+        // Equal values (infinities included) and NaN against NaN agree; an
+        // infinity against anything else is an infinite error.
+        double err = x == y || (std::isnan(x) && std::isnan(y)) ? 0 : std::fabs(x - y);
+        if (std::isnan(err) || std::isinf(x) || std::isinf(y))
+          err = x == y ? 0 : INFINITY;
         maxErr = std::max(maxErr, err);
-        bad += !(err <= absTol + relTol * std::fabs(y));
+        bool ok = err == 0 || (std::isfinite(err) && err <= absTol + relTol * std::fabs(y));
+        if (!ok && bad++ == 0)
+          firstBad = e;
       }
+      if (bad)
+        outs() << "  first mismatch at flat index " << firstBad << ": got " << element(a, firstBad)
+               << ", expected " << element(b, firstBad) << "\n";
       outs() << sys::path::filename(set) << " output " << i << " '" << a.name << "': max|a-b| = "
              << format("%.3g", maxErr) << (bad ? ", MISMATCH in " + std::to_string(bad) + " of " + std::to_string(n) : ", ok")
              << "\n";

@@ -475,7 +475,17 @@ FailureOr<Halide::Expr> buildHalideExpr(Block &body, ArrayRef<Halide::Expr> args
     return emitError(body.getParentOp()->getLoc(), "halide translation: body takes ")
            << body.getNumArguments() << " arguments, " << args.size() << " bound";
   ExprBuilder builder(resolveCall);
-  return builder.build(body, args);
+  FailureOr<Halide::Expr> e = builder.build(body, args);
+  // Halide compiles float math with LLVM's no-infs/no-NaNs flags, so a -inf
+  // constant (attention masks, max-reduction inits) is poison: `x + select(m,
+  // 0, -inf)` came out as `x`. Bodies with non-finite constants are strict.
+  bool nonFinite = llvm::any_of(body.getOps<arith::ConstantOp>(), [](arith::ConstantOp c) {
+    auto f = dyn_cast<FloatAttr>(c.getValue());
+    return f && !f.getValue().isFinite();
+  });
+  if (succeeded(e) && nonFinite)
+    return Halide::strict_float(*e);
+  return e;
 }
 
 } // namespace kiln

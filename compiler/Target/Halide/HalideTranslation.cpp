@@ -57,6 +57,9 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <climits>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 #include <functional>
 #include <map>
 #include <set>
@@ -65,8 +68,25 @@ using namespace mlir;
 
 namespace kiln {
 
+/// Halide 14 reports avx512_sapphirerapids for any CPU with AVX-VNNI and
+/// AVX512-BF16 (AMD Zen 4 has both), and then emits AVX512-FP16 instructions
+/// (vmovw for i1 vectors) that such CPUs lack: SIGILL. Keep the feature only
+/// when CPUID says AVX512-FP16 is there (leaf 7, EDX bit 23).
+static bool hostHasAvx512Fp16() {
+#if defined(__x86_64__) || defined(__i386__)
+  unsigned eax, ebx, ecx, edx;
+  if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx))
+    return false;
+  return (edx >> 23) & 1;
+#else
+  return false;
+#endif
+}
+
 static Halide::Target halideTarget(const HalideTargetOptions &options) {
   Halide::Target t = Halide::get_host_target();
+  if (t.has_feature(Halide::Target::AVX512_SapphireRapids) && !hostHasAvx512Fp16())
+    t = t.without_feature(Halide::Target::AVX512_SapphireRapids);
   if (options.cuda)
     // sm_80 PTX: runs natively on A100 and is JIT-compiled by the driver for
     // newer GPUs (sm_86/89/90), PTX being forward compatible.

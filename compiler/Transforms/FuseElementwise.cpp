@@ -1,0 +1,91 @@
+//===- FuseElementwise.cpp - Fold elementwise producers into consumers -===//
+//
+// Expects: functions of kernel ops. Leaves: the same computation with every
+// kernel.elementwise whose single user is a kernel.elementwise folded into
+// that user (maps composed, bodies inlined), so no intermediate tensor is
+// written between them. Producers with several users stay (no recompute).
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Transforms/Passes.h"
+#include "dialects/Kernel/KernelOps.h"
+
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#define DEBUG_TYPE "kiln-fuse-elementwise"
+
+namespace kiln {
+#define GEN_PASS_DEF_FUSEELEMENTWISE
+#include "compiler/Transforms/Passes.h.inc"
+} // namespace kiln
+
+using namespace mlir;
+using namespace kiln;
+
+namespace {
+
+struct FuseProducer : OpRewritePattern<kernel::ElementwiseOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(kernel::ElementwiseOp consumer, PatternRewriter &rewriter) const override {
+    for (auto [idx, operand] : llvm::enumerate(consumer.getInputs())) {
+      auto producer = operand.getDefiningOp<kernel::ElementwiseOp>();
+      if (!producer || !producer->hasOneUse())
+        continue;
+      fuse(consumer, producer, idx, rewriter);
+      return success();
+    }
+    return rewriter.notifyMatchFailure(consumer, "no single-use elementwise producer");
+  }
+
+  static void fuse(kernel::ElementwiseOp consumer, kernel::ElementwiseOp producer, unsigned idx,
+                   PatternRewriter &rewriter) {
+    AffineMap through = cast<AffineMapAttr>(consumer.getMaps()[idx]).getValue();
+    SmallVector<Value> inputs;
+    SmallVector<AffineMap> maps;
+    for (auto [i, v] : llvm::enumerate(consumer.getInputs()))
+      if (i != idx) {
+        inputs.push_back(v);
+        maps.push_back(cast<AffineMapAttr>(consumer.getMaps()[i]).getValue());
+      }
+    // Producer input j is read at producer_map_j(consumer_map_idx(d)).
+    for (auto [j, v] : llvm::enumerate(producer.getInputs())) {
+      inputs.push_back(v);
+      AffineMap m = cast<AffineMapAttr>(producer.getMaps()[j]).getValue();
+      maps.push_back(simplifyAffineMap(m.compose(through)));
+    }
+    rewriter.setInsertionPoint(consumer);
+    auto fused = rewriter.create<kernel::ElementwiseOp>(consumer.getLoc(), consumer.getType(),
+                                                        inputs, maps);
+    Block &dst = fused.getBody().front();
+    Block &cBody = consumer.getBody().front(), &pBody = producer.getBody().front();
+    OpBuilder b = OpBuilder::atBlockEnd(&dst);
+    IRMapping map;
+    unsigned next = 0;
+    for (unsigned i = 0; i < cBody.getNumArguments(); ++i)
+      if (i != idx)
+        map.map(cBody.getArgument(i), dst.getArgument(next++));
+    for (BlockArgument a : pBody.getArguments())
+      map.map(a, dst.getArgument(next++));
+    for (Operation &op : pBody.without_terminator())
+      b.clone(op, map);
+    map.map(cBody.getArgument(idx),
+            map.lookup(cast<kernel::YieldOp>(pBody.getTerminator()).getValue()));
+    for (Operation &op : cBody)
+      b.clone(op, map);
+    rewriter.replaceOp(consumer, fused.getResult());
+    rewriter.eraseOp(producer);
+  }
+};
+
+struct FuseElementwisePass : kiln::impl::FuseElementwiseBase<FuseElementwisePass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<FuseProducer>(&getContext());
+    if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,74 @@
+// RUN: kiln-opt %s -kiln-fuse-elementwise -split-input-file | FileCheck %s
+
+// A transpose copy feeding an exp: one kernel reading %x through the composed map.
+// CHECK-DAG: #[[T:.*]] = affine_map<(d0, d1) -> (d1, d0)>
+// CHECK-LABEL: func.func @copy_into_math
+// CHECK: kernel.elementwise ins(%{{.*}} : tensor<4x8xf32>) maps [#[[T]]] -> tensor<8x4xf32>
+// CHECK: math.exp
+// CHECK-NOT: kernel.elementwise
+func.func @copy_into_math(%x: tensor<4x8xf32>) -> tensor<8x4xf32> {
+  %t = kernel.elementwise ins(%x : tensor<4x8xf32>) maps [affine_map<(d0, d1) -> (d1, d0)>] -> tensor<8x4xf32> {
+  ^bb0(%a: f32):
+    kernel.yield %a : f32
+  }
+  %r = kernel.elementwise ins(%t : tensor<8x4xf32>) maps [affine_map<(d0, d1) -> (d0, d1)>] -> tensor<8x4xf32> {
+  ^bb0(%a: f32):
+    %e = math.exp %a : f32
+    kernel.yield %e : f32
+  }
+  return %r : tensor<8x4xf32>
+}
+
+// -----
+
+// A mask select folded into the scores add: the producer's broadcast map
+// composes with the consumer's.
+// CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG: #[[MB:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-LABEL: func.func @mask_into_add
+// CHECK: kernel.elementwise ins(%{{.*}}, %{{.*}} : tensor<2x4x16xf32>, tensor<2x16xi1>) maps [#[[ID]], #[[MB]]]
+// CHECK: arith.select
+// CHECK: arith.addf
+func.func @mask_into_add(%s: tensor<2x4x16xf32>, %m: tensor<2x16xi1>) -> tensor<2x4x16xf32> {
+  %b = kernel.elementwise ins(%m : tensor<2x16xi1>) maps [affine_map<(d0, d1, d2) -> (d0, d2)>] -> tensor<2x1x16xf32> {
+  ^bb0(%c: i1):
+    %z = arith.constant 0.0 : f32
+    %n = arith.constant 0xFF800000 : f32
+    %v = arith.select %c, %z, %n : f32
+    kernel.yield %v : f32
+  }
+  %r = kernel.elementwise ins(%s, %b : tensor<2x4x16xf32>, tensor<2x1x16xf32>)
+         maps [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, 0, d2)>] -> tensor<2x4x16xf32> {
+  ^bb0(%x: f32, %y: f32):
+    %a = arith.addf %x, %y : f32
+    kernel.yield %a : f32
+  }
+  return %r : tensor<2x4x16xf32>
+}
+
+// -----
+
+// Left alone: the producer has two users (fusing would compute it twice), and
+// a matmul is not an elementwise producer.
+// CHECK-LABEL: func.func @shared_producer
+// CHECK-COUNT-3: kernel.elementwise
+// CHECK: kernel.matmul
+func.func @shared_producer(%x: tensor<4x4xf32>) -> (tensor<4x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>) {
+  %e = kernel.elementwise ins(%x : tensor<4x4xf32>) maps [affine_map<(d0, d1) -> (d0, d1)>] -> tensor<4x4xf32> {
+  ^bb0(%a: f32):
+    %v = math.exp %a : f32
+    kernel.yield %v : f32
+  }
+  %r1 = kernel.elementwise ins(%e : tensor<4x4xf32>) maps [affine_map<(d0, d1) -> (d0, d1)>] -> tensor<4x4xf32> {
+  ^bb0(%a: f32):
+    %v = arith.addf %a, %a : f32
+    kernel.yield %v : f32
+  }
+  %r2 = kernel.elementwise ins(%e : tensor<4x4xf32>) maps [affine_map<(d0, d1) -> (d1, d0)>] -> tensor<4x4xf32> {
+  ^bb0(%a: f32):
+    %v = arith.mulf %a, %a : f32
+    kernel.yield %v : f32
+  }
+  %m = kernel.matmul %x, %x : (tensor<4x4xf32>, tensor<4x4xf32>) -> tensor<4x4xf32>
+  return %r1, %r2, %m : tensor<4x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>
+}
