@@ -142,6 +142,12 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
   pm.addPass(createConvertGraphToKernel());
   if (opts.fuse)
     pm.addNestedPass<func::FuncOp>(createFuseElementwise());
+  int64_t vectorBytes = targetString.find("avx512") != std::string::npos ? 64 : 32;
+  if (!targetOpts.cuda) {
+    PackWeightsOptions packOpts;
+    packOpts.vectorBytes = vectorBytes;
+    pm.addNestedPass<func::FuncOp>(createPackWeights(packOpts));
+  }
   if (failed(pm.run(*module)))
     return fail();
   if (auto main = module->lookupSymbol<func::FuncOp>("main"))
@@ -156,7 +162,7 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
   t = start("kernel-to-halide");
   PassManager pm2(&context);
   ConvertKernelToHalideOptions khOpts;
-  khOpts.vectorBytes = targetString.find("avx512") != std::string::npos ? 64 : 32;
+  khOpts.vectorBytes = vectorBytes;
   pm2.addPass(createConvertKernelToHalide(khOpts));
   if (failed(pm2.run(*module)) || failed(verify(*module)))
     return fail();

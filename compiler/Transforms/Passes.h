@@ -2,6 +2,7 @@
 #ifndef KILN_COMPILER_TRANSFORMS_PASSES_H
 #define KILN_COMPILER_TRANSFORMS_PASSES_H
 
+#include "dialects/Graph/GraphDialect.h"
 #include "dialects/Kernel/KernelDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/Pass.h"

@@ -59,14 +59,26 @@ LogicalResult YieldOp::verify() {
 }
 
 LogicalResult MatMulOp::verify() {
-  auto a = tt(getLhs()).getShape(), b = tt(getRhs()).getShape(), r = tt(getResult()).getShape();
+  auto a = tt(getLhs()).getShape(), r = tt(getResult()).getShape();
+  SmallVector<int64_t> b(tt(getRhs()).getShape());
+  if (auto panel = getBPanel()) {
+    // Packed [N/NR, K, NR]: check it, then verify as the [K, N] it stands for.
+    if (b.size() != 3 || b[2] != (int64_t)*panel || getTransB())
+      return emitOpError("b_panel = ") << *panel << " needs B packed as [N/" << *panel << ", K, "
+                                       << *panel << "] without trans_b";
+    // The last panel may be zero-padded: it stands for the result's N columns.
+    int64_t n = r.empty() ? 0 : r.back();
+    if (b[0] * b[2] < n || (b[0] - 1) * b[2] >= n)
+      return emitOpError("packed B holds ") << b[0] << " panels of " << b[2] << " columns for N = " << n;
+    b = {b[1], n};
+  }
   if (a.size() < 2 || b.size() < 2 || r.size() < 2)
     return emitOpError("operands and result must have rank >= 2");
   int64_t k = a.back(), kb = getTransB() ? b.back() : b[b.size() - 2];
   int64_t n = getTransB() ? b[b.size() - 2] : b.back();
   if (k != kb)
     return emitOpError("contraction dims differ: ") << k << " vs " << kb;
-  auto batch = broadcastShapes(a.drop_back(2), b.drop_back(2));
+  auto batch = broadcastShapes(a.drop_back(2), ArrayRef<int64_t>(b).drop_back(2));
   if (!batch)
     return emitOpError("batch dims do not broadcast");
   SmallVector<int64_t> expect(*batch);

@@ -56,14 +56,19 @@ def Kernel_MatMulOp : Kernel_Op<"matmul", [Pure]> {
   let description = [{
     A is [..., M, K]; B is [..., K, N], or [..., N, K] with `trans_b`. The
     optional bias broadcasts to the result (the first epilogue; fusion adds more).
+    With `b_panel = NR`, B is a weight pre-packed by kiln-pack-weights into
+    panels [ceil(N/NR), K, NR] (element [p, k, j] is B[k, p*NR + j], zero past
+    N), the layout the register-tiled micro-kernel streams.
 
     ```mlir
     %r = kernel.matmul %a, %w : (tensor<2x16x128xf32>, tensor<128x512xf32>) -> tensor<2x16x512xf32>
+    %p = kernel.matmul %a, %wp {b_panel = 16 : i64} : (tensor<2x16x128xf32>, tensor<32x128x16xf32>) -> tensor<2x16x512xf32>
     ```
   }];
   let arguments = (ins Kernel_Tensor:$lhs, Kernel_Tensor:$rhs, Optional<Kernel_Tensor>:$bias,
                    DefaultValuedAttr<BoolAttr, "false">:$trans_b,
-                   DefaultValuedAttr<F32Attr, "1.0">:$alpha);
+                   DefaultValuedAttr<F32Attr, "1.0">:$alpha,
+                   OptionalAttr<I64Attr>:$b_panel);
   let results = (outs Kernel_Tensor:$result);
   let assemblyFormat = "$lhs `,` $rhs (`,` $bias^)? attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;

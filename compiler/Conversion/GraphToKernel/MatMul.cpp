@@ -31,7 +31,7 @@ struct MatMulPattern : OpRewritePattern<graph::MatMulOp> {
       b = buildReshape(rewriter, loc, b,
                        RankedTensorType::get({rb.getDimSize(0), 1}, rb.getElementType()));
     if (ra.getRank() > 1 && rb.getRank() > 1) {
-      rewriter.replaceOpWithNewOp<kernel::MatMulOp>(op, res, a, b, Value(), rewriter.getBoolAttr(false), rewriter.getF32FloatAttr(1.0f));
+      rewriter.replaceOpWithNewOp<kernel::MatMulOp>(op, res, a, b, Value(), rewriter.getBoolAttr(false), rewriter.getF32FloatAttr(1.0f), IntegerAttr());
       return success();
     }
     // Compute with the promoted dims, then drop them.
@@ -41,7 +41,7 @@ struct MatMulPattern : OpRewritePattern<graph::MatMulOp> {
     if (rb.getRank() == 1)
       shape.push_back(1);
     auto full = RankedTensorType::get(shape, res.getElementType());
-    Value mm = rewriter.create<kernel::MatMulOp>(loc, full, a, b, Value(), rewriter.getBoolAttr(false), rewriter.getF32FloatAttr(1.0f));
+    Value mm = rewriter.create<kernel::MatMulOp>(loc, full, a, b, Value(), rewriter.getBoolAttr(false), rewriter.getF32FloatAttr(1.0f), IntegerAttr());
     rewriter.replaceOp(op, buildReshape(rewriter, loc, mm, res));
     return success();
   }
@@ -70,7 +70,7 @@ struct GemmPattern : OpRewritePattern<graph::GemmOp> {
           });
     }
     rewriter.replaceOpWithNewOp<kernel::MatMulOp>(op, tt(op.getResult()), a, op.getB(), bias,
-                                                  op.getTransBAttr(), op.getAlphaAttr());
+                                                  op.getTransBAttr(), op.getAlphaAttr(), IntegerAttr());
     return success();
   }
 };

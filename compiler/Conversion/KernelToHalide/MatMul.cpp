@@ -27,7 +27,108 @@ static SmallVector<Value> batchIndex(OpBuilder &b, ArrayRef<int64_t> shape, size
   return idx;
 }
 
+/// Epilogue shared by both forms: alpha * acc (+ bias broadcast to the result).
+static Value epilogue(OpBuilder &b, kernel::MatMulOp op, StringRef bias, Value v, KernelBuilder::Idx d) {
+  Location l = b.getUnknownLoc();
+  Type et = v.getType();
+  float alpha = op.getAlpha().convertToFloat();
+  if (alpha != 1.0f)
+    v = b.create<arith::MulFOp>(l, v, KernelBuilder::constant(b, et, alpha));
+  if (!bias.empty()) {
+    auto bs = tt(op.getBias()).getShape();
+    SmallVector<Value> bi;
+    for (size_t i = 0; i < bs.size(); ++i)
+      bi.push_back(bs[i] == 1 ? KernelBuilder::i32(b, 0) : d[d.size() - bs.size() + i]);
+    v = b.create<arith::AddFOp>(l, v, KernelBuilder::call(b, bias, et, bi));
+  }
+  return v;
+}
+
+/// B pre-packed as panels [N/NR, K, NR] (kiln-pack-weights). The accumulator
+/// lives in panel coordinates acc(batch, no, m, ni), so the hot loop reads B
+/// with unit stride and never divides; `out` maps n back to (n / NR, n % NR).
+/// CPU: an MR x NR register tile (NR = 1-3 vectors) with the full K loop
+/// inside it, unrolled by 4, panels outermost and parallel: the schedule that
+/// measured 95-98% of the AVX2 FMA peak in shared/notes/halide-gemm.md.
+static LogicalResult lowerPackedMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
+  auto res = tt(op.getResult());
+  Type et = res.getElementType();
+  ArrayRef<int64_t> shape = res.getShape();
+  size_t rank = shape.size(), batch = rank - 2;
+  auto aShape = tt(op.getLhs()).getShape();
+  int64_t NR = *op.getBPanel(), K = aShape.back(), M = shape[rank - 2];
+  std::string a = kb.input(op.getLhs()), bName = kb.input(op.getRhs());
+  std::string bias = op.getBias() ? kb.input(op.getBias()) : "";
+
+  // acc row-major dims: [batch..., no, m, ni].
+  kb.func("acc", rank + 1, et, [&](OpBuilder &b, KernelBuilder::Idx) {
+    return KernelBuilder::constant(b, et, 0);
+  });
+  kb.update("acc", rank + 1, {K}, "add", et, [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
+    Value no = d[rank - 2], m = d[rank - 1], ni = d[rank], k = r[0];
+    SmallVector<Value> ai = batchIndex(b, aShape, batch, d);
+    ai.append({m, k});
+    Value x = KernelBuilder::call(b, a, et, ai), y = KernelBuilder::call(b, bName, et, {no, k, ni});
+    return b.create<arith::MulFOp>(b.getUnknownLoc(), x, y).getResult();
+  });
+  kb.func("out", rank, et, [&](OpBuilder &b, KernelBuilder::Idx d) {
+    Location l = b.getUnknownLoc();
+    Value n = d[rank - 1];
+    SmallVector<Value> idx(d.begin(), d.begin() + batch);
+    idx.push_back(b.create<arith::FloorDivSIOp>(l, n, KernelBuilder::i32(b, NR)));
+    idx.push_back(d[rank - 2]);
+    idx.push_back(b.create<arith::RemSIOp>(l, n, KernelBuilder::i32(b, NR)));
+    return epilogue(b, op, bias, KernelBuilder::call(b, "acc", et, idx), d);
+  });
+  kb.output("out", shape);
+
+  OpBuilder s = kb.cpu();
+  Location l = s.getUnknownLoc();
+  int64_t W = kb.options().vectorBytes / 4;
+  const int64_t MR = M % 4 == 0 || M > 8 ? 4 : (M >= 2 ? 2 : 1);
+  std::string n = KernelBuilder::var(rank - 1), m = KernelBuilder::var(rank - 2);
+  SmallVector<std::string> order{n + "_i", m + "_i", m + "_o", n + "_o"};
+  for (size_t i = batch; i-- > 0;)
+    order.push_back(KernelBuilder::var(i));
+  SmallVector<StringRef> orderRefs(order.begin(), order.end());
+  s.create<halide::SplitOp>(l, "out", n, n + "_o", n + "_i", NR, 0);
+  s.create<halide::SplitOp>(l, "out", m, m + "_o", m + "_i", MR, 0);
+  s.create<halide::ReorderOp>(l, "out", s.getStrArrayAttr(orderRefs), 0);
+  s.create<halide::VectorizeOp>(l, "out", n + "_i", W, 0);
+  s.create<halide::UnrollOp>(l, "out", m + "_i", 0);
+  std::string par = n + "_o";
+  for (size_t i = 0; i < batch; ++i)
+    if (shape[i] > 1) {
+      par = KernelBuilder::var(i);
+      break;
+    }
+  s.create<halide::ParallelOp>(l, "out", par, 0);
+  // acc vars: ni = d<rank>, m = d<rank-1>, no = d<rank-2>.
+  std::string ani = KernelBuilder::var(rank), am = KernelBuilder::var(rank - 1);
+  s.create<halide::ComputeAtOp>(l, "acc", "out", m + "_o");
+  s.create<halide::VectorizeOp>(l, "acc", ani, W, 0);
+  s.create<halide::UnrollOp>(l, "acc", ani, 0);
+  s.create<halide::UnrollOp>(l, "acc", am, 0);
+  s.create<halide::ReorderOp>(l, "acc", s.getStrArrayAttr({ani, am, "r0"}), 1);
+  s.create<halide::VectorizeOp>(l, "acc", ani, W, 1);
+  s.create<halide::UnrollOp>(l, "acc", ani, 1);
+  s.create<halide::UnrollOp>(l, "acc", am, 1);
+  if (K % 4 == 0) {
+    s.create<halide::SplitOp>(l, "acc", "r0", "r0_o", "r0_i", 4, 1);
+    s.create<halide::UnrollOp>(l, "acc", "r0_i", 1);
+  }
+  // CUDA does not pack (kiln-pack-weights runs for CPU targets); keep it correct anyway.
+  SmallVector<int64_t> accShape(shape.begin(), shape.begin() + batch);
+  accShape.append({res.getDimSize(rank - 1) / NR, M, NR});
+  kb.cuda().create<halide::ComputeRootOp>(l, "acc");
+  kb.scheduleCudaPointwise("acc", accShape, /*hasUpdate=*/true);
+  kb.scheduleCudaPointwise("out", shape);
+  return success();
+}
+
 LogicalResult kiln::lowerMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
+  if (op.getBPanel())
+    return lowerPackedMatMul(op, kb);
   auto res = tt(op.getResult());
   Type et = res.getElementType();
   ArrayRef<int64_t> shape = res.getShape();
@@ -52,22 +153,8 @@ LogicalResult kiln::lowerMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
     Value x = KernelBuilder::call(b, a, et, ai), y = KernelBuilder::call(b, bName, et, bi);
     return b.create<arith::MulFOp>(b.getUnknownLoc(), x, y).getResult();
   });
-  float alpha = op.getAlpha().convertToFloat();
   kb.func("out", rank, et, [&](OpBuilder &b, KernelBuilder::Idx d) {
-    Location l = b.getUnknownLoc();
-    Value v = KernelBuilder::call(b, "acc", et, d);
-    if (alpha != 1.0f)
-      v = b.create<arith::MulFOp>(l, v, KernelBuilder::constant(b, et, alpha));
-    if (!bias.empty()) {
-      auto bs = tt(op.getBias()).getShape();
-      SmallVector<Value> bi;
-      for (size_t i = 0; i < bs.size(); ++i) {
-        size_t od = rank - bs.size() + i;
-        bi.push_back(bs[i] == 1 ? KernelBuilder::i32(b, 0) : d[od]);
-      }
-      v = b.create<arith::AddFOp>(l, v, KernelBuilder::call(b, bias, et, bi));
-    }
-    return v;
+    return epilogue(b, op, bias, KernelBuilder::call(b, "acc", et, d), d);
   });
   kb.output("out", shape);
 
@@ -105,7 +192,14 @@ LogicalResult kiln::lowerMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
     s.create<halide::VectorizeOp>(l, acc, n, W, 1);
     s.create<halide::UnrollOp>(l, acc, m, 1);
   } else {
-    s.create<halide::ComputeAtOp>(l, acc, out, rank >= 2 ? m : n);
+    // Activation B (attention) or small shapes: acc per output row, n vectorized,
+    // the K loop outside the row so the row's accumulators stay in registers.
+    s.create<halide::ComputeAtOp>(l, acc, out, m);
+    if (N >= W) {
+      s.create<halide::VectorizeOp>(l, acc, n, W, 0);
+      s.create<halide::ReorderOp>(l, acc, s.getStrArrayAttr({n, m, "r0"}), 1);
+      s.create<halide::VectorizeOp>(l, acc, n, W, 1);
+    }
     kb.scheduleCpuPointwise("out", shape, et);
   }
   // CUDA: acc as its own stage, one thread per output element.

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Target/Library/LibraryEmitter.h"
+#include "compiler/Utils/ConstantData.h"
 #include "dialects/Graph/GraphOps.h"
 #include "dialects/Halide/HalideOps.h"
 
@@ -72,37 +73,7 @@ const char *dtypeName(Type t) {
   return "int64";
 }
 
-int64_t byteSize(RankedTensorType t) {
-  Type e = t.getElementType();
-  int64_t w = e.isInteger(1) ? 1 : e.getIntOrFloatBitWidth() / 8;
-  return t.getNumElements() * w;
-}
-
-/// The bytes of a constant as the runtime reads them (bool as one byte each).
-std::vector<char> constantBytes(ElementsAttr value) {
-  auto type = cast<RankedTensorType>(value.getType());
-  std::vector<char> out(byteSize(type));
-  if (auto res = dyn_cast<DenseResourceElementsAttr>(value)) {
-    ArrayRef<char> data = res.getRawHandle().getBlob()->getData();
-    std::copy_n(data.begin(), std::min(data.size(), out.size()), out.begin());
-    return out;
-  }
-  auto dense = cast<DenseElementsAttr>(value);
-  if (type.getElementType().isInteger(1)) {
-    size_t i = 0;
-    for (bool b : dense.getValues<bool>())
-      out[i++] = b;
-    return out;
-  }
-  ArrayRef<char> raw = dense.getRawData();
-  if (dense.isSplat()) {
-    for (size_t i = 0; i < out.size(); i += raw.size())
-      std::copy(raw.begin(), raw.end(), out.begin() + i);
-  } else {
-    std::copy_n(raw.begin(), out.size(), out.begin());
-  }
-  return out;
-}
+int64_t byteSize(RankedTensorType t) { return t.getNumElements() * elementByteSize(t.getElementType()); }
 
 std::string cString(StringRef s) {
   std::string out = "\"";

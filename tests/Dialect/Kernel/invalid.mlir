@@ -46,3 +46,11 @@ func.func @reduce_kind(%a: tensor<2x3xf32>) -> tensor<2xf32> {
   %0 = kernel.reduce %a {kind = "median", axes = [1], keepdims = false} : (tensor<2x3xf32>) -> tensor<2xf32>
   return %0 : tensor<2xf32>
 }
+
+// -----
+
+func.func @bad_panel(%a: tensor<4x8xf32>, %b: tensor<2x8x16xf32>) -> tensor<4x48xf32> {
+  // expected-error @+1 {{packed B holds 2 panels of 16 columns for N = 48}}
+  %0 = kernel.matmul %a, %b {b_panel = 16 : i64} : (tensor<4x8xf32>, tensor<2x8x16xf32>) -> tensor<4x48xf32>
+  return %0 : tensor<4x48xf32>
+}

@@ -1,0 +1,91 @@
+//===- PackWeights.cpp - Pre-pack constant GEMM weights into panels -===//
+//
+// Expects: kernel ops with graph.constant weights. Leaves: every kernel.matmul
+// whose B is a 2-D f32 constant (and whose N divides into SIMD-wide panels)
+// reading a new constant packed as [N/NR, K, NR], marked b_panel = NR. The
+// packing happens here, once, at compile time; the original constant goes
+// when nothing else reads it.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Transforms/Passes.h"
+#include "compiler/Utils/ConstantData.h"
+#include "dialects/Graph/GraphOps.h"
+#include "dialects/Kernel/KernelOps.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+#include <cstring>
+#include <map>
+
+#define DEBUG_TYPE "kiln-pack-weights"
+
+namespace kiln {
+#define GEN_PASS_DEF_PACKWEIGHTS
+#include "compiler/Transforms/Passes.h.inc"
+} // namespace kiln
+
+using namespace mlir;
+using namespace kiln;
+
+namespace {
+
+struct PackWeightsPass : kiln::impl::PackWeightsBase<PackWeightsPass> {
+  using PackWeightsBase::PackWeightsBase;
+
+  void runOnOperation() override {
+    std::map<std::tuple<Operation *, int64_t, bool>, Value> packed;
+    SmallVector<kernel::MatMulOp> work;
+    getOperation().walk([&](kernel::MatMulOp op) { work.push_back(op); });
+    for (kernel::MatMulOp op : work) {
+      auto c = op.getRhs().getDefiningOp<graph::ConstantOp>();
+      auto b = cast<RankedTensorType>(op.getRhs().getType());
+      auto a = cast<RankedTensorType>(op.getLhs().getType());
+      if (!c || op.getBPanel() || b.getRank() != 2 || !b.getElementType().isF32())
+        continue;
+      bool trans = op.getTransB();
+      int64_t K = trans ? b.getDimSize(1) : b.getDimSize(0), N = trans ? b.getDimSize(0) : b.getDimSize(1);
+      // The widest panel (1-3 vectors) that divides N; else pad N with zero
+      // columns to whole panels (a vocabulary projection of 50257 columns).
+      int64_t W = vectorBytes / 4, NR = N >= 3 * W ? 3 * W : W;
+      for (int64_t v : {3, 2, 1})
+        if (N >= v * W && N % (v * W) == 0) {
+          NR = v * W;
+          break;
+        }
+      int64_t panels = (N + NR - 1) / NR;
+      Value &p = packed[{c, NR, trans}];
+      if (!p) {
+        std::vector<char> src = constantBytes(c.getValue());
+        const float *s = reinterpret_cast<const float *>(src.data());
+        std::vector<float> dst(panels * K * NR, 0.0f);
+        for (int64_t q = 0; q < panels; ++q)
+          for (int64_t k = 0; k < K; ++k)
+            for (int64_t j = 0; j < NR; ++j) {
+              int64_t n = q * NR + j;
+              if (n < N)
+                dst[(q * K + k) * NR + j] = trans ? s[n * K + k] : s[k * N + n];
+            }
+        auto type = RankedTensorType::get({panels, K, NR}, b.getElementType());
+        std::string name = "packed_weight";
+        if (auto r = dyn_cast<DenseResourceElementsAttr>(c.getValue()))
+          name = r.getRawHandle().getKey().str();
+        name += "_panel" + std::to_string(NR);
+        auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<float>(dst));
+        OpBuilder ob(c);
+        p = ob.create<graph::ConstantOp>(c.getLoc(), type,
+                                         DenseResourceElementsAttr::get(type, name, std::move(blob)));
+      }
+      OpBuilder ob(op);
+      auto repl = ob.create<kernel::MatMulOp>(op.getLoc(), op.getType(), op.getLhs(), p, op.getBias(),
+                                              ob.getBoolAttr(false), op.getAlphaAttr(),
+                                              ob.getI64IntegerAttr(NR));
+      op.replaceAllUsesWith(repl.getResult());
+      op.erase();
+      if (c->use_empty())
+        c.erase();
+    }
+  }
+};
+
+} // namespace

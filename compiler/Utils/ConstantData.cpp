@@ -1,0 +1,36 @@
+//===- ConstantData.cpp - The bytes of a constant, as the runtime reads them -===//
+#include "compiler/Utils/ConstantData.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+using namespace mlir;
+
+int64_t kiln::elementByteSize(Type t) {
+  return t.isInteger(1) ? 1 : std::max<int64_t>(1, t.getIntOrFloatBitWidth() / 8);
+}
+
+std::vector<char> kiln::constantBytes(ElementsAttr value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  std::vector<char> out(type.getNumElements() * elementByteSize(type.getElementType()));
+  if (auto res = dyn_cast<DenseResourceElementsAttr>(value)) {
+    ArrayRef<char> data = res.getRawHandle().getBlob()->getData();
+    std::copy_n(data.begin(), std::min(data.size(), out.size()), out.begin());
+    return out;
+  }
+  auto dense = cast<DenseElementsAttr>(value);
+  if (type.getElementType().isInteger(1)) {
+    size_t i = 0;
+    for (bool b : dense.getValues<bool>())
+      out[i++] = b;
+    return out;
+  }
+  ArrayRef<char> raw = dense.getRawData();
+  if (dense.isSplat()) {
+    for (size_t i = 0; i + raw.size() <= out.size(); i += raw.size())
+      std::copy(raw.begin(), raw.end(), out.begin() + i);
+  } else {
+    std::copy_n(raw.begin(), out.size(), out.begin());
+  }
+  return out;
+}
