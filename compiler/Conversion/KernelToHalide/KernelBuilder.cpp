@@ -168,8 +168,12 @@ Value KernelBuilder::affine(OpBuilder &b, AffineExpr e, Idx dims) {
     return b.create<arith::MulIOp>(l, lhs, rhs);
   case AffineExprKind::FloorDiv:
     return b.create<arith::FloorDivSIOp>(l, lhs, rhs);
-  case AffineExprKind::Mod:
-    return b.create<arith::RemSIOp>(l, lhs, rhs);
+  case AffineExprKind::Mod: {
+    // Affine mod is a floor mod (never negative); arith.remsi truncates, and
+    // composed maps do produce negative left-hand sides.
+    Value q = b.create<arith::FloorDivSIOp>(l, lhs, rhs);
+    return b.create<arith::SubIOp>(l, lhs, b.create<arith::MulIOp>(l, q, rhs));
+  }
   default:
     return b.create<arith::DivSIOp>(l, lhs, rhs); // ceildiv does not occur in our maps
   }
