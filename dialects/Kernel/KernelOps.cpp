@@ -127,7 +127,7 @@ LogicalResult RMSNormOp::verify() {
     return emitOpError("result type must be the input type");
   if (failed(verifyAxis(*this, getAxis(), tt(getInput()).getRank())))
     return failure();
-  if (tt(getScale()).getRank() > tt(getInput()).getRank() - getAxis())
+  if (tt(getScale()).getRank() > tt(getInput()).getRank() - (int64_t)getAxis())
     return emitOpError("scale has more dims than the normalised ones");
   return success();
 }
@@ -160,7 +160,7 @@ LogicalResult TopKOp::verify() {
   if (res.getRank() != in.getRank() || !res.getElementType().isSignlessInteger(64))
     return emitOpError("result must be i64 of the input's rank");
   for (int64_t d = 0; d < in.getRank(); ++d)
-    if (d == getAxis() ? res.getDimSize(d) > in.getDimSize(d) : res.getDimSize(d) != in.getDimSize(d))
+    if (d == (int64_t)getAxis() ? res.getDimSize(d) > in.getDimSize(d) : res.getDimSize(d) != in.getDimSize(d))
       return emitOpError("result shape must be the input's with k <= ")
              << in.getDimSize(getAxis()) << " along the axis";
   return success();

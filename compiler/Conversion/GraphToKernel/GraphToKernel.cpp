@@ -31,10 +31,14 @@ struct ConvertGraphToKernelPass : kiln::impl::ConvertGraphToKernelBase<ConvertGr
                            func::FuncDialect>();
     target.addIllegalDialect<graph::GraphDialect>();
     target.addLegalOp<graph::ConstantOp>();
+    // Bodies see uint8 values as i8 through these casts (Elementwise.cpp).
+    target.addLegalOp<UnrealizedConversionCastOp>();
     RewritePatternSet patterns(&getContext());
+    populateConvToKernelPatterns(patterns);
     populateElementwiseToKernelPatterns(patterns);
     populateMatMulToKernelPatterns(patterns);
     populateNormalizationToKernelPatterns(patterns);
+    populateReductionToKernelPatterns(patterns);
     populateShapeToKernelPatterns(patterns);
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
       signalPassFailure();

@@ -1,4 +1,4 @@
-//===- Normalization.cpp - softmax, layer norm, reductions, conv to kernel ops -===//
+//===- Normalization.cpp - (log) softmax, layer and RMS norm, reductions, conv to kernel ops -===//
 //
 // These keep their own kernel ops (their schedules differ from elementwise
 // work); the rewrite is one to one.
@@ -15,6 +15,23 @@ struct SoftmaxPattern : OpRewritePattern<graph::SoftmaxOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(graph::SoftmaxOp op, PatternRewriter &rewriter) const override {
     rewriter.replaceOpWithNewOp<kernel::SoftmaxOp>(op, op.getType(), op.getInput(), op.getAxis());
+    return success();
+  }
+};
+
+struct LogSoftmaxPattern : OpRewritePattern<graph::LogSoftmaxOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::LogSoftmaxOp op, PatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<kernel::LogSoftmaxOp>(op, op.getType(), op.getInput(), op.getAxis());
+    return success();
+  }
+};
+
+struct RMSNormPattern : OpRewritePattern<graph::RMSNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::RMSNormOp op, PatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<kernel::RMSNormOp>(op, op.getType(), op.getInput(), op.getScale(),
+                                                   op.getAxis(), op.getEpsilon());
     return success();
   }
 };
@@ -50,5 +67,6 @@ struct ConvPattern : OpRewritePattern<graph::ConvOp> {
 } // namespace
 
 void kiln::populateNormalizationToKernelPatterns(RewritePatternSet &patterns) {
-  patterns.add<SoftmaxPattern, LayerNormPattern, ReducePattern, ConvPattern>(patterns.getContext());
+  patterns.add<SoftmaxPattern, LogSoftmaxPattern, RMSNormPattern, LayerNormPattern, ReducePattern,
+               ConvPattern>(patterns.getContext());
 }

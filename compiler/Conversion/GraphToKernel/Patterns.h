@@ -11,9 +11,11 @@
 
 namespace kiln {
 
+void populateConvToKernelPatterns(mlir::RewritePatternSet &patterns);
 void populateElementwiseToKernelPatterns(mlir::RewritePatternSet &patterns);
 void populateMatMulToKernelPatterns(mlir::RewritePatternSet &patterns);
 void populateNormalizationToKernelPatterns(mlir::RewritePatternSet &patterns);
+void populateReductionToKernelPatterns(mlir::RewritePatternSet &patterns);
 void populateShapeToKernelPatterns(mlir::RewritePatternSet &patterns);
 
 /// The body of a kernel.elementwise: scalars in, one scalar out.

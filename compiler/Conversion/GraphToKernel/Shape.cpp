@@ -3,7 +3,8 @@
 // Reshape, Transpose, Expand and Slice are copies whose whole meaning is the
 // index map: reshapes delinearize the output index and relinearize it in the
 // input's shape (floordiv/mod by constants), transposes permute, expands
-// broadcast, slices scale and offset. Gathers and Concat keep their own ops.
+// broadcast, slices scale and offset. Gathers, Concat, Pad, Trilu and
+// ScatterND keep their own ops (their bodies need the output index).
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Conversion/GraphToKernel/Patterns.h"
@@ -141,9 +142,37 @@ struct ConcatPattern : OpRewritePattern<graph::ConcatOp> {
   }
 };
 
+struct PadPattern : OpRewritePattern<graph::PadOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::PadOp op, PatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<kernel::PadOp>(op, op.getType(), op.getInput(), op.getValue(),
+                                               op.getMode(), op.getPads());
+    return success();
+  }
+};
+
+struct TriluPattern : OpRewritePattern<graph::TriluOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::TriluOp op, PatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<kernel::TriluOp>(op, op.getType(), op.getInput(), op.getUpper(),
+                                                 op.getK());
+    return success();
+  }
+};
+
+struct ScatterNDPattern : OpRewritePattern<graph::ScatterNDOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(graph::ScatterNDOp op, PatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<kernel::ScatterNDOp>(op, op.getType(), op.getData(), op.getIndices(),
+                                                     op.getUpdates(), op.getReduction());
+    return success();
+  }
+};
+
 } // namespace
 
 void kiln::populateShapeToKernelPatterns(RewritePatternSet &patterns) {
   patterns.add<ReshapePattern, TransposePattern, ExpandPattern, SlicePattern, GatherPattern,
-               GatherElementsPattern, GatherNDPattern, ConcatPattern>(patterns.getContext());
+               GatherElementsPattern, GatherNDPattern, ConcatPattern, PadPattern, TriluPattern,
+               ScatterNDPattern>(patterns.getContext());
 }

@@ -83,6 +83,14 @@ struct ConvertKernelToHalidePass : kiln::impl::ConvertKernelToHalideBase<Convert
               .Case([&](kernel::GatherNDOp o) { return lowerGatherND(o, kb); })
               .Case([&](kernel::ConcatOp o) { return lowerConcat(o, kb); })
               .Case([&](kernel::ConvOp o) { return lowerConv(o, kb); })
+              .Case([&](kernel::LogSoftmaxOp o) { return lowerLogSoftmax(o, kb); })
+              .Case([&](kernel::RMSNormOp o) { return lowerRMSNorm(o, kb); })
+              .Case([&](kernel::ArgReduceOp o) { return lowerArgReduce(o, kb); })
+              .Case([&](kernel::ScanOp o) { return lowerScan(o, kb); })
+              .Case([&](kernel::TopKOp o) { return lowerTopK(o, kb); })
+              .Case([&](kernel::PadOp o) { return lowerPad(o, kb); })
+              .Case([&](kernel::TriluOp o) { return lowerTrilu(o, kb); })
+              .Case([&](kernel::ScatterNDOp o) { return lowerScatterND(o, kb); })
               .Default([&](Operation *o) { return o->emitOpError("has no Halide lowering"); });
       if (failed(r))
         return signalPassFailure();

@@ -20,6 +20,41 @@ mlir::LogicalResult lowerGatherElements(kernel::GatherElementsOp op, KernelBuild
 mlir::LogicalResult lowerGatherND(kernel::GatherNDOp op, KernelBuilder &kb);
 mlir::LogicalResult lowerConcat(kernel::ConcatOp op, KernelBuilder &kb);
 mlir::LogicalResult lowerConv(kernel::ConvOp op, KernelBuilder &kb);
+mlir::LogicalResult lowerLogSoftmax(kernel::LogSoftmaxOp op, KernelBuilder &kb);
+mlir::LogicalResult lowerRMSNorm(kernel::RMSNormOp op, KernelBuilder &kb);
+mlir::LogicalResult lowerArgReduce(kernel::ArgReduceOp op, KernelBuilder &kb);
+mlir::LogicalResult lowerScan(kernel::ScanOp op, KernelBuilder &kb);
+mlir::LogicalResult lowerTopK(kernel::TopKOp op, KernelBuilder &kb);
+mlir::LogicalResult lowerPad(kernel::PadOp op, KernelBuilder &kb);
+mlir::LogicalResult lowerTrilu(kernel::TriluOp op, KernelBuilder &kb);
+mlir::LogicalResult lowerScatterND(kernel::ScatterNDOp op, KernelBuilder &kb);
+
+// Scalar helpers for bodies (Normalization.cpp).
+/// The type a reduction accumulates in: f16 in f32, 8-bit integers in i32
+/// (sums and products wrap to the same low bits), the rest in their own type.
+mlir::Type accumulatorType(mlir::Type elementType);
+/// `v` in accumulator type `acc`; unsigned integers go through their signless
+/// twin (arith takes signless integers only) and are zero-extended.
+mlir::Value widen(mlir::OpBuilder &b, mlir::Value v, mlir::Type acc);
+/// The inverse of widen (truncating).
+mlir::Value narrow(mlir::OpBuilder &b, mlir::Value v, mlir::Type elementType);
+/// The identity of `combine` ("add", "mul", "max", "min") in `t`.
+double combineIdentity(llvm::StringRef combine, mlir::Type t);
+/// A constant `v` of any element type (unsigned ones through a cast, integer
+/// extremes exact).
+mlir::Value typedConstant(mlir::OpBuilder &b, mlir::Type t, double v);
+
+/// Builds `name`(kept dims) = combine over the dims in `reduced` of
+/// value(full row-major index), computed at root (Normalization.cpp).
+void buildReduction(KernelBuilder &kb, llvm::StringRef name, llvm::ArrayRef<int64_t> fullShape,
+                    llvm::ArrayRef<bool> reduced, llvm::StringRef combine, mlir::Type type,
+                    double init,
+                    const std::function<mlir::Value(mlir::OpBuilder &, KernelBuilder::Idx)> &value);
+/// Schedules func `name` of row-major `shape`, which has one update, at root:
+/// the update parallel over its outermost dim on the CPU, gpu_tile'd on CUDA.
+void scheduleRootWithUpdate(KernelBuilder &kb, llvm::StringRef name, llvm::ArrayRef<int64_t> shape);
+/// Picks the kept dims out of a full row-major index.
+llvm::SmallVector<mlir::Value> kept(KernelBuilder::Idx full, llvm::ArrayRef<bool> reduced);
 
 } // namespace kiln
 

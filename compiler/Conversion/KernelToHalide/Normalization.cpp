@@ -1,10 +1,12 @@
-//===- Normalization.cpp - reduce, softmax, layer_norm to halide.kernels -===//
+//===- Normalization.cpp - reduce, (log) softmax, layer and RMS norm to halide.kernels -===//
 //
 // Each reduction is a func over the kept dims with an update over an RDom of
 // the reduced dims, computed at root (parallel over its outer dims, the
-// reduction innermost), then a pointwise output. Softmax subtracts the row
-// max before exp; layer norm takes the mean, then the mean of squared
-// deviations (two passes: one-pass E[x^2]-E[x]^2 loses digits in float32).
+// reduction innermost), then a pointwise output. Softmax, LogSoftmax and
+// ReduceLogSumExp subtract the row max before exp; layer norm takes the mean,
+// then the mean of squared deviations (two passes: one-pass E[x^2]-E[x]^2
+// loses digits in float32). kernel.reduce accumulates f16 in f32 and 8-bit
+// integers in i32, as do log_softmax and rms_norm.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Conversion/KernelToHalide/Lowerings.h"
@@ -19,16 +21,79 @@ using namespace kiln;
 
 static RankedTensorType tt(Value v) { return cast<RankedTensorType>(v.getType()); }
 
-/// Builds `name`(kept dims) = combine over the dims in `reduced` of value(full index).
-/// `keptShape` is the row-major shape of the kept dims.
-static void buildReduction(KernelBuilder &kb, StringRef name, ArrayRef<int64_t> fullShape,
+Type kiln::accumulatorType(Type et) {
+  if (et.isF16())
+    return Float32Type::get(et.getContext());
+  if (et.isInteger(8))
+    return IntegerType::get(et.getContext(), 32);
+  return et;
+}
+
+Value kiln::widen(OpBuilder &b, Value v, Type acc) {
+  Location l = b.getUnknownLoc();
+  Type t = v.getType();
+  if (t == acc)
+    return v;
+  if (isa<FloatType>(t))
+    return b.create<arith::ExtFOp>(l, acc, v);
+  if (t.isUnsignedInteger()) {
+    v = b.create<UnrealizedConversionCastOp>(l, b.getIntegerType(t.getIntOrFloatBitWidth()), v)
+            .getResult(0);
+    return b.create<arith::ExtUIOp>(l, acc, v);
+  }
+  return b.create<arith::ExtSIOp>(l, acc, v);
+}
+
+Value kiln::narrow(OpBuilder &b, Value v, Type et) {
+  Location l = b.getUnknownLoc();
+  if (v.getType() == et)
+    return v;
+  if (isa<FloatType>(et))
+    return b.create<arith::TruncFOp>(l, et, v);
+  Value t = b.create<arith::TruncIOp>(l, b.getIntegerType(et.getIntOrFloatBitWidth()), v);
+  if (et.isUnsignedInteger())
+    return b.create<UnrealizedConversionCastOp>(l, et, t).getResult(0);
+  return t;
+}
+
+double kiln::combineIdentity(StringRef combine, Type t) {
+  double inf = std::numeric_limits<double>::infinity();
+  if (combine == "add")
+    return 0;
+  if (combine == "mul")
+    return 1;
+  bool isMax = combine == "max";
+  if (isa<FloatType>(t))
+    return isMax ? -inf : inf;
+  unsigned w = t.getIntOrFloatBitWidth();
+  return isMax ? -std::ldexp(1.0, w - 1) : std::ldexp(1.0, w - 1) - 1;
+}
+
+Value kiln::typedConstant(OpBuilder &b, Type t, double v) {
+  Location l = b.getUnknownLoc();
+  if (isa<FloatType>(t))
+    return KernelBuilder::constant(b, t, v);
+  unsigned w = t.getIntOrFloatBitWidth();
+  if (w == 1)
+    return b.create<arith::ConstantOp>(l, b.getBoolAttr(v != 0));
+  if (t.isUnsignedInteger()) {
+    Value c = b.create<arith::ConstantOp>(l, b.getIntegerAttr(b.getIntegerType(w), (uint64_t)v));
+    return b.create<UnrealizedConversionCastOp>(l, t, c).getResult(0);
+  }
+  APInt bits = v >= std::ldexp(1.0, w - 1) - 1 ? APInt::getSignedMaxValue(w)
+               : v <= -std::ldexp(1.0, w - 1)  ? APInt::getSignedMinValue(w)
+                                               : APInt(w, (int64_t)v, /*isSigned=*/true);
+  return b.create<arith::ConstantOp>(l, b.getIntegerAttr(t, bits));
+}
+
+void kiln::buildReduction(KernelBuilder &kb, StringRef name, ArrayRef<int64_t> fullShape,
                            ArrayRef<bool> reduced, StringRef combine, Type et, double init,
                            const std::function<Value(OpBuilder &, KernelBuilder::Idx)> &value) {
   SmallVector<int64_t> keptShape, rext;
   for (size_t i = 0; i < fullShape.size(); ++i)
     (reduced[i] ? rext : keptShape).push_back(fullShape[i]);
   kb.func(name, keptShape.size(), et,
-          [&](OpBuilder &b, KernelBuilder::Idx) { return KernelBuilder::constant(b, et, init); });
+          [&](OpBuilder &b, KernelBuilder::Idx) { return typedConstant(b, et, init); });
   kb.update(name, keptShape.size(), rext, combine, et,
             [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
               SmallVector<Value> full;
@@ -37,22 +102,25 @@ static void buildReduction(KernelBuilder &kb, StringRef name, ArrayRef<int64_t> 
                 full.push_back(reduced[i] ? r[ri++] : d[di++]);
               return value(b, full);
             });
-  // CPU: at root, parallel over the outermost kept dim; CUDA: one thread per kept point.
-  OpBuilder s = kb.cpu();
-  Location l = s.getUnknownLoc();
-  auto sym = StringRef(name);
-  s.create<halide::ComputeRootOp>(l, sym);
-  for (size_t d = 0; d < keptShape.size(); ++d)
-    if (keptShape[d] > 1) {
-      s.create<halide::ParallelOp>(l, sym, KernelBuilder::var(d), 1);
-      break;
-    }
-  kb.cuda().create<halide::ComputeRootOp>(l, sym);
-  kb.scheduleCudaPointwise(name, keptShape, /*hasUpdate=*/true);
+  scheduleRootWithUpdate(kb, name, keptShape);
 }
 
-/// Picks the kept dims out of a full row-major index.
-static SmallVector<Value> kept(KernelBuilder::Idx full, ArrayRef<bool> reduced) {
+void kiln::scheduleRootWithUpdate(KernelBuilder &kb, StringRef name, ArrayRef<int64_t> shape) {
+  // CPU: at root, the update parallel over the outermost dim; CUDA: one
+  // thread per point.
+  OpBuilder s = kb.cpu();
+  Location l = s.getUnknownLoc();
+  s.create<halide::ComputeRootOp>(l, name);
+  for (size_t d = 0; d < shape.size(); ++d)
+    if (shape[d] > 1) {
+      s.create<halide::ParallelOp>(l, name, KernelBuilder::var(d), 1);
+      break;
+    }
+  kb.cuda().create<halide::ComputeRootOp>(l, name);
+  kb.scheduleCudaPointwise(name, shape, /*hasUpdate=*/true);
+}
+
+SmallVector<Value> kiln::kept(KernelBuilder::Idx full, ArrayRef<bool> reduced) {
   SmallVector<Value> out;
   for (size_t i = 0; i < full.size(); ++i)
     if (!reduced[i])
@@ -62,7 +130,7 @@ static SmallVector<Value> kept(KernelBuilder::Idx full, ArrayRef<bool> reduced) 
 
 LogicalResult kiln::lowerReduce(kernel::ReduceOp op, KernelBuilder &kb) {
   auto in = tt(op.getInput()), res = tt(op.getResult());
-  Type et = in.getElementType();
+  Type et = in.getElementType(), acc = accumulatorType(et);
   bool isF = isa<FloatType>(et);
   SmallVector<bool> reduced(in.getRank(), false);
   int64_t count = 1;
@@ -72,27 +140,50 @@ LogicalResult kiln::lowerReduce(kernel::ReduceOp op, KernelBuilder &kb) {
     count *= in.getDimSize(ax);
   }
   StringRef kind = op.getKind();
-  StringRef combine = kind == "mean" ? "add" : kind == "sum" ? "add" : kind == "prod" ? "mul" : kind;
-  double inf = std::numeric_limits<double>::infinity();
-  double init = combine == "add" ? 0 : combine == "mul" ? 1 : combine == "max" ? (isF ? -inf : -9.2e18)
-                                                                                : (isF ? inf : 9.2e18);
+  StringRef combine = kind == "prod" ? "mul" : kind == "max" || kind == "min" ? kind : "add";
   std::string x = kb.input(op.getInput());
-  buildReduction(kb, "red", in.getShape(), reduced, combine, et, init,
-                 [&](OpBuilder &b, KernelBuilder::Idx i) { return KernelBuilder::call(b, x, et, i); });
+  auto read = [&](OpBuilder &b, KernelBuilder::Idx i) {
+    return widen(b, KernelBuilder::call(b, x, et, i), acc);
+  };
+  // log_sum_exp subtracts the max before exp, as softmax does.
+  if (kind == "log_sum_exp")
+    buildReduction(kb, "red_max", in.getShape(), reduced, "max", acc, combineIdentity("max", acc), read);
+  buildReduction(kb, "red", in.getShape(), reduced, combine, acc, combineIdentity(combine, acc),
+                 [&](OpBuilder &b, KernelBuilder::Idx i) -> Value {
+                   Location l = b.getUnknownLoc();
+                   Value v = read(b, i);
+                   if (kind == "l1")
+                     return isF ? b.create<math::AbsFOp>(l, v).getResult()
+                                : b.create<math::AbsIOp>(l, v).getResult();
+                   if (kind == "l2" || kind == "sum_square")
+                     return isF ? b.create<arith::MulFOp>(l, v, v).getResult()
+                                : b.create<arith::MulIOp>(l, v, v).getResult();
+                   if (kind == "log_sum_exp") {
+                     Value mx = KernelBuilder::call(b, "red_max", acc, kept(i, reduced));
+                     return b.create<math::ExpOp>(l, b.create<arith::SubFOp>(l, v, mx));
+                   }
+                   return v;
+                 });
   kb.func("out", res.getRank(), et, [&](OpBuilder &b, KernelBuilder::Idx d) {
+    Location l = b.getUnknownLoc();
     // With keepdims the reduced dims are size 1 in `out` and absent in `red`.
     SmallVector<Value> idx;
     if (op.getKeepdims())
       idx = kept(d, reduced);
     else
       idx.assign(d.begin(), d.end());
-    Value v = KernelBuilder::call(b, "red", et, idx);
-    if (kind == "mean") {
-      Location l = b.getUnknownLoc();
-      v = isF ? b.create<arith::DivFOp>(l, v, KernelBuilder::constant(b, et, count)).getResult()
-              : b.create<arith::DivSIOp>(l, v, KernelBuilder::constant(b, et, count)).getResult();
-    }
-    return v;
+    Value v = KernelBuilder::call(b, "red", acc, idx);
+    if (kind == "mean")
+      v = isF ? b.create<arith::DivFOp>(l, v, KernelBuilder::constant(b, acc, count)).getResult()
+              : b.create<arith::DivSIOp>(l, v, KernelBuilder::constant(b, acc, count)).getResult();
+    else if (kind == "l2")
+      v = b.create<math::SqrtOp>(l, v);
+    else if (kind == "log_sum")
+      v = b.create<math::LogOp>(l, v);
+    else if (kind == "log_sum_exp")
+      v = b.create<arith::AddFOp>(l, b.create<math::LogOp>(l, v),
+                                  KernelBuilder::call(b, "red_max", acc, idx));
+    return narrow(b, v, et);
   });
   kb.pointwiseOutput("out", res);
   return success();
@@ -168,6 +259,75 @@ LogicalResult kiln::lowerLayerNorm(kernel::LayerNormOp op, KernelBuilder &kb) {
     if (!bias.empty())
       v = b.create<arith::AddFOp>(l, v, KernelBuilder::call(b, bias, et, trailing(b, op.getBias(), d)));
     return v;
+  });
+  kb.pointwiseOutput("out", type);
+  return success();
+}
+
+/// x - max - log(sum(exp(x - max))) along the axis, f16 computed in f32.
+LogicalResult kiln::lowerLogSoftmax(kernel::LogSoftmaxOp op, KernelBuilder &kb) {
+  auto type = tt(op.getInput());
+  Type et = type.getElementType(), ct = accumulatorType(et);
+  SmallVector<bool> reduced(type.getRank(), false);
+  reduced[op.getAxis()] = true;
+  std::string x = kb.input(op.getInput());
+  auto read = [&](OpBuilder &b, KernelBuilder::Idx i) {
+    return widen(b, KernelBuilder::call(b, x, et, i), ct);
+  };
+  buildReduction(kb, "row_max", type.getShape(), reduced, "max", ct,
+                 -std::numeric_limits<double>::infinity(), read);
+  auto shifted = [&](OpBuilder &b, KernelBuilder::Idx i) -> Value {
+    Value mx = KernelBuilder::call(b, "row_max", ct, kept(i, reduced));
+    return b.create<arith::SubFOp>(b.getUnknownLoc(), read(b, i), mx);
+  };
+  buildReduction(kb, "row_sum", type.getShape(), reduced, "add", ct, 0,
+                 [&](OpBuilder &b, KernelBuilder::Idx i) -> Value {
+                   return b.create<math::ExpOp>(b.getUnknownLoc(), shifted(b, i));
+                 });
+  kb.func("out", type.getRank(), et, [&](OpBuilder &b, KernelBuilder::Idx d) -> Value {
+    Location l = b.getUnknownLoc();
+    Value lse = b.create<math::LogOp>(l, KernelBuilder::call(b, "row_sum", ct, kept(d, reduced)));
+    return narrow(b, b.create<arith::SubFOp>(l, shifted(b, d), lse), et);
+  });
+  kb.pointwiseOutput("out", type);
+  return success();
+}
+
+/// x * rsqrt(mean(x^2) + epsilon) * scale over the dims from `axis` on, f16
+/// computed in f32.
+LogicalResult kiln::lowerRMSNorm(kernel::RMSNormOp op, KernelBuilder &kb) {
+  auto type = tt(op.getInput());
+  Type et = type.getElementType(), ct = accumulatorType(et);
+  int64_t axis = op.getAxis(), rank = type.getRank();
+  SmallVector<bool> reduced(rank, false);
+  int64_t count = 1;
+  for (int64_t i = axis; i < rank; ++i) {
+    reduced[i] = true;
+    count *= type.getDimSize(i);
+  }
+  std::string x = kb.input(op.getInput()), scale = kb.input(op.getScale());
+  Type st = tt(op.getScale()).getElementType();
+  auto read = [&](OpBuilder &b, KernelBuilder::Idx i) {
+    return widen(b, KernelBuilder::call(b, x, et, i), ct);
+  };
+  buildReduction(kb, "sq_sum", type.getShape(), reduced, "add", ct, 0,
+                 [&](OpBuilder &b, KernelBuilder::Idx i) -> Value {
+                   Value v = read(b, i);
+                   return b.create<arith::MulFOp>(b.getUnknownLoc(), v, v);
+                 });
+  float eps = op.getEpsilon().convertToFloat();
+  kb.func("out", rank, et, [&](OpBuilder &b, KernelBuilder::Idx d) -> Value {
+    Location l = b.getUnknownLoc();
+    Value ms = b.create<arith::MulFOp>(l, KernelBuilder::call(b, "sq_sum", ct, kept(d, reduced)),
+                                       KernelBuilder::constant(b, ct, 1.0 / count));
+    Value rstd = b.create<math::RsqrtOp>(l, b.create<arith::AddFOp>(l, ms, KernelBuilder::constant(b, ct, eps)));
+    auto s = tt(op.getScale()).getShape();
+    SmallVector<Value> si;
+    for (size_t i = 0; i < s.size(); ++i)
+      si.push_back(s[i] == 1 ? KernelBuilder::i32(b, 0) : d[rank - s.size() + i]);
+    Value g = widen(b, KernelBuilder::call(b, scale, st, si), ct);
+    Value v = b.create<arith::MulFOp>(l, b.create<arith::MulFOp>(l, read(b, d), rstd), g);
+    return narrow(b, v, et);
   });
   kb.pointwiseOutput("out", type);
   return success();

@@ -12,6 +12,9 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/Import/Onnx/ImportContext.h"
 
+#include <climits>
+#include <limits>
+
 using namespace mlir;
 using namespace llvm;
 
@@ -40,11 +43,13 @@ LogicalResult unary(NodeContext &n, UnaryKind kind) {
   if (failed(n.expectInputs(1)))
     return failure();
   const Operand &x = n.in(0);
-  bool anyType = kind == UnaryKind::Neg || kind == UnaryKind::Relu || kind == UnaryKind::Not;
+  bool anyType = kind == UnaryKind::Neg || kind == UnaryKind::Relu || kind == UnaryKind::Not ||
+                 kind == UnaryKind::Abs || kind == UnaryKind::Sign;
   if (!anyType && failed(requireFloat(n, x, "the input")))
     return failure();
-  if (kind == UnaryKind::Not && x.dtype() != DType::Bool)
-    return n.fail("the input must be BOOL, got " + typeName(x));
+  if ((kind == UnaryKind::Not) != (x.dtype() == DType::Bool))
+    return n.fail(kind == UnaryKind::Not ? "the input must be BOOL, got " + typeName(x)
+                                         : "the input must be numeric, got BOOL");
   if (n.canFoldAll(x.numElements()))
     return n.set(0, Operand::of(foldUnary(kind, *x.constant)));
   ArrayRef<int64_t> s = x.shape();
@@ -62,6 +67,15 @@ LogicalResult unary(NodeContext &n, UnaryKind kind) {
   case UnaryKind::Not: r = n.create<graph::NotOp>(s, t, v); break;
   case UnaryKind::Gelu: r = n.create<graph::GeluOp>(s, t, v, StringRef("none")); break;
   case UnaryKind::GeluTanh: r = n.create<graph::GeluOp>(s, t, v, StringRef("tanh")); break;
+  case UnaryKind::Abs: r = n.create<graph::AbsOp>(s, t, v); break;
+  case UnaryKind::Ceil: r = n.create<graph::CeilOp>(s, t, v); break;
+  case UnaryKind::Floor: r = n.create<graph::FloorOp>(s, t, v); break;
+  case UnaryKind::Cos: r = n.create<graph::CosOp>(s, t, v); break;
+  case UnaryKind::Sin: r = n.create<graph::SinOp>(s, t, v); break;
+  case UnaryKind::Log: r = n.create<graph::LogOp>(s, t, v); break;
+  case UnaryKind::Reciprocal: r = n.create<graph::ReciprocalOp>(s, t, v); break;
+  case UnaryKind::Sign: r = n.create<graph::SignOp>(s, t, v); break;
+  case UnaryKind::Softplus: r = n.create<graph::SoftplusOp>(s, t, v); break;
   }
   return n.set(0, Operand::of(r));
 }
@@ -80,24 +94,24 @@ Value createBinary(NodeContext &n, ArrayRef<int64_t> s, DType t, Value a, Value 
   return n.create<OpT>(s, t, a, b);
 }
 
-LogicalResult binary(NodeContext &n, BinaryKind kind) {
-  if (failed(n.expectInputs(2)))
-    return failure();
-  const Operand &a = n.in(0), &b = n.in(1);
+/// `a kind b`, folded when both are constants, else one graph op.
+FailureOr<Operand> buildBinary(NodeContext &n, BinaryKind kind, const Operand &a, const Operand &b) {
   auto shape = broadcastShapes(a.shape(), b.shape());
   if (!shape)
     return n.fail("input shapes " + shapeString(a.shape()) + " and " + shapeString(b.shape()) +
                   " do not broadcast");
   if (kind != BinaryKind::Pow && failed(requireSameType(n, a, b)))
     return failure();
-  if ((kind == BinaryKind::And || kind == BinaryKind::Or) && a.dtype() != DType::Bool)
-    return n.fail("inputs must be BOOL, got " + typeName(a));
-  if (n.canFoldAll(numElements(*shape))) {
+  bool logical = kind == BinaryKind::And || kind == BinaryKind::Or || kind == BinaryKind::Xor;
+  if (logical != (a.dtype() == DType::Bool) && !isComparison(kind))
+    return n.fail(logical ? "inputs must be BOOL, got " + typeName(a)
+                          : "inputs must be numeric, got BOOL");
+  if (n.canFold({&a, &b}, numElements(*shape))) {
     std::string err;
     std::optional<HostTensor> r = foldBinary(kind, *a.constant, *b.constant, *shape, err);
     if (!r)
       return n.fail(err);
-    return n.set(0, Operand::of(std::move(*r)));
+    return Operand::of(std::move(*r));
   }
   DType t = isComparison(kind) ? DType::Bool : a.dtype();
   Value l = n.materialize(a), r = n.materialize(b), v;
@@ -109,6 +123,13 @@ LogicalResult binary(NodeContext &n, BinaryKind kind) {
   case BinaryKind::Pow: v = createBinary<graph::PowOp>(n, *shape, t, l, r); break;
   case BinaryKind::And: v = createBinary<graph::AndOp>(n, *shape, t, l, r); break;
   case BinaryKind::Or: v = createBinary<graph::OrOp>(n, *shape, t, l, r); break;
+  case BinaryKind::Xor: v = createBinary<graph::XorOp>(n, *shape, t, l, r); break;
+  case BinaryKind::Max: v = createBinary<graph::MaxOp>(n, *shape, t, l, r); break;
+  case BinaryKind::Min: v = createBinary<graph::MinOp>(n, *shape, t, l, r); break;
+  case BinaryKind::Mod:
+  case BinaryKind::FMod:
+    v = n.create<graph::ModOp>(*shape, t, l, r, n.b.getBoolAttr(kind == BinaryKind::FMod));
+    break;
   case BinaryKind::Equal: v = createBinary<graph::EqualOp>(n, *shape, t, l, r); break;
   case BinaryKind::Greater: v = createBinary<graph::GreaterOp>(n, *shape, t, l, r); break;
   case BinaryKind::GreaterOrEqual:
@@ -117,10 +138,121 @@ LogicalResult binary(NodeContext &n, BinaryKind kind) {
   case BinaryKind::Less: v = createBinary<graph::LessOp>(n, *shape, t, l, r); break;
   case BinaryKind::LessOrEqual: v = createBinary<graph::LessOrEqualOp>(n, *shape, t, l, r); break;
   }
-  return n.set(0, Operand::of(v));
+  return Operand::of(v);
+}
+
+LogicalResult binary(NodeContext &n, BinaryKind kind) {
+  if (failed(n.expectInputs(2)))
+    return failure();
+  FailureOr<Operand> r = buildBinary(n, kind, n.in(0), n.in(1));
+  return failed(r) ? failure() : n.set(0, *r);
 }
 
 template <BinaryKind K> LogicalResult binaryOp(NodeContext &n) { return binary(n, K); }
+
+LogicalResult modOp(NodeContext &n) {
+  return binary(n, n.attrInt("fmod", 0) ? BinaryKind::FMod : BinaryKind::Mod);
+}
+
+/// Max, Min, Sum and Mean of one or more inputs, broadcast: a chain of binary
+/// ops (Mean divides the sum by the count).
+LogicalResult variadic(NodeContext &n, BinaryKind kind, bool mean) {
+  if (n.numInputs() == 0)
+    return n.fail("needs at least one input");
+  if (failed(n.expectInputs(n.numInputs())))
+    return failure();
+  if (mean && failed(requireFloat(n, n.in(0), "the input")))
+    return failure();
+  Operand acc = n.in(0);
+  for (size_t i = 1; i < n.numInputs(); ++i) {
+    FailureOr<Operand> r = buildBinary(n, kind, acc, n.in(i));
+    if (failed(r))
+      return failure();
+    acc = *r;
+  }
+  if (mean && n.numInputs() > 1) {
+    Operand count = Operand::of(HostTensor::fromDoubles(acc.dtype(), {}, {(double)n.numInputs()}));
+    FailureOr<Operand> r = buildBinary(n, BinaryKind::Div, acc, count);
+    if (failed(r))
+      return failure();
+    acc = *r;
+  }
+  return n.set(0, acc);
+}
+
+LogicalResult maxOp(NodeContext &n) { return variadic(n, BinaryKind::Max, false); }
+LogicalResult minOp(NodeContext &n) { return variadic(n, BinaryKind::Min, false); }
+LogicalResult sumOp(NodeContext &n) { return variadic(n, BinaryKind::Add, false); }
+LogicalResult meanOp(NodeContext &n) { return variadic(n, BinaryKind::Add, true); }
+
+/// The lowest and highest value of a dtype (infinities for floats).
+HostTensor lowest(DType t, bool highest) {
+  double inf = std::numeric_limits<double>::infinity();
+  switch (t) {
+  case DType::I64:
+    return HostTensor::fromInts(t, {}, {highest ? std::numeric_limits<int64_t>::max()
+                                                : std::numeric_limits<int64_t>::min()});
+  case DType::I32: return HostTensor::fromInts(t, {}, {highest ? INT32_MAX : INT32_MIN});
+  case DType::I8: return HostTensor::fromInts(t, {}, {highest ? INT8_MAX : INT8_MIN});
+  case DType::UI8: return HostTensor::fromInts(t, {}, {highest ? UINT8_MAX : 0});
+  default: return HostTensor::fromDoubles(t, {}, {highest ? inf : -inf});
+  }
+}
+
+LogicalResult clipOp(NodeContext &n) {
+  if (failed(n.expectInputs(1)))
+    return failure();
+  const Operand &x = n.in(0);
+  if (x.dtype() == DType::Bool)
+    return n.fail("the input must be numeric, got BOOL");
+  Operand bounds[2];
+  for (int i = 0; i < 2; ++i) {
+    bool hi = i == 1;
+    if (n.opset < 11) {
+      const char *name = hi ? "max" : "min";
+      bounds[i] = n.attr(name) ? Operand::of(HostTensor::fromDoubles(x.dtype(), {}, {n.attrFloat(name, 0)}))
+                               : Operand::of(lowest(x.dtype(), hi));
+      continue;
+    }
+    if (!n.hasInput(1 + i)) {
+      bounds[i] = Operand::of(lowest(x.dtype(), hi));
+      continue;
+    }
+    const Operand &b = n.in(1 + i);
+    if (b.numElements() != 1 || b.dtype() != x.dtype())
+      return n.fail(Twine(hi ? "max" : "min") + " must be a scalar of the input's type " +
+                    typeName(x) + ", got " + shapeString(b.shape()) + " " + typeName(b));
+    bounds[i] = reshapeTo(n, b, {});
+  }
+  if (n.canFold({&x, &bounds[0], &bounds[1]}, x.numElements())) {
+    FailureOr<Operand> lo = buildBinary(n, BinaryKind::Max, x, bounds[0]);
+    FailureOr<Operand> r = succeeded(lo) ? buildBinary(n, BinaryKind::Min, *lo, bounds[1]) : lo;
+    return failed(r) ? failure() : n.set(0, *r);
+  }
+  return n.set(0, Operand::of(n.create<graph::ClipOp>(x.shape(), x.dtype(), n.materialize(x),
+                                                      n.materialize(bounds[0]),
+                                                      n.materialize(bounds[1]))));
+}
+
+LogicalResult hardSigmoidOp(NodeContext &n) {
+  if (failed(n.expectInputs(1)) || failed(requireFloat(n, n.in(0), "the input")))
+    return failure();
+  const Operand &x = n.in(0);
+  return n.set(0, Operand::of(n.create<graph::HardSigmoidOp>(
+                      x.shape(), x.dtype(), n.materialize(x),
+                      n.b.getF32FloatAttr(n.attrFloat("alpha", 0.2f)),
+                      n.b.getF32FloatAttr(n.attrFloat("beta", 0.5f)))));
+}
+
+LogicalResult isInfOp(NodeContext &n) {
+  if (failed(n.expectInputs(1)) || failed(requireFloat(n, n.in(0), "the input")))
+    return failure();
+  const Operand &x = n.in(0);
+  return n.set(0, Operand::of(n.create<graph::IsInfOp>(
+                      x.shape(), DType::Bool, n.materialize(x),
+                      n.b.getBoolAttr(n.attrInt("detect_positive", 1) != 0),
+                      n.b.getBoolAttr(n.attrInt("detect_negative", 1) != 0))));
+}
 
 LogicalResult whereOp(NodeContext &n) {
   if (failed(n.expectInputs(3)))
@@ -253,7 +385,8 @@ LogicalResult gemmOp(NodeContext &n) {
 // Normalisations and reductions
 //===----------------------------------------------------------------------===//
 
-LogicalResult softmaxOp(NodeContext &n) {
+/// Softmax and LogSoftmax.
+template <typename OpT> LogicalResult softmaxOp(NodeContext &n) {
   if (failed(n.expectInputs(1)))
     return failure();
   const Operand &x = n.in(0);
@@ -265,8 +398,7 @@ LogicalResult softmaxOp(NodeContext &n) {
   if (failed(axis))
     return failure();
   if (n.opset >= 13 || *axis == x.rank() - 1) {
-    Value r = n.create<graph::SoftmaxOp>(x.shape(), x.dtype(), n.materialize(x),
-                                         n.b.getI64IntegerAttr(*axis));
+    Value r = n.create<OpT>(x.shape(), x.dtype(), n.materialize(x), n.b.getI64IntegerAttr(*axis));
     return n.set(0, Operand::of(r));
   }
   // Before opset 13 the input is coerced to 2-D at `axis`.
@@ -274,8 +406,8 @@ LogicalResult softmaxOp(NodeContext &n) {
   SmallVector<int64_t> flat{numElements(ArrayRef<int64_t>(shape).take_front(*axis)),
                             numElements(ArrayRef<int64_t>(shape).drop_front(*axis))};
   Operand f = reshapeTo(n, x, flat);
-  Operand s = Operand::of(
-      n.create<graph::SoftmaxOp>(flat, x.dtype(), n.materialize(f), n.b.getI64IntegerAttr(1)));
+  Operand s =
+      Operand::of(n.create<OpT>(flat, x.dtype(), n.materialize(f), n.b.getI64IntegerAttr(1)));
   return n.set(0, reshapeTo(n, s, shape));
 }
 
@@ -311,10 +443,36 @@ LogicalResult layerNormOp(NodeContext &n) {
   return n.set(0, Operand::of(r));
 }
 
+LogicalResult rmsNormOp(NodeContext &n) {
+  if (failed(n.expectInputs(2)))
+    return failure();
+  const Operand &x = n.in(0), &scale = n.in(1);
+  if (failed(requireFloat(n, x, "the input")) || failed(requireSameType(n, x, scale)))
+    return failure();
+  FailureOr<int64_t> axis = n.normAxis(n.attrInt("axis", -1), x.rank());
+  if (failed(axis))
+    return failure();
+  ArrayRef<int64_t> norm = x.shape().drop_front(*axis);
+  auto bc = broadcastShapes(norm, scale.shape());
+  if (!bc || ArrayRef<int64_t>(*bc) != norm)
+    return n.fail("scale of shape " + shapeString(scale.shape()) +
+                  " does not broadcast to the normalised shape " + shapeString(norm));
+  Value r = n.create<graph::RMSNormOp>(x.shape(), x.dtype(), n.materialize(x), n.materialize(scale),
+                                       n.b.getI64IntegerAttr(*axis),
+                                       n.b.getF32FloatAttr(n.attrFloat("epsilon", 1e-5f)));
+  return n.set(0, Operand::of(r));
+}
+
 LogicalResult reduce(NodeContext &n, ReduceKind kind, StringRef kindName) {
   if (failed(n.expectInputs(1)))
     return failure();
   const Operand &x = n.in(0);
+  bool floatOnly = kind == ReduceKind::L2 || kind == ReduceKind::LogSum ||
+                   kind == ReduceKind::LogSumExp;
+  if (floatOnly && failed(requireFloat(n, x, "the input")))
+    return failure();
+  if (x.dtype() == DType::Bool)
+    return n.fail("the input must be numeric, got BOOL");
   auto axesOr = n.intsAttrOrInput("axes", kind == ReduceKind::Sum ? 13 : 18, 1);
   if (failed(axesOr))
     return failure();
@@ -357,6 +515,15 @@ LogicalResult reduceSum(NodeContext &n) { return reduce(n, ReduceKind::Sum, "sum
 LogicalResult reduceMax(NodeContext &n) { return reduce(n, ReduceKind::Max, "max"); }
 LogicalResult reduceMin(NodeContext &n) { return reduce(n, ReduceKind::Min, "min"); }
 LogicalResult reduceProd(NodeContext &n) { return reduce(n, ReduceKind::Prod, "prod"); }
+LogicalResult reduceL1(NodeContext &n) { return reduce(n, ReduceKind::L1, "l1"); }
+LogicalResult reduceL2(NodeContext &n) { return reduce(n, ReduceKind::L2, "l2"); }
+LogicalResult reduceSumSquare(NodeContext &n) {
+  return reduce(n, ReduceKind::SumSquare, "sum_square");
+}
+LogicalResult reduceLogSum(NodeContext &n) { return reduce(n, ReduceKind::LogSum, "log_sum"); }
+LogicalResult reduceLogSumExp(NodeContext &n) {
+  return reduce(n, ReduceKind::LogSumExp, "log_sum_exp");
+}
 
 //===----------------------------------------------------------------------===//
 // Convolution
@@ -437,6 +604,13 @@ void addComputeOpHandlers(StringMap<OpHandler> &h) {
   h["Pow"] = binaryOp<BinaryKind::Pow>;
   h["And"] = binaryOp<BinaryKind::And>;
   h["Or"] = binaryOp<BinaryKind::Or>;
+  h["Xor"] = binaryOp<BinaryKind::Xor>;
+  h["Mod"] = modOp;
+  h["Max"] = maxOp;
+  h["Min"] = minOp;
+  h["Sum"] = sumOp;
+  h["Mean"] = meanOp;
+  h["Clip"] = clipOp;
   h["Equal"] = binaryOp<BinaryKind::Equal>;
   h["Greater"] = binaryOp<BinaryKind::Greater>;
   h["GreaterOrEqual"] = binaryOp<BinaryKind::GreaterOrEqual>;
@@ -451,19 +625,37 @@ void addComputeOpHandlers(StringMap<OpHandler> &h) {
   h["Sigmoid"] = unaryOp<UnaryKind::Sigmoid>;
   h["IsNaN"] = unaryOp<UnaryKind::IsNaN>;
   h["Not"] = unaryOp<UnaryKind::Not>;
+  h["Abs"] = unaryOp<UnaryKind::Abs>;
+  h["Ceil"] = unaryOp<UnaryKind::Ceil>;
+  h["Floor"] = unaryOp<UnaryKind::Floor>;
+  h["Cos"] = unaryOp<UnaryKind::Cos>;
+  h["Sin"] = unaryOp<UnaryKind::Sin>;
+  h["Log"] = unaryOp<UnaryKind::Log>;
+  h["Reciprocal"] = unaryOp<UnaryKind::Reciprocal>;
+  h["Sign"] = unaryOp<UnaryKind::Sign>;
+  h["Softplus"] = unaryOp<UnaryKind::Softplus>;
+  h["HardSigmoid"] = hardSigmoidOp;
+  h["IsInf"] = isInfOp;
   h["Gelu"] = geluOp;
   h["Cast"] = castOp;
   h["CastLike"] = castLikeOp;
   h["Where"] = whereOp;
   h["MatMul"] = matmulOp;
   h["Gemm"] = gemmOp;
-  h["Softmax"] = softmaxOp;
+  h["Softmax"] = softmaxOp<graph::SoftmaxOp>;
+  h["LogSoftmax"] = softmaxOp<graph::LogSoftmaxOp>;
+  h["RMSNormalization"] = rmsNormOp;
   h["LayerNormalization"] = layerNormOp;
   h["ReduceMean"] = reduceMean;
   h["ReduceSum"] = reduceSum;
   h["ReduceMax"] = reduceMax;
   h["ReduceMin"] = reduceMin;
   h["ReduceProd"] = reduceProd;
+  h["ReduceL1"] = reduceL1;
+  h["ReduceL2"] = reduceL2;
+  h["ReduceSumSquare"] = reduceSumSquare;
+  h["ReduceLogSum"] = reduceLogSum;
+  h["ReduceLogSumExp"] = reduceLogSumExp;
   h["Conv"] = convOp;
 }
 

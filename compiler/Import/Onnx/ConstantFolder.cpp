@@ -291,6 +291,15 @@ static double unaryDouble(UnaryKind k, double x) {
   case UnaryKind::Gelu: return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
   case UnaryKind::GeluTanh:
     return 0.5 * x * (1 + std::tanh(std::sqrt(2 / M_PI) * (x + 0.044715 * x * x * x)));
+  case UnaryKind::Abs: return std::fabs(x);
+  case UnaryKind::Ceil: return std::ceil(x);
+  case UnaryKind::Floor: return std::floor(x);
+  case UnaryKind::Cos: return std::cos(x);
+  case UnaryKind::Sin: return std::sin(x);
+  case UnaryKind::Log: return std::log(x);
+  case UnaryKind::Reciprocal: return 1 / x;
+  case UnaryKind::Sign: return x > 0 ? 1 : x < 0 ? -1 : x; // keeps NaN and -0
+  case UnaryKind::Softplus: return x > 30 ? x : std::log1p(std::exp(x));
   }
   return x;
 }
@@ -309,6 +318,8 @@ HostTensor foldUnary(UnaryKind kind, const HostTensor &x) {
     case UnaryKind::Neg: out.setInt(i, (int64_t)(0 - (uint64_t)v)); break;
     case UnaryKind::Relu: out.setInt(i, v > 0 ? v : 0); break;
     case UnaryKind::Not: out.setInt(i, v == 0); break;
+    case UnaryKind::Abs: out.setInt(i, v < 0 ? (int64_t)(0 - (uint64_t)v) : v); break;
+    case UnaryKind::Sign: out.setInt(i, (v > 0) - (v < 0)); break;
     case UnaryKind::IsNaN: out.setInt(i, 0); break;
     default: out.setDouble(i, unaryDouble(kind, (double)v)); break;
     }
@@ -330,6 +341,14 @@ static double binaryDouble(BinaryKind k, double a, double b) {
   case BinaryKind::GreaterOrEqual: return a >= b;
   case BinaryKind::Less: return a < b;
   case BinaryKind::LessOrEqual: return a <= b;
+  case BinaryKind::Xor: return (a != 0) != (b != 0);
+  case BinaryKind::Max: return std::isnan(a) || a > b ? a : b;
+  case BinaryKind::Min: return std::isnan(a) || a < b ? a : b;
+  case BinaryKind::FMod: return std::fmod(a, b);
+  case BinaryKind::Mod: {
+    double r = std::fmod(a, b);
+    return r != 0 && (r < 0) != (b < 0) ? r + b : r;
+  }
   }
   return 0;
 }
@@ -356,6 +375,17 @@ static std::optional<int64_t> binaryInt(BinaryKind k, int64_t a, int64_t b) {
         r *= base;
     return (int64_t)r;
   }
+  case BinaryKind::Max: return std::max(a, b);
+  case BinaryKind::Min: return std::min(a, b);
+  case BinaryKind::Mod:
+  case BinaryKind::FMod: {
+    if (b == 0)
+      return std::nullopt;
+    int64_t r = b == -1 ? 0 : a % b;
+    if (k == BinaryKind::Mod && r != 0 && (r < 0) != (b < 0))
+      r += b;
+    return r;
+  }
   default: return (int64_t)binaryDouble(k, (double)a, (double)b);
   }
 }
@@ -365,7 +395,7 @@ std::optional<HostTensor> foldBinary(BinaryKind kind, const HostTensor &a, const
   bool cmp = isComparison(kind);
   HostTensor out = HostTensor::zeros(cmp ? DType::Bool : a.dtype, shape);
   bool fl = isFloatDType(a.dtype) || isFloatDType(b.dtype);
-  bool logical = kind == BinaryKind::And || kind == BinaryKind::Or;
+  bool logical = kind == BinaryKind::And || kind == BinaryKind::Or || kind == BinaryKind::Xor;
   Walker w(shape, {broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)});
   for (int64_t i = 0, e = out.numElements(); i < e; ++i, w.next()) {
     if (fl || logical) {
@@ -374,7 +404,7 @@ std::optional<HostTensor> foldBinary(BinaryKind kind, const HostTensor &a, const
     }
     std::optional<int64_t> r = binaryInt(kind, a.getInt(w[0]), b.getInt(w[1]));
     if (!r) {
-      error = "integer division by zero";
+      error = kind == BinaryKind::Div ? "integer division by zero" : "integer modulo by zero";
       return std::nullopt;
     }
     out.setInt(i, *r);
@@ -586,6 +616,11 @@ HostTensor foldReduce(ReduceKind kind, const HostTensor &x, ArrayRef<int64_t> ax
       case ReduceKind::Prod: a *= v; break;
       case ReduceKind::Max: a = std::isnan(v) || v > a ? v : a; break;
       case ReduceKind::Min: a = std::isnan(v) || v < a ? v : a; break;
+      case ReduceKind::L1: a += std::fabs(v); break;
+      case ReduceKind::L2:
+      case ReduceKind::SumSquare: a += v * v; break;
+      case ReduceKind::LogSum: a += v; break;
+      case ReduceKind::LogSumExp: a += std::exp(v); break;
       }
     } else {
       int64_t v = x.getInt(i), &a = accI[o];
@@ -595,13 +630,22 @@ HostTensor foldReduce(ReduceKind kind, const HostTensor &x, ArrayRef<int64_t> ax
       case ReduceKind::Prod: a = (int64_t)((uint64_t)a * (uint64_t)v); break;
       case ReduceKind::Max: a = std::max(a, v); break;
       case ReduceKind::Min: a = std::min(a, v); break;
+      case ReduceKind::L1: a = (int64_t)((uint64_t)a + (uint64_t)(v < 0 ? -v : v)); break;
+      default: a = (int64_t)((uint64_t)a + (uint64_t)v * (uint64_t)v); break; // SumSquare, L2
       }
     }
   }
   HostTensor out = HostTensor::zeros(x.dtype, shape);
   for (int64_t i = 0; i < n; ++i) {
+    double d = accD[i];
+    if (kind == ReduceKind::Mean)
+      d /= count;
+    else if (kind == ReduceKind::L2)
+      d = std::sqrt(d);
+    else if (kind == ReduceKind::LogSum || kind == ReduceKind::LogSumExp)
+      d = std::log(d);
     if (fl)
-      out.setDouble(i, kind == ReduceKind::Mean ? accD[i] / count : accD[i]);
+      out.setDouble(i, d);
     else
       out.setInt(i, kind == ReduceKind::Mean && count ? accI[i] / count : accI[i]);
   }

@@ -71,7 +71,28 @@ struct HostTensor {
   bool isSplat() const;
 };
 
-enum class UnaryKind { Sqrt, Erf, Tanh, Exp, Neg, Relu, Sigmoid, IsNaN, Not, Gelu, GeluTanh };
+enum class UnaryKind {
+  Sqrt,
+  Erf,
+  Tanh,
+  Exp,
+  Neg,
+  Relu,
+  Sigmoid,
+  IsNaN,
+  Not,
+  Gelu,
+  GeluTanh,
+  Abs,
+  Ceil,
+  Floor,
+  Cos,
+  Sin,
+  Log,
+  Reciprocal,
+  Sign,
+  Softplus
+};
 enum class BinaryKind {
   Add,
   Sub,
@@ -84,15 +105,23 @@ enum class BinaryKind {
   Greater,
   GreaterOrEqual,
   Less,
-  LessOrEqual
+  LessOrEqual,
+  Xor,
+  Max,
+  Min,
+  /// ONNX Mod with fmod = 0: the result has the divisor's sign.
+  Mod,
+  /// ONNX Mod with fmod = 1: C fmod, the result has the dividend's sign.
+  FMod
 };
-enum class ReduceKind { Mean, Sum, Max, Min, Prod };
+enum class ReduceKind { Mean, Sum, Max, Min, Prod, L1, L2, SumSquare, LogSum, LogSumExp };
 
 bool isComparison(BinaryKind k);
 
 HostTensor foldUnary(UnaryKind kind, const HostTensor &x);
 /// Numpy-broadcasting binary op; `shape` is the broadcast shape. Comparisons
-/// give Bool, the others the lhs dtype. Fails on integer division by zero.
+/// give Bool, the others the lhs dtype. Fails on integer division (or Mod) by
+/// zero.
 std::optional<HostTensor> foldBinary(BinaryKind kind, const HostTensor &a, const HostTensor &b,
                                      llvm::ArrayRef<int64_t> shape, std::string &error);
 HostTensor foldWhere(const HostTensor &c, const HostTensor &x, const HostTensor &y,

@@ -2,7 +2,7 @@
 //
 // The importer (OnnxImporter.cpp) walks the ONNX nodes in order and hands
 // each one, as a NodeContext, to the handler registered for its op type
-// (ComputeOps.cpp, ShapeOps.cpp).
+// (ComputeOps.cpp, ShapeOps.cpp, TensorOps.cpp).
 //
 // Expects: handlers read inputs as Operands (a host constant or an SSA value
 // of static ranked tensor type), check the node against ONNX semantics, and
@@ -73,6 +73,7 @@ using OpHandler = mlir::LogicalResult (*)(NodeContext &);
 /// Handlers by ONNX op type (default domain).
 void addComputeOpHandlers(llvm::StringMap<OpHandler> &handlers);
 void addShapeOpHandlers(llvm::StringMap<OpHandler> &handlers);
+void addTensorOpHandlers(llvm::StringMap<OpHandler> &handlers);
 
 /// One node being imported.
 class NodeContext {

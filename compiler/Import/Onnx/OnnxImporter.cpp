@@ -14,7 +14,7 @@
 //
 // This file holds the model reading, the checks that run before any node is
 // imported, the node walk and NodeContext; the per-op handlers live in
-// ComputeOps.cpp and ShapeOps.cpp.
+// ComputeOps.cpp, ShapeOps.cpp and TensorOps.cpp.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Import/Onnx/OnnxImporter.h"
@@ -262,6 +262,7 @@ Importer::Importer(MLIRContext &ctx, std::string path, const ImportOptions &opti
   modelDir = sys::path::parent_path(this->path).str();
   addComputeOpHandlers(handlers);
   addShapeOpHandlers(handlers);
+  addTensorOpHandlers(handlers);
 }
 
 void Importer::addError(std::string msg) { errors.push_back(std::move(msg)); }

@@ -539,8 +539,11 @@ LogicalResult dropoutOp(NodeContext &n) {
     auto training = n.constInput(2, "training_mode");
     if (failed(training))
       return failure();
-    if ((*training)->numElements() && (*training)->getInt(0))
-      return n.fail("training_mode must be false");
+    // Training with ratio 0 drops nothing: the same as inference.
+    bool zeroRatio = n.hasInput(1) && n.in(1).isConst() && n.in(1).numElements() == 1 &&
+                     n.in(1).constant->getDouble(0) == 0;
+    if ((*training)->numElements() && (*training)->getInt(0) && !zeroRatio)
+      return n.fail("training_mode must be false (or the ratio 0)");
   }
   if (n.outputUsed(1)) {
     HostTensor one = HostTensor::fromInts(DType::Bool, {}, {1});

@@ -55,3 +55,54 @@ func.func @data_movement(%x: tensor<2x16x8xf32>, %i: tensor<2x1x1x16x2xi64>, %m:
   %gm = graph.gemm %a, %a {trans_b = true} : (tensor<2x8xf32>, tensor<2x8xf32>) -> tensor<2x2xf32>
   return %c : tensor<2x17x8xf32>
 }
+
+// CHECK-LABEL: func.func @issue4_elementwise
+func.func @issue4_elementwise(%x: tensor<2x8xf32>, %i: tensor<2x8xi64>, %u: tensor<8xui8>,
+                              %p: tensor<8xi1>) -> tensor<2x8xf32> {
+  %lo = graph.constant dense<-1.0> : tensor<f32> : tensor<f32>
+  %hi = graph.constant dense<1.0> : tensor<f32> : tensor<f32>
+  // CHECK: graph.clip %{{.*}}, %{{.*}}, %{{.*}} : (tensor<2x8xf32>, tensor<f32>, tensor<f32>) -> tensor<2x8xf32>
+  %0 = graph.clip %x, %lo, %hi : (tensor<2x8xf32>, tensor<f32>, tensor<f32>) -> tensor<2x8xf32>
+  // CHECK: graph.abs %{{.*}} : (tensor<2x8xi64>) -> tensor<2x8xi64>
+  %1 = graph.abs %i : (tensor<2x8xi64>) -> tensor<2x8xi64>
+  // CHECK: graph.sign
+  %2 = graph.sign %1 : (tensor<2x8xi64>) -> tensor<2x8xi64>
+  // CHECK: graph.mod %{{.*}}, %{{.*}} {fmod = true}
+  %3 = graph.mod %x, %0 {fmod = true} : (tensor<2x8xf32>, tensor<2x8xf32>) -> tensor<2x8xf32>
+  // CHECK: graph.max
+  %4 = graph.max %u, %u : (tensor<8xui8>, tensor<8xui8>) -> tensor<8xui8>
+  // CHECK: graph.xor
+  %5 = graph.xor %p, %p : (tensor<8xi1>, tensor<8xi1>) -> tensor<8xi1>
+  // CHECK: graph.hard_sigmoid %{{.*}} {alpha = 2.000000e-01 : f32, beta = 5.000000e-01 : f32}
+  %6 = graph.hard_sigmoid %3 {alpha = 0.2 : f32, beta = 0.5 : f32} : (tensor<2x8xf32>) -> tensor<2x8xf32>
+  // CHECK: graph.isinf %{{.*}} {detect_negative = false}
+  %7 = graph.isinf %6 {detect_negative = false} : (tensor<2x8xf32>) -> tensor<2x8xi1>
+  // CHECK: graph.softplus
+  %8 = graph.softplus %6 : (tensor<2x8xf32>) -> tensor<2x8xf32>
+  // CHECK: graph.log_softmax %{{.*}} {axis = 1 : i64}
+  %9 = graph.log_softmax %8 {axis = 1 : i64} : (tensor<2x8xf32>) -> tensor<2x8xf32>
+  return %9 : tensor<2x8xf32>
+}
+
+// CHECK-LABEL: func.func @issue4_tensor
+func.func @issue4_tensor(%x: tensor<3x4xf32>, %g: tensor<4xf32>, %idx: tensor<2x1xi64>,
+                         %upd: tensor<2x4xf32>) -> tensor<3x4xf32> {
+  // CHECK: graph.rms_norm %{{.*}}, %{{.*}} {axis = 1 : i64, epsilon = 9.99999997E-7 : f32}
+  %0 = graph.rms_norm %x, %g {axis = 1 : i64, epsilon = 1.0e-6 : f32} : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  // CHECK: graph.arg_reduce %{{.*}} {axis = 1 : i64, keepdims = false, kind = "max"}
+  %1 = graph.arg_reduce %0 {kind = "max", axis = 1 : i64, keepdims = false} : (tensor<3x4xf32>) -> tensor<3xi64>
+  // CHECK: graph.cumsum %{{.*}} {axis = 0 : i64, reverse = true}
+  %2 = graph.cumsum %0 {axis = 0 : i64, reverse = true} : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  // CHECK: %{{.*}}, %{{.*}} = graph.topk %{{.*}} {axis = 1 : i64} : (tensor<3x4xf32>) -> (tensor<3x2xf32>, tensor<3x2xi64>)
+  %v, %i = graph.topk %2 {axis = 1 : i64} : (tensor<3x4xf32>) -> (tensor<3x2xf32>, tensor<3x2xi64>)
+  %z = graph.constant dense<0.0> : tensor<f32> : tensor<f32>
+  // CHECK: graph.pad %{{.*}}, %{{.*}} {mode = "edge", pads = [0, 1, 0, 1]} : (tensor<3x2xf32>, tensor<f32>) -> tensor<3x4xf32>
+  %3 = graph.pad %v, %z {mode = "edge", pads = [0, 1, 0, 1]} : (tensor<3x2xf32>, tensor<f32>) -> tensor<3x4xf32>
+  // CHECK: graph.trilu %{{.*}} {k = 1 : i64, upper = true}
+  %4 = graph.trilu %3 {upper = true, k = 1 : i64} : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  // CHECK: graph.scatter_nd %{{.*}}, %{{.*}}, %{{.*}} {reduction = "mul"}
+  %5 = graph.scatter_nd %4, %idx, %upd {reduction = "mul"} : (tensor<3x4xf32>, tensor<2x1xi64>, tensor<2x4xf32>) -> tensor<3x4xf32>
+  // CHECK: graph.reduce %{{.*}} {axes = [1], keepdims = true, kind = "log_sum_exp"}
+  %6 = graph.reduce %5 {kind = "log_sum_exp", axes = [1], keepdims = true} : (tensor<3x4xf32>) -> tensor<3x1xf32>
+  return %5 : tensor<3x4xf32>
+}

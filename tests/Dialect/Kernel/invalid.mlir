@@ -54,3 +54,75 @@ func.func @bad_panel(%a: tensor<4x8xf32>, %b: tensor<2x8x16xf32>) -> tensor<4x48
   %0 = kernel.matmul %a, %b {b_panel = 16 : i64} : (tensor<4x8xf32>, tensor<2x8x16xf32>) -> tensor<4x48xf32>
   return %0 : tensor<4x48xf32>
 }
+
+// -----
+
+func.func @reduce_kind(%a: tensor<2x4xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{unknown reduction kind 'l3'}}
+  %0 = kernel.reduce %a {kind = "l3", axes = [1], keepdims = false} : (tensor<2x4xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @log_softmax_int(%a: tensor<2x4xi32>) -> tensor<2x4xi32> {
+  // expected-error @+1 {{expects a floating-point input}}
+  %0 = kernel.log_softmax %a {axis = 1 : i64} : (tensor<2x4xi32>) -> tensor<2x4xi32>
+  return %0 : tensor<2x4xi32>
+}
+
+// -----
+
+func.func @rms_norm_scale(%a: tensor<2x4xf32>, %g: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{scale has more dims than the normalised ones}}
+  %0 = kernel.rms_norm %a, %g {axis = 1 : i64, epsilon = 1.0e-5 : f32} : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @arg_reduce_rank(%a: tensor<2x4xf32>) -> tensor<2x1xi64> {
+  // expected-error @+1 {{result rank must be 1}}
+  %0 = kernel.arg_reduce %a {kind = "max", axis = 1 : i64, keepdims = false, select_last_index = false} : (tensor<2x4xf32>) -> tensor<2x1xi64>
+  return %0 : tensor<2x1xi64>
+}
+
+// -----
+
+func.func @scan_kind(%a: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{kind must be "add"}}
+  %0 = kernel.scan %a {kind = "mul", axis = 1 : i64, exclusive = false, reverse = false} : (tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @topk_shape(%a: tensor<2x4xf32>) -> tensor<3x2xi64> {
+  // expected-error @+1 {{result shape must be the input's with k <= 4 along the axis}}
+  %0 = kernel.topk %a {axis = 1 : i64, largest = true} : (tensor<2x4xf32>) -> tensor<3x2xi64>
+  return %0 : tensor<3x2xi64>
+}
+
+// -----
+
+func.func @pad_dims(%a: tensor<2x4xf32>, %v: tensor<f32>) -> tensor<2x6xf32> {
+  // expected-error @+1 {{result dim 1 must be 7}}
+  %0 = kernel.pad %a, %v {mode = "edge", pads = [0, 1, 0, 2]} : (tensor<2x4xf32>, tensor<f32>) -> tensor<2x6xf32>
+  return %0 : tensor<2x6xf32>
+}
+
+// -----
+
+func.func @trilu_rank(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{result type must be the input type, of rank >= 2}}
+  %0 = kernel.trilu %a {upper = true, k = 0 : i64} : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @scatter_nd_index_depth(%d: tensor<4x4xf32>, %i: tensor<2x3xi64>, %u: tensor<2xf32>) -> tensor<4x4xf32> {
+  // expected-error @+1 {{last indices dim must be in [1, data rank]}}
+  %0 = kernel.scatter_nd %d, %i, %u {reduction = "none"} : (tensor<4x4xf32>, tensor<2x3xi64>, tensor<2xf32>) -> tensor<4x4xf32>
+  return %0 : tensor<4x4xf32>
+}
