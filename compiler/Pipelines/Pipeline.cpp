@@ -113,6 +113,7 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
   }
   HalideTargetOptions targetOpts;
   targetOpts.cuda = opts.target == "host-cuda";
+  targetOpts.profile = opts.profile;
   std::string targetString = halideTargetString(targetOpts);
 
   stage = "import";

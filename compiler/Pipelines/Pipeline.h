@@ -19,6 +19,7 @@ struct CompileOptions {
   ImportOptions import;
   bool timing = false;        ///< print time per stage to stderr
   bool stats = false;         ///< print kernel counts to stderr
+  bool profile = false;       ///< build the kernels with Halide's profiler
   bool fuse = true;           ///< run the fusion passes (off: one kernel per op, for bisecting)
   /// A Halide runtime object for the target, written once by emitHalideRuntime
   /// and archived into every library instead of compiling one per library

@@ -91,6 +91,8 @@ static Halide::Target halideTarget(const HalideTargetOptions &options) {
     // sm_80 PTX: runs natively on A100 and is JIT-compiled by the driver for
     // newer GPUs (sm_86/89/90), PTX being forward compatible.
     t = t.with_feature(Halide::Target::CUDA).with_feature(Halide::Target::CUDACapability80);
+  if (options.profile)
+    t = t.with_feature(Halide::Target::Profile);
   return t;
 }
 

@@ -13,6 +13,9 @@ namespace kiln {
 struct HalideTargetOptions {
   /// Run kernels on an NVIDIA GPU through Halide's CUDA backend.
   bool cuda = false;
+  /// Halide's sampling profiler in every kernel: each pipeline prints the time
+  /// per func when the program exits (a per-kernel profile; slows kernels a little).
+  bool profile = false;
 };
 
 /// Halide's target string for these options on this host, e.g.
