@@ -421,6 +421,8 @@ LogicalResult PadOp::verify() {
 LogicalResult TriluOp::verify() {
   if (tt(getInput()).getRank() < 2)
     return emitOpError("expects rank >= 2");
+  if (tt(getK()).getRank() != 0 || !tt(getK()).getElementType().isSignlessInteger(64))
+    return emitOpError("k must be an i64 scalar");
   return verifyUnary(*this, true, false);
 }
 

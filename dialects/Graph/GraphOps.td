@@ -436,15 +436,16 @@ def Graph_TriluOp : Graph_Op<"trilu", [Pure]> {
   let summary = "ONNX Trilu: keep the upper or lower triangle of the last two dims";
   let description = [{
     With `upper`, element (i, j) is kept when j - i >= k, else when j - i <= k;
-    the others are zero.
+    the others are zero. The diagonal `k` is an i64 scalar, as in ONNX (it
+    does not change the shape, so it may be known only at run time).
 
     ```mlir
-    %r = graph.trilu %x {upper = true, k = 1 : i64} : (tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+    %r = graph.trilu %x, %k {upper = true} : (tensor<2x4x4xf32>, tensor<i64>) -> tensor<2x4x4xf32>
     ```
   }];
-  let arguments = (ins Graph_Tensor:$input, BoolAttr:$upper, I64Attr:$k);
+  let arguments = (ins Graph_Tensor:$input, Graph_Tensor:$k, BoolAttr:$upper);
   let results = (outs Graph_Tensor:$result);
-  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let assemblyFormat = "$input `,` $k attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
 

@@ -214,6 +214,8 @@ LogicalResult PadOp::verify() {
 LogicalResult TriluOp::verify() {
   if (tt(getInput()) != tt(getResult()) || tt(getInput()).getRank() < 2)
     return emitOpError("result type must be the input type, of rank >= 2");
+  if (tt(getK()).getRank() != 0 || !tt(getK()).getElementType().isSignlessInteger(64))
+    return emitOpError("k must be an i64 scalar");
   return success();
 }
 

@@ -251,13 +251,16 @@ def Kernel_PadOp : Kernel_Op<"pad", [Pure]> {
 def Kernel_TriluOp : Kernel_Op<"trilu", [Pure]> {
   let summary = "Upper or lower triangle of the last two dims (the rest zeroed)";
   let description = [{
+    `k` (an i64 scalar read at run time) is the diagonal: (i, j) is kept when
+    j - i >= k (`upper`) or j - i <= k.
+
     ```mlir
-    %r = kernel.trilu %x {upper = false, k = 0 : i64} : (tensor<4x4xf32>) -> tensor<4x4xf32>
+    %r = kernel.trilu %x, %k {upper = false} : (tensor<4x4xf32>, tensor<i64>) -> tensor<4x4xf32>
     ```
   }];
-  let arguments = (ins Kernel_Tensor:$input, BoolAttr:$upper, I64Attr:$k);
+  let arguments = (ins Kernel_Tensor:$input, Kernel_Tensor:$k, BoolAttr:$upper);
   let results = (outs Kernel_Tensor:$result);
-  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let assemblyFormat = "$input `,` $k attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
 

@@ -401,7 +401,7 @@ kiln_status_t kiln_context_create(const kiln_model_t *model, const kiln_context_
       buf->dim[d].min = 0;
       buf->dim[d].extent = extent;
       buf->dim[d].stride = stride;
-      stride *= extent;
+      stride *= extent > 0 ? extent : 1; // as the compiler lays out zero-size dims
     }
     if (t->kind == KILN_TENSOR_WEIGHT) {
       // Halide never writes a pipeline input; the uintptr_t cast drops the
@@ -501,7 +501,7 @@ static kiln_status_t check_io(kiln_context_t *ctx, const char *what, const kiln_
                     "%s '%s' (#%d): dim %d is %lld, the model expects %lld (shape %s)", what,
                     tensor_name(t), (int)i, (int)d, (long long)g->shape[d],
                     (long long)t->shape[d], shape);
-    if (!g->data)
+    if (!g->data && t->nbytes > 0)
       return fail(ctx, KILN_INVALID_ARGUMENT, "%s '%s' (#%d): data is NULL", what, tensor_name(t),
                   (int)i);
   }
@@ -533,6 +533,10 @@ static kiln_status_t halide_failure(kiln_context_t *ctx, const char *doing, int 
   return fail(ctx, status, "%s failed: Halide error code %d (no message)", doing, rc);
 }
 
+/// Host pointer for zero-element tensors given as NULL: Halide reads a buffer
+/// with neither host nor device as a bounds query and would compute nothing.
+static _Alignas(KILN_ARENA_ALIGNMENT) uint8_t zero_size_host[KILN_ARENA_ALIGNMENT];
+
 kiln_status_t kiln_context_run(kiln_context_t *ctx, const kiln_tensor_t *inputs,
                                int32_t num_inputs, kiln_tensor_t *outputs, int32_t num_outputs) {
   if (!ctx)
@@ -548,12 +552,12 @@ kiln_status_t kiln_context_run(kiln_context_t *ctx, const kiln_tensor_t *inputs,
   // the host, and an output left device-dirty by a failed run is rewritten.
   for (int32_t i = 0; i < num_inputs; ++i) {
     halide_buffer_t *buf = &ctx->buffers[m->inputs[i]];
-    buf->host = inputs[i].data;
+    buf->host = inputs[i].data ? inputs[i].data : zero_size_host;
     buf->flags = halide_buffer_flag_host_dirty;
   }
   for (int32_t i = 0; i < num_outputs; ++i) {
     halide_buffer_t *buf = &ctx->buffers[m->outputs[i]];
-    buf->host = outputs[i].data;
+    buf->host = outputs[i].data ? outputs[i].data : zero_size_host;
     buf->flags = 0;
   }
 

@@ -97,6 +97,14 @@ double element(const HostTensor &t, size_t i) {
   case KILN_DTYPE_INT64: { int64_t v; memcpy(&v, p, 8); return (double)v; }
   case KILN_DTYPE_INT32: { int32_t v; memcpy(&v, p, 4); return v; }
   case KILN_DTYPE_INT8: return (int8_t)*p;
+  case KILN_DTYPE_FLOAT16: {
+    uint16_t h;
+    memcpy(&h, p, 2);
+    int e = (h >> 10) & 31, mant = h & 1023;
+    double v = e == 0 ? std::ldexp(mant, -24) : e == 31 ? (mant ? NAN : INFINITY)
+                                                       : std::ldexp(mant | 1024, e - 25);
+    return h & 0x8000 ? -v : v;
+  }
   default: return (uint8_t)*p;
   }
 }

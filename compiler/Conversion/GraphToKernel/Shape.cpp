@@ -154,8 +154,8 @@ struct PadPattern : OpRewritePattern<graph::PadOp> {
 struct TriluPattern : OpRewritePattern<graph::TriluOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(graph::TriluOp op, PatternRewriter &rewriter) const override {
-    rewriter.replaceOpWithNewOp<kernel::TriluOp>(op, op.getType(), op.getInput(), op.getUpper(),
-                                                 op.getK());
+    rewriter.replaceOpWithNewOp<kernel::TriluOp>(op, op.getType(), op.getInput(), op.getK(),
+                                                 op.getUpper());
     return success();
   }
 };

@@ -41,6 +41,10 @@ LogicalResult kiln::lowerPad(kernel::PadOp op, KernelBuilder &kb) {
     Value inside = b.create<arith::ConstantOp>(l, b.getBoolAttr(true));
     for (int64_t d = 0; d < rank; ++d) {
       int64_t size = in.getDimSize(d);
+      if (in.getDimSize(d) == res.getDimSize(d) && begin[d] == 0) {
+        idx.push_back(o[d]); // not padded
+        continue;
+      }
       Value i = b.create<arith::SubIOp>(l, o[d], KernelBuilder::i32(b, begin[d]));
       Value zero = KernelBuilder::i32(b, 0), n = KernelBuilder::i32(b, size);
       if (mode == "constant") {
@@ -72,15 +76,21 @@ LogicalResult kiln::lowerPad(kernel::PadOp op, KernelBuilder &kb) {
 LogicalResult kiln::lowerTrilu(kernel::TriluOp op, KernelBuilder &kb) {
   auto type = tt(op.getInput());
   Type et = type.getElementType();
-  int64_t rank = type.getRank(), k = op.getK();
+  int64_t rank = type.getRank();
   bool upper = op.getUpper();
-  std::string x = kb.input(op.getInput());
+  std::string x = kb.input(op.getInput()), kName = kb.input(op.getK());
   kb.func("out", rank, et, [&](OpBuilder &b, KernelBuilder::Idx o) -> Value {
     Location l = b.getUnknownLoc();
+    // k clamped to +-2^30 (beyond any dim) so that it fits the i32 indices.
+    Type i64 = b.getI64Type();
+    Value k = KernelBuilder::call(b, kName, i64, {});
+    k = b.create<arith::MaxSIOp>(l, k, b.create<arith::ConstantOp>(l, b.getI64IntegerAttr(-(1 << 30))));
+    k = b.create<arith::MinSIOp>(l, k, b.create<arith::ConstantOp>(l, b.getI64IntegerAttr(1 << 30)));
+    k = b.create<arith::TruncIOp>(l, b.getI32Type(), k);
     // Keep (i, j) when j - i >= k (upper) or j - i <= k (lower).
     Value diff = b.create<arith::SubIOp>(l, o[rank - 1], o[rank - 2]);
     Value keep = b.create<arith::CmpIOp>(l, upper ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sle,
-                                         diff, KernelBuilder::i32(b, k));
+                                         diff, k);
     return b.create<arith::SelectOp>(l, keep, KernelBuilder::call(b, x, et, o), typedConstant(b, et, 0));
   });
   kb.pointwiseOutput("out", type);

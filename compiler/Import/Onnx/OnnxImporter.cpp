@@ -286,7 +286,12 @@ bool Importer::checkStructure() {
   }
   if (g.output_size() == 0)
     parseError("the graph has no outputs");
-  if (opsetFor("") < 0)
+  // Only nodes of the default domain need its opset (training-only models
+  // may import nothing else); ops of other domains are reported unsupported.
+  bool usesDefault = false;
+  for (const onnx::NodeProto &node : g.node())
+    usesDefault |= normDomain(node.domain()).empty();
+  if (usesDefault && opsetFor("") < 0)
     parseError("no opset_import for the default ONNX domain");
   llvm::StringSet<> defined;
   for (const auto &in : g.input())

@@ -3,8 +3,8 @@
 // Expects: NodeContexts for ArgMax, ArgMin, CumSum, TopK, Pad, Trilu,
 // ScatterND and Einsum, opsets 1..23 where the forms differ (TopK's k and
 // Pad's pads moved from attributes to inputs at 10 and 11, Pad gained axes at
-// 18). Inputs that shape the result (k, pads, axes, the CumSum axis, the Trilu
-// diagonal) must be constants.
+// 18). Inputs that shape the result (TopK's k, pads, axes, the CumSum axis)
+// must be constants; the Trilu diagonal and Pad's constant_value need not be.
 // Produces: one graph op per node (graph.arg_reduce, cumsum, topk, pad, trilu,
 // scatter_nd) with normalised attributes; Einsum becomes reductions,
 // transposes, reshapes and one graph.matmul (the contraction as a batched
@@ -205,16 +205,16 @@ LogicalResult triluOp(NodeContext &n) {
   const Operand &x = n.in(0);
   if (x.rank() < 2)
     return n.fail("the input must have rank >= 2, got " + shapeString(x.shape()));
-  int64_t k = 0;
+  // k does not change the shape: it may be a run-time value.
+  Operand k = Operand::of(HostTensor::fromInts(DType::I64, {}, {0}));
   if (n.hasInput(1)) {
-    FailureOr<int64_t> kv = constScalar(n, 1, "k");
-    if (failed(kv))
-      return failure();
-    k = *kv;
+    const Operand &kv = n.in(1);
+    if (kv.numElements() != 1 || kv.dtype() != DType::I64)
+      return n.fail("k must be one INT64 value, got " + shapeString(kv.shape()) + " " + typeName(kv));
+    k = reshapeTo(n, kv, {});
   }
-  Value r = n.create<graph::TriluOp>(x.shape(), x.dtype(), n.materialize(x),
-                                     n.b.getBoolAttr(n.attrInt("upper", 1) != 0),
-                                     n.b.getI64IntegerAttr(k));
+  Value r = n.create<graph::TriluOp>(x.shape(), x.dtype(), n.materialize(x), n.materialize(k),
+                                     n.b.getBoolAttr(n.attrInt("upper", 1) != 0));
   return n.set(0, Operand::of(r));
 }
 

@@ -216,10 +216,18 @@ func.func @pad_mode(%a: tensor<2x4xf32>, %v: tensor<f32>) -> tensor<2x4xf32> {
 
 // -----
 
-func.func @trilu_rank(%a: tensor<4xf32>) -> tensor<4xf32> {
+func.func @trilu_rank(%a: tensor<4xf32>, %k: tensor<i64>) -> tensor<4xf32> {
   // expected-error @+1 {{expects rank >= 2}}
-  %0 = graph.trilu %a {upper = true, k = 0 : i64} : (tensor<4xf32>) -> tensor<4xf32>
+  %0 = graph.trilu %a, %k {upper = true} : (tensor<4xf32>, tensor<i64>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @trilu_k(%a: tensor<4x4xf32>, %k: tensor<1xi64>) -> tensor<4x4xf32> {
+  // expected-error @+1 {{k must be an i64 scalar}}
+  %0 = graph.trilu %a, %k {upper = true} : (tensor<4x4xf32>, tensor<1xi64>) -> tensor<4x4xf32>
+  return %0 : tensor<4x4xf32>
 }
 
 // -----

@@ -98,8 +98,9 @@ func.func @issue4_tensor(%x: tensor<3x4xf32>, %g: tensor<4xf32>, %idx: tensor<2x
   %z = graph.constant dense<0.0> : tensor<f32> : tensor<f32>
   // CHECK: graph.pad %{{.*}}, %{{.*}} {mode = "edge", pads = [0, 1, 0, 1]} : (tensor<3x2xf32>, tensor<f32>) -> tensor<3x4xf32>
   %3 = graph.pad %v, %z {mode = "edge", pads = [0, 1, 0, 1]} : (tensor<3x2xf32>, tensor<f32>) -> tensor<3x4xf32>
-  // CHECK: graph.trilu %{{.*}} {k = 1 : i64, upper = true}
-  %4 = graph.trilu %3 {upper = true, k = 1 : i64} : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  %k = graph.constant dense<1> : tensor<i64> : tensor<i64>
+  // CHECK: graph.trilu %{{.*}}, %{{.*}} {upper = true} : (tensor<3x4xf32>, tensor<i64>) -> tensor<3x4xf32>
+  %4 = graph.trilu %3, %k {upper = true} : (tensor<3x4xf32>, tensor<i64>) -> tensor<3x4xf32>
   // CHECK: graph.scatter_nd %{{.*}}, %{{.*}}, %{{.*}} {reduction = "mul"}
   %5 = graph.scatter_nd %4, %idx, %upd {reduction = "mul"} : (tensor<3x4xf32>, tensor<2x1xi64>, tensor<2x4xf32>) -> tensor<3x4xf32>
   // CHECK: graph.reduce %{{.*}} {axes = [1], keepdims = true, kind = "log_sum_exp"}

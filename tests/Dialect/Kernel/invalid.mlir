@@ -113,10 +113,18 @@ func.func @pad_dims(%a: tensor<2x4xf32>, %v: tensor<f32>) -> tensor<2x6xf32> {
 
 // -----
 
-func.func @trilu_rank(%a: tensor<4xf32>) -> tensor<4xf32> {
+func.func @trilu_rank(%a: tensor<4xf32>, %k: tensor<i64>) -> tensor<4xf32> {
   // expected-error @+1 {{result type must be the input type, of rank >= 2}}
-  %0 = kernel.trilu %a {upper = true, k = 0 : i64} : (tensor<4xf32>) -> tensor<4xf32>
+  %0 = kernel.trilu %a, %k {upper = true} : (tensor<4xf32>, tensor<i64>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @trilu_k(%a: tensor<4x4xf32>, %k: tensor<i32>) -> tensor<4x4xf32> {
+  // expected-error @+1 {{k must be an i64 scalar}}
+  %0 = kernel.trilu %a, %k {upper = true} : (tensor<4x4xf32>, tensor<i32>) -> tensor<4x4xf32>
+  return %0 : tensor<4x4xf32>
 }
 
 // -----

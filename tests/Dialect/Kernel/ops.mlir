@@ -26,7 +26,7 @@ func.func @kernels(%a: tensor<2x16xf32>, %b: tensor<16xf32>, %w: tensor<16x8xf32
 
 // CHECK-LABEL: func.func @issue4_kernels
 func.func @issue4_kernels(%x: tensor<3x4xf32>, %g: tensor<4xf32>, %v: tensor<f32>, %idx: tensor<2x1xi64>,
-                          %upd: tensor<2x4xf32>) -> tensor<3x4xf32> {
+                          %upd: tensor<2x4xf32>, %k: tensor<i64>) -> tensor<3x4xf32> {
   // CHECK: kernel.log_softmax %{{.*}} {axis = 1 : i64}
   %0 = kernel.log_softmax %x {axis = 1 : i64} : (tensor<3x4xf32>) -> tensor<3x4xf32>
   // CHECK: kernel.rms_norm %{{.*}}, %{{.*}} {axis = 1 : i64, epsilon = 9.99999974E-6 : f32}
@@ -40,8 +40,8 @@ func.func @issue4_kernels(%x: tensor<3x4xf32>, %g: tensor<4xf32>, %v: tensor<f32
   // CHECK: kernel.pad %{{.*}}, %{{.*}} {mode = "wrap", pads = [0, 1, 0, 1]} : (tensor<3x2xf32>, tensor<f32>) -> tensor<3x4xf32>
   %5 = kernel.gather_elements %3, %4 {axis = 1 : i64} : (tensor<3x4xf32>, tensor<3x2xi64>) -> tensor<3x2xf32>
   %6 = kernel.pad %5, %v {mode = "wrap", pads = [0, 1, 0, 1]} : (tensor<3x2xf32>, tensor<f32>) -> tensor<3x4xf32>
-  // CHECK: kernel.trilu %{{.*}} {k = 0 : i64, upper = false}
-  %7 = kernel.trilu %6 {upper = false, k = 0 : i64} : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  // CHECK: kernel.trilu %{{.*}}, %{{.*}} {upper = false} : (tensor<3x4xf32>, tensor<i64>) -> tensor<3x4xf32>
+  %7 = kernel.trilu %6, %k {upper = false} : (tensor<3x4xf32>, tensor<i64>) -> tensor<3x4xf32>
   // CHECK: kernel.scatter_nd %{{.*}}, %{{.*}}, %{{.*}} {reduction = "none"}
   %8 = kernel.scatter_nd %7, %idx, %upd {reduction = "none"} : (tensor<3x4xf32>, tensor<2x1xi64>, tensor<2x4xf32>) -> tensor<3x4xf32>
   return %8 : tensor<3x4xf32>
