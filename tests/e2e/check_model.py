@@ -59,7 +59,7 @@ def main():
                 feeds.append(f"{name}={dtype}:{'x'.join(map(str, dims))}:{f}")
             r = subprocess.run([a.driver, *files, "-o", tmp], capture_output=True, text=True)
             if r.returncode != 0:
-                print(f"  {os.path.basename(ds)}: driver failed: {r.stderr.strip()}")
+                print(f"  {os.path.basename(ds)}: driver failed: {(r.stdout + r.stderr).strip()}")
                 return 1
             got = [np.fromfile(os.path.join(tmp, f"{i}.bin"), DTYPES[d]).reshape(s)
                    for i, (_, d, s) in enumerate(outs)]
