@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "CaseRunner.h"
+#include "tools/common/SharedModel.h"
 
 #include "compiler/Pipelines/Pipeline.h"
 #include "kiln/runtime.h"
@@ -285,39 +286,15 @@ CaseResult kiln::conformance::runCase(const Case &c, const std::string &workDir,
   }
 
   progress("link");
-  std::string so = workDir + "/libkc.so", archive = workDir + "/libkc.a", linkErr;
-  SmallVector<StringRef> link{s.cc,
-                              "-shared",
-                              "-o",
-                              so,
-                              "-Wl,--whole-archive",
-                              archive,
-                              s.runtimeLibrary,
-                              "-Wl,--no-whole-archive",
-                              "-lpthread",
-                              "-ldl",
-                              "-lm"};
-  if (sys::ExecuteAndWait(s.cc, link, std::nullopt, {}, 0, 0, &linkErr) != 0)
-    return {Outcome::CompileError, "link: " + s.cc + " -shared failed " + linkErr};
-  void *lib = dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!lib)
-    return {Outcome::CompileError, std::string("dlopen: ") + dlerror()};
-#define SYM(name) auto name##_fn = (decltype(&name))dlsym(lib, #name)
-  SYM(kiln_context_create);
-  SYM(kiln_context_run);
-  SYM(kiln_context_destroy);
-  SYM(kiln_context_last_error);
-  SYM(kiln_model_output_info);
-#undef SYM
-  auto getModel = (const kiln_model_t *(*)(void))dlsym(lib, "kc_model");
-  if (!getModel || !kiln_context_create_fn || !kiln_context_run_fn || !kiln_context_last_error_fn ||
-      !kiln_model_output_info_fn)
-    return {Outcome::CompileError, "the shared object lacks its entry points"};
-  const kiln_model_t *m = getModel();
+  kiln::SharedModel sm;
+  std::string linkErr;
+  if (!kiln::loadSharedModel(s.cc, workDir, "kc", s.runtimeLibrary, sm, linkErr))
+    return {Outcome::CompileError, "link: " + linkErr};
+  const kiln_model_t *m = sm.model;
   kiln_context_options_t copts{s.threads};
   kiln_context_t *ctx = nullptr;
-  if (kiln_context_create_fn(m, &copts, &ctx) != KILN_OK)
-    return fail(std::string("context: ") + kiln_context_last_error_fn(nullptr));
+  if (sm.create(m, &copts, &ctx) != KILN_OK)
+    return fail(std::string("context: ") + sm.lastError(nullptr));
 
   progress("run");
   std::string problem;
@@ -339,7 +316,7 @@ CaseResult kiln::conformance::runCase(const Case &c, const std::string &workDir,
     std::vector<Tensor> results(m->num_outputs);
     for (int i = 0; i < m->num_outputs; ++i) {
       kiln_tensor_info_t info;
-      kiln_model_output_info_fn(m, i, &info);
+      sm.outputInfo(m, i, &info);
       Tensor &r = results[i];
       r.dtype = info.dtype;
       r.name = info.name ? info.name : "";
@@ -347,8 +324,8 @@ CaseResult kiln::conformance::runCase(const Case &c, const std::string &workDir,
       r.data.assign(numElements(r.shape) * std::max<size_t>(elementSize(r.dtype), 1), 0);
       out.push_back({info.dtype, info.rank, r.shape.data(), r.data.data()});
     }
-    if (kiln_context_run_fn(ctx, in.data(), in.size(), out.data(), out.size()) != KILN_OK) {
-      problem = set + ": run failed: " + kiln_context_last_error_fn(ctx);
+    if (sm.run(ctx, in.data(), in.size(), out.data(), out.size()) != KILN_OK) {
+      problem = set + ": run failed: " + sm.lastError(ctx);
       break;
     }
     for (size_t i = 0; i < results.size() && problem.empty(); ++i)
@@ -356,6 +333,6 @@ CaseResult kiln::conformance::runCase(const Case &c, const std::string &workDir,
     if (!problem.empty())
       break;
   }
-  kiln_context_destroy_fn(ctx);
+  sm.destroy(ctx);
   return problem.empty() ? CaseResult{Outcome::Pass, ""} : fail(problem);
 }

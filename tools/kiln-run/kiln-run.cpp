@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/Pipelines/Pipeline.h"
 #include "kiln/runtime.h"
+#include "tools/common/SharedModel.h"
 
 #include "onnx/onnx_pb.h"
 #include "llvm/Support/CommandLine.h"
@@ -200,34 +201,18 @@ int main(int argc, char **argv) {
   if (kiln::compileModel(opts, outs()) != 0)
     return fail("compilation failed");
 
-  std::string so = opts.outDir + "/libkiln_run_model.so";
   auto cc = sys::findProgramByName("cc");
   if (!cc)
     return fail("no C compiler (cc) to link the model");
-  std::string archive = opts.outDir + "/libkiln_run_model.a";
-  SmallVector<StringRef> link{"cc", "-shared", "-o", so, "-Wl,--whole-archive", archive,
-                              KILN_RUNTIME_LIBRARY, "-Wl,--no-whole-archive", "-lpthread", "-ldl", "-lm"};
-  std::string msg;
-  if (sys::ExecuteAndWait(*cc, link, std::nullopt, {}, 0, 0, &msg) != 0)
-    return fail("linking " + so + " failed " + msg);
-  void *lib = dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!lib)
-    return fail(std::string("dlopen: ") + dlerror());
-#define SYM(name) auto name##_fn = (decltype(&name))dlsym(lib, #name)
-  SYM(kiln_context_create);
-  SYM(kiln_context_run);
-  SYM(kiln_context_destroy);
-  SYM(kiln_context_last_error);
-  SYM(kiln_model_output_info);
-#undef SYM
-  auto getModel = (const kiln_model_t *(*)(void))dlsym(lib, "kiln_run_model_model");
-  if (!getModel || !kiln_context_create_fn)
-    return fail("the compiled library lacks its entry points");
-  const kiln_model_t *m = getModel();
+  kiln::SharedModel sm;
+  std::string linkError;
+  if (!kiln::loadSharedModel(*cc, opts.outDir, opts.name, KILN_RUNTIME_LIBRARY, sm, linkError))
+    return fail(linkError);
+  const kiln_model_t *m = sm.model;
   kiln_context_options_t copts{threads};
   kiln_context_t *ctx = nullptr;
-  if (kiln_context_create_fn(m, &copts, &ctx) != KILN_OK)
-    return fail(std::string("context: ") + kiln_context_last_error_fn(nullptr));
+  if (sm.create(m, &copts, &ctx) != KILN_OK)
+    return fail(std::string("context: ") + sm.lastError(nullptr));
   outs() << "kiln-run: " << dir << " (" << target << ", " << m->target << ")\n";
   outs() << "tolerance: |a-b| <= " << absTol << " + " << relTol << "*|b|\n";
 
@@ -248,7 +233,7 @@ int main(int argc, char **argv) {
     out.clear();
     for (int i = 0; i < m->num_outputs; ++i) {
       kiln_tensor_info_t info;
-      kiln_model_output_info_fn(m, i, &info);
+      sm.outputInfo(m, i, &info);
       HostTensor &r = results[i];
       r.dtype = info.dtype;
       r.shape.assign(info.shape, info.shape + info.rank);
@@ -259,8 +244,8 @@ int main(int argc, char **argv) {
       r.name = info.name;
       out.push_back({r.dtype, info.rank, r.shape.data(), r.data.data()});
     }
-    if (kiln_context_run_fn(ctx, in.data(), in.size(), out.data(), out.size()) != KILN_OK) {
-      outs() << sys::path::filename(set) << ": run failed: " << kiln_context_last_error_fn(ctx) << "\n";
+    if (sm.run(ctx, in.data(), in.size(), out.data(), out.size()) != KILN_OK) {
+      outs() << sys::path::filename(set) << ": run failed: " << sm.lastError(ctx) << "\n";
       ++failures;
       continue;
     }
@@ -300,14 +285,14 @@ int main(int argc, char **argv) {
     std::vector<double> ms;
     for (int r = 0; r < repeat; ++r) {
       auto t0 = std::chrono::steady_clock::now();
-      kiln_context_run_fn(ctx, in.data(), in.size(), out.data(), out.size());
+      sm.run(ctx, in.data(), in.size(), out.data(), out.size());
       ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     }
     std::sort(ms.begin(), ms.end());
     outs() << "timing: " << repeat << " runs, threads " << threads << ": min " << format("%.3f", ms[0])
            << " ms, median " << format("%.3f", ms[ms.size() / 2]) << " ms\n";
   }
-  kiln_context_destroy_fn(ctx);
+  sm.destroy(ctx);
   outs() << (failures ? "FAIL" : "PASS") << "\n";
   return failures ? 1 : 0;
 }

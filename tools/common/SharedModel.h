@@ -1,0 +1,35 @@
+//===- SharedModel.h - Load a just-compiled model into the running tool -===//
+//
+// kiln-run and kiln-conformance compile a model, then need to call it: they
+// link libNAME.a with the runtime into a shared object and dlopen it.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_TOOLS_COMMON_SHAREDMODEL_H
+#define KILN_TOOLS_COMMON_SHAREDMODEL_H
+
+#include "kiln/runtime.h"
+
+#include <string>
+
+namespace kiln {
+
+/// The loaded library's model table and the runtime entry points it carries.
+struct SharedModel {
+  void *handle = nullptr;
+  const kiln_model_t *model = nullptr;
+  decltype(&kiln_context_create) create = nullptr;
+  decltype(&kiln_context_run) run = nullptr;
+  decltype(&kiln_context_destroy) destroy = nullptr;
+  decltype(&kiln_context_last_error) lastError = nullptr;
+  decltype(&kiln_model_output_info) outputInfo = nullptr;
+};
+
+/// Links DIR/libNAME.a and `runtimeLibrary` (libkiln_runtime.a) into
+/// DIR/libNAME.so with the C compiler `cc`, loads it and resolves NAME_model
+/// and the runtime's functions. On failure returns false and sets `error`.
+bool loadSharedModel(const std::string &cc, const std::string &dir, const std::string &name,
+                     const std::string &runtimeLibrary, SharedModel &out, std::string &error);
+
+} // namespace kiln
+
+#endif
