@@ -508,6 +508,33 @@ static kiln_status_t check_io(kiln_context_t *ctx, const char *what, const kiln_
   return KILN_OK;
 }
 
+/// Token ids and other gather indices taken from inputs: the kernels clamp them
+/// (they never read outside a table), but an id outside [-bound, bound) is a
+/// caller's bug, reported here instead of answered wrongly.
+static kiln_status_t check_indices(kiln_context_t *ctx, const kiln_tensor_t *given, int32_t num) {
+  const kiln_model_t *m = ctx->model;
+  for (int32_t i = 0; i < num; ++i) {
+    const kiln_abi_tensor_t *t = &m->tensors[m->inputs[i]];
+    if (t->index_bound <= 0 || !given[i].data)
+      continue;
+    int64_t n = 1;
+    for (int32_t d = 0; d < t->rank; ++d)
+      n *= t->shape[d];
+    for (int64_t e = 0; e < n; ++e) {
+      int64_t v = t->dtype == KILN_DTYPE_INT64 ? ((const int64_t *)given[i].data)[e]
+                  : t->dtype == KILN_DTYPE_INT32 ? ((const int32_t *)given[i].data)[e]
+                                                 : 0;
+      if (v < -t->index_bound || v >= t->index_bound)
+        return fail(ctx, KILN_OUT_OF_RANGE,
+                    "input '%s' (#%d): element %lld is %lld, outside [%lld, %lld): it indexes a "
+                    "table of %lld rows",
+                    tensor_name(t), (int)i, (long long)e, (long long)v, (long long)-t->index_bound,
+                    (long long)t->index_bound, (long long)t->index_bound);
+    }
+  }
+  return KILN_OK;
+}
+
 /// Halide's CUDA runtime reports a missing driver, library or device with
 /// these phrases (Halide 14 src/runtime/cuda.cpp).
 static bool looks_like_cuda_missing(const char *msg) {
@@ -545,6 +572,8 @@ kiln_status_t kiln_context_run(kiln_context_t *ctx, const kiln_tensor_t *inputs,
   kiln_status_t status = check_io(ctx, "input", inputs, num_inputs, m->num_inputs, m->inputs);
   if (status == KILN_OK)
     status = check_io(ctx, "output", outputs, num_outputs, m->num_outputs, m->outputs);
+  if (status == KILN_OK)
+    status = check_indices(ctx, inputs, num_inputs);
   if (status != KILN_OK)
     return status;
 

@@ -10,6 +10,8 @@
  *   run_model [--threads N] IN0.bin ... --repeat R  also time R runs (min, median)
  *   run_model [IN0.bin ...] --bad-shape           expect a rejected input shape
  *                                                 (zeros when no files are given)
+ *   run_model [IN0.bin ...] --bad-index           expect a rejected token id (input 0's
+ *                                                 first element set to 1000000)
  *   run_model [--threads N] IN0.bin ... --serve   answer commands on stdin:
  *     (start)    -> "ready <create_ms> <baseline_rss_kb>"
  *     "run K"    -> "ms t1 ... tK"   K calls of kiln_context_run, each timed alone
@@ -151,7 +153,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   const char *outdir = NULL;
-  int k = 0, repeat = 0, threads = 0, server = 0, bad_shape = 0;
+  int k = 0, repeat = 0, threads = 0, server = 0, bad_shape = 0, bad_index = 0;
   int64_t wrong[KILN_MAX_RANK];
   kiln_tensor_t *in = calloc(nin + 1, sizeof(kiln_tensor_t));
   kiln_tensor_t *out = calloc(nout + 1, sizeof(kiln_tensor_t));
@@ -161,6 +163,7 @@ int main(int argc, char **argv) {
     if (!strcmp(argv[a], "--threads") && a + 1 < argc) { threads = atoi(argv[++a]); continue; }
     if (!strcmp(argv[a], "--serve")) { server = 1; continue; }
     if (!strcmp(argv[a], "--bad-shape")) { bad_shape = 1; continue; }
+    if (!strcmp(argv[a], "--bad-index")) { bad_index = 1; continue; }
     if (k >= nin) { printf("error too many inputs\n"); return 2; }
     kiln_tensor_info_t t;
     kiln_model_input_info(model, k, &t);
@@ -168,7 +171,7 @@ int main(int argc, char **argv) {
                             read_file(argv[a], numel(&t) * kiln_dtype_size(t.dtype))};
     ++k;
   }
-  for (; bad_shape && k < nin; ++k) { /* --bad-shape needs no data files: zeros will do */
+  for (; (bad_shape || bad_index) && k < nin; ++k) { /* --bad-shape needs no data files: zeros will do */
     kiln_tensor_info_t t;
     kiln_model_input_info(model, k, &t);
     in[k] = (kiln_tensor_t){t.dtype, t.rank, t.shape, calloc(numel(&t) + 1, kiln_dtype_size(t.dtype))};
@@ -190,7 +193,14 @@ int main(int argc, char **argv) {
   }
   double create_ms = now_ms() - t0;
   int rc = 0;
-  if (bad_shape) {
+  if (bad_index) {
+    /* A token id past any vocabulary: the runtime must refuse it. */
+    if (in[0].dtype == KILN_DTYPE_INT64) ((int64_t *)in[0].data)[0] = 1000000;
+    else if (in[0].dtype == KILN_DTYPE_INT32) ((int32_t *)in[0].data)[0] = 1000000;
+    kiln_status_t s = kiln_context_run(ctx, in, nin, out, nout);
+    printf("status %s: %s\n", kiln_status_string(s), kiln_context_last_error(ctx));
+    rc = s == KILN_OUT_OF_RANGE ? 0 : 1;
+  } else if (bad_shape) {
     /* One more row in the first input's first dim: the runtime must refuse it. */
     memcpy(wrong, in[0].shape, sizeof(int64_t) * in[0].rank);
     wrong[0] += 1;

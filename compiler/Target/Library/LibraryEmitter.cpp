@@ -41,6 +41,7 @@ struct Tensor {
   Kind kind;
   int ioIndex = -1;
   int64_t offset = 0, nbytes = 0;
+  int64_t indexBound = 0; ///< token-id style inputs: valid values in [-bound, bound)
 };
 
 int onnxDType(Type t) {
@@ -143,6 +144,8 @@ LogicalResult kiln::emitLibrary(ModuleOp module, const LibraryOptions &opts,
     auto name = main.getArgAttrOfType<StringAttr>(a.getArgNumber(), "kiln.name");
     add(a, {name ? name.str() : "input_" + std::to_string(a.getArgNumber()),
             cast<RankedTensorType>(a.getType()), Input, (int)a.getArgNumber()});
+    if (auto bound = main.getArgAttrOfType<IntegerAttr>(a.getArgNumber(), "kiln.index_bound"))
+      tensors.back().indexBound = bound.getInt();
   }
 
   // Weights: one blob, each constant 64-byte aligned.
@@ -223,7 +226,7 @@ LogicalResult kiln::emitLibrary(ModuleOp module, const LibraryOptions &opts,
     for (const Tensor &t : tensors)
       c << "  {" << cString(t.name) << ", " << onnxDType(t.type.getElementType()) << ", " << t.kind
         << ", " << t.type.getRank() << ", " << t.ioIndex << ", {" << shapeList(t.type) << "}, "
-        << t.offset << ", " << t.nbytes << "},\n";
+        << t.offset << ", " << t.nbytes << ", " << t.indexBound << "},\n";
     c << "};\n";
     for (auto [step, l] : llvm::enumerate(launches)) {
       c << "static const int32_t args" << step << "[] = {";

@@ -15,7 +15,7 @@
 extern "C" {
 #endif
 
-#define KILN_MODEL_ABI_VERSION 1u
+#define KILN_MODEL_ABI_VERSION 2u
 #define KILN_MAX_RANK 8
 
 /// Where a tensor's storage lives.
@@ -37,6 +37,8 @@ typedef struct kiln_abi_tensor_s {
   int64_t shape[KILN_MAX_RANK];
   int64_t offset;     ///< bytes into weights or arena; unused for inputs/outputs
   int64_t nbytes;
+  int64_t index_bound; ///< integer inputs used as gather indices (token ids): every
+                       ///< value must lie in [-index_bound, index_bound); 0: unchecked
 } kiln_abi_tensor_t;
 
 /// One kernel launch: a Halide AOT pipeline called through its _argv entry
