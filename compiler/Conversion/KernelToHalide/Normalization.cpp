@@ -214,16 +214,24 @@ LogicalResult kiln::lowerSoftmax(kernel::SoftmaxOp op, KernelBuilder &kb) {
   return success();
 }
 
+/// Marks the dims from `axis` to the last as reduced (layer and RMS norm) and
+/// returns how many elements one normalisation covers.
+static int64_t normalizedDims(RankedTensorType type, int64_t axis, SmallVector<bool> &reduced) {
+  reduced.assign(type.getRank(), false);
+  int64_t count = 1;
+  for (int64_t i = axis; i < type.getRank(); ++i) {
+    reduced[i] = true;
+    count *= type.getDimSize(i);
+  }
+  return count;
+}
+
 LogicalResult kiln::lowerLayerNorm(kernel::LayerNormOp op, KernelBuilder &kb) {
   auto type = tt(op.getInput());
   Type et = type.getElementType();
   int64_t axis = op.getAxis(), rank = type.getRank();
-  SmallVector<bool> reduced(rank, false);
-  int64_t count = 1;
-  for (int64_t i = axis; i < rank; ++i) {
-    reduced[i] = true;
-    count *= type.getDimSize(i);
-  }
+  SmallVector<bool> reduced;
+  int64_t count = normalizedDims(type, axis, reduced);
   std::string x = kb.input(op.getInput()), scale = kb.input(op.getScale());
   std::string bias = op.getBias() ? kb.input(op.getBias()) : "";
   auto inv = [&](OpBuilder &b, Value v) -> Value {
@@ -299,12 +307,8 @@ LogicalResult kiln::lowerRMSNorm(kernel::RMSNormOp op, KernelBuilder &kb) {
   auto type = tt(op.getInput());
   Type et = type.getElementType(), ct = accumulatorType(et);
   int64_t axis = op.getAxis(), rank = type.getRank();
-  SmallVector<bool> reduced(rank, false);
-  int64_t count = 1;
-  for (int64_t i = axis; i < rank; ++i) {
-    reduced[i] = true;
-    count *= type.getDimSize(i);
-  }
+  SmallVector<bool> reduced;
+  int64_t count = normalizedDims(type, axis, reduced);
   std::string x = kb.input(op.getInput()), scale = kb.input(op.getScale());
   Type st = tt(op.getScale()).getElementType();
   auto read = [&](OpBuilder &b, KernelBuilder::Idx i) {
