@@ -84,8 +84,11 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
       return failure();
     });
   auto fail = [&](CompileFailure kind = CompileFailure::Error) {
-    if (status)
-      *status = {kind, stage, firstError};
+    if (status) {
+      status->failure = kind;
+      status->stage = stage;
+      status->message = firstError;
+    }
     return 1;
   };
   llvm::TimerGroup timers("kiln", "kiln-compile time per stage");
@@ -119,7 +122,10 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
   stage = "import";
   llvm::Timer *t = start("import");
   std::string error;
-  OwningOpRef<ModuleOp> module = importOnnxFile(context, opts.input, opts.import, error);
+  ImportReport report;
+  OwningOpRef<ModuleOp> module = importOnnxFile(context, opts.input, opts.import, error, &report);
+  if (status)
+    status->inputsToBind = report.inputsToBind;
   stop(t);
   if (!module) {
     llvm::errs() << error;

@@ -7,6 +7,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <string>
+#include <vector>
 
 namespace kiln {
 
@@ -38,6 +39,8 @@ struct CompileStatus {
   CompileFailure failure = CompileFailure::None;
   std::string stage;   ///< the stage that failed: import, graph-to-kernel, kernel-to-halide, halide-codegen, library
   std::string message; ///< its first error, on one line
+  /// Graph inputs the importer needed as constants (ImportReport::inputsToBind).
+  std::vector<std::string> inputsToBind;
 };
 
 /// Runs the whole pipeline. Diagnostics go to stderr; the module printed by

@@ -22,6 +22,7 @@ static cl::opt<std::string> target("target", cl::desc("host or host-cuda"), cl::
 static cl::opt<std::string> emit("emit", cl::desc("Print the module after a stage: graph, kernel or halide"));
 static cl::list<std::string> shapes("shape", cl::desc("Pin a symbolic dim: --shape batch=2 (repeatable, or a,b lists)"),
                                     cl::CommaSeparated);
+static cl::list<std::string> binds("bind", cl::desc("Fix a graph input's value at compile time: --bind shape=FILE.pb or --bind axes=0,2 (repeatable)"));
 static cl::opt<bool> timing("timing", cl::desc("Print the time each stage took"));
 
 static std::string identifier(StringRef s) {
@@ -69,6 +70,14 @@ int main(int argc, char **argv) {
       return 1;
     }
     opts.import.dimValues[k.str()] = dim;
+  }
+  for (const std::string &s : binds) {
+    auto [k, v] = StringRef(s).split('=');
+    if (k.empty() || v.empty()) {
+      errs() << "error: --bind expects name=FILE.pb or name=1,2,3, got '" << s << "'\n";
+      return 1;
+    }
+    opts.import.boundInputs[k.str()] = v.str();
   }
   return kiln::compileModel(opts, outs());
 }

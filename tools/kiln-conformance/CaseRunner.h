@@ -23,7 +23,9 @@ const char *outcomeName(Outcome outcome);
 
 struct CaseResult {
   Outcome outcome = Outcome::Fail;
-  std::string message; ///< one line; empty for a pass
+  /// One line; for a pass, empty or "bound at compile time: NAMES" when
+  /// shape-like inputs were fixed per data set (ImportOptions::boundInputs).
+  std::string message;
 };
 
 /// A case folder, as the parent inspected it before running anything.
@@ -36,6 +38,7 @@ struct Case {
   std::string outOfScope;           ///< why the case is out of scope (a dtype); empty if in scope
   /// Per graph input that is not an initializer, per dim: its dim_param, or "".
   std::vector<std::vector<std::string>> inputDimParams;
+  std::vector<std::string> inputNames; ///< those inputs' names, in order
 };
 
 struct RunSettings {

@@ -177,6 +177,7 @@ bool inspect(Case &c, std::string &err) {
     for (const auto &d : in.type().tensor_type().shape().dim())
       params.push_back(d.has_dim_param() ? d.dim_param() : "");
     c.inputDimParams.push_back(std::move(params));
+    c.inputNames.push_back(in.name());
   }
   c.outOfScope = outOfScope(g);
   return true;
@@ -481,7 +482,10 @@ bool writeTable(const std::string &path, const std::vector<Case> &cases, const s
      << "sequences, optionals and maps. Unsupported: the importer lacks the op, dtype or form (for\n"
      << "example a shape given at run time). Compile error: anything else that stopped compilation (a\n"
      << "bug). Failed: a wrong result, a run error, a crash or a timeout. Rows are op types; a model\n"
-     << "of several ops is listed under its folder and name (`pytorch-converted/test_GLU`).\n\n"
+     << "of several ops is listed under its folder and name (`pytorch-converted/test_GLU`). A case\n"
+     << "whose shape-like input (Reshape's shape, Slice's starts, TopK's k) is fed at run time is\n"
+     << "compiled once per data set with that input fixed (`kiln-compile --bind NAME=FILE.pb`); such\n"
+     << "passes are named in the last column.\n\n"
      << "`" << regenerate << "` rebuilds `kiln-conformance` and rewrites this file and\n"
      << "`tests/conformance/expected_pass.txt`; the CTest test `conformance.node` fails when a node case\n"
      << "listed there stops passing. To look at one op or case: `build/bin/kiln-conformance --only Gather`\n"
@@ -494,16 +498,20 @@ bool writeTable(const std::string &path, const std::vector<Case> &cases, const s
   std::map<std::string, std::vector<size_t>, decltype(caseless)> rows(caseless);
   for (size_t i : selected)
     rows[cases[i].row].push_back(i);
-  os << "## Per op\n\n| op | passed | failed | compile error | unsupported | out of scope | not passing |\n"
+  os << "## Per op\n\n| op | passed | failed | compile error | unsupported | out of scope | notes |\n"
      << "|---|---:|---:|---:|---:|---:|---|\n";
   for (const auto &[row, idx] : rows) {
     Totals t;
-    std::vector<std::string> bad[5];
+    std::vector<std::string> bad[5], bound;
     for (size_t i : idx) {
       ++t[results[i].r.outcome];
       bad[(int)results[i].r.outcome].push_back(cases[i].name);
+      if (results[i].r.outcome == Outcome::Pass && !results[i].r.message.empty())
+        bound.push_back(cases[i].name);
     }
     std::string cell;
+    if (!bound.empty())
+      cell = "passed with shape inputs bound: " + caseList(bound);
     for (Outcome o : {Outcome::Fail, Outcome::CompileError, Outcome::Unsupported})
       if (!bad[(int)o].empty())
         cell += (cell.empty() ? "" : "; ") + std::string(outcomeName(o)) + ": " + caseList(bad[(int)o]);

@@ -163,6 +163,11 @@ public:
   void addError(std::string msg);
   bool isUsed(llvm::StringRef value) const { return used.contains(value); }
   void define(llvm::StringRef value, Operand v) { values[value] = std::move(v); }
+  /// True for a graph input that is neither an initializer nor bound.
+  bool isRuntimeInput(llvm::StringRef value) const { return runtimeInputs.contains(value); }
+  /// Notes that graph input `value` is needed at compile time.
+  void needBinding(llvm::StringRef value);
+  ImportReport report;
   /// Decodes a TensorProto. With `stealRaw` (the proto's raw_data), the
   /// bytes are moved out of the proto instead of copied.
   std::optional<HostTensor> loadTensor(const onnx::TensorProto &t, const std::string &valueName,
@@ -172,6 +177,7 @@ private:
   bool checkStructure();
   bool checkSupported();
   bool loadInitializers();
+  bool bindInputs();
   bool collectInputs(llvm::SmallVectorImpl<mlir::Type> &types,
                      llvm::SmallVectorImpl<std::string> &names);
   void importNode(const onnx::NodeProto &node, size_t index);
@@ -182,7 +188,7 @@ private:
   std::string modelDir;
   llvm::StringMap<OpHandler> handlers;
   llvm::StringMap<Operand> values;
-  llvm::StringSet<> poisoned, used;
+  llvm::StringSet<> poisoned, used, runtimeInputs;
   /// One graph.constant per host tensor; holds the tensor so that its
   /// address is not reused while cached.
   llvm::DenseMap<const HostTensor *, std::pair<std::shared_ptr<HostTensor>, mlir::Value>>

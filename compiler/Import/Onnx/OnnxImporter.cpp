@@ -35,6 +35,8 @@
 
 #include "onnx/defs/parser.h"
 
+#include <fstream>
+
 using namespace mlir;
 using namespace llvm;
 
@@ -365,6 +367,86 @@ bool Importer::loadInitializers() {
   return ok;
 }
 
+/// A --bind value: a TensorProto file, or integers "1,2,3" as a 1-D tensor.
+static std::optional<HostTensor> readBoundValue(const Importer &imp, const std::string &input,
+                                                const std::string &spec, std::string &err) {
+  if (StringRef(spec).ends_with(".pb")) {
+    std::ifstream f(spec, std::ios::binary);
+    onnx::TensorProto t;
+    if (!f || !t.ParseFromIstream(&f)) {
+      err = "cannot read a TensorProto from '" + spec + "'";
+      return std::nullopt;
+    }
+    return imp.loadTensor(t, input, err);
+  }
+  SmallVector<StringRef> parts;
+  StringRef(spec).split(parts, ',', -1, /*KeepEmpty=*/false);
+  SmallVector<int64_t> ints;
+  for (StringRef p : parts) {
+    int64_t v;
+    if (p.trim().getAsInteger(10, v)) {
+      err = "'" + spec + "' is neither a .pb file nor a list of integers";
+      return std::nullopt;
+    }
+    ints.push_back(v);
+  }
+  return HostTensor::fromInts(DType::I64, {(int64_t)ints.size()}, ints);
+}
+
+bool Importer::bindInputs() {
+  bool ok = true;
+  for (const auto &[name, spec] : options.boundInputs) {
+    auto bindError = [&](const Twine &msg) {
+      errors.push_back(path + ": --bind " + name + ": " + msg.str());
+      ok = false;
+    };
+    const onnx::ValueInfoProto *decl = nullptr;
+    for (const onnx::ValueInfoProto &in : model.graph().input())
+      if (in.name() == name)
+        decl = &in;
+    if (!decl) {
+      bindError("the model has no input named '" + name + "'");
+      continue;
+    }
+    std::string err;
+    std::optional<HostTensor> t = readBoundValue(*this, name, spec, err);
+    if (!t) {
+      bindError(err);
+      continue;
+    }
+    if (decl->type().has_tensor_type()) {
+      const auto &tt = decl->type().tensor_type();
+      std::optional<DType> want = dtypeFromOnnx(tt.elem_type());
+      // A list of integers takes the declared integer type.
+      if (want && *want != t->dtype && !isFloatDType(*want) && !isFloatDType(t->dtype) &&
+          !StringRef(spec).ends_with(".pb"))
+        *t = foldCast(*t, *want);
+      if (want && *want != t->dtype) {
+        bindError(Twine("the value is ") + dtypeName(t->dtype) + ", the input is declared " +
+                  dtypeName(*want));
+        continue;
+      }
+      if (tt.has_shape()) {
+        bool match = tt.shape().dim_size() == (int)t->shape.size();
+        for (int d = 0; match && d < tt.shape().dim_size(); ++d)
+          match = !tt.shape().dim(d).has_dim_value() || tt.shape().dim(d).dim_value() == t->shape[d];
+        if (!match) {
+          bindError("the value's shape " + shapeString(t->shape) + " does not fit the declared shape");
+          continue;
+        }
+      }
+    }
+    t->name = name;
+    define(name, Operand::of(std::move(*t)));
+  }
+  return ok;
+}
+
+void Importer::needBinding(StringRef value) {
+  if (!llvm::is_contained(report.inputsToBind, value.str()))
+    report.inputsToBind.push_back(value.str());
+}
+
 bool Importer::collectInputs(SmallVectorImpl<Type> &types, SmallVectorImpl<std::string> &names) {
   bool ok = true;
   auto inputError = [&](const Twine &msg) {
@@ -415,6 +497,7 @@ bool Importer::collectInputs(SmallVectorImpl<Type> &types, SmallVectorImpl<std::
       continue;
     types.push_back(RankedTensorType::get(shape, mlirElementType(&ctx, *dt)));
     names.push_back(name);
+    runtimeInputs.insert(name);
   }
   return ok;
 }
@@ -520,6 +603,7 @@ OwningOpRef<ModuleOp> Importer::run(std::string &error) {
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
   loadInitializers();
+  bindInputs();
   collectInputs(argTypes, argNames);
   if (!errors.empty())
     return finish();
@@ -639,8 +723,15 @@ FailureOr<HostTensor> NodeContext::attrTensor(const onnx::AttributeProto &a) {
 FailureOr<const HostTensor *> NodeContext::constInput(size_t i, StringRef what) {
   if (!hasInput(i))
     return fail("input " + Twine(i) + " '" + what + "' is missing");
-  if (!in(i).isConst())
+  if (!in(i).isConst()) {
+    const std::string &value = node.input(i);
+    if (imp.isRuntimeInput(value)) {
+      imp.needBinding(value);
+      return fail("input " + Twine(i) + " '" + what + "' must be a constant; it is the graph input '" +
+                  value + "': fix its value at compile time with --bind " + value + "=FILE.pb");
+    }
     return fail("input " + Twine(i) + " '" + what + "' must be a constant");
+  }
   return in(i).constant.get();
 }
 
@@ -708,7 +799,8 @@ RankedTensorType NodeContext::tensorType(ArrayRef<int64_t> shape, DType t) const
 //===----------------------------------------------------------------------===//
 
 OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, const std::string &path,
-                                     const ImportOptions &options, std::string &error) {
+                                     const ImportOptions &options, std::string &error,
+                                     ImportReport *report) {
   context.loadDialect<graph::GraphDialect, func::FuncDialect>();
   onnx::ModelProto model;
   std::string err;
@@ -717,7 +809,10 @@ OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, const std::string &pa
     return nullptr;
   }
   Importer importer(context, path, options, model);
-  return importer.run(error);
+  OwningOpRef<ModuleOp> module = importer.run(error);
+  if (report)
+    *report = importer.report;
+  return module;
 }
 
 } // namespace kiln

@@ -7,12 +7,25 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace kiln {
 
 struct ImportOptions {
   /// Values for symbolic input dims, by dim_param name ("batch" -> 2).
   std::map<std::string, int64_t> dimValues;
+  /// Graph inputs whose value is fixed at compile time, by input name: a
+  /// TensorProto file (.pb) or a comma-separated list of integers (a 1-D
+  /// INT64 tensor). A bound input becomes a constant and leaves the model's
+  /// inputs; shape-like inputs (Reshape's shape, Slice's starts) need this.
+  std::map<std::string, std::string> boundInputs;
+};
+
+/// What the importer found besides errors, for tools that react to it.
+struct ImportReport {
+  /// Graph inputs used where a compile-time constant is required (a shape,
+  /// an axis list); binding them (ImportOptions::boundInputs) lifts the error.
+  std::vector<std::string> inputsToBind;
 };
 
 /// Reads an ONNX model (binary ModelProto, or ONNX text syntax when the file
@@ -24,7 +37,8 @@ struct ImportOptions {
 mlir::OwningOpRef<mlir::ModuleOp> importOnnxFile(mlir::MLIRContext &context,
                                                  const std::string &path,
                                                  const ImportOptions &options,
-                                                 std::string &error);
+                                                 std::string &error,
+                                                 ImportReport *report = nullptr);
 
 } // namespace kiln
 
