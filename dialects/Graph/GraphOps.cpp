@@ -111,6 +111,7 @@ LogicalResult NotOp::verify() {
 
 LogicalResult CeilOp::verify() { return verifyUnary(*this, true, true); }
 LogicalResult FloorOp::verify() { return verifyUnary(*this, true, true); }
+LogicalResult RoundOp::verify() { return verifyUnary(*this, true, true); }
 LogicalResult CosOp::verify() { return verifyUnary(*this, true, true); }
 LogicalResult SinOp::verify() { return verifyUnary(*this, true, true); }
 LogicalResult LogOp::verify() { return verifyUnary(*this, true, true); }

@@ -87,6 +87,7 @@ def Graph_NotOp : Graph_UnaryOp<"not", "Not">;
 def Graph_AbsOp : Graph_UnaryOp<"abs", "Abs">;
 def Graph_CeilOp : Graph_UnaryOp<"ceil", "Ceil">;
 def Graph_FloorOp : Graph_UnaryOp<"floor", "Floor">;
+def Graph_RoundOp : Graph_UnaryOp<"round", "Round: to the nearest integer, halves to even">;
 def Graph_CosOp : Graph_UnaryOp<"cos", "Cos">;
 def Graph_SinOp : Graph_UnaryOp<"sin", "Sin">;
 def Graph_LogOp : Graph_UnaryOp<"log", "Log">;

@@ -88,8 +88,13 @@ LogicalResult MatMulOp::verify() {
     return emitOpError("result shape must be ") << shapeString(expect);
   if (getBias() && !broadcastShapes(tt(getBias()).getShape(), r))
     return emitOpError("bias does not broadcast to the result");
-  if (!isa<FloatType>(tt(getResult()).getElementType()))
-    return emitOpError("expects floating-point operands");
+  Type et = tt(getResult()).getElementType();
+  if (tt(getLhs()).getElementType() != et || tt(getRhs()).getElementType() != et)
+    return emitOpError("operands and result must have one element type");
+  if (!isa<FloatType>(et) && (!et.isSignlessInteger() || et.getIntOrFloatBitWidth() < 32))
+    return emitOpError("expects float, i32 or i64 operands, got ") << et;
+  if (!isa<FloatType>(et) && getAlpha().convertToFloat() != 1.0f)
+    return emitOpError("an integer matmul needs alpha = 1");
   return success();
 }
 

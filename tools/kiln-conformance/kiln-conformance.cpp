@@ -117,7 +117,10 @@ std::string dtypeName(int dtype) {
 
 /// The dtype's name if Kiln leaves it out of scope, else "".
 std::string outOfScopeDtype(int dtype) {
-  bool out = dtype == 8 /*STRING*/ || dtype == 11 /*DOUBLE*/ || (dtype >= 14 && dtype <= 23);
+  // Kiln's element types are FLOAT, FLOAT16, INT64, INT32, INT8, UINT8 and
+  // BOOL; the wider unsigned and 16-bit integers are out of scope with DOUBLE.
+  bool out = dtype == 4 /*UINT16*/ || dtype == 5 /*INT16*/ || dtype == 8 /*STRING*/ ||
+             dtype == 11 /*DOUBLE*/ || dtype == 12 /*UINT32*/ || (dtype >= 13 && dtype <= 23);
   return out ? dtypeName(dtype) : "";
 }
 
@@ -478,9 +481,10 @@ bool writeTable(const std::string &path, const std::vector<Case> &cases, const s
      << "  element satisfies |a-b| <= 1e-4 + 1e-3*|b| (bool and integers: equal).\n"
      << "- Totals: " << totalsLine(totals) << ".\n"
      << "- Time: " << timing << ".\n\n"
-     << "Out of scope: cases whose values are double, string, bfloat16, complex, float8 or 4-bit, or\n"
-     << "sequences, optionals and maps. Unsupported: the importer lacks the op, dtype or form (for\n"
-     << "example a shape given at run time). Compile error: anything else that stopped compilation (a\n"
+     << "Out of scope: cases whose values are of a type outside Kiln's element types (FLOAT, FLOAT16,\n"
+     << "INT64, INT32, INT8, UINT8, BOOL): double, string, int16, uint16, uint32, uint64, bfloat16,\n"
+     << "complex, float8 or 4-bit, or sequences, optionals and maps. Unsupported: the importer lacks\n"
+     << "the op or form. Compile error: anything else that stopped compilation (a\n"
      << "bug). Failed: a wrong result, a run error, a crash or a timeout. Rows are op types; a model\n"
      << "of several ops is listed under its folder and name (`pytorch-converted/test_GLU`). A case\n"
      << "whose shape-like input (Reshape's shape, Slice's starts, TopK's k) is fed at run time is\n"

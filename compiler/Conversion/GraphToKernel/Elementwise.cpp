@@ -499,6 +499,7 @@ void kiln::populateElementwiseToKernelPatterns(RewritePatternSet &patterns) {
                UnaryMathPattern<SqrtOp, math::SqrtOp>, UnaryMathPattern<ErfOp, math::ErfOp>,
                UnaryMathPattern<TanhOp, math::TanhOp>, UnaryMathPattern<ExpOp, math::ExpOp>,
                UnaryMathPattern<CeilOp, math::CeilOp>, UnaryMathPattern<FloorOp, math::FloorOp>,
+               UnaryMathPattern<RoundOp, math::RoundEvenOp>,
                UnaryMathPattern<CosOp, math::CosOp>, UnaryMathPattern<SinOp, math::SinOp>,
                UnaryMathPattern<LogOp, math::LogOp>, PowPattern, NegPattern, ReluPattern,
                AbsPattern, SignPattern, ReciprocalPattern, SoftplusPattern, HardSigmoidPattern,

@@ -19,8 +19,9 @@ namespace {
 struct MatMulPattern : OpRewritePattern<graph::MatMulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(graph::MatMulOp op, PatternRewriter &rewriter) const override {
-    if (!isa<FloatType>(tt(op.getLhs()).getElementType()))
-      return rewriter.notifyMatchFailure(op, "integer MatMul is not supported yet");
+    Type et = tt(op.getLhs()).getElementType();
+    if (!isa<FloatType>(et) && et.getIntOrFloatBitWidth() < 32)
+      return rewriter.notifyMatchFailure(op, "8-bit MatMul: the importer widens it to INT32");
     Location loc = op.getLoc();
     Value a = op.getLhs(), b = op.getRhs();
     auto ra = tt(a), rb = tt(b), res = tt(op.getResult());

@@ -27,6 +27,18 @@ static SmallVector<Value> batchIndex(OpBuilder &b, ArrayRef<int64_t> shape, size
   return idx;
 }
 
+/// x * y and x + y for float or integer accumulators.
+static Value mul(OpBuilder &b, Value x, Value y) {
+  if (isa<FloatType>(x.getType()))
+    return b.create<arith::MulFOp>(b.getUnknownLoc(), x, y);
+  return b.create<arith::MulIOp>(b.getUnknownLoc(), x, y);
+}
+static Value add(OpBuilder &b, Value x, Value y) {
+  if (isa<FloatType>(x.getType()))
+    return b.create<arith::AddFOp>(b.getUnknownLoc(), x, y);
+  return b.create<arith::AddIOp>(b.getUnknownLoc(), x, y);
+}
+
 /// Epilogue shared by both forms: alpha * acc (+ bias broadcast to the result).
 static Value epilogue(OpBuilder &b, kernel::MatMulOp op, StringRef bias, Value v, KernelBuilder::Idx d) {
   Location l = b.getUnknownLoc();
@@ -39,7 +51,7 @@ static Value epilogue(OpBuilder &b, kernel::MatMulOp op, StringRef bias, Value v
     SmallVector<Value> bi;
     for (size_t i = 0; i < bs.size(); ++i)
       bi.push_back(bs[i] == 1 ? KernelBuilder::i32(b, 0) : d[d.size() - bs.size() + i]);
-    v = b.create<arith::AddFOp>(l, v, KernelBuilder::call(b, bias, et, bi));
+    v = add(b, v, KernelBuilder::call(b, bias, et, bi));
   }
   return v;
 }
@@ -69,7 +81,7 @@ static LogicalResult lowerPackedMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
     SmallVector<Value> ai = batchIndex(b, aShape, batch, d);
     ai.append({m, k});
     Value x = KernelBuilder::call(b, a, et, ai), y = KernelBuilder::call(b, bName, et, {no, k, ni});
-    return b.create<arith::MulFOp>(b.getUnknownLoc(), x, y).getResult();
+    return mul(b, x, y);
   });
   kb.func("out", rank, et, [&](OpBuilder &b, KernelBuilder::Idx d) {
     Location l = b.getUnknownLoc();
@@ -151,7 +163,7 @@ LogicalResult kiln::lowerMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
     else
       bi.append({k, n});
     Value x = KernelBuilder::call(b, a, et, ai), y = KernelBuilder::call(b, bName, et, bi);
-    return b.create<arith::MulFOp>(b.getUnknownLoc(), x, y).getResult();
+    return mul(b, x, y);
   });
   kb.func("out", rank, et, [&](OpBuilder &b, KernelBuilder::Idx d) {
     return epilogue(b, op, bias, KernelBuilder::call(b, "acc", et, d), d);

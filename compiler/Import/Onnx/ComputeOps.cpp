@@ -39,10 +39,9 @@ LogicalResult requireSameType(NodeContext &n, const Operand &a, const Operand &b
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-LogicalResult unary(NodeContext &n, UnaryKind kind) {
-  if (failed(n.expectInputs(1)))
-    return failure();
-  const Operand &x = n.in(0);
+} // namespace
+
+FailureOr<Operand> buildUnary(NodeContext &n, UnaryKind kind, const Operand &x) {
   bool anyType = kind == UnaryKind::Neg || kind == UnaryKind::Relu || kind == UnaryKind::Not ||
                  kind == UnaryKind::Abs || kind == UnaryKind::Sign;
   if (!anyType && failed(requireFloat(n, x, "the input")))
@@ -51,7 +50,7 @@ LogicalResult unary(NodeContext &n, UnaryKind kind) {
     return n.fail(kind == UnaryKind::Not ? "the input must be BOOL, got " + typeName(x)
                                          : "the input must be numeric, got BOOL");
   if (n.canFoldAll(x.numElements()))
-    return n.set(0, Operand::of(foldUnary(kind, *x.constant)));
+    return Operand::of(foldUnary(kind, *x.constant));
   ArrayRef<int64_t> s = x.shape();
   DType t = x.dtype();
   Value v = n.materialize(x), r;
@@ -70,6 +69,7 @@ LogicalResult unary(NodeContext &n, UnaryKind kind) {
   case UnaryKind::Abs: r = n.create<graph::AbsOp>(s, t, v); break;
   case UnaryKind::Ceil: r = n.create<graph::CeilOp>(s, t, v); break;
   case UnaryKind::Floor: r = n.create<graph::FloorOp>(s, t, v); break;
+  case UnaryKind::Round: r = n.create<graph::RoundOp>(s, t, v); break;
   case UnaryKind::Cos: r = n.create<graph::CosOp>(s, t, v); break;
   case UnaryKind::Sin: r = n.create<graph::SinOp>(s, t, v); break;
   case UnaryKind::Log: r = n.create<graph::LogOp>(s, t, v); break;
@@ -77,7 +77,16 @@ LogicalResult unary(NodeContext &n, UnaryKind kind) {
   case UnaryKind::Sign: r = n.create<graph::SignOp>(s, t, v); break;
   case UnaryKind::Softplus: r = n.create<graph::SoftplusOp>(s, t, v); break;
   }
-  return n.set(0, Operand::of(r));
+  return Operand::of(r);
+}
+
+namespace {
+
+LogicalResult unary(NodeContext &n, UnaryKind kind) {
+  if (failed(n.expectInputs(1)))
+    return failure();
+  FailureOr<Operand> r = buildUnary(n, kind, n.in(0));
+  return failed(r) ? failure() : n.set(0, *r);
 }
 
 template <UnaryKind K> LogicalResult unaryOp(NodeContext &n) { return unary(n, K); }
@@ -94,7 +103,8 @@ Value createBinary(NodeContext &n, ArrayRef<int64_t> s, DType t, Value a, Value 
   return n.create<OpT>(s, t, a, b);
 }
 
-/// `a kind b`, folded when both are constants, else one graph op.
+} // namespace
+
 FailureOr<Operand> buildBinary(NodeContext &n, BinaryKind kind, const Operand &a, const Operand &b) {
   auto shape = broadcastShapes(a.shape(), b.shape());
   if (!shape)
@@ -140,6 +150,16 @@ FailureOr<Operand> buildBinary(NodeContext &n, BinaryKind kind, const Operand &a
   }
   return Operand::of(v);
 }
+
+Operand convertTo(NodeContext &n, const Operand &x, DType to) {
+  if (x.dtype() == to)
+    return x;
+  if (n.canFold({&x}, x.numElements()))
+    return Operand::of(foldCast(*x.constant, to));
+  return Operand::of(n.create<graph::CastOp>(x.shape(), to, n.materialize(x)));
+}
+
+namespace {
 
 LogicalResult binary(NodeContext &n, BinaryKind kind) {
   if (failed(n.expectInputs(2)))
@@ -276,13 +296,9 @@ LogicalResult whereOp(NodeContext &n) {
 /// Cast and CastLike once the target dtype is known.
 LogicalResult castTo(NodeContext &n, DType to) {
   const Operand &x = n.in(0);
-  if (x.dtype() == to)
-    return n.set(0, x);
-  if (n.canFoldAll(x.numElements()))
-    return n.set(0, Operand::of(foldCast(*x.constant, to)));
-  if (to == DType::F64)
+  if (to == DType::F64 && !n.canFoldAll(x.numElements()) && x.dtype() != to)
     return n.fail("value '" + n.node.output(0) + "' has unsupported element type DOUBLE");
-  return n.set(0, Operand::of(n.create<graph::CastOp>(x.shape(), to, n.materialize(x))));
+  return n.set(0, convertTo(n, x, to));
 }
 
 LogicalResult castOp(NodeContext &n) {
@@ -312,10 +328,9 @@ LogicalResult castLikeOp(NodeContext &n) {
 // Contractions
 //===----------------------------------------------------------------------===//
 
-LogicalResult matmulOp(NodeContext &n) {
-  if (failed(n.expectInputs(2)))
-    return failure();
-  const Operand &a = n.in(0), &b = n.in(1);
+} // namespace
+
+FailureOr<Operand> buildMatMul(NodeContext &n, const Operand &a, const Operand &b) {
   auto mismatch = [&](const Twine &what) {
     return n.fail(what + ": " + shapeString(a.shape()) + " x " + shapeString(b.shape()));
   };
@@ -342,9 +357,20 @@ LogicalResult matmulOp(NodeContext &n) {
     shape.push_back(nn);
   int64_t elems = numElements(shape);
   if (n.canFoldAll(elems) && elems * k <= (int64_t(1) << 26))
-    return n.set(0, Operand::of(foldMatMul(*a.constant, *b.constant, shape)));
-  return n.set(0, Operand::of(n.create<graph::MatMulOp>(shape, a.dtype(), n.materialize(a),
-                                                        n.materialize(b))));
+    return Operand::of(foldMatMul(*a.constant, *b.constant, shape));
+  return Operand::of(n.create<graph::MatMulOp>(shape, a.dtype(), n.materialize(a), n.materialize(b)));
+}
+
+namespace {
+
+LogicalResult matmulOp(NodeContext &n) {
+  if (failed(n.expectInputs(2)))
+    return failure();
+  DType t = n.in(0).dtype();
+  if (t != DType::F32 && t != DType::F16 && t != DType::I32 && t != DType::I64)
+    return n.fail("MatMul of " + Twine(dtypeName(t)) + " is not defined by ONNX (MatMulInteger is)");
+  FailureOr<Operand> r = buildMatMul(n, n.in(0), n.in(1));
+  return failed(r) ? failure() : n.set(0, *r);
 }
 
 LogicalResult gemmOp(NodeContext &n) {
@@ -628,6 +654,7 @@ void addComputeOpHandlers(StringMap<OpHandler> &h) {
   h["Abs"] = unaryOp<UnaryKind::Abs>;
   h["Ceil"] = unaryOp<UnaryKind::Ceil>;
   h["Floor"] = unaryOp<UnaryKind::Floor>;
+  h["Round"] = unaryOp<UnaryKind::Round>;
   h["Cos"] = unaryOp<UnaryKind::Cos>;
   h["Sin"] = unaryOp<UnaryKind::Sin>;
   h["Log"] = unaryOp<UnaryKind::Log>;

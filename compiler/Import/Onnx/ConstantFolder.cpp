@@ -294,6 +294,7 @@ static double unaryDouble(UnaryKind k, double x) {
   case UnaryKind::Abs: return std::fabs(x);
   case UnaryKind::Ceil: return std::ceil(x);
   case UnaryKind::Floor: return std::floor(x);
+  case UnaryKind::Round: return std::nearbyint(x); // the default mode: half to even
   case UnaryKind::Cos: return std::cos(x);
   case UnaryKind::Sin: return std::sin(x);
   case UnaryKind::Log: return std::log(x);

@@ -86,6 +86,7 @@ enum class UnaryKind {
   Abs,
   Ceil,
   Floor,
+  Round,
   Cos,
   Sin,
   Log,

@@ -74,6 +74,7 @@ using OpHandler = mlir::LogicalResult (*)(NodeContext &);
 void addComputeOpHandlers(llvm::StringMap<OpHandler> &handlers);
 void addShapeOpHandlers(llvm::StringMap<OpHandler> &handlers);
 void addTensorOpHandlers(llvm::StringMap<OpHandler> &handlers);
+void addQuantOpHandlers(llvm::StringMap<OpHandler> &handlers);
 
 /// One node being imported.
 class NodeContext {
@@ -146,6 +147,15 @@ Operand expandTo(NodeContext &n, const Operand &x, llvm::ArrayRef<int64_t> shape
 Operand transposeBy(NodeContext &n, const Operand &x, llvm::ArrayRef<int64_t> perm);
 Operand sliceBy(NodeContext &n, const Operand &x, llvm::ArrayRef<int64_t> starts,
                 llvm::ArrayRef<int64_t> steps, llvm::ArrayRef<int64_t> shape);
+/// `a kind b` with numpy broadcasting; fails (with a message) on shapes that
+/// do not broadcast or element types that differ.
+mlir::FailureOr<Operand> buildBinary(NodeContext &n, BinaryKind kind, const Operand &a,
+                                     const Operand &b);
+mlir::FailureOr<Operand> buildUnary(NodeContext &n, UnaryKind kind, const Operand &x);
+/// numpy matmul (batch broadcast, 1-D operands promoted), any numeric type.
+mlir::FailureOr<Operand> buildMatMul(NodeContext &n, const Operand &a, const Operand &b);
+/// Element type conversion with ONNX Cast semantics.
+Operand convertTo(NodeContext &n, const Operand &x, DType to);
 
 /// Imports one model; see importOnnxFile.
 class Importer {

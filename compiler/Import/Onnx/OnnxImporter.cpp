@@ -265,6 +265,7 @@ Importer::Importer(MLIRContext &ctx, std::string path, const ImportOptions &opti
   addComputeOpHandlers(handlers);
   addShapeOpHandlers(handlers);
   addTensorOpHandlers(handlers);
+  addQuantOpHandlers(handlers);
 }
 
 void Importer::addError(std::string msg) { errors.push_back(std::move(msg)); }

@@ -153,3 +153,13 @@ func.func @max_min_xor(%u: tensor<4xui8>, %f: tensor<4xf32>, %p: tensor<4xi1>) -
   %2 = graph.xor %p, %p : (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>
   return %0, %1, %2 : tensor<4xui8>, tensor<4xf32>, tensor<4xi1>
 }
+
+// -----
+
+// Round is math.roundeven: halves go to the even neighbour, as ONNX says.
+// CHECK-LABEL: func.func @round
+// CHECK: math.roundeven %{{.*}} : f32
+func.func @round(%a: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = graph.round %a : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

@@ -26,3 +26,12 @@ func.func @vector(%a: tensor<3x8xf32>, %v: tensor<8xf32>) -> tensor<3xf32> {
   %0 = graph.matmul %a, %v : (tensor<3x8xf32>, tensor<8xf32>) -> tensor<3xf32>
   return %0 : tensor<3xf32>
 }
+
+// Integer matmuls (MatMulInteger, widened to i32 by the importer) keep their type.
+// CHECK-LABEL: func.func @int32
+func.func @int32(%a: tensor<4x8xi32>, %b: tensor<8x3xi32>) -> tensor<4x3xi32> {
+  // CHECK: kernel.matmul %{{.*}}, %{{.*}} : (tensor<4x8xi32>, tensor<8x3xi32>) -> tensor<4x3xi32>
+  %0 = graph.matmul %a, %b : (tensor<4x8xi32>, tensor<8x3xi32>) -> tensor<4x3xi32>
+  return %0 : tensor<4x3xi32>
+}
+
