@@ -443,11 +443,32 @@ LogicalResult layerNormOp(NodeContext &n) {
   const Operand &x = n.in(0), &scale = n.in(1);
   if (failed(requireFloat(n, x, "the input")))
     return failure();
-  if (n.outputUsed(1) || n.outputUsed(2))
-    return n.fail("only output 0 is supported, but the Mean/InvStdDev outputs are used");
   FailureOr<int64_t> axis = n.normAxis(n.attrInt("axis", -1), x.rank());
   if (failed(axis))
     return failure();
+  float epsilon = n.attrFloat("epsilon", 1e-5f);
+  if (n.outputUsed(1) || n.outputUsed(2)) {
+    // Mean and InvStdDev (training outputs), in float32 as stash_type says.
+    SmallVector<int64_t> axes;
+    for (int64_t d = *axis; d < x.rank(); ++d)
+      axes.push_back(d);
+    Operand xf = convertTo(n, x, DType::F32);
+    Operand mean = buildReduce(n, xf, ReduceKind::Mean, "mean", axes, true);
+    FailureOr<Operand> centered = buildBinary(n, BinaryKind::Sub, xf, mean);
+    if (failed(centered))
+      return failure();
+    FailureOr<Operand> sq = buildBinary(n, BinaryKind::Mul, *centered, *centered);
+    if (failed(sq))
+      return failure();
+    Operand var = buildReduce(n, *sq, ReduceKind::Mean, "mean", axes, true);
+    FailureOr<Operand> inv = buildBinary(n, BinaryKind::Add, var, Operand::of(HostTensor::fromDoubles(DType::F32, {}, {epsilon})));
+    if (succeeded(inv))
+      inv = buildUnary(n, UnaryKind::Sqrt, *inv);
+    if (succeeded(inv))
+      inv = buildUnary(n, UnaryKind::Reciprocal, *inv);
+    if (failed(inv) || failed(n.set(1, mean)) || failed(n.set(2, *inv)))
+      return failure();
+  }
   ArrayRef<int64_t> norm = x.shape().drop_front(*axis);
   Value bias;
   for (size_t i = 1; i <= 2; ++i) {
@@ -465,7 +486,7 @@ LogicalResult layerNormOp(NodeContext &n) {
     bias = n.materialize(n.in(2));
   Value r = n.create<graph::LayerNormOp>(x.shape(), x.dtype(), n.materialize(x),
                                          n.materialize(scale), bias, n.b.getI64IntegerAttr(*axis),
-                                         n.b.getF32FloatAttr(n.attrFloat("epsilon", 1e-5f)));
+                                         n.b.getF32FloatAttr(epsilon));
   return n.set(0, Operand::of(r));
 }
 
@@ -488,6 +509,26 @@ LogicalResult rmsNormOp(NodeContext &n) {
                                        n.b.getF32FloatAttr(n.attrFloat("epsilon", 1e-5f)));
   return n.set(0, Operand::of(r));
 }
+
+} // namespace
+
+Operand buildReduce(NodeContext &n, const Operand &x, ReduceKind kind, StringRef kindName,
+                    ArrayRef<int64_t> axes, bool keepdims) {
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < x.rank(); ++d) {
+    if (!llvm::is_contained(axes, d))
+      shape.push_back(x.shape()[d]);
+    else if (keepdims)
+      shape.push_back(1);
+  }
+  if (n.canFold({&x}, numElements(shape)))
+    return Operand::of(foldReduce(kind, *x.constant, axes, keepdims));
+  return Operand::of(n.create<graph::ReduceOp>(shape, x.dtype(), n.materialize(x),
+                                               n.b.getStringAttr(kindName), n.i64Array(axes),
+                                               n.b.getBoolAttr(keepdims)));
+}
+
+namespace {
 
 LogicalResult reduce(NodeContext &n, ReduceKind kind, StringRef kindName) {
   if (failed(n.expectInputs(1)))
@@ -521,19 +562,7 @@ LogicalResult reduce(NodeContext &n, ReduceKind kind, StringRef kindName) {
   }
   if (axes.empty())
     return n.set(0, x);
-  SmallVector<int64_t> shape;
-  for (int64_t d = 0; d < x.rank(); ++d) {
-    if (!llvm::is_contained(axes, d))
-      shape.push_back(x.shape()[d]);
-    else if (keepdims)
-      shape.push_back(1);
-  }
-  if (n.canFold({&x}, numElements(shape)))
-    return n.set(0, Operand::of(foldReduce(kind, *x.constant, axes, keepdims)));
-  Value r =
-      n.create<graph::ReduceOp>(shape, x.dtype(), n.materialize(x), n.b.getStringAttr(kindName),
-                                n.i64Array(axes), n.b.getBoolAttr(keepdims));
-  return n.set(0, Operand::of(r));
+  return n.set(0, buildReduce(n, x, kind, kindName, axes, keepdims));
 }
 
 LogicalResult reduceMean(NodeContext &n) { return reduce(n, ReduceKind::Mean, "mean"); }

@@ -154,6 +154,9 @@ mlir::FailureOr<Operand> buildBinary(NodeContext &n, BinaryKind kind, const Oper
 mlir::FailureOr<Operand> buildUnary(NodeContext &n, UnaryKind kind, const Operand &x);
 /// numpy matmul (batch broadcast, 1-D operands promoted), any numeric type.
 mlir::FailureOr<Operand> buildMatMul(NodeContext &n, const Operand &a, const Operand &b);
+/// A reduction over sorted, distinct `axes`.
+Operand buildReduce(NodeContext &n, const Operand &x, ReduceKind kind, llvm::StringRef kindName,
+                    llvm::ArrayRef<int64_t> axes, bool keepdims);
 /// Element type conversion with ONNX Cast semantics.
 Operand convertTo(NodeContext &n, const Operand &x, DType to);
 

@@ -183,11 +183,7 @@ Operand reduceAll(NodeContext &n, const Operand &x, ReduceKind kind, StringRef k
   SmallVector<int64_t> axes;
   for (int64_t d = 0; d < x.rank(); ++d)
     axes.push_back(d);
-  if (n.canFold({&x}, 1))
-    return Operand::of(foldReduce(kind, *x.constant, axes, false));
-  return Operand::of(n.create<graph::ReduceOp>(ArrayRef<int64_t>{}, x.dtype(), n.materialize(x),
-                                               n.b.getStringAttr(kindName), n.i64Array(axes),
-                                               n.b.getBoolAttr(false)));
+  return buildReduce(n, x, kind, kindName, axes, false);
 }
 
 /// UINT8 with scale (max(x, 0) - min(x, 0)) / 255 and the zero point that

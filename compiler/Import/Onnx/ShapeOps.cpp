@@ -540,10 +540,18 @@ LogicalResult dropoutOp(NodeContext &n) {
     if (failed(training))
       return failure();
     // Training with ratio 0 drops nothing: the same as inference.
-    bool zeroRatio = n.hasInput(1) && n.in(1).isConst() && n.in(1).numElements() == 1 &&
-                     n.in(1).constant->getDouble(0) == 0;
-    if ((*training)->numElements() && (*training)->getInt(0) && !zeroRatio)
-      return n.fail("training_mode must be false (or the ratio 0)");
+    if ((*training)->numElements() && (*training)->getInt(0)) {
+      double ratio = 0.5;
+      if (n.hasInput(1)) {
+        auto r = n.constInput(1, "ratio");
+        if (failed(r))
+          return failure();
+        ratio = (*r)->numElements() == 1 ? (*r)->getDouble(0) : -1;
+      }
+      if (ratio != 0)
+        return n.fail("random dropout (training_mode true, ratio " + std::to_string(ratio) +
+                      ") is not supported: Kiln compiles inference");
+    }
   }
   if (n.outputUsed(1)) {
     HostTensor one = HostTensor::fromInts(DType::Bool, {}, {1});
