@@ -26,6 +26,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -427,6 +428,10 @@ bool Importer::bindInputs() {
                   dtypeName(*want));
         continue;
       }
+      // "--bind n=4" for a scalar input.
+      if (tt.has_shape() && tt.shape().dim_size() == 0 && t->shape == SmallVector<int64_t>{1} &&
+          !StringRef(spec).ends_with(".pb"))
+        t->shape.clear();
       if (tt.has_shape()) {
         bool match = tt.shape().dim_size() == (int)t->shape.size();
         for (int d = 0; match && d < tt.shape().dim_size(); ++d)
@@ -721,6 +726,29 @@ FailureOr<HostTensor> NodeContext::attrTensor(const onnx::AttributeProto &a) {
   return *t;
 }
 
+/// The names of the graph inputs `v` is computed from.
+static SmallVector<std::string> graphInputsBehind(Value v) {
+  SmallVector<std::string> names;
+  SmallVector<Value> work{v};
+  llvm::DenseSet<Value> seen;
+  while (!work.empty()) {
+    Value x = work.pop_back_val();
+    if (!seen.insert(x).second)
+      continue;
+    if (auto arg = dyn_cast<BlockArgument>(x)) {
+      auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+      if (auto name = func ? func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "kiln.name") : StringAttr())
+        names.push_back(name.str());
+      continue;
+    }
+    if (Operation *op = x.getDefiningOp())
+      for (Value operand : op->getOperands())
+        work.push_back(operand);
+  }
+  llvm::sort(names);
+  return names;
+}
+
 FailureOr<const HostTensor *> NodeContext::constInput(size_t i, StringRef what) {
   if (!hasInput(i))
     return fail("input " + Twine(i) + " '" + what + "' is missing");
@@ -731,6 +759,14 @@ FailureOr<const HostTensor *> NodeContext::constInput(size_t i, StringRef what) 
       return fail("input " + Twine(i) + " '" + what + "' must be a constant; it is the graph input '" +
                   value + "': fix its value at compile time with --bind " + value + "=FILE.pb");
     }
+    // Computed from graph inputs (a size cast to a limit, say): binding those
+    // makes it constant, since the importer folds what depends only on constants.
+    SmallVector<std::string> roots = graphInputsBehind(in(i).value);
+    for (const std::string &root : roots)
+      imp.needBinding(root);
+    if (!roots.empty())
+      return fail("input " + Twine(i) + " '" + what + "' must be a constant; it is computed from the graph input(s) " +
+                  llvm::join(roots, ", ") + ": fix them at compile time with --bind NAME=FILE.pb");
     return fail("input " + Twine(i) + " '" + what + "' must be a constant");
   }
   return in(i).constant.get();
