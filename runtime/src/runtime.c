@@ -1,8 +1,8 @@
 //===- runtime.c - Kiln's thin C runtime: contexts, checks and runs -------===//
 //
 // Interprets the kiln_model_t table a compiled model emits: a context owns one
-// halide_buffer_t per tensor (weights point into the model, intermediates into
-// a 64-byte aligned arena, inputs and outputs are bound to the caller's memory
+// halide_buffer_t per tensor (weights point into the model's weights, copied
+// once into huge pages (memory.h), intermediates into a 64-byte aligned arena, inputs and outputs are bound to the caller's memory
 // for the duration of a run) and calls the Halide `_argv` kernels in order.
 //
 // The halide_* functions used here are not defined in this library: they come
@@ -21,6 +21,7 @@
 #define _POSIX_C_SOURCE 200809L // posix_memalign under -std=c11
 
 #include "kiln/runtime.h"
+#include "memory.h"
 
 #include <HalideRuntime.h>
 
@@ -36,7 +37,9 @@
 
 struct kiln_context_s {
   const kiln_model_t *model;
+  const uint8_t *weights; // model->weights or its shared huge-page copy (memory.h)
   uint8_t *arena;
+  size_t arena_bytes;
   halide_buffer_t *buffers; // one per tensor, indexed by tensor id
   halide_dimension_t *dims; // KILN_MAX_RANK per tensor
   void **args;              // scratch argument array for the widest step
@@ -376,15 +379,15 @@ kiln_status_t kiln_context_create(const kiln_model_t *model, const kiln_context_
   ctx->buffers = calloc(num_tensors, sizeof *ctx->buffers);
   ctx->dims = calloc(num_tensors * KILN_MAX_RANK, sizeof *ctx->dims);
   ctx->args = calloc((size_t)max_args, sizeof *ctx->args);
-  void *arena = NULL;
-  if (!ctx->buffers || !ctx->dims || !ctx->args ||
-      posix_memalign(&arena, KILN_ARENA_ALIGNMENT, arena_bytes) != 0) {
+  ctx->arena_bytes = arena_bytes;
+  ctx->arena = ctx->buffers && ctx->dims && ctx->args ? kiln_large_alloc(arena_bytes) : NULL;
+  if (!ctx->arena) {
     kiln_context_destroy(ctx);
     return fail(NULL, KILN_RESOURCE_EXHAUSTED,
                 "could not allocate the context of model '%s' (arena of %lld bytes)",
                 model->name ? model->name : "?", (long long)model->arena_size);
   }
-  ctx->arena = arena;
+  ctx->weights = kiln_weights_acquire(model);
 
   // Same reason as the arena: zero-sized weights still get a non-NULL host.
   static _Alignas(KILN_ARENA_ALIGNMENT) uint8_t empty_weights[KILN_ARENA_ALIGNMENT];
@@ -406,7 +409,7 @@ kiln_status_t kiln_context_create(const kiln_model_t *model, const kiln_context_
     if (t->kind == KILN_TENSOR_WEIGHT) {
       // Halide never writes a pipeline input; the uintptr_t cast drops the
       // const that halide_buffer_t::host cannot express (-Wcast-qual clean).
-      buf->host = model->weights ? (uint8_t *)(uintptr_t)(model->weights + t->offset)
+      buf->host = ctx->weights ? (uint8_t *)(uintptr_t)(ctx->weights + t->offset)
                                  : empty_weights;
       // Dirty on the host, so a GPU kernel uploads each weight once per context.
       buf->flags = halide_buffer_flag_host_dirty;
@@ -435,7 +438,9 @@ void kiln_context_destroy(kiln_context_t *ctx) {
         halide_device_free(NULL, buf);
     }
   }
-  free(ctx->arena);
+  kiln_large_free(ctx->arena, ctx->arena_bytes);
+  if (ctx->weights)
+    kiln_weights_release(ctx->model, ctx->weights);
   free(ctx->args);
   free(ctx->dims);
   free(ctx->buffers);

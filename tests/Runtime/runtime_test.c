@@ -8,12 +8,15 @@
 //
 //===----------------------------------------------------------------------===//
 
+#define _POSIX_C_SOURCE 200809L // setenv
+
 #include "kiln/runtime.h"
 
 #include <HalideRuntime.h>
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 //===----------------------------------------------------------------------===//
@@ -84,6 +87,8 @@ static bool layout_ok(const halide_buffer_t *b, uint8_t code, uint8_t bits, int 
 
 static const int32_t k_extents[2] = {3, 2};
 
+static const uint8_t *g_seen_w_host;
+
 static int k0_add_f32(void **args) {
   halide_buffer_t *x = args[0], *w = args[1], *sum = args[2];
   if (!layout_ok(x, halide_type_float, 32, 2, k_extents) ||
@@ -92,6 +97,7 @@ static int k0_add_f32(void **args) {
     return report("k0_add_f32: unexpected buffer layout\n", -1);
   g_seen_x = x;
   g_seen_x_flags = x->flags;
+  g_seen_w_host = w->host;
   const float *a = (const float *)x->host, *b = (const float *)w->host;
   float *out = (float *)sum->host;
   for (int i = 0; i < 6; ++i)
@@ -465,8 +471,53 @@ static void test_queries(void) {
         "dtype sizes");
 }
 
+/// Weights of 2 MiB and more are copied once per model into huge pages and
+/// shared by its contexts (runtime/src/memory.h); KILN_WEIGHTS_IN_PLACE=1
+/// keeps the embedded ones.
+static _Alignas(64) float g_large_weights[(4 << 20) / sizeof(float)];
+static void test_large_weights(void) {
+  memcpy(g_large_weights, g_weights, sizeof g_weights);
+  kiln_model_t m = g_model;
+  m.weights = (const uint8_t *)g_large_weights;
+  m.weights_size = sizeof g_large_weights;
+  const uint8_t *blob = m.weights, *blob_end = blob + m.weights_size;
+  static const float want[6] = {0, 3, 1, 7, 1, 11};
+  kiln_tensor_t in[1], out[2];
+  default_io(in, out);
+
+  kiln_context_t *a = NULL, *b = NULL;
+  bool created = kiln_context_create(&m, NULL, &a) == KILN_OK && kiln_context_create(&m, NULL, &b) == KILN_OK;
+  check(created, "two contexts of a model with 4 MiB of weights");
+  if (!created)
+    return;
+  memset(g_y, 0, sizeof g_y);
+  bool ok = kiln_context_run(a, in, 1, out, 2) == KILN_OK && memcmp(g_y, want, sizeof want) == 0;
+  const uint8_t *seen_a = g_seen_w_host;
+  memset(g_y, 0, sizeof g_y);
+  ok = ok && kiln_context_run(b, in, 1, out, 2) == KILN_OK && memcmp(g_y, want, sizeof want) == 0;
+  check(ok, "both compute relu(x + w) from the copied weights");
+  check(seen_a && (seen_a < blob || seen_a >= blob_end), "large weights are read from a copy, not the embedded blob");
+  check(g_seen_w_host == seen_a, "contexts of one model share the copy");
+  check(((uintptr_t)seen_a - 64) % (2u << 20) == 0, "the copy is 2 MiB aligned (huge pages)");
+  kiln_context_destroy(a);
+  memset(g_y, 0, sizeof g_y);
+  check(kiln_context_run(b, in, 1, out, 2) == KILN_OK && memcmp(g_y, want, sizeof want) == 0,
+        "the copy outlives the first context's destruction");
+  kiln_context_destroy(b);
+
+  setenv("KILN_WEIGHTS_IN_PLACE", "1", 1);
+  kiln_context_t *c = NULL;
+  memset(g_y, 0, sizeof g_y);
+  ok = kiln_context_create(&m, NULL, &c) == KILN_OK && kiln_context_run(c, in, 1, out, 2) == KILN_OK &&
+       memcmp(g_y, want, sizeof want) == 0;
+  check(ok && g_seen_w_host == blob + 64, "KILN_WEIGHTS_IN_PLACE=1 reads the embedded weights");
+  kiln_context_destroy(c);
+  unsetenv("KILN_WEIGHTS_IN_PLACE");
+}
+
 int main(void) {
   test_happy_path();
+  test_large_weights();
   test_null_and_abi();
   test_kernel_failures();
   test_cuda_bookkeeping();
