@@ -146,6 +146,8 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
   stage = "graph-to-kernel";
   t = start("graph-to-kernel");
   PassManager pm(&context);
+  if (opts.fuse)
+    pm.addNestedPass<func::FuncOp>(createRecognizePatterns());
   pm.addPass(createConvertGraphToKernel());
   if (opts.fuse)
     pm.addNestedPass<func::FuncOp>(createFuseElementwise());

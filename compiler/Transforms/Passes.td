@@ -67,4 +67,39 @@ def PackWeights : Pass<"kiln-pack-weights", "mlir::func::FuncOp"> {
   let dependentDialects = ["kiln::kernel::KernelDialect", "kiln::graph::GraphDialect"];
 }
 
+def RecognizePatterns : Pass<"kiln-recognize-patterns", "mlir::func::FuncOp"> {
+  let summary = "Rewrite exporters' decomposed GELU, LayerNorm and RMSNorm into the fused graph ops";
+  let description = [{
+    Runs on graph ops, before `convert-graph-to-kernel`. Older exporters write
+    GELU, LayerNorm and RMSNorm as chains of elementwise ops and reductions;
+    each chain becomes `graph.gelu` (erf form: `approximate = "none"`; tanh
+    form: `"tanh"`), `graph.layer_norm` or `graph.rms_norm`, which lower to one
+    kernel each. Products and sums match in any association and operand order,
+    division by a constant as multiplication by its reciprocal, `x * x` as
+    `pow(x, 2)`, `reciprocal(sqrt(v))` as `1 / sqrt(v)`.
+
+    Before (TorchScript's erf GELU):
+    ```mlir
+    %s = graph.constant dense<1.41421354> : tensor<f32> : tensor<f32>
+    %one = graph.constant dense<1.0> : tensor<f32> : tensor<f32>
+    %half = graph.constant dense<0.5> : tensor<f32> : tensor<f32>
+    %0 = graph.div %x, %s : (tensor<2x512xf32>, tensor<f32>) -> tensor<2x512xf32>
+    %1 = graph.erf %0 : (tensor<2x512xf32>) -> tensor<2x512xf32>
+    %2 = graph.add %1, %one : (tensor<2x512xf32>, tensor<f32>) -> tensor<2x512xf32>
+    %3 = graph.mul %x, %2 : (tensor<2x512xf32>, tensor<2x512xf32>) -> tensor<2x512xf32>
+    %r = graph.mul %3, %half : (tensor<2x512xf32>, tensor<f32>) -> tensor<2x512xf32>
+    ```
+    After:
+    ```mlir
+    %r = graph.gelu %x {approximate = "none"} : (tensor<2x512xf32>) -> tensor<2x512xf32>
+    ```
+    Only exact matches are rewritten: constants (any shape, all elements
+    equal) within 1e-4 relative of the formula's (one ulp in float16), means
+    with keepdims over the trailing dims (they give the norm's `axis`; the
+    added constant gives `epsilon`), float element types, and no intermediate
+    with a user outside the pattern (it would be computed twice).
+  }];
+  let dependentDialects = ["kiln::graph::GraphDialect"];
+}
+
 #endif // KILN_TRANSFORMS_PASSES
