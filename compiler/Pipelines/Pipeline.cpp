@@ -173,13 +173,18 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
   ConvertKernelToHalideOptions khOpts;
   khOpts.vectorBytes = vectorBytes;
   pm2.addPass(createConvertKernelToHalide(khOpts));
+  // Layers that repeat become one kernel each: compiled once, launched per layer.
+  pm2.addPass(createDedupKernels());
   if (failed(pm2.run(*module)) || failed(verify(*module)))
     return fail();
   stop(t);
   if (opts.stats) {
-    int kernels = 0;
-    module->walk([&](halide::KernelOp) { ++kernels; });
-    llvm::errs() << "kiln: " << kernels << " kernels\n";
+    // Launches are the kernels a run executes; kiln-dedup-kernels leaves one
+    // compiled function per distinct body.
+    int launches = 0, distinct = 0;
+    module->walk([&](halide::LaunchOp) { ++launches; });
+    module->walk([&](halide::KernelOp) { ++distinct; });
+    llvm::errs() << "kiln: " << launches << " kernels (" << distinct << " distinct, each compiled once)\n";
   }
   if (opts.emit == "halide") {
     print(*module, os);

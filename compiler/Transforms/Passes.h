@@ -3,8 +3,10 @@
 #define KILN_COMPILER_TRANSFORMS_PASSES_H
 
 #include "dialects/Graph/GraphDialect.h"
+#include "dialects/Halide/HalideDialect.h"
 #include "dialects/Kernel/KernelDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
 namespace kiln {

@@ -102,4 +102,30 @@ def RecognizePatterns : Pass<"kiln-recognize-patterns", "mlir::func::FuncOp"> {
   let dependentDialects = ["kiln::graph::GraphDialect"];
 }
 
+def DedupKernels : Pass<"kiln-dedup-kernels", "mlir::ModuleOp"> {
+  let summary = "Keep one halide.kernel per distinct body; launches share it";
+  let description = [{
+    Kernels that differ only in their name (the twelve layers of BERT: their
+    weights are buffer arguments, not part of the kernel) are generated and
+    compiled once. Each `halide.kernel` whose body prints the same as an
+    earlier one is erased and its `halide.launch` ops call the earlier one.
+
+    Before:
+    ```mlir
+    halide.kernel @k0_relu_f32 { ... }
+    halide.kernel @k1_relu_f32 { ... }   // the same body
+    %a = halide.launch @k0_relu_f32(%x) : (tensor<4xf32>) -> tensor<4xf32>
+    %b = halide.launch @k1_relu_f32(%a) : (tensor<4xf32>) -> tensor<4xf32>
+    ```
+    After:
+    ```mlir
+    halide.kernel @k0_relu_f32 { ... }
+    %a = halide.launch @k0_relu_f32(%x) : (tensor<4xf32>) -> tensor<4xf32>
+    %b = halide.launch @k0_relu_f32(%a) : (tensor<4xf32>) -> tensor<4xf32>
+    ```
+    Bodies that differ in anything (an extent, a constant, a schedule) stay apart.
+  }];
+  let dependentDialects = ["kiln::halide::HalideDialect"];
+}
+
 #endif // KILN_TRANSFORMS_PASSES
