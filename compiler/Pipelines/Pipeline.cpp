@@ -149,8 +149,10 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
   if (opts.fuse)
     pm.addNestedPass<func::FuncOp>(createRecognizePatterns());
   pm.addPass(createConvertGraphToKernel());
-  if (opts.fuse)
+  if (opts.fuse) {
     pm.addNestedPass<func::FuncOp>(createFuseElementwise());
+    pm.addNestedPass<func::FuncOp>(createFuseMatMulEpilogue());
+  }
   int64_t vectorBytes = targetString.find("avx512") != std::string::npos ? 64 : 32;
   if (!targetOpts.cuda) {
     PackWeightsOptions packOpts;

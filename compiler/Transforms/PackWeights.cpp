@@ -76,12 +76,11 @@ struct PackWeightsPass : kiln::impl::PackWeightsBase<PackWeightsPass> {
         p = ob.create<graph::ConstantOp>(c.getLoc(), type,
                                          DenseResourceElementsAttr::get(type, name, std::move(blob)));
       }
+      // In place, so that a fused epilogue stays with the op.
       OpBuilder ob(op);
-      auto repl = ob.create<kernel::MatMulOp>(op.getLoc(), op.getType(), op.getLhs(), p, op.getBias(),
-                                              ob.getBoolAttr(false), op.getAlphaAttr(),
-                                              ob.getI64IntegerAttr(NR));
-      op.replaceAllUsesWith(repl.getResult());
-      op.erase();
+      op.getRhsMutable().assign(p);
+      op.setTransB(false);
+      op.setBPanelAttr(ob.getI64IntegerAttr(NR));
       if (c->use_empty())
         c.erase();
     }

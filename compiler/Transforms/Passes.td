@@ -38,6 +38,43 @@ def FuseElementwise : Pass<"kiln-fuse-elementwise", "mlir::func::FuncOp"> {
   let dependentDialects = ["kiln::kernel::KernelDialect"];
 }
 
+def FuseMatMulEpilogue : Pass<"kiln-fuse-matmul-epilogue", "mlir::func::FuncOp"> {
+  let summary = "Fold an elementwise consumer of a matmul into the matmul's epilogue";
+  let description = [{
+    A `kernel.elementwise` that reads a `kernel.matmul` result element by
+    element (identity map, same shape), where the matmul has no other user,
+    becomes the matmul's `epilogue` region: bias + GELU after an FFN
+    projection, the residual add after an output projection. The result is
+    written once, straight from the accumulators, instead of written, read
+    back and written again. The elementwise op's other inputs become
+    epilogue inputs with their maps.
+
+    Before:
+    ```mlir
+    %m = kernel.matmul %a, %w : (tensor<16x128xf32>, tensor<128x512xf32>) -> tensor<16x512xf32>
+    %r = kernel.elementwise ins(%m, %res : tensor<16x512xf32>, tensor<16x512xf32>)
+           maps [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>] -> tensor<16x512xf32> {
+    ^bb0(%x: f32, %y: f32):
+      %s = arith.addf %x, %y : f32
+      kernel.yield %s : f32
+    }
+    ```
+    After:
+    ```mlir
+    %r = kernel.matmul %a, %w epilogue(%res) {epilogue_maps = [affine_map<(d0, d1) -> (d0, d1)>]}
+           : (tensor<16x128xf32>, tensor<128x512xf32>, tensor<16x512xf32>) -> tensor<16x512xf32> {
+    ^bb0(%acc: f32, %y: f32):
+      %s = arith.addf %acc, %y : f32
+      kernel.yield %s : f32
+    }
+    ```
+    Left alone: a matmul result read transposed or broadcast, a matmul with a
+    second user (the epilogue would hide the plain product from it), a
+    matmul that already has an epilogue.
+  }];
+  let dependentDialects = ["kiln::kernel::KernelDialect"];
+}
+
 def PackWeights : Pass<"kiln-pack-weights", "mlir::func::FuncOp"> {
   let summary = "Pre-pack constant GEMM weights into the micro-kernel's panel layout";
   let description = [{

@@ -88,13 +88,48 @@ LogicalResult MatMulOp::verify() {
     return emitOpError("result shape must be ") << shapeString(expect);
   if (getBias() && !broadcastShapes(tt(getBias()).getShape(), r))
     return emitOpError("bias does not broadcast to the result");
-  Type et = tt(getResult()).getElementType();
-  if (tt(getLhs()).getElementType() != et || tt(getRhs()).getElementType() != et)
-    return emitOpError("operands and result must have one element type");
+  Type et = tt(getLhs()).getElementType();
+  if (tt(getRhs()).getElementType() != et)
+    return emitOpError("operands must have one element type");
+  if (failed(verifyEpilogue()))
+    return failure();
   if (!isa<FloatType>(et) && (!et.isSignlessInteger() || et.getIntOrFloatBitWidth() < 32))
     return emitOpError("expects float, i32 or i64 operands, got ") << et;
   if (!isa<FloatType>(et) && getAlpha().convertToFloat() != 1.0f)
     return emitOpError("an integer matmul needs alpha = 1");
+  return success();
+}
+
+LogicalResult MatMulOp::verifyEpilogue() {
+  Type acc = tt(getLhs()).getElementType();
+  auto res = tt(getResult());
+  size_t n = getEpilogueInputs().size();
+  size_t maps = getEpilogueMaps() ? getEpilogueMaps()->size() : 0;
+  if (!hasEpilogue()) {
+    if (n || maps)
+      return emitOpError("epilogue inputs and maps need an epilogue region");
+    if (res.getElementType() != acc)
+      return emitOpError("result element type ") << res.getElementType() << " differs from the operands' " << acc
+             << " (only an epilogue converts)";
+    return success();
+  }
+  if (maps != n)
+    return emitOpError("needs one epilogue map per epilogue input: ") << maps << " maps, " << n << " inputs";
+  Block &body = getEpilogue().front();
+  if (body.getNumArguments() != n + 1 || body.getArgument(0).getType() != acc)
+    return emitOpError("epilogue takes the accumulated ") << acc << " and one scalar per epilogue input";
+  for (auto [i, in] : llvm::enumerate(getEpilogueInputs())) {
+    AffineMap m = cast<AffineMapAttr>((*getEpilogueMaps())[i]).getValue();
+    if (m.getNumDims() != (unsigned)res.getRank() || m.getNumSymbols() != 0 ||
+        m.getNumResults() != (unsigned)tt(in).getRank())
+      return emitOpError("epilogue map #") << i << " must take the " << res.getRank() << " result dims to "
+             << tt(in).getRank() << " input indices";
+    if (body.getArgument(i + 1).getType() != tt(in).getElementType())
+      return emitOpError("epilogue argument #") << i + 1 << " must be " << tt(in).getElementType();
+  }
+  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  if (!yield || yield.getValue().getType() != res.getElementType())
+    return emitOpError("epilogue must yield the result element type ") << res.getElementType();
   return success();
 }
 

@@ -38,7 +38,7 @@ def Kernel_ElementwiseOp : Kernel_Op<"elementwise",
                                  "::mlir::ArrayRef<::mlir::AffineMap>":$maps)>];
 }
 
-def Kernel_YieldOp : Kernel_Op<"yield", [Pure, Terminator, HasParent<"ElementwiseOp">]> {
+def Kernel_YieldOp : Kernel_Op<"yield", [Pure, Terminator, ParentOneOf<["ElementwiseOp", "MatMulOp"]>]> {
   let summary = "The value of one output element";
   let description = [{
     ```mlir
@@ -51,8 +51,8 @@ def Kernel_YieldOp : Kernel_Op<"yield", [Pure, Terminator, HasParent<"Elementwis
   let hasVerifier = 1;
 }
 
-def Kernel_MatMulOp : Kernel_Op<"matmul", [Pure]> {
-  let summary = "Batched matmul with broadcast batch dims: alpha * A * op(B) (+ bias)";
+def Kernel_MatMulOp : Kernel_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
+  let summary = "Batched matmul with broadcast batch dims: epilogue(alpha * A * op(B) (+ bias))";
   let description = [{
     A is [..., M, K]; B is [..., K, N], or [..., N, K] with `trans_b`. The
     optional bias broadcasts to the result (the first epilogue; fusion adds more).
@@ -60,17 +60,39 @@ def Kernel_MatMulOp : Kernel_Op<"matmul", [Pure]> {
     panels [ceil(N/NR), K, NR] (element [p, k, j] is B[k, p*NR + j], zero past
     N), the layout the register-tiled micro-kernel streams.
 
+    The optional `epilogue` region (kiln-fuse-matmul-epilogue) maps each
+    result element on its way out: its first argument is the accumulated
+    value (after alpha and bias), the others are `epilogue_inputs` read
+    through `epilogue_maps` (as kernel.elementwise reads its inputs); it
+    yields the result element, whose type may differ from the operands'.
+
     ```mlir
     %r = kernel.matmul %a, %w : (tensor<2x16x128xf32>, tensor<128x512xf32>) -> tensor<2x16x512xf32>
     %p = kernel.matmul %a, %wp {b_panel = 16 : i64} : (tensor<2x16x128xf32>, tensor<32x128x16xf32>) -> tensor<2x16x512xf32>
+    %e = kernel.matmul %a, %w epilogue(%res) {epilogue_maps = [affine_map<(d0, d1) -> (d0, d1)>]}
+           : (tensor<16x128xf32>, tensor<128x512xf32>, tensor<16x512xf32>) -> tensor<16x512xf32> {
+    ^bb0(%acc: f32, %r: f32):
+      %s = arith.addf %acc, %r : f32
+      kernel.yield %s : f32
+    }
     ```
   }];
   let arguments = (ins Kernel_Tensor:$lhs, Kernel_Tensor:$rhs, Optional<Kernel_Tensor>:$bias,
+                   Variadic<Kernel_Tensor>:$epilogue_inputs,
                    DefaultValuedAttr<BoolAttr, "false">:$trans_b,
                    DefaultValuedAttr<F32Attr, "1.0">:$alpha,
-                   OptionalAttr<I64Attr>:$b_panel);
+                   OptionalAttr<I64Attr>:$b_panel,
+                   OptionalAttr<AffineMapArrayAttr>:$epilogue_maps);
   let results = (outs Kernel_Tensor:$result);
-  let assemblyFormat = "$lhs `,` $rhs (`,` $bias^)? attr-dict `:` functional-type(operands, results)";
+  let regions = (region AnyRegion:$epilogue);
+  let assemblyFormat = [{
+    $lhs `,` $rhs (`,` $bias^)? (`epilogue` `(` $epilogue_inputs^ `)`)? attr-dict `:`
+    functional-type(operands, results) ($epilogue^)?
+  }];
+  let extraClassDeclaration = [{
+    bool hasEpilogue() { return !getEpilogue().empty(); }
+    ::mlir::LogicalResult verifyEpilogue();
+  }];
   let hasVerifier = 1;
 }
 

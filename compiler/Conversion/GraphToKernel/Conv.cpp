@@ -66,9 +66,9 @@ struct PatchConvPattern : OpRewritePattern<graph::ConvOp> {
     Value w2 = rewriter.create<graph::ConstantOp>(loc, wType, reshaped);
 
     auto mmType = RankedTensorType::get({N, P, CO}, et);
-    Value mm = rewriter.create<kernel::MatMulOp>(loc, mmType, cols, w2, op.getBias(),
+    Value mm = rewriter.create<kernel::MatMulOp>(loc, mmType, cols, w2, op.getBias(), ValueRange(),
                                                  rewriter.getBoolAttr(true),
-                                                 rewriter.getF32FloatAttr(1.0f), IntegerAttr());
+                                                 rewriter.getF32FloatAttr(1.0f), IntegerAttr(), ArrayAttr());
     // Back to NCHW: out[n, co, oh, ow] = mm[n, oh*OW + ow, co].
     AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx),
                d2 = getAffineDimExpr(2, ctx), d3 = getAffineDimExpr(3, ctx);

@@ -32,7 +32,8 @@ struct MatMulPattern : OpRewritePattern<graph::MatMulOp> {
       b = buildReshape(rewriter, loc, b,
                        RankedTensorType::get({rb.getDimSize(0), 1}, rb.getElementType()));
     if (ra.getRank() > 1 && rb.getRank() > 1) {
-      rewriter.replaceOpWithNewOp<kernel::MatMulOp>(op, res, a, b, Value(), rewriter.getBoolAttr(false), rewriter.getF32FloatAttr(1.0f), IntegerAttr());
+      rewriter.replaceOpWithNewOp<kernel::MatMulOp>(op, res, a, b, Value(), ValueRange(), rewriter.getBoolAttr(false),
+                                                    rewriter.getF32FloatAttr(1.0f), IntegerAttr(), ArrayAttr());
       return success();
     }
     // Compute with the promoted dims, then drop them.
@@ -42,7 +43,8 @@ struct MatMulPattern : OpRewritePattern<graph::MatMulOp> {
     if (rb.getRank() == 1)
       shape.push_back(1);
     auto full = RankedTensorType::get(shape, res.getElementType());
-    Value mm = rewriter.create<kernel::MatMulOp>(loc, full, a, b, Value(), rewriter.getBoolAttr(false), rewriter.getF32FloatAttr(1.0f), IntegerAttr());
+    Value mm = rewriter.create<kernel::MatMulOp>(loc, full, a, b, Value(), ValueRange(), rewriter.getBoolAttr(false),
+                                                 rewriter.getF32FloatAttr(1.0f), IntegerAttr(), ArrayAttr());
     rewriter.replaceOp(op, buildReshape(rewriter, loc, mm, res));
     return success();
   }
@@ -70,8 +72,8 @@ struct GemmPattern : OpRewritePattern<graph::GemmOp> {
             return b.create<arith::MulFOp>(l, s[0], c);
           });
     }
-    rewriter.replaceOpWithNewOp<kernel::MatMulOp>(op, tt(op.getResult()), a, op.getB(), bias,
-                                                  op.getTransBAttr(), op.getAlphaAttr(), IntegerAttr());
+    rewriter.replaceOpWithNewOp<kernel::MatMulOp>(op, tt(op.getResult()), a, op.getB(), bias, ValueRange(),
+                                                  op.getTransBAttr(), op.getAlphaAttr(), IntegerAttr(), ArrayAttr());
     return success();
   }
 };

@@ -11,6 +11,8 @@
 #include "compiler/Conversion/KernelToHalide/Lowerings.h"
 #include "dialects/Utils/Shape.h"
 
+#include "mlir/IR/IRMapping.h"
+
 using namespace mlir;
 using namespace kiln;
 
@@ -39,8 +41,18 @@ static Value add(OpBuilder &b, Value x, Value y) {
   return b.create<arith::AddIOp>(b.getUnknownLoc(), x, y);
 }
 
-/// Epilogue shared by both forms: alpha * acc (+ bias broadcast to the result).
-static Value epilogue(OpBuilder &b, kernel::MatMulOp op, StringRef bias, Value v, KernelBuilder::Idx d) {
+/// Names of the epilogue inputs, in order.
+static SmallVector<std::string> epilogueInputs(kernel::MatMulOp op, KernelBuilder &kb) {
+  SmallVector<std::string> names;
+  for (Value in : op.getEpilogueInputs())
+    names.push_back(kb.input(in));
+  return names;
+}
+
+/// Epilogue shared by both forms: alpha * acc (+ bias broadcast to the
+/// result), then the fused epilogue region, its inputs read through their maps.
+static Value epilogue(OpBuilder &b, kernel::MatMulOp op, StringRef bias, ArrayRef<std::string> inputs, Value v,
+                      KernelBuilder::Idx d) {
   Location l = b.getUnknownLoc();
   Type et = v.getType();
   float alpha = op.getAlpha().convertToFloat();
@@ -53,7 +65,29 @@ static Value epilogue(OpBuilder &b, kernel::MatMulOp op, StringRef bias, Value v
       bi.push_back(bs[i] == 1 ? KernelBuilder::i32(b, 0) : d[d.size() - bs.size() + i]);
     v = add(b, v, KernelBuilder::call(b, bias, et, bi));
   }
-  return v;
+  if (!op.hasEpilogue())
+    return v;
+  Block &body = op.getEpilogue().front();
+  IRMapping mapping;
+  mapping.map(body.getArgument(0), v);
+  for (auto [i, in] : llvm::enumerate(op.getEpilogueInputs())) {
+    AffineMap m = cast<AffineMapAttr>((*op.getEpilogueMaps())[i]).getValue();
+    auto shape = cast<RankedTensorType>(in.getType()).getShape();
+    SmallVector<Value> idx;
+    for (auto [r, e] : llvm::enumerate(m.getResults())) {
+      Value x = KernelBuilder::affine(b, e, d);
+      if (!isa<AffineDimExpr, AffineConstantExpr>(e)) { // as in lowerElementwise
+        x = b.create<arith::MaxSIOp>(l, x, KernelBuilder::i32(b, 0));
+        x = b.create<arith::MinSIOp>(l, x, KernelBuilder::i32(b, shape[r] - 1));
+      }
+      idx.push_back(x);
+    }
+    mapping.map(body.getArgument(i + 1),
+                KernelBuilder::call(b, inputs[i], cast<RankedTensorType>(in.getType()).getElementType(), idx));
+  }
+  for (Operation &o : body.without_terminator())
+    b.clone(o, mapping);
+  return mapping.lookup(cast<kernel::YieldOp>(body.getTerminator()).getValue());
 }
 
 /// B pre-packed as panels [N/NR, K, NR] (kiln-pack-weights). The accumulator
@@ -64,13 +98,14 @@ static Value epilogue(OpBuilder &b, kernel::MatMulOp op, StringRef bias, Value v
 /// measured 95-98% of the AVX2 FMA peak in shared/notes/halide-gemm.md.
 static LogicalResult lowerPackedMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
   auto res = tt(op.getResult());
-  Type et = res.getElementType();
+  Type et = tt(op.getLhs()).getElementType(), outT = res.getElementType();
   ArrayRef<int64_t> shape = res.getShape();
   size_t rank = shape.size(), batch = rank - 2;
   auto aShape = tt(op.getLhs()).getShape();
   int64_t NR = *op.getBPanel(), K = aShape.back(), M = shape[rank - 2];
   std::string a = kb.input(op.getLhs()), bName = kb.input(op.getRhs());
   std::string bias = op.getBias() ? kb.input(op.getBias()) : "";
+  SmallVector<std::string> epi = epilogueInputs(op, kb);
 
   // acc row-major dims: [batch..., no, m, ni].
   kb.func("acc", rank + 1, et, [&](OpBuilder &b, KernelBuilder::Idx) {
@@ -83,14 +118,14 @@ static LogicalResult lowerPackedMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
     Value x = KernelBuilder::call(b, a, et, ai), y = KernelBuilder::call(b, bName, et, {no, k, ni});
     return mul(b, x, y);
   });
-  kb.func("out", rank, et, [&](OpBuilder &b, KernelBuilder::Idx d) {
+  kb.func("out", rank, outT, [&](OpBuilder &b, KernelBuilder::Idx d) {
     Location l = b.getUnknownLoc();
     Value n = d[rank - 1];
     SmallVector<Value> idx(d.begin(), d.begin() + batch);
     idx.push_back(b.create<arith::FloorDivSIOp>(l, n, KernelBuilder::i32(b, NR)));
     idx.push_back(d[rank - 2]);
     idx.push_back(b.create<arith::RemSIOp>(l, n, KernelBuilder::i32(b, NR)));
-    return epilogue(b, op, bias, KernelBuilder::call(b, "acc", et, idx), d);
+    return epilogue(b, op, bias, epi, KernelBuilder::call(b, "acc", et, idx), d);
   });
   kb.output("out", shape);
 
@@ -142,7 +177,7 @@ LogicalResult kiln::lowerMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
   if (op.getBPanel())
     return lowerPackedMatMul(op, kb);
   auto res = tt(op.getResult());
-  Type et = res.getElementType();
+  Type et = tt(op.getLhs()).getElementType(), outT = res.getElementType();
   ArrayRef<int64_t> shape = res.getShape();
   size_t rank = shape.size(), batch = rank - 2;
   auto aShape = tt(op.getLhs()).getShape(), bShape = tt(op.getRhs()).getShape();
@@ -150,6 +185,7 @@ LogicalResult kiln::lowerMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
   bool transB = op.getTransB();
   std::string a = kb.input(op.getLhs()), bName = kb.input(op.getRhs());
   std::string bias = op.getBias() ? kb.input(op.getBias()) : "";
+  SmallVector<std::string> epi = epilogueInputs(op, kb);
 
   kb.func("acc", rank, et, [&](OpBuilder &b, KernelBuilder::Idx) {
     return KernelBuilder::constant(b, et, 0);
@@ -165,8 +201,8 @@ LogicalResult kiln::lowerMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
     Value x = KernelBuilder::call(b, a, et, ai), y = KernelBuilder::call(b, bName, et, bi);
     return mul(b, x, y);
   });
-  kb.func("out", rank, et, [&](OpBuilder &b, KernelBuilder::Idx d) {
-    return epilogue(b, op, bias, KernelBuilder::call(b, "acc", et, d), d);
+  kb.func("out", rank, outT, [&](OpBuilder &b, KernelBuilder::Idx d) {
+    return epilogue(b, op, bias, epi, KernelBuilder::call(b, "acc", et, d), d);
   });
   kb.output("out", shape);
 
@@ -212,7 +248,7 @@ LogicalResult kiln::lowerMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
       s.create<halide::ReorderOp>(l, acc, s.getStrArrayAttr({n, m, "r0"}), 1);
       s.create<halide::VectorizeOp>(l, acc, n, W, 1);
     }
-    kb.scheduleCpuPointwise("out", shape, et);
+    kb.scheduleCpuPointwise("out", shape, outT);
   }
   // CUDA: acc as its own stage, one thread per output element.
   OpBuilder c = kb.cuda();

@@ -134,3 +134,22 @@ func.func @scatter_nd_index_depth(%d: tensor<4x4xf32>, %i: tensor<2x3xi64>, %u: 
   %0 = kernel.scatter_nd %d, %i, %u {reduction = "none"} : (tensor<4x4xf32>, tensor<2x3xi64>, tensor<2xf32>) -> tensor<4x4xf32>
   return %0 : tensor<4x4xf32>
 }
+
+// -----
+
+func.func @epilogue_args(%a: tensor<4x8xf32>, %w: tensor<8x2xf32>, %r: tensor<4x2xf32>) -> tensor<4x2xf32> {
+  // expected-error @+1 {{epilogue takes the accumulated 'f32' and one scalar per epilogue input}}
+  %0 = kernel.matmul %a, %w epilogue(%r) {epilogue_maps = [affine_map<(d0, d1) -> (d0, d1)>]} : (tensor<4x8xf32>, tensor<8x2xf32>, tensor<4x2xf32>) -> tensor<4x2xf32> {
+  ^bb0(%acc: f32):
+    kernel.yield %acc : f32
+  }
+  return %0 : tensor<4x2xf32>
+}
+
+// -----
+
+func.func @epilogue_type(%a: tensor<4x8xf32>, %w: tensor<8x2xf32>) -> tensor<4x2xf16> {
+  // expected-error @+1 {{differs from the operands' 'f32' (only an epilogue converts)}}
+  %0 = kernel.matmul %a, %w : (tensor<4x8xf32>, tensor<8x2xf32>) -> tensor<4x2xf16>
+  return %0 : tensor<4x2xf16>
+}
