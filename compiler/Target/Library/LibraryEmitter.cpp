@@ -179,8 +179,9 @@ LogicalResult kiln::emitLibrary(ModuleOp module, const LibraryOptions &opts,
   }
 
   // Arena: liveness of intermediates over the launch sequence.
-  std::vector<int> inter, defs, lastUses;
+  std::vector<int> inter, defs, lastUses, reuse;
   std::vector<int64_t> sizes;
+  llvm::DenseMap<int, int> interIndex; // tensor id -> index in inter
   llvm::DenseMap<int, int> lastUse;
   for (auto [step, l] : llvm::enumerate(launches))
     for (Value v : l.getInputs())
@@ -189,13 +190,38 @@ LogicalResult kiln::emitLibrary(ModuleOp module, const LibraryOptions &opts,
     int id = ids[l.getResult()];
     if (tensors[id].kind != Intermediate)
       continue;
+    // In place: an intermediate input this step reads last, at the element it writes.
+    int over = -1;
+    auto kernel = module.lookupSymbol<halide::KernelOp>(l.getKernelAttr());
+    for (auto [j, v] : llvm::enumerate(l.getInputs())) {
+      auto it = ids.find(v);
+      if (over >= 0 || it == ids.end() || tensors[it->second].kind != Intermediate ||
+          lastUse.lookup(it->second) != (int)step || byteSize(tensors[it->second].type) != byteSize(l.getType()) ||
+          !interIndex.count(it->second))
+        continue;
+      bool ok = kernel != nullptr;
+      for (auto [k, w] : llvm::enumerate(l.getInputs()))
+        if (w == v)
+          ok = ok && readsPointwise(kernel, k);
+      if (ok)
+        over = interIndex[it->second];
+    }
+    interIndex[id] = inter.size();
     inter.push_back(id);
     defs.push_back(step);
     lastUses.push_back(lastUse.count(id) ? lastUse[id] : step);
     sizes.push_back(byteSize(tensors[id].type));
+    reuse.push_back(over);
   }
-  int64_t arenaSize = 0;
-  auto slots = planArena(sizes, defs, lastUses, arenaSize);
+  // Writing in place frees a slot early but can fragment the first-fit
+  // packing; keep whichever plan needs the smaller arena (in place on a tie).
+  int64_t arenaSize = 0, separateSize = 0;
+  auto slots = planArena(sizes, defs, lastUses, reuse, arenaSize);
+  auto separate = planArena(sizes, defs, lastUses, {}, separateSize);
+  if (separateSize < arenaSize) {
+    slots = std::move(separate);
+    arenaSize = separateSize;
+  }
   for (size_t i = 0; i < inter.size(); ++i) {
     tensors[inter[i]].offset = slots[i].offset;
     tensors[inter[i]].nbytes = slots[i].size;

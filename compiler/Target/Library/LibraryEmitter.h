@@ -2,6 +2,7 @@
 #ifndef KILN_COMPILER_TARGET_LIBRARY_LIBRARYEMITTER_H
 #define KILN_COMPILER_TARGET_LIBRARY_LIBRARYEMITTER_H
 
+#include "dialects/Halide/HalideOps.h"
 #include "mlir/IR/BuiltinOps.h"
 
 #include <string>
@@ -26,8 +27,13 @@ struct ArenaSlot {
 /// and `lastUses[i]` give each tensor's bytes, defining step and last reading
 /// step; two tensors share bytes only when one is dead before the other is
 /// written. Returns the slots and sets `arenaSize`.
+/// True when `kernel` reads its input `j` only at the index of the output
+/// element it computes, so the output may be written over it (in place).
+bool readsPointwise(halide::KernelOp kernel, size_t j);
+
 std::vector<ArenaSlot> planArena(const std::vector<int64_t> &sizes, const std::vector<int> &defs,
-                                 const std::vector<int> &lastUses, int64_t &arenaSize);
+                                 const std::vector<int> &lastUses, const std::vector<int> &reuse,
+                                 int64_t &arenaSize);
 
 /// Writes DIR/libNAME.a (kernel objects + weights + model table + one Halide
 /// runtime) and DIR/NAME.h from a module at the halide level (func @main made

@@ -2,8 +2,10 @@
 //
 // Greedy first-fit in definition order: before placing the tensor a step
 // writes, every tensor whose last reader ran before that step is freed. A
-// step's inputs are still live while it writes its output, so in-place reuse
-// is never assumed here (in-place elementwise comes with fusion).
+// step's inputs are still live while it writes its output, except where the
+// caller says the step may write over one of them (`reuse`: a pointwise
+// kernel reading that input at the element it writes, its last reader): the
+// output then takes that input's slot.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Target/Library/LibraryEmitter.h"
@@ -17,7 +19,8 @@ using namespace kiln;
 static int64_t align64(int64_t v) { return (v + 63) & ~int64_t(63); }
 
 std::vector<ArenaSlot> kiln::planArena(const std::vector<int64_t> &sizes, const std::vector<int> &defs,
-                                       const std::vector<int> &lastUses, int64_t &arenaSize) {
+                                       const std::vector<int> &lastUses, const std::vector<int> &reuse,
+                                       int64_t &arenaSize) {
   size_t n = sizes.size();
   std::vector<ArenaSlot> slots(n);
   std::vector<size_t> order(n);
@@ -37,6 +40,14 @@ std::vector<ArenaSlot> kiln::planArena(const std::vector<int64_t> &sizes, const 
       }
     }
     int64_t need = align64(std::max<int64_t>(sizes[t], 1)), offset = 0;
+    int r = reuse.empty() ? -1 : reuse[t];
+    auto victim = r < 0 ? placed.end() : std::find(placed.begin(), placed.end(), (size_t)r);
+    if (victim != placed.end() && sizes[r] == sizes[t] && lastUses[r] == defs[t]) {
+      placed.erase(victim);
+      slots[t] = {slots[r].offset, sizes[t]}; // live[offset] keeps the same size
+      placed.push_back(t);
+      continue;
+    }
     for (auto [o, s] : live) {
       if (o - offset >= need)
         break;
