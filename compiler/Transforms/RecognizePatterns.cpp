@@ -316,6 +316,18 @@ struct GeluTanh : OpRewritePattern<graph::MulOp> {
   }
 };
 
+/// `mul` as normalised(x) * scale, in either operand order: the tail and the scale.
+static std::pair<std::optional<NormTail>, Value> scaledNormTail(graph::MulOp mul) {
+  std::optional<NormTail> t;
+  Value scale;
+  eitherOrder(mul, [&](Value y, Value s) {
+    t = matchNormTail(y);
+    scale = s;
+    return t.has_value();
+  });
+  return {t, scale};
+}
+
 /// (x - mean(x)) / sqrt(mean((x - mean(x))^2) + eps) * gamma [+ beta]
 /// -> graph.layer_norm. Rooted at the gamma product, which the bias add (when
 /// there is one) follows. Its tail is also an RMS norm of x - mean(x), so this
@@ -323,13 +335,7 @@ struct GeluTanh : OpRewritePattern<graph::MulOp> {
 struct LayerNorm : OpRewritePattern<graph::MulOp> {
   LayerNorm(MLIRContext *ctx) : OpRewritePattern(ctx, /*benefit=*/2) {}
   LogicalResult matchAndRewrite(graph::MulOp mul, PatternRewriter &rewriter) const override {
-    std::optional<NormTail> t;
-    Value gamma;
-    eitherOrder(mul, [&](Value y, Value g) {
-      t = matchNormTail(y);
-      gamma = g;
-      return t.has_value();
-    });
+    auto [t, gamma] = scaledNormTail(mul);
     auto sub = t ? t->num.getDefiningOp<graph::SubOp>() : graph::SubOp();
     auto mean = sub ? singleUse<graph::ReduceOp>(sub.getRhs()) : graph::ReduceOp();
     if (!mean)
@@ -369,13 +375,7 @@ struct LayerNorm : OpRewritePattern<graph::MulOp> {
 struct RMSNorm : OpRewritePattern<graph::MulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(graph::MulOp mul, PatternRewriter &rewriter) const override {
-    std::optional<NormTail> t;
-    Value weight;
-    eitherOrder(mul, [&](Value y, Value w) {
-      t = matchNormTail(y);
-      weight = w;
-      return t.has_value();
-    });
+    auto [t, weight] = scaledNormTail(mul);
     if (!t)
       return rewriter.notifyMatchFailure(mul, "not x / sqrt(mean(x^2) + eps) * weight");
     Value x = t->num;

@@ -21,20 +21,8 @@ LogicalResult kiln::lowerElementwise(kernel::ElementwiseOp op, KernelBuilder &kb
     IRMapping mapping;
     for (auto [i, in] : llvm::enumerate(op.getInputs())) {
       AffineMap m = cast<AffineMapAttr>(op.getMaps()[i]).getValue();
-      // Composite indices (reshapes, composed maps) are clamped into the
-      // input: they are in range, but Halide's interval bounds of
-      // `x - (x floordiv k) * k` style terms are not tight enough to prove it.
       auto shape = cast<RankedTensorType>(in.getType()).getShape();
-      SmallVector<Value> idx;
-      for (auto [r, e] : llvm::enumerate(m.getResults())) {
-        Value v = KernelBuilder::affine(b, e, d);
-        if (!isa<AffineDimExpr, AffineConstantExpr>(e)) {
-          Location l = b.getUnknownLoc();
-          v = b.create<arith::MaxSIOp>(l, v, KernelBuilder::i32(b, 0));
-          v = b.create<arith::MinSIOp>(l, v, KernelBuilder::i32(b, shape[r] - 1));
-        }
-        idx.push_back(v);
-      }
+      SmallVector<Value> idx = KernelBuilder::mapIndices(b, m, d, shape);
       mapping.map(src.getArgument(i),
                   KernelBuilder::call(b, names[i], cast<RankedTensorType>(in.getType()).getElementType(), idx));
     }

@@ -153,6 +153,20 @@ Value KernelBuilder::constant(OpBuilder &b, Type type, double v) {
   return b.create<arith::ConstantOp>(l, b.getIntegerAttr(type, (int64_t)v));
 }
 
+SmallVector<Value> KernelBuilder::mapIndices(OpBuilder &b, AffineMap map, Idx dims, ArrayRef<int64_t> shape) {
+  Location l = b.getUnknownLoc();
+  SmallVector<Value> idx;
+  for (auto [r, e] : llvm::enumerate(map.getResults())) {
+    Value v = affine(b, e, dims);
+    if (!isa<AffineDimExpr, AffineConstantExpr>(e)) {
+      v = b.create<arith::MaxSIOp>(l, v, i32(b, 0));
+      v = b.create<arith::MinSIOp>(l, v, i32(b, shape[r] - 1));
+    }
+    idx.push_back(v);
+  }
+  return idx;
+}
+
 Value KernelBuilder::affine(OpBuilder &b, AffineExpr e, Idx dims) {
   Location l = b.getUnknownLoc();
   if (auto d = dyn_cast<AffineDimExpr>(e))

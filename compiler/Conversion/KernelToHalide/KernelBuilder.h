@@ -66,6 +66,12 @@ public:
   static mlir::Value constant(mlir::OpBuilder &b, mlir::Type type, double v);
   /// Evaluates an affine expression of `dims` as i32 arithmetic.
   static mlir::Value affine(mlir::OpBuilder &b, mlir::AffineExpr e, Idx dims);
+  /// The indices `map` gives for output index `dims` into a tensor of
+  /// `shape`. Composite indices (reshapes, composed maps) are clamped into the
+  /// tensor: they are in range, but Halide's interval bounds of
+  /// `x - (x floordiv k) * k` style terms are not tight enough to prove it.
+  static llvm::SmallVector<mlir::Value> mapIndices(mlir::OpBuilder &b, mlir::AffineMap map, Idx dims,
+                                                   llvm::ArrayRef<int64_t> shape);
   /// Converts an integer index value (any width) to i32, clamped to [0, size-1],
   /// with ONNX's negative indices counting from the end.
   static mlir::Value index(mlir::OpBuilder &b, mlir::Value v, int64_t size);

@@ -73,15 +73,7 @@ static Value epilogue(OpBuilder &b, kernel::MatMulOp op, StringRef bias, ArrayRe
   for (auto [i, in] : llvm::enumerate(op.getEpilogueInputs())) {
     AffineMap m = cast<AffineMapAttr>((*op.getEpilogueMaps())[i]).getValue();
     auto shape = cast<RankedTensorType>(in.getType()).getShape();
-    SmallVector<Value> idx;
-    for (auto [r, e] : llvm::enumerate(m.getResults())) {
-      Value x = KernelBuilder::affine(b, e, d);
-      if (!isa<AffineDimExpr, AffineConstantExpr>(e)) { // as in lowerElementwise
-        x = b.create<arith::MaxSIOp>(l, x, KernelBuilder::i32(b, 0));
-        x = b.create<arith::MinSIOp>(l, x, KernelBuilder::i32(b, shape[r] - 1));
-      }
-      idx.push_back(x);
-    }
+    SmallVector<Value> idx = KernelBuilder::mapIndices(b, m, d, shape);
     mapping.map(body.getArgument(i + 1),
                 KernelBuilder::call(b, inputs[i], cast<RankedTensorType>(in.getType()).getElementType(), idx));
   }
