@@ -24,6 +24,6 @@ fi
 
 # The reference oracle: onnxruntime's CPU library ships inside the npm package.
 if [ ! -f "$here/tools/oracle/node_modules/onnxruntime-node/package.json" ]; then
-  (cd "$here/tools/oracle" && npm install --no-audit --no-fund --ignore-scripts onnxruntime-node@1.30.0 >/dev/null)
+  (cd "$here/tools/oracle" && npm install --no-save --no-audit --no-fund --ignore-scripts onnxruntime-node@1.30.0 >/dev/null)
 fi
 echo "setup: done"
