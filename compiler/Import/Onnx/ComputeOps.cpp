@@ -296,7 +296,7 @@ LogicalResult whereOp(NodeContext &n) {
 /// Cast and CastLike once the target dtype is known.
 LogicalResult castTo(NodeContext &n, DType to) {
   const Operand &x = n.in(0);
-  if (to == DType::F64 && !n.canFoldAll(x.numElements()) && x.dtype() != to)
+  if (to == DType::F64 && x.dtype() != to && !n.canFold({&x}, x.numElements()))
     return n.fail("value '" + n.node.output(0) + "' has unsupported element type DOUBLE");
   return n.set(0, convertTo(n, x, to));
 }
@@ -454,19 +454,19 @@ LogicalResult layerNormOp(NodeContext &n) {
       axes.push_back(d);
     Operand xf = convertTo(n, x, DType::F32);
     Operand mean = buildReduce(n, xf, ReduceKind::Mean, "mean", axes, true);
-    FailureOr<Operand> centered = buildBinary(n, BinaryKind::Sub, xf, mean);
-    if (failed(centered))
+    Chain centered{n, xf};
+    centered.bin(BinaryKind::Sub, mean);
+    if (failed(centered.v))
       return failure();
-    FailureOr<Operand> sq = buildBinary(n, BinaryKind::Mul, *centered, *centered);
-    if (failed(sq))
+    Chain sq = centered;
+    sq.bin(BinaryKind::Mul, *centered.v);
+    if (failed(sq.v))
       return failure();
-    Operand var = buildReduce(n, *sq, ReduceKind::Mean, "mean", axes, true);
-    FailureOr<Operand> inv = buildBinary(n, BinaryKind::Add, var, Operand::of(HostTensor::fromDoubles(DType::F32, {}, {epsilon})));
-    if (succeeded(inv))
-      inv = buildUnary(n, UnaryKind::Sqrt, *inv);
-    if (succeeded(inv))
-      inv = buildUnary(n, UnaryKind::Reciprocal, *inv);
-    if (failed(inv) || failed(n.set(1, mean)) || failed(n.set(2, *inv)))
+    Chain inv{n, buildReduce(n, *sq.v, ReduceKind::Mean, "mean", axes, true)};
+    inv.bin(BinaryKind::Add, Operand::of(HostTensor::fromDoubles(DType::F32, {}, {epsilon})))
+        .un(UnaryKind::Sqrt)
+        .un(UnaryKind::Reciprocal);
+    if (failed(inv.v) || failed(n.set(1, mean)) || failed(n.set(2, *inv.v)))
       return failure();
   }
   ArrayRef<int64_t> norm = x.shape().drop_front(*axis);

@@ -160,6 +160,23 @@ Operand buildReduce(NodeContext &n, const Operand &x, ReduceKind kind, llvm::Str
 /// Element type conversion with ONNX Cast semantics.
 Operand convertTo(NodeContext &n, const Operand &x, DType to);
 
+/// A chain of buildBinary/buildUnary steps on one value that stops at the
+/// first failure (which has already been reported): `Chain{n, x}.bin(...).un(...)`.
+struct Chain {
+  NodeContext &n;
+  mlir::FailureOr<Operand> v;
+  Chain &bin(BinaryKind k, const Operand &rhs) {
+    if (mlir::succeeded(v))
+      v = buildBinary(n, k, *v, rhs);
+    return *this;
+  }
+  Chain &un(UnaryKind k) {
+    if (mlir::succeeded(v))
+      v = buildUnary(n, k, *v);
+    return *this;
+  }
+};
+
 /// Imports one model; see importOnnxFile.
 class Importer {
 public:
@@ -176,8 +193,6 @@ public:
   void addError(std::string msg);
   bool isUsed(llvm::StringRef value) const { return used.contains(value); }
   void define(llvm::StringRef value, Operand v) { values[value] = std::move(v); }
-  /// True for a graph input that is neither an initializer nor bound.
-  bool isRuntimeInput(llvm::StringRef value) const { return runtimeInputs.contains(value); }
   /// Notes that graph input `value` is needed at compile time.
   void needBinding(llvm::StringRef value);
   ImportReport report;
@@ -201,7 +216,7 @@ private:
   std::string modelDir;
   llvm::StringMap<OpHandler> handlers;
   llvm::StringMap<Operand> values;
-  llvm::StringSet<> poisoned, used, runtimeInputs;
+  llvm::StringSet<> poisoned, used;
   /// One graph.constant per host tensor; holds the tensor so that its
   /// address is not reused while cached.
   llvm::DenseMap<const HostTensor *, std::pair<std::shared_ptr<HostTensor>, mlir::Value>>

@@ -398,6 +398,7 @@ static std::optional<HostTensor> readBoundValue(const Importer &imp, const std::
 bool Importer::bindInputs() {
   bool ok = true;
   for (const auto &[name, spec] : options.boundInputs) {
+    bool fromFile = StringRef(spec).ends_with(".pb");
     auto bindError = [&](const Twine &msg) {
       errors.push_back(path + ": --bind " + name + ": " + msg.str());
       ok = false;
@@ -420,8 +421,7 @@ bool Importer::bindInputs() {
       const auto &tt = decl->type().tensor_type();
       std::optional<DType> want = dtypeFromOnnx(tt.elem_type());
       // A list of integers takes the declared integer type.
-      if (want && *want != t->dtype && !isFloatDType(*want) && !isFloatDType(t->dtype) &&
-          !StringRef(spec).ends_with(".pb"))
+      if (want && *want != t->dtype && !isFloatDType(*want) && !isFloatDType(t->dtype) && !fromFile)
         *t = foldCast(*t, *want);
       if (want && *want != t->dtype) {
         bindError(Twine("the value is ") + dtypeName(t->dtype) + ", the input is declared " +
@@ -429,8 +429,7 @@ bool Importer::bindInputs() {
         continue;
       }
       // "--bind n=4" for a scalar input.
-      if (tt.has_shape() && tt.shape().dim_size() == 0 && t->shape == SmallVector<int64_t>{1} &&
-          !StringRef(spec).ends_with(".pb"))
+      if (tt.has_shape() && tt.shape().dim_size() == 0 && t->shape == SmallVector<int64_t>{1} && !fromFile)
         t->shape.clear();
       if (tt.has_shape()) {
         bool match = tt.shape().dim_size() == (int)t->shape.size();
@@ -503,7 +502,6 @@ bool Importer::collectInputs(SmallVectorImpl<Type> &types, SmallVectorImpl<std::
       continue;
     types.push_back(RankedTensorType::get(shape, mlirElementType(&ctx, *dt)));
     names.push_back(name);
-    runtimeInputs.insert(name);
   }
   return ok;
 }
@@ -753,21 +751,20 @@ FailureOr<const HostTensor *> NodeContext::constInput(size_t i, StringRef what) 
   if (!hasInput(i))
     return fail("input " + Twine(i) + " '" + what + "' is missing");
   if (!in(i).isConst()) {
-    const std::string &value = node.input(i);
-    if (imp.isRuntimeInput(value)) {
-      imp.needBinding(value);
-      return fail("input " + Twine(i) + " '" + what + "' must be a constant; it is the graph input '" +
-                  value + "': fix its value at compile time with --bind " + value + "=FILE.pb");
-    }
-    // Computed from graph inputs (a size cast to a limit, say): binding those
-    // makes it constant, since the importer folds what depends only on constants.
+    // The graph input itself, or inputs it is computed from (a size cast to a
+    // limit, say): binding those makes it constant, since the importer folds
+    // whatever depends only on constants.
+    std::string head = ("input " + Twine(i) + " '" + what + "' must be a constant").str();
     SmallVector<std::string> roots = graphInputsBehind(in(i).value);
     for (const std::string &root : roots)
       imp.needBinding(root);
+    if (roots.size() == 1 && isa<BlockArgument>(in(i).value))
+      return fail(head + "; it is the graph input '" + roots[0] + "': fix its value at compile time with --bind " +
+                  roots[0] + "=FILE.pb");
     if (!roots.empty())
-      return fail("input " + Twine(i) + " '" + what + "' must be a constant; it is computed from the graph input(s) " +
-                  llvm::join(roots, ", ") + ": fix them at compile time with --bind NAME=FILE.pb");
-    return fail("input " + Twine(i) + " '" + what + "' must be a constant");
+      return fail(head + "; it is computed from the graph input(s) " + llvm::join(roots, ", ") +
+                  ": fix them at compile time with --bind NAME=FILE.pb");
+    return fail(head);
   }
   return in(i).constant.get();
 }

@@ -22,22 +22,6 @@ bool isQuantType(DType t) { return t == DType::I8 || t == DType::UI8; }
 
 Operand scalarF32(double v) { return Operand::of(HostTensor::fromDoubles(DType::F32, {}, {v})); }
 
-/// Chains buildBinary/buildUnary calls, stopping at the first failure.
-struct Chain {
-  NodeContext &n;
-  FailureOr<Operand> v;
-  Chain &bin(BinaryKind k, const Operand &rhs) {
-    if (succeeded(v))
-      v = buildBinary(n, k, *v, rhs);
-    return *this;
-  }
-  Chain &un(UnaryKind k) {
-    if (succeeded(v))
-      v = buildUnary(n, k, *v);
-    return *this;
-  }
-};
-
 /// A scale or zero point shaped to broadcast against a value of shape `xs`:
 /// a scalar (or one element) as a scalar, a 1-D tensor along `axis`, or with
 /// `blockSize` > 0 a tensor of x's rank holding one value per block of
@@ -113,18 +97,23 @@ FailureOr<QuantParams> quantParams(NodeContext &n, ArrayRef<int64_t> xs) {
   return q;
 }
 
+/// saturate(rounded + zeroPoint) as `to` (INT8 or UINT8); `rounded` is float.
+FailureOr<Operand> saturate(NodeContext &n, Chain rounded, std::optional<Operand> zeroPoint, DType to) {
+  double lo = to == DType::I8 ? -128 : 0, hi = to == DType::I8 ? 127 : 255;
+  if (zeroPoint)
+    rounded.bin(BinaryKind::Add, convertTo(n, *zeroPoint, DType::F32));
+  rounded.bin(BinaryKind::Max, scalarF32(lo)).bin(BinaryKind::Min, scalarF32(hi));
+  if (failed(rounded.v))
+    return failure();
+  return convertTo(n, *rounded.v, to);
+}
+
 /// saturate(round(x / scale) + zeroPoint) as `to` (INT8 or UINT8), x float.
 FailureOr<Operand> quantize(NodeContext &n, const Operand &x, const Operand &scale,
                             std::optional<Operand> zeroPoint, DType to) {
-  double lo = to == DType::I8 ? -128 : 0, hi = to == DType::I8 ? 127 : 255;
   Chain c{n, convertTo(n, x, DType::F32)};
   c.bin(BinaryKind::Div, scale).un(UnaryKind::Round);
-  if (zeroPoint)
-    c.bin(BinaryKind::Add, convertTo(n, *zeroPoint, DType::F32));
-  c.bin(BinaryKind::Max, scalarF32(lo)).bin(BinaryKind::Min, scalarF32(hi));
-  if (failed(c.v))
-    return failure();
-  return convertTo(n, *c.v, to);
+  return saturate(n, c, zeroPoint, to);
 }
 
 LogicalResult quantizeLinearOp(NodeContext &n) {
@@ -191,12 +180,11 @@ Operand reduceAll(NodeContext &n, const Operand &x, ReduceKind kind, StringRef k
 LogicalResult dynamicQuantizeLinearOp(NodeContext &n) {
   if (failed(n.expectInputs(1)))
     return failure();
-  const Operand &x0 = n.in(0);
-  if (x0.dtype() != DType::F32)
-    return n.fail("the input must be FLOAT, got " + Twine(dtypeName(x0.dtype())));
-  if (x0.numElements() == 0)
+  const Operand &x = n.in(0);
+  if (x.dtype() != DType::F32)
+    return n.fail("the input must be FLOAT, got " + Twine(dtypeName(x.dtype())));
+  if (x.numElements() == 0)
     return n.fail("the input is empty: its range is undefined");
-  Operand x = x0;
   Chain lo{n, reduceAll(n, x, ReduceKind::Min, "min")}, hi{n, reduceAll(n, x, ReduceKind::Max, "max")};
   lo.bin(BinaryKind::Min, scalarF32(0));
   hi.bin(BinaryKind::Max, scalarF32(0));
@@ -310,9 +298,7 @@ LogicalResult qlinearMatMulOp(NodeContext &n) {
     return failure();
   Chain y{n, convertTo(n, *acc, DType::F32)};
   y.bin(BinaryKind::Mul, *mult.v).un(UnaryKind::Round);
-  if (failed(y.v))
-    return failure();
-  FailureOr<Operand> out = quantize(n, *y.v, scalarF32(1), reshapeTo(n, yzp, {}), yzp.dtype());
+  FailureOr<Operand> out = saturate(n, y, reshapeTo(n, yzp, {}), yzp.dtype());
   return failed(out) ? failure() : n.set(0, *out);
 }
 
