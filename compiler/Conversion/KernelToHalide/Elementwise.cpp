@@ -6,8 +6,6 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/Conversion/KernelToHalide/Lowerings.h"
 
-#include "mlir/IR/IRMapping.h"
-
 using namespace mlir;
 using namespace kiln;
 
@@ -18,17 +16,7 @@ LogicalResult kiln::lowerElementwise(kernel::ElementwiseOp op, KernelBuilder &kb
     names.push_back(kb.input(in));
   Block &src = op.getBody().front();
   kb.func("out", type.getRank(), type.getElementType(), [&](OpBuilder &b, KernelBuilder::Idx d) {
-    IRMapping mapping;
-    for (auto [i, in] : llvm::enumerate(op.getInputs())) {
-      AffineMap m = cast<AffineMapAttr>(op.getMaps()[i]).getValue();
-      auto shape = cast<RankedTensorType>(in.getType()).getShape();
-      SmallVector<Value> idx = KernelBuilder::mapIndices(b, m, d, shape);
-      mapping.map(src.getArgument(i),
-                  KernelBuilder::call(b, names[i], cast<RankedTensorType>(in.getType()).getElementType(), idx));
-    }
-    for (Operation &o : src.without_terminator())
-      b.clone(o, mapping);
-    return mapping.lookup(cast<kernel::YieldOp>(src.getTerminator()).getValue());
+    return KernelBuilder::inlineBody(b, src, {}, op.getInputs(), op.getMaps(), names, d);
   });
   kb.pointwiseOutput("out", type);
   return success();

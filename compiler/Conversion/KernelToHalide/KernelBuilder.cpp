@@ -1,7 +1,10 @@
 //===- KernelBuilder.cpp - Build halide.kernel ops in row-major terms -===//
 #include "compiler/Conversion/KernelToHalide/KernelBuilder.h"
 
+#include "dialects/Kernel/KernelOps.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/IRMapping.h"
 
 using namespace mlir;
 using namespace kiln;
@@ -165,6 +168,22 @@ SmallVector<Value> KernelBuilder::mapIndices(OpBuilder &b, AffineMap map, Idx di
     idx.push_back(v);
   }
   return idx;
+}
+
+Value KernelBuilder::inlineBody(OpBuilder &b, Block &body, ValueRange leading, ValueRange inputs, ArrayAttr maps,
+                               ArrayRef<std::string> names, Idx dims) {
+  IRMapping mapping;
+  for (auto [i, v] : llvm::enumerate(leading))
+    mapping.map(body.getArgument(i), v);
+  for (auto [i, in] : llvm::enumerate(inputs)) {
+    auto type = cast<RankedTensorType>(in.getType());
+    AffineMap m = cast<AffineMapAttr>(maps[i]).getValue();
+    mapping.map(body.getArgument(leading.size() + i),
+                call(b, names[i], type.getElementType(), mapIndices(b, m, dims, type.getShape())));
+  }
+  for (Operation &o : body.without_terminator())
+    b.clone(o, mapping);
+  return mapping.lookup(cast<kernel::YieldOp>(body.getTerminator()).getValue());
 }
 
 Value KernelBuilder::affine(OpBuilder &b, AffineExpr e, Idx dims) {

@@ -72,6 +72,13 @@ public:
   /// `x - (x floordiv k) * k` style terms are not tight enough to prove it.
   static llvm::SmallVector<mlir::Value> mapIndices(mlir::OpBuilder &b, mlir::AffineMap map, Idx dims,
                                                    llvm::ArrayRef<int64_t> shape);
+  /// Clones a scalar region ending in kernel.yield (a kernel.elementwise body,
+  /// a matmul epilogue) for output index `dims`: its first arguments take
+  /// `leading`, the rest read `inputs` (kernel inputs `names`) through `maps`.
+  /// Returns the yielded value.
+  static mlir::Value inlineBody(mlir::OpBuilder &b, mlir::Block &body, mlir::ValueRange leading,
+                                mlir::ValueRange inputs, mlir::ArrayAttr maps,
+                                llvm::ArrayRef<std::string> names, Idx dims);
   /// Converts an integer index value (any width) to i32, clamped to [0, size-1],
   /// with ONNX's negative indices counting from the end.
   static mlir::Value index(mlir::OpBuilder &b, mlir::Value v, int64_t size);

@@ -11,8 +11,6 @@
 #include "compiler/Conversion/KernelToHalide/Lowerings.h"
 #include "dialects/Utils/Shape.h"
 
-#include "mlir/IR/IRMapping.h"
-
 using namespace mlir;
 using namespace kiln;
 
@@ -67,19 +65,8 @@ static Value epilogue(OpBuilder &b, kernel::MatMulOp op, StringRef bias, ArrayRe
   }
   if (!op.hasEpilogue())
     return v;
-  Block &body = op.getEpilogue().front();
-  IRMapping mapping;
-  mapping.map(body.getArgument(0), v);
-  for (auto [i, in] : llvm::enumerate(op.getEpilogueInputs())) {
-    AffineMap m = cast<AffineMapAttr>((*op.getEpilogueMaps())[i]).getValue();
-    auto shape = cast<RankedTensorType>(in.getType()).getShape();
-    SmallVector<Value> idx = KernelBuilder::mapIndices(b, m, d, shape);
-    mapping.map(body.getArgument(i + 1),
-                KernelBuilder::call(b, inputs[i], cast<RankedTensorType>(in.getType()).getElementType(), idx));
-  }
-  for (Operation &o : body.without_terminator())
-    b.clone(o, mapping);
-  return mapping.lookup(cast<kernel::YieldOp>(body.getTerminator()).getValue());
+  return KernelBuilder::inlineBody(b, op.getEpilogue().front(), v, op.getEpilogueInputs(),
+                                   op.getEpilogueMaps().value_or(ArrayAttr()), inputs, d);
 }
 
 /// B pre-packed as panels [N/NR, K, NR] (kiln-pack-weights). The accumulator
