@@ -17,10 +17,10 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Transforms/Passes.h"
+#include "compiler/Utils/ConstantData.h"
 #include "dialects/Graph/GraphOps.h"
 #include "dialects/Utils/Shape.h"
 
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -54,13 +54,7 @@ static std::optional<double> splatValue(Value v) {
     return std::nullopt;
   // Compare the raw elements: weights are dense_resource blobs, which
   // ElementsAttr cannot iterate, and a mismatch is found without copying.
-  ArrayRef<char> raw;
-  if (auto res = dyn_cast<DenseResourceElementsAttr>(value)) {
-    if (AsmResourceBlob *blob = res.getRawHandle().getBlob())
-      raw = blob->getData();
-  } else if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
-    raw = dense.getRawData(); // one element when splat
-  }
+  ArrayRef<char> raw = storedBytes(value);
   size_t bytes = et.getIntOrFloatBitWidth() / 8;
   if (raw.size() < bytes)
     return std::nullopt;

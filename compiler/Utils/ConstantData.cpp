@@ -10,11 +10,21 @@ int64_t kiln::elementByteSize(Type t) {
   return t.isInteger(1) ? 1 : std::max<int64_t>(1, t.getIntOrFloatBitWidth() / 8);
 }
 
+ArrayRef<char> kiln::storedBytes(ElementsAttr value) {
+  if (auto res = dyn_cast<DenseResourceElementsAttr>(value)) {
+    AsmResourceBlob *blob = res.getRawHandle().getBlob();
+    return blob ? blob->getData() : ArrayRef<char>();
+  }
+  if (auto dense = dyn_cast<DenseElementsAttr>(value))
+    return dense.getRawData();
+  return {};
+}
+
 std::vector<char> kiln::constantBytes(ElementsAttr value) {
   auto type = cast<RankedTensorType>(value.getType());
   std::vector<char> out(type.getNumElements() * elementByteSize(type.getElementType()));
-  if (auto res = dyn_cast<DenseResourceElementsAttr>(value)) {
-    ArrayRef<char> data = res.getRawHandle().getBlob()->getData();
+  if (isa<DenseResourceElementsAttr>(value)) {
+    ArrayRef<char> data = storedBytes(value);
     std::copy_n(data.begin(), std::min(data.size(), out.size()), out.begin());
     return out;
   }

@@ -12,6 +12,10 @@ namespace kiln {
 /// Bytes per element in Kiln's buffers (bool is one byte).
 int64_t elementByteSize(mlir::Type t);
 
+/// The bytes a constant stores, without copying: a dense_resource blob whole,
+/// a dense attr's raw data (one element when splat). Not for i1 (packed bits).
+llvm::ArrayRef<char> storedBytes(mlir::ElementsAttr value);
+
 /// The dense row-major bytes of a constant (dense_resource blob or dense attr;
 /// splats expanded, bools one byte each).
 std::vector<char> constantBytes(mlir::ElementsAttr value);
