@@ -152,6 +152,7 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
   if (opts.fuse) {
     pm.addNestedPass<func::FuncOp>(createFuseElementwise());
     pm.addNestedPass<func::FuncOp>(createFuseMatMulEpilogue());
+    pm.addNestedPass<func::FuncOp>(createFuseAttention());
   }
   int64_t vectorBytes = targetString.find("avx512") != std::string::npos ? 64 : 32;
   if (!targetOpts.cuda) {

@@ -3,9 +3,12 @@
 // Expects: functions of kernel ops. Leaves: the same computation with every
 // kernel.elementwise whose single user is a kernel.elementwise folded into
 // that user (maps composed, bodies inlined), so no intermediate tensor is
-// written between them. Producers with several users stay (no recompute).
+// written between them. Producers with several users stay (no recompute), as
+// do a matmul's pointwise consumers read through a non-identity map (they
+// become matmul epilogues instead).
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/Transforms/Fusion.h"
 #include "compiler/Transforms/Passes.h"
 #include "dialects/Kernel/KernelOps.h"
 
@@ -32,6 +35,12 @@ struct FuseProducer : OpRewritePattern<kernel::ElementwiseOp> {
     for (auto [idx, operand] : llvm::enumerate(consumer.getInputs())) {
       auto producer = operand.getDefiningOp<kernel::ElementwiseOp>();
       if (!producer || !producer->hasOneUse())
+        continue;
+      // A matmul's pointwise consumer read here through a transpose or
+      // reshape stays apart: it becomes the matmul's epilogue (in registers)
+      // and the pure data movement left can fold into the map of whatever
+      // reads it next (an attention operand).
+      if (epilogueProducer(producer) && !cast<AffineMapAttr>(consumer.getMaps()[idx]).getValue().isIdentity())
         continue;
       fuse(consumer, producer, idx, rewriter);
       return success();

@@ -6,6 +6,7 @@
 // still in registers.
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/Transforms/Fusion.h"
 #include "compiler/Transforms/Passes.h"
 #include "dialects/Kernel/KernelOps.h"
 
@@ -19,11 +20,7 @@ namespace kiln {
 using namespace mlir;
 using namespace kiln;
 
-namespace {
-
-/// The matmul `e` can absorb: every read of it is element for element and
-/// `e` is its only user.
-kernel::MatMulOp fusableProducer(kernel::ElementwiseOp e) {
+kernel::MatMulOp kiln::epilogueProducer(kernel::ElementwiseOp e) {
   auto type = cast<RankedTensorType>(e.getResult().getType());
   for (auto [i, in] : llvm::enumerate(e.getInputs())) {
     auto m = in.getDefiningOp<kernel::MatMulOp>();
@@ -38,6 +35,14 @@ kernel::MatMulOp fusableProducer(kernel::ElementwiseOp e) {
   }
   return nullptr;
 }
+
+bool kiln::isDataMovement(kernel::ElementwiseOp e) {
+  Block &body = e.getBody().front();
+  return e.getInputs().size() == 1 &&
+         cast<kernel::YieldOp>(body.getTerminator()).getValue() == body.getArgument(0);
+}
+
+namespace {
 
 void fuse(kernel::ElementwiseOp e, kernel::MatMulOp m) {
   Value product = m.getResult();
@@ -71,7 +76,7 @@ struct FuseMatMulEpiloguePass : kiln::impl::FuseMatMulEpilogueBase<FuseMatMulEpi
     SmallVector<kernel::ElementwiseOp> work;
     getOperation().walk([&](kernel::ElementwiseOp e) { work.push_back(e); });
     for (kernel::ElementwiseOp e : work)
-      if (kernel::MatMulOp m = fusableProducer(e))
+      if (kernel::MatMulOp m = epilogueProducer(e))
         fuse(e, m);
   }
 };

@@ -75,6 +75,35 @@ def FuseMatMulEpilogue : Pass<"kiln-fuse-matmul-epilogue", "mlir::func::FuncOp">
   let dependentDialects = ["kiln::kernel::KernelDialect"];
 }
 
+def FuseAttention : Pass<"kiln-fuse-attention", "mlir::func::FuncOp"> {
+  let summary = "Fold QK^T, softmax and PV into one kernel.attention";
+  let description = [{
+    A `kernel.matmul` (Q K^T, with its epilogue: scale, masks) whose only user
+    is a last-axis `kernel.softmax` whose only user is the lhs of a second
+    `kernel.matmul` (P V) becomes one `kernel.attention`: the [rows, keys]
+    score matrix is never written. Single-use data-movement kernels in front
+    of q, k and v (the head split transposes) fold into its operand maps; a
+    pointwise map of the probabilities alone (the exporters' NaN guard for
+    fully masked rows) becomes its `probs` region.
+    Runs after kiln-fuse-matmul-epilogue, so bias adds are already matmul
+    epilogues and what stands in front of q, k and v is pure data movement.
+
+    Before:
+    ```mlir
+    %s = kernel.matmul %q, %k {trans_b = true} epilogue(%mask) {...} : ... -> tensor<4x16x16xf32> { ... }
+    %p = kernel.softmax %s {axis = 2 : i64} : (tensor<4x16x16xf32>) -> tensor<4x16x16xf32>
+    %o = kernel.matmul %p, %v : (tensor<4x16x16xf32>, tensor<4x16x8xf32>) -> tensor<4x16x8xf32>
+    ```
+    After:
+    ```mlir
+    %o = kernel.attention %q, %k, %v scores(%mask) {...} : ... -> tensor<4x16x8xf32> { ... }
+    ```
+    Left alone: a score matrix or softmax with another user (it must exist),
+    softmax over another axis, a P V matmul with an epilogue or bias, non-f32.
+  }];
+  let dependentDialects = ["kiln::kernel::KernelDialect"];
+}
+
 def PackWeights : Pass<"kiln-pack-weights", "mlir::func::FuncOp"> {
   let summary = "Pre-pack constant GEMM weights into the micro-kernel's panel layout";
   let description = [{

@@ -100,36 +100,146 @@ LogicalResult MatMulOp::verify() {
   return success();
 }
 
+/// Checks a scalar region that maps one element: its first argument is
+/// `leading` (`leadingWhat` in messages), the others are `inputs` read
+/// through `maps` from `numDims` dims; it yields `yields`. `what` names the
+/// region ("epilogue", "score").
+static LogicalResult verifyScalarRegion(Operation *op, Region &region, StringRef what, Type leading,
+                                        StringRef leadingWhat, ValueRange inputs, std::optional<ArrayAttr> maps,
+                                        unsigned numDims, StringRef dimsWhat, Type yields) {
+  size_t n = inputs.size(), numMaps = maps ? maps->size() : 0;
+  if (numMaps != n)
+    return op->emitOpError("needs one ") << what << " map per " << what << " input: " << numMaps << " maps, " << n
+                                         << " inputs";
+  Block &body = region.front();
+  if (body.getNumArguments() != n + 1 || body.getArgument(0).getType() != leading)
+    return op->emitOpError() << what << " takes the " << leadingWhat << " " << leading << " and one scalar per "
+                             << what << " input";
+  for (auto [i, in] : llvm::enumerate(inputs)) {
+    AffineMap m = cast<AffineMapAttr>((*maps)[i]).getValue();
+    if (m.getNumDims() != numDims || m.getNumSymbols() != 0 || m.getNumResults() != (unsigned)tt(in).getRank())
+      return op->emitOpError() << what << " map #" << i << " must take the " << numDims << " " << dimsWhat
+                               << " dims to " << tt(in).getRank() << " input indices";
+    if (body.getArgument(i + 1).getType() != tt(in).getElementType())
+      return op->emitOpError() << what << " argument #" << i + 1 << " must be " << tt(in).getElementType();
+  }
+  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  if (!yield || yield.getValue().getType() != yields)
+    return op->emitOpError() << what << " must yield the result element type " << yields;
+  return success();
+}
+
 LogicalResult MatMulOp::verifyEpilogue() {
   Type acc = tt(getLhs()).getElementType();
   auto res = tt(getResult());
-  size_t n = getEpilogueInputs().size();
-  size_t maps = getEpilogueMaps() ? getEpilogueMaps()->size() : 0;
   if (!hasEpilogue()) {
-    if (n || maps)
+    if (!getEpilogueInputs().empty() || getEpilogueMaps())
       return emitOpError("epilogue inputs and maps need an epilogue region");
     if (res.getElementType() != acc)
       return emitOpError("result element type ") << res.getElementType() << " differs from the operands' " << acc
              << " (only an epilogue converts)";
     return success();
   }
-  if (maps != n)
-    return emitOpError("needs one epilogue map per epilogue input: ") << maps << " maps, " << n << " inputs";
-  Block &body = getEpilogue().front();
-  if (body.getNumArguments() != n + 1 || body.getArgument(0).getType() != acc)
-    return emitOpError("epilogue takes the accumulated ") << acc << " and one scalar per epilogue input";
-  for (auto [i, in] : llvm::enumerate(getEpilogueInputs())) {
-    AffineMap m = cast<AffineMapAttr>((*getEpilogueMaps())[i]).getValue();
-    if (m.getNumDims() != (unsigned)res.getRank() || m.getNumSymbols() != 0 ||
-        m.getNumResults() != (unsigned)tt(in).getRank())
-      return emitOpError("epilogue map #") << i << " must take the " << res.getRank() << " result dims to "
-             << tt(in).getRank() << " input indices";
-    if (body.getArgument(i + 1).getType() != tt(in).getElementType())
-      return emitOpError("epilogue argument #") << i + 1 << " must be " << tt(in).getElementType();
+  return verifyScalarRegion(*this, getEpilogue(), "epilogue", acc, "accumulated", getEpilogueInputs(),
+                            getEpilogueMaps(), res.getRank(), "result", res.getElementType());
+}
+
+/// Bounds of `e` when dim i ranges over [0, extents[i]); nullopt for forms
+/// it does not bound (symbols, products of dims).
+static std::optional<std::pair<int64_t, int64_t>> exprRange(AffineExpr e, ArrayRef<int64_t> extents) {
+  using Range = std::pair<int64_t, int64_t>;
+  if (auto c = dyn_cast<AffineConstantExpr>(e))
+    return Range{c.getValue(), c.getValue()};
+  if (auto d = dyn_cast<AffineDimExpr>(e))
+    return Range{0, extents[d.getPosition()] - 1};
+  auto bin = dyn_cast<AffineBinaryOpExpr>(e);
+  if (!bin)
+    return std::nullopt;
+  auto l = exprRange(bin.getLHS(), extents), r = exprRange(bin.getRHS(), extents);
+  if (!l || !r)
+    return std::nullopt;
+  switch (e.getKind()) {
+  case AffineExprKind::Add:
+    return Range{l->first + r->first, l->second + r->second};
+  case AffineExprKind::Mul: {
+    if (r->first != r->second)
+      return std::nullopt;
+    int64_t a = l->first * r->first, b = l->second * r->first;
+    return Range{std::min(a, b), std::max(a, b)};
   }
-  auto yield = dyn_cast<YieldOp>(body.getTerminator());
-  if (!yield || yield.getValue().getType() != res.getElementType())
-    return emitOpError("epilogue must yield the result element type ") << res.getElementType();
+  case AffineExprKind::FloorDiv:
+    if (r->first != r->second || r->first <= 0 || l->first < 0)
+      return std::nullopt;
+    return Range{l->first / r->first, l->second / r->first};
+  case AffineExprKind::Mod:
+    if (r->first != r->second || r->first <= 0 || l->first < 0)
+      return std::nullopt;
+    return Range{0, std::min(l->second, r->first - 1)};
+  default:
+    return std::nullopt;
+  }
+}
+
+/// `map` over `extents` must index inside `shape` wherever its bounds are known.
+static LogicalResult verifyMapInBounds(Operation *op, AffineMap map, ArrayRef<int64_t> extents,
+                                       ArrayRef<int64_t> shape, const Twine &what) {
+  for (auto [i, e] : llvm::enumerate(map.getResults()))
+    if (auto r = exprRange(e, extents); r && (r->first < 0 || r->second >= shape[i]))
+      return op->emitOpError() << what << " reads index [" << r->first << ", " << r->second << "] of dim " << i
+                               << ", which has size " << shape[i];
+  return success();
+}
+
+LogicalResult AttentionOp::verify() {
+  auto res = tt(getResult());
+  if (res.getRank() < 2)
+    return emitOpError("result must be [batch..., rows, value dim]");
+  Type et = res.getElementType();
+  if (!isa<FloatType>(et))
+    return emitOpError("expects float operands, got ") << et;
+  for (Value x : {getQ(), getK(), getV()})
+    if (tt(x).getElementType() != et)
+      return emitOpError("q, k, v and the result must have one element type");
+  if (getOperandMaps().size() != 3)
+    return emitOpError("needs three operand maps (q, k, v)");
+  ArrayRef<int64_t> shape = res.getShape();
+  size_t nb = shape.size() - 2;
+  int64_t rows = shape[nb], E = shape[nb + 1], Sk = getKeyLen(), D = getHeadDim();
+  if (Sk <= 0 || D <= 0)
+    return emitOpError("key_len and head_dim must be positive");
+  // Extents of (b..., i, d), (b..., j, d), (b..., j, e).
+  SmallVector<int64_t> batch(shape.begin(), shape.begin() + nb);
+  auto ext = [&](int64_t a, int64_t b) {
+    SmallVector<int64_t> x(batch);
+    x.append({a, b});
+    return x;
+  };
+  SmallVector<int64_t> extents[3] = {ext(rows, D), ext(Sk, D), ext(Sk, E)};
+  const char *names[3] = {"q", "k", "v"};
+  Value operands[3] = {getQ(), getK(), getV()};
+  for (unsigned i = 0; i < 3; ++i) {
+    AffineMap m = operandMap(i);
+    if (m.getNumDims() != nb + 2 || m.getNumSymbols() != 0 || m.getNumResults() != (unsigned)tt(operands[i]).getRank())
+      return emitOpError() << names[i] << " map must take " << nb + 2 << " dims to " << tt(operands[i]).getRank()
+                           << " indices";
+    if (failed(verifyMapInBounds(*this, m, extents[i], tt(operands[i]).getShape(), Twine(names[i]) + " map")))
+      return failure();
+  }
+  if (hasProbs() && failed(verifyScalarRegion(*this, getProbs(), "probs", et, "probability", ValueRange(),
+                                              std::nullopt, nb + 2, "score", et)))
+    return failure();
+  if (!hasScore()) {
+    if (!getScoreInputs().empty() || getScoreMaps())
+      return emitOpError("score inputs and maps need a score region");
+    return success();
+  }
+  if (failed(verifyScalarRegion(*this, getScore(), "score", et, "scaled score", getScoreInputs(), getScoreMaps(),
+                                nb + 2, "score", et)))
+    return failure();
+  for (auto [i, in] : llvm::enumerate(getScoreInputs()))
+    if (failed(verifyMapInBounds(*this, cast<AffineMapAttr>((*getScoreMaps())[i]).getValue(), ext(rows, Sk),
+                                 tt(in).getShape(), "score map #" + Twine(i))))
+      return failure();
   return success();
 }
 

@@ -38,7 +38,7 @@ def Kernel_ElementwiseOp : Kernel_Op<"elementwise",
                                  "::mlir::ArrayRef<::mlir::AffineMap>":$maps)>];
 }
 
-def Kernel_YieldOp : Kernel_Op<"yield", [Pure, Terminator, ParentOneOf<["ElementwiseOp", "MatMulOp"]>]> {
+def Kernel_YieldOp : Kernel_Op<"yield", [Pure, Terminator, ParentOneOf<["ElementwiseOp", "MatMulOp", "AttentionOp"]>]> {
   let summary = "The value of one output element";
   let description = [{
     ```mlir
@@ -92,6 +92,61 @@ def Kernel_MatMulOp : Kernel_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
   let extraClassDeclaration = [{
     bool hasEpilogue() { return !getEpilogue().empty(); }
     ::mlir::LogicalResult verifyEpilogue();
+  }];
+  let hasVerifier = 1;
+}
+
+def Kernel_AttentionOp : Kernel_Op<"attention", [Pure]> {
+  let summary = "softmax_j(score(alpha * q . k)) . v, without the score matrix in memory";
+  let description = [{
+    Scaled dot-product attention over batch dims (batch, heads, ...): with
+    `b` the batch index, `i` a query row, `j` a key, `d` < `head_dim` and `e`
+    a value column,
+
+      s[b, i, j] = score(alpha * sum_d q[b, i, d] * k[b, j, d], inputs...)
+      result[b, i, e] = sum_j softmax_j(s[b, i, :])[j] * v[b, j, e]
+
+    q, k and v are read through `operand_maps`, which take (b..., i, d),
+    (b..., j, d) and (b..., j, e) to their indices: head split transposes,
+    grouped-query head sharing (h floordiv group) and the slices of a fused
+    QKV projection are maps, not kernels. The optional `score` region (masks,
+    biases: kiln-fuse-attention moves the QK^T matmul's epilogue here) takes
+    the scaled score and one scalar per score input, read through
+    `score_maps` from (b..., i, j). The optional `probs` region maps each
+    probability before it weighs v (the exporters' `isnan(p) ? 0 : p` guard
+    for fully masked rows). The result is [batch..., rows, E].
+
+    ```mlir
+    %o = kernel.attention %q, %k, %v scores(%mask) {alpha = 0.125 : f32, head_dim = 64 : i64, key_len = 128 : i64,
+           operand_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d2, d1 * 64 + d3)>, ...],
+           score_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d3)>]}
+         : (tensor<1x128x768xf32>, tensor<1x128x768xf32>, tensor<1x128x768xf32>, tensor<1x128xf32>)
+         -> tensor<1x12x128x64xf32> score {
+    ^bb0(%s: f32, %m: f32):
+      %r = arith.addf %s, %m : f32
+      kernel.yield %r : f32
+    }
+    ```
+  }];
+  let arguments = (ins Kernel_Tensor:$q, Kernel_Tensor:$k, Kernel_Tensor:$v,
+                   Variadic<Kernel_Tensor>:$score_inputs,
+                   AffineMapArrayAttr:$operand_maps, I64Attr:$key_len, I64Attr:$head_dim,
+                   DefaultValuedAttr<F32Attr, "1.0">:$alpha,
+                   OptionalAttr<AffineMapArrayAttr>:$score_maps);
+  let results = (outs Kernel_Tensor:$result);
+  let regions = (region AnyRegion:$score, AnyRegion:$probs);
+  let assemblyFormat = [{
+    $q `,` $k `,` $v (`scores` `(` $score_inputs^ `)`)? attr-dict `:`
+    functional-type(operands, results) (`score` $score^)? (`probs` $probs^)?
+  }];
+  let extraClassDeclaration = [{
+    bool hasScore() { return !getScore().empty(); }
+    bool hasProbs() { return !getProbs().empty(); }
+    /// Number of batch dims (the result's rank - 2).
+    unsigned numBatchDims() { return ::llvm::cast<::mlir::RankedTensorType>(getType()).getRank() - 2; }
+    ::mlir::AffineMap operandMap(unsigned i) {
+      return ::llvm::cast<::mlir::AffineMapAttr>(getOperandMaps()[i]).getValue();
+    }
   }];
   let hasVerifier = 1;
 }

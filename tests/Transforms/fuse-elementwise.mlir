@@ -72,3 +72,27 @@ func.func @shared_producer(%x: tensor<4x4xf32>) -> (tensor<4x4xf32>, tensor<4x4x
   %m = kernel.matmul %x, %x : (tensor<4x4xf32>, tensor<4x4xf32>) -> tensor<4x4xf32>
   return %r1, %r2, %m : tensor<4x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>
 }
+
+// -----
+
+// A bias add on a matmul result stays out of the head-split transpose that
+// reads it: it is the matmul's epilogue-to-be (kiln-fuse-matmul-epilogue),
+// and the transpose alone is data movement an attention kernel can absorb.
+// CHECK-LABEL: func.func @keep_epilogue_apart
+// CHECK: %[[M:.*]] = kernel.matmul
+// CHECK: %[[B:.*]] = kernel.elementwise ins(%[[M]], %arg2
+// CHECK: kernel.elementwise ins(%[[B]] : tensor<8x32xf32>)
+func.func @keep_epilogue_apart(%a: tensor<8x16xf32>, %w: tensor<16x32xf32>, %b: tensor<32xf32>) -> tensor<4x8x8xf32> {
+  %m = kernel.matmul %a, %w : (tensor<8x16xf32>, tensor<16x32xf32>) -> tensor<8x32xf32>
+  %add = kernel.elementwise ins(%m, %b : tensor<8x32xf32>, tensor<32xf32>)
+           maps [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>] -> tensor<8x32xf32> {
+  ^bb0(%x: f32, %y: f32):
+    %s = arith.addf %x, %y : f32
+    kernel.yield %s : f32
+  }
+  %t = kernel.elementwise ins(%add : tensor<8x32xf32>) maps [affine_map<(d0, d1, d2) -> (d1, d0 * 8 + d2)>] -> tensor<4x8x8xf32> {
+  ^bb0(%x: f32):
+    kernel.yield %x : f32
+  }
+  return %t : tensor<4x8x8xf32>
+}

@@ -161,7 +161,12 @@ SmallVector<Value> KernelBuilder::mapIndices(OpBuilder &b, AffineMap map, Idx di
   SmallVector<Value> idx;
   for (auto [r, e] : llvm::enumerate(map.getResults())) {
     Value v = affine(b, e, dims);
-    if (!isa<AffineDimExpr, AffineConstantExpr>(e)) {
+    // Sums of scaled dims are bounded exactly by Halide; floordiv/mod terms
+    // are not. A clamp would also turn a dense vector load into a gather.
+    bool divides = false;
+    e.walk([&](AffineExpr x) { divides |= isa<AffineBinaryOpExpr>(x) && x.getKind() != AffineExprKind::Add &&
+                                          x.getKind() != AffineExprKind::Mul; });
+    if (divides) {
       v = b.create<arith::MaxSIOp>(l, v, i32(b, 0));
       v = b.create<arith::MinSIOp>(l, v, i32(b, shape[r] - 1));
     }

@@ -67,9 +67,9 @@ public:
   /// Evaluates an affine expression of `dims` as i32 arithmetic.
   static mlir::Value affine(mlir::OpBuilder &b, mlir::AffineExpr e, Idx dims);
   /// The indices `map` gives for output index `dims` into a tensor of
-  /// `shape`. Composite indices (reshapes, composed maps) are clamped into the
-  /// tensor: they are in range, but Halide's interval bounds of
-  /// `x - (x floordiv k) * k` style terms are not tight enough to prove it.
+  /// `shape`. Indices with floordiv or mod (reshapes, composed maps) are
+  /// clamped into the tensor: they are in range, but Halide's interval bounds
+  /// of `x - (x floordiv k) * k` style terms are not tight enough to prove it.
   static llvm::SmallVector<mlir::Value> mapIndices(mlir::OpBuilder &b, mlir::AffineMap map, Idx dims,
                                                    llvm::ArrayRef<int64_t> shape);
   /// Clones a scalar region ending in kernel.yield (a kernel.elementwise body,

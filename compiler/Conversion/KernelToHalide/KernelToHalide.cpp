@@ -88,6 +88,7 @@ struct ConvertKernelToHalidePass : kiln::impl::ConvertKernelToHalideBase<Convert
           llvm::TypeSwitch<Operation *, LogicalResult>(op)
               .Case([&](kernel::ElementwiseOp o) { return lowerElementwise(o, kb); })
               .Case([&](kernel::MatMulOp o) { return lowerMatMul(o, kb); })
+              .Case([&](kernel::AttentionOp o) { return lowerAttention(o, kb); })
               .Case([&](kernel::ReduceOp o) { return lowerReduce(o, kb); })
               .Case([&](kernel::SoftmaxOp o) { return lowerSoftmax(o, kb); })
               .Case([&](kernel::LayerNormOp o) { return lowerLayerNorm(o, kb); })

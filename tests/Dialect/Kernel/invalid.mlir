@@ -153,3 +153,50 @@ func.func @epilogue_type(%a: tensor<4x8xf32>, %w: tensor<8x2xf32>) -> tensor<4x2
   %0 = kernel.matmul %a, %w : (tensor<4x8xf32>, tensor<8x2xf32>) -> tensor<4x2xf16>
   return %0 : tensor<4x2xf16>
 }
+
+// -----
+
+func.func @attention_map_out_of_bounds(%q: tensor<1x8x32xf32>, %k: tensor<4x8x8xf32>, %v: tensor<4x8x8xf32>) -> tensor<4x8x8xf32> {
+  // expected-error @+1 {{q map reads index [0, 37] of dim 2, which has size 32}}
+  %0 = kernel.attention %q, %k, %v {head_dim = 8 : i64, key_len = 8 : i64, operand_maps = [affine_map<(d0, d1, d2) -> (0, d1, d0 * 10 + d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>]} : (tensor<1x8x32xf32>, tensor<4x8x8xf32>, tensor<4x8x8xf32>) -> tensor<4x8x8xf32>
+  return %0 : tensor<4x8x8xf32>
+}
+
+// -----
+
+func.func @attention_map_count(%q: tensor<4x8x8xf32>, %k: tensor<4x8x8xf32>, %v: tensor<4x8x8xf32>) -> tensor<4x8x8xf32> {
+  // expected-error @+1 {{needs three operand maps (q, k, v)}}
+  %0 = kernel.attention %q, %k, %v {head_dim = 8 : i64, key_len = 8 : i64, operand_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>]} : (tensor<4x8x8xf32>, tensor<4x8x8xf32>, tensor<4x8x8xf32>) -> tensor<4x8x8xf32>
+  return %0 : tensor<4x8x8xf32>
+}
+
+// -----
+
+func.func @attention_key_len(%q: tensor<4x8x8xf32>, %k: tensor<4x8x8xf32>, %v: tensor<4x8x8xf32>) -> tensor<4x8x8xf32> {
+  // expected-error @+1 {{k map reads index [0, 15] of dim 1, which has size 8}}
+  %0 = kernel.attention %q, %k, %v {head_dim = 8 : i64, key_len = 16 : i64, operand_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>]} : (tensor<4x8x8xf32>, tensor<4x8x8xf32>, tensor<4x8x8xf32>) -> tensor<4x8x8xf32>
+  return %0 : tensor<4x8x8xf32>
+}
+
+// -----
+
+func.func @attention_probs_args(%q: tensor<4x8x8xf32>, %k: tensor<4x8x8xf32>, %v: tensor<4x8x8xf32>) -> tensor<4x8x8xf32> {
+  // expected-error @+1 {{probs takes the probability 'f32' and one scalar per probs input}}
+  %0 = kernel.attention %q, %k, %v {head_dim = 8 : i64, key_len = 8 : i64, operand_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>]} : (tensor<4x8x8xf32>, tensor<4x8x8xf32>, tensor<4x8x8xf32>) -> tensor<4x8x8xf32> probs {
+  ^bb0(%p: f32, %x: f32):
+    kernel.yield %p : f32
+  }
+  return %0 : tensor<4x8x8xf32>
+}
+
+// -----
+
+func.func @attention_score_map(%q: tensor<4x8x8xf32>, %k: tensor<4x8x8xf32>, %v: tensor<4x8x8xf32>, %m: tensor<8xf32>) -> tensor<4x8x8xf32> {
+  // expected-error @+1 {{score map #0 must take the 3 score dims to 1 input indices}}
+  %0 = kernel.attention %q, %k, %v scores(%m) {head_dim = 8 : i64, key_len = 8 : i64, operand_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], score_maps = [affine_map<(d0, d1) -> (d1)>]} : (tensor<4x8x8xf32>, tensor<4x8x8xf32>, tensor<4x8x8xf32>, tensor<8xf32>) -> tensor<4x8x8xf32> score {
+  ^bb0(%s: f32, %x: f32):
+    %r = arith.addf %s, %x : f32
+    kernel.yield %r : f32
+  }
+  return %0 : tensor<4x8x8xf32>
+}

@@ -1,0 +1,247 @@
+//===- Attention.cpp - kernel.attention to a halide.kernel -===//
+//
+// Row-major funcs over the batch dims b... (nb of them):
+//   kt(b, d, j)  = k[k_map(b, j, d)]           K transposed once per head
+//   s(b, i, j)   = sum_d q[q_map(b, i, d)] * kt(b, d, j)
+//   sc(b, i, j)  = score(alpha * s, inputs...)  mask, bias
+//   mx(b, i)     = max_j sc;  ex = exp(sc - mx);  sum(b, i) = sum_j ex
+//   o(b, i, e)   = sum_j ex(b, i, j) * v[v_map(b, j, e)]
+//   out(b, i, e) = o / sum
+// With a probs region, p = probs(ex / sum) weighs v instead and out = o.
+// On the CPU everything but kt is computed per tile of TI query rows, so only
+// a [TI, keys] block of scores exists at a time (in L1/L2): a row-block
+// flash attention, the score matrix never reaches memory. The row max and
+// sum reduce a vector of partial results first when keys fill whole vectors.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Conversion/KernelToHalide/Lowerings.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace kiln;
+
+static RankedTensorType tt(Value v) { return cast<RankedTensorType>(v.getType()); }
+
+namespace {
+
+/// Index lists in row-major terms: batch dims, then up to two more.
+SmallVector<Value> with(KernelBuilder::Idx batch, ArrayRef<Value> rest) {
+  SmallVector<Value> idx(batch.begin(), batch.end());
+  idx.append(rest.begin(), rest.end());
+  return idx;
+}
+
+/// A row reduction of `value(b, i, j)` over the keys j: combine into
+/// `name`(b, i), through `name`_part(b, i, lane) (lane < W, keys j = r*W + lane,
+/// vectorizable) when W divides the keys.
+void rowReduce(KernelBuilder &kb, StringRef name, size_t nb, int64_t keys, int64_t W, StringRef combine,
+               Type et, const std::function<Value(OpBuilder &, KernelBuilder::Idx, Value, Value)> &value) {
+  double init = combineIdentity(combine, et);
+  auto id = [&](OpBuilder &b, KernelBuilder::Idx) { return KernelBuilder::constant(b, et, init); };
+  if (keys % W || keys == W) {
+    kb.func(name, nb + 1, et, id);
+    kb.update(name, nb + 1, {keys}, combine, et, [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
+      return value(b, d.drop_back(), d.back(), r[0]);
+    });
+    return;
+  }
+  std::string part = (name + "_part").str();
+  kb.func(part, nb + 2, et, id);
+  kb.update(part, nb + 2, {keys / W}, combine, et, [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
+    Location l = b.getUnknownLoc();
+    Value j = b.create<arith::AddIOp>(l, b.create<arith::MulIOp>(l, r[0], KernelBuilder::i32(b, W)), d.back());
+    return value(b, d.drop_back(2), d[nb], j);
+  });
+  kb.func(name, nb + 1, et, id);
+  kb.update(name, nb + 1, {W}, combine, et, [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
+    return KernelBuilder::call(b, part, et, with(d, {r[0]}));
+  });
+}
+
+} // namespace
+
+LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
+  auto res = tt(op.getResult());
+  Type et = res.getElementType();
+  ArrayRef<int64_t> shape = res.getShape();
+  size_t nb = op.numBatchDims();
+  int64_t rows = shape[nb], E = shape[nb + 1], keys = op.getKeyLen(), D = op.getHeadDim();
+  SmallVector<int64_t> batch(shape.begin(), shape.begin() + nb);
+  std::string q = kb.input(op.getQ()), k = kb.input(op.getK()), v = kb.input(op.getV());
+  SmallVector<std::string> scoreIn;
+  for (Value in : op.getScoreInputs())
+    scoreIn.push_back(kb.input(in));
+  auto read = [&](OpBuilder &b, unsigned i, StringRef name, KernelBuilder::Idx idx) {
+    Value operand = op->getOperand(i);
+    return KernelBuilder::call(b, name, et, KernelBuilder::mapIndices(b, op.operandMap(i), idx, tt(operand).getShape()));
+  };
+  auto b_ = [&](KernelBuilder::Idx d) { return d.take_front(nb); };
+
+  kb.func("kt", nb + 2, et, [&](OpBuilder &b, KernelBuilder::Idx d) {
+    return read(b, 1, k, with(b_(d), {d[nb + 1], d[nb]}));
+  });
+  kb.func("s", nb + 2, et, [&](OpBuilder &b, KernelBuilder::Idx) { return KernelBuilder::constant(b, et, 0); });
+  kb.update("s", nb + 2, {D}, "add", et, [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
+    Value x = read(b, 0, q, with(b_(d), {d[nb], r[0]}));
+    Value y = KernelBuilder::call(b, "kt", et, with(b_(d), {r[0], d[nb + 1]}));
+    return b.create<arith::MulFOp>(b.getUnknownLoc(), x, y);
+  });
+  kb.func("sc", nb + 2, et, [&](OpBuilder &b, KernelBuilder::Idx d) -> Value {
+    Value s = KernelBuilder::call(b, "s", et, d);
+    float alpha = op.getAlpha().convertToFloat();
+    if (alpha != 1.0f)
+      s = b.create<arith::MulFOp>(b.getUnknownLoc(), s, KernelBuilder::constant(b, et, alpha));
+    if (!op.hasScore())
+      return s;
+    return KernelBuilder::inlineBody(b, op.getScore().front(), s, op.getScoreInputs(),
+                                     op.getScoreMaps().value_or(ArrayAttr()), scoreIn, d);
+  });
+  int64_t W = kb.options().vectorBytes / 4;
+  auto sc = [&](OpBuilder &b, KernelBuilder::Idx bd, Value i, Value j) {
+    return KernelBuilder::call(b, "sc", et, with(bd, {i, j}));
+  };
+  rowReduce(kb, "mx", nb, keys, W, "max", et, sc);
+  kb.func("ex", nb + 2, et, [&](OpBuilder &b, KernelBuilder::Idx d) -> Value {
+    Location l = b.getUnknownLoc();
+    Value m = KernelBuilder::call(b, "mx", et, d.drop_back());
+    return b.create<math::ExpOp>(l, b.create<arith::SubFOp>(l, KernelBuilder::call(b, "sc", et, d), m));
+  });
+  rowReduce(kb, "sum", nb, keys, W, "add", et, [&](OpBuilder &b, KernelBuilder::Idx bd, Value i, Value j) {
+    return KernelBuilder::call(b, "ex", et, with(bd, {i, j}));
+  });
+  // Without a probs region the division by the row sum waits until after P V.
+  bool probs = op.hasProbs();
+  StringRef weights = probs ? "p" : "ex";
+  if (probs)
+    kb.func("p", nb + 2, et, [&](OpBuilder &b, KernelBuilder::Idx d) -> Value {
+      Value sum = KernelBuilder::call(b, "sum", et, d.drop_back());
+      Value p = b.create<arith::DivFOp>(b.getUnknownLoc(), KernelBuilder::call(b, "ex", et, d), sum);
+      return KernelBuilder::inlineBody(b, op.getProbs().front(), p, ValueRange(), ArrayAttr(), {}, d);
+    });
+  kb.func("o", nb + 2, et, [&](OpBuilder &b, KernelBuilder::Idx) { return KernelBuilder::constant(b, et, 0); });
+  kb.update("o", nb + 2, {keys}, "add", et, [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
+    Value p = KernelBuilder::call(b, weights, et, with(b_(d), {d[nb], r[0]}));
+    return b.create<arith::MulFOp>(b.getUnknownLoc(), p, read(b, 2, v, with(b_(d), {r[0], d[nb + 1]})));
+  });
+  kb.func("out", nb + 2, et, [&](OpBuilder &b, KernelBuilder::Idx d) -> Value {
+    Value o = KernelBuilder::call(b, "o", et, d);
+    if (probs)
+      return o;
+    return b.create<arith::DivFOp>(b.getUnknownLoc(), o, KernelBuilder::call(b, "sum", et, d.drop_back()));
+  });
+  kb.output("out", shape);
+  bool parts = keys % W == 0 && keys != W;
+
+  // CPU. Loops of out: batch..., row tiles, rows, e (vectorized).
+  OpBuilder s = kb.cpu();
+  Location l = s.getUnknownLoc();
+  std::string i = KernelBuilder::var(nb), j = KernelBuilder::var(nb + 1), e = j;
+  // TI rows x 2 vectors of accumulators: 16 registers of AVX-512's 32, 8 of AVX2's 16.
+  const int64_t TI = W >= 16 ? 8 : 4;
+  bool tiled = rows >= TI;
+  std::string tile = tiled ? i + "_o" : (nb ? KernelBuilder::var(nb - 1) : "");
+  if (tiled) {
+    s.create<halide::SplitOp>(l, "out", i, i + "_o", i + "_i", TI, 0);
+    SmallVector<std::string> order{e, i + "_i", i + "_o"};
+    for (size_t x = nb; x-- > 0;)
+      order.push_back(KernelBuilder::var(x));
+    SmallVector<StringRef> refs(order.begin(), order.end());
+    s.create<halide::ReorderOp>(l, "out", s.getStrArrayAttr(refs), 0);
+  }
+  if (E >= W)
+    s.create<halide::VectorizeOp>(l, "out", e, W, 0);
+  std::string par = tiled ? i + "_o" : "";
+  for (size_t x = 0; x < nb; ++x)
+    if (batch[x] > 1) {
+      par = KernelBuilder::var(x);
+      break;
+    }
+  if (!par.empty())
+    s.create<halide::ParallelOp>(l, "out", par, 0);
+  // K^T once per head (innermost batch loop), keys vectorized.
+  if (nb)
+    s.create<halide::ComputeAtOp>(l, "kt", "out", KernelBuilder::var(nb - 1));
+  else
+    s.create<halide::ComputeRootOp>(l, "kt");
+  if (keys % W == 0)
+    s.create<halide::VectorizeOp>(l, "kt", j, W, 0);
+  auto perTile = [&](StringRef f) {
+    if (tile.empty())
+      s.create<halide::ComputeRootOp>(l, f);
+    else
+      s.create<halide::ComputeAtOp>(l, f, "out", tile);
+  };
+  // Scores: a TI x NR register tile of s, the head dim outermost in it.
+  perTile("s");
+  perTile("sc");
+  if (keys % W == 0) {
+    int64_t NR = keys % (2 * W) == 0 ? 2 * W : W;
+    s.create<halide::VectorizeOp>(l, "s", j, W, 0);
+    s.create<halide::SplitOp>(l, "s", j, j + "_o", j + "_i", NR, 1);
+    s.create<halide::ReorderOp>(l, "s", s.getStrArrayAttr({j + "_i", i, "r0", j + "_o"}), 1);
+    s.create<halide::VectorizeOp>(l, "s", j + "_i", W, 1);
+    s.create<halide::UnrollOp>(l, "s", j + "_i", 1);
+    if (tiled)
+      s.create<halide::UnrollOp>(l, "s", i, 1);
+    s.create<halide::VectorizeOp>(l, "sc", j, W, 0);
+  }
+  for (StringRef f : {"mx", "sum"}) {
+    perTile(f);
+    if (parts) {
+      std::string p = (f + "_part").str();
+      perTile(p);
+      s.create<halide::VectorizeOp>(l, p, j, W, 0);
+      s.create<halide::VectorizeOp>(l, p, j, W, 1);
+    }
+  }
+  perTile("ex");
+  if (keys % W == 0)
+    s.create<halide::VectorizeOp>(l, "ex", j, W, 0);
+  if (probs) {
+    perTile("p");
+    if (keys % W == 0)
+      s.create<halide::VectorizeOp>(l, "p", j, W, 0);
+  }
+  // P V: a TI x E tile of o with the keys outermost in it.
+  perTile("o");
+  if (E % W == 0) {
+    int64_t NR = E % (2 * W) == 0 ? 2 * W : W;
+    s.create<halide::VectorizeOp>(l, "o", e, W, 0);
+    s.create<halide::SplitOp>(l, "o", e, e + "_o", e + "_i", NR, 1);
+    s.create<halide::ReorderOp>(l, "o", s.getStrArrayAttr({e + "_i", i, "r0", e + "_o"}), 1);
+    s.create<halide::VectorizeOp>(l, "o", e + "_i", W, 1);
+    s.create<halide::UnrollOp>(l, "o", e + "_i", 1);
+    if (tiled)
+      s.create<halide::UnrollOp>(l, "o", i, 1);
+  }
+
+  // CUDA: every stage at root, one thread per element.
+  OpBuilder c = kb.cuda();
+  SmallVector<int64_t> bd(batch);
+  auto ext = [&](ArrayRef<int64_t> rest) {
+    SmallVector<int64_t> x(batch);
+    x.append(rest.begin(), rest.end());
+    return x;
+  };
+  auto root = [&](StringRef f, ArrayRef<int64_t> fshape, bool update) {
+    c.create<halide::ComputeRootOp>(l, f);
+    kb.scheduleCudaPointwise(f, fshape, update);
+  };
+  root("kt", ext({D, keys}), false);
+  root("s", ext({rows, keys}), true);
+  root("sc", ext({rows, keys}), false);
+  for (StringRef f : {"mx", "sum"}) {
+    if (parts)
+      root((f + "_part").str(), ext({rows, W}), true);
+    root(f, ext({rows}), true);
+  }
+  root("ex", ext({rows, keys}), false);
+  if (probs)
+    root("p", ext({rows, keys}), false);
+  root("o", ext({rows, E}), true);
+  kb.scheduleCudaPointwise("out", shape);
+  return success();
+}

@@ -1,0 +1,141 @@
+//===- FuseAttention.cpp - QK^T, softmax and PV into kernel.attention -===//
+//
+// Expects: kernel ops after kiln-fuse-elementwise and
+// kiln-fuse-matmul-epilogue, so a mask or scale on the scores is the QK^T
+// matmul's epilogue and the head split of Q, K and V is one data-movement
+// kernel each. Leaves: each matmul -> softmax(last axis) -> matmul chain
+// whose intermediates have no other user as one kernel.attention, which
+// never writes the [rows, keys] score matrix, with the head split and any
+// other pure data movement on q, k and v folded into its operand maps.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Transforms/Fusion.h"
+#include "compiler/Transforms/Passes.h"
+
+#include "mlir/IR/IRMapping.h"
+
+namespace kiln {
+#define GEN_PASS_DEF_FUSEATTENTION
+#include "compiler/Transforms/Passes.h.inc"
+} // namespace kiln
+
+using namespace mlir;
+using namespace kiln;
+
+namespace {
+
+RankedTensorType tt(Value v) { return cast<RankedTensorType>(v.getType()); }
+
+/// The map from (b..., x, y) (nb batch dims) to an operand of `shape`
+/// [batch..., X, Y] whose batch dims broadcast against them; `swap` reads it
+/// as [batch..., Y, X].
+AffineMap operandMap(MLIRContext *ctx, unsigned nb, ArrayRef<int64_t> shape, bool swap) {
+  SmallVector<AffineExpr> r;
+  size_t ob = shape.size() - 2, offset = nb - ob;
+  for (size_t i = 0; i < ob; ++i)
+    r.push_back(shape[i] == 1 ? getAffineConstantExpr(0, ctx) : getAffineDimExpr(offset + i, ctx));
+  AffineExpr x = getAffineDimExpr(nb, ctx), y = getAffineDimExpr(nb + 1, ctx);
+  r.push_back(swap ? y : x);
+  r.push_back(swap ? x : y);
+  return AffineMap::get(nb + 2, 0, r, ctx);
+}
+
+bool isF32(Value v) { return tt(v).getElementType().isF32(); }
+
+/// A kernel.elementwise that maps each element of `x` on its own (every input
+/// is `x`, read at the same index) and is its only user: the exporters' NaN
+/// guard between softmax and P V.
+kernel::ElementwiseOp probsMap(Value x) {
+  auto e = dyn_cast<kernel::ElementwiseOp>(*x.getUsers().begin());
+  if (!e || !llvm::all_of(x.getUsers(), [&](Operation *u) { return u == e.getOperation(); }) ||
+      e.getType() != x.getType())
+    return nullptr;
+  for (auto [in, map] : llvm::zip(e.getInputs(), e.getMaps()))
+    if (in != x || !cast<AffineMapAttr>(map).getValue().isIdentity())
+      return nullptr;
+  return e;
+}
+
+/// The attention that `sm` is the middle of, built; null if it is not one.
+kernel::AttentionOp fuseAt(kernel::SoftmaxOp sm) {
+  auto scores = tt(sm.getResult());
+  size_t rank = scores.getRank();
+  if (rank < 2 || sm.getAxis() != (int64_t)rank - 1 || sm->use_empty())
+    return nullptr;
+  auto qk = sm.getInput().getDefiningOp<kernel::MatMulOp>();
+  kernel::ElementwiseOp probs = probsMap(sm.getResult());
+  Value p = probs ? probs.getResult() : sm.getResult();
+  if (!p.hasOneUse())
+    return nullptr;
+  auto pv = dyn_cast<kernel::MatMulOp>(*p.getUsers().begin());
+  if (!qk || !pv || !qk->hasOneUse() || qk.getBias() || qk.getBPanel() || pv.getLhs() != p ||
+      pv.getRhs() == p || pv.getBias() || pv.getBPanel() || pv.hasEpilogue() || pv.getTransB() ||
+      pv.getAlpha().convertToFloat() != 1.0f)
+    return nullptr;
+  if (!isF32(qk.getLhs()) || !isF32(qk.getResult()) || !isF32(pv.getRhs()) || !isF32(pv.getResult()))
+    return nullptr;
+  auto out = tt(pv.getResult());
+  if (out.getShape().drop_back(2) != scores.getShape().drop_back(2))
+    return nullptr; // V with batch dims of its own
+  unsigned nb = rank - 2;
+  MLIRContext *ctx = sm.getContext();
+  int64_t keys = scores.getShape().back(), D = tt(qk.getLhs()).getShape().back();
+  SmallVector<AffineMap> maps{operandMap(ctx, nb, tt(qk.getLhs()).getShape(), false),
+                              operandMap(ctx, nb, tt(qk.getRhs()).getShape(), !qk.getTransB()),
+                              operandMap(ctx, nb, tt(pv.getRhs()).getShape(), false)};
+  OpBuilder b(pv);
+  auto att = b.create<kernel::AttentionOp>(pv.getLoc(), out, qk.getLhs(), qk.getRhs(), pv.getRhs(),
+                                           qk.getEpilogueInputs(), b.getAffineMapArrayAttr(maps),
+                                           b.getI64IntegerAttr(keys), b.getI64IntegerAttr(D), qk.getAlphaAttr(),
+                                           qk.getEpilogueMapsAttr());
+  if (qk.hasEpilogue())
+    att.getScore().takeBody(qk.getEpilogue());
+  if (probs) {
+    // Every argument of the guard's body is the probability.
+    Block &src = probs.getBody().front();
+    Block *body = b.createBlock(&att.getProbs());
+    IRMapping mapping;
+    Value prob = body->addArgument(b.getF32Type(), probs.getLoc());
+    for (BlockArgument a : src.getArguments())
+      mapping.map(a, prob);
+    for (Operation &op : src)
+      b.clone(op, mapping);
+  }
+  pv.getResult().replaceAllUsesWith(att.getResult());
+  pv.erase();
+  if (probs)
+    probs.erase();
+  sm.erase();
+  qk.erase();
+  return att;
+}
+
+/// Reads q, k and v through the maps of their single-use data-movement
+/// producers, which disappear.
+void absorbOperandMoves(kernel::AttentionOp att) {
+  SmallVector<Attribute> maps(att.getOperandMaps().begin(), att.getOperandMaps().end());
+  for (unsigned i = 0; i < 3; ++i) {
+    OpOperand &operand = att->getOpOperand(i);
+    while (auto e = operand.get().getDefiningOp<kernel::ElementwiseOp>()) {
+      if (!isDataMovement(e) || !e->hasOneUse())
+        break;
+      AffineMap through = cast<AffineMapAttr>(e.getMaps()[0]).getValue();
+      maps[i] = AffineMapAttr::get(simplifyAffineMap(through.compose(cast<AffineMapAttr>(maps[i]).getValue())));
+      operand.set(e.getInputs()[0]);
+      e.erase();
+    }
+  }
+  att.setOperandMapsAttr(ArrayAttr::get(att.getContext(), maps));
+}
+
+struct FuseAttentionPass : kiln::impl::FuseAttentionBase<FuseAttentionPass> {
+  void runOnOperation() override {
+    SmallVector<kernel::SoftmaxOp> work;
+    getOperation().walk([&](kernel::SoftmaxOp sm) { work.push_back(sm); });
+    for (kernel::SoftmaxOp sm : work)
+      if (kernel::AttentionOp att = fuseAt(sm))
+        absorbOperandMoves(att);
+  }
+};
+
+} // namespace

@@ -1,0 +1,50 @@
+// RUN: kiln-opt %s -convert-kernel-to-halide | FileCheck %s
+
+// Four heads of 8 read straight from [1, 16, 32] (the head split is the
+// operand map h * 8 + d); K is transposed once per head (kt, computed at the
+// head loop); scores, row max/sum and P V exist per tile of 4 query rows
+// only (computed at the row-tile loop d2_o); keys fill whole vectors, so the
+// row max and sum reduce vector partials first.
+// CHECK-LABEL: halide.kernel @k0_attention_f32
+// CHECK: halide.func @kt ["d3", "d2", "d1", "d0"]
+// CHECK: ^bb0(%[[J:.*]]: i32, %[[D:.*]]: i32, %[[H:.*]]: i32, %[[B:.*]]: i32):
+// CHECK:   %[[HD:.*]] = arith.muli %[[H]]
+// CHECK:   %[[C:.*]] = arith.addi %[[HD]], %[[D]]
+// CHECK:   halide.call @in1(%[[C]], %[[J]], %[[B]])
+// CHECK: halide.update @s rdom [0, 8] combine "add"
+// CHECK:   halide.call @in0
+// CHECK:   halide.call @kt
+// CHECK: halide.func @sc
+// CHECK:   %[[S:.*]] = halide.call @s
+// CHECK:   %[[A:.*]] = arith.mulf %[[S]]
+// CHECK:   %[[M:.*]] = halide.call @in3
+// CHECK:   arith.addf %[[A]], %[[M]]
+// CHECK: halide.update @mx_part rdom [0, 2] combine "max"
+// CHECK: halide.update @mx rdom [0, 8] combine "max"
+// CHECK: halide.func @ex
+// CHECK:   math.exp
+// CHECK: halide.update @sum rdom [0, 8] combine "add"
+// CHECK: halide.update @o rdom [0, 16] combine "add"
+// CHECK:   halide.call @ex
+// CHECK:   halide.call @in2
+// CHECK: halide.func @out
+// CHECK:   %[[O:.*]] = halide.call @o
+// CHECK:   %[[SUM:.*]] = halide.call @sum
+// CHECK:   arith.divf %[[O]], %[[SUM]]
+// CHECK: halide.output @out [8, 16, 4, 1]
+// CHECK: halide.schedule "cpu"
+// CHECK:   halide.split @out "d2" -> "d2_o", "d2_i" by 4
+// CHECK:   halide.parallel @out "d1"
+// CHECK:   halide.compute_at @kt, @out "d1"
+// CHECK:   halide.compute_at @s, @out "d2_o"
+// CHECK:   halide.compute_at @o, @out "d2_o"
+// CHECK: halide.schedule "cuda"
+// CHECK:   halide.compute_root @s
+func.func @main(%q: tensor<1x16x32xf32>, %k: tensor<1x16x32xf32>, %v: tensor<1x16x32xf32>, %m: tensor<1x16xf32>) -> tensor<1x4x16x8xf32> {
+  %0 = kernel.attention %q, %k, %v scores(%m) {alpha = 0.35 : f32, head_dim = 8 : i64, key_len = 16 : i64, operand_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d2, d1 * 8 + d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d2, d1 * 8 + d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d2, d1 * 8 + d3)>], score_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d3)>]} : (tensor<1x16x32xf32>, tensor<1x16x32xf32>, tensor<1x16x32xf32>, tensor<1x16xf32>) -> tensor<1x4x16x8xf32> score {
+  ^bb0(%s: f32, %x: f32):
+    %r = arith.addf %s, %x : f32
+    kernel.yield %r : f32
+  }
+  return %0 : tensor<1x4x16x8xf32>
+}

@@ -1,0 +1,129 @@
+// RUN: kiln-opt %s -split-input-file -kiln-fuse-attention | FileCheck %s
+
+// BERT's attention: Q's head split folds into the q map, K is read
+// transposed (trans_b), the scale and mask epilogue becomes the score region
+// and the exporters' NaN guard the probs region.
+// CHECK-DAG: #[[QMAP:.*]] = affine_map<(d0, d1, d2, d3) -> (0, d2, d1 * 8 + d3)>
+// CHECK-DAG: #[[KV:.*]] = affine_map<(d0, d1, d2, d3) -> (0, d1, d2, d3)>
+// CHECK-DAG: #[[MASK:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d3)>
+// CHECK-LABEL: func.func @bert
+// CHECK: %[[O:.*]] = kernel.attention %arg0, %arg1, %arg2 scores(%arg3) {head_dim = 8 : i64, key_len = 8 : i64, operand_maps = [#[[QMAP]], #[[KV]], #[[KV]]], score_maps = [#[[MASK]]]}
+// CHECK-SAME: -> tensor<1x4x8x8xf32> score {
+// CHECK: ^bb0(%[[S:.*]]: f32, %[[M:.*]]: f32):
+// CHECK:   %[[D:.*]] = arith.divf %[[S]]
+// CHECK:   arith.addf %[[D]], %[[M]]
+// CHECK: } probs {
+// CHECK: ^bb0(%[[P:.*]]: f32):
+// CHECK:   %[[N:.*]] = arith.cmpf uno, %[[P]], %[[P]]
+// CHECK:   arith.select %[[N]], %{{.*}}, %[[P]]
+// CHECK-NOT: kernel.elementwise
+// CHECK-NOT: kernel.softmax
+// CHECK-NOT: kernel.matmul
+// CHECK: return %[[O]]
+func.func @bert(%q: tensor<1x8x32xf32>, %k: tensor<1x4x8x8xf32>, %v: tensor<1x4x8x8xf32>, %mask: tensor<1x8xf32>) -> tensor<1x4x8x8xf32> {
+  %qh = kernel.elementwise ins(%q : tensor<1x8x32xf32>) maps [affine_map<(d0, d1, d2, d3) -> (d0, d2, d1 * 8 + d3)>] -> tensor<1x4x8x8xf32> {
+  ^bb0(%x: f32):
+    kernel.yield %x : f32
+  }
+  %s = kernel.matmul %qh, %k epilogue(%mask) {trans_b = true, epilogue_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d3)>]} : (tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>, tensor<1x8xf32>) -> tensor<1x4x8x8xf32> {
+  ^bb0(%acc: f32, %m: f32):
+    %c = arith.constant 8.0 : f32
+    %d = arith.divf %acc, %c : f32
+    %a = arith.addf %d, %m : f32
+    kernel.yield %a : f32
+  }
+  %p = kernel.softmax %s {axis = 3 : i64} : (tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  %g = kernel.elementwise ins(%p, %p : tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>) maps [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>] -> tensor<1x4x8x8xf32> {
+  ^bb0(%x: f32, %y: f32):
+    %z = arith.constant 0.0 : f32
+    %n = arith.cmpf uno, %y, %y : f32
+    %r = arith.select %n, %z, %x : f32
+    kernel.yield %r : f32
+  }
+  %o = kernel.matmul %g, %v : (tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  return %o : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+// Grouped-query heads: K and V of 2 heads broadcast to 4 query heads by a
+// data-movement kernel each; the maps read head h / 2. K is given as
+// [.., d, keys] (no trans_b) and the scale is the matmul's alpha.
+// CHECK-DAG: #[[KMAP:.*]] = affine_map<(d0, d1, d2) -> (d0 floordiv 2, d2, d1)>
+// CHECK-DAG: #[[VMAP:.*]] = affine_map<(d0, d1, d2) -> (d0 floordiv 2, d1, d2)>
+// CHECK-LABEL: func.func @gqa
+// CHECK: kernel.attention %arg0, %arg1, %arg2 {alpha = 1.250000e-01 : f32, head_dim = 8 : i64, key_len = 16 : i64, operand_maps = [#{{.*}}, #[[KMAP]], #[[VMAP]]]} : (tensor<4x16x8xf32>, tensor<2x8x16xf32>, tensor<2x16x8xf32>) -> tensor<4x16x8xf32>
+// CHECK-NOT: kernel.elementwise
+func.func @gqa(%q: tensor<4x16x8xf32>, %k: tensor<2x8x16xf32>, %v: tensor<2x16x8xf32>) -> tensor<4x16x8xf32> {
+  %kb = kernel.elementwise ins(%k : tensor<2x8x16xf32>) maps [affine_map<(d0, d1, d2) -> (d0 floordiv 2, d1, d2)>] -> tensor<4x8x16xf32> {
+  ^bb0(%x: f32):
+    kernel.yield %x : f32
+  }
+  %vb = kernel.elementwise ins(%v : tensor<2x16x8xf32>) maps [affine_map<(d0, d1, d2) -> (d0 floordiv 2, d1, d2)>] -> tensor<4x16x8xf32> {
+  ^bb0(%x: f32):
+    kernel.yield %x : f32
+  }
+  %s = kernel.matmul %q, %kb {alpha = 0.125 : f32} : (tensor<4x16x8xf32>, tensor<4x8x16xf32>) -> tensor<4x16x16xf32>
+  %p = kernel.softmax %s {axis = 2 : i64} : (tensor<4x16x16xf32>) -> tensor<4x16x16xf32>
+  %o = kernel.matmul %p, %vb : (tensor<4x16x16xf32>, tensor<4x16x8xf32>) -> tensor<4x16x8xf32>
+  return %o : tensor<4x16x8xf32>
+}
+
+// -----
+
+// The probabilities are also a result (attention weights returned): the
+// chain stays as it is.
+// CHECK-LABEL: func.func @probs_used
+// CHECK-NOT: kernel.attention
+// CHECK: kernel.softmax
+func.func @probs_used(%q: tensor<4x16x8xf32>, %k: tensor<4x16x8xf32>, %v: tensor<4x16x8xf32>) -> (tensor<4x16x8xf32>, tensor<4x16x16xf32>) {
+  %s = kernel.matmul %q, %k {trans_b = true} : (tensor<4x16x8xf32>, tensor<4x16x8xf32>) -> tensor<4x16x16xf32>
+  %p = kernel.softmax %s {axis = 2 : i64} : (tensor<4x16x16xf32>) -> tensor<4x16x16xf32>
+  %o = kernel.matmul %p, %v : (tensor<4x16x16xf32>, tensor<4x16x8xf32>) -> tensor<4x16x8xf32>
+  return %o, %p : tensor<4x16x8xf32>, tensor<4x16x16xf32>
+}
+
+// -----
+
+// Softmax over the query axis is not attention.
+// CHECK-LABEL: func.func @wrong_axis
+// CHECK-NOT: kernel.attention
+// CHECK: kernel.softmax %{{.*}} {axis = 1 : i64}
+func.func @wrong_axis(%q: tensor<4x16x8xf32>, %k: tensor<4x16x8xf32>, %v: tensor<4x16x8xf32>) -> tensor<4x16x8xf32> {
+  %s = kernel.matmul %q, %k {trans_b = true} : (tensor<4x16x8xf32>, tensor<4x16x8xf32>) -> tensor<4x16x16xf32>
+  %p = kernel.softmax %s {axis = 1 : i64} : (tensor<4x16x16xf32>) -> tensor<4x16x16xf32>
+  %o = kernel.matmul %p, %v : (tensor<4x16x16xf32>, tensor<4x16x8xf32>) -> tensor<4x16x8xf32>
+  return %o : tensor<4x16x8xf32>
+}
+
+// -----
+
+// The scores are used twice (a second softmax reads them): left alone.
+// CHECK-LABEL: func.func @scores_shared
+// CHECK-NOT: kernel.attention
+func.func @scores_shared(%q: tensor<4x16x8xf32>, %k: tensor<4x16x8xf32>, %v: tensor<4x16x8xf32>) -> (tensor<4x16x8xf32>, tensor<4x16x16xf32>) {
+  %s = kernel.matmul %q, %k {trans_b = true} : (tensor<4x16x8xf32>, tensor<4x16x8xf32>) -> tensor<4x16x16xf32>
+  %p = kernel.softmax %s {axis = 2 : i64} : (tensor<4x16x16xf32>) -> tensor<4x16x16xf32>
+  %p2 = kernel.softmax %s {axis = 1 : i64} : (tensor<4x16x16xf32>) -> tensor<4x16x16xf32>
+  %o = kernel.matmul %p, %v : (tensor<4x16x16xf32>, tensor<4x16x8xf32>) -> tensor<4x16x8xf32>
+  return %o, %p2 : tensor<4x16x8xf32>, tensor<4x16x16xf32>
+}
+
+// -----
+
+// A head split that another kernel also reads stays a kernel; the attention
+// reads its result.
+// CHECK-LABEL: func.func @split_shared
+// CHECK: %[[KH:.*]] = kernel.elementwise
+// CHECK: kernel.attention %arg0, %[[KH]], %arg2
+// CHECK: return
+func.func @split_shared(%q: tensor<4x16x8xf32>, %k: tensor<16x4x8xf32>, %v: tensor<4x16x8xf32>) -> (tensor<4x16x8xf32>, tensor<4x16x8xf32>) {
+  %kh = kernel.elementwise ins(%k : tensor<16x4x8xf32>) maps [affine_map<(d0, d1, d2) -> (d1, d0, d2)>] -> tensor<4x16x8xf32> {
+  ^bb0(%x: f32):
+    kernel.yield %x : f32
+  }
+  %s = kernel.matmul %q, %kh {trans_b = true} : (tensor<4x16x8xf32>, tensor<4x16x8xf32>) -> tensor<4x16x16xf32>
+  %p = kernel.softmax %s {axis = 2 : i64} : (tensor<4x16x16xf32>) -> tensor<4x16x16xf32>
+  %o = kernel.matmul %p, %v : (tensor<4x16x16xf32>, tensor<4x16x8xf32>) -> tensor<4x16x8xf32>
+  return %o, %kh : tensor<4x16x8xf32>, tensor<4x16x8xf32>
+}
