@@ -146,14 +146,15 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
   stage = "graph-to-kernel";
   t = start("graph-to-kernel");
   PassManager pm(&context);
-  if (opts.fuse)
-    pm.addNestedPass<func::FuncOp>(createRecognizePatterns());
+  auto fusion = [&](std::unique_ptr<Pass> p) {
+    if (opts.fuse && !llvm::is_contained(opts.skipPasses, p->getArgument()))
+      pm.addNestedPass<func::FuncOp>(std::move(p));
+  };
+  fusion(createRecognizePatterns());
   pm.addPass(createConvertGraphToKernel());
-  if (opts.fuse) {
-    pm.addNestedPass<func::FuncOp>(createFuseElementwise());
-    pm.addNestedPass<func::FuncOp>(createFuseMatMulEpilogue());
-    pm.addNestedPass<func::FuncOp>(createFuseAttention());
-  }
+  fusion(createFuseElementwise());
+  fusion(createFuseMatMulEpilogue());
+  fusion(createFuseAttention());
   int64_t vectorBytes = targetString.find("avx512") != std::string::npos ? 64 : 32;
   if (!targetOpts.cuda) {
     PackWeightsOptions packOpts;

@@ -22,6 +22,8 @@ struct CompileOptions {
   bool stats = false;         ///< print kernel counts to stderr
   bool profile = false;       ///< build the kernels with Halide's profiler
   bool fuse = true;           ///< run the fusion passes (off: one kernel per op, for bisecting)
+  /// Fusion passes to skip, by name (kiln-fuse-attention, ...): bisects one pass.
+  std::vector<std::string> skipPasses;
   /// A Halide runtime object for the target, written once by emitHalideRuntime
   /// and archived into every library instead of compiling one per library
   /// (kiln-conformance builds hundreds). Empty: compile one.

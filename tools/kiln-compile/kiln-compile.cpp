@@ -14,6 +14,7 @@ using namespace llvm;
 
 static cl::opt<bool> profile("profile", cl::desc("Build kernels with Halide's profiler: each kernel prints where its time went at exit"));
 static cl::opt<bool> noFuse("no-fuse", cl::desc("Skip the fusion passes: one kernel per op"));
+static cl::list<std::string> skipPass("skip-pass", cl::desc("Skip one fusion pass by name (repeatable), e.g. kiln-fuse-attention"));
 static cl::opt<std::string> input(cl::Positional, cl::desc("<model.onnx>"), cl::Required);
 static cl::opt<std::string> outDir("o", cl::desc("Output folder for libNAME.a and NAME.h"),
                                    cl::init("."));
@@ -61,6 +62,7 @@ int main(int argc, char **argv) {
   opts.timing = timing;
   opts.stats = stats;
   opts.fuse = !noFuse;
+  opts.skipPasses.assign(skipPass.begin(), skipPass.end());
   opts.profile = profile;
   for (const std::string &s : shapes) {
     auto [k, v] = StringRef(s).split('=');

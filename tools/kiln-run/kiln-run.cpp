@@ -30,6 +30,7 @@
 using namespace llvm;
 
 static cl::opt<bool> noFuse("no-fuse", cl::desc("Skip the fusion passes: one kernel per op"));
+static cl::list<std::string> skipPass("skip-pass", cl::desc("Skip one fusion pass by name (repeatable), e.g. kiln-fuse-attention"));
 static cl::opt<std::string> dir(cl::Positional, cl::desc("<test folder>"), cl::Required);
 static cl::opt<std::string> target("target", cl::desc("host or host-cuda"), cl::init("host"));
 static cl::opt<double> absTol("atol", cl::desc("absolute tolerance"), cl::init(1e-4));
@@ -198,6 +199,7 @@ int main(int argc, char **argv) {
   opts.name = "kiln_run_model";
   opts.target = target;
   opts.fuse = !noFuse;
+  opts.skipPasses.assign(skipPass.begin(), skipPass.end());
   if (kiln::compileModel(opts, outs()) != 0)
     return fail("compilation failed");
 
