@@ -40,7 +40,10 @@ def Halide_FuncOp : Halide_Op<"func", [Symbol, HasParent<"KernelOp">]> {
   let summary = "A Func and its pure definition";
   let description = [{
     `vars` name the Func's dims (innermost first); the body takes one i32 per
-    var and returns the value at that point.
+    var and returns the value at that point. With `strict_float` its
+    definitions are evaluated with IEEE semantics (Halide::strict_float):
+    Halide compiles float math with LLVM's no-NaNs/no-infs flags, under which
+    a NaN test of a value computed in the same kernel may fold to false.
 
     ```mlir
     halide.func @sum ["x", "y"] : f32 {
@@ -50,9 +53,10 @@ def Halide_FuncOp : Halide_Op<"func", [Symbol, HasParent<"KernelOp">]> {
     }
     ```
   }];
-  let arguments = (ins SymbolNameAttr:$sym_name, StrArrayAttr:$vars, TypeAttr:$result_type);
+  let arguments = (ins SymbolNameAttr:$sym_name, StrArrayAttr:$vars, TypeAttr:$result_type,
+                   UnitAttr:$strict_float);
   let regions = (region SizedRegion<1>:$body);
-  let assemblyFormat = "$sym_name $vars `:` $result_type attr-dict-with-keyword $body";
+  let assemblyFormat = "$sym_name $vars `:` $result_type (`strict_float` $strict_float^)? attr-dict-with-keyword $body";
   let hasVerifier = 1;
 }
 

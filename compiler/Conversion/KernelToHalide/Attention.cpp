@@ -10,8 +10,9 @@
 // With a probs region, p = probs(ex / sum) weighs v instead and out = o.
 // On the CPU everything but kt is computed per tile of TI query rows, so only
 // a [TI, keys] block of scores exists at a time (in L1/L2): a row-block
-// flash attention, the score matrix never reaches memory. The row max and
-// sum reduce a vector of partial results first when keys fill whole vectors.
+// flash attention, the score matrix never reaches memory. Scores are padded
+// to whole vectors of keys (-inf past the last key); the row max and sum
+// reduce a vector of partial results first.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Conversion/KernelToHalide/Lowerings.h"
@@ -36,12 +37,12 @@ SmallVector<Value> with(KernelBuilder::Idx batch, ArrayRef<Value> rest) {
 
 /// A row reduction of `value(b, i, j)` over the keys j: combine into
 /// `name`(b, i), through `name`_part(b, i, lane) (lane < W, keys j = r*W + lane,
-/// vectorizable) when W divides the keys.
+/// vectorizable) when the keys span several vectors.
 void rowReduce(KernelBuilder &kb, StringRef name, size_t nb, int64_t keys, int64_t W, StringRef combine,
                Type et, const std::function<Value(OpBuilder &, KernelBuilder::Idx, Value, Value)> &value) {
   double init = combineIdentity(combine, et);
   auto id = [&](OpBuilder &b, KernelBuilder::Idx) { return KernelBuilder::constant(b, et, init); };
-  if (keys % W || keys == W) {
+  if (keys == W) {
     kb.func(name, nb + 1, et, id);
     kb.update(name, nb + 1, {keys}, combine, et, [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
       return value(b, d.drop_back(), d.back(), r[0]);
@@ -80,8 +81,16 @@ LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
   };
   auto b_ = [&](KernelBuilder::Idx d) { return d.take_front(nb); };
 
+  // Scores are computed for keys padded to whole vectors, Kp: K is read at a
+  // clamped key and padded scores are -inf (their exp is 0).
+  int64_t W = kb.options().vectorBytes / 4, Kp = (keys + W - 1) / W * W;
+  auto clampKey = [&](OpBuilder &b, Value j) -> Value {
+    if (Kp == keys)
+      return j;
+    return b.create<arith::MinSIOp>(b.getUnknownLoc(), j, KernelBuilder::i32(b, keys - 1));
+  };
   kb.func("kt", nb + 2, et, [&](OpBuilder &b, KernelBuilder::Idx d) {
-    return read(b, 1, k, with(b_(d), {d[nb + 1], d[nb]}));
+    return read(b, 1, k, with(b_(d), {clampKey(b, d[nb + 1]), d[nb]}));
   });
   kb.func("s", nb + 2, et, [&](OpBuilder &b, KernelBuilder::Idx) { return KernelBuilder::constant(b, et, 0); });
   kb.update("s", nb + 2, {D}, "add", et, [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
@@ -90,26 +99,33 @@ LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
     return b.create<arith::MulFOp>(b.getUnknownLoc(), x, y);
   });
   kb.func("sc", nb + 2, et, [&](OpBuilder &b, KernelBuilder::Idx d) -> Value {
+    Location l = b.getUnknownLoc();
     Value s = KernelBuilder::call(b, "s", et, d);
     float alpha = op.getAlpha().convertToFloat();
     if (alpha != 1.0f)
-      s = b.create<arith::MulFOp>(b.getUnknownLoc(), s, KernelBuilder::constant(b, et, alpha));
-    if (!op.hasScore())
+      s = b.create<arith::MulFOp>(l, s, KernelBuilder::constant(b, et, alpha));
+    if (op.hasScore()) {
+      SmallVector<Value> dc(d.begin(), d.end());
+      dc[nb + 1] = clampKey(b, d[nb + 1]);
+      s = KernelBuilder::inlineBody(b, op.getScore().front(), s, op.getScoreInputs(),
+                                    op.getScoreMaps().value_or(ArrayAttr()), scoreIn, dc);
+    }
+    if (Kp == keys)
       return s;
-    return KernelBuilder::inlineBody(b, op.getScore().front(), s, op.getScoreInputs(),
-                                     op.getScoreMaps().value_or(ArrayAttr()), scoreIn, d);
+    Value real = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, d[nb + 1], KernelBuilder::i32(b, keys));
+    Value ninf = KernelBuilder::constant(b, et, -std::numeric_limits<double>::infinity());
+    return b.create<arith::SelectOp>(l, real, s, ninf);
   });
-  int64_t W = kb.options().vectorBytes / 4;
   auto sc = [&](OpBuilder &b, KernelBuilder::Idx bd, Value i, Value j) {
     return KernelBuilder::call(b, "sc", et, with(bd, {i, j}));
   };
-  rowReduce(kb, "mx", nb, keys, W, "max", et, sc);
+  rowReduce(kb, "mx", nb, Kp, W, "max", et, sc);
   kb.func("ex", nb + 2, et, [&](OpBuilder &b, KernelBuilder::Idx d) -> Value {
     Location l = b.getUnknownLoc();
     Value m = KernelBuilder::call(b, "mx", et, d.drop_back());
     return b.create<math::ExpOp>(l, b.create<arith::SubFOp>(l, KernelBuilder::call(b, "sc", et, d), m));
   });
-  rowReduce(kb, "sum", nb, keys, W, "add", et, [&](OpBuilder &b, KernelBuilder::Idx bd, Value i, Value j) {
+  rowReduce(kb, "sum", nb, Kp, W, "add", et, [&](OpBuilder &b, KernelBuilder::Idx bd, Value i, Value j) {
     return KernelBuilder::call(b, "ex", et, with(bd, {i, j}));
   });
   // Without a probs region the division by the row sum waits until after P V.
@@ -133,7 +149,13 @@ LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
     return b.create<arith::DivFOp>(b.getUnknownLoc(), o, KernelBuilder::call(b, "sum", et, d.drop_back()));
   });
   kb.output("out", shape);
-  bool parts = keys % W == 0 && keys != W;
+  // A fully masked row is -inf - -inf = NaN in ex and 0/0 in p, which the
+  // probs region (the exporters' NaN guard) must see as NaN.
+  if (probs) {
+    kb.strictFloat("ex");
+    kb.strictFloat("p");
+  }
+  bool parts = Kp != W;
 
   // CPU. Loops of out: batch..., row tiles, rows, e (vectorized).
   OpBuilder s = kb.cpu();
@@ -166,8 +188,7 @@ LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
     s.create<halide::ComputeAtOp>(l, "kt", "out", KernelBuilder::var(nb - 1));
   else
     s.create<halide::ComputeRootOp>(l, "kt");
-  if (keys % W == 0)
-    s.create<halide::VectorizeOp>(l, "kt", j, W, 0);
+  s.create<halide::VectorizeOp>(l, "kt", j, W, 0);
   auto perTile = [&](StringRef f) {
     if (tile.empty())
       s.create<halide::ComputeRootOp>(l, f);
@@ -177,8 +198,8 @@ LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
   // Scores: a TI x NR register tile of s, the head dim outermost in it.
   perTile("s");
   perTile("sc");
-  if (keys % W == 0) {
-    int64_t NR = keys % (2 * W) == 0 ? 2 * W : W;
+  {
+    int64_t NR = Kp % (2 * W) == 0 ? 2 * W : W;
     s.create<halide::VectorizeOp>(l, "s", j, W, 0);
     s.create<halide::SplitOp>(l, "s", j, j + "_o", j + "_i", NR, 1);
     s.create<halide::ReorderOp>(l, "s", s.getStrArrayAttr({j + "_i", i, "r0", j + "_o"}), 1);
@@ -198,12 +219,10 @@ LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
     }
   }
   perTile("ex");
-  if (keys % W == 0)
-    s.create<halide::VectorizeOp>(l, "ex", j, W, 0);
+  s.create<halide::VectorizeOp>(l, "ex", j, W, 0);
   if (probs) {
     perTile("p");
-    if (keys % W == 0)
-      s.create<halide::VectorizeOp>(l, "p", j, W, 0);
+    s.create<halide::VectorizeOp>(l, "p", j, W, 0);
   }
   // P V: a TI x E tile of o with the keys outermost in it.
   perTile("o");
@@ -230,17 +249,17 @@ LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
     c.create<halide::ComputeRootOp>(l, f);
     kb.scheduleCudaPointwise(f, fshape, update);
   };
-  root("kt", ext({D, keys}), false);
-  root("s", ext({rows, keys}), true);
-  root("sc", ext({rows, keys}), false);
+  root("kt", ext({D, Kp}), false);
+  root("s", ext({rows, Kp}), true);
+  root("sc", ext({rows, Kp}), false);
   for (StringRef f : {"mx", "sum"}) {
     if (parts)
       root((f + "_part").str(), ext({rows, W}), true);
     root(f, ext({rows}), true);
   }
-  root("ex", ext({rows, keys}), false);
+  root("ex", ext({rows, Kp}), false);
   if (probs)
-    root("p", ext({rows, keys}), false);
+    root("p", ext({rows, Kp}), false);
   root("o", ext({rows, E}), true);
   kb.scheduleCudaPointwise("out", shape);
   return success();

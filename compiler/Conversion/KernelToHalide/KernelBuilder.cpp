@@ -42,7 +42,8 @@ static SmallVector<StringRef> haldeVarNames(OpBuilder &b, size_t rank, SmallVect
 void KernelBuilder::func(StringRef name, size_t rank, Type type, const BodyFn &fn) {
   SmallVector<std::string> storage;
   auto names = haldeVarNames(body, rank, storage);
-  auto f = body.create<halide::FuncOp>(loc, body.getStringAttr(name), body.getStrArrayAttr(names), TypeAttr::get(type));
+  auto f = body.create<halide::FuncOp>(loc, body.getStringAttr(name), body.getStrArrayAttr(names), TypeAttr::get(type),
+                                       UnitAttr());
   Block *blk = new Block();
   f.getBody().push_back(blk);
   SmallVector<Value> idx;
@@ -75,6 +76,13 @@ void KernelBuilder::update(StringRef name, size_t rank, ArrayRef<int64_t> extent
   OpBuilder fb = OpBuilder::atBlockEnd(blk);
   Value v = fn(fb, idx, ridx);
   fb.create<halide::ReturnOp>(loc, v);
+}
+
+void KernelBuilder::strictFloat(StringRef name) {
+  kernel.walk([&](halide::FuncOp f) {
+    if (f.getSymName() == name)
+      f.setStrictFloat(true);
+  });
 }
 
 void KernelBuilder::output(StringRef name, ArrayRef<int64_t> shape) {

@@ -45,6 +45,9 @@ public:
   void update(llvm::StringRef name, size_t rank, llvm::ArrayRef<int64_t> extents,
               llvm::StringRef combine, mlir::Type type, const UpdateFn &body);
   void output(llvm::StringRef name, llvm::ArrayRef<int64_t> shape);
+  /// Evaluates func `name` with IEEE float semantics: for values that must
+  /// stay -inf or NaN (masks, NaN guards), which Halide's fast-math may drop.
+  void strictFloat(llvm::StringRef name);
   /// Marks func `name` of `type` as the output with the default pointwise schedules.
   void pointwiseOutput(llvm::StringRef name, mlir::RankedTensorType type);
 

@@ -24,6 +24,7 @@
 
 #include "compiler/Target/Halide/HalideExprBuilder.h"
 
+#include <cmath>
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -491,10 +492,18 @@ FailureOr<Halide::Expr> buildHalideExpr(Block &body, ArrayRef<Halide::Expr> args
   FailureOr<Halide::Expr> e = builder.build(body, args);
   // Halide compiles float math with LLVM's no-infs/no-NaNs flags, so a -inf
   // constant (attention masks, max-reduction inits) is poison: `x + select(m,
-  // 0, -inf)` came out as `x`. Bodies with non-finite constants are strict.
+  // 0, -inf)` came out as `x`, and a NaN test of a value computed in the same
+  // body may fold to false. Reassociation breaks masks built from the most
+  // negative finite float: `s/8 + (1 - m) * FLT_MIN` became `(s/8 + FLT_MIN) -
+  // m * FLT_MIN`, which is 0 where m = 1. Bodies with non-finite or huge
+  // (|c| >= 1e30) constants, or with NaN tests, are strict.
   bool nonFinite = llvm::any_of(body.getOps<arith::ConstantOp>(), [](arith::ConstantOp c) {
     auto f = dyn_cast<FloatAttr>(c.getValue());
-    return f && !f.getValue().isFinite();
+    return f && (!f.getValue().isFinite() || std::abs(f.getValueAsDouble()) >= 1e30);
+  });
+  nonFinite |= llvm::any_of(body.getOps<arith::CmpFOp>(), [](arith::CmpFOp c) {
+    using P = arith::CmpFPredicate;
+    return llvm::is_contained({P::ORD, P::UNO, P::UEQ, P::UNE, P::ULT, P::ULE, P::UGT, P::UGE}, c.getPredicate());
   });
   if (succeeded(e) && nonFinite)
     return Halide::strict_float(*e);

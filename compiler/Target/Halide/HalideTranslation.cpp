@@ -303,7 +303,8 @@ LogicalResult KernelTranslator::define(FuncInfo &info) {
   FailureOr<Halide::Expr> pure = buildHalideExpr(info.op.getBody().front(), args, resolver);
   if (failed(pure))
     return failure();
-  info.func(info.vars) = store(*pure);
+  bool strict = info.op.getStrictFloat();
+  info.func(info.vars) = store(strict ? Halide::strict_float(*pure) : *pure);
 
   for (auto [u, r] : llvm::zip(info.updates, info.rdoms)) {
     std::vector<Halide::Expr> uargs = args;
@@ -313,7 +314,7 @@ LogicalResult KernelTranslator::define(FuncInfo &info) {
     if (failed(value))
       return failure();
     Halide::Expr cur = info.func(args);
-    Halide::Expr v = *value, next;
+    Halide::Expr v = strict ? Halide::strict_float(*value) : *value, next;
     StringRef combine = u.getCombine();
     if (info.isBool) {
       // Stored 0/1: max is "or", min is "and"; i1 add is xor, mul is and.

@@ -48,3 +48,29 @@ func.func @main(%q: tensor<1x16x32xf32>, %k: tensor<1x16x32xf32>, %v: tensor<1x1
   }
   return %0 : tensor<1x4x16x8xf32>
 }
+
+// 12 keys, padded to 16 (two vectors of 8): K is read at min(j, 11) and the
+// padded scores are -inf; P V still sums the 12 real keys only. The probs
+// region maps ex / sum before it weighs v.
+// CHECK-LABEL: halide.kernel @k1_attention_f32
+// CHECK: halide.func @kt
+// CHECK:   arith.minsi %{{.*}}, %c11_i32
+// CHECK: halide.func @sc
+// CHECK:   %[[REAL:.*]] = arith.cmpi slt, %{{.*}}, %c12_i32
+// CHECK:   arith.select %[[REAL]], %{{.*}}, %cst
+// CHECK: halide.update @mx_part rdom [0, 2] combine "max"
+// CHECK: halide.func @p
+// CHECK:   arith.divf
+// CHECK:   arith.cmpf uno
+// CHECK: halide.update @o rdom [0, 12] combine "add"
+// CHECK:   halide.call @p
+func.func @padded(%q: tensor<2x12x8xf32>, %k: tensor<2x12x8xf32>, %v: tensor<2x12x8xf32>) -> tensor<2x12x8xf32> {
+  %0 = kernel.attention %q, %k, %v {head_dim = 8 : i64, key_len = 12 : i64, operand_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>]} : (tensor<2x12x8xf32>, tensor<2x12x8xf32>, tensor<2x12x8xf32>) -> tensor<2x12x8xf32> probs {
+  ^bb0(%p: f32):
+    %z = arith.constant 0.0 : f32
+    %n = arith.cmpf uno, %p, %p : f32
+    %r = arith.select %n, %z, %p : f32
+    kernel.yield %r : f32
+  }
+  return %0 : tensor<2x12x8xf32>
+}
