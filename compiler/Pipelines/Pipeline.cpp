@@ -146,8 +146,10 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
   stage = "graph-to-kernel";
   t = start("graph-to-kernel");
   PassManager pm(&context);
-  if (opts.fuse)
+  if (opts.fuse) {
     pm.addNestedPass<func::FuncOp>(createRecognizePatterns());
+    pm.addNestedPass<func::FuncOp>(createMergeProjections());
+  }
   pm.addPass(createConvertGraphToKernel());
   if (opts.fuse) {
     pm.addNestedPass<func::FuncOp>(createFuseElementwise());
