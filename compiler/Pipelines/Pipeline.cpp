@@ -151,6 +151,7 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
       pm.addNestedPass<func::FuncOp>(std::move(p));
   };
   fusion(createRecognizePatterns());
+  fusion(createMergeProjections());
   pm.addPass(createConvertGraphToKernel());
   fusion(createFuseElementwise());
   fusion(createFuseMatMulEpilogue());

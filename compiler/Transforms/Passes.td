@@ -168,6 +168,41 @@ def RecognizePatterns : Pass<"kiln-recognize-patterns", "mlir::func::FuncOp"> {
   let dependentDialects = ["kiln::graph::GraphDialect"];
 }
 
+def MergeProjections : Pass<"kiln-merge-projections", "mlir::func::FuncOp"> {
+  let summary = "Merge matmuls that project the same input by constant weights into one";
+  let description = [{
+    Runs on graph ops, after `kiln-recognize-patterns`. Two or more
+    `graph.matmul` ops with the same lhs and a 2-D float constant rhs [K, N_i]
+    (attention's Q, K and V projections) become one matmul on the weights
+    concatenated along N, at compile time, and one `graph.slice` per member
+    along the last dim. When every member's only user is a `graph.add` of a
+    constant bias [N_i] (either operand order), the biases are concatenated
+    too and added once, before the slices. One GEMM reads the activations
+    once instead of three times and has three times the columns to spread
+    over the cores; each slice fuses into the head split after it.
+
+    Before:
+    ```mlir
+    %q = graph.matmul %x, %wq : (tensor<16x128xf32>, tensor<128x128xf32>) -> tensor<16x128xf32>
+    %qb = graph.add %bq, %q : (tensor<128xf32>, tensor<16x128xf32>) -> tensor<16x128xf32>
+    %k = graph.matmul %x, %wk : (tensor<16x128xf32>, tensor<128x64xf32>) -> tensor<16x64xf32>
+    %kb = graph.add %k, %bk : (tensor<16x64xf32>, tensor<64xf32>) -> tensor<16x64xf32>
+    ```
+    After:
+    ```mlir
+    %w = graph.constant dense_resource<wq_concat> : tensor<128x192xf32> : tensor<128x192xf32>
+    %m = graph.matmul %x, %w : (tensor<16x128xf32>, tensor<128x192xf32>) -> tensor<16x192xf32>
+    %b = graph.constant dense_resource<bq_concat> : tensor<192xf32> : tensor<192xf32>
+    %a = graph.add %m, %b : (tensor<16x192xf32>, tensor<192xf32>) -> tensor<16x192xf32>
+    %qb = graph.slice %a {starts = [0, 0], steps = [1, 1]} : (tensor<16x192xf32>) -> tensor<16x128xf32>
+    %kb = graph.slice %a {starts = [0, 128], steps = [1, 1]} : (tensor<16x192xf32>) -> tensor<16x64xf32>
+    ```
+    Members with and without a bias are merged in separate groups. Left
+    alone: a single matmul of its input, an activation or batched rhs.
+  }];
+  let dependentDialects = ["kiln::graph::GraphDialect"];
+}
+
 def DedupKernels : Pass<"kiln-dedup-kernels", "mlir::ModuleOp"> {
   let summary = "Keep one halide.kernel per distinct body; launches share it";
   let description = [{
