@@ -86,42 +86,17 @@ static LogicalResult lowerPackedMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
   std::string bias = op.getBias() ? kb.input(op.getBias()) : "";
   SmallVector<std::string> epi = epilogueInputs(op, kb);
 
-  int64_t W = kb.options().vectorBytes / 4;
-  // K blocks of KC: the [KC, NR] slice of a panel (24 KiB) stays in L1 while
-  // every row tile of the panel uses it, instead of the whole panel streaming
-  // from L2 once per row tile.
-  const int64_t KC = getenv("KILN_KC") ? atoi(getenv("KILN_KC")) : 0; // experiment, not yet default
-  bool blocked = KC > 0 && K % KC == 0 && K > KC && M % 8 == 0;
-  auto zero = [&](OpBuilder &b, KernelBuilder::Idx) { return KernelBuilder::constant(b, et, 0); };
-  // a[m, k] * b[no, k, ni] for row-major index [batch..., no, m, ni].
-  auto product = [&](OpBuilder &b, KernelBuilder::Idx d, Value k) {
-    Value no = d[rank - 2], m = d[rank - 1], ni = d[rank];
+  // acc row-major dims: [batch..., no, m, ni].
+  kb.func("acc", rank + 1, et, [&](OpBuilder &b, KernelBuilder::Idx) {
+    return KernelBuilder::constant(b, et, 0);
+  });
+  kb.update("acc", rank + 1, {K}, "add", et, [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
+    Value no = d[rank - 2], m = d[rank - 1], ni = d[rank], k = r[0];
     SmallVector<Value> ai = batchIndex(b, aShape, batch, d);
     ai.append({m, k});
     Value x = KernelBuilder::call(b, a, et, ai), y = KernelBuilder::call(b, bName, et, {no, k, ni});
     return mul(b, x, y);
-  };
-  // acc row-major dims: [batch..., no, m, ni].
-  kb.func("acc", rank + 1, et, zero);
-  if (!blocked) {
-    kb.update("acc", rank + 1, {K}, "add", et,
-              [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) { return product(b, d, r[0]); });
-  } else {
-    // part row-major dims: [batch..., no, kb, m, ni], the sum over block kb.
-    kb.func("part", rank + 2, et, zero);
-    kb.update("part", rank + 2, {KC}, "add", et, [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
-      Location l = b.getUnknownLoc();
-      SmallVector<Value> idx(d.begin(), d.begin() + rank - 1);
-      idx.append({d[rank], d[rank + 1]});
-      Value k = b.create<arith::AddIOp>(l, b.create<arith::MulIOp>(l, d[rank - 1], KernelBuilder::i32(b, KC)), r[0]);
-      return product(b, idx, k);
-    });
-    kb.update("acc", rank + 1, {K / KC}, "add", et, [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
-      SmallVector<Value> idx(d.begin(), d.begin() + rank - 1);
-      idx.append({r[0], d[rank - 1], d[rank]});
-      return KernelBuilder::call(b, "part", et, idx);
-    });
-  }
+  });
   kb.func("out", rank, outT, [&](OpBuilder &b, KernelBuilder::Idx d) {
     Location l = b.getUnknownLoc();
     Value n = d[rank - 1];
@@ -135,7 +110,8 @@ static LogicalResult lowerPackedMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
 
   OpBuilder s = kb.cpu();
   Location l = s.getUnknownLoc();
-  const int64_t MR = getenv("KILN_MR") && M >= 8 ? atoi(getenv("KILN_MR")) : (M % 4 == 0 || M > 8 ? 4 : (M >= 2 ? 2 : 1));
+  int64_t W = kb.options().vectorBytes / 4;
+  const int64_t MR = M % 4 == 0 || M > 8 ? 4 : (M >= 2 ? 2 : 1);
   std::string n = KernelBuilder::var(rank - 1), m = KernelBuilder::var(rank - 2);
   SmallVector<std::string> order{n + "_i", m + "_i", m + "_o", n + "_o"};
   for (size_t i = batch; i-- > 0;)
@@ -155,36 +131,6 @@ static LogicalResult lowerPackedMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
   s.create<halide::ParallelOp>(l, "out", par, 0);
   // acc vars: ni = d<rank>, m = d<rank-1>, no = d<rank-2>.
   std::string ani = KernelBuilder::var(rank), am = KernelBuilder::var(rank - 1);
-  if (blocked) {
-    // acc: the panel's [M, NR] (L1/L2), block sums added per row tile; part:
-    // one row tile's block sum in registers, the K block innermost.
-    s.create<halide::ComputeAtOp>(l, "acc", "out", n + "_o");
-    s.create<halide::VectorizeOp>(l, "acc", ani, W, 0);
-    s.create<halide::SplitOp>(l, "acc", am, am + "_o", am + "_i", MR, 1);
-    s.create<halide::ReorderOp>(l, "acc", s.getStrArrayAttr({ani, am + "_i", am + "_o", "r0"}), 1);
-    s.create<halide::VectorizeOp>(l, "acc", ani, W, 1);
-    s.create<halide::UnrollOp>(l, "acc", am + "_i", 1);
-    std::string pni = KernelBuilder::var(rank + 1), pm = KernelBuilder::var(rank);
-    s.create<halide::ComputeAtOp>(l, "part", "acc", am + "_o");
-    for (int64_t stage = 0; stage <= 1; ++stage) {
-      s.create<halide::VectorizeOp>(l, "part", pni, W, stage);
-      s.create<halide::UnrollOp>(l, "part", pni, stage);
-      s.create<halide::UnrollOp>(l, "part", pm, stage);
-    }
-    s.create<halide::ReorderOp>(l, "part", s.getStrArrayAttr({pni, pm, "r0"}), 1);
-    s.create<halide::SplitOp>(l, "part", "r0", "r0_o", "r0_i", 4, 1);
-    s.create<halide::UnrollOp>(l, "part", "r0_i", 1);
-    SmallVector<int64_t> accShape(shape.begin(), shape.begin() + batch);
-    accShape.append({res.getDimSize(rank - 1) / NR, M, NR});
-    SmallVector<int64_t> partShape(shape.begin(), shape.begin() + batch);
-    partShape.append({res.getDimSize(rank - 1) / NR, K / KC, M, NR});
-    kb.cuda().create<halide::ComputeRootOp>(l, "part");
-    kb.scheduleCudaPointwise("part", partShape, /*hasUpdate=*/true);
-    kb.cuda().create<halide::ComputeRootOp>(l, "acc");
-    kb.scheduleCudaPointwise("acc", accShape, /*hasUpdate=*/true);
-    kb.scheduleCudaPointwise("out", shape);
-    return success();
-  }
   s.create<halide::ComputeAtOp>(l, "acc", "out", m + "_o");
   s.create<halide::VectorizeOp>(l, "acc", ani, W, 0);
   s.create<halide::UnrollOp>(l, "acc", ani, 0);
