@@ -5,7 +5,8 @@ it to one kernel.attention (kiln-fuse-attention); the cases stress what that
 kernel folds in:
   - grouped-query heads (4 query heads share 2 K/V heads through
     Unsqueeze/Expand/Reshape, Llama's repeat_kv),
-  - 13 keys (not a whole number of vectors: padded scores),
+  - 37 keys (not a whole number of vectors: padded scores, an odd number of
+    vectors with AVX-512 and AVX2),
   - an additive mask input (causal, plus padding) in which query row 5 is
     fully masked (-inf everywhere: softmax gives NaN, the exporters' Where(IsNaN)
     guard gives 0),
@@ -28,7 +29,7 @@ here = os.path.dirname(os.path.abspath(__file__))
 out = os.path.join(here, "data", "attention")
 rng = np.random.default_rng(11)
 
-S, H, KVH, D = 13, 4, 2, 8
+S, H, KVH, D = 37, 4, 2, 8
 
 
 def const(name, value, dtype=np.int64):

@@ -199,6 +199,8 @@ LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
   perTile("s");
   perTile("sc");
   {
+    // Splits of s must divide Kp: with a tail, Halide's split update stage
+    // accumulated some keys twice (ViT's 197 keys, Kp = 13 vectors).
     int64_t NR = Kp % (2 * W) == 0 ? 2 * W : W;
     s.create<halide::VectorizeOp>(l, "s", j, W, 0);
     s.create<halide::SplitOp>(l, "s", j, j + "_o", j + "_i", NR, 1);
