@@ -83,7 +83,11 @@ LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
 
   // Scores are computed for keys padded to whole vectors, Kp: K is read at a
   // clamped key and padded scores are -inf (their exp is 0).
-  int64_t W = kb.options().vectorBytes / 4, Kp = (keys + W - 1) / W * W;
+  // Past one vector, Kp is a whole number of vector pairs: the score tile is
+  // then 8 rows x 2 vectors (16 accumulators), not x 1 (8 accumulators
+  // waiting on 8 broadcasts of q). ViT's 197 keys: 224, not 208.
+  int64_t W = kb.options().vectorBytes / 4;
+  int64_t Kp = keys <= W ? W : (keys + 2 * W - 1) / (2 * W) * (2 * W);
   auto clampKey = [&](OpBuilder &b, Value j) -> Value {
     if (Kp == keys)
       return j;
@@ -200,7 +204,7 @@ LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
   perTile("sc");
   {
     // Splits of s must divide Kp: with a tail, Halide's split update stage
-    // accumulated some keys twice (ViT's 197 keys, Kp = 13 vectors).
+    // accumulated some keys twice.
     int64_t NR = Kp % (2 * W) == 0 ? 2 * W : W;
     s.create<halide::VectorizeOp>(l, "s", j, W, 0);
     s.create<halide::SplitOp>(l, "s", j, j + "_o", j + "_i", NR, 1);
