@@ -35,33 +35,6 @@ SmallVector<Value> with(KernelBuilder::Idx batch, ArrayRef<Value> rest) {
   return idx;
 }
 
-/// A row reduction of `value(b, i, j)` over the keys j: combine into
-/// `name`(b, i), through `name`_part(b, i, lane) (lane < W, keys j = r*W + lane,
-/// vectorizable) when the keys span several vectors.
-void rowReduce(KernelBuilder &kb, StringRef name, size_t nb, int64_t keys, int64_t W, StringRef combine,
-               Type et, const std::function<Value(OpBuilder &, KernelBuilder::Idx, Value, Value)> &value) {
-  double init = combineIdentity(combine, et);
-  auto id = [&](OpBuilder &b, KernelBuilder::Idx) { return KernelBuilder::constant(b, et, init); };
-  if (keys == W) {
-    kb.func(name, nb + 1, et, id);
-    kb.update(name, nb + 1, {keys}, combine, et, [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
-      return value(b, d.drop_back(), d.back(), r[0]);
-    });
-    return;
-  }
-  std::string part = (name + "_part").str();
-  kb.func(part, nb + 2, et, id);
-  kb.update(part, nb + 2, {keys / W}, combine, et, [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
-    Location l = b.getUnknownLoc();
-    Value j = b.create<arith::AddIOp>(l, b.create<arith::MulIOp>(l, r[0], KernelBuilder::i32(b, W)), d.back());
-    return value(b, d.drop_back(2), d[nb], j);
-  });
-  kb.func(name, nb + 1, et, id);
-  kb.update(name, nb + 1, {W}, combine, et, [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
-    return KernelBuilder::call(b, part, et, with(d, {r[0]}));
-  });
-}
-
 } // namespace
 
 LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
@@ -120,17 +93,17 @@ LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
     Value ninf = KernelBuilder::constant(b, et, -std::numeric_limits<double>::infinity());
     return b.create<arith::SelectOp>(l, real, s, ninf);
   });
-  auto sc = [&](OpBuilder &b, KernelBuilder::Idx bd, Value i, Value j) {
-    return KernelBuilder::call(b, "sc", et, with(bd, {i, j}));
+  auto sc = [&](OpBuilder &b, KernelBuilder::Idx row, Value j) {
+    return KernelBuilder::call(b, "sc", et, with(row, {j}));
   };
-  rowReduce(kb, "mx", nb, Kp, W, "max", et, sc);
+  bool parts = buildLastAxisReduction(kb, "mx", nb + 1, Kp, W, "max", et, sc);
   kb.func("ex", nb + 2, et, [&](OpBuilder &b, KernelBuilder::Idx d) -> Value {
     Location l = b.getUnknownLoc();
     Value m = KernelBuilder::call(b, "mx", et, d.drop_back());
     return b.create<math::ExpOp>(l, b.create<arith::SubFOp>(l, KernelBuilder::call(b, "sc", et, d), m));
   });
-  rowReduce(kb, "sum", nb, Kp, W, "add", et, [&](OpBuilder &b, KernelBuilder::Idx bd, Value i, Value j) {
-    return KernelBuilder::call(b, "ex", et, with(bd, {i, j}));
+  buildLastAxisReduction(kb, "sum", nb + 1, Kp, W, "add", et, [&](OpBuilder &b, KernelBuilder::Idx row, Value j) {
+    return KernelBuilder::call(b, "ex", et, with(row, {j}));
   });
   // Without a probs region the division by the row sum waits until after P V.
   bool probs = op.hasProbs();
@@ -159,7 +132,6 @@ LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
     kb.strictFloat("ex");
     kb.strictFloat("p");
   }
-  bool parts = Kp != W;
 
   // CPU. Loops of out: batch..., row tiles, rows, e (vectorized).
   OpBuilder s = kb.cpu();

@@ -51,6 +51,14 @@ void buildReduction(KernelBuilder &kb, llvm::StringRef name, llvm::ArrayRef<int6
                     llvm::ArrayRef<bool> reduced, llvm::StringRef combine, mlir::Type type,
                     double init,
                     const std::function<mlir::Value(mlir::OpBuilder &, KernelBuilder::Idx)> &value);
+/// `name`(row) = combine over j < n of value(row, j), row being `rank` dims.
+/// When n is a multiple of W above W it goes through `name`_part(row, lane)
+/// (j = r * W + lane): partial results a whole vector wide, so the pass over
+/// the row vectorizes, then one short scalar reduction. Returns whether the
+/// part exists (its lane var is var(rank), to vectorize). Not scheduled.
+bool buildLastAxisReduction(KernelBuilder &kb, llvm::StringRef name, size_t rank, int64_t n, int64_t W,
+                            llvm::StringRef combine, mlir::Type type,
+                            const std::function<mlir::Value(mlir::OpBuilder &, KernelBuilder::Idx, mlir::Value)> &value);
 /// Schedules func `name` of row-major `shape`, which has one update, at root:
 /// the update parallel over its outermost dim on the CPU, gpu_tile'd on CUDA.
 void scheduleRootWithUpdate(KernelBuilder &kb, llvm::StringRef name, llvm::ArrayRef<int64_t> shape);

@@ -105,6 +105,31 @@ void kiln::buildReduction(KernelBuilder &kb, StringRef name, ArrayRef<int64_t> f
   scheduleRootWithUpdate(kb, name, keptShape);
 }
 
+bool kiln::buildLastAxisReduction(KernelBuilder &kb, StringRef name, size_t rank, int64_t n, int64_t W,
+                                  StringRef combine, Type et,
+                                  const std::function<Value(OpBuilder &, KernelBuilder::Idx, Value)> &value) {
+  auto id = [&](OpBuilder &b, KernelBuilder::Idx) { return typedConstant(b, et, combineIdentity(combine, et)); };
+  kb.func(name, rank, et, id);
+  if (n % W || n == W) {
+    kb.update(name, rank, {n}, combine, et,
+              [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) { return value(b, d, r[0]); });
+    return false;
+  }
+  std::string part = (name + "_part").str();
+  kb.func(part, rank + 1, et, id);
+  kb.update(part, rank + 1, {n / W}, combine, et, [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
+    Location l = b.getUnknownLoc();
+    Value j = b.create<arith::AddIOp>(l, b.create<arith::MulIOp>(l, r[0], KernelBuilder::i32(b, W)), d.back());
+    return value(b, d.drop_back(), j);
+  });
+  kb.update(name, rank, {W}, combine, et, [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
+    SmallVector<Value> idx(d.begin(), d.end());
+    idx.push_back(r[0]);
+    return KernelBuilder::call(b, part, et, idx);
+  });
+  return true;
+}
+
 void kiln::scheduleRootWithUpdate(KernelBuilder &kb, StringRef name, ArrayRef<int64_t> shape) {
   // CPU: at root, the update parallel over the outermost dim; CUDA: one
   // thread per point.
@@ -237,17 +262,33 @@ LogicalResult kiln::lowerLayerNorm(kernel::LayerNormOp op, KernelBuilder &kb) {
   auto inv = [&](OpBuilder &b, Value v) -> Value {
     return b.create<arith::MulFOp>(b.getUnknownLoc(), v, KernelBuilder::constant(b, et, 1.0 / count));
   };
-  buildReduction(kb, "sum", type.getShape(), reduced, "add", et, 0,
-                 [&](OpBuilder &b, KernelBuilder::Idx i) { return KernelBuilder::call(b, x, et, i); });
   auto centered = [&](OpBuilder &b, KernelBuilder::Idx i) -> Value {
     Value mean = inv(b, KernelBuilder::call(b, "sum", et, kept(i, reduced)));
     return b.create<arith::SubFOp>(b.getUnknownLoc(), KernelBuilder::call(b, x, et, i), mean);
   };
-  buildReduction(kb, "sq_sum", type.getShape(), reduced, "add", et, 0,
-                 [&](OpBuilder &b, KernelBuilder::Idx i) -> Value {
-                   Value c = centered(b, i);
-                   return b.create<arith::MulFOp>(b.getUnknownLoc(), c, c);
-                 });
+  auto square = [&](OpBuilder &b, Value c) -> Value { return b.create<arith::MulFOp>(b.getUnknownLoc(), c, c); };
+  // Over the last dim, in whole vectors (the transformer case): the row sums
+  // reduce vector-wide partials, computed per row inside the output's
+  // parallel row loop. Otherwise each sum is its own pass at root.
+  int64_t W = kb.options().vectorBytes / 4, N = type.getShape().back();
+  bool rows = axis == rank - 1 && rank >= 2 && et.isF32() && N % W == 0 && N > W;
+  if (rows) {
+    auto at = [&](OpBuilder &b, KernelBuilder::Idx row, Value j) {
+      SmallVector<Value> idx(row.begin(), row.end());
+      idx.push_back(j);
+      return idx;
+    };
+    buildLastAxisReduction(kb, "sum", rank - 1, N, W, "add", et, [&](OpBuilder &b, KernelBuilder::Idx row, Value j) {
+      return KernelBuilder::call(b, x, et, at(b, row, j));
+    });
+    buildLastAxisReduction(kb, "sq_sum", rank - 1, N, W, "add", et,
+                           [&](OpBuilder &b, KernelBuilder::Idx row, Value j) { return square(b, centered(b, at(b, row, j))); });
+  } else {
+    buildReduction(kb, "sum", type.getShape(), reduced, "add", et, 0,
+                   [&](OpBuilder &b, KernelBuilder::Idx i) { return KernelBuilder::call(b, x, et, i); });
+    buildReduction(kb, "sq_sum", type.getShape(), reduced, "add", et, 0,
+                   [&](OpBuilder &b, KernelBuilder::Idx i) { return square(b, centered(b, i)); });
+  }
   float eps = op.getEpsilon().convertToFloat();
   // scale/bias broadcast against the normalised (trailing) dims.
   auto trailing = [&](OpBuilder &b, Value t, KernelBuilder::Idx d) {
@@ -269,6 +310,23 @@ LogicalResult kiln::lowerLayerNorm(kernel::LayerNormOp op, KernelBuilder &kb) {
     return v;
   });
   kb.pointwiseOutput("out", type);
+  if (rows) {
+    OpBuilder s = kb.cpu();
+    Location l = s.getUnknownLoc();
+    SmallVector<int64_t> rowShape(type.getShape().drop_back());
+    for (StringRef f : {"sum_part", "sum", "sq_sum_part", "sq_sum"}) {
+      s.create<halide::ComputeAtOp>(l, f, "out", KernelBuilder::var(rank - 2));
+      bool part = f.ends_with("_part");
+      if (part)
+        for (int64_t stage = 0; stage <= 1; ++stage)
+          s.create<halide::VectorizeOp>(l, f, KernelBuilder::var(rank - 1), W, stage);
+      SmallVector<int64_t> shape(rowShape);
+      if (part)
+        shape.push_back(W);
+      kb.cuda().create<halide::ComputeRootOp>(l, f);
+      kb.scheduleCudaPointwise(f, shape, /*hasUpdate=*/true);
+    }
+  }
   return success();
 }
 
