@@ -6,7 +6,8 @@
 // kernel each. Leaves: each matmul -> softmax(last axis) -> matmul chain
 // whose intermediates have no other user as one kernel.attention, which
 // never writes the [rows, keys] score matrix, with the head split and any
-// other pure data movement on q, k and v folded into its operand maps.
+// other pure data movement on q, k and v folded into its operand maps, and
+// the head merge after it folded into the layout it writes.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Transforms/Fusion.h"
@@ -87,7 +88,7 @@ kernel::AttentionOp fuseAt(kernel::SoftmaxOp sm) {
   auto att = b.create<kernel::AttentionOp>(pv.getLoc(), out, qk.getLhs(), qk.getRhs(), pv.getRhs(),
                                            qk.getEpilogueInputs(), b.getAffineMapArrayAttr(maps),
                                            b.getI64IntegerAttr(keys), b.getI64IntegerAttr(D), qk.getAlphaAttr(),
-                                           qk.getEpilogueMapsAttr());
+                                           qk.getEpilogueMapsAttr(), IntegerAttr());
   if (qk.hasEpilogue())
     att.getScore().takeBody(qk.getEpilogue());
   if (probs) {
@@ -128,13 +129,54 @@ void absorbOperandMoves(kernel::AttentionOp att) {
   att.setOperandMapsAttr(ArrayAttr::get(att.getContext(), maps));
 }
 
+/// True when `r` is `d floordiv E`, or that `mod H` (a composed reshape).
+bool isHeadOf(AffineExpr r, AffineExpr c, int64_t E, int64_t H) {
+  AffineExpr h = c.floorDiv(E);
+  return r == h || r == h % H;
+}
+
+/// Writes the attention's result in the layout of its single-use head merge,
+/// a data-movement kernel reading [outer..., H, rows, E] as
+/// [outer..., rows, H * E], which disappears.
+void absorbHeadMerge(kernel::AttentionOp att) {
+  if (att.getMergedHeads() || !att->hasOneUse())
+    return;
+  auto e = dyn_cast<kernel::ElementwiseOp>(*att->user_begin());
+  SmallVector<int64_t> canon = att.canonicalShape();
+  size_t nb = canon.size() - 2;
+  if (!e || !isDataMovement(e) || nb < 1)
+    return;
+  int64_t H = canon[nb - 1], rows = canon[nb], E = canon[nb + 1];
+  SmallVector<int64_t> merged(canon.begin(), canon.begin() + nb - 1);
+  merged.append({rows, H * E});
+  if (tt(e.getResult()).getShape() != ArrayRef<int64_t>(merged))
+    return;
+  // The map from merged (outer..., i, c) to (outer..., c / E, i, c % E); an
+  // outer dim of size 1 may read index 0.
+  AffineMap m = simplifyAffineMap(cast<AffineMapAttr>(e.getMaps()[0]).getValue());
+  MLIRContext *ctx = att.getContext();
+  AffineExpr i = getAffineDimExpr(nb - 1, ctx), c = getAffineDimExpr(nb, ctx);
+  ArrayRef<AffineExpr> r = m.getResults();
+  for (size_t x = 0; x + 1 < nb; ++x)
+    if (r[x] != getAffineDimExpr(x, ctx) && !(canon[x] == 1 && r[x] == getAffineConstantExpr(0, ctx)))
+      return;
+  if (!isHeadOf(r[nb - 1], c, E, H) || r[nb] != i || r[nb + 1] != c % E)
+    return;
+  att.getResult().setType(e.getType());
+  att.setMergedHeadsAttr(OpBuilder(att).getI64IntegerAttr(H));
+  e.getResult().replaceAllUsesWith(att.getResult());
+  e.erase();
+}
+
 struct FuseAttentionPass : kiln::impl::FuseAttentionBase<FuseAttentionPass> {
   void runOnOperation() override {
     SmallVector<kernel::SoftmaxOp> work;
     getOperation().walk([&](kernel::SoftmaxOp sm) { work.push_back(sm); });
     for (kernel::SoftmaxOp sm : work)
-      if (kernel::AttentionOp att = fuseAt(sm))
+      if (kernel::AttentionOp att = fuseAt(sm)) {
         absorbOperandMoves(att);
+        absorbHeadMerge(att);
+      }
   }
 };
 

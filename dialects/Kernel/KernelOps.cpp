@@ -194,6 +194,9 @@ LogicalResult AttentionOp::verify() {
   auto res = tt(getResult());
   if (res.getRank() < 2)
     return emitOpError("result must be [batch..., rows, value dim]");
+  if (auto h = getMergedHeads(); h && ((int64_t)*h <= 0 || res.getShape().back() % (int64_t)*h))
+    return emitOpError("merged_heads = ") << *h << " must divide the result's last dim "
+                                           << res.getShape().back();
   Type et = res.getElementType();
   if (!isa<FloatType>(et))
     return emitOpError("expects float operands, got ") << et;
@@ -202,7 +205,7 @@ LogicalResult AttentionOp::verify() {
       return emitOpError("q, k, v and the result must have one element type");
   if (getOperandMaps().size() != 3)
     return emitOpError("needs three operand maps (q, k, v)");
-  ArrayRef<int64_t> shape = res.getShape();
+  SmallVector<int64_t> shape = canonicalShape();
   size_t nb = shape.size() - 2;
   int64_t rows = shape[nb], E = shape[nb + 1], Sk = getKeyLen(), D = getHeadDim();
   if (Sk <= 0 || D <= 0)

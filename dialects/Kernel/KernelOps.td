@@ -114,7 +114,10 @@ def Kernel_AttentionOp : Kernel_Op<"attention", [Pure]> {
     the scaled score and one scalar per score input, read through
     `score_maps` from (b..., i, j). The optional `probs` region maps each
     probability before it weighs v (the exporters' `isnan(p) ? 0 : p` guard
-    for fully masked rows). The result is [batch..., rows, E].
+    for fully masked rows). The result is [batch..., rows, E], or with
+    `merged_heads = H` (the last batch dim is H heads) [batch'..., rows, H * E]
+    (result[.., i, h * E + e] = out[.., h, i, e]): the head merge after
+    attention is the layout it writes, not a kernel of its own.
 
     ```mlir
     %o = kernel.attention %q, %k, %v scores(%mask) {alpha = 0.125 : f32, head_dim = 64 : i64, key_len = 128 : i64,
@@ -132,7 +135,8 @@ def Kernel_AttentionOp : Kernel_Op<"attention", [Pure]> {
                    Variadic<Kernel_Tensor>:$score_inputs,
                    AffineMapArrayAttr:$operand_maps, I64Attr:$key_len, I64Attr:$head_dim,
                    DefaultValuedAttr<F32Attr, "1.0">:$alpha,
-                   OptionalAttr<AffineMapArrayAttr>:$score_maps);
+                   OptionalAttr<AffineMapArrayAttr>:$score_maps,
+                   OptionalAttr<I64Attr>:$merged_heads);
   let results = (outs Kernel_Tensor:$result);
   let regions = (region AnyRegion:$score, AnyRegion:$probs);
   let assemblyFormat = [{
@@ -142,8 +146,21 @@ def Kernel_AttentionOp : Kernel_Op<"attention", [Pure]> {
   let extraClassDeclaration = [{
     bool hasScore() { return !getScore().empty(); }
     bool hasProbs() { return !getProbs().empty(); }
-    /// Number of batch dims (the result's rank - 2).
-    unsigned numBatchDims() { return ::llvm::cast<::mlir::RankedTensorType>(getType()).getRank() - 2; }
+    /// The attention's own result shape [batch..., rows, E], before any head merge.
+    ::llvm::SmallVector<int64_t> canonicalShape() {
+      auto r = ::llvm::cast<::mlir::RankedTensorType>(getType()).getShape();
+      ::llvm::SmallVector<int64_t> s(r.begin(), r.end());
+      if (auto h = getMergedHeads()) {
+        int64_t heads = (int64_t)*h;
+        if (s.size() >= 2 && heads > 0) {
+          s.back() /= heads;
+          s.insert(s.end() - 2, heads);
+        }
+      }
+      return s;
+    }
+    /// Number of batch dims of the canonical shape (heads included).
+    unsigned numBatchDims() { return canonicalShape().size() - 2; }
     ::mlir::AffineMap operandMap(unsigned i) {
       return ::llvm::cast<::mlir::AffineMapAttr>(getOperandMaps()[i]).getValue();
     }

@@ -127,3 +127,43 @@ func.func @split_shared(%q: tensor<4x16x8xf32>, %k: tensor<16x4x8xf32>, %v: tens
   %o = kernel.matmul %p, %v : (tensor<4x16x16xf32>, tensor<4x16x8xf32>) -> tensor<4x16x8xf32>
   return %o, %kh : tensor<4x16x8xf32>, tensor<4x16x8xf32>
 }
+
+// -----
+
+// The head merge after attention (transpose + reshape to [1, 16, 4 x 8], as
+// composed by kiln-fuse-elementwise, with the batch dim of size 1 read at 0)
+// becomes the layout the attention writes: merged_heads = 4.
+// CHECK-LABEL: func.func @merge_heads
+// CHECK: %[[O:.*]] = kernel.attention %arg0, %arg1, %arg2 {head_dim = 8 : i64, key_len = 16 : i64, merged_heads = 4 : i64
+// CHECK-SAME: -> tensor<1x16x32xf32>
+// CHECK-NOT: kernel.elementwise
+// CHECK: return %[[O]]
+func.func @merge_heads(%q: tensor<1x4x16x8xf32>, %k: tensor<1x4x16x8xf32>, %v: tensor<1x4x16x8xf32>) -> tensor<1x16x32xf32> {
+  %s = kernel.matmul %q, %k {trans_b = true} : (tensor<1x4x16x8xf32>, tensor<1x4x16x8xf32>) -> tensor<1x4x16x16xf32>
+  %p = kernel.softmax %s {axis = 3 : i64} : (tensor<1x4x16x16xf32>) -> tensor<1x4x16x16xf32>
+  %o = kernel.matmul %p, %v : (tensor<1x4x16x16xf32>, tensor<1x4x16x8xf32>) -> tensor<1x4x16x8xf32>
+  %m = kernel.elementwise ins(%o : tensor<1x4x16x8xf32>) maps [affine_map<(d0, d1, d2) -> (0, (d2 floordiv 8) mod 4, d1, d2 mod 8)>] -> tensor<1x16x32xf32> {
+  ^bb0(%x: f32):
+    kernel.yield %x : f32
+  }
+  return %m : tensor<1x16x32xf32>
+}
+
+// -----
+
+// A transpose after attention that is not the head merge stays a kernel.
+// CHECK-LABEL: func.func @other_transpose
+// CHECK: %[[O:.*]] = kernel.attention
+// CHECK-NOT: merged_heads
+// CHECK-SAME: -> tensor<1x4x16x8xf32>
+// CHECK: kernel.elementwise ins(%[[O]]
+func.func @other_transpose(%q: tensor<1x4x16x8xf32>, %k: tensor<1x4x16x8xf32>, %v: tensor<1x4x16x8xf32>) -> tensor<1x4x8x16xf32> {
+  %s = kernel.matmul %q, %k {trans_b = true} : (tensor<1x4x16x8xf32>, tensor<1x4x16x8xf32>) -> tensor<1x4x16x16xf32>
+  %p = kernel.softmax %s {axis = 3 : i64} : (tensor<1x4x16x16xf32>) -> tensor<1x4x16x16xf32>
+  %o = kernel.matmul %p, %v : (tensor<1x4x16x16xf32>, tensor<1x4x16x8xf32>) -> tensor<1x4x16x8xf32>
+  %t = kernel.elementwise ins(%o : tensor<1x4x16x8xf32>) maps [affine_map<(d0, d1, d2, d3) -> (d0, d1, d3, d2)>] -> tensor<1x4x8x16xf32> {
+  ^bb0(%x: f32):
+    kernel.yield %x : f32
+  }
+  return %t : tensor<1x4x8x16xf32>
+}

@@ -40,8 +40,9 @@ SmallVector<Value> with(KernelBuilder::Idx batch, ArrayRef<Value> rest) {
 LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
   auto res = tt(op.getResult());
   Type et = res.getElementType();
-  ArrayRef<int64_t> shape = res.getShape();
+  SmallVector<int64_t> shape = op.canonicalShape();
   size_t nb = op.numBatchDims();
+  bool merged = op.getMergedHeads().has_value();
   int64_t rows = shape[nb], E = shape[nb + 1], keys = op.getKeyLen(), D = op.getHeadDim();
   SmallVector<int64_t> batch(shape.begin(), shape.begin() + nb);
   std::string q = kb.input(op.getQ()), k = kb.input(op.getK()), v = kb.input(op.getV());
@@ -119,13 +120,24 @@ LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
     Value p = KernelBuilder::call(b, weights, et, with(b_(d), {d[nb], r[0]}));
     return b.create<arith::MulFOp>(b.getUnknownLoc(), p, read(b, 2, v, with(b_(d), {r[0], d[nb + 1]})));
   });
-  kb.func("out", nb + 2, et, [&](OpBuilder &b, KernelBuilder::Idx d) -> Value {
+  StringRef fin = merged ? "fin" : "out";
+  kb.func(fin, nb + 2, et, [&](OpBuilder &b, KernelBuilder::Idx d) -> Value {
     Value o = KernelBuilder::call(b, "o", et, d);
     if (probs)
       return o;
     return b.create<arith::DivFOp>(b.getUnknownLoc(), o, KernelBuilder::call(b, "sum", et, d.drop_back()));
   });
-  kb.output("out", shape);
+  if (merged) {
+    // out(outer..., i, c) = fin(outer..., c / E, i, c % E).
+    kb.func("out", nb + 1, et, [&](OpBuilder &b, KernelBuilder::Idx d) -> Value {
+      Location l = b.getUnknownLoc();
+      Value c = d[nb], bigE = KernelBuilder::i32(b, E);
+      SmallVector<Value> idx(d.begin(), d.begin() + nb - 1);
+      idx.append({b.create<arith::DivSIOp>(l, c, bigE), d[nb - 1], b.create<arith::RemSIOp>(l, c, bigE)});
+      return KernelBuilder::call(b, "fin", et, idx);
+    });
+  }
+  kb.output("out", res.getShape());
   // A fully masked row is -inf - -inf = NaN in ex and 0/0 in p, which the
   // probs region (the exporters' NaN guard) must see as NaN.
   if (probs) {
@@ -133,35 +145,50 @@ LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
     kb.strictFloat("p");
   }
 
-  // CPU. Loops of out: batch..., row tiles, rows, e (vectorized).
+  // CPU. Loops of out: batch..., heads, row tiles, rows, e (vectorized); with
+  // merged heads, out's last dim c splits into heads (c_o) and e (c_i).
   OpBuilder s = kb.cpu();
   Location l = s.getUnknownLoc();
   std::string i = KernelBuilder::var(nb), j = KernelBuilder::var(nb + 1), e = j;
+  // out's names for the row and value loops, and the loop K^T is computed at.
+  std::string oi = i, oe = e, head = nb ? KernelBuilder::var(nb - 1) : "";
+  size_t outer = nb;
+  if (merged) {
+    std::string c = KernelBuilder::var(nb);
+    oi = KernelBuilder::var(nb - 1);
+    oe = c + "_i";
+    head = c + "_o";
+    outer = nb - 1;
+    s.create<halide::SplitOp>(l, "out", c, head, oe, E, 0);
+  }
   // TI rows x 2 vectors of accumulators: 16 registers of AVX-512's 32, 8 of AVX2's 16.
   const int64_t TI = W >= 16 ? 8 : 4;
   bool tiled = rows >= TI;
-  std::string tile = tiled ? i + "_o" : (nb ? KernelBuilder::var(nb - 1) : "");
-  if (tiled) {
-    s.create<halide::SplitOp>(l, "out", i, i + "_o", i + "_i", TI, 0);
-    SmallVector<std::string> order{e, i + "_i", i + "_o"};
-    for (size_t x = nb; x-- > 0;)
-      order.push_back(KernelBuilder::var(x));
-    SmallVector<StringRef> refs(order.begin(), order.end());
-    s.create<halide::ReorderOp>(l, "out", s.getStrArrayAttr(refs), 0);
-  }
-  if (E >= W)
-    s.create<halide::VectorizeOp>(l, "out", e, W, 0);
-  std::string par = tiled ? i + "_o" : "";
-  for (size_t x = 0; x < nb; ++x)
-    if (batch[x] > 1) {
+  std::string tile = tiled ? oi + "_o" : head;
+  if (tiled)
+    s.create<halide::SplitOp>(l, "out", oi, oi + "_o", oi + "_i", TI, 0);
+  SmallVector<std::string> order{oe, tiled ? oi + "_i" : oi};
+  if (tiled)
+    order.push_back(oi + "_o");
+  if (merged)
+    order.push_back(head);
+  for (size_t x = outer; x-- > 0;)
+    order.push_back(KernelBuilder::var(x));
+  SmallVector<StringRef> refs(order.begin(), order.end());
+  s.create<halide::ReorderOp>(l, "out", s.getStrArrayAttr(refs), 0);
+  if (E >= W && (!merged || E % W == 0))
+    s.create<halide::VectorizeOp>(l, "out", oe, W, 0);
+  std::string par = merged ? head : (tiled ? oi + "_o" : "");
+  for (size_t x = 0; x < outer; ++x)
+    if (shape[x] > 1) {
       par = KernelBuilder::var(x);
       break;
     }
   if (!par.empty())
     s.create<halide::ParallelOp>(l, "out", par, 0);
   // K^T once per head (innermost batch loop), keys vectorized.
-  if (nb)
-    s.create<halide::ComputeAtOp>(l, "kt", "out", KernelBuilder::var(nb - 1));
+  if (!head.empty())
+    s.create<halide::ComputeAtOp>(l, "kt", "out", head);
   else
     s.create<halide::ComputeRootOp>(l, "kt");
   s.create<halide::VectorizeOp>(l, "kt", j, W, 0);
@@ -239,6 +266,6 @@ LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
   if (probs)
     root("p", ext({rows, Kp}), false);
   root("o", ext({rows, E}), true);
-  kb.scheduleCudaPointwise("out", shape);
+  kb.scheduleCudaPointwise("out", res.getShape());
   return success();
 }

@@ -74,3 +74,24 @@ func.func @padded(%q: tensor<2x12x8xf32>, %k: tensor<2x12x8xf32>, %v: tensor<2x1
   }
   return %0 : tensor<2x12x8xf32>
 }
+
+// Heads merged into the result ([16, 4 x 8]): the canonical result is fin,
+// out reads it at (c / 8, i, c % 8), and out's c loop splits into heads
+// (K^T computed per head) and the 8 values of a head.
+// CHECK-LABEL: halide.kernel @k2_attention_f32
+// CHECK: halide.func @fin ["d2", "d1", "d0"]
+// CHECK: halide.func @out ["d1", "d0"]
+// CHECK:   arith.divsi %{{.*}}, %c8_i32
+// CHECK:   arith.remsi %{{.*}}, %c8_i32
+// CHECK:   halide.call @fin
+// CHECK: halide.output @out [32, 16]
+// CHECK: halide.split @out "d1" -> "d1_o", "d1_i" by 8
+// CHECK: halide.split @out "d0" -> "d0_o", "d0_i" by 4
+// CHECK: halide.reorder @out ["d1_i", "d0_i", "d0_o", "d1_o"]
+// CHECK: halide.parallel @out "d1_o"
+// CHECK: halide.compute_at @kt, @out "d1_o"
+// CHECK: halide.compute_at @s, @out "d0_o"
+func.func @merged(%q: tensor<4x16x8xf32>, %k: tensor<4x16x8xf32>, %v: tensor<4x16x8xf32>) -> tensor<16x32xf32> {
+  %0 = kernel.attention %q, %k, %v {head_dim = 8 : i64, key_len = 16 : i64, merged_heads = 4 : i64, operand_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>]} : (tensor<4x16x8xf32>, tensor<4x16x8xf32>, tensor<4x16x8xf32>) -> tensor<16x32xf32>
+  return %0 : tensor<16x32xf32>
+}

@@ -200,3 +200,11 @@ func.func @attention_score_map(%q: tensor<4x8x8xf32>, %k: tensor<4x8x8xf32>, %v:
   }
   return %0 : tensor<4x8x8xf32>
 }
+
+// -----
+
+func.func @attention_merged_heads(%q: tensor<4x8x8xf32>, %k: tensor<4x8x8xf32>, %v: tensor<4x8x8xf32>) -> tensor<8x30xf32> {
+  // expected-error @+1 {{merged_heads = 4 must divide the result's last dim 30}}
+  %0 = kernel.attention %q, %k, %v {head_dim = 8 : i64, key_len = 8 : i64, merged_heads = 4 : i64, operand_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>]} : (tensor<4x8x8xf32>, tensor<4x8x8xf32>, tensor<4x8x8xf32>) -> tensor<8x30xf32>
+  return %0 : tensor<8x30xf32>
+}
