@@ -129,39 +129,55 @@ void absorbOperandMoves(kernel::AttentionOp att) {
   att.setOperandMapsAttr(ArrayAttr::get(att.getContext(), maps));
 }
 
-/// True when `r` is `d floordiv E`, or that `mod H` (a composed reshape).
-bool isHeadOf(AffineExpr r, AffineExpr c, int64_t E, int64_t H) {
-  AffineExpr h = c.floorDiv(E);
-  return r == h || r == h % H;
-}
-
 /// Writes the attention's result in the layout of its single-use head merge,
 /// a data-movement kernel reading [outer..., H, rows, E] as
-/// [outer..., rows, H * E], which disappears.
+/// [outer..., rows, H * E] (or as [rows, H * E] when the outer dims are all
+/// 1: GPT-2's Conv1D works on 2-D rows), which disappears.
 void absorbHeadMerge(kernel::AttentionOp att) {
   if (att.getMergedHeads() || !att->hasOneUse())
     return;
   auto e = dyn_cast<kernel::ElementwiseOp>(*att->user_begin());
   SmallVector<int64_t> canon = att.canonicalShape();
-  size_t nb = canon.size() - 2;
+  size_t nb = canon.size() - 2, outer = nb - 1;
   if (!e || !isDataMovement(e) || nb < 1)
     return;
   int64_t H = canon[nb - 1], rows = canon[nb], E = canon[nb + 1];
-  SmallVector<int64_t> merged(canon.begin(), canon.begin() + nb - 1);
+  ArrayRef<int64_t> got = tt(e.getResult()).getShape();
+  bool unitOuter = llvm::all_of(ArrayRef<int64_t>(canon).take_front(outer), [](int64_t d) { return d == 1; });
+  bool drop = got.size() == 2 && outer > 0 && unitOuter;
+  SmallVector<int64_t> merged(canon.begin(), canon.begin() + (drop ? 0 : outer));
   merged.append({rows, H * E});
-  if (tt(e.getResult()).getShape() != ArrayRef<int64_t>(merged))
+  if (got != ArrayRef<int64_t>(merged))
     return;
-  // The map from merged (outer..., i, c) to (outer..., c / E, i, c % E); an
-  // outer dim of size 1 may read index 0.
+  // The map from merged (outer..., i, c) to (outer..., c / E, i, c % E); a
+  // dim of size 1 may read index 0.
   AffineMap m = simplifyAffineMap(cast<AffineMapAttr>(e.getMaps()[0]).getValue());
   MLIRContext *ctx = att.getContext();
-  AffineExpr i = getAffineDimExpr(nb - 1, ctx), c = getAffineDimExpr(nb, ctx);
+  unsigned n = got.size();
+  AffineExpr i = getAffineDimExpr(n - 2, ctx), c = getAffineDimExpr(n - 1, ctx), zero = getAffineConstantExpr(0, ctx);
   ArrayRef<AffineExpr> r = m.getResults();
-  for (size_t x = 0; x + 1 < nb; ++x)
-    if (r[x] != getAffineDimExpr(x, ctx) && !(canon[x] == 1 && r[x] == getAffineConstantExpr(0, ctx)))
+  for (size_t x = 0; x < outer; ++x)
+    if (r[x] != (drop ? zero : getAffineDimExpr(x, ctx)) && !(canon[x] == 1 && r[x] == zero))
       return;
-  if (!isHeadOf(r[nb - 1], c, E, H) || r[nb] != i || r[nb + 1] != c % E)
+  AffineExpr h = c.floorDiv(E);
+  if ((r[nb - 1] != h && r[nb - 1] != h % H) || (r[nb] != i && !(rows == 1 && r[nb] == zero)) ||
+      r[nb + 1] != c % E)
     return;
+  if (drop) {
+    // The unit outer dims leave the canonical space: they read index 0.
+    SmallVector<AffineExpr> dims(outer, zero);
+    for (unsigned x = 0; x < 3; ++x)
+      dims.push_back(getAffineDimExpr(x, ctx));
+    auto shrink = [&](ArrayAttr maps) {
+      SmallVector<AffineMap> out;
+      for (Attribute a : maps)
+        out.push_back(simplifyAffineMap(cast<AffineMapAttr>(a).getValue().replaceDimsAndSymbols(dims, {}, 3, 0)));
+      return OpBuilder(att).getAffineMapArrayAttr(out);
+    };
+    att.setOperandMapsAttr(shrink(att.getOperandMaps()));
+    if (auto sm = att.getScoreMaps())
+      att.setScoreMapsAttr(shrink(*sm));
+  }
   att.getResult().setType(e.getType());
   att.setMergedHeadsAttr(OpBuilder(att).getI64IntegerAttr(H));
   e.getResult().replaceAllUsesWith(att.getResult());

@@ -167,3 +167,29 @@ func.func @other_transpose(%q: tensor<1x4x16x8xf32>, %k: tensor<1x4x16x8xf32>, %
   }
   return %t : tensor<1x4x8x16xf32>
 }
+
+// -----
+
+// GPT-2's Conv1D works on 2-D rows: the head merge reads [1, 4, 16, 8] as
+// [16, 32]. The unit batch dim leaves the attention's index space (its maps
+// read index 0 there) and the result is [16, 32].
+// CHECK-DAG: #[[Q2:.*]] = affine_map<(d0, d1, d2) -> (0, d0, d1, d2)>
+// CHECK-DAG: #[[MASK2:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-LABEL: func.func @merge_heads_2d
+// CHECK: kernel.attention %arg0, %arg1, %arg2 scores(%arg3) {head_dim = 8 : i64, key_len = 16 : i64, merged_heads = 4 : i64, operand_maps = [#[[Q2]], #[[Q2]], #[[Q2]]], score_maps = [#[[MASK2]]]}
+// CHECK-SAME: -> tensor<16x32xf32>
+// CHECK-NOT: kernel.elementwise
+func.func @merge_heads_2d(%q: tensor<1x4x16x8xf32>, %k: tensor<1x4x16x8xf32>, %v: tensor<1x4x16x8xf32>, %mask: tensor<16x16xf32>) -> tensor<16x32xf32> {
+  %s = kernel.matmul %q, %k epilogue(%mask) {trans_b = true, epilogue_maps = [affine_map<(d0, d1, d2, d3) -> (d2, d3)>]} : (tensor<1x4x16x8xf32>, tensor<1x4x16x8xf32>, tensor<16x16xf32>) -> tensor<1x4x16x16xf32> {
+  ^bb0(%acc: f32, %m: f32):
+    %a = arith.addf %acc, %m : f32
+    kernel.yield %a : f32
+  }
+  %p = kernel.softmax %s {axis = 3 : i64} : (tensor<1x4x16x16xf32>) -> tensor<1x4x16x16xf32>
+  %o = kernel.matmul %p, %v : (tensor<1x4x16x16xf32>, tensor<1x4x16x8xf32>) -> tensor<1x4x16x8xf32>
+  %m = kernel.elementwise ins(%o : tensor<1x4x16x8xf32>) maps [affine_map<(d0, d1) -> (0, (d1 floordiv 8) mod 4, d0, d1 mod 8)>] -> tensor<16x32xf32> {
+  ^bb0(%x: f32):
+    kernel.yield %x : f32
+  }
+  return %m : tensor<16x32xf32>
+}
