@@ -99,7 +99,8 @@ def FuseAttention : Pass<"kiln-fuse-attention", "mlir::func::FuncOp"> {
     %o = kernel.attention %q, %k, %v scores(%mask) {...} : ... -> tensor<4x16x8xf32> { ... }
     ```
     Left alone: a score matrix or softmax with another user (it must exist),
-    softmax over another axis, a P V matmul with an epilogue or bias, non-f32.
+    softmax over another axis, a P V matmul with an epilogue or bias, non-f32,
+    one query row (a decode step: the kernel computed wrong results there).
   }];
   let dependentDialects = ["kiln::kernel::KernelDialect"];
 }

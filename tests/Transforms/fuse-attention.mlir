@@ -193,3 +193,16 @@ func.func @merge_heads_2d(%q: tensor<1x4x16x8xf32>, %k: tensor<1x4x16x8xf32>, %v
   }
   return %m : tensor<16x32xf32>
 }
+
+// -----
+
+// One query row (a decode step) stays unfused.
+// CHECK-LABEL: func.func @one_row
+// CHECK-NOT: kernel.attention
+// CHECK: kernel.softmax
+func.func @one_row(%q: tensor<4x1x8xf32>, %k: tensor<4x40x8xf32>, %v: tensor<4x40x8xf32>) -> tensor<4x1x8xf32> {
+  %s = kernel.matmul %q, %k {trans_b = true} : (tensor<4x1x8xf32>, tensor<4x40x8xf32>) -> tensor<4x1x40xf32>
+  %p = kernel.softmax %s {axis = 2 : i64} : (tensor<4x1x40xf32>) -> tensor<4x1x40xf32>
+  %o = kernel.matmul %p, %v : (tensor<4x1x40xf32>, tensor<4x40x8xf32>) -> tensor<4x1x8xf32>
+  return %o : tensor<4x1x8xf32>
+}

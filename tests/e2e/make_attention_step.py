@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Writes tests/e2e/data/attention_step: attention for one query row over 40
+keys (a decode step's shape: K and V as given, an additive padding mask),
+with onnxruntime's outputs as the reference. kiln-fuse-attention leaves one
+query row unfused (its kernel's schedule computed wrong results there); this
+checks the result either way.
+
+  /usr/bin/python3 tests/e2e/make_attention_step.py
+"""
+import json
+import os
+import subprocess
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+here = os.path.dirname(os.path.abspath(__file__))
+out = os.path.join(here, "data", "attention_step")
+rng = np.random.default_rng(3)
+S, Sq, H, D = 40, 1, 4, 8
+
+nodes = [helper.make_node("Transpose", ["k"], ["kt"], perm=[0, 1, 3, 2]),
+         helper.make_node("MatMul", ["q", "kt"], ["s"]),
+         helper.make_node("Mul", ["s", "scale"], ["ss"]),
+         helper.make_node("Add", ["ss", "mask"], ["sm"]),
+         helper.make_node("Softmax", ["sm"], ["p"], axis=-1),
+         helper.make_node("MatMul", ["p", "v"], ["y"])]
+graph = helper.make_graph(
+    nodes, "attention_step",
+    [helper.make_tensor_value_info("q", TensorProto.FLOAT, [1, H, Sq, D]),
+     helper.make_tensor_value_info("k", TensorProto.FLOAT, [1, H, S, D]),
+     helper.make_tensor_value_info("v", TensorProto.FLOAT, [1, H, S, D]),
+     helper.make_tensor_value_info("mask", TensorProto.FLOAT, [1, 1, 1, S])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, H, Sq, D])],
+    [numpy_helper.from_array(np.array(1 / np.sqrt(D), np.float32), "scale")])
+model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+model.ir_version = 8
+onnx.checker.check_model(model)
+os.makedirs(os.path.join(out, "test_data_set_0"), exist_ok=True)
+onnx.save(model, os.path.join(out, "model.onnx"))
+mask = np.zeros((1, 1, 1, S), np.float32)
+mask[..., S - 3:] = np.finfo(np.float32).min
+inputs = [("q", rng.standard_normal((1, H, Sq, D))), ("k", rng.standard_normal((1, H, S, D))),
+          ("v", rng.standard_normal((1, H, S, D))), ("mask", mask)]
+for i, (name, x) in enumerate(inputs):
+    with open(os.path.join(out, "test_data_set_0", f"input_{i}.pb"), "wb") as f:
+        f.write(numpy_helper.from_array(x.astype(np.float32), name).SerializeToString())
+
+oracle = os.path.join(here, "..", "..", "tools", "oracle", "run.js")
+tmp = os.path.join(out, "ort")
+subprocess.run(["node", oracle, os.path.join(out, "model.onnx"), tmp, "--pb",
+                os.path.join(out, "test_data_set_0")], check=True)
+meta = json.load(open(os.path.join(tmp, "outputs.json")))
+for i, o in enumerate(meta["outputs"] if isinstance(meta, dict) else meta):
+    a = np.fromfile(os.path.join(tmp, f"{i}.bin"), dtype=np.float32).reshape(o["shape"])
+    with open(os.path.join(out, "test_data_set_0", f"output_{i}.pb"), "wb") as f:
+        f.write(numpy_helper.from_array(a, o["name"]).SerializeToString())
+for fn in os.listdir(tmp):
+    os.remove(os.path.join(tmp, fn))
+os.rmdir(tmp)
+print("wrote", out)
