@@ -251,6 +251,47 @@ static int64_t normalizedDims(RankedTensorType type, int64_t axis, SmallVector<b
   return count;
 }
 
+/// True when a normalisation over dims [axis, rank) is over the last dim
+/// alone and that dim holds several whole vectors of f32 (the transformer
+/// case): its sums then go row by row through vector-wide partials.
+static bool sumsByRow(RankedTensorType type, int64_t axis, Type ct, int64_t W) {
+  int64_t rank = type.getRank(), n = type.getShape().back();
+  return axis == rank - 1 && rank >= 2 && ct.isF32() && n % W == 0 && n > W;
+}
+
+/// `name`(row) = sum over the last dim of value(row..., j), by row (sumsByRow).
+static void buildRowSum(KernelBuilder &kb, StringRef name, RankedTensorType type, int64_t W, Type ct,
+                        const std::function<Value(OpBuilder &, KernelBuilder::Idx)> &value) {
+  buildLastAxisReduction(kb, name, type.getRank() - 1, type.getShape().back(), W, "add", ct,
+                         [&](OpBuilder &b, KernelBuilder::Idx row, Value j) {
+                           SmallVector<Value> idx(row.begin(), row.end());
+                           idx.push_back(j);
+                           return value(b, idx);
+                         });
+}
+
+/// Computes the row sums `names` per row inside "out"'s (parallel) row loop,
+/// their partials vectorized.
+static void scheduleRowSums(KernelBuilder &kb, ArrayRef<StringRef> names, RankedTensorType type, int64_t W) {
+  OpBuilder s = kb.cpu();
+  Location l = s.getUnknownLoc();
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> rowShape(type.getShape().drop_back());
+  for (StringRef name : names)
+    for (std::string f : {(name + "_part").str(), name.str()}) {
+      bool part = StringRef(f).ends_with("_part");
+      s.create<halide::ComputeAtOp>(l, f, "out", KernelBuilder::var(rank - 2));
+      if (part)
+        for (int64_t stage = 0; stage <= 1; ++stage)
+          s.create<halide::VectorizeOp>(l, f, KernelBuilder::var(rank - 1), W, stage);
+      SmallVector<int64_t> shape(rowShape);
+      if (part)
+        shape.push_back(W);
+      kb.cuda().create<halide::ComputeRootOp>(l, f);
+      kb.scheduleCudaPointwise(f, shape, /*hasUpdate=*/true);
+    }
+}
+
 LogicalResult kiln::lowerLayerNorm(kernel::LayerNormOp op, KernelBuilder &kb) {
   auto type = tt(op.getInput());
   Type et = type.getElementType();
@@ -267,22 +308,13 @@ LogicalResult kiln::lowerLayerNorm(kernel::LayerNormOp op, KernelBuilder &kb) {
     return b.create<arith::SubFOp>(b.getUnknownLoc(), KernelBuilder::call(b, x, et, i), mean);
   };
   auto square = [&](OpBuilder &b, Value c) -> Value { return b.create<arith::MulFOp>(b.getUnknownLoc(), c, c); };
-  // Over the last dim, in whole vectors (the transformer case): the row sums
-  // reduce vector-wide partials, computed per row inside the output's
-  // parallel row loop. Otherwise each sum is its own pass at root.
-  int64_t W = kb.options().vectorBytes / 4, N = type.getShape().back();
-  bool rows = axis == rank - 1 && rank >= 2 && et.isF32() && N % W == 0 && N > W;
+  // Over the last dim in whole vectors, the sums go row by row inside the
+  // output's parallel row loop; otherwise each is its own pass at root.
+  int64_t W = kb.options().vectorBytes / 4;
+  bool rows = sumsByRow(type, axis, et, W);
   if (rows) {
-    auto at = [&](OpBuilder &b, KernelBuilder::Idx row, Value j) {
-      SmallVector<Value> idx(row.begin(), row.end());
-      idx.push_back(j);
-      return idx;
-    };
-    buildLastAxisReduction(kb, "sum", rank - 1, N, W, "add", et, [&](OpBuilder &b, KernelBuilder::Idx row, Value j) {
-      return KernelBuilder::call(b, x, et, at(b, row, j));
-    });
-    buildLastAxisReduction(kb, "sq_sum", rank - 1, N, W, "add", et,
-                           [&](OpBuilder &b, KernelBuilder::Idx row, Value j) { return square(b, centered(b, at(b, row, j))); });
+    buildRowSum(kb, "sum", type, W, et, [&](OpBuilder &b, KernelBuilder::Idx i) { return KernelBuilder::call(b, x, et, i); });
+    buildRowSum(kb, "sq_sum", type, W, et, [&](OpBuilder &b, KernelBuilder::Idx i) { return square(b, centered(b, i)); });
   } else {
     buildReduction(kb, "sum", type.getShape(), reduced, "add", et, 0,
                    [&](OpBuilder &b, KernelBuilder::Idx i) { return KernelBuilder::call(b, x, et, i); });
@@ -310,23 +342,8 @@ LogicalResult kiln::lowerLayerNorm(kernel::LayerNormOp op, KernelBuilder &kb) {
     return v;
   });
   kb.pointwiseOutput("out", type);
-  if (rows) {
-    OpBuilder s = kb.cpu();
-    Location l = s.getUnknownLoc();
-    SmallVector<int64_t> rowShape(type.getShape().drop_back());
-    for (StringRef f : {"sum_part", "sum", "sq_sum_part", "sq_sum"}) {
-      s.create<halide::ComputeAtOp>(l, f, "out", KernelBuilder::var(rank - 2));
-      bool part = f.ends_with("_part");
-      if (part)
-        for (int64_t stage = 0; stage <= 1; ++stage)
-          s.create<halide::VectorizeOp>(l, f, KernelBuilder::var(rank - 1), W, stage);
-      SmallVector<int64_t> shape(rowShape);
-      if (part)
-        shape.push_back(W);
-      kb.cuda().create<halide::ComputeRootOp>(l, f);
-      kb.scheduleCudaPointwise(f, shape, /*hasUpdate=*/true);
-    }
-  }
+  if (rows)
+    scheduleRowSums(kb, {"sum", "sq_sum"}, type, W);
   return success();
 }
 
@@ -372,11 +389,16 @@ LogicalResult kiln::lowerRMSNorm(kernel::RMSNormOp op, KernelBuilder &kb) {
   auto read = [&](OpBuilder &b, KernelBuilder::Idx i) {
     return widen(b, KernelBuilder::call(b, x, et, i), ct);
   };
-  buildReduction(kb, "sq_sum", type.getShape(), reduced, "add", ct, 0,
-                 [&](OpBuilder &b, KernelBuilder::Idx i) -> Value {
-                   Value v = read(b, i);
-                   return b.create<arith::MulFOp>(b.getUnknownLoc(), v, v);
-                 });
+  auto square = [&](OpBuilder &b, KernelBuilder::Idx i) -> Value {
+    Value v = read(b, i);
+    return b.create<arith::MulFOp>(b.getUnknownLoc(), v, v);
+  };
+  int64_t W = kb.options().vectorBytes / 4;
+  bool rows = sumsByRow(type, axis, ct, W) && et.isF32();
+  if (rows)
+    buildRowSum(kb, "sq_sum", type, W, ct, square);
+  else
+    buildReduction(kb, "sq_sum", type.getShape(), reduced, "add", ct, 0, square);
   float eps = op.getEpsilon().convertToFloat();
   kb.func("out", rank, et, [&](OpBuilder &b, KernelBuilder::Idx d) -> Value {
     Location l = b.getUnknownLoc();
@@ -392,5 +414,7 @@ LogicalResult kiln::lowerRMSNorm(kernel::RMSNormOp op, KernelBuilder &kb) {
     return narrow(b, v, et);
   });
   kb.pointwiseOutput("out", type);
+  if (rows)
+    scheduleRowSums(kb, {"sq_sum"}, type, W);
   return success();
 }

@@ -28,3 +28,14 @@ func.func @narrow(%x: tensor<4x6xf32>, %g: tensor<6xf32>, %b: tensor<6xf32>) -> 
   %0 = kernel.layer_norm %x, %g, %b {axis = 1 : i64, epsilon = 1.0e-05 : f32} : (tensor<4x6xf32>, tensor<6xf32>, tensor<6xf32>) -> tensor<4x6xf32>
   return %0 : tensor<4x6xf32>
 }
+
+// RMSNorm by rows the same way: one row sum of squares, through partials.
+// CHECK-LABEL: halide.kernel @k2_rms_norm_f32
+// CHECK: halide.update @sq_sum_part rdom [0, 4] combine "add"
+// CHECK: halide.update @sq_sum rdom [0, 8] combine "add"
+// CHECK: halide.compute_at @sq_sum_part, @out "d0"
+// CHECK: halide.compute_at @sq_sum, @out "d0"
+func.func @rms_rows(%x: tensor<4x32xf32>, %g: tensor<32xf32>) -> tensor<4x32xf32> {
+  %0 = kernel.rms_norm %x, %g {axis = 1 : i64, epsilon = 1.0e-06 : f32} : (tensor<4x32xf32>, tensor<32xf32>) -> tensor<4x32xf32>
+  return %0 : tensor<4x32xf32>
+}
