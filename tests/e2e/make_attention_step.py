@@ -7,13 +7,12 @@ checks the result either way.
 
   /usr/bin/python3 tests/e2e/make_attention_step.py
 """
-import json
 import os
-import subprocess
 
 import numpy as np
-import onnx
 from onnx import TensorProto, helper, numpy_helper
+
+from ort_case import write_case
 
 here = os.path.dirname(os.path.abspath(__file__))
 out = os.path.join(here, "data", "attention_step")
@@ -36,27 +35,8 @@ graph = helper.make_graph(
     [numpy_helper.from_array(np.array(1 / np.sqrt(D), np.float32), "scale")])
 model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
 model.ir_version = 8
-onnx.checker.check_model(model)
-os.makedirs(os.path.join(out, "test_data_set_0"), exist_ok=True)
-onnx.save(model, os.path.join(out, "model.onnx"))
 mask = np.zeros((1, 1, 1, S), np.float32)
 mask[..., S - 3:] = np.finfo(np.float32).min
 inputs = [("q", rng.standard_normal((1, H, Sq, D))), ("k", rng.standard_normal((1, H, S, D))),
           ("v", rng.standard_normal((1, H, S, D))), ("mask", mask)]
-for i, (name, x) in enumerate(inputs):
-    with open(os.path.join(out, "test_data_set_0", f"input_{i}.pb"), "wb") as f:
-        f.write(numpy_helper.from_array(x.astype(np.float32), name).SerializeToString())
-
-oracle = os.path.join(here, "..", "..", "tools", "oracle", "run.js")
-tmp = os.path.join(out, "ort")
-subprocess.run(["node", oracle, os.path.join(out, "model.onnx"), tmp, "--pb",
-                os.path.join(out, "test_data_set_0")], check=True)
-meta = json.load(open(os.path.join(tmp, "outputs.json")))
-for i, o in enumerate(meta["outputs"] if isinstance(meta, dict) else meta):
-    a = np.fromfile(os.path.join(tmp, f"{i}.bin"), dtype=np.float32).reshape(o["shape"])
-    with open(os.path.join(out, "test_data_set_0", f"output_{i}.pb"), "wb") as f:
-        f.write(numpy_helper.from_array(a, o["name"]).SerializeToString())
-for fn in os.listdir(tmp):
-    os.remove(os.path.join(tmp, fn))
-os.rmdir(tmp)
-print("wrote", out)
+write_case(model, [(n, x.astype(np.float32)) for n, x in inputs], out)

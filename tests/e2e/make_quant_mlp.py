@@ -8,12 +8,11 @@ QLinearMatMul), with onnxruntime's outputs as the reference.
   /usr/bin/python3 tests/e2e/make_quant_mlp.py   # then see the printed node command
 """
 import os
-import subprocess
-import sys
 
 import numpy as np
-import onnx
 from onnx import TensorProto, helper, numpy_helper
+
+from ort_case import write_case
 
 here = os.path.dirname(os.path.abspath(__file__))
 out = os.path.join(here, "data", "quant_mlp")
@@ -60,26 +59,5 @@ graph = helper.make_graph(
     inits)
 model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
 model.ir_version = 8
-onnx.checker.check_model(model)
-os.makedirs(os.path.join(out, "test_data_set_0"), exist_ok=True)
-onnx.save(model, os.path.join(out, "model.onnx"))
 x = (rng.standard_normal((M, K)) * 2).astype(np.float32)
-with open(os.path.join(out, "test_data_set_0", "input_0.pb"), "wb") as f:
-    f.write(numpy_helper.from_array(x, "x").SerializeToString())
-
-# Reference outputs: onnxruntime through the oracle.
-oracle = os.path.join(here, "..", "..", "tools", "oracle", "run.js")
-tmp = os.path.join(out, "ort")
-subprocess.run(["node", oracle, os.path.join(out, "model.onnx"), tmp, "--pb",
-                os.path.join(out, "test_data_set_0")], check=True)
-import json
-meta = json.load(open(os.path.join(tmp, "outputs.json")))
-dtypes = {"float32": np.float32, "int32": np.int32, "uint8": np.uint8}
-for i, o in enumerate(meta["outputs"] if isinstance(meta, dict) else meta):
-    a = np.fromfile(os.path.join(tmp, f"{i}.bin"), dtype=dtypes[o["dtype"]]).reshape(o["shape"])
-    with open(os.path.join(out, "test_data_set_0", f"output_{i}.pb"), "wb") as f:
-        f.write(numpy_helper.from_array(a, o["name"]).SerializeToString())
-for fn in os.listdir(tmp):
-    os.remove(os.path.join(tmp, fn))
-os.rmdir(tmp)
-print("wrote", out)
+write_case(model, [("x", x)], out)
