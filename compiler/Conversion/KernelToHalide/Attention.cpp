@@ -138,12 +138,11 @@ LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
     });
   }
   kb.output("out", res.getShape());
-  // A fully masked row is -inf - -inf = NaN in ex and 0/0 in p, which the
-  // probs region (the exporters' NaN guard) must see as NaN.
-  if (probs) {
+  // A fully masked row is -inf - -inf = NaN in ex, which the probs region
+  // (the exporters' NaN guard) must see; p itself is strict already (its body
+  // tests for NaN, see buildHalideExpr).
+  if (probs)
     kb.strictFloat("ex");
-    kb.strictFloat("p");
-  }
 
   // CPU. Loops of out: batch..., heads, row tiles, rows, e (vectorized); with
   // merged heads, out's last dim c splits into heads (c_o) and e (c_i).
@@ -198,22 +197,24 @@ LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
     else
       s.create<halide::ComputeAtOp>(l, f, "out", tile);
   };
-  // Scores: a TI x NR register tile of s, the head dim outermost in it.
   perTile("s");
   perTile("sc");
-  {
-    // Splits of s must divide Kp: with a tail, Halide's split update stage
-    // accumulated some keys twice.
-    int64_t NR = Kp % (2 * W) == 0 ? 2 * W : W;
-    s.create<halide::VectorizeOp>(l, "s", j, W, 0);
-    s.create<halide::SplitOp>(l, "s", j, j + "_o", j + "_i", NR, 1);
-    s.create<halide::ReorderOp>(l, "s", s.getStrArrayAttr({j + "_i", i, "r0", j + "_o"}), 1);
-    s.create<halide::VectorizeOp>(l, "s", j + "_i", W, 1);
-    s.create<halide::UnrollOp>(l, "s", j + "_i", 1);
+  // A rows x NR register tile of update `f` over its last dim `x` (extent n,
+  // a multiple of W), the reduction outermost in it. NR must divide n: with a
+  // tail, Halide's split update stage accumulated some columns twice.
+  auto registerTile = [&](StringRef f, const std::string &x, int64_t n) {
+    int64_t NR = n % (2 * W) == 0 ? 2 * W : W;
+    s.create<halide::VectorizeOp>(l, f, x, W, 0);
+    s.create<halide::SplitOp>(l, f, x, x + "_o", x + "_i", NR, 1);
+    s.create<halide::ReorderOp>(l, f, s.getStrArrayAttr({x + "_i", i, "r0", x + "_o"}), 1);
+    s.create<halide::VectorizeOp>(l, f, x + "_i", W, 1);
+    s.create<halide::UnrollOp>(l, f, x + "_i", 1);
     if (tiled)
-      s.create<halide::UnrollOp>(l, "s", i, 1);
-    s.create<halide::VectorizeOp>(l, "sc", j, W, 0);
-  }
+      s.create<halide::UnrollOp>(l, f, i, 1);
+  };
+  // Scores: a TI x NR register tile of s, the head dim outermost in it.
+  registerTile("s", j, Kp);
+  s.create<halide::VectorizeOp>(l, "sc", j, W, 0);
   for (StringRef f : {"mx", "sum"}) {
     perTile(f);
     if (parts) {
@@ -231,20 +232,11 @@ LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
   }
   // P V: a TI x E tile of o with the keys outermost in it.
   perTile("o");
-  if (E % W == 0) {
-    int64_t NR = E % (2 * W) == 0 ? 2 * W : W;
-    s.create<halide::VectorizeOp>(l, "o", e, W, 0);
-    s.create<halide::SplitOp>(l, "o", e, e + "_o", e + "_i", NR, 1);
-    s.create<halide::ReorderOp>(l, "o", s.getStrArrayAttr({e + "_i", i, "r0", e + "_o"}), 1);
-    s.create<halide::VectorizeOp>(l, "o", e + "_i", W, 1);
-    s.create<halide::UnrollOp>(l, "o", e + "_i", 1);
-    if (tiled)
-      s.create<halide::UnrollOp>(l, "o", i, 1);
-  }
+  if (E % W == 0)
+    registerTile("o", e, E);
 
   // CUDA: every stage at root, one thread per element.
   OpBuilder c = kb.cuda();
-  SmallVector<int64_t> bd(batch);
   auto ext = [&](ArrayRef<int64_t> rest) {
     SmallVector<int64_t> x(batch);
     x.append(rest.begin(), rest.end());
