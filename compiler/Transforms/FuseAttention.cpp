@@ -75,12 +75,6 @@ kernel::AttentionOp fuseAt(kernel::SoftmaxOp sm) {
     return nullptr;
   if (!isF32(qk.getLhs()) || !isF32(qk.getResult()) || !isF32(pv.getRhs()) || !isF32(pv.getResult()))
     return nullptr;
-  // One query row (a decode step) stays unfused: the kernel's schedule
-  // computed wrong results there once the keys span more than two vectors
-  // (a Halide lowering problem not yet isolated), and the unfused matmuls
-  // are as fast for one row.
-  if (scores.getShape()[rank - 2] == 1)
-    return nullptr;
   auto out = tt(pv.getResult());
   if (out.getShape().drop_back(2) != scores.getShape().drop_back(2))
     return nullptr; // V with batch dims of its own

@@ -196,10 +196,12 @@ func.func @merge_heads_2d(%q: tensor<1x4x16x8xf32>, %k: tensor<1x4x16x8xf32>, %v
 
 // -----
 
-// One query row (a decode step) stays unfused.
+// One query row (a decode step) fuses like any other row count.
 // CHECK-LABEL: func.func @one_row
-// CHECK-NOT: kernel.attention
-// CHECK: kernel.softmax
+// CHECK: kernel.attention %arg0, %arg1, %arg2 {head_dim = 8 : i64, key_len = 40 : i64
+// CHECK-SAME: -> tensor<4x1x8xf32>
+// CHECK-NOT: kernel.softmax
+// CHECK-NOT: kernel.matmul
 func.func @one_row(%q: tensor<4x1x8xf32>, %k: tensor<4x40x8xf32>, %v: tensor<4x40x8xf32>) -> tensor<4x1x8xf32> {
   %s = kernel.matmul %q, %k {trans_b = true} : (tensor<4x1x8xf32>, tensor<4x40x8xf32>) -> tensor<4x1x40xf32>
   %p = kernel.softmax %s {axis = 2 : i64} : (tensor<4x1x40xf32>) -> tensor<4x1x40xf32>

@@ -101,7 +101,13 @@ LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
   kb.func("ex", nb + 2, et, [&](OpBuilder &b, KernelBuilder::Idx d) -> Value {
     Location l = b.getUnknownLoc();
     Value m = KernelBuilder::call(b, "mx", et, d.drop_back());
-    return b.create<math::ExpOp>(l, b.create<arith::SubFOp>(l, KernelBuilder::call(b, "sc", et, d), m));
+    Value ex = b.create<math::ExpOp>(l, b.create<arith::SubFOp>(l, KernelBuilder::call(b, "sc", et, d), m));
+    if (Kp == keys)
+      return ex;
+    // Padded keys weigh exactly 0 by their index: exp(-inf - mx) is not 0
+    // under fast math (a one-row step summed garbage there).
+    Value real = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, d[nb + 1], KernelBuilder::i32(b, keys));
+    return b.create<arith::SelectOp>(l, real, ex, KernelBuilder::constant(b, et, 0));
   });
   buildLastAxisReduction(kb, "sum", nb + 1, Kp, W, "add", et, [&](OpBuilder &b, KernelBuilder::Idx row, Value j) {
     return KernelBuilder::call(b, "ex", et, with(row, {j}));
