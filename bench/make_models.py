@@ -21,6 +21,17 @@ Cases (all batch 1, static shapes, fp32, random weights from a fixed seed):
   vit_b16       ViT-base/16 (ViTModel) on one 224x224 image: Conv patch embedding, class
                 token Expand + Concat, position embedding, 12 pre-LN layers, pooler.
 
+Kernel cases (not in the default run; --layers does not apply): one op pattern each, to
+compare a kernel with onnxruntime's and with the FMA peak.
+
+  gemm_qkv, gemm_out, gemm_ffn_up, gemm_ffn_down
+                BERT-base's weight GEMMs at seq 128: x [1,128,K] @ W [K,N] (MatMul, constant
+                W) for K x N = 768x2304 (fused QKV), 768x768, 768x3072, 3072x768.
+  attn_causal_2k
+                GPT-2's attention core over a 2048-token prompt: q, k, v [1,12,2048,64]
+                in, Q K^T / 8, Where(causal bool buffer, s, finfo.min), Softmax, @ V,
+                heads merged to [1,2048,768].
+
 The node patterns follow what torch.onnx's TorchScript exporter writes for the Hugging Face
 modules with constant folding on and static shapes: Linear as MatMul + Add(bias, ...) with a
 pre-transposed weight, heads split with Reshape/Transpose against constant shapes, scores
@@ -47,6 +58,8 @@ FMIN = float(np.finfo(np.float32).min)  # what HF uses for masked positions
 HIDDEN, HEADS, FFN = 768, 12, 3072
 HEAD_DIM = HIDDEN // HEADS
 CASES = ("bert_s128", "bert_s384", "gpt2_prefill", "gpt2_decode", "vit_b16")
+GEMMS = {"gemm_qkv": (768, 2304), "gemm_out": (768, 768), "gemm_ffn_up": (768, 3072), "gemm_ffn_down": (3072, 768)}
+KERNEL_CASES = tuple(GEMMS) + ("attn_causal_2k",)
 
 
 def param(scope):
@@ -310,7 +323,33 @@ def vit(layers, seed, image=224, patch=16):
     return b, inputs, outputs, [rng.standard_normal((1, 3, image, image)).astype(np.float32)]
 
 
+def gemm(k, n, seed, rows=128):
+    b = Builder(seed)
+    y = b.node("MatMul", ["x", b.weight("onnx::MatMul_1001", (k, n))], "/dense")
+    b.rename_output(y, "y")
+    rng = np.random.default_rng(seed + 1)
+    return (b, [vinfo("x", TensorProto.FLOAT, [1, rows, k])], [vinfo("y", TensorProto.FLOAT, [1, rows, n])],
+            [rng.standard_normal((1, rows, k)).astype(np.float32)])
+
+
+def causal_attention(tokens, seed):
+    b = Builder(seed)
+    bias = b.const(np.tril(np.ones((tokens, tokens), bool))[None, None], np.bool_, "bias")
+    y = b.attention_core("q", "k", "v", "/attn", tokens, causal=bias)
+    b.rename_output(y, "y")
+    rng = np.random.default_rng(seed + 1)
+    shape = [1, HEADS, tokens, HEAD_DIM]
+    return (b, [vinfo(n, TensorProto.FLOAT, shape) for n in "qkv"],
+            [vinfo("y", TensorProto.FLOAT, [1, tokens, HIDDEN])],
+            [rng.standard_normal(shape).astype(np.float32) for _ in "qkv"])
+
+
 def build_case(case, layers):
+    if case in GEMMS:
+        k, n = GEMMS[case]
+        return gemm(k, n, 4000), f"MatMul [1,128,{k}] x [{k},{n}] (constant weight)"
+    if case == "attn_causal_2k":
+        return causal_attention(2048, 4100), "causal attention core, 12 heads x 2048 tokens x 64"
     if case == "bert_s128":
         return bert(128, layers, 1128), "BERT-base encoder, batch 1, seq 128"
     if case == "bert_s384":
@@ -321,7 +360,7 @@ def build_case(case, layers):
         return gpt2(1, 128, layers, 2000), "GPT-2 small, one decode step at context 128 (past KV in, present KV out)"
     if case == "vit_b16":
         return vit(layers, 3224), "ViT-base/16, batch 1, 224x224"
-    raise SystemExit(f"make_models.py: unknown case '{case}' (cases: {', '.join(CASES)})")
+    raise SystemExit(f"make_models.py: unknown case '{case}' (cases: {', '.join(CASES + KERNEL_CASES)})")
 
 
 # --- FLOPs -------------------------------------------------------------------------------
@@ -402,7 +441,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--out", required=True, help="folder for CASE/ subfolders")
     p.add_argument("--layers", type=int, default=12, help="transformer layers (12 for the real models)")
-    p.add_argument("--cases", default=",".join(CASES), help="comma-separated subset of: " + ", ".join(CASES))
+    p.add_argument("--cases", default=",".join(CASES), help="comma-separated subset of: " + ", ".join(CASES + KERNEL_CASES))
     args = p.parse_args()
     for case in [c for c in args.cases.split(",") if c]:
         write_case(case, args.layers, args.out)
