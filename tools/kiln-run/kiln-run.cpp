@@ -228,6 +228,10 @@ int main(int argc, char **argv) {
       return fail(err);
     if (std::string err = loadSet(set, "output_", expected); !err.empty())
       return fail(err);
+    // A set without every output would compare nothing and pass.
+    if (expected.size() != (size_t)m->num_outputs)
+      return fail(sys::path::filename(set).str() + " has " + std::to_string(expected.size()) +
+                  " expected outputs (output_K.pb), the model has " + std::to_string(m->num_outputs));
     in.clear();
     for (HostTensor &t : inputs)
       in.push_back({t.dtype, (int32_t)t.shape.size(), t.shape.data(), t.data.data()});
