@@ -434,7 +434,7 @@ def render_report(results, template_path):
 def main():
     p = argparse.ArgumentParser(description="Kiln vs onnxruntime benchmark (see docs/benchmark.md)")
     p.add_argument("--cases", default=",".join(CASES),
-                   help="comma-separated subset of: " + ", ".join(CASES + KERNEL_CASES) + " (default: the first five)")
+                   help="comma-separated subset of: " + ", ".join(CASES + KERNEL_CASES) + ", or all (default: the first five)")
     p.add_argument("--threads", default="1,2", help="thread counts, comma-separated (default 1,2)")
     p.add_argument("--layers", type=int, default=12, help="transformer layers (12: the real models; fewer for a quick check)")
     p.add_argument("--reps", type=int, default=20, help="alternating timed rounds per case and thread count (default 20)")
@@ -452,7 +452,7 @@ def main():
     p.add_argument("--keep", action="store_true", help="keep Kiln's weight blob and object beside the archive")
     args = p.parse_args()
     t_begin = time.time()
-    cases = [c for c in args.cases.split(",") if c]
+    cases = list(CASES + KERNEL_CASES) if args.cases == "all" else [c for c in args.cases.split(",") if c]
     for c in cases:
         if c not in CASES + KERNEL_CASES:
             p.error(f"unknown case '{c}' (cases: {', '.join(CASES + KERNEL_CASES)})")
