@@ -27,7 +27,7 @@ LogicalResult InputOp::verify() {
   return success();
 }
 
-static LogicalResult verifyBody(Operation *op, Region &body, unsigned numArgs, Type result) {
+static LogicalResult verifyBody(Operation *op, Region &body, unsigned numArgs, FuncOp f) {
   Block &b = body.front();
   if (b.getNumArguments() != numArgs)
     return op->emitOpError("body must take ") << numArgs << " i32 arguments";
@@ -37,13 +37,18 @@ static LogicalResult verifyBody(Operation *op, Region &body, unsigned numArgs, T
   auto ret = dyn_cast<ReturnOp>(b.getTerminator());
   if (!ret)
     return op->emitOpError("body must end in halide.return");
-  if (ret.getValue().getType() != result)
-    return op->emitOpError("body returns ") << ret.getValue().getType() << ", expected " << result;
+  if (ret.getValues().size() != f.getNumValues())
+    return op->emitOpError("body returns ") << ret.getValues().size() << " values, expected " << f.getNumValues();
+  for (Value v : ret.getValues())
+    if (v.getType() != f.getResultType())
+      return op->emitOpError("body returns ") << v.getType() << ", expected " << f.getResultType();
   return success();
 }
 
 LogicalResult FuncOp::verify() {
-  return verifyBody(*this, getBody(), getVars().size(), getResultType());
+  if (getTuple() && *getTuple() < 2)
+    return emitOpError("tuple needs at least 2 values");
+  return verifyBody(*this, getBody(), getVars().size(), *this);
 }
 
 LogicalResult UpdateOp::verify() {
@@ -52,9 +57,12 @@ LogicalResult UpdateOp::verify() {
     return emitOpError("updates unknown func ") << getFuncAttr();
   if (getRdom().size() % 2)
     return emitOpError("rdom needs (min, extent) pairs");
-  if (!llvm::is_contained({"add", "mul", "max", "min"}, getCombine()))
-    return emitOpError("combine must be add, mul, max or min");
-  return verifyBody(*this, getBody(), f.getVars().size() + getRdom().size() / 2, f.getResultType());
+  if (!llvm::is_contained({"add", "mul", "max", "min", "set"}, getCombine()))
+    return emitOpError("combine must be add, mul, max, min or set");
+  if (f.getTuple() && getCombine() != "set")
+    return emitOpError("updates tuple func ") << getFuncAttr() << " with combine \"" << getCombine()
+                                               << "\"; tuples take set";
+  return verifyBody(*this, getBody(), f.getVars().size() + getRdom().size() / 2, f);
 }
 
 LogicalResult OutputOp::verify() {
@@ -63,6 +71,8 @@ LogicalResult OutputOp::verify() {
     return emitOpError("names unknown func ") << getFuncAttr();
   if (f.getVars().size() != getExtents().size())
     return emitOpError("needs one extent per var of ") << getFuncAttr();
+  if (f.getTuple())
+    return emitOpError("tuple func ") << getFuncAttr() << " cannot be the output";
   return success();
 }
 
@@ -76,6 +86,8 @@ LogicalResult CallOp::verify() {
       return emitOpError("input ") << getCalleeAttr() << " has " << in.getExtents().size() << " dims";
     if (in.getElementType() != getType())
       return emitOpError("input ") << getCalleeAttr() << " holds " << in.getElementType();
+    if (getElement())
+      return emitOpError("names an element of input ") << getCalleeAttr();
     return success();
   }
   if (auto f = dyn_cast_or_null<FuncOp>(callee)) {
@@ -83,6 +95,10 @@ LogicalResult CallOp::verify() {
       return emitOpError("func ") << getCalleeAttr() << " has " << f.getVars().size() << " vars";
     if (f.getResultType() != getType())
       return emitOpError("func ") << getCalleeAttr() << " returns " << f.getResultType();
+    if (f.getTuple() && (!getElement() || *getElement() < 0 || *getElement() >= (int64_t)f.getNumValues()))
+      return emitOpError("needs an element in [0, ") << f.getNumValues() << ") of tuple func " << getCalleeAttr();
+    if (!f.getTuple() && getElement())
+      return emitOpError("names an element of func ") << getCalleeAttr() << ", which is not a tuple";
     return success();
   }
   return emitOpError("calls unknown buffer or func ") << getCalleeAttr();

@@ -40,7 +40,8 @@ def Halide_FuncOp : Halide_Op<"func", [Symbol, HasParent<"KernelOp">]> {
   let summary = "A Func and its pure definition";
   let description = [{
     `vars` name the Func's dims (innermost first); the body takes one i32 per
-    var and returns the value at that point. With `strict_float` its
+    var and returns the value at that point, or with `tuple N` N values of
+    the result type (a Halide Tuple; calls name the element). With `strict_float` its
     definitions are evaluated with IEEE semantics (Halide::strict_float):
     Halide compiles float math with LLVM's no-NaNs/no-infs flags, under which
     a NaN test of a value computed in the same kernel may fold to false.
@@ -54,17 +55,24 @@ def Halide_FuncOp : Halide_Op<"func", [Symbol, HasParent<"KernelOp">]> {
     ```
   }];
   let arguments = (ins SymbolNameAttr:$sym_name, StrArrayAttr:$vars, TypeAttr:$result_type,
-                   UnitAttr:$strict_float);
+                   OptionalAttr<I64Attr>:$tuple, UnitAttr:$strict_float);
   let regions = (region SizedRegion<1>:$body);
-  let assemblyFormat = "$sym_name $vars `:` $result_type (`strict_float` $strict_float^)? attr-dict-with-keyword $body";
+  let assemblyFormat = "$sym_name $vars `:` $result_type (`tuple` $tuple^)? (`strict_float` $strict_float^)? attr-dict-with-keyword $body";
+  let extraClassDeclaration = [{
+    /// Values per point: 1, or the tuple's size.
+    unsigned getNumValues() { return getTuple() ? *getTuple() : 1; }
+  }];
   let hasVerifier = 1;
 }
 
 def Halide_UpdateOp : Halide_Op<"update", [HasParent<"KernelOp">]> {
-  let summary = "An update definition f(vars) = f(vars) <combine> value over an RDom";
+  let summary = "An update definition f(vars) = f(vars) <combine> value (or = value) over an RDom";
   let description = [{
     `rdom` holds (min, extent) pairs, one per reduction variable. The body takes
-    the func's vars and then the reduction vars. `combine` is add, mul, max or min.
+    the func's vars and then the reduction vars. `combine` is add, mul, max or
+    min; or set, f(vars) = value, where the body may read f itself at the same
+    vars (a recurrence, such as attention's running softmax state). A tuple
+    func's updates are set.
 
     ```mlir
     halide.update @sum rdom [0, 128] combine "add" {
@@ -95,11 +103,14 @@ def Halide_OutputOp : Halide_Op<"output", [HasParent<"KernelOp">]> {
 def Halide_CallOp : Halide_Op<"call", [Pure]> {
   let summary = "Reads an input buffer or a Func at a point (Halide order)";
   let description = [{
+    A tuple func's value is read one element at a time (`element`).
+
     ```mlir
     %v = halide.call @A(%k, %m) : (i32, i32) -> f32
+    %m = halide.call @st(%e, %i) {element = 2 : i64} : (i32, i32) -> f32
     ```
   }];
-  let arguments = (ins FlatSymbolRefAttr:$callee, Variadic<I32>:$indices);
+  let arguments = (ins FlatSymbolRefAttr:$callee, Variadic<I32>:$indices, OptionalAttr<I64Attr>:$element);
   let results = (outs AnyTypeOf<[AnyFloat, AnyInteger]>:$result);
   let assemblyFormat = "$callee `(` $indices `)` attr-dict `:` functional-type($indices, $result)";
   let hasVerifier = 1;
@@ -107,14 +118,15 @@ def Halide_CallOp : Halide_Op<"call", [Pure]> {
 
 def Halide_ReturnOp : Halide_Op<"return", [Pure, Terminator,
                                            ParentOneOf<["FuncOp", "UpdateOp"]>]> {
-  let summary = "The value of a definition at a point";
+  let summary = "The value (a tuple func's values) of a definition at a point";
   let description = [{
     ```mlir
     halide.return %v : f32
+    halide.return %o, %l, %m : f32, f32, f32
     ```
   }];
-  let arguments = (ins AnyType:$value);
-  let assemblyFormat = "$value attr-dict `:` type($value)";
+  let arguments = (ins Variadic<AnyType>:$values);
+  let assemblyFormat = "$values attr-dict `:` type($values)";
 }
 
 def Halide_LaunchOp : Halide_Op<"launch", [DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {

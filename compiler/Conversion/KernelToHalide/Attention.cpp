@@ -11,8 +11,20 @@
 // On the CPU everything but kt is computed per tile of TI query rows, so only
 // a [TI, keys] block of scores exists at a time (in L1/L2): a row-block
 // flash attention, the score matrix never reaches memory. Scores are padded
-// to whole vectors of keys (-inf past the last key); the row max and sum
-// reduce a vector of partial results first.
+// to whole vectors of keys (-inf past the last key, weight 0); the row max
+// and sum reduce a vector of partial results first.
+//
+// Past kOnlineMinKeys keys (without a probs region) the keys go in blocks of
+// kKeyBlock under an online softmax instead, so a tile holds [TI, kKeyBlock]
+// scores however long the context:
+//   s, sc(b, i, kb, jj)      block kb's scores
+//   bmx(b, i, kb)            its max; ex = exp(sc - bmx), bsum = sum_jj ex,
+//   bo(b, i, kb, e)          = sum_jj ex * v
+//   st(b, i, e) = (o, l, m)  the running state, a recurrence over the blocks:
+//     m' = max(m, bmx);  o' = o exp(m - m') + bo exp(bmx - m');  l' likewise
+//   out(b, i, e) = o / l
+// l and m are per row but kept per column: Halide lets a func's update read
+// the func only at its own point.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Conversion/KernelToHalide/Lowerings.h"
@@ -24,191 +36,186 @@
 using namespace mlir;
 using namespace kiln;
 
-static RankedTensorType tt(Value v) { return cast<RankedTensorType>(v.getType()); }
-
 namespace {
 
-/// Index lists in row-major terms: batch dims, then up to two more.
-SmallVector<Value> with(KernelBuilder::Idx batch, ArrayRef<Value> rest) {
-  SmallVector<Value> idx(batch.begin(), batch.end());
+/// Keys above which the online (key-blocked) softmax takes over, and its
+/// block. Up to 512 keys a tile's scores fit in L1/L2 and one exact pass is
+/// as fast; 256 keys is a whole number of vector pairs on AVX2 and AVX-512.
+constexpr int64_t kOnlineMinKeys = 512;
+constexpr int64_t kKeyBlock = 256;
+
+using Idx = KernelBuilder::Idx;
+
+/// Index lists in row-major terms: leading dims, then up to two more.
+SmallVector<Value> with(Idx lead, ArrayRef<Value> rest) {
+  SmallVector<Value> idx(lead.begin(), lead.end());
   idx.append(rest.begin(), rest.end());
   return idx;
 }
 
-} // namespace
+RankedTensorType tt(Value x) { return cast<RankedTensorType>(x.getType()); }
 
-LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
-  auto res = tt(op.getResult());
-  Type et = res.getElementType();
-  SmallVector<int64_t> shape = op.canonicalShape();
-  size_t nb = op.numBatchDims();
-  bool merged = op.getMergedHeads().has_value();
-  int64_t rows = shape[nb], E = shape[nb + 1], keys = op.getKeyLen(), D = op.getHeadDim();
-  SmallVector<int64_t> batch(shape.begin(), shape.begin() + nb);
-  std::string q = kb.input(op.getQ()), k = kb.input(op.getK()), v = kb.input(op.getV());
+/// What both forms share: operands, K^T, the score of a key, the output
+/// layout and its CPU tiling.
+struct Lowering {
+  kernel::AttentionOp op;
+  KernelBuilder &kb;
+  Type et;
+  SmallVector<int64_t> shape, batch;
+  size_t nb;
+  bool merged, probs;
+  int64_t rows, E, keys, D, W, Kp = 0;
+  std::string q, k, v;
   SmallVector<std::string> scoreIn;
-  for (Value in : op.getScoreInputs())
-    scoreIn.push_back(kb.input(in));
-  auto read = [&](OpBuilder &b, unsigned i, StringRef name, KernelBuilder::Idx idx) {
-    Value operand = op->getOperand(i);
-    return KernelBuilder::call(b, name, et, KernelBuilder::mapIndices(b, op.operandMap(i), idx, tt(operand).getShape()));
-  };
-  auto b_ = [&](KernelBuilder::Idx d) { return d.take_front(nb); };
+  // Set by scheduleOut: TI rows x 2 vectors of accumulators per register tile
+  // (16 registers of AVX-512's 32, 8 of AVX2's 16).
+  int64_t TI = 0;
+  bool tiled = false;
+  std::string i, tile;
 
-  // Scores are computed for keys padded to whole vectors, Kp: K is read at a
-  // clamped key and padded scores are -inf (their exp is 0).
-  // Past one vector, Kp is a whole number of vector pairs: the score tile is
-  // then 8 rows x 2 vectors (16 accumulators), not x 1 (8 accumulators
-  // waiting on 8 broadcasts of q). ViT's 197 keys: 224, not 208.
-  int64_t W = kb.options().vectorBytes / 4;
-  int64_t Kp = keys <= W ? W : (keys + 2 * W - 1) / (2 * W) * (2 * W);
-  auto clampKey = [&](OpBuilder &b, Value j) -> Value {
+  Lowering(kernel::AttentionOp op, KernelBuilder &kb) : op(op), kb(kb) {
+    et = tt(op.getResult()).getElementType();
+    shape = op.canonicalShape();
+    nb = op.numBatchDims();
+    merged = op.getMergedHeads().has_value();
+    probs = op.hasProbs();
+    rows = shape[nb], E = shape[nb + 1], keys = op.getKeyLen(), D = op.getHeadDim();
+    batch.assign(shape.begin(), shape.begin() + nb);
+    W = kb.options().vectorBytes / 4;
+    q = kb.input(op.getQ()), k = kb.input(op.getK()), v = kb.input(op.getV());
+    for (Value in : op.getScoreInputs())
+      scoreIn.push_back(kb.input(in));
+  }
+
+  LogicalResult lowerRowBlock();
+  LogicalResult lowerOnline();
+
+  Idx batchOf(Idx d) const { return d.take_front(nb); }
+  Value read(OpBuilder &b, unsigned operand, StringRef name, Idx idx) {
+    return KernelBuilder::call(b, name, et,
+                               KernelBuilder::mapIndices(b, op.operandMap(operand), idx,
+                                                         tt(op->getOperand(operand)).getShape()));
+  }
+  /// Padded keys read K, V and the score inputs at the last real key.
+  Value clampKey(OpBuilder &b, Value j) const {
     if (Kp == keys)
       return j;
     return b.create<arith::MinSIOp>(b.getUnknownLoc(), j, KernelBuilder::i32(b, keys - 1));
-  };
-  kb.func("kt", nb + 2, et, [&](OpBuilder &b, KernelBuilder::Idx d) {
-    return read(b, 1, k, with(b_(d), {clampKey(b, d[nb + 1]), d[nb]}));
-  });
-  kb.func("s", nb + 2, et, [&](OpBuilder &b, KernelBuilder::Idx) { return KernelBuilder::constant(b, et, 0); });
-  kb.update("s", nb + 2, {D}, "add", et, [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
-    Value x = read(b, 0, q, with(b_(d), {d[nb], r[0]}));
-    Value y = KernelBuilder::call(b, "kt", et, with(b_(d), {r[0], d[nb + 1]}));
-    return b.create<arith::MulFOp>(b.getUnknownLoc(), x, y);
-  });
-  kb.func("sc", nb + 2, et, [&](OpBuilder &b, KernelBuilder::Idx d) -> Value {
+  }
+  Value isRealKey(OpBuilder &b, Value j) const {
+    return b.create<arith::CmpIOp>(b.getUnknownLoc(), arith::CmpIPredicate::slt, j, KernelBuilder::i32(b, keys));
+  }
+  void defineKt() {
+    kb.func("kt", nb + 2, et, [&](OpBuilder &b, Idx d) {
+      return read(b, 1, k, with(batchOf(d), {clampKey(b, d[nb + 1]), d[nb]}));
+    });
+  }
+  /// The score at (b..., i) and key j from the raw product s: alpha, the
+  /// score region, -inf past the last key.
+  Value score(OpBuilder &b, Idx row, Value j, Value s) {
     Location l = b.getUnknownLoc();
-    Value s = KernelBuilder::call(b, "s", et, d);
     float alpha = op.getAlpha().convertToFloat();
     if (alpha != 1.0f)
       s = b.create<arith::MulFOp>(l, s, KernelBuilder::constant(b, et, alpha));
-    if (op.hasScore()) {
-      SmallVector<Value> dc(d.begin(), d.end());
-      dc[nb + 1] = clampKey(b, d[nb + 1]);
+    if (op.hasScore())
       s = KernelBuilder::inlineBody(b, op.getScore().front(), s, op.getScoreInputs(),
-                                    op.getScoreMaps().value_or(ArrayAttr()), scoreIn, dc);
-    }
+                                    op.getScoreMaps().value_or(ArrayAttr()), scoreIn, with(row, {clampKey(b, j)}));
     if (Kp == keys)
       return s;
-    Value real = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, d[nb + 1], KernelBuilder::i32(b, keys));
     Value ninf = KernelBuilder::constant(b, et, -std::numeric_limits<double>::infinity());
-    return b.create<arith::SelectOp>(l, real, s, ninf);
-  });
-  auto sc = [&](OpBuilder &b, KernelBuilder::Idx row, Value j) {
-    return KernelBuilder::call(b, "sc", et, with(row, {j}));
-  };
-  bool parts = buildLastAxisReduction(kb, "mx", nb + 1, Kp, W, "max", et, sc);
-  kb.func("ex", nb + 2, et, [&](OpBuilder &b, KernelBuilder::Idx d) -> Value {
+    return b.create<arith::SelectOp>(l, isRealKey(b, j), s, ninf);
+  }
+  /// exp(x - m) for key j, exactly 0 for a padded key: exp(-inf - m) is not 0
+  /// under fast math (a one-row step summed garbage there).
+  Value weight(OpBuilder &b, Value x, Value m, Value j) const {
     Location l = b.getUnknownLoc();
-    Value m = KernelBuilder::call(b, "mx", et, d.drop_back());
-    Value ex = b.create<math::ExpOp>(l, b.create<arith::SubFOp>(l, KernelBuilder::call(b, "sc", et, d), m));
+    Value ex = b.create<math::ExpOp>(l, b.create<arith::SubFOp>(l, x, m));
     if (Kp == keys)
       return ex;
-    // Padded keys weigh exactly 0 by their index: exp(-inf - mx) is not 0
-    // under fast math (a one-row step summed garbage there).
-    Value real = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, d[nb + 1], KernelBuilder::i32(b, keys));
-    return b.create<arith::SelectOp>(l, real, ex, KernelBuilder::constant(b, et, 0));
-  });
-  buildLastAxisReduction(kb, "sum", nb + 1, Kp, W, "add", et, [&](OpBuilder &b, KernelBuilder::Idx row, Value j) {
-    return KernelBuilder::call(b, "ex", et, with(row, {j}));
-  });
-  // Without a probs region the division by the row sum waits until after P V.
-  bool probs = op.hasProbs();
-  StringRef weights = probs ? "p" : "ex";
-  if (probs)
-    kb.func("p", nb + 2, et, [&](OpBuilder &b, KernelBuilder::Idx d) -> Value {
-      Value sum = KernelBuilder::call(b, "sum", et, d.drop_back());
-      Value p = b.create<arith::DivFOp>(b.getUnknownLoc(), KernelBuilder::call(b, "ex", et, d), sum);
-      return KernelBuilder::inlineBody(b, op.getProbs().front(), p, ValueRange(), ArrayAttr(), {}, d);
-    });
-  kb.func("o", nb + 2, et, [&](OpBuilder &b, KernelBuilder::Idx) { return KernelBuilder::constant(b, et, 0); });
-  kb.update("o", nb + 2, {keys}, "add", et, [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
-    Value p = KernelBuilder::call(b, weights, et, with(b_(d), {d[nb], r[0]}));
-    return b.create<arith::MulFOp>(b.getUnknownLoc(), p, read(b, 2, v, with(b_(d), {r[0], d[nb + 1]})));
-  });
-  StringRef fin = merged ? "fin" : "out";
-  kb.func(fin, nb + 2, et, [&](OpBuilder &b, KernelBuilder::Idx d) -> Value {
-    Value o = KernelBuilder::call(b, "o", et, d);
-    if (probs)
-      return o;
-    return b.create<arith::DivFOp>(b.getUnknownLoc(), o, KernelBuilder::call(b, "sum", et, d.drop_back()));
-  });
-  if (merged) {
-    // out(outer..., i, c) = fin(outer..., c / E, i, c % E).
-    kb.func("out", nb + 1, et, [&](OpBuilder &b, KernelBuilder::Idx d) -> Value {
-      Location l = b.getUnknownLoc();
-      Value c = d[nb], bigE = KernelBuilder::i32(b, E);
-      SmallVector<Value> idx(d.begin(), d.begin() + nb - 1);
-      idx.append({b.create<arith::DivSIOp>(l, c, bigE), d[nb - 1], b.create<arith::RemSIOp>(l, c, bigE)});
-      return KernelBuilder::call(b, "fin", et, idx);
-    });
+    return b.create<arith::SelectOp>(l, isRealKey(b, j), ex, KernelBuilder::constant(b, et, 0));
   }
-  kb.output("out", res.getShape());
-  // A fully masked row is -inf - -inf = NaN in ex, which the probs region
-  // (the exporters' NaN guard) must see; p itself is strict already (its body
-  // tests for NaN, see buildHalideExpr).
-  if (probs)
-    kb.strictFloat("ex");
-
-  // CPU. Loops of out: batch..., heads, row tiles, rows, e (vectorized); with
-  // merged heads, out's last dim c splits into heads (c_o) and e (c_i).
-  OpBuilder s = kb.cpu();
-  Location l = s.getUnknownLoc();
-  std::string i = KernelBuilder::var(nb), j = KernelBuilder::var(nb + 1), e = j;
-  // out's names for the row and value loops, and the loop K^T is computed at.
-  std::string oi = i, oe = e, head = nb ? KernelBuilder::var(nb - 1) : "";
-  size_t outer = nb;
-  if (merged) {
-    std::string c = KernelBuilder::var(nb);
-    oi = KernelBuilder::var(nb - 1);
-    oe = c + "_i";
-    head = c + "_o";
-    outer = nb - 1;
-    s.create<halide::SplitOp>(l, "out", c, head, oe, E, 0);
-  }
-  // TI rows x 2 vectors of accumulators: 16 registers of AVX-512's 32, 8 of AVX2's 16.
-  const int64_t TI = W >= 16 ? 8 : 4;
-  bool tiled = rows >= TI;
-  std::string tile = tiled ? oi + "_o" : head;
-  if (tiled)
-    s.create<halide::SplitOp>(l, "out", oi, oi + "_o", oi + "_i", TI, 0);
-  SmallVector<std::string> order{oe, tiled ? oi + "_i" : oi};
-  if (tiled)
-    order.push_back(oi + "_o");
-  if (merged)
-    order.push_back(head);
-  for (size_t x = outer; x-- > 0;)
-    order.push_back(KernelBuilder::var(x));
-  SmallVector<StringRef> refs(order.begin(), order.end());
-  s.create<halide::ReorderOp>(l, "out", s.getStrArrayAttr(refs), 0);
-  if (E >= W && (!merged || E % W == 0))
-    s.create<halide::VectorizeOp>(l, "out", oe, W, 0);
-  std::string par = merged ? head : (tiled ? oi + "_o" : "");
-  for (size_t x = 0; x < outer; ++x)
-    if (shape[x] > 1) {
-      par = KernelBuilder::var(x);
-      break;
+  /// out from the canonical result fin(b..., i, e); with merged heads
+  /// out(outer..., i, c) = fin(outer..., c / E, i, c % E).
+  void defineOut(const KernelBuilder::BodyFn &fin) {
+    if (!merged) {
+      kb.func("out", nb + 2, et, fin);
+    } else {
+      kb.func("fin", nb + 2, et, fin);
+      kb.func("out", nb + 1, et, [&](OpBuilder &b, Idx d) -> Value {
+        Location l = b.getUnknownLoc();
+        Value c = d[nb], bigE = KernelBuilder::i32(b, E);
+        SmallVector<Value> idx(d.begin(), d.begin() + nb - 1);
+        idx.append({b.create<arith::DivSIOp>(l, c, bigE), d[nb - 1], b.create<arith::RemSIOp>(l, c, bigE)});
+        return KernelBuilder::call(b, "fin", et, idx);
+      });
     }
-  if (!par.empty())
-    s.create<halide::ParallelOp>(l, "out", par, 0);
-  // K^T once per head (innermost batch loop), keys vectorized.
-  if (!head.empty())
-    s.create<halide::ComputeAtOp>(l, "kt", "out", head);
-  else
-    s.create<halide::ComputeRootOp>(l, "kt");
-  s.create<halide::VectorizeOp>(l, "kt", j, W, 0);
-  auto perTile = [&](StringRef f) {
-    if (tile.empty())
+    kb.output("out", tt(op.getResult()).getShape());
+  }
+
+  /// CPU loops of out: batch..., heads, row tiles, rows, e (vectorized); with
+  /// merged heads, out's last dim c splits into heads (c_o) and e (c_i). K^T
+  /// is computed once per head.
+  void scheduleOut() {
+    OpBuilder s = kb.cpu();
+    Location l = s.getUnknownLoc();
+    i = KernelBuilder::var(nb);
+    std::string oi = i, oe = KernelBuilder::var(nb + 1), head = nb ? KernelBuilder::var(nb - 1) : "";
+    size_t outer = nb;
+    if (merged) {
+      std::string c = KernelBuilder::var(nb);
+      oi = KernelBuilder::var(nb - 1);
+      oe = c + "_i";
+      head = c + "_o";
+      outer = nb - 1;
+      s.create<halide::SplitOp>(l, "out", c, head, oe, E, 0);
+    }
+    TI = W >= 16 ? 8 : 4;
+    tiled = rows >= TI;
+    tile = tiled ? oi + "_o" : head;
+    if (tiled)
+      s.create<halide::SplitOp>(l, "out", oi, oi + "_o", oi + "_i", TI, 0);
+    SmallVector<std::string> order{oe, tiled ? oi + "_i" : oi};
+    if (tiled)
+      order.push_back(oi + "_o");
+    if (merged)
+      order.push_back(head);
+    for (size_t x = outer; x-- > 0;)
+      order.push_back(KernelBuilder::var(x));
+    SmallVector<StringRef> refs(order.begin(), order.end());
+    s.create<halide::ReorderOp>(l, "out", s.getStrArrayAttr(refs), 0);
+    if (E >= W && (!merged || E % W == 0))
+      s.create<halide::VectorizeOp>(l, "out", oe, W, 0);
+    std::string par = merged ? head : (tiled ? oi + "_o" : "");
+    for (size_t x = 0; x < outer; ++x)
+      if (shape[x] > 1) {
+        par = KernelBuilder::var(x);
+        break;
+      }
+    if (!par.empty())
+      s.create<halide::ParallelOp>(l, "out", par, 0);
+    if (!head.empty())
+      s.create<halide::ComputeAtOp>(l, "kt", "out", head);
+    else
+      s.create<halide::ComputeRootOp>(l, "kt");
+    s.create<halide::VectorizeOp>(l, "kt", KernelBuilder::var(nb + 1), W, 0);
+  }
+  /// Computes `f` at loop `var` of `at`, or by default per row tile of out.
+  void computeAt(StringRef f, StringRef at = "", StringRef var = "") {
+    OpBuilder s = kb.cpu();
+    Location l = s.getUnknownLoc();
+    if (!at.empty())
+      s.create<halide::ComputeAtOp>(l, f, at, var);
+    else if (tile.empty())
       s.create<halide::ComputeRootOp>(l, f);
     else
       s.create<halide::ComputeAtOp>(l, f, "out", tile);
-  };
-  perTile("s");
-  perTile("sc");
-  // A rows x NR register tile of update `f` over its last dim `x` (extent n,
-  // a multiple of W), the reduction outermost in it. NR must divide n: with a
-  // tail, Halide's split update stage accumulated some columns twice.
-  auto registerTile = [&](StringRef f, const std::string &x, int64_t n) {
+  }
+  /// A rows x NR register tile of update `f` over its last dim `x` (extent n,
+  /// a multiple of W), the reduction outermost in it. NR must divide n: with a
+  /// tail, Halide's split update stage accumulated some columns twice.
+  void registerTile(StringRef f, const std::string &x, int64_t n) {
+    OpBuilder s = kb.cpu();
+    Location l = s.getUnknownLoc();
     int64_t NR = n % (2 * W) == 0 ? 2 * W : W;
     s.create<halide::VectorizeOp>(l, f, x, W, 0);
     s.create<halide::SplitOp>(l, f, x, x + "_o", x + "_i", NR, 1);
@@ -217,53 +224,229 @@ LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
     s.create<halide::UnrollOp>(l, f, x + "_i", 1);
     if (tiled)
       s.create<halide::UnrollOp>(l, f, i, 1);
-  };
+  }
+  /// A row reduction from buildLastAxisReduction over rows of rank `rowRank`
+  /// (and its vector-wide partials, lane var var(rowRank)), computed at `at`.
+  void scheduleRowReduction(StringRef f, bool parts, size_t rowRank, StringRef at = "", StringRef var = "") {
+    computeAt(f, at, var);
+    if (!parts)
+      return;
+    std::string p = (f + "_part").str(), lane = KernelBuilder::var(rowRank);
+    computeAt(p, at, var);
+    OpBuilder s = kb.cpu();
+    s.create<halide::VectorizeOp>(s.getUnknownLoc(), p, lane, W, 0);
+    s.create<halide::VectorizeOp>(s.getUnknownLoc(), p, lane, W, 1);
+  }
+  /// CUDA: a stage at root over [batch..., rest...], one thread per element.
+  void cudaRoot(StringRef f, ArrayRef<int64_t> rest, bool update) {
+    SmallVector<int64_t> x(batch);
+    x.append(rest.begin(), rest.end());
+    OpBuilder c = kb.cuda();
+    c.create<halide::ComputeRootOp>(c.getUnknownLoc(), f);
+    kb.scheduleCudaPointwise(f, x, update);
+  }
+};
+
+} // namespace
+
+/// One pass over all keys per tile of rows: exact max, exp, sum, P V.
+LogicalResult Lowering::lowerRowBlock() {
+  // Scores are computed for keys padded to whole vectors, Kp. Past one
+  // vector, Kp is a whole number of vector pairs: the score tile is then 8
+  // rows x 2 vectors (16 accumulators), not x 1 (8 accumulators waiting on 8
+  // broadcasts of q). ViT's 197 keys: 224, not 208.
+  Kp = keys <= W ? W : (keys + 2 * W - 1) / (2 * W) * (2 * W);
+  defineKt();
+  kb.func("s", nb + 2, et, [&](OpBuilder &b, Idx) { return KernelBuilder::constant(b, et, 0); });
+  kb.update("s", nb + 2, {D}, "add", et, [&](OpBuilder &b, Idx d, Idx r) {
+    Value x = read(b, 0, q, with(batchOf(d), {d[nb], r[0]}));
+    Value y = KernelBuilder::call(b, "kt", et, with(batchOf(d), {r[0], d[nb + 1]}));
+    return b.create<arith::MulFOp>(b.getUnknownLoc(), x, y);
+  });
+  kb.func("sc", nb + 2, et, [&](OpBuilder &b, Idx d) {
+    return score(b, d.take_front(nb + 1), d[nb + 1], KernelBuilder::call(b, "s", et, d));
+  });
+  bool parts = buildLastAxisReduction(kb, "mx", nb + 1, Kp, W, "max", et, [&](OpBuilder &b, Idx row, Value j) {
+    return KernelBuilder::call(b, "sc", et, with(row, {j}));
+  });
+  kb.func("ex", nb + 2, et, [&](OpBuilder &b, Idx d) {
+    return weight(b, KernelBuilder::call(b, "sc", et, d), KernelBuilder::call(b, "mx", et, d.drop_back()), d[nb + 1]);
+  });
+  buildLastAxisReduction(kb, "sum", nb + 1, Kp, W, "add", et, [&](OpBuilder &b, Idx row, Value j) {
+    return KernelBuilder::call(b, "ex", et, with(row, {j}));
+  });
+  // Without a probs region the division by the row sum waits until after P V.
+  StringRef weights = probs ? "p" : "ex";
+  if (probs)
+    kb.func("p", nb + 2, et, [&](OpBuilder &b, Idx d) {
+      Value sum = KernelBuilder::call(b, "sum", et, d.drop_back());
+      Value p = b.create<arith::DivFOp>(b.getUnknownLoc(), KernelBuilder::call(b, "ex", et, d), sum);
+      return KernelBuilder::inlineBody(b, op.getProbs().front(), p, ValueRange(), ArrayAttr(), {}, d);
+    });
+  kb.func("o", nb + 2, et, [&](OpBuilder &b, Idx) { return KernelBuilder::constant(b, et, 0); });
+  kb.update("o", nb + 2, {keys}, "add", et, [&](OpBuilder &b, Idx d, Idx r) {
+    Value p = KernelBuilder::call(b, weights, et, with(batchOf(d), {d[nb], r[0]}));
+    return b.create<arith::MulFOp>(b.getUnknownLoc(), p, read(b, 2, v, with(batchOf(d), {r[0], d[nb + 1]})));
+  });
+  defineOut([&](OpBuilder &b, Idx d) -> Value {
+    Value o = KernelBuilder::call(b, "o", et, d);
+    if (probs)
+      return o;
+    return b.create<arith::DivFOp>(b.getUnknownLoc(), o, KernelBuilder::call(b, "sum", et, d.drop_back()));
+  });
+  // A fully masked row is -inf - -inf = NaN in ex, which the probs region
+  // (the exporters' NaN guard) must see; p itself is strict already (its body
+  // tests for NaN, see buildHalideExpr).
+  if (probs)
+    kb.strictFloat("ex");
+
+  scheduleOut();
+  OpBuilder s = kb.cpu();
+  Location l = s.getUnknownLoc();
+  std::string j = KernelBuilder::var(nb + 1);
+  computeAt("s");
+  computeAt("sc");
   // Scores: a TI x NR register tile of s, the head dim outermost in it.
   registerTile("s", j, Kp);
   s.create<halide::VectorizeOp>(l, "sc", j, W, 0);
-  for (StringRef f : {"mx", "sum"}) {
-    perTile(f);
-    if (parts) {
-      std::string p = (f + "_part").str();
-      perTile(p);
-      s.create<halide::VectorizeOp>(l, p, j, W, 0);
-      s.create<halide::VectorizeOp>(l, p, j, W, 1);
-    }
-  }
-  perTile("ex");
+  scheduleRowReduction("mx", parts, nb + 1);
+  scheduleRowReduction("sum", parts, nb + 1);
+  computeAt("ex");
   s.create<halide::VectorizeOp>(l, "ex", j, W, 0);
   if (probs) {
-    perTile("p");
+    computeAt("p");
     s.create<halide::VectorizeOp>(l, "p", j, W, 0);
   }
   // P V: a TI x E tile of o with the keys outermost in it.
-  perTile("o");
+  computeAt("o");
   if (E % W == 0)
-    registerTile("o", e, E);
+    registerTile("o", j, E);
 
-  // CUDA: every stage at root, one thread per element.
-  OpBuilder c = kb.cuda();
-  auto ext = [&](ArrayRef<int64_t> rest) {
-    SmallVector<int64_t> x(batch);
-    x.append(rest.begin(), rest.end());
-    return x;
-  };
-  auto root = [&](StringRef f, ArrayRef<int64_t> fshape, bool update) {
-    c.create<halide::ComputeRootOp>(l, f);
-    kb.scheduleCudaPointwise(f, fshape, update);
-  };
-  root("kt", ext({D, Kp}), false);
-  root("s", ext({rows, Kp}), true);
-  root("sc", ext({rows, Kp}), false);
+  cudaRoot("kt", {D, Kp}, false);
+  cudaRoot("s", {rows, Kp}, true);
+  cudaRoot("sc", {rows, Kp}, false);
   for (StringRef f : {"mx", "sum"}) {
     if (parts)
-      root((f + "_part").str(), ext({rows, W}), true);
-    root(f, ext({rows}), true);
+      cudaRoot((f + "_part").str(), {rows, W}, true);
+    cudaRoot(f, {rows}, true);
   }
-  root("ex", ext({rows, Kp}), false);
+  cudaRoot("ex", {rows, Kp}, false);
   if (probs)
-    root("p", ext({rows, Kp}), false);
-  root("o", ext({rows, E}), true);
-  kb.scheduleCudaPointwise("out", res.getShape());
+    cudaRoot("p", {rows, Kp}, false);
+  cudaRoot("o", {rows, E}, true);
+  kb.scheduleCudaPointwise("out", tt(op.getResult()).getShape());
   return success();
+}
+
+/// Keys in blocks of kKeyBlock merged by an online softmax (see the top).
+LogicalResult Lowering::lowerOnline() {
+  const int64_t KB = kKeyBlock, blocks = (keys + KB - 1) / KB;
+  Kp = blocks * KB;
+  const double lowest = -std::numeric_limits<float>::max();
+  defineKt();
+  // Block funcs are row-major (b..., i, kb, jj); key j = kb * KB + jj.
+  auto keyOf = [&](OpBuilder &b, Value blk, Value jj) -> Value {
+    Location l = b.getUnknownLoc();
+    return b.create<arith::AddIOp>(l, b.create<arith::MulIOp>(l, blk, KernelBuilder::i32(b, KB)), jj);
+  };
+  kb.func("s", nb + 3, et, [&](OpBuilder &b, Idx) { return KernelBuilder::constant(b, et, 0); });
+  kb.update("s", nb + 3, {D}, "add", et, [&](OpBuilder &b, Idx d, Idx r) {
+    Value x = read(b, 0, q, with(batchOf(d), {d[nb], r[0]}));
+    Value y = KernelBuilder::call(b, "kt", et, with(batchOf(d), {r[0], keyOf(b, d[nb + 1], d[nb + 2])}));
+    return b.create<arith::MulFOp>(b.getUnknownLoc(), x, y);
+  });
+  kb.func("sc", nb + 3, et, [&](OpBuilder &b, Idx d) {
+    return score(b, d.take_front(nb + 1), keyOf(b, d[nb + 1], d[nb + 2]), KernelBuilder::call(b, "s", et, d));
+  });
+  bool parts = buildLastAxisReduction(kb, "bmx", nb + 2, KB, W, "max", et, [&](OpBuilder &b, Idx row, Value jj) {
+    return KernelBuilder::call(b, "sc", et, with(row, {jj}));
+  });
+  // A block's max, at least the lowest float: a block of -inf (masked) scores
+  // then weighs exp(-inf) = 0, not exp(-inf - -inf) = NaN, and the state's
+  // max stays finite. A row of -inf scores still ends as 0 / 0, as in
+  // onnxruntime.
+  kb.func("bref", nb + 2, et, [&](OpBuilder &b, Idx d) -> Value {
+    return b.create<arith::MaximumFOp>(b.getUnknownLoc(), KernelBuilder::call(b, "bmx", et, d),
+                                       KernelBuilder::constant(b, et, lowest));
+  });
+  kb.strictFloat("bref");
+  kb.func("ex", nb + 3, et, [&](OpBuilder &b, Idx d) {
+    return weight(b, KernelBuilder::call(b, "sc", et, d), KernelBuilder::call(b, "bref", et, d.drop_back()),
+                  keyOf(b, d[nb + 1], d[nb + 2]));
+  });
+  buildLastAxisReduction(kb, "bsum", nb + 2, KB, W, "add", et, [&](OpBuilder &b, Idx row, Value jj) {
+    return KernelBuilder::call(b, "ex", et, with(row, {jj}));
+  });
+  kb.func("bo", nb + 3, et, [&](OpBuilder &b, Idx) { return KernelBuilder::constant(b, et, 0); });
+  kb.update("bo", nb + 3, {KB}, "add", et, [&](OpBuilder &b, Idx d, Idx r) {
+    Value p = KernelBuilder::call(b, "ex", et, with(batchOf(d), {d[nb], d[nb + 1], r[0]}));
+    Value j = clampKey(b, keyOf(b, d[nb + 1], r[0]));
+    return b.create<arith::MulFOp>(b.getUnknownLoc(), p, read(b, 2, v, with(batchOf(d), {j, d[nb + 2]})));
+  });
+  kb.tupleFunc("st", nb + 2, et, 3, [&](OpBuilder &b, Idx) {
+    return SmallVector<Value>{KernelBuilder::constant(b, et, 0), KernelBuilder::constant(b, et, 0),
+                              KernelBuilder::constant(b, et, lowest)};
+  });
+  kb.tupleUpdate("st", nb + 2, {blocks}, et, [&](OpBuilder &b, Idx d, Idx r) {
+    Location l = b.getUnknownLoc();
+    Idx row = d.take_front(nb + 1);
+    Value blk = r[0];
+    Value o = KernelBuilder::callElement(b, "st", et, d, 0), sum = KernelBuilder::callElement(b, "st", et, d, 1);
+    Value m = KernelBuilder::callElement(b, "st", et, d, 2);
+    Value bm = KernelBuilder::call(b, "bref", et, with(row, {blk}));
+    Value m2 = b.create<arith::MaximumFOp>(l, m, bm);
+    Value keep = b.create<math::ExpOp>(l, b.create<arith::SubFOp>(l, m, m2));
+    Value add = b.create<math::ExpOp>(l, b.create<arith::SubFOp>(l, bm, m2));
+    auto fma = [&](Value acc, Value part) {
+      return b.create<arith::AddFOp>(l, b.create<arith::MulFOp>(l, acc, keep), b.create<arith::MulFOp>(l, part, add));
+    };
+    Value bo = KernelBuilder::call(b, "bo", et, with(row, {blk, d[nb + 1]}));
+    Value bsum = KernelBuilder::call(b, "bsum", et, with(row, {blk}));
+    return SmallVector<Value>{fma(o, bo), fma(sum, bsum), m2};
+  });
+  defineOut([&](OpBuilder &b, Idx d) -> Value {
+    return b.create<arith::DivFOp>(b.getUnknownLoc(), KernelBuilder::callElement(b, "st", et, d, 0),
+                                   KernelBuilder::callElement(b, "st", et, d, 1));
+  });
+
+  scheduleOut();
+  OpBuilder s = kb.cpu();
+  Location l = s.getUnknownLoc();
+  // The state per row tile, its update's loop over blocks outermost; each
+  // block's scores, exps, sums and P V are computed inside that loop.
+  std::string e = KernelBuilder::var(nb + 1), jj = KernelBuilder::var(nb + 2);
+  computeAt("st");
+  s.create<halide::VectorizeOp>(l, "st", e, W, 0);
+  s.create<halide::ReorderOp>(l, "st", s.getStrArrayAttr({e, i, "r0"}), 1);
+  s.create<halide::VectorizeOp>(l, "st", e, W, 1);
+  for (StringRef f : {"s", "sc", "bref", "ex", "bo"})
+    computeAt(f, "st", "r0");
+  registerTile("s", jj, KB);
+  s.create<halide::VectorizeOp>(l, "sc", jj, W, 0);
+  scheduleRowReduction("bmx", parts, nb + 2, "st", "r0");
+  scheduleRowReduction("bsum", parts, nb + 2, "st", "r0");
+  s.create<halide::VectorizeOp>(l, "ex", jj, W, 0);
+  registerTile("bo", jj, E);
+
+  cudaRoot("kt", {D, Kp}, false);
+  cudaRoot("s", {rows, blocks, KB}, true);
+  cudaRoot("sc", {rows, blocks, KB}, false);
+  for (StringRef f : {"bmx", "bsum"}) {
+    if (parts)
+      cudaRoot((f + "_part").str(), {rows, blocks, W}, true);
+    cudaRoot(f, {rows, blocks}, true);
+  }
+  cudaRoot("bref", {rows, blocks}, false);
+  cudaRoot("ex", {rows, blocks, KB}, false);
+  cudaRoot("bo", {rows, blocks, E}, true);
+  cudaRoot("st", {rows, E}, true); // the blocks loop stays serial inside each thread
+  kb.scheduleCudaPointwise("out", tt(op.getResult()).getShape());
+  return success();
+}
+
+LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
+  Lowering lowering(op, kb);
+  if (!lowering.probs && lowering.keys > kOnlineMinKeys && lowering.E % lowering.W == 0)
+    return lowering.lowerOnline();
+  return lowering.lowerRowBlock();
 }

@@ -39,11 +39,12 @@ static SmallVector<StringRef> haldeVarNames(OpBuilder &b, size_t rank, SmallVect
   return SmallVector<StringRef>(storage.begin(), storage.end());
 }
 
-void KernelBuilder::func(StringRef name, size_t rank, Type type, const BodyFn &fn) {
+void KernelBuilder::tupleFunc(StringRef name, size_t rank, Type type, unsigned n, const TupleBodyFn &fn) {
   SmallVector<std::string> storage;
   auto names = haldeVarNames(body, rank, storage);
+  IntegerAttr tuple = n > 1 ? body.getI64IntegerAttr(n) : IntegerAttr();
   auto f = body.create<halide::FuncOp>(loc, body.getStringAttr(name), body.getStrArrayAttr(names), TypeAttr::get(type),
-                                       UnitAttr());
+                                       tuple, UnitAttr());
   Block *blk = new Block();
   f.getBody().push_back(blk);
   SmallVector<Value> idx;
@@ -52,12 +53,15 @@ void KernelBuilder::func(StringRef name, size_t rank, Type type, const BodyFn &f
   for (size_t d = 0; d < rank; ++d)
     idx.push_back(blk->getArgument(rank - 1 - d));
   OpBuilder fb = OpBuilder::atBlockEnd(blk);
-  Value v = fn(fb, idx);
-  fb.create<halide::ReturnOp>(loc, v);
+  fb.create<halide::ReturnOp>(loc, fn(fb, idx));
 }
 
-void KernelBuilder::update(StringRef name, size_t rank, ArrayRef<int64_t> extents, StringRef combine,
-                           Type type, const UpdateFn &fn) {
+void KernelBuilder::func(StringRef name, size_t rank, Type type, const BodyFn &fn) {
+  tupleFunc(name, rank, type, 1, [&](OpBuilder &b, Idx d) { return SmallVector<Value>{fn(b, d)}; });
+}
+
+static void buildUpdate(OpBuilder &body, Location loc, StringRef name, size_t rank, ArrayRef<int64_t> extents,
+                        StringRef combine, const KernelBuilder::TupleUpdateFn &fn) {
   SmallVector<int64_t> rdom;
   for (int64_t e : llvm::reverse(extents)) {
     rdom.push_back(0);
@@ -74,8 +78,18 @@ void KernelBuilder::update(StringRef name, size_t rank, ArrayRef<int64_t> extent
   for (size_t d = 0; d < extents.size(); ++d)
     ridx.push_back(blk->getArgument(rank + extents.size() - 1 - d));
   OpBuilder fb = OpBuilder::atBlockEnd(blk);
-  Value v = fn(fb, idx, ridx);
-  fb.create<halide::ReturnOp>(loc, v);
+  fb.create<halide::ReturnOp>(loc, fn(fb, idx, ridx));
+}
+
+void KernelBuilder::update(StringRef name, size_t rank, ArrayRef<int64_t> extents, StringRef combine,
+                           Type type, const UpdateFn &fn) {
+  buildUpdate(body, loc, name, rank, extents, combine,
+              [&](OpBuilder &b, Idx d, Idx r) { return SmallVector<Value>{fn(b, d, r)}; });
+}
+
+void KernelBuilder::tupleUpdate(StringRef name, size_t rank, ArrayRef<int64_t> extents, Type type,
+                                const TupleUpdateFn &fn) {
+  buildUpdate(body, loc, name, rank, extents, "set", fn);
 }
 
 void KernelBuilder::strictFloat(StringRef name) {
@@ -150,7 +164,13 @@ void KernelBuilder::scheduleCudaPointwise(StringRef f, ArrayRef<int64_t> shape, 
 Value KernelBuilder::call(OpBuilder &b, StringRef callee, Type type, Idx idx) {
   SmallVector<Value> rev(llvm::reverse(idx));
   return b.create<halide::CallOp>(b.getUnknownLoc(), type, FlatSymbolRefAttr::get(b.getContext(), callee),
-                                  rev);
+                                  rev, IntegerAttr());
+}
+
+Value KernelBuilder::callElement(OpBuilder &b, StringRef callee, Type type, Idx idx, unsigned k) {
+  SmallVector<Value> rev(llvm::reverse(idx));
+  return b.create<halide::CallOp>(b.getUnknownLoc(), type, FlatSymbolRefAttr::get(b.getContext(), callee),
+                                  rev, b.getI64IntegerAttr(k));
 }
 
 Value KernelBuilder::i32(OpBuilder &b, int64_t v) {

@@ -30,6 +30,8 @@ public:
   using Idx = llvm::ArrayRef<mlir::Value>;
   using BodyFn = std::function<mlir::Value(mlir::OpBuilder &, Idx)>;
   using UpdateFn = std::function<mlir::Value(mlir::OpBuilder &, Idx vars, Idx rvars)>;
+  using TupleBodyFn = std::function<llvm::SmallVector<mlir::Value>(mlir::OpBuilder &, Idx)>;
+  using TupleUpdateFn = std::function<llvm::SmallVector<mlir::Value>(mlir::OpBuilder &, Idx vars, Idx rvars)>;
 
   KernelBuilder(mlir::OpBuilder &b, mlir::Location loc, mlir::ModuleOp module, llvm::StringRef name,
                 const ScheduleOptions &options);
@@ -44,6 +46,11 @@ public:
   /// An update `name(vars) <combine>= body` over an RDom of row-major `extents`.
   void update(llvm::StringRef name, size_t rank, llvm::ArrayRef<int64_t> extents,
               llvm::StringRef combine, mlir::Type type, const UpdateFn &body);
+  /// A tuple func of `n` values of `type` per point, and its `set` update
+  /// (the body may read the func at the same vars: a recurrence over the RDom).
+  void tupleFunc(llvm::StringRef name, size_t rank, mlir::Type type, unsigned n, const TupleBodyFn &body);
+  void tupleUpdate(llvm::StringRef name, size_t rank, llvm::ArrayRef<int64_t> extents, mlir::Type type,
+                   const TupleUpdateFn &body);
   void output(llvm::StringRef name, llvm::ArrayRef<int64_t> shape);
   /// Evaluates func `name` with IEEE float semantics: for values that must
   /// stay -inf or NaN (masks, NaN guards), which Halide's fast-math may drop.
@@ -65,6 +72,8 @@ public:
 
   // Scalar helpers for bodies (i32 index arithmetic).
   static mlir::Value call(mlir::OpBuilder &b, llvm::StringRef callee, mlir::Type type, Idx idx);
+  /// Element `k` of tuple func `callee` at `idx`.
+  static mlir::Value callElement(mlir::OpBuilder &b, llvm::StringRef callee, mlir::Type type, Idx idx, unsigned k);
   static mlir::Value i32(mlir::OpBuilder &b, int64_t v);
   static mlir::Value constant(mlir::OpBuilder &b, mlir::Type type, double v);
   /// Evaluates an affine expression of `dims` as i32 arithmetic.

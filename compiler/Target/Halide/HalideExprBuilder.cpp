@@ -166,12 +166,16 @@ class ExprBuilder {
 public:
   ExprBuilder(const HalideCallResolver &resolveCall) : resolveCall(resolveCall) {}
 
-  FailureOr<Expr> build(Block &body, ArrayRef<Expr> args) {
+  FailureOr<std::vector<Expr>> build(Block &body, ArrayRef<Expr> args) {
     for (auto [arg, e] : llvm::zip(body.getArguments(), args))
       values[arg] = e;
     for (Operation &op : body) {
-      if (auto ret = dyn_cast<halide::ReturnOp>(op))
-        return get(ret.getValue());
+      if (auto ret = dyn_cast<halide::ReturnOp>(op)) {
+        std::vector<Expr> out;
+        for (Value v : ret.getValues())
+          out.push_back(get(v));
+        return out;
+      }
       if (failed(translate(&op)))
         return failure();
     }
@@ -483,13 +487,13 @@ private:
 
 } // namespace
 
-FailureOr<Halide::Expr> buildHalideExpr(Block &body, ArrayRef<Halide::Expr> args,
-                                        const HalideCallResolver &resolveCall) {
+FailureOr<std::vector<Halide::Expr>> buildHalideExpr(Block &body, ArrayRef<Halide::Expr> args,
+                                                     const HalideCallResolver &resolveCall) {
   if (body.getNumArguments() != args.size())
     return emitError(body.getParentOp()->getLoc(), "halide translation: body takes ")
            << body.getNumArguments() << " arguments, " << args.size() << " bound";
   ExprBuilder builder(resolveCall);
-  FailureOr<Halide::Expr> e = builder.build(body, args);
+  FailureOr<std::vector<Halide::Expr>> e = builder.build(body, args);
   // Halide compiles float math with LLVM's no-infs/no-NaNs flags, so a -inf
   // constant (attention masks, max-reduction inits) is poison: `x + select(m,
   // 0, -inf)` came out as `x`, and a NaN test of a value computed in the same
@@ -506,7 +510,8 @@ FailureOr<Halide::Expr> buildHalideExpr(Block &body, ArrayRef<Halide::Expr> args
     return llvm::is_contained({P::ORD, P::UNO, P::UEQ, P::UNE, P::ULT, P::ULE, P::UGT, P::UGE}, c.getPredicate());
   });
   if (succeeded(e) && nonFinite)
-    return Halide::strict_float(*e);
+    for (Halide::Expr &x : *e)
+      x = Halide::strict_float(x);
   return e;
 }
 

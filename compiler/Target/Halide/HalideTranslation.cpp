@@ -289,6 +289,8 @@ FailureOr<Halide::Expr> KernelTranslator::call(halide::CallOp op, const std::vec
   if (f != funcs.end()) {
     if (!f->second.func.defined())
       return op.emitError("halide translation: call of ") << op.getCalleeAttr() << " before its definition";
+    if (auto k = op.getElement())
+      return Halide::Expr(f->second.func(indices)[(int)*k]);
     Halide::Expr e = f->second.func(indices);
     return f->second.isBool ? Halide::Expr(e != 0) : e;
   }
@@ -300,23 +302,38 @@ LogicalResult KernelTranslator::define(FuncInfo &info) {
   auto store = [&](Halide::Expr e) { return info.isBool ? Halide::cast(Halide::UInt(8), e) : e; };
   std::vector<Halide::Expr> args(info.vars.begin(), info.vars.end());
 
-  FailureOr<Halide::Expr> pure = buildHalideExpr(info.op.getBody().front(), args, resolver);
+  bool strict = info.op.getStrictFloat();
+  // The Halide definition of one body's values (a Tuple for a tuple func).
+  auto value = [&](std::vector<Halide::Expr> &vals) -> Halide::Tuple {
+    for (Halide::Expr &v : vals)
+      v = strict ? Halide::strict_float(v) : v;
+    return Halide::Tuple(vals);
+  };
+  FailureOr<std::vector<Halide::Expr>> pure = buildHalideExpr(info.op.getBody().front(), args, resolver);
   if (failed(pure))
     return failure();
-  bool strict = info.op.getStrictFloat();
-  info.func(info.vars) = store(strict ? Halide::strict_float(*pure) : *pure);
+  if (info.op.getTuple())
+    info.func(info.vars) = value(*pure);
+  else
+    info.func(info.vars) = store(value(*pure)[0]);
 
   for (auto [u, r] : llvm::zip(info.updates, info.rdoms)) {
     std::vector<Halide::Expr> uargs = args;
     for (int i = 0; r.defined() && i < r.dimensions(); ++i)
       uargs.push_back(r[i]);
-    FailureOr<Halide::Expr> value = buildHalideExpr(u.getBody().front(), uargs, resolver);
-    if (failed(value))
+    FailureOr<std::vector<Halide::Expr>> values = buildHalideExpr(u.getBody().front(), uargs, resolver);
+    if (failed(values))
       return failure();
-    Halide::Expr cur = info.func(args);
-    Halide::Expr v = strict ? Halide::strict_float(*value) : *value, next;
     StringRef combine = u.getCombine();
-    if (info.isBool) {
+    if (info.op.getTuple()) { // set (verified)
+      info.func(info.vars) = value(*values);
+      continue;
+    }
+    Halide::Expr cur = info.func(args);
+    Halide::Expr v = value(*values)[0], next;
+    if (combine == "set") {
+      next = store(v);
+    } else if (info.isBool) {
       // Stored 0/1: max is "or", min is "and"; i1 add is xor, mul is and.
       Halide::Expr b = Halide::cast(Halide::UInt(8), v);
       if (combine == "max")

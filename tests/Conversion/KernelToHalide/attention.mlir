@@ -101,3 +101,42 @@ func.func @merged(%q: tensor<4x16x8xf32>, %k: tensor<4x16x8xf32>, %v: tensor<4x1
   %0 = kernel.attention %q, %k, %v {head_dim = 8 : i64, key_len = 16 : i64, merged_heads = 4 : i64, operand_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>]} : (tensor<4x16x8xf32>, tensor<4x16x8xf32>, tensor<4x16x8xf32>) -> tensor<16x32xf32>
   return %0 : tensor<16x32xf32>
 }
+
+// 600 keys (past kOnlineMinKeys): blocks of 256 keys (3, the last padded)
+// under an online softmax. Per block: scores s/sc, the block max bmx (bref:
+// at least the lowest float, strict), exps, their sum and P V (bo); the
+// state st = (o, l, m) is a tuple updated once per block ("set", reading
+// itself), computed per row tile with its blocks loop outermost and every
+// block func computed inside that loop. out = o / l.
+// CHECK-LABEL: halide.kernel @k3_attention_f32
+// CHECK: halide.func @s ["d3", "d2", "d1", "d0"] : f32
+// CHECK: halide.func @bref ["d2", "d1", "d0"] : f32 strict_float
+// CHECK:   arith.maximumf %{{.*}}, %cst : f32
+// CHECK: halide.func @ex ["d3", "d2", "d1", "d0"] : f32
+// CHECK:   math.exp
+// CHECK:   arith.cmpi slt, %{{.*}}, %c600_i32
+// CHECK: halide.update @bo rdom [0, 256] combine "add"
+// CHECK: halide.func @st ["d2", "d1", "d0"] : f32 tuple 3 {
+// CHECK:   halide.return %{{.*}}, %{{.*}}, %{{.*}} : f32, f32, f32
+// CHECK: halide.update @st rdom [0, 3] combine "set" {
+// CHECK:   halide.call @st(%{{.*}}) {element = 2 : i64}
+// CHECK:   halide.call @bref(
+// CHECK:   arith.maximumf
+// CHECK:   halide.call @bo(
+// CHECK:   halide.call @bsum(
+// CHECK:   halide.return %{{.*}}, %{{.*}}, %{{.*}} : f32, f32, f32
+// CHECK: halide.func @out ["d2", "d1", "d0"] : f32
+// CHECK-DAG:   %[[L:.*]] = halide.call @st({{.*}}) {element = 1 : i64}
+// CHECK-DAG:   %[[O:.*]] = halide.call @st({{.*}}) {element = 0 : i64}
+// CHECK:   arith.divf %[[O]], %[[L]]
+// CHECK: halide.schedule "cpu"
+// CHECK:   halide.compute_at @st, @out "d1_o"
+// CHECK:   halide.reorder @st ["d2", "d1", "r0"] {stage = 1 : i64}
+// CHECK:   halide.compute_at @s, @st "r0"
+// CHECK:   halide.compute_at @bo, @st "r0"
+// CHECK:   halide.compute_at @bmx, @st "r0"
+// CHECK:   halide.compute_at @bsum, @st "r0"
+func.func @online(%q: tensor<2x8x32xf32>, %k: tensor<2x600x32xf32>, %v: tensor<2x600x32xf32>) -> tensor<2x8x32xf32> {
+  %0 = kernel.attention %q, %k, %v {head_dim = 32 : i64, key_len = 600 : i64, operand_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>]} : (tensor<2x8x32xf32>, tensor<2x600x32xf32>, tensor<2x600x32xf32>) -> tensor<2x8x32xf32>
+  return %0 : tensor<2x8x32xf32>
+}

@@ -37,7 +37,7 @@ halide.kernel @bad_combine {
     %z = arith.constant 0.0 : f32
     halide.return %z : f32
   }
-  // expected-error @+1 {{combine must be add, mul, max or min}}
+  // expected-error @+1 {{combine must be add, mul, max, min or set}}
   halide.update @out rdom [0, 4] combine "xor" {
   ^bb0(%x: i32, %r: i32):
     %z = arith.constant 0.0 : f32
@@ -66,4 +66,94 @@ func.func @bad_launch(%a: tensor<4xf32>) -> tensor<4xf32> {
   // expected-error @+1 {{launches unknown kernel @nope}}
   %0 = halide.launch @nope(%a) : (tensor<4xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
+}
+
+// -----
+
+halide.kernel @tuple_add {
+  halide.func @st ["d0"] : f32 tuple 2 {
+  ^bb0(%x: i32):
+    %z = arith.constant 0.0 : f32
+    halide.return %z, %z : f32, f32
+  }
+  // expected-error @+1 {{updates tuple func @st with combine "add"; tuples take set}}
+  halide.update @st rdom [0, 4] combine "add" {
+  ^bb0(%x: i32, %r: i32):
+    %z = arith.constant 0.0 : f32
+    halide.return %z, %z : f32, f32
+  }
+  halide.func @o ["d0"] : f32 {
+  ^bb0(%x: i32):
+    %z = arith.constant 0.0 : f32
+    halide.return %z : f32
+  }
+  halide.output @o [4]
+}
+
+// -----
+
+halide.kernel @tuple_count {
+  // expected-error @+1 {{body returns 1 values, expected 2}}
+  halide.func @st ["d0"] : f32 tuple 2 {
+  ^bb0(%x: i32):
+    %z = arith.constant 0.0 : f32
+    halide.return %z : f32
+  }
+  halide.func @o ["d0"] : f32 {
+  ^bb0(%x: i32):
+    %z = arith.constant 0.0 : f32
+    halide.return %z : f32
+  }
+  halide.output @o [4]
+}
+
+// -----
+
+halide.kernel @tuple_element {
+  halide.func @st ["d0"] : f32 tuple 2 {
+  ^bb0(%x: i32):
+    %z = arith.constant 0.0 : f32
+    halide.return %z, %z : f32, f32
+  }
+  halide.func @out ["d0"] : f32 {
+  ^bb0(%x: i32):
+    // expected-error @+1 {{needs an element in [0, 2) of tuple func @st}}
+    %v = halide.call @st(%x) : (i32) -> f32
+    halide.return %v : f32
+  }
+  halide.func @o ["d0"] : f32 {
+  ^bb0(%x: i32):
+    %z = arith.constant 0.0 : f32
+    halide.return %z : f32
+  }
+  halide.output @o [4]
+}
+
+// -----
+
+halide.kernel @tuple_one {
+  // expected-error @+1 {{tuple needs at least 2 values}}
+  halide.func @st ["d0"] : f32 tuple 1 {
+  ^bb0(%x: i32):
+    %z = arith.constant 0.0 : f32
+    halide.return %z : f32
+  }
+  halide.func @o ["d0"] : f32 {
+  ^bb0(%x: i32):
+    %z = arith.constant 0.0 : f32
+    halide.return %z : f32
+  }
+  halide.output @o [4]
+}
+
+// -----
+
+halide.kernel @tuple_output {
+  halide.func @st ["d0"] : f32 tuple 2 {
+  ^bb0(%x: i32):
+    %z = arith.constant 0.0 : f32
+    halide.return %z, %z : f32, f32
+  }
+  // expected-error @+1 {{tuple func @st cannot be the output}}
+  halide.output @st [4]
 }

@@ -43,3 +43,37 @@ func.func @main(%a: tensor<4x16xf32>, %b: tensor<16x8xf32>) -> tensor<4x8xf32> {
   %0 = halide.launch @k0_matmul_f32(%a, %b) : (tensor<4x16xf32>, tensor<16x8xf32>) -> tensor<4x8xf32>
   return %0 : tensor<4x8xf32>
 }
+
+// A tuple func (a running max and sum) and its set update, which reads the
+// func at its own point; calls name the element.
+// CHECK-LABEL: halide.kernel @k1_tuple
+halide.kernel @k1_tuple {
+  halide.input @in0 : f32 [16, 4]
+  // CHECK: halide.func @st ["d0"] : f32 tuple 2 {
+  // CHECK: halide.return %{{.*}}, %{{.*}} : f32, f32
+  halide.func @st ["d0"] : f32 tuple 2 {
+  ^bb0(%x: i32):
+    %z = arith.constant 0.0 : f32
+    %m = arith.constant -1.0e+30 : f32
+    halide.return %m, %z : f32, f32
+  }
+  // CHECK: halide.update @st rdom [0, 16] combine "set"
+  // CHECK: halide.call @st(%{{.*}}) {element = 0 : i64} : (i32) -> f32
+  halide.update @st rdom [0, 16] combine "set" {
+  ^bb0(%x: i32, %r: i32):
+    %m = halide.call @st(%x) {element = 0 : i64} : (i32) -> f32
+    %s = halide.call @st(%x) {element = 1 : i64} : (i32) -> f32
+    %a = halide.call @in0(%r, %x) : (i32, i32) -> f32
+    %m2 = arith.maximumf %m, %a : f32
+    %s2 = arith.addf %s, %a : f32
+    halide.return %m2, %s2 : f32, f32
+  }
+  halide.func @out ["d0"] : f32 {
+  ^bb0(%x: i32):
+    %m = halide.call @st(%x) {element = 0 : i64} : (i32) -> f32
+    %s = halide.call @st(%x) {element = 1 : i64} : (i32) -> f32
+    %d = arith.divf %m, %s : f32
+    halide.return %d : f32
+  }
+  halide.output @out [4]
+}
