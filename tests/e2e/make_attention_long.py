@@ -13,34 +13,15 @@ with the most negative finite float except for 3 keys, and large scores
 import os
 
 import numpy as np
-from onnx import TensorProto, helper, numpy_helper
 
-from ort_case import write_case
+from ort_case import attention_model, write_case
 
 here = os.path.dirname(os.path.abspath(__file__))
 out = os.path.join(here, "data", "attention_long")
 rng = np.random.default_rng(5)
 S, Sq, H, D = 530, 9, 2, 32
 
-nodes = [helper.make_node("Transpose", ["k"], ["kt"], perm=[0, 1, 3, 2]),
-         helper.make_node("MatMul", ["q", "kt"], ["s"]),
-         helper.make_node("Mul", ["s", "scale"], ["ss"]),
-         helper.make_node("Add", ["ss", "mask"], ["sm"]),
-         helper.make_node("Softmax", ["sm"], ["p"], axis=-1),
-         helper.make_node("MatMul", ["p", "v"], ["o"]),
-         helper.make_node("Transpose", ["o"], ["ot"], perm=[0, 2, 1, 3]),
-         helper.make_node("Reshape", ["ot", "shape"], ["y"])]
-graph = helper.make_graph(
-    nodes, "attention_long",
-    [helper.make_tensor_value_info("q", TensorProto.FLOAT, [1, H, Sq, D]),
-     helper.make_tensor_value_info("k", TensorProto.FLOAT, [1, H, S, D]),
-     helper.make_tensor_value_info("v", TensorProto.FLOAT, [1, H, S, D]),
-     helper.make_tensor_value_info("mask", TensorProto.FLOAT, [1, 1, Sq, S])],
-    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, Sq, H * D])],
-    [numpy_helper.from_array(np.array(8 / np.sqrt(D), np.float32), "scale"),
-     numpy_helper.from_array(np.array([1, Sq, H * D], np.int64), "shape")])
-model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-model.ir_version = 8
+model = attention_model("attention_long", H, Sq, S, D, 8 / np.sqrt(D), merge_heads=True)
 mask = np.zeros((1, 1, Sq, S), np.float32)
 for r in range(Sq):  # causal: query r sits at position S - Sq + r
     mask[0, 0, r, S - Sq + r + 1:] = -np.inf
