@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Builds models for --target host-cuda and assembles every kernel's PTX for
+sm_90 (an H100) with the CUDA toolkit's ptxas: the CUDA path is checked
+without a GPU. Halide embeds each kernel's PTX in its object as one
+NUL-terminated string starting with '.version'.
+
+  check_ptx.py --kiln-compile build/bin/kiln-compile [--ptxas PATH] MODEL[@name=dim,...] ...
+
+Exits 77 (a skipped test) when ptxas is missing; 1 when a build fails or
+ptxas rejects a kernel.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+
+def kernel_ptx(archive, work):
+    """(object name, PTX text) of every kernel object in `archive`."""
+    subprocess.run(["ar", "x", archive], cwd=work, check=True)
+    out = []
+    for name in sorted(os.listdir(work)):
+        if not name.endswith(".o"):
+            continue
+        data = open(os.path.join(work, name), "rb").read()
+        start = data.find(b"\n.version ")
+        if start < 0:
+            continue
+        start += 1
+        out.append((name, data[start:data.index(b"\0", start)]))
+    return out
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--kiln-compile", required=True)
+    p.add_argument("--ptxas", default="/usr/local/cuda/bin/ptxas")
+    p.add_argument("--arch", default="sm_90")
+    p.add_argument("models", nargs="+", help="model.onnx, optionally @name=dim,... for --shape")
+    args = p.parse_args()
+    if not os.path.exists(args.ptxas):
+        print(f"SKIP: {args.ptxas} not found (the CUDA toolkit is part of the machine image, not of apt)")
+        return 77
+    failed = kernels = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, spec in enumerate(args.models):
+            model, _, shapes = spec.partition("@")
+            work = os.path.join(tmp, f"m{i}")
+            os.makedirs(work)
+            cmd = [args.kiln_compile, model, "-o", work, "--name", f"m{i}", "--target", "host-cuda"]
+            if shapes:
+                cmd += ["--shape", shapes]
+            r = subprocess.run(cmd, capture_output=True, text=True)
+            if r.returncode != 0:
+                print(f"FAIL {model}: kiln-compile: {r.stdout}{r.stderr}")
+                failed += 1
+                continue
+            objs = os.path.join(work, "objs")
+            os.makedirs(objs)
+            ptx = kernel_ptx(os.path.join(work, f"libm{i}.a"), objs)
+            if not ptx:
+                print(f"FAIL {model}: no kernel PTX in the library")
+                failed += 1
+            for name, text in ptx:
+                src = os.path.join(objs, name + ".ptx")
+                open(src, "wb").write(text)
+                r = subprocess.run([args.ptxas, f"-arch={args.arch}", src, "-o", src + ".cubin"],
+                                   capture_output=True, text=True)
+                kernels += 1
+                if r.returncode != 0:
+                    print(f"FAIL {model}: {name}: ptxas: {r.stderr.strip()[:2000]}")
+                    failed += 1
+            print(f"{model}: {len(ptx)} kernels")
+    print(f"{kernels} kernels assembled for {args.arch}, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
