@@ -18,8 +18,10 @@ ctest_out=$(ctest --test-dir build --output-on-failure -E '^lit$' 2>&1)
 echo "$ctest_out" | grep -vE "^(UpdateCTestConfiguration|Test project|Constructing|Checking test dependency|Updating test list|Internal ctest)" || true
 total=$(echo "$ctest_out" | sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p'); total=${total:-0}
 c_fail=$(echo "$ctest_out" | sed -n 's/.*, \([0-9]*\) tests failed out of.*/\1/p'); c_fail=${c_fail:-0}
-c_pass=$((total - c_fail))
+c_skip=$(echo "$ctest_out" | grep -c "(Skipped)$"); c_skip=${c_skip:-0}
+c_pass=$((total - c_fail - c_skip))
 
 passed=$((lit_pass + c_pass)); failed=$((lit_fail + c_fail))
+[ "$c_skip" -gt 0 ] && echo "$c_skip skipped (see '(Skipped)' above: a tool this machine lacks)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
