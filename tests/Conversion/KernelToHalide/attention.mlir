@@ -35,11 +35,11 @@
 // CHECK: halide.schedule "cpu"
 // CHECK:   halide.split @out "d2" -> "d2_o", "d2_i" by 4
 // CHECK:   halide.parallel @out "d1"
+// K^T is copied by scalars: vectorized over keys it gathers (slower).
 // CHECK:   halide.compute_at @kt, @out "d1"
+// CHECK-NOT: halide.vectorize @kt
 // CHECK:   halide.compute_at @s, @out "d2_o"
 // CHECK:   halide.compute_at @o, @out "d2_o"
-// K^T is copied by scalars: vectorized over keys it gathers (slower).
-// CHECK-NOT: halide.vectorize @kt
 // CHECK: halide.schedule "cuda"
 // CHECK:   halide.compute_root @s
 func.func @main(%q: tensor<1x16x32xf32>, %k: tensor<1x16x32xf32>, %v: tensor<1x16x32xf32>, %m: tensor<1x16xf32>) -> tensor<1x4x16x8xf32> {
