@@ -48,6 +48,8 @@ static LogicalResult verifyBody(Operation *op, Region &body, unsigned numArgs, F
 LogicalResult FuncOp::verify() {
   if (getTuple() && *getTuple() < 2)
     return emitOpError("tuple needs at least 2 values");
+  if (getTuple() && getResultType().isInteger(1))
+    return emitOpError("tuple of i1 is not supported (bools are stored as bytes one func at a time)");
   return verifyBody(*this, getBody(), getVars().size(), *this);
 }
 

@@ -157,3 +157,20 @@ halide.kernel @tuple_output {
   // expected-error @+1 {{tuple func @st cannot be the output}}
   halide.output @st [4]
 }
+
+// -----
+
+halide.kernel @tuple_bool {
+  // expected-error @+1 {{tuple of i1 is not supported}}
+  halide.func @st ["d0"] : i1 tuple 2 {
+  ^bb0(%x: i32):
+    %z = arith.constant false
+    halide.return %z, %z : i1, i1
+  }
+  halide.func @o ["d0"] : f32 {
+  ^bb0(%x: i32):
+    %z = arith.constant 0.0 : f32
+    halide.return %z : f32
+  }
+  halide.output @o [4]
+}
