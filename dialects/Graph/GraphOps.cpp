@@ -2,10 +2,14 @@
 //
 // Every op checks that its result type is what ONNX semantics give for its
 // operands, so a bad importer or pass is caught at the op that went wrong.
+// Ops marked Graph_SymbolicDims compare dims as SymExprs (static dims are
+// constants, so static IR gets the same checks and messages); the others
+// read int64 sizes and are refused symbolic types by verifyShapeEncodings.
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/Graph/GraphOps.h"
 #include "dialects/Utils/Shape.h"
+#include "dialects/Utils/SymShape.h"
 
 #include "llvm/ADT/STLExtras.h"
 
@@ -14,19 +18,53 @@ using namespace kiln;
 using namespace kiln::graph;
 
 static RankedTensorType tt(Value v) { return cast<RankedTensorType>(v.getType()); }
+/// The dims of a graph op's operand or result; its types were checked by
+/// verifyShapeEncodings before the op's verifier runs.
+static SmallVector<SymExpr> dims(Value v) { return dimExprs(tt(v)); }
+
+LogicalResult kiln::graph::verifyShapeEncodings(Operation *op) {
+  bool symbolic = false;
+  std::optional<unsigned> symbolCount;
+  auto check = [&](Type t, StringRef what, unsigned i) -> LogicalResult {
+    auto r = dyn_cast<RankedTensorType>(t);
+    if (!r)
+      return success();
+    std::string why = shapeEncodingError(r);
+    if (!why.empty())
+      return op->emitOpError() << what << " #" << i << " type " << r << ": " << why;
+    if (!isSymbolic(r))
+      return success();
+    symbolic = true;
+    // All types range over the module's symbols, so equal shapes are equal types.
+    if (symbolCount && *symbolCount != numSymbols(r))
+      return op->emitOpError("symbolic types disagree on the symbol count: ")
+             << *symbolCount << " and " << numSymbols(r);
+    symbolCount = numSymbols(r);
+    return success();
+  };
+  for (auto [i, t] : llvm::enumerate(op->getOperandTypes()))
+    if (failed(check(t, "operand", i)))
+      return failure();
+  for (auto [i, t] : llvm::enumerate(op->getResultTypes()))
+    if (failed(check(t, "result", i)))
+      return failure();
+  if (symbolic && !op->hasTrait<OpTrait::SymbolicDims>())
+    return op->emitError("symbolic dims are not supported by ") << op->getName() << " yet";
+  return success();
+}
 
 static LogicalResult verifyBroadcast(Operation *op, ValueRange operands) {
-  SmallVector<int64_t> shape;
+  SmallVector<SymExpr> shape;
   for (Value v : operands) {
-    auto b = broadcastShapes(shape, tt(v).getShape());
-    if (!b)
+    auto b = broadcastSym(shape, dims(v));
+    if (failed(b))
       return op->emitOpError("operand shapes do not broadcast: ")
-             << shapeString(shape) << " and " << shapeString(tt(v).getShape());
+             << shapeString(shape) << " and " << shapeString(dims(v));
     shape = *b;
   }
-  auto res = tt(op->getResult(0));
-  if (res.getShape() != ArrayRef<int64_t>(shape))
-    return op->emitOpError("result shape ") << shapeString(res.getShape())
+  auto res = dims(op->getResult(0));
+  if (res != shape)
+    return op->emitOpError("result shape ") << shapeString(res)
            << " is not the broadcast shape " << shapeString(shape);
   return success();
 }
@@ -75,9 +113,9 @@ BINARY_VERIFIER(ModOp)
 
 static LogicalResult verifyUnary(Operation *op, bool sameElementType, bool floatOnly) {
   auto in = tt(op->getOperand(0)), res = tt(op->getResult(0));
-  if (in.getShape() != res.getShape())
-    return op->emitOpError("result shape ") << shapeString(res.getShape())
-           << " differs from input shape " << shapeString(in.getShape());
+  if (!sameShape(in, res))
+    return op->emitOpError("result shape ") << shapeString(dimExprs(res))
+           << " differs from input shape " << shapeString(dimExprs(in));
   if (sameElementType && in.getElementType() != res.getElementType())
     return op->emitOpError("result element type differs from the input's");
   if (floatOnly && !isa<FloatType>(in.getElementType()))
@@ -153,39 +191,40 @@ LogicalResult WhereOp::verify() {
 }
 
 LogicalResult MatMulOp::verify() {
-  auto a = tt(getLhs()).getShape(), b = tt(getRhs()).getShape();
+  auto a = dims(getLhs()), b = dims(getRhs());
   if (a.empty() || b.empty())
     return emitOpError("operands must have rank >= 1");
-  SmallVector<int64_t> as(a), bs(b);
-  if (as.size() == 1) as.insert(as.begin(), 1);
-  if (bs.size() == 1) bs.push_back(1);
-  int64_t k1 = as.back(), k2 = bs[bs.size() - 2];
+  SmallVector<SymExpr> as(a), bs(b);
+  const SymExpr one = SymExpr::constant(1);
+  if (as.size() == 1) as.insert(as.begin(), one);
+  if (bs.size() == 1) bs.push_back(one);
+  const SymExpr &k1 = as.back(), &k2 = bs[bs.size() - 2];
   if (k1 != k2)
-    return emitOpError("contraction dims differ: ") << k1 << " vs " << k2;
-  auto batch = broadcastShapes(ArrayRef<int64_t>(as).drop_back(2), ArrayRef<int64_t>(bs).drop_back(2));
-  if (!batch)
+    return emitOpError("contraction dims differ: ") << k1.str() << " vs " << k2.str();
+  auto batch = broadcastSym(ArrayRef<SymExpr>(as).drop_back(2), ArrayRef<SymExpr>(bs).drop_back(2));
+  if (failed(batch))
     return emitOpError("batch dims do not broadcast");
-  SmallVector<int64_t> expect(*batch);
+  SmallVector<SymExpr> expect(*batch);
   if (a.size() > 1) expect.push_back(as[as.size() - 2]);
   if (b.size() > 1) expect.push_back(bs.back());
-  if (tt(getResult()).getShape() != ArrayRef<int64_t>(expect))
-    return emitOpError("result shape ") << shapeString(tt(getResult()).getShape())
+  if (dims(getResult()) != expect)
+    return emitOpError("result shape ") << shapeString(dims(getResult()))
            << ", expected " << shapeString(expect);
   return success();
 }
 
 LogicalResult GemmOp::verify() {
-  auto a = tt(getA()).getShape(), b = tt(getB()).getShape();
+  auto a = dims(getA()), b = dims(getB());
   if (a.size() != 2 || b.size() != 2)
     return emitOpError("A and B must be 2-D");
-  int64_t m = getTransA() ? a[1] : a[0], ka = getTransA() ? a[0] : a[1];
-  int64_t kb = getTransB() ? b[1] : b[0], n = getTransB() ? b[0] : b[1];
+  SymExpr m = getTransA() ? a[1] : a[0], ka = getTransA() ? a[0] : a[1];
+  SymExpr kb = getTransB() ? b[1] : b[0], n = getTransB() ? b[0] : b[1];
   if (ka != kb)
-    return emitOpError("contraction dims differ: ") << ka << " vs " << kb;
-  if (tt(getResult()).getShape() != ArrayRef<int64_t>{m, n})
-    return emitOpError("result must be ") << m << "x" << n;
-  if (getC() && !broadcastShapes(tt(getC()).getShape(), {m, n}))
-    return emitOpError("C does not broadcast to ") << m << "x" << n;
+    return emitOpError("contraction dims differ: ") << ka.str() << " vs " << kb.str();
+  if (dims(getResult()) != SmallVector<SymExpr>{m, n})
+    return emitOpError("result must be ") << m.str() << "x" << n.str();
+  if (getC() && failed(broadcastSym(dims(getC()), {m, n})))
+    return emitOpError("C does not broadcast to ") << m.str() << "x" << n.str();
   return success();
 }
 
@@ -209,16 +248,15 @@ LogicalResult LogSoftmaxOp::verify() {
 
 /// Scale (and bias) of a normalisation over the dims from `axis` on.
 static LogicalResult verifyNormParams(Operation *op, Value input, int64_t axis, ValueRange params) {
-  auto in = tt(input);
-  if (failed(verifyAxis(op, axis, in.getRank())))
+  if (failed(verifyAxis(op, axis, tt(input).getRank())))
     return failure();
-  auto normShape = in.getShape().drop_front(axis);
+  SmallVector<SymExpr> normShape(llvm::drop_begin(dims(input), axis));
   for (Value v : params) {
     if (!v)
       continue;
-    auto b = broadcastShapes(normShape, tt(v).getShape());
-    if (!b || ArrayRef<int64_t>(*b) != normShape)
-      return op->emitOpError("scale/bias shape ") << shapeString(tt(v).getShape())
+    auto b = broadcastSym(normShape, dims(v));
+    if (failed(b) || *b != normShape)
+      return op->emitOpError("scale/bias shape ") << shapeString(dims(v))
              << " does not broadcast to the normalised shape " << shapeString(normShape);
   }
   return success();
@@ -231,18 +269,8 @@ LogicalResult RMSNormOp::verify() {
 }
 
 LogicalResult LayerNormOp::verify() {
-  auto in = tt(getInput());
-  if (failed(verifyAxis(*this, getAxis(), in.getRank())))
+  if (failed(verifyNormParams(*this, getInput(), getAxis(), {getScale(), getBias()})))
     return failure();
-  auto normShape = in.getShape().drop_front(getAxis());
-  for (Value v : {getScale(), getBias()}) {
-    if (!v)
-      continue;
-    auto b = broadcastShapes(normShape, tt(v).getShape());
-    if (!b || ArrayRef<int64_t>(*b) != normShape)
-      return emitOpError("scale/bias shape ") << shapeString(tt(v).getShape())
-             << " does not broadcast to the normalised shape " << shapeString(normShape);
-  }
   return verifyUnary(*this, true, true);
 }
 
@@ -256,8 +284,8 @@ LogicalResult ReduceOp::verify() {
     return emitOpError("reduction '") << getKind() << "' expects a floating-point input";
   if (tt(getInput()).getElementType() != tt(getResult()).getElementType())
     return emitOpError("result element type differs from the input's");
-  auto in = tt(getInput()).getShape();
-  SmallVector<int64_t> expect;
+  auto in = dims(getInput());
+  SmallVector<SymExpr> expect;
   SmallVector<bool> reduced(in.size(), false);
   for (Attribute a : getAxes()) {
     int64_t ax = cast<IntegerAttr>(a).getInt();
@@ -269,8 +297,8 @@ LogicalResult ReduceOp::verify() {
     if (!reduced[i])
       expect.push_back(in[i]);
     else if (getKeepdims())
-      expect.push_back(1);
-  if (tt(getResult()).getShape() != ArrayRef<int64_t>(expect))
+      expect.push_back(SymExpr::constant(1));
+  if (dims(getResult()) != expect)
     return emitOpError("result shape must be ") << shapeString(expect);
   return success();
 }
@@ -341,20 +369,23 @@ LogicalResult ConvOp::verify() {
 }
 
 LogicalResult ReshapeOp::verify() {
-  if (numElements(tt(getInput()).getShape()) != numElements(tt(getResult()).getShape()))
-    return emitOpError("element count changes from ") << shapeString(tt(getInput()).getShape())
-           << " to " << shapeString(tt(getResult()).getShape());
+  auto in = dims(getInput()), out = dims(getResult());
+  std::optional<SymExpr> nIn = numElementsExpr(in), nOut = numElementsExpr(out);
+  if (!nIn || !nOut)
+    return emitOpError("element count overflows int64");
+  if (*nIn != *nOut)
+    return emitOpError("element count changes from ") << shapeString(in) << " to " << shapeString(out);
   if (tt(getInput()).getElementType() != tt(getResult()).getElementType())
     return emitOpError("element type changes");
   return success();
 }
 
 LogicalResult TransposeOp::verify() {
-  auto in = tt(getInput()).getShape();
+  auto in = dims(getInput());
   if (getPerm().size() != in.size())
     return emitOpError("perm has ") << getPerm().size() << " entries for rank " << in.size();
   SmallVector<bool> seen(in.size(), false);
-  SmallVector<int64_t> expect;
+  SmallVector<SymExpr> expect;
   for (Attribute a : getPerm()) {
     int64_t p = cast<IntegerAttr>(a).getInt();
     if (p < 0 || p >= (int64_t)in.size() || seen[p])
@@ -362,14 +393,15 @@ LogicalResult TransposeOp::verify() {
     seen[p] = true;
     expect.push_back(in[p]);
   }
-  if (tt(getResult()).getShape() != ArrayRef<int64_t>(expect))
+  if (dims(getResult()) != expect)
     return emitOpError("result shape must be ") << shapeString(expect);
   return success();
 }
 
 LogicalResult ExpandOp::verify() {
-  auto b = broadcastShapes(tt(getInput()).getShape(), tt(getResult()).getShape());
-  if (!b || ArrayRef<int64_t>(*b) != tt(getResult()).getShape())
+  auto res = dims(getResult());
+  auto b = broadcastSym(dims(getInput()), res);
+  if (failed(b) || *b != res)
     return emitOpError("input does not broadcast to the result shape");
   return success();
 }
@@ -449,32 +481,33 @@ LogicalResult ScatterNDOp::verify() {
 LogicalResult ConcatOp::verify() {
   if (getInputs().empty())
     return emitOpError("needs at least one input");
-  auto res = tt(getResult()).getShape();
+  auto res = dims(getResult());
   if (failed(verifyAxis(*this, getAxis(), res.size())))
     return failure();
-  int64_t total = 0;
+  std::optional<SymExpr> total = SymExpr::constant(0);
   for (Value v : getInputs()) {
-    auto s = tt(v).getShape();
+    auto s = dims(v);
     if (s.size() != res.size())
       return emitOpError("inputs must have the result's rank");
     for (size_t d = 0; d < s.size(); ++d)
       if ((int64_t)d != getAxis() && s[d] != res[d])
         return emitOpError("input dim ") << d << " differs from the result's";
-    total += s[getAxis()];
+    if (!(total = add(*total, s[getAxis()])))
+      return emitOpError("concat dim overflows int64");
   }
-  if (total != res[getAxis()])
-    return emitOpError("result concat dim must be ") << total;
+  if (*total != res[getAxis()])
+    return emitOpError("result concat dim must be ") << total->str();
   return success();
 }
 
 LogicalResult GatherOp::verify() {
-  auto d = tt(getData()).getShape(), i = tt(getIndices()).getShape();
+  auto d = dims(getData()), i = dims(getIndices());
   if (failed(verifyAxis(*this, getAxis(), d.size())))
     return failure();
-  SmallVector<int64_t> expect(d.begin(), d.begin() + getAxis());
+  SmallVector<SymExpr> expect(d.begin(), d.begin() + getAxis());
   expect.append(i.begin(), i.end());
   expect.append(d.begin() + getAxis() + 1, d.end());
-  if (tt(getResult()).getShape() != ArrayRef<int64_t>(expect))
+  if (dims(getResult()) != expect)
     return emitOpError("result shape must be ") << shapeString(expect);
   if (!tt(getIndices()).getElementType().isInteger(64) && !tt(getIndices()).getElementType().isInteger(32))
     return emitOpError("indices must be i32 or i64");
@@ -500,6 +533,23 @@ LogicalResult GatherNDOp::verify() {
   expect.append(d.begin() + b + i.back(), d.end());
   if (tt(getResult()).getShape() != ArrayRef<int64_t>(expect))
     return emitOpError("result shape must be ") << shapeString(expect);
+  return success();
+}
+
+LogicalResult IotaOp::verify() {
+  auto res = tt(getResult());
+  AffineMap value = getValue();
+  if (value.getNumResults() != 1)
+    return emitOpError("value must have one result, has ") << value.getNumResults();
+  if (value.getNumDims() != res.getRank())
+    return emitOpError("value takes ") << value.getNumDims() << " dims for a result of rank "
+           << res.getRank();
+  if (isSymbolic(res) && value.getNumSymbols() != numSymbols(res))
+    return emitOpError("value takes ") << value.getNumSymbols() << " symbols, the result type "
+           << numSymbols(res);
+  Type et = res.getElementType();
+  if (!et.isSignlessInteger(64) && !et.isSignlessInteger(32))
+    return emitOpError("result must be i64 or i32, got ") << et;
   return success();
 }
 

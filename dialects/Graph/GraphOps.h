@@ -3,6 +3,7 @@
 #define KILN_DIALECTS_GRAPH_GRAPHOPS_H
 
 #include "dialects/Graph/GraphDialect.h"
+#include "dialects/Graph/GraphTraits.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"

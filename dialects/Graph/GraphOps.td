@@ -13,7 +13,7 @@ def Graph_Tensor : RankedTensorOf<[F32, F16, I64, I32, I8, UI8, I1]>;
 //===----------------------------------------------------------------------===//
 
 class Graph_BinaryOp<string mnemonic, string onnx>
-    : Graph_Op<mnemonic, [Pure]> {
+    : Graph_Op<mnemonic, [Pure, Graph_SymbolicDims]> {
   let summary = "ONNX " # onnx # " (numpy broadcasting)";
   let description = [{
     The result shape is the numpy broadcast of the operand shapes.
@@ -44,7 +44,7 @@ def Graph_XorOp : Graph_BinaryOp<"xor", "Xor">;
 def Graph_MaxOp : Graph_BinaryOp<"max", "Max (two operands; the importer chains more)">;
 def Graph_MinOp : Graph_BinaryOp<"min", "Min (two operands; the importer chains more)">;
 
-def Graph_ModOp : Graph_Op<"mod", [Pure]> {
+def Graph_ModOp : Graph_Op<"mod", [Pure, Graph_SymbolicDims]> {
   let summary = "ONNX Mod: remainder with the divisor's sign, or C fmod with `fmod`";
   let description = [{
     Without `fmod` (integers only in ONNX) the result has the sign of the
@@ -62,7 +62,7 @@ def Graph_ModOp : Graph_Op<"mod", [Pure]> {
 }
 
 class Graph_UnaryOp<string mnemonic, string onnx>
-    : Graph_Op<mnemonic, [Pure]> {
+    : Graph_Op<mnemonic, [Pure, Graph_SymbolicDims]> {
   let summary = "ONNX " # onnx # " (elementwise)";
   let description = [{
     ```mlir
@@ -95,7 +95,7 @@ def Graph_ReciprocalOp : Graph_UnaryOp<"reciprocal", "Reciprocal">;
 def Graph_SignOp : Graph_UnaryOp<"sign", "Sign">;
 def Graph_SoftplusOp : Graph_UnaryOp<"softplus", "Softplus: log(1 + exp(x))">;
 
-def Graph_HardSigmoidOp : Graph_Op<"hard_sigmoid", [Pure]> {
+def Graph_HardSigmoidOp : Graph_Op<"hard_sigmoid", [Pure, Graph_SymbolicDims]> {
   let summary = "ONNX HardSigmoid: max(0, min(1, alpha * x + beta))";
   let description = [{
     ```mlir
@@ -108,7 +108,7 @@ def Graph_HardSigmoidOp : Graph_Op<"hard_sigmoid", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Graph_IsInfOp : Graph_Op<"isinf", [Pure]> {
+def Graph_IsInfOp : Graph_Op<"isinf", [Pure, Graph_SymbolicDims]> {
   let summary = "ONNX IsInf: true for +inf (detect_positive) and -inf (detect_negative)";
   let description = [{
     ```mlir
@@ -122,7 +122,7 @@ def Graph_IsInfOp : Graph_Op<"isinf", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Graph_ClipOp : Graph_Op<"clip", [Pure]> {
+def Graph_ClipOp : Graph_Op<"clip", [Pure, Graph_SymbolicDims]> {
   let summary = "ONNX Clip: min(max(x, lo), hi) with scalar bounds";
   let description = [{
     `lo` and `hi` are scalars (rank 0) of the input's element type; the
@@ -138,7 +138,7 @@ def Graph_ClipOp : Graph_Op<"clip", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Graph_GeluOp : Graph_Op<"gelu", [Pure]> {
+def Graph_GeluOp : Graph_Op<"gelu", [Pure, Graph_SymbolicDims]> {
   let summary = "ONNX Gelu (opset 20), exact (erf) or tanh approximation";
   let description = [{
     ```mlir
@@ -151,7 +151,7 @@ def Graph_GeluOp : Graph_Op<"gelu", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Graph_CastOp : Graph_Op<"cast", [Pure]> {
+def Graph_CastOp : Graph_Op<"cast", [Pure, Graph_SymbolicDims]> {
   let summary = "ONNX Cast: the target type is the result's element type";
   let description = [{
     ```mlir
@@ -164,7 +164,7 @@ def Graph_CastOp : Graph_Op<"cast", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Graph_WhereOp : Graph_Op<"where", [Pure]> {
+def Graph_WhereOp : Graph_Op<"where", [Pure, Graph_SymbolicDims]> {
   let summary = "ONNX Where: select with numpy broadcasting of all three operands";
   let description = [{
     ```mlir
@@ -181,7 +181,7 @@ def Graph_WhereOp : Graph_Op<"where", [Pure]> {
 // Contractions and normalisations.
 //===----------------------------------------------------------------------===//
 
-def Graph_MatMulOp : Graph_Op<"matmul", [Pure]> {
+def Graph_MatMulOp : Graph_Op<"matmul", [Pure, Graph_SymbolicDims]> {
   let summary = "ONNX MatMul (numpy matmul: batch dims broadcast, 1-D operands promoted)";
   let description = [{
     ```mlir
@@ -194,7 +194,7 @@ def Graph_MatMulOp : Graph_Op<"matmul", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Graph_GemmOp : Graph_Op<"gemm", [Pure]> {
+def Graph_GemmOp : Graph_Op<"gemm", [Pure, Graph_SymbolicDims]> {
   let summary = "ONNX Gemm: alpha * op(A) * op(B) + beta * C";
   let description = [{
     ```mlir
@@ -211,7 +211,7 @@ def Graph_GemmOp : Graph_Op<"gemm", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Graph_SoftmaxOp : Graph_Op<"softmax", [Pure]> {
+def Graph_SoftmaxOp : Graph_Op<"softmax", [Pure, Graph_SymbolicDims]> {
   let summary = "ONNX Softmax (opset 13+: along one axis)";
   let description = [{
     ```mlir
@@ -224,7 +224,7 @@ def Graph_SoftmaxOp : Graph_Op<"softmax", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Graph_LogSoftmaxOp : Graph_Op<"log_softmax", [Pure]> {
+def Graph_LogSoftmaxOp : Graph_Op<"log_softmax", [Pure, Graph_SymbolicDims]> {
   let summary = "ONNX LogSoftmax (opset 13+: along one axis)";
   let description = [{
     `x - max - log(sum(exp(x - max)))` along `axis`.
@@ -239,7 +239,7 @@ def Graph_LogSoftmaxOp : Graph_Op<"log_softmax", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Graph_RMSNormOp : Graph_Op<"rms_norm", [Pure]> {
+def Graph_RMSNormOp : Graph_Op<"rms_norm", [Pure, Graph_SymbolicDims]> {
   let summary = "ONNX RMSNormalization (opset 23) over the dims from `axis` to the last";
   let description = [{
     `x / sqrt(mean(x^2) + epsilon) * scale`, the mean taken over the dims from
@@ -256,7 +256,7 @@ def Graph_RMSNormOp : Graph_Op<"rms_norm", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Graph_LayerNormOp : Graph_Op<"layer_norm", [Pure]> {
+def Graph_LayerNormOp : Graph_Op<"layer_norm", [Pure, Graph_SymbolicDims]> {
   let summary = "ONNX LayerNormalization over the dims from `axis` to the last";
   let description = [{
     ```mlir
@@ -271,7 +271,7 @@ def Graph_LayerNormOp : Graph_Op<"layer_norm", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Graph_ReduceOp : Graph_Op<"reduce", [Pure]> {
+def Graph_ReduceOp : Graph_Op<"reduce", [Pure, Graph_SymbolicDims]> {
   let summary = "ONNX ReduceMean/Sum/Max/Min/Prod/L1/L2/SumSquare/LogSum/LogSumExp over static axes";
   let description = [{
     `kind` is one of mean, sum, max, min, prod, l1 (sum of |x|), l2
@@ -362,7 +362,7 @@ def Graph_ConvOp : Graph_Op<"conv", [Pure]> {
 // Data movement.
 //===----------------------------------------------------------------------===//
 
-def Graph_ReshapeOp : Graph_Op<"reshape", [Pure]> {
+def Graph_ReshapeOp : Graph_Op<"reshape", [Pure, Graph_SymbolicDims]> {
   let summary = "Reshape, Flatten, Squeeze and Unsqueeze: the result type is the new shape";
   let description = [{
     ```mlir
@@ -375,7 +375,7 @@ def Graph_ReshapeOp : Graph_Op<"reshape", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Graph_TransposeOp : Graph_Op<"transpose", [Pure]> {
+def Graph_TransposeOp : Graph_Op<"transpose", [Pure, Graph_SymbolicDims]> {
   let summary = "ONNX Transpose: result dim i is input dim perm[i]";
   let description = [{
     ```mlir
@@ -388,7 +388,7 @@ def Graph_TransposeOp : Graph_Op<"transpose", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Graph_ExpandOp : Graph_Op<"expand", [Pure]> {
+def Graph_ExpandOp : Graph_Op<"expand", [Pure, Graph_SymbolicDims]> {
   let summary = "ONNX Expand: broadcast to the result shape";
   let description = [{
     ```mlir
@@ -468,7 +468,7 @@ def Graph_ScatterNDOp : Graph_Op<"scatter_nd", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Graph_ConcatOp : Graph_Op<"concat", [Pure]> {
+def Graph_ConcatOp : Graph_Op<"concat", [Pure, Graph_SymbolicDims]> {
   let summary = "ONNX Concat along `axis`";
   let description = [{
     ```mlir
@@ -481,7 +481,7 @@ def Graph_ConcatOp : Graph_Op<"concat", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Graph_GatherOp : Graph_Op<"gather", [Pure]> {
+def Graph_GatherOp : Graph_Op<"gather", [Pure, Graph_SymbolicDims]> {
   let summary = "ONNX Gather along `axis` (embedding lookups)";
   let description = [{
     Negative indices count from the end, as in ONNX.
@@ -519,6 +519,29 @@ def Graph_GatherNDOp : Graph_Op<"gather_nd", [Pure]> {
   let arguments = (ins Graph_Tensor:$data, Graph_Tensor:$indices, I64Attr:$batch_dims);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$data `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Values: index arithmetic and constants.
+//===----------------------------------------------------------------------===//
+
+def Graph_IotaOp : Graph_Op<"iota", [Pure, Graph_SymbolicDims]> {
+  let summary = "A tensor of index arithmetic: element (d0, ..) is `value` at the index";
+  let description = [{
+    `value` maps the element's index (one dim per result dim) and the module's
+    symbols to the element, so Range with a symbolic limit and a symbol used
+    as data need no run-time input. The map's symbols are the result type's
+    when it is symbolic.
+
+    ```mlir
+    %r = graph.iota {value = affine_map<(d0)[s0, s1] -> (d0 * 2 + s1)>}
+        : tensor<?xi64, affine_map<()[s0, s1] -> (s0)>>
+    ```
+  }];
+  let arguments = (ins AffineMapAttr:$value);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "attr-dict `:` type($result)";
   let hasVerifier = 1;
 }
 

@@ -1,4 +1,10 @@
 //===- Shape.h - Static shape helpers shared by the dialects and importer -===//
+//
+// int64 shapes only: a `?` (kDynamic) read as a size is wrong, so symbolic
+// shapes go through SymShape.h instead. No asserts here: the importer passes
+// unchecked model values (a negative Expand dim) and reports the failure.
+//
+//===----------------------------------------------------------------------===//
 #ifndef KILN_DIALECTS_UTILS_SHAPE_H
 #define KILN_DIALECTS_UTILS_SHAPE_H
 
