@@ -27,7 +27,13 @@ def Kernel_Dialect : Dialect {
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect"];
 }
 
+// Every kernel op refuses `?` dims (KernelTraits.h) until the kernel dialect
+// takes symbolic dims.
+def Kernel_StaticShapes : NativeOpTrait<"StaticShapes"> {
+  let cppNamespace = "::kiln::kernel::OpTrait";
+}
+
 class Kernel_Op<string mnemonic, list<Trait> traits = []>
-    : Op<Kernel_Dialect, mnemonic, traits>;
+    : Op<Kernel_Dialect, mnemonic, !listconcat([Kernel_StaticShapes], traits)>;
 
 #endif // KILN_KERNEL_DIALECT

@@ -3,6 +3,7 @@
 #define KILN_DIALECTS_KERNEL_KERNELOPS_H
 
 #include "dialects/Kernel/KernelDialect.h"
+#include "dialects/Kernel/KernelTraits.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"

@@ -208,3 +208,15 @@ func.func @attention_merged_heads(%q: tensor<4x8x8xf32>, %k: tensor<4x8x8xf32>, 
   %0 = kernel.attention %q, %k, %v {head_dim = 8 : i64, key_len = 8 : i64, merged_heads = 4 : i64, operand_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>]} : (tensor<4x8x8xf32>, tensor<4x8x8xf32>, tensor<4x8x8xf32>) -> tensor<8x30xf32>
   return %0 : tensor<8x30xf32>
 }
+
+// -----
+
+// Kernel ops read int64 sizes: a symbolic dim is refused, not miscompiled.
+func.func @symbolic(%a: tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>) -> tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>> {
+  // expected-error @+1 {{symbolic dims are not supported by the kernel dialect yet}}
+  %0 = kernel.elementwise ins(%a : tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>) maps [affine_map<(d0, d1) -> (d0, d1)>] -> tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>> {
+  ^bb0(%x: f32):
+    kernel.yield %x : f32
+  }
+  return %0 : tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>
+}
