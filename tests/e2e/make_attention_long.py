@@ -6,7 +6,9 @@ last block). The additive mask [1, 1, 9, 530] holds causal -inf entries, a
 row whose whole second block is -inf (a block of weight 0), a row masked
 with the most negative finite float except for 3 keys, and large scores
 (x8) so the running max moves between blocks. Heads merge into [1, 9, 64]
-(Transpose + Reshape). References from onnxruntime.
+(Transpose + Reshape). Also data/attention_long_step: one query row (a decode
+step at a long context) over 600 keys, 2 heads of 16, a padding mask.
+References from onnxruntime.
 
   /usr/bin/python3 tests/e2e/make_attention_long.py
 """
@@ -31,3 +33,12 @@ mask[0, 0, 5, [3, 300, 520]] = 0
 inputs = [("q", rng.standard_normal((1, H, Sq, D))), ("k", rng.standard_normal((1, H, S, D))),
           ("v", rng.standard_normal((1, H, S, D))), ("mask", mask)]
 write_case(model, [(n, x.astype(np.float32)) for n, x in inputs], out)
+
+# A decode step at a long context: one query row, the row tile is the head.
+S, Sq, H, D = 600, 1, 2, 16
+model = attention_model("attention_long_step", H, Sq, S, D, 1 / np.sqrt(D))
+mask = np.zeros((1, 1, Sq, S), np.float32)
+mask[..., :40] = np.finfo(np.float32).min  # left padding
+inputs = [("q", rng.standard_normal((1, H, Sq, D)) * 3), ("k", rng.standard_normal((1, H, S, D))),
+          ("v", rng.standard_normal((1, H, S, D))), ("mask", mask)]
+write_case(model, [(n, x.astype(np.float32)) for n, x in inputs], os.path.join(here, "data", "attention_long_step"))
