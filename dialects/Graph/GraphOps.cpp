@@ -355,7 +355,7 @@ LogicalResult ConvOp::verify() {
     return emitOpError("input and weight must have the same rank >= 3");
   if (getStrides().size() != sp || getDilations().size() != sp || getPads().size() != 2 * sp)
     return emitOpError("strides/dilations need one entry per spatial dim, pads two");
-  if (x[1] != w[1] * getGroup())
+  if (x[1] != w[1] * (int64_t)getGroup())
     return emitOpError("input channels ") << x[1] << " != weight channels " << w[1] << " * group";
   SmallVector<int64_t> expect{x[0], w[0]};
   for (size_t i = 0; i < sp; ++i) {
@@ -490,7 +490,7 @@ LogicalResult ConcatOp::verify() {
     if (s.size() != res.size())
       return emitOpError("inputs must have the result's rank");
     for (size_t d = 0; d < s.size(); ++d)
-      if ((int64_t)d != getAxis() && s[d] != res[d])
+      if (d != getAxis() && s[d] != res[d])
         return emitOpError("input dim ") << d << " differs from the result's";
     if (!(total = add(*total, s[getAxis()])))
       return emitOpError("concat dim overflows int64");
