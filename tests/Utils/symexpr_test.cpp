@@ -10,23 +10,15 @@
 #include "mlir/IR/AffineExpr.h"
 #include "mlir/IR/MLIRContext.h"
 
+#include "tests/Utils/Check.h"
+
 #include <cstdio>
 #include <limits>
 
 using namespace kiln;
 using mlir::AffineExpr;
 
-static int passed = 0, failed = 0;
-
-static void check(bool ok, const char *what, int line) {
-  if (ok) {
-    ++passed;
-    return;
-  }
-  ++failed;
-  std::printf("FAIL line %d: %s\n", line, what);
-}
-#define CHECK(x) check((x), #x, __LINE__)
+using kiln::test::failed;
 
 // Test-only operators, so polynomials read as written; an unexpected overflow
 // fails the test instead of dereferencing nullopt.
@@ -153,6 +145,5 @@ int main() {
   // wrapping, so only a product of sums shows this.
   CHECK(!SymExpr::fromAffine((a0 + kMax) * (a0 + 2)));
 
-  std::printf("symexpr: %d passed, %d failed\n", passed, failed);
-  return failed ? 1 : 0;
+  return kiln::test::finish("symexpr");
 }

@@ -10,21 +10,11 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/MLIRContext.h"
 
+#include "tests/Utils/Check.h"
+
 #include <cstdio>
 
 using namespace kiln;
-
-static int nPassed = 0, nFailed = 0;
-
-static void check(bool ok, const char *what, int line) {
-  if (ok) {
-    ++nPassed;
-    return;
-  }
-  ++nFailed;
-  std::printf("FAIL line %d: %s\n", line, what);
-}
-#define CHECK(x) check((x), #x, __LINE__)
 
 int main() {
   mlir::MLIRContext ctx;
@@ -64,6 +54,5 @@ int main() {
   // A symbol is not broadcast against a static size other than 1.
   CHECK(failed(broadcastSym({s0}, {SymExpr::constant(4)})));
 
-  std::printf("symshape: %d passed, %d failed\n", nPassed, nFailed);
-  return nFailed ? 1 : 0;
+  return kiln::test::finish("symshape");
 }
