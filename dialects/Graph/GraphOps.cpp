@@ -349,7 +349,16 @@ LogicalResult TopKOp::verify() {
 }
 
 LogicalResult ConvOp::verify() {
-  auto x = tt(getInput()).getShape(), w = tt(getWeight()).getShape();
+  // Only the batch may be symbolic; it passes through.
+  auto xd = dims(getInput()), rd = dims(getResult());
+  for (size_t d = 1; d < xd.size(); ++d)
+    if (!xd[d].isConst())
+      return emitOpError("only the batch dim may be symbolic, input is ") << shapeString(xd);
+  if (xd.empty() || rd.empty() || xd[0] != rd[0])
+    return emitOpError("the result's batch must be the input's");
+  SmallVector<int64_t> xs(tt(getInput()).getShape()), rs(tt(getResult()).getShape());
+  xs[0] = rs[0] = 1;
+  ArrayRef<int64_t> x = xs, w = tt(getWeight()).getShape();
   size_t sp = x.size() - 2;
   if (x.size() < 3 || w.size() != x.size())
     return emitOpError("input and weight must have the same rank >= 3");
@@ -357,14 +366,14 @@ LogicalResult ConvOp::verify() {
     return emitOpError("strides/dilations need one entry per spatial dim, pads two");
   if (x[1] != w[1] * (int64_t)getGroup())
     return emitOpError("input channels ") << x[1] << " != weight channels " << w[1] << " * group";
-  SmallVector<int64_t> expect{x[0], w[0]};
+  SmallVector<int64_t> expect{1, w[0]};
   for (size_t i = 0; i < sp; ++i) {
     auto at = [](ArrayAttr a, size_t i) { return cast<IntegerAttr>(a[i]).getInt(); };
     int64_t eff = at(getDilations(), i) * (w[2 + i] - 1) + 1;
     expect.push_back((x[2 + i] + at(getPads(), i) + at(getPads(), i + sp) - eff) / at(getStrides(), i) + 1);
   }
-  if (tt(getResult()).getShape() != ArrayRef<int64_t>(expect))
-    return emitOpError("result shape must be ") << shapeString(expect);
+  if (ArrayRef<int64_t>(rs) != ArrayRef<int64_t>(expect))
+    return emitOpError("result shape must be ") << shapeString(expect) << " (batch aside)";
   return success();
 }
 
@@ -414,6 +423,13 @@ LogicalResult SliceOp::verify() {
     int64_t s = cast<IntegerAttr>(getStarts()[d]).getInt(), st = cast<IntegerAttr>(getSteps()[d]).getInt();
     if (st == 0)
       return emitOpError("step is 0 in dim ") << d;
+    // Symbolic bounds are run-time constraints (kiln.constraints); a
+    // symbolic dim takes steps of 1.
+    if (ShapedType::isDynamic(in[d]) || ShapedType::isDynamic(out[d])) {
+      if (st != 1 || s < 0)
+        return emitOpError("a symbolic dim ") << d << " needs a step of 1 and a start >= 0";
+      continue;
+    }
     if (out[d] == 0)
       continue;
     int64_t last = s + (out[d] - 1) * st;

@@ -341,7 +341,7 @@ def Graph_TopKOp : Graph_Op<"topk", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Graph_ConvOp : Graph_Op<"conv", [Pure]> {
+def Graph_ConvOp : Graph_Op<"conv", [Pure, Graph_SymbolicDims]> {
   let summary = "ONNX Conv (NCHW / NCW), as in patch embeddings";
   let description = [{
     `pads` holds begin pads then end pads per spatial dim, as in ONNX.
@@ -401,7 +401,7 @@ def Graph_ExpandOp : Graph_Op<"expand", [Pure, Graph_SymbolicDims]> {
   let hasVerifier = 1;
 }
 
-def Graph_SliceOp : Graph_Op<"slice", [Pure]> {
+def Graph_SliceOp : Graph_Op<"slice", [Pure, Graph_SymbolicDims]> {
   let summary = "ONNX Slice with static, normalised starts and steps (one per dim)";
   let description = [{
     Result element i of dim d reads input element starts[d] + i * steps[d].

@@ -24,6 +24,7 @@ static cl::opt<std::string> emit("emit", cl::desc("Print the module after a stag
 static cl::list<std::string> shapes("shape", cl::desc("Pin a symbolic dim: --shape batch=2 (repeatable, or a,b lists)"),
                                     cl::CommaSeparated);
 static cl::list<std::string> binds("bind", cl::desc("Fix a graph input's value at compile time: --bind shape=FILE.pb or --bind axes=0,2 (repeatable)"));
+static cl::opt<bool> symbolicDims("symbolic-dims", cl::desc("Keep unpinned named dims symbolic: compile once for every size (in progress: the graph stage, --emit graph, only)"));
 static cl::opt<bool> timing("timing", cl::desc("Print the time each stage took"));
 
 static std::string identifier(StringRef s) {
@@ -64,6 +65,7 @@ int main(int argc, char **argv) {
   opts.fuse = !noFuse;
   opts.skipPasses.assign(skipPass.begin(), skipPass.end());
   opts.profile = profile;
+  opts.import.symbolicDims = symbolicDims;
   for (const std::string &s : shapes) {
     auto [k, v] = StringRef(s).split('=');
     int64_t dim;

@@ -51,7 +51,13 @@ FailureOr<Operand> buildUnary(NodeContext &n, UnaryKind kind, const Operand &x) 
                                          : "the input must be numeric, got BOOL");
   if (n.canFoldAll(x.numElements()))
     return Operand::of(foldUnary(kind, *x.constant));
-  ArrayRef<int64_t> s = x.shape();
+  if (x.isSym() && kind == UnaryKind::Neg) {
+    SymTensor t = *x.sym;
+    for (SymExpr &e : t.elems)
+      e = *sub(SymExpr(), e); // Symbols are small: never overflows.
+    return Operand::of(std::move(t));
+  }
+  SmallVector<SymExpr> s = x.symShape();
   DType t = x.dtype();
   Value v = n.materialize(x), r;
   switch (kind) {
@@ -99,16 +105,85 @@ LogicalResult geluOp(NodeContext &n) {
 }
 
 template <typename OpT>
-Value createBinary(NodeContext &n, ArrayRef<int64_t> s, DType t, Value a, Value b) {
+Value createBinary(NodeContext &n, ArrayRef<SymExpr> s, DType t, Value a, Value b) {
   return n.create<OpT>(s, t, a, b);
 }
 
 } // namespace
 
-FailureOr<Operand> buildBinary(NodeContext &n, BinaryKind kind, const Operand &a, const Operand &b) {
+/// `a kind b` on shape values (SymTensors and constants): the arithmetic on
+/// polynomials, comparisons decided for every value of the symbols.
+static FailureOr<Operand> symBinary(NodeContext &n, BinaryKind kind, const Operand &a, const Operand &b) {
   auto shape = broadcastShapes(a.shape(), b.shape());
-  if (!shape)
+  if (!shape || shape->size() > 1)
     return n.fail("input shapes " + shapeString(a.shape()) + " and " + shapeString(b.shape()) +
+                  " do not broadcast");
+  auto elems = [](const Operand &x) {
+    if (x.isSym())
+      return x.sym->elems;
+    SmallVector<SymExpr> r;
+    for (int64_t v : x.constant->toInts())
+      r.push_back(SymExpr::constant(v));
+    return r;
+  };
+  SmallVector<SymExpr> as = elems(a), bs = elems(b);
+  int64_t count = numElements(*shape);
+  SymTensor t{isComparison(kind) ? DType::Bool : a.dtype(), SmallVector<int64_t>(*shape), {}};
+  for (int64_t i = 0; i < count; ++i) {
+    const SymExpr &x = as[as.size() == 1 ? 0 : i], &y = bs[bs.size() == 1 ? 0 : i];
+    std::optional<SymExpr> r;
+    std::optional<bool> holds;
+    const char *op = nullptr;
+    // p - q - k >= 0, decided.
+    auto ge = [](const SymExpr &p, const SymExpr &q, int64_t k) -> std::optional<bool> {
+      std::optional<SymExpr> d = sub(p, q);
+      d = d ? sub(*d, SymExpr::constant(k)) : std::nullopt;
+      return d ? d->decideGE0() : std::nullopt;
+    };
+    switch (kind) {
+    case BinaryKind::Add: r = add(x, y); break;
+    case BinaryKind::Sub: r = sub(x, y); break;
+    case BinaryKind::Mul: r = mul(x, y); break;
+    case BinaryKind::Div:
+      if (y.constValue() != 0)
+        r = exactDiv(x, y);
+      break;
+    case BinaryKind::Max:
+    case BinaryKind::Min:
+      if (std::optional<bool> xBig = ge(x, y, 0))
+        r = *xBig == (kind == BinaryKind::Max) ? x : y;
+      break;
+    case BinaryKind::Equal: op = "=="; holds = decideEQ(x, y); break;
+    case BinaryKind::Greater: op = ">"; holds = ge(x, y, 1); break;
+    case BinaryKind::GreaterOrEqual: op = ">="; holds = ge(x, y, 0); break;
+    case BinaryKind::Less: op = "<"; holds = ge(y, x, 1); break;
+    case BinaryKind::LessOrEqual: op = "<="; holds = ge(y, x, 0); break;
+    default: break;
+    }
+    if (op && !holds)
+      return n.fail("cannot decide '" + n.str(x) + " " + op + " " + n.str(y) +
+                    "' at compile time for every value of the symbols");
+    if (op) {
+      t.elems.push_back(SymExpr::constant(*holds));
+      continue;
+    }
+    if (!r)
+      return n.fail("cannot compute " + n.str(x) + " " + n.node.op_type() + " " + n.str(y) +
+                    " as a polynomial of the symbols");
+    t.elems.push_back(*r);
+  }
+  return Operand::of(std::move(t));
+}
+
+FailureOr<Operand> buildBinary(NodeContext &n, BinaryKind kind, const Operand &a, const Operand &b) {
+  bool foldable = (a.isSym() || a.isConst()) && (b.isSym() || b.isConst());
+  if (foldable && (a.isSym() || b.isSym()) && a.dtype() == b.dtype() && !isFloatDType(a.dtype()) &&
+      a.dtype() != DType::Bool)
+    return symBinary(n, kind, a, b);
+  std::string why;
+  auto shape = broadcastSym(a.symShape(), b.symShape(), &why);
+  if (failed(shape))
+    return n.fail("input shapes " + n.str(a.symShape()) + " and " + n.str(b.symShape()) +
                   " do not broadcast");
   if (kind != BinaryKind::Pow && failed(requireSameType(n, a, b)))
     return failure();
@@ -116,9 +191,9 @@ FailureOr<Operand> buildBinary(NodeContext &n, BinaryKind kind, const Operand &a
   if (logical != (a.dtype() == DType::Bool) && !isComparison(kind))
     return n.fail(logical ? "inputs must be BOOL, got " + typeName(a)
                           : "inputs must be numeric, got BOOL");
-  if (n.canFold({&a, &b}, numElements(*shape))) {
+  if (a.isConst() && b.isConst() && n.canFold({&a, &b}, numElements(*staticDims(*shape)))) {
     std::string err;
-    std::optional<HostTensor> r = foldBinary(kind, *a.constant, *b.constant, *shape, err);
+    std::optional<HostTensor> r = foldBinary(kind, *a.constant, *b.constant, *staticDims(*shape), err);
     if (!r)
       return n.fail(err);
     return Operand::of(std::move(*r));
@@ -154,9 +229,14 @@ FailureOr<Operand> buildBinary(NodeContext &n, BinaryKind kind, const Operand &a
 Operand convertTo(NodeContext &n, const Operand &x, DType to) {
   if (x.dtype() == to)
     return x;
+  if (x.isSym() && (to == DType::I64 || to == DType::I32)) { // Dims fit both.
+    SymTensor t = *x.sym;
+    t.dtype = to;
+    return Operand::of(std::move(t));
+  }
   if (n.canFold({&x}, x.numElements()))
     return Operand::of(foldCast(*x.constant, to));
-  return Operand::of(n.create<graph::CastOp>(x.shape(), to, n.materialize(x)));
+  return Operand::of(n.create<graph::CastOp>(x.symShape(), to, n.materialize(x)));
 }
 
 namespace {
@@ -242,14 +322,14 @@ LogicalResult clipOp(NodeContext &n) {
     if (b.numElements() != 1 || b.dtype() != x.dtype())
       return n.fail(Twine(hi ? "max" : "min") + " must be a scalar of the input's type " +
                     typeName(x) + ", got " + shapeString(b.shape()) + " " + typeName(b));
-    bounds[i] = reshapeTo(n, b, {});
+    bounds[i] = reshapeTo(n, b, ArrayRef<int64_t>{});
   }
   if (n.canFold({&x, &bounds[0], &bounds[1]}, x.numElements())) {
     FailureOr<Operand> lo = buildBinary(n, BinaryKind::Max, x, bounds[0]);
     FailureOr<Operand> r = succeeded(lo) ? buildBinary(n, BinaryKind::Min, *lo, bounds[1]) : lo;
     return failed(r) ? failure() : n.set(0, *r);
   }
-  return n.set(0, Operand::of(n.create<graph::ClipOp>(x.shape(), x.dtype(), n.materialize(x),
+  return n.set(0, Operand::of(n.create<graph::ClipOp>(x.symShape(), x.dtype(), n.materialize(x),
                                                       n.materialize(bounds[0]),
                                                       n.materialize(bounds[1]))));
 }
@@ -258,8 +338,7 @@ LogicalResult hardSigmoidOp(NodeContext &n) {
   if (failed(n.expectInputs(1)) || failed(requireFloat(n, n.in(0), "the input")))
     return failure();
   const Operand &x = n.in(0);
-  return n.set(0, Operand::of(n.create<graph::HardSigmoidOp>(
-                      x.shape(), x.dtype(), n.materialize(x),
+  return n.set(0, Operand::of(n.create<graph::HardSigmoidOp>(x.symShape(), x.dtype(), n.materialize(x),
                       n.b.getF32FloatAttr(n.attrFloat("alpha", 0.2f)),
                       n.b.getF32FloatAttr(n.attrFloat("beta", 0.5f)))));
 }
@@ -268,8 +347,7 @@ LogicalResult isInfOp(NodeContext &n) {
   if (failed(n.expectInputs(1)) || failed(requireFloat(n, n.in(0), "the input")))
     return failure();
   const Operand &x = n.in(0);
-  return n.set(0, Operand::of(n.create<graph::IsInfOp>(
-                      x.shape(), DType::Bool, n.materialize(x),
+  return n.set(0, Operand::of(n.create<graph::IsInfOp>(x.symShape(), DType::Bool, n.materialize(x),
                       n.b.getBoolAttr(n.attrInt("detect_positive", 1) != 0),
                       n.b.getBoolAttr(n.attrInt("detect_negative", 1) != 0))));
 }
@@ -282,14 +360,30 @@ LogicalResult whereOp(NodeContext &n) {
     return n.fail("the condition must be BOOL, got " + typeName(c));
   if (failed(requireSameType(n, x, y)))
     return failure();
-  auto cx = broadcastShapes(c.shape(), x.shape());
-  auto shape = cx ? broadcastShapes(*cx, y.shape()) : std::nullopt;
-  if (!shape)
-    return n.fail("input shapes " + shapeString(c.shape()) + ", " + shapeString(x.shape()) +
-                  " and " + shapeString(y.shape()) + " do not broadcast");
-  if (n.canFoldAll(numElements(*shape)))
-    return n.set(0, Operand::of(foldWhere(*c.constant, *x.constant, *y.constant, *shape)));
-  return n.set(0, Operand::of(n.create<graph::WhereOp>(*shape, x.dtype(), n.materialize(c),
+  auto cx = broadcastSym(c.symShape(), x.symShape());
+  auto shape = succeeded(cx) ? broadcastSym(*cx, y.symShape()) : cx;
+  if (failed(shape))
+    return n.fail("input shapes " + n.str(c.symShape()) + ", " + n.str(x.symShape()) + " and " +
+                  n.str(y.symShape()) + " do not broadcast");
+  if (c.isConst() && (x.isSym() || y.isSym()) && (x.isSym() || x.isConst()) &&
+      (y.isSym() || y.isConst()) && shape->size() <= 1) {
+    // Picks between shape values by a decided condition.
+    auto elems = [](const Operand &v) {
+      return v.isSym() ? v.sym->elems : toSym(v.constant->toInts());
+    };
+    SmallVector<SymExpr> xs = elems(x), ys = elems(y);
+    int64_t count = numElements(*staticDims(*shape));
+    SymTensor t{x.dtype(), SmallVector<int64_t>(*staticDims(*shape)), {}};
+    for (int64_t i = 0; i < count; ++i) {
+      bool pick = c.constant->getInt(c.numElements() == 1 ? 0 : i) != 0;
+      const SmallVector<SymExpr> &from = pick ? xs : ys;
+      t.elems.push_back(from[from.size() == 1 ? 0 : i]);
+    }
+    return n.set(0, Operand::of(std::move(t)));
+  }
+  if (n.allInputsConst() && n.canFoldAll(numElements(*staticDims(*shape))))
+    return n.set(0, Operand::of(foldWhere(*c.constant, *x.constant, *y.constant, *staticDims(*shape))));
+  return n.set(0, Operand::of(n.create<graph::WhereOp>(ArrayRef<SymExpr>(*shape), x.dtype(), n.materialize(c),
                                                        n.materialize(x), n.materialize(y))));
 }
 
@@ -332,32 +426,35 @@ LogicalResult castLikeOp(NodeContext &n) {
 
 FailureOr<Operand> buildMatMul(NodeContext &n, const Operand &a, const Operand &b) {
   auto mismatch = [&](const Twine &what) {
-    return n.fail(what + ": " + shapeString(a.shape()) + " x " + shapeString(b.shape()));
+    return n.fail(what + ": " + n.str(a.symShape()) + " x " + n.str(b.symShape()));
   };
   if (a.rank() == 0 || b.rank() == 0)
     return mismatch("operands must have rank >= 1");
   if (failed(requireSameType(n, a, b)))
     return failure();
-  SmallVector<int64_t> as(a.shape()), bs(b.shape());
+  SmallVector<SymExpr> as = a.symShape(), bs = b.symShape();
   if (as.size() == 1)
-    as.insert(as.begin(), 1);
+    as.insert(as.begin(), SymExpr::constant(1));
   if (bs.size() == 1)
-    bs.push_back(1);
-  int64_t m = as[as.size() - 2], k = as.back(), k2 = bs[bs.size() - 2], nn = bs.back();
+    bs.push_back(SymExpr::constant(1));
+  SymExpr m = as[as.size() - 2], k = as.back(), k2 = bs[bs.size() - 2], nn = bs.back();
   if (k != k2)
-    return mismatch("inner dims differ (" + Twine(k) + " vs " + Twine(k2) + ")");
+    return mismatch("inner dims differ (" + n.str(k) + " vs " + n.str(k2) + ")");
   auto batch =
-      broadcastShapes(ArrayRef<int64_t>(as).drop_back(2), ArrayRef<int64_t>(bs).drop_back(2));
-  if (!batch)
+      broadcastSym(ArrayRef<SymExpr>(as).drop_back(2), ArrayRef<SymExpr>(bs).drop_back(2));
+  if (failed(batch))
     return mismatch("batch dims do not broadcast");
-  SmallVector<int64_t> shape(*batch);
+  SmallVector<SymExpr> shape(*batch);
   if (a.rank() > 1)
     shape.push_back(m);
   if (b.rank() > 1)
     shape.push_back(nn);
-  int64_t elems = numElements(shape);
-  if (n.canFoldAll(elems) && elems * k <= (int64_t(1) << 26))
-    return Operand::of(foldMatMul(*a.constant, *b.constant, shape));
+  if (a.isConst() && b.isConst()) {
+    SmallVector<int64_t> ints = *staticDims(shape);
+    int64_t elems = numElements(ints);
+    if (n.canFoldAll(elems) && elems * *k.constValue() <= (int64_t(1) << 26))
+      return Operand::of(foldMatMul(*a.constant, *b.constant, ints));
+  }
   return Operand::of(n.create<graph::MatMulOp>(shape, a.dtype(), n.materialize(a), n.materialize(b)));
 }
 
@@ -383,24 +480,25 @@ LogicalResult gemmOp(NodeContext &n) {
   if (failed(requireSameType(n, a, b)))
     return failure();
   bool ta = n.attrInt("transA", 0), tb = n.attrInt("transB", 0);
-  int64_t m = a.shape()[ta ? 1 : 0], k = a.shape()[ta ? 0 : 1];
-  int64_t k2 = b.shape()[tb ? 1 : 0], nn = b.shape()[tb ? 0 : 1];
+  SmallVector<SymExpr> as = a.symShape(), bs = b.symShape();
+  SymExpr m = as[ta ? 1 : 0], k = as[ta ? 0 : 1];
+  SymExpr k2 = bs[tb ? 1 : 0], nn = bs[tb ? 0 : 1];
   if (k != k2)
-    return n.fail("inner dims differ: " + shapeString(a.shape()) + (ta ? "^T" : "") + " x " +
-                  shapeString(b.shape()) + (tb ? "^T" : ""));
-  SmallVector<int64_t> shape{m, nn};
+    return n.fail("inner dims differ: " + n.str(as) + (ta ? "^T" : "") + " x " + n.str(bs) +
+                  (tb ? "^T" : ""));
+  SmallVector<SymExpr> shape{m, nn};
   Value c;
   if (n.hasInput(2)) {
     const Operand &co = n.in(2);
-    auto bc = broadcastShapes(co.shape(), shape);
-    if (!bc || ArrayRef<int64_t>(*bc) != ArrayRef<int64_t>(shape))
-      return n.fail("C of shape " + shapeString(co.shape()) + " does not broadcast to " +
-                    shapeString(shape));
+    auto bc = broadcastSym(co.symShape(), shape);
+    if (failed(bc) || *bc != shape)
+      return n.fail("C of shape " + n.str(co.symShape()) + " does not broadcast to " +
+                    n.str(shape));
     if (failed(requireSameType(n, a, co)))
       return failure();
     c = n.materialize(co);
   }
-  Value r = n.create<graph::GemmOp>(shape, a.dtype(), n.materialize(a), n.materialize(b), c,
+  Value r = n.create<graph::GemmOp>(ArrayRef<SymExpr>(shape), a.dtype(), n.materialize(a), n.materialize(b), c,
                                     n.b.getF32FloatAttr(n.attrFloat("alpha", 1.0f)),
                                     n.b.getF32FloatAttr(n.attrFloat("beta", 1.0f)),
                                     n.b.getBoolAttr(ta), n.b.getBoolAttr(tb));
@@ -424,16 +522,19 @@ template <typename OpT> LogicalResult softmaxOp(NodeContext &n) {
   if (failed(axis))
     return failure();
   if (n.opset >= 13 || *axis == x.rank() - 1) {
-    Value r = n.create<OpT>(x.shape(), x.dtype(), n.materialize(x), n.b.getI64IntegerAttr(*axis));
+    Value r = n.create<OpT>(x.symShape(), x.dtype(), n.materialize(x), n.b.getI64IntegerAttr(*axis));
     return n.set(0, Operand::of(r));
   }
   // Before opset 13 the input is coerced to 2-D at `axis`.
-  SmallVector<int64_t> shape(x.shape());
-  SmallVector<int64_t> flat{numElements(ArrayRef<int64_t>(shape).take_front(*axis)),
-                            numElements(ArrayRef<int64_t>(shape).drop_front(*axis))};
+  SmallVector<SymExpr> shape = x.symShape();
+  std::optional<SymExpr> outer = numElementsExpr(ArrayRef<SymExpr>(shape).take_front(*axis)),
+                         inner = numElementsExpr(ArrayRef<SymExpr>(shape).drop_front(*axis));
+  if (!outer || !inner)
+    return n.fail("the element count of " + n.str(shape) + " overflows");
+  SmallVector<SymExpr> flat{*outer, *inner};
   Operand f = reshapeTo(n, x, flat);
   Operand s =
-      Operand::of(n.create<OpT>(flat, x.dtype(), n.materialize(f), n.b.getI64IntegerAttr(1)));
+      Operand::of(n.create<OpT>(ArrayRef<SymExpr>(flat), x.dtype(), n.materialize(f), n.b.getI64IntegerAttr(1)));
   return n.set(0, reshapeTo(n, s, shape));
 }
 
@@ -447,6 +548,9 @@ LogicalResult layerNormOp(NodeContext &n) {
   if (failed(axis))
     return failure();
   float epsilon = n.attrFloat("epsilon", 1e-5f);
+  if ((n.outputUsed(1) || n.outputUsed(2)) && x.hasSymbolicDims())
+    return n.fail("the Mean and InvStdDev outputs of a symbolic-size LayerNormalization are not "
+                  "supported");
   if (n.outputUsed(1) || n.outputUsed(2)) {
     // Mean and InvStdDev (training outputs), in float32 as stash_type says.
     SmallVector<int64_t> axes;
@@ -469,22 +573,23 @@ LogicalResult layerNormOp(NodeContext &n) {
     if (failed(inv.v) || failed(n.set(1, mean)) || failed(n.set(2, *inv.v)))
       return failure();
   }
-  ArrayRef<int64_t> norm = x.shape().drop_front(*axis);
+  SmallVector<SymExpr> xs = x.symShape();
+  ArrayRef<SymExpr> norm = ArrayRef<SymExpr>(xs).drop_front(*axis);
   Value bias;
   for (size_t i = 1; i <= 2; ++i) {
     if (!n.hasInput(i))
       continue;
     const Operand &p = n.in(i);
-    auto bc = broadcastShapes(norm, p.shape());
-    if (!bc || ArrayRef<int64_t>(*bc) != norm)
-      return n.fail((i == 1 ? "scale" : "bias") + Twine(" of shape ") + shapeString(p.shape()) +
-                    " does not broadcast to the normalised shape " + shapeString(norm));
+    auto bc = broadcastSym(norm, p.symShape());
+    if (failed(bc) || ArrayRef<SymExpr>(*bc) != norm)
+      return n.fail((i == 1 ? "scale" : "bias") + Twine(" of shape ") + n.str(p.symShape()) +
+                    " does not broadcast to the normalised shape " + n.str(norm));
     if (failed(requireSameType(n, x, p)))
       return failure();
   }
   if (n.hasInput(2))
     bias = n.materialize(n.in(2));
-  Value r = n.create<graph::LayerNormOp>(x.shape(), x.dtype(), n.materialize(x),
+  Value r = n.create<graph::LayerNormOp>(x.symShape(), x.dtype(), n.materialize(x),
                                          n.materialize(scale), bias, n.b.getI64IntegerAttr(*axis),
                                          n.b.getF32FloatAttr(epsilon));
   return n.set(0, Operand::of(r));
@@ -504,7 +609,7 @@ LogicalResult rmsNormOp(NodeContext &n) {
   if (!bc || ArrayRef<int64_t>(*bc) != norm)
     return n.fail("scale of shape " + shapeString(scale.shape()) +
                   " does not broadcast to the normalised shape " + shapeString(norm));
-  Value r = n.create<graph::RMSNormOp>(x.shape(), x.dtype(), n.materialize(x), n.materialize(scale),
+  Value r = n.create<graph::RMSNormOp>(x.symShape(), x.dtype(), n.materialize(x), n.materialize(scale),
                                        n.b.getI64IntegerAttr(*axis),
                                        n.b.getF32FloatAttr(n.attrFloat("epsilon", 1e-5f)));
   return n.set(0, Operand::of(r));
@@ -588,7 +693,15 @@ LogicalResult convOp(NodeContext &n) {
   if (failed(n.expectInputs(2)))
     return failure();
   const Operand &x = n.in(0), &w = n.in(1);
-  ArrayRef<int64_t> xs = x.shape(), ws = w.shape();
+  // Only the batch may be symbolic: the spatial arithmetic stays int64.
+  SmallVector<SymExpr> xsym = x.symShape();
+  for (size_t d = 1; d < xsym.size(); ++d)
+    if (!xsym[d].isConst())
+      return n.fail("only the batch dim of a Conv input may be symbolic, got " + n.str(xsym));
+  SmallVector<int64_t> xStatic(x.shape());
+  if (!xStatic.empty() && x.hasSymbolicDims())
+    xStatic[0] = 1;
+  ArrayRef<int64_t> xs = xStatic, ws = w.shape();
   if (xs.size() < 3 || ws.size() != xs.size())
     return n.fail("input " + shapeString(xs) + " and weight " + shapeString(ws) +
                   " must have one rank >= 3");
@@ -643,7 +756,9 @@ LogicalResult convOp(NodeContext &n) {
       return n.fail("bias of shape " + shapeString(bo.shape()) + " must be [" + Twine(ws[0]) + "]");
     bias = n.materialize(bo);
   }
-  Value r = n.create<graph::ConvOp>(shape, x.dtype(), n.materialize(x), n.materialize(w), bias,
+  SmallVector<SymExpr> outShape = toSym(shape);
+  outShape[0] = xsym[0];
+  Value r = n.create<graph::ConvOp>(outShape, x.dtype(), n.materialize(x), n.materialize(w), bias,
                                     n.i64Array(*strides), n.i64Array(*pads), n.i64Array(*dilations),
                                     n.b.getI64IntegerAttr(group));
   return n.set(0, Operand::of(r));

@@ -19,7 +19,9 @@
 #include "compiler/Import/Onnx/OnnxImporter.h"
 #include "dialects/Graph/GraphOps.h"
 #include "dialects/Utils/Shape.h"
+#include "dialects/Utils/SymShape.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/Support/LogicalResult.h"
 #include "llvm/ADT/StringMap.h"
@@ -47,18 +49,60 @@ inline std::optional<int64_t> checkedNumElements(llvm::ArrayRef<int64_t> shape) 
   return n;
 }
 
-/// An ONNX value during import: a host constant or an SSA value.
+/// A small integer (or bool) tensor of rank <= 1 whose elements are
+/// polynomials of the symbolic dims: what Shape of a symbolic tensor gives,
+/// and the shape arithmetic the exporters build from it. It folds like a
+/// constant; used as data it becomes graph.iota.
+struct SymTensor {
+  DType dtype = DType::I64;
+  llvm::SmallVector<int64_t> shape;
+  llvm::SmallVector<SymExpr> elems;
+};
+
+/// Constant dims as SymExprs.
+inline llvm::SmallVector<SymExpr> toSym(llvm::ArrayRef<int64_t> dims) {
+  llvm::SmallVector<SymExpr> r;
+  for (int64_t d : dims)
+    r.push_back(SymExpr::constant(d));
+  return r;
+}
+
+/// The dims as int64 when all are constants.
+inline std::optional<llvm::SmallVector<int64_t>> staticDims(llvm::ArrayRef<SymExpr> dims) {
+  llvm::SmallVector<int64_t> r;
+  for (const SymExpr &d : dims) {
+    if (!d.isConst())
+      return std::nullopt;
+    r.push_back(*d.constValue());
+  }
+  return r;
+}
+
+/// An ONNX value during import: a host constant, a symbolic integer tensor
+/// or an SSA value (whose type may have symbolic dims).
 struct Operand {
   std::shared_ptr<HostTensor> constant;
   mlir::Value value;
+  std::shared_ptr<SymTensor> sym;
 
-  static Operand of(HostTensor t) { return {std::make_shared<HostTensor>(std::move(t)), {}}; }
-  static Operand of(mlir::Value v) { return {nullptr, v}; }
+  static Operand of(HostTensor t) { return {std::make_shared<HostTensor>(std::move(t)), {}, {}}; }
+  static Operand of(mlir::Value v) { return {nullptr, v, {}}; }
+  /// A SymTensor, or a HostTensor when every element is a constant.
+  static Operand of(SymTensor t);
   bool isConst() const { return constant != nullptr; }
+  bool isSym() const { return sym != nullptr; }
+  /// Static dims; a symbolic dim reads as ShapedType::kDynamic.
   llvm::ArrayRef<int64_t> shape() const;
+  /// Every dim as a polynomial of the symbols (constants for static dims).
+  llvm::SmallVector<SymExpr> symShape() const;
+  /// Whether a dim is symbolic (a value of symbolic type).
+  bool hasSymbolicDims() const;
   DType dtype() const;
   int64_t rank() const { return shape().size(); }
-  int64_t numElements() const { return kiln::numElements(shape()); }
+  /// The element count; INT64_MAX when a dim is symbolic (never folds).
+  int64_t numElements() const {
+    return hasSymbolicDims() ? INT64_MAX : kiln::numElements(shape());
+  }
 };
 
 /// DType <-> MLIR element type. mlirElementType gives f64 for F64, which no
@@ -109,6 +153,9 @@ public:
   /// a constant" otherwise).
   mlir::FailureOr<const HostTensor *> constInput(size_t i, llvm::StringRef what);
   mlir::FailureOr<llvm::SmallVector<int64_t>> constInts(size_t i, llvm::StringRef what);
+  /// Input i as polynomials of the symbols: a constant or a SymTensor of
+  /// integers ("input 1 'shape' must be a constant" otherwise).
+  mlir::FailureOr<llvm::SmallVector<SymExpr>> symInts(size_t i, llvm::StringRef what);
   /// Integer list given as attribute `attrName` before opset `inputSince`, as
   /// optional input i from then on; nullopt when absent.
   mlir::FailureOr<std::optional<llvm::SmallVector<int64_t>>>
@@ -129,10 +176,23 @@ public:
   bool canFoldAll(int64_t resultElements) const;
   mlir::Value materialize(const Operand &x);
   mlir::RankedTensorType tensorType(llvm::ArrayRef<int64_t> shape, DType t) const;
+  /// Static when every dim is a constant, else `?` dims with the encoding.
+  mlir::RankedTensorType tensorType(llvm::ArrayRef<SymExpr> shape, DType t) const;
   template <typename OpT, typename... Args>
   mlir::Value create(llvm::ArrayRef<int64_t> shape, DType t, Args &&...args) {
     return b.create<OpT>(loc, tensorType(shape, t), std::forward<Args>(args)...).getResult();
   }
+  template <typename OpT, typename... Args>
+  mlir::Value create(llvm::ArrayRef<SymExpr> shape, DType t, Args &&...args) {
+    return b.create<OpT>(loc, tensorType(shape, t), std::forward<Args>(args)...).getResult();
+  }
+  unsigned numSymbols() const;
+  /// Dims for messages: [batch,seq*4,128].
+  std::string str(llvm::ArrayRef<SymExpr> dims) const;
+  std::string str(const SymExpr &e) const;
+  /// Records that `e` must be >= 0 at run time (`what` says why); fails
+  /// when it never holds. Nothing is recorded when it always holds.
+  mlir::LogicalResult requireGE0(const SymExpr &e, const llvm::Twine &what);
   mlir::ArrayAttr i64Array(llvm::ArrayRef<int64_t> values) { return b.getI64ArrayAttr(values); }
 
 private:
@@ -144,6 +204,8 @@ private:
 // by handlers that decompose one ONNX op into several graph ops.
 Operand reshapeTo(NodeContext &n, const Operand &x, llvm::ArrayRef<int64_t> shape);
 Operand expandTo(NodeContext &n, const Operand &x, llvm::ArrayRef<int64_t> shape);
+Operand reshapeTo(NodeContext &n, const Operand &x, llvm::ArrayRef<SymExpr> shape);
+Operand expandTo(NodeContext &n, const Operand &x, llvm::ArrayRef<SymExpr> shape);
 Operand transposeBy(NodeContext &n, const Operand &x, llvm::ArrayRef<int64_t> perm);
 Operand sliceBy(NodeContext &n, const Operand &x, llvm::ArrayRef<int64_t> starts,
                 llvm::ArrayRef<int64_t> steps, llvm::ArrayRef<int64_t> shape);
@@ -195,6 +257,11 @@ public:
   void define(llvm::StringRef value, Operand v) { values[value] = std::move(v); }
   /// Notes that graph input `value` is needed at compile time.
   void needBinding(llvm::StringRef value);
+  /// The symbolic dims (--symbolic-dims): names, in symbol order.
+  std::vector<std::string> symbolNames;
+  unsigned numSymbols() const { return symbolNames.size(); }
+  /// Run-time conditions on the symbols: expr >= 0, and why.
+  std::vector<std::pair<SymExpr, std::string>> constraints;
   ImportReport report;
   /// Decodes a TensorProto. With `stealRaw` (the proto's raw_data), the
   /// bytes are moved out of the proto instead of copied.
@@ -208,6 +275,9 @@ private:
   bool bindInputs();
   bool collectInputs(llvm::SmallVectorImpl<mlir::Type> &types,
                      llvm::SmallVectorImpl<std::string> &names);
+  void setSymbolAttrs(mlir::func::FuncOp func);
+  /// Where each symbol is first read: (input position, dim).
+  std::vector<std::pair<int, int>> symbolBinders;
   void importNode(const onnx::NodeProto &node, size_t index);
   int64_t opsetFor(const std::string &domain) const;
 

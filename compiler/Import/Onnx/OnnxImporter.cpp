@@ -47,15 +47,40 @@ namespace kiln {
 // Types
 //===----------------------------------------------------------------------===//
 
+Operand Operand::of(SymTensor t) {
+  SmallVector<int64_t> ints;
+  for (const SymExpr &e : t.elems) {
+    if (!e.isConst())
+      return {nullptr, {}, std::make_shared<SymTensor>(std::move(t))};
+    ints.push_back(*e.constValue());
+  }
+  return of(HostTensor::fromInts(t.dtype, t.shape, ints));
+}
+
 ArrayRef<int64_t> Operand::shape() const {
   if (constant)
     return constant->shape;
+  if (sym)
+    return sym->shape;
   return cast<RankedTensorType>(value.getType()).getShape();
 }
+
+SmallVector<SymExpr> Operand::symShape() const {
+  if (value)
+    return dimExprs(cast<RankedTensorType>(value.getType()));
+  SmallVector<SymExpr> dims;
+  for (int64_t d : shape())
+    dims.push_back(SymExpr::constant(d));
+  return dims;
+}
+
+bool Operand::hasSymbolicDims() const { return value && isSymbolic(value.getType()); }
 
 DType Operand::dtype() const {
   if (constant)
     return constant->dtype;
+  if (sym)
+    return sym->dtype;
   return dtypeOf(cast<RankedTensorType>(value.getType()).getElementType()).value_or(DType::F32);
 }
 
@@ -452,12 +477,45 @@ void Importer::needBinding(StringRef value) {
     report.inputsToBind.push_back(value.str());
 }
 
+/// A dim_param that can name a symbol: an identifier (`batch`, `seq_len`).
+static bool isSymbolName(StringRef s) {
+  return !s.empty() && (isAlpha(s[0]) || s[0] == '_') &&
+         llvm::all_of(s, [](char c) { return isAlnum(c) || c == '_' || c == '.'; });
+}
+
 bool Importer::collectInputs(SmallVectorImpl<Type> &types, SmallVectorImpl<std::string> &names) {
   bool ok = true;
   auto inputError = [&](const Twine &msg) {
     errors.push_back(path + ": " + msg.str());
     ok = false;
   };
+  // Symbols first, in input order, so every type is built over all of them.
+  if (options.symbolicDims) {
+    int position = 0;
+    for (const onnx::ValueInfoProto &in : model.graph().input()) {
+      if (values.count(in.name()) || !in.type().tensor_type().has_shape())
+        continue;
+      const auto &shape = in.type().tensor_type().shape();
+      for (int d = 0; d < shape.dim_size(); ++d) {
+        const auto &dim = shape.dim(d);
+        if (dim.has_dim_value() && dim.dim_value() >= 0)
+          continue;
+        std::string sym = dim.has_dim_param() && !dim.dim_param().empty()
+                              ? dim.dim_param()
+                              : in.name() + "_dim" + std::to_string(d);
+        if (options.dimValues.count(sym) || llvm::is_contained(symbolNames, sym))
+          continue;
+        if (!isSymbolName(sym)) {
+          inputError("input '" + in.name() + "' dim " + std::to_string(d) + " is '" + sym +
+                     "': a dim that is an expression is not supported yet; pin it with --shape");
+          continue;
+        }
+        symbolNames.push_back(sym);
+        symbolBinders.push_back({position, d});
+      }
+      ++position;
+    }
+  }
   for (const onnx::ValueInfoProto &in : model.graph().input()) {
     if (values.count(in.name()))
       continue; // An initializer: a constant with a default value.
@@ -477,17 +535,23 @@ bool Importer::collectInputs(SmallVectorImpl<Type> &types, SmallVectorImpl<std::
       inputError("input '" + name + "' has no shape");
       continue;
     }
-    SmallVector<int64_t> shape;
+    SmallVector<SymExpr> shape;
     bool shapeOk = true;
     for (int d = 0; d < tt.shape().dim_size(); ++d) {
       const auto &dim = tt.shape().dim(d);
       std::string where = "input '" + name + "' dim " + std::to_string(d);
+      std::string param = dim.has_dim_param() && !dim.dim_param().empty()
+                              ? dim.dim_param()
+                              : name + "_dim" + std::to_string(d);
+      auto sym = llvm::find(symbolNames, param);
       if (dim.has_dim_value() && dim.dim_value() >= 0) {
-        shape.push_back(dim.dim_value());
+        shape.push_back(SymExpr::constant(dim.dim_value()));
+      } else if (sym != symbolNames.end() && !options.dimValues.count(param)) {
+        shape.push_back(SymExpr::symbol(sym - symbolNames.begin()));
       } else if (dim.has_dim_param() && !dim.dim_param().empty()) {
         auto it = options.dimValues.find(dim.dim_param());
         if (it != options.dimValues.end() && it->second >= 0) {
-          shape.push_back(it->second);
+          shape.push_back(SymExpr::constant(it->second));
         } else {
           inputError(where + " is symbolic ('" + dim.dim_param() + "'); pin it with --shape " +
                      dim.dim_param() + "=N");
@@ -500,10 +564,33 @@ bool Importer::collectInputs(SmallVectorImpl<Type> &types, SmallVectorImpl<std::
     }
     if (!shapeOk)
       continue;
-    types.push_back(RankedTensorType::get(shape, mlirElementType(&ctx, *dt)));
+    types.push_back(makeType(shape, mlirElementType(&ctx, *dt), &ctx, numSymbols()));
     names.push_back(name);
   }
   return ok;
+}
+
+/// `kiln.symbols` (name and binder of each symbol) and `kiln.constraints`
+/// (conditions the runtime checks) on @main, for the later stages.
+void Importer::setSymbolAttrs(func::FuncOp func) {
+  if (symbolNames.empty())
+    return;
+  SmallVector<Attribute> syms, conds;
+  for (size_t k = 0; k < symbolNames.size(); ++k)
+    syms.push_back(builder.getDictionaryAttr(
+        {builder.getNamedAttr("name", builder.getStringAttr(symbolNames[k])),
+         builder.getNamedAttr("input", builder.getI64IntegerAttr(symbolBinders[k].first)),
+         builder.getNamedAttr("dim", builder.getI64IntegerAttr(symbolBinders[k].second))}));
+  for (const auto &[e, what] : constraints) {
+    auto map = AffineMap::get(0, numSymbols(), e.toAffine(&ctx, numSymbols()));
+    conds.push_back(builder.getDictionaryAttr(
+        {builder.getNamedAttr("expr", AffineMapAttr::get(map)),
+         builder.getNamedAttr("kind", builder.getStringAttr("ge0")),
+         builder.getNamedAttr("what", builder.getStringAttr(what))}));
+  }
+  func->setAttr("kiln.symbols", builder.getArrayAttr(syms));
+  if (!conds.empty())
+    func->setAttr("kiln.constraints", builder.getArrayAttr(conds));
 }
 
 //===----------------------------------------------------------------------===//
@@ -511,6 +598,26 @@ bool Importer::collectInputs(SmallVectorImpl<Type> &types, SmallVectorImpl<std::
 //===----------------------------------------------------------------------===//
 
 Value Importer::materialize(const Operand &x) {
+  if (x.isSym()) {
+    // Used as data: one iota per element (a scalar, or a short vector).
+    SymTensor &t = *x.sym;
+    Type et = mlirElementType(&ctx, t.dtype == DType::I32 ? DType::I32 : DType::I64);
+    SmallVector<Value> parts;
+    int64_t rank = t.shape.size();
+    for (const SymExpr &e : t.elems) {
+      auto map = AffineMap::get(rank, numSymbols(), e.toAffine(&ctx, numSymbols()));
+      auto type = RankedTensorType::get(SmallVector<int64_t>(rank, 1), et);
+      parts.push_back(builder.create<graph::IotaOp>(fileLoc, type, map).getResult());
+    }
+    Value v = parts.size() == 1
+                  ? parts[0]
+                  : builder.create<graph::ConcatOp>(fileLoc, RankedTensorType::get(t.shape, et),
+                                                    parts, builder.getI64IntegerAttr(0))
+                        .getResult();
+    if (t.dtype != DType::I32 && t.dtype != DType::I64)
+      v = builder.create<graph::CastOp>(fileLoc, RankedTensorType::get(t.shape, mlirElementType(&ctx, t.dtype)), v);
+    return v;
+  }
   if (!x.isConst())
     return x.value;
   auto it = constantCache.find(x.constant.get());
@@ -557,6 +664,22 @@ Value Importer::materialize(const Operand &x) {
   return v;
 }
 
+/// The ops whose handlers compute with symbolic dims (SymExpr shapes and
+/// SymTensor folding); every other op refuses them by name.
+static bool symbolicReady(StringRef op) {
+  static const llvm::StringSet<> ready = {
+      // Shape arithmetic.
+      "Shape", "Size", "Constant", "Identity", "Dropout", "Gather", "Unsqueeze", "Squeeze",
+      "Reshape", "Flatten", "Concat", "Slice", "Cast", "CastLike", "ConstantOfShape", "Range",
+      "Expand", "Where", "Add", "Sub", "Mul", "Div", "Equal", "Greater", "GreaterOrEqual", "Less",
+      "LessOrEqual", "And", "Or", "Not", "Neg",
+      // Data ops over symbolic dims.
+      "Transpose", "MatMul", "Gemm", "Softmax", "LogSoftmax", "LayerNormalization", "Conv", "Pow",
+      "Sqrt", "Erf", "Tanh", "Exp", "Relu", "Sigmoid", "Gelu", "IsNaN", "IsInf", "Abs", "Log",
+      "Reciprocal", "Max", "Min", "Clip"};
+  return ready.contains(op);
+}
+
 void Importer::importNode(const onnx::NodeProto &node, size_t index) {
   auto poisonOutputs = [&] {
     for (const std::string &out : node.output())
@@ -573,8 +696,17 @@ void Importer::importNode(const onnx::NodeProto &node, size_t index) {
       return poisonOutputs(); // Reported at the node that failed.
     ins.push_back(values.lookup(in));
   }
+  // Handlers not yet written for symbolic dims refuse them (fail closed).
+  bool symbolic = llvm::any_of(ins, [](const std::optional<Operand> &x) {
+    return x && (x->isSym() || x->hasSymbolicDims());
+  });
   NodeContext n(*this, node, nodeName(node, index), opsetFor(normDomain(node.domain())),
                 std::move(ins));
+  if (symbolic && !symbolicReady(node.op_type())) {
+    (void)n.fail("symbolic dims are not supported by " + node.op_type() +
+                 " yet; pin them with --shape NAME=N");
+    return poisonOutputs();
+  }
   size_t errorsBefore = errors.size();
   if (failed(handlers.lookup(node.op_type())(n))) {
     if (errors.size() == errorsBefore)
@@ -637,6 +769,7 @@ OwningOpRef<ModuleOp> Importer::run(std::string &error) {
   func.setFunctionType(builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
   func->setAttr("kiln.output_names", builder.getArrayAttr(outputNames));
   func->setAttr("kiln.source", builder.getStringAttr(path));
+  setSymbolAttrs(func);
   if (!errors.empty())
     return finish();
   eraseDeadOps(*entry);
@@ -778,6 +911,21 @@ FailureOr<SmallVector<int64_t>> NodeContext::constInts(size_t i, StringRef what)
   return (*t)->toInts();
 }
 
+FailureOr<SmallVector<SymExpr>> NodeContext::symInts(size_t i, StringRef what) {
+  if (hasInput(i) && in(i).isSym()) {
+    if (isFloatDType(in(i).dtype()) || in(i).dtype() == DType::Bool)
+      return fail("input " + Twine(i) + " '" + what + "' must be an integer tensor");
+    return in(i).sym->elems;
+  }
+  FailureOr<SmallVector<int64_t>> v = constInts(i, what);
+  if (failed(v))
+    return failure();
+  SmallVector<SymExpr> r;
+  for (int64_t x : *v)
+    r.push_back(SymExpr::constant(x));
+  return r;
+}
+
 FailureOr<std::optional<SmallVector<int64_t>>>
 NodeContext::intsAttrOrInput(StringRef attrName, int64_t inputSince, size_t i) {
   if (opset >= inputSince && hasInput(i)) {
@@ -826,6 +974,34 @@ Value NodeContext::materialize(const Operand &x) { return imp.materialize(x); }
 
 RankedTensorType NodeContext::tensorType(ArrayRef<int64_t> shape, DType t) const {
   return RankedTensorType::get(shape, mlirElementType(b.getContext(), t));
+}
+
+RankedTensorType NodeContext::tensorType(ArrayRef<SymExpr> shape, DType t) const {
+  return makeType(shape, mlirElementType(b.getContext(), t), b.getContext(), imp.numSymbols());
+}
+
+unsigned NodeContext::numSymbols() const { return imp.numSymbols(); }
+
+std::string NodeContext::str(const SymExpr &e) const { return e.str(imp.symbolNames); }
+
+std::string NodeContext::str(ArrayRef<SymExpr> dims) const {
+  std::string s = "[";
+  for (size_t i = 0; i < dims.size(); ++i)
+    s += (i ? "," : "") + str(dims[i]);
+  return s + "]";
+}
+
+LogicalResult NodeContext::requireGE0(const SymExpr &e, const Twine &what) {
+  std::optional<bool> known = e.decideGE0();
+  if (known == true)
+    return success();
+  if (known == false)
+    return fail(what + ": " + str(e) + " >= 0 never holds");
+  for (const auto &c : imp.constraints)
+    if (c.first == e)
+      return success();
+  imp.constraints.push_back({e, (what + " (node '" + name + "', " + node.op_type() + ")").str()});
+  return success();
 }
 
 //===----------------------------------------------------------------------===//

@@ -19,6 +19,10 @@ struct ImportOptions {
   /// INT64 tensor). A bound input becomes a constant and leaves the model's
   /// inputs; shape-like inputs (Reshape's shape, Slice's starts) need this.
   std::map<std::string, std::string> boundInputs;
+  /// Unpinned named dims become symbols (docs/design-symbolic-shapes.md):
+  /// the graph is imported once for every size, its shape arithmetic folded
+  /// into polynomials of the symbols. Off: they must be pinned.
+  bool symbolicDims = false;
 };
 
 /// What the importer found besides errors, for tools that react to it.

@@ -31,7 +31,7 @@ FailureOr<Operand> paramFor(NodeContext &n, const Operand &p, ArrayRef<int64_t> 
   int64_t rank = xs.size();
   if (blockSize <= 0) {
     if (p.numElements() == 1 && p.rank() <= 1)
-      return reshapeTo(n, p, {});
+      return reshapeTo(n, p, ArrayRef<int64_t>{});
     if (p.rank() != 1 || p.shape()[0] != xs[axis])
       return n.fail(what + " must be a scalar or a 1-D tensor of " + Twine(xs[axis]) + " (the size of axis " +
                     Twine(axis) + "), got " + shapeString(p.shape()));
@@ -225,7 +225,7 @@ FailureOr<Operand> centered(NodeContext &n, const Operand &x, const Operand *zer
                   dtypeName(x.dtype()));
   Operand zp = convertTo(n, *zeroPoint, DType::I32);
   if (zp.numElements() == 1) {
-    zp = reshapeTo(n, zp, {});
+    zp = reshapeTo(n, zp, ArrayRef<int64_t>{});
   } else {
     if (x.rank() < 2)
       return n.fail(what + "'s zero point must be a scalar for a 1-D operand");
@@ -265,7 +265,7 @@ FailureOr<Operand> matmulScale(NodeContext &n, const Operand &s, const Operand &
     return n.fail(what + " must be floating-point, got " + Twine(dtypeName(s.dtype())));
   Operand f = convertTo(n, s, DType::F32);
   if (f.numElements() == 1)
-    return reshapeTo(n, f, {});
+    return reshapeTo(n, f, ArrayRef<int64_t>{});
   int64_t dim = x.rank() >= 2 ? x.shape()[x.rank() - (perRow ? 2 : 1)] : -1;
   if (f.numElements() != dim)
     return n.fail(what + " must be a scalar or hold one value per " + (perRow ? "row" : "column") +
@@ -298,7 +298,7 @@ LogicalResult qlinearMatMulOp(NodeContext &n) {
     return failure();
   Chain y{n, convertTo(n, *acc, DType::F32)};
   y.bin(BinaryKind::Mul, *mult.v).un(UnaryKind::Round);
-  FailureOr<Operand> out = saturate(n, y, reshapeTo(n, yzp, {}), yzp.dtype());
+  FailureOr<Operand> out = saturate(n, y, reshapeTo(n, yzp, ArrayRef<int64_t>{}), yzp.dtype());
   return failed(out) ? failure() : n.set(0, *out);
 }
 

@@ -24,9 +24,39 @@ namespace kiln {
 // Building blocks
 //===----------------------------------------------------------------------===//
 
+Operand reshapeTo(NodeContext &n, const Operand &x, ArrayRef<SymExpr> shape) {
+  std::optional<SmallVector<int64_t>> ints = staticDims(shape);
+  if (ints && !x.hasSymbolicDims())
+    return reshapeTo(n, x, *ints);
+  if (ArrayRef<SymExpr>(x.symShape()) == shape)
+    return x;
+  Value src = n.materialize(x);
+  if (auto inner = src.getDefiningOp<graph::ReshapeOp>())
+    src = inner.getInput();
+  if (ArrayRef<SymExpr>(dimExprs(cast<RankedTensorType>(src.getType()))) == shape)
+    return Operand::of(src);
+  return Operand::of(n.create<graph::ReshapeOp>(shape, x.dtype(), src));
+}
+
+Operand expandTo(NodeContext &n, const Operand &x, ArrayRef<SymExpr> shape) {
+  std::optional<SmallVector<int64_t>> ints = staticDims(shape);
+  if (ints && !x.hasSymbolicDims() && !x.isSym())
+    return expandTo(n, x, *ints);
+  if (ArrayRef<SymExpr>(x.symShape()) == shape && !x.isSym())
+    return x;
+  return Operand::of(n.create<graph::ExpandOp>(shape, x.dtype(), n.materialize(x)));
+}
+
 Operand reshapeTo(NodeContext &n, const Operand &x, ArrayRef<int64_t> shape) {
+  if (x.hasSymbolicDims())
+    return reshapeTo(n, x, toSym(shape));
   if (x.shape() == shape)
     return x;
+  if (x.isSym()) { // Relabels the elements.
+    SymTensor t = *x.sym;
+    t.shape.assign(shape.begin(), shape.end());
+    return Operand::of(std::move(t));
+  }
   if (x.isConst())
     return Operand::of(foldReshape(*x.constant, shape));
   // A reshape of a reshape reads the first one's input.
@@ -39,6 +69,8 @@ Operand reshapeTo(NodeContext &n, const Operand &x, ArrayRef<int64_t> shape) {
 }
 
 Operand expandTo(NodeContext &n, const Operand &x, ArrayRef<int64_t> shape) {
+  if (x.hasSymbolicDims())
+    return expandTo(n, x, toSym(shape));
   if (x.shape() == shape)
     return x;
   if (n.canFold({&x}, numElements(shape)))
@@ -47,10 +79,10 @@ Operand expandTo(NodeContext &n, const Operand &x, ArrayRef<int64_t> shape) {
 }
 
 Operand transposeBy(NodeContext &n, const Operand &x, ArrayRef<int64_t> perm) {
-  SmallVector<int64_t> shape;
+  SmallVector<SymExpr> shape, in = x.symShape();
   bool identity = true;
   for (size_t i = 0; i < perm.size(); ++i) {
-    shape.push_back(x.shape()[perm[i]]);
+    shape.push_back(in[perm[i]]);
     identity &= perm[i] == (int64_t)i;
   }
   if (identity)
@@ -83,46 +115,60 @@ LogicalResult reshapeOp(NodeContext &n) {
   if (failed(n.expectInputs(1)))
     return failure();
   const Operand &x = n.in(0);
-  SmallVector<int64_t> spec;
+  SmallVector<SymExpr> spec;
   if (n.opset < 5) {
-    spec = n.attrInts("shape").value_or(SmallVector<int64_t>{});
+    spec = toSym(n.attrInts("shape").value_or(SmallVector<int64_t>{}));
   } else {
-    FailureOr<SmallVector<int64_t>> s = n.constInts(1, "shape");
+    FailureOr<SmallVector<SymExpr>> s = n.symInts(1, "shape");
     if (failed(s))
       return failure();
     spec = *s;
   }
+  // Over polynomials of the symbols: -1 is an exact division, so
+  // [batch, seq, 128] -> [batch, seq, -1, 32] gives 4.
   bool allowZero = n.opset >= 14 && n.attrInt("allowzero", 0);
-  SmallVector<int64_t> shape;
+  SmallVector<SymExpr> shape, xs = x.symShape();
+  std::string specStr = n.str(spec);
   int64_t infer = -1;
   for (size_t i = 0; i < spec.size(); ++i) {
-    int64_t d = spec[i];
-    if (d == 0 && !allowZero) {
+    SymExpr d = spec[i];
+    std::optional<int64_t> c = d.constValue();
+    if (c == 0 && !allowZero) {
       if ((int64_t)i >= x.rank())
-        return n.fail("shape " + shapeString(spec) + " copies dim " + Twine(i) + " of the rank " +
+        return n.fail("shape " + specStr + " copies dim " + Twine(i) + " of the rank " +
                       Twine(x.rank()) + " input");
-      d = x.shape()[i];
-    } else if (d == -1) {
+      d = xs[i];
+    } else if (c == -1) {
       if (infer >= 0)
-        return n.fail("shape " + shapeString(spec) + " has more than one -1");
+        return n.fail("shape " + specStr + " has more than one -1");
       infer = i;
-    } else if (d < -1) {
-      return n.fail("shape " + shapeString(spec) + " has a negative dim");
+    } else if (c && *c < -1) {
+      return n.fail("shape " + specStr + " has a negative dim");
+    } else if (!c && failed(n.requireGE0(d, "dim " + Twine(i) + " of the shape " + specStr))) {
+      return failure();
     }
     shape.push_back(d);
   }
-  SmallVector<int64_t> knownDims(llvm::make_filter_range(shape, [](int64_t d) { return d != -1; }));
-  std::optional<int64_t> known = checkedNumElements(knownDims);
-  if (!known)
-    return n.fail("shape " + shapeString(spec) + " is too large");
-  int64_t total = x.numElements();
+  SmallVector<SymExpr> knownDims;
+  for (size_t i = 0; i < shape.size(); ++i)
+    if ((int64_t)i != infer)
+      knownDims.push_back(shape[i]);
+  std::optional<SymExpr> known = numElementsExpr(knownDims);
+  std::optional<SmallVector<int64_t>> knownInts = staticDims(knownDims);
+  if (!known || (knownInts && !checkedNumElements(*knownInts)))
+    return n.fail("shape " + specStr + " is too large");
+  std::optional<SymExpr> total = numElementsExpr(xs);
+  auto cannot = [&] { return n.fail("cannot reshape " + n.str(xs) + " to " + specStr); };
+  if (!total)
+    return cannot();
   if (infer >= 0) {
-    if (*known == 0 || total % *known != 0)
-      return n.fail("cannot reshape " + shapeString(x.shape()) + " to " + shapeString(spec));
-    shape[infer] = total / *known;
+    std::optional<SymExpr> q = known->constValue() == 0 ? std::nullopt : exactDiv(*total, *known);
+    if (!q)
+      return cannot();
+    shape[infer] = *q;
   }
-  if (numElements(shape) != total)
-    return n.fail("cannot reshape " + shapeString(x.shape()) + " to " + shapeString(spec));
+  if (numElementsExpr(shape) != total)
+    return cannot();
   return n.set(0, reshapeTo(n, x, shape));
 }
 
@@ -135,9 +181,12 @@ LogicalResult flattenOp(NodeContext &n) {
     return n.fail("axis " + Twine(axis) + " is out of range for rank " + Twine(r));
   if (axis < 0)
     axis += r;
-  SmallVector<int64_t> shape{numElements(x.shape().take_front(axis)),
-                             numElements(x.shape().drop_front(axis))};
-  return n.set(0, reshapeTo(n, x, shape));
+  SmallVector<SymExpr> xs = x.symShape();
+  std::optional<SymExpr> outer = numElementsExpr(ArrayRef<SymExpr>(xs).take_front(axis)),
+                          inner = numElementsExpr(ArrayRef<SymExpr>(xs).drop_front(axis));
+  if (!outer || !inner)
+    return n.fail("the element count of " + n.str(xs) + " overflows");
+  return n.set(0, reshapeTo(n, x, SmallVector<SymExpr>{*outer, *inner}));
 }
 
 LogicalResult squeezeOp(NodeContext &n) {
@@ -148,22 +197,23 @@ LogicalResult squeezeOp(NodeContext &n) {
   if (failed(axesOr))
     return failure();
   SmallVector<bool> drop(x.rank(), false);
+  SmallVector<SymExpr> xs = x.symShape();
   if (!*axesOr) {
     for (int64_t d = 0; d < x.rank(); ++d)
-      drop[d] = x.shape()[d] == 1;
+      drop[d] = xs[d].constValue() == 1;
   }
   for (int64_t a : axesOr->value_or(SmallVector<int64_t>{})) {
     FailureOr<int64_t> na = n.normAxis(a, x.rank());
     if (failed(na))
       return failure();
-    if (x.shape()[*na] != 1)
-      return n.fail("cannot squeeze dim " + Twine(*na) + " of " + shapeString(x.shape()));
+    if (xs[*na].constValue() != 1)
+      return n.fail("cannot squeeze dim " + Twine(*na) + " of " + n.str(xs));
     drop[*na] = true;
   }
-  SmallVector<int64_t> shape;
+  SmallVector<SymExpr> shape;
   for (int64_t d = 0; d < x.rank(); ++d)
     if (!drop[d])
-      shape.push_back(x.shape()[d]);
+      shape.push_back(xs[d]);
   return n.set(0, reshapeTo(n, x, shape));
 }
 
@@ -186,9 +236,9 @@ LogicalResult unsqueezeOp(NodeContext &n) {
       return n.fail("axes " + shapeString(**axesOr) + " repeat an axis");
     inserted[*na] = true;
   }
-  SmallVector<int64_t> shape;
+  SmallVector<SymExpr> shape, xs = x.symShape();
   for (int64_t d = 0, next = 0; d < outRank; ++d)
-    shape.push_back(inserted[d] ? 1 : x.shape()[next++]);
+    shape.push_back(inserted[d] ? SymExpr::constant(1) : xs[next++]);
   return n.set(0, reshapeTo(n, x, shape));
 }
 
@@ -225,13 +275,14 @@ LogicalResult expandOp(NodeContext &n) {
   if (failed(n.expectInputs(1)))
     return failure();
   const Operand &x = n.in(0);
-  FailureOr<SmallVector<int64_t>> spec = n.constInts(1, "shape");
+  FailureOr<SmallVector<SymExpr>> spec = n.symInts(1, "shape");
   if (failed(spec))
     return failure();
-  auto shape = broadcastShapes(x.shape(), *spec);
-  if (!shape || !checkedNumElements(*spec) || !checkedNumElements(*shape))
-    return n.fail("input shape " + shapeString(x.shape()) + " does not broadcast with " +
-                  shapeString(*spec));
+  std::optional<SmallVector<int64_t>> ints = staticDims(*spec);
+  FailureOr<SmallVector<SymExpr>> shape = broadcastSym(x.symShape(), *spec);
+  std::optional<SmallVector<int64_t>> outInts = succeeded(shape) ? staticDims(*shape) : std::nullopt;
+  if (failed(shape) || (ints && !checkedNumElements(*ints)) || (outInts && !checkedNumElements(*outInts)))
+    return n.fail("input shape " + n.str(x.symShape()) + " does not broadcast with " + n.str(*spec));
   return n.set(0, expandTo(n, x, *shape));
 }
 
@@ -264,11 +315,93 @@ LogicalResult tileOp(NodeContext &n) {
 // Slice, Split, Concat
 //===----------------------------------------------------------------------===//
 
+/// Slice where the data or a bound is symbolic: steps of 1 and in-range
+/// bounds (recorded as run-time constraints, since there is no min/max yet).
+LogicalResult symbolicSlice(NodeContext &n) {
+  const Operand &x = n.in(0);
+  int64_t r = x.rank();
+  FailureOr<SmallVector<SymExpr>> starts = n.symInts(1, "starts"), ends = n.symInts(2, "ends");
+  if (failed(starts) || failed(ends))
+    return failure();
+  SmallVector<int64_t> axes, steps;
+  for (size_t i = 0; i < starts->size(); ++i)
+    axes.push_back(i);
+  if (n.hasInput(3)) {
+    auto a = n.constInts(3, "axes");
+    if (failed(a))
+      return failure();
+    axes = *a;
+  }
+  if (n.hasInput(4)) {
+    auto st = n.constInts(4, "steps");
+    if (failed(st))
+      return failure();
+    steps = *st;
+  }
+  if (ends->size() != starts->size() || axes.size() != starts->size() ||
+      (!steps.empty() && steps.size() != starts->size()))
+    return n.fail("starts, ends, axes and steps must have one length");
+  if (llvm::any_of(steps, [](int64_t st) { return st != 1; }))
+    return n.fail("a Slice of symbolic dims needs steps of 1");
+  SmallVector<SymExpr> xs = x.symShape(), shape = xs, begin(r, SymExpr());
+  SmallVector<bool> seen(r, false);
+  for (size_t i = 0; i < starts->size(); ++i) {
+    FailureOr<int64_t> a = n.normAxis(axes[i], r);
+    if (failed(a))
+      return failure();
+    if (seen[*a])
+      return n.fail("axis " + Twine(*a) + " is sliced twice");
+    seen[*a] = true;
+    const SymExpr &dim = xs[*a];
+    // Negative constants count from the end; ends past 2^31 mean the dim.
+    auto bound = [&](SymExpr v, bool isEnd) -> std::optional<SymExpr> {
+      std::optional<int64_t> c = v.constValue();
+      if (isEnd && c && *c >= (int64_t(1) << 31))
+        return dim;
+      if (c && *c < 0)
+        return add(dim, v);
+      return v;
+    };
+    std::optional<SymExpr> s = bound((*starts)[i], false), e = bound((*ends)[i], true);
+    std::optional<SymExpr> size = s && e ? sub(*e, *s) : std::nullopt;
+    std::optional<SymExpr> room = e ? sub(dim, *e) : std::nullopt;
+    if (!size || !room)
+      return n.fail("the bounds of axis " + Twine(*a) + " overflow");
+    std::string what = "Slice [" + n.str(*s) + ", " + n.str(*e) + ") of axis " +
+                       std::to_string(*a) + " of " + n.str(xs);
+    if (failed(n.requireGE0(*s, what)) || failed(n.requireGE0(*size, what)) ||
+        failed(n.requireGE0(*room, what)))
+      return failure();
+    begin[*a] = *s;
+    shape[*a] = *size;
+  }
+  if (x.isSym()) { // Shape arithmetic: pick the elements.
+    std::optional<SmallVector<int64_t>> b = staticDims(begin), sz = staticDims(shape);
+    if (!b || !sz)
+      return n.fail("a symbolic slice of a shape value is not supported");
+    SymTensor t{x.sym->dtype, {(*sz)[0]}, {}};
+    for (int64_t k = 0; k < (*sz)[0]; ++k)
+      t.elems.push_back(x.sym->elems[(*b)[0] + k]);
+    return n.set(0, Operand::of(std::move(t)));
+  }
+  std::optional<SmallVector<int64_t>> b = staticDims(begin);
+  if (!b)
+    return n.fail("a symbolic start is not supported yet (starts " + n.str(begin) + ")");
+  return n.set(0, Operand::of(n.create<graph::SliceOp>(shape, x.dtype(), n.materialize(x),
+                                                       n.i64Array(*b),
+                                                       n.i64Array(SmallVector<int64_t>(r, 1)))));
+}
+
 LogicalResult sliceOp(NodeContext &n) {
   if (failed(n.expectInputs(1)))
     return failure();
   const Operand &x = n.in(0);
   int64_t r = x.rank();
+  bool symbolic = x.isSym() || x.hasSymbolicDims();
+  for (size_t i = 1; i < n.numInputs(); ++i)
+    symbolic |= n.hasInput(i) && n.in(i).isSym();
+  if (symbolic && n.opset >= 10)
+    return symbolicSlice(n);
   SmallVector<int64_t> starts, ends, axes, steps;
   if (n.opset < 10) {
     starts = n.attrInts("starts").value_or(SmallVector<int64_t>{});
@@ -392,28 +525,52 @@ LogicalResult concatOp(NodeContext &n) {
   FailureOr<int64_t> axis = n.normAxis(n.attrInt("axis", 0), first.rank());
   if (failed(axis))
     return failure();
-  SmallVector<int64_t> shape(first.shape());
-  shape[*axis] = 0;
+  SmallVector<SymExpr> shape = first.symShape(), firstShape = shape;
+  shape[*axis] = SymExpr();
   SmallVector<const Operand *> parts;
+  bool anySym = false, allFoldable = true;
   for (size_t i = 0; i < n.numInputs(); ++i) {
     const Operand &x = n.in(i);
+    SmallVector<SymExpr> xs = x.symShape();
     bool ok = x.rank() == first.rank() && x.dtype() == first.dtype();
     for (int64_t d = 0; ok && d < x.rank(); ++d)
-      ok = d == *axis || x.shape()[d] == first.shape()[d];
-    if (!ok)
-      return n.fail("input " + Twine(i) + " " + shapeString(x.shape()) + " (" +
-                    dtypeName(x.dtype()) + ") does not concatenate with " +
-                    shapeString(first.shape()) + " (" + dtypeName(first.dtype()) + ") on axis " +
-                    Twine(*axis));
-    shape[*axis] += x.shape()[*axis];
-    if (x.shape()[*axis] > 0)
+      ok = d == *axis || xs[d] == firstShape[d];
+    std::optional<SymExpr> sum = ok ? add(shape[*axis], xs[*axis]) : std::nullopt;
+    if (!sum)
+      return n.fail("input " + Twine(i) + " " + n.str(xs) + " (" + dtypeName(x.dtype()) +
+                    ") does not concatenate with " + n.str(firstShape) + " (" +
+                    dtypeName(first.dtype()) + ") on axis " + Twine(*axis));
+    shape[*axis] = *sum;
+    if (xs[*axis].constValue() != 0)
       parts.push_back(&x);
+    anySym |= x.isSym();
+    allFoldable &= x.isSym() || x.isConst();
   }
   if (parts.empty())
     parts.push_back(&first);
   if (parts.size() == 1)
     return n.set(0, *parts.front());
-  if (n.canFold(parts, numElements(shape))) {
+  if (anySym && allFoldable) { // Shape vectors: rank 1, static lengths.
+    SymTensor t{first.dtype(), {0}, {}};
+    for (const Operand *p : parts) {
+      if (p->isSym())
+        t.elems.append(p->sym->elems);
+      else
+        for (int64_t v : p->constant->toInts())
+          t.elems.push_back(SymExpr::constant(v));
+    }
+    t.shape[0] = t.elems.size();
+    return n.set(0, Operand::of(std::move(t)));
+  }
+  if (anySym || llvm::any_of(parts, [](const Operand *p) { return p->hasSymbolicDims(); })) {
+    SmallVector<Value> vals;
+    for (const Operand *p : parts)
+      vals.push_back(n.materialize(*p));
+    return n.set(0, Operand::of(n.create<graph::ConcatOp>(ArrayRef<SymExpr>(shape), first.dtype(),
+                                                          vals, n.b.getI64IntegerAttr(*axis))));
+  }
+  SmallVector<int64_t> ints = *staticDims(shape);
+  if (n.canFold(parts, numElements(ints))) {
     SmallVector<const HostTensor *> ts;
     for (const Operand *p : parts)
       ts.push_back(p->constant.get());
@@ -422,7 +579,7 @@ LogicalResult concatOp(NodeContext &n) {
   SmallVector<Value> vals;
   for (const Operand *p : parts)
     vals.push_back(n.materialize(*p));
-  return n.set(0, Operand::of(n.create<graph::ConcatOp>(shape, first.dtype(), vals,
+  return n.set(0, Operand::of(n.create<graph::ConcatOp>(ints, first.dtype(), vals,
                                                         n.b.getI64IntegerAttr(*axis))));
 }
 
@@ -442,6 +599,40 @@ LogicalResult checkIndices(NodeContext &n, const Operand &idx, int64_t dimSize) 
   return success();
 }
 
+/// Gather over symbolic dims, or picking from a shape value.
+LogicalResult symbolicGather(NodeContext &n, int64_t axis) {
+  const Operand &data = n.in(0), &idx = n.in(1);
+  SmallVector<SymExpr> ds = data.symShape();
+  if (data.isSym() && idx.isConst()) { // Shape(x)[i]: rank-1 data.
+    SymTensor t{data.dtype(), SmallVector<int64_t>(idx.shape()), {}};
+    int64_t dim = data.shape()[0];
+    for (int64_t i = 0, e = idx.numElements(); i < e; ++i) {
+      int64_t v = idx.constant->getInt(i);
+      if (v < -dim || v >= dim)
+        return n.fail("index " + Twine(v) + " is out of range for a dim of size " + Twine(dim));
+      t.elems.push_back(data.sym->elems[v < 0 ? v + dim : v]);
+    }
+    return n.set(0, Operand::of(std::move(t)));
+  }
+  if (idx.isConst()) { // Constant indices into a symbolic dim: checked at run time.
+    for (int64_t i = 0, e = idx.numElements(); i < e; ++i) {
+      int64_t v = idx.constant->getInt(i);
+      std::optional<SymExpr> room = v < 0 ? add(ds[axis], SymExpr::constant(v))
+                                          : sub(ds[axis], SymExpr::constant(v + 1));
+      if (!room || failed(n.requireGE0(*room, "index " + Twine(v) + " into dim " + Twine(axis) +
+                                                  " of " + n.str(ds))))
+        return failure();
+    }
+  }
+  SmallVector<SymExpr> shape(ArrayRef<SymExpr>(ds).take_front(axis));
+  SmallVector<SymExpr> is = idx.symShape();
+  shape.append(is.begin(), is.end());
+  shape.append(ds.begin() + axis + 1, ds.end());
+  return n.set(0, Operand::of(n.create<graph::GatherOp>(ArrayRef<SymExpr>(shape), data.dtype(),
+                                                        n.materialize(data), n.materialize(idx),
+                                                        n.b.getI64IntegerAttr(axis))));
+}
+
 LogicalResult gatherOp(NodeContext &n) {
   if (failed(n.expectInputs(2)))
     return failure();
@@ -449,7 +640,11 @@ LogicalResult gatherOp(NodeContext &n) {
   if (!isIndexType(idx.dtype()))
     return n.fail("indices must be INT32 or INT64, got " + Twine(dtypeName(idx.dtype())));
   FailureOr<int64_t> axis = n.normAxis(n.attrInt("axis", 0), data.rank());
-  if (failed(axis) || failed(checkIndices(n, idx, data.shape()[*axis])))
+  if (failed(axis))
+    return failure();
+  if (data.isSym() || data.hasSymbolicDims() || idx.isSym() || idx.hasSymbolicDims())
+    return symbolicGather(n, *axis);
+  if (failed(checkIndices(n, idx, data.shape()[*axis])))
     return failure();
   SmallVector<int64_t> shape(data.shape().take_front(*axis));
   shape.append(idx.shape().begin(), idx.shape().end());
@@ -553,6 +748,8 @@ LogicalResult dropoutOp(NodeContext &n) {
                       ") is not supported: Kiln compiles inference");
     }
   }
+  if (n.outputUsed(1) && n.in(0).hasSymbolicDims())
+    return n.fail("the mask output of a symbolic-size Dropout is not supported");
   if (n.outputUsed(1)) {
     HostTensor one = HostTensor::fromInts(DType::Bool, {}, {1});
     (void)n.set(1, Operand::of(foldFill(one, n.in(0).shape())));
@@ -588,23 +785,43 @@ LogicalResult constantOp(NodeContext &n) {
 LogicalResult shapeOp(NodeContext &n) {
   if (failed(n.expectInputs(1)))
     return failure();
-  ArrayRef<int64_t> shape = n.in(0).shape();
+  SmallVector<SymExpr> shape = n.in(0).symShape();
   int64_t r = shape.size();
   auto clampDim = [&](int64_t d) { return std::clamp<int64_t>(d < 0 ? d + r : d, 0, r); };
   int64_t start = clampDim(n.attrInt("start", 0)), end = clampDim(n.attrInt("end", r));
-  SmallVector<int64_t> dims;
+  SymTensor dims{DType::I64, {std::max<int64_t>(end - start, 0)}, {}};
   for (int64_t d = start; d < end; ++d)
-    dims.push_back(shape[d]);
-  return n.set(0, Operand::of(HostTensor::fromInts(DType::I64, {(int64_t)dims.size()}, dims)));
+    dims.elems.push_back(shape[d]);
+  return n.set(0, Operand::of(std::move(dims)));
 }
 
 LogicalResult sizeOp(NodeContext &n) {
   if (failed(n.expectInputs(1)))
     return failure();
-  return n.set(0, Operand::of(HostTensor::fromInts(DType::I64, {}, {n.in(0).numElements()})));
+  std::optional<SymExpr> count = numElementsExpr(n.in(0).symShape());
+  if (!count)
+    return n.fail("the element count overflows");
+  return n.set(0, Operand::of(SymTensor{DType::I64, {}, {*count}}));
 }
 
 LogicalResult constantOfShapeOp(NodeContext &n) {
+  if (n.hasInput(0) && n.in(0).isSym()) { // A symbolic shape: the value expanded.
+    HostTensor value = HostTensor::fromDoubles(DType::F32, {}, {0.0});
+    if (const auto *a = n.attr("value")) {
+      FailureOr<HostTensor> t = n.attrTensor(*a);
+      if (failed(t))
+        return failure();
+      if (t->numElements() != 1)
+        return n.fail("attribute 'value' must hold one element");
+      value = foldReshape(*t, {});
+    }
+    SmallVector<SymExpr> dims = n.in(0).sym->elems;
+    for (const SymExpr &d : dims)
+      if (failed(n.requireGE0(d, "ConstantOfShape dim")))
+        return failure();
+    Operand scalar = reshapeTo(n, Operand::of(value), SmallVector<int64_t>(dims.size(), 1));
+    return n.set(0, expandTo(n, scalar, dims));
+  }
   FailureOr<SmallVector<int64_t>> shape = n.constInts(0, "input");
   if (failed(shape))
     return failure();
@@ -623,7 +840,40 @@ LogicalResult constantOfShapeOp(NodeContext &n) {
   return n.set(0, Operand::of(foldFill(value, *shape)));
 }
 
+/// Range with a symbolic start or limit: an iota, when the count is an exact
+/// polynomial ((limit - start) / delta).
+LogicalResult symbolicRange(NodeContext &n) {
+  DType t = n.in(0).dtype();
+  for (size_t i = 0; i < 3; ++i)
+    if (n.in(i).numElements() != 1 || n.in(i).dtype() != t)
+      return n.fail("start, limit and delta must be scalars of one type");
+  if (t != DType::I64 && t != DType::I32)
+    return n.fail("a Range with a symbolic bound must be INT64 or INT32, got " +
+                  Twine(dtypeName(t)));
+  FailureOr<SmallVector<SymExpr>> start = n.symInts(0, "start"), limit = n.symInts(1, "limit");
+  FailureOr<SmallVector<int64_t>> delta = n.constInts(2, "delta");
+  if (failed(start) || failed(limit) || failed(delta))
+    return failure();
+  std::optional<SymExpr> span = sub((*limit)[0], (*start)[0]);
+  std::optional<SymExpr> count =
+      span && (*delta)[0] != 0 ? exactDiv(*span, SymExpr::constant((*delta)[0])) : std::nullopt;
+  if (!count)
+    return n.fail("Range(" + n.str((*start)[0]) + ", " + n.str((*limit)[0]) + ", " +
+                  Twine((*delta)[0]) + "): the count is not a polynomial of the symbols");
+  if (failed(n.requireGE0(*count, "the count of Range")))
+    return failure();
+  MLIRContext *ctx = n.b.getContext();
+  unsigned syms = n.numSymbols();
+  AffineExpr value = (*start)[0].toAffine(ctx, syms) + getAffineDimExpr(0, ctx) * (*delta)[0];
+  return n.set(0, Operand::of(n.b.create<graph::IotaOp>(
+                      n.loc, n.tensorType(ArrayRef<SymExpr>{*count}, t),
+                      AffineMap::get(1, syms, value)).getResult()));
+}
+
 LogicalResult rangeOp(NodeContext &n) {
+  if (n.numInputs() == 3 && n.hasInput(0) && n.hasInput(1) && n.hasInput(2) &&
+      (n.in(0).isSym() || n.in(1).isSym()))
+    return symbolicRange(n);
   auto start = n.constInput(0, "start"), limit = n.constInput(1, "limit"),
        delta = n.constInput(2, "delta");
   if (failed(start) || failed(limit) || failed(delta))

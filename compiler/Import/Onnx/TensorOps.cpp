@@ -155,7 +155,7 @@ LogicalResult padOp(NodeContext &n) {
       if (v.numElements() != 1 || v.dtype() != x.dtype())
         return n.fail("constant_value must be a scalar of the input's type " + typeName(x) +
                       ", got " + shapeString(v.shape()) + " " + typeName(v));
-      value = reshapeTo(n, v, {});
+      value = reshapeTo(n, v, ArrayRef<int64_t>{});
     }
   }
   // Opset 18: pads covers only `axes`.
@@ -211,7 +211,7 @@ LogicalResult triluOp(NodeContext &n) {
     const Operand &kv = n.in(1);
     if (kv.numElements() != 1 || kv.dtype() != DType::I64)
       return n.fail("k must be one INT64 value, got " + shapeString(kv.shape()) + " " + typeName(kv));
-    k = reshapeTo(n, kv, {});
+    k = reshapeTo(n, kv, ArrayRef<int64_t>{});
   }
   Value r = n.create<graph::TriluOp>(x.shape(), x.dtype(), n.materialize(x), n.materialize(k),
                                      n.b.getBoolAttr(n.attrInt("upper", 1) != 0));

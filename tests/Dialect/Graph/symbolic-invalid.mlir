@@ -101,10 +101,28 @@ func.func @symbol_counts(%a: tensor<?xf32, affine_map<()[s0] -> (s0)>>) -> tenso
 // -----
 
 // Ops whose verifiers still read int64 sizes refuse symbolic types.
-func.func @unsupported(%a: tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>) -> tensor<?x2xf32, affine_map<()[s0] -> (s0, 2)>> {
-  // expected-error @+1 {{symbolic dims are not supported by graph.slice yet}}
-  %0 = graph.slice %a {starts = [0, 0], steps = [1, 2]} : (tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>) -> tensor<?x2xf32, affine_map<()[s0] -> (s0, 2)>>
+func.func @unsupported(%a: tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>) -> tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>> {
+  // expected-error @+1 {{symbolic dims are not supported by graph.cumsum yet}}
+  %0 = graph.cumsum %a {axis = 1 : i64, exclusive = false, reverse = false} : (tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>) -> tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>
+  return %0 : tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>
+}
+
+// -----
+
+// A symbolic dim of a slice takes steps of 1 (its bounds are run-time constraints).
+func.func @slice_step(%a: tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>) -> tensor<?x2xf32, affine_map<()[s0] -> (s0, 2)>> {
+  // expected-error @+1 {{a symbolic dim 0 needs a step of 1 and a start >= 0}}
+  %0 = graph.slice %a {starts = [0, 0], steps = [2, 2]} : (tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>) -> tensor<?x2xf32, affine_map<()[s0] -> (s0, 2)>>
   return %0 : tensor<?x2xf32, affine_map<()[s0] -> (s0, 2)>>
+}
+
+// -----
+
+// Only the batch of a conv may be symbolic.
+func.func @conv_spatial(%x: tensor<1x3x?x8xf32, affine_map<()[s0] -> (1, 3, s0, 8)>>, %w: tensor<4x3x4x4xf32>) -> tensor<1x4x?x2xf32, affine_map<()[s0] -> (1, 4, s0, 2)>> {
+  // expected-error @+1 {{only the batch dim may be symbolic}}
+  %0 = graph.conv %x, %w {dilations = [1, 1], group = 1 : i64, pads = [0, 0, 0, 0], strides = [4, 4]} : (tensor<1x3x?x8xf32, affine_map<()[s0] -> (1, 3, s0, 8)>>, tensor<4x3x4x4xf32>) -> tensor<1x4x?x2xf32, affine_map<()[s0] -> (1, 4, s0, 2)>>
+  return %0 : tensor<1x4x?x2xf32, affine_map<()[s0] -> (1, 4, s0, 2)>>
 }
 
 // -----
