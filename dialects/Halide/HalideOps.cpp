@@ -6,10 +6,98 @@
 using namespace mlir;
 using namespace kiln::halide;
 
+AffineMap kiln::halide::constantExtents(MLIRContext *ctx, ArrayRef<int64_t> values) {
+  SmallVector<AffineExpr> exprs;
+  for (int64_t v : values)
+    exprs.push_back(getAffineConstantExpr(v, ctx));
+  return AffineMap::get(0, 0, exprs, ctx);
+}
+
+std::optional<SmallVector<int64_t>> kiln::halide::staticExtents(AffineMap extents) {
+  SmallVector<int64_t> r;
+  for (AffineExpr e : extents.getResults()) {
+    auto c = dyn_cast<AffineConstantExpr>(e);
+    if (!c)
+      return std::nullopt;
+    r.push_back(c.getValue());
+  }
+  return r;
+}
+
+/// `[768, 128]` for constant extents, else the map itself.
+static ParseResult parseExtents(OpAsmParser &parser, AffineMapAttr &extents) {
+  if (succeeded(parser.parseOptionalLSquare())) {
+    SmallVector<int64_t> values;
+    if (failed(parser.parseOptionalRSquare())) {
+      if (parser.parseCommaSeparatedList([&] { return parser.parseInteger(values.emplace_back()); }) ||
+          parser.parseRSquare())
+        return failure();
+    }
+    extents = AffineMapAttr::get(constantExtents(parser.getContext(), values));
+    return success();
+  }
+  return parser.parseAttribute(extents);
+}
+
+static void printExtents(OpAsmPrinter &p, Operation *, AffineMapAttr extents) {
+  if (std::optional<SmallVector<int64_t>> values = staticExtents(extents.getValue())) {
+    p << '[';
+    llvm::interleaveComma(*values, p);
+    p << ']';
+    return;
+  }
+  // Spelled out, not aliased: extents read better in place.
+  p << "affine_map<" << extents.getValue() << ">";
+}
+
+/// Every symbol an extents map uses must be a halide.param of the kernel.
+static LogicalResult verifyExtents(Operation *op, AffineMap map, StringRef what) {
+  if (map.getNumDims() != 0)
+    return op->emitOpError(what) << " must have no dims";
+  auto kernel = op->getParentOfType<KernelOp>();
+  for (AffineExpr e : map.getResults()) {
+    if (auto c = dyn_cast<AffineConstantExpr>(e); c && c.getValue() < 0)
+      return op->emitOpError(what) << " must be non-negative";
+    LogicalResult ok = success();
+    e.walk([&](AffineExpr s) {
+      auto sym = dyn_cast<AffineSymbolExpr>(s);
+      if (!sym || failed(ok) || !kernel)
+        return;
+      std::string name = "s" + std::to_string(sym.getPosition());
+      if (!isa_and_nonnull<ParamOp>(SymbolTable::lookupSymbolIn(kernel, StringAttr::get(op->getContext(), name))))
+        ok = op->emitOpError(what) << " use s" << sym.getPosition() << ", which has no halide.param @" << name;
+    });
+    if (failed(ok))
+      return failure();
+  }
+  return success();
+}
+
+unsigned ParamOp::getIndex() {
+  unsigned k = 0;
+  (void)getSymName().drop_front().getAsInteger(10, k);
+  return k;
+}
+
+LogicalResult ParamOp::verify() {
+  unsigned k;
+  if (!getSymName().starts_with("s") || getSymName().drop_front().getAsInteger(10, k) ||
+      getSymName() != "s" + std::to_string(k))
+    return emitOpError("must be named s<k> for module symbol k, got @") << getSymName();
+  return success();
+}
+
+LogicalResult SymOp::verify() {
+  auto kernel = (*this)->getParentOfType<KernelOp>();
+  if (!kernel || !isa_and_nonnull<ParamOp>(SymbolTable::lookupSymbolIn(kernel, getParamAttr())))
+    return emitOpError("reads ") << getParamAttr() << ", which is not a halide.param of the kernel";
+  return success();
+}
+
 LogicalResult KernelOp::verify() {
   int outputs = 0;
   for (Operation &op : getBody().front()) {
-    if (!isa<InputOp, FuncOp, UpdateOp, OutputOp, ScheduleOp>(op))
+    if (!isa<InputOp, ParamOp, FuncOp, UpdateOp, OutputOp, ScheduleOp>(op))
       return op.emitOpError("is not allowed directly in a halide.kernel");
     outputs += isa<OutputOp>(op);
   }
@@ -21,10 +109,7 @@ LogicalResult KernelOp::verify() {
 LogicalResult InputOp::verify() {
   if (!getElementType().isIntOrFloat())
     return emitOpError("element type must be a scalar");
-  for (int64_t e : getExtents())
-    if (e < 0)
-      return emitOpError("extents must be non-negative");
-  return success();
+  return verifyExtents(*this, getExtents(), "extents");
 }
 
 static LogicalResult verifyBody(Operation *op, Region &body, unsigned numArgs, FuncOp f) {
@@ -57,22 +142,26 @@ LogicalResult UpdateOp::verify() {
   auto f = SymbolTable::lookupNearestSymbolFrom<FuncOp>(*this, getFuncAttr());
   if (!f)
     return emitOpError("updates unknown func ") << getFuncAttr();
-  if (getRdom().size() % 2)
+  if (getRdom().getNumResults() % 2)
     return emitOpError("rdom needs (min, extent) pairs");
+  if (failed(verifyExtents(*this, getRdom(), "rdom")))
+    return failure();
   if (!llvm::is_contained({"add", "mul", "max", "min", "set"}, getCombine()))
     return emitOpError("combine must be add, mul, max, min or set");
   if (f.getTuple() && getCombine() != "set")
     return emitOpError("updates tuple func ") << getFuncAttr() << " with combine \"" << getCombine()
                                                << "\"; tuples take set";
-  return verifyBody(*this, getBody(), f.getVars().size() + getRdom().size() / 2, f);
+  return verifyBody(*this, getBody(), f.getVars().size() + getNumRVars(), f);
 }
 
 LogicalResult OutputOp::verify() {
   auto f = SymbolTable::lookupNearestSymbolFrom<FuncOp>(*this, getFuncAttr());
   if (!f)
     return emitOpError("names unknown func ") << getFuncAttr();
-  if (f.getVars().size() != getExtents().size())
+  if (f.getVars().size() != getRank())
     return emitOpError("needs one extent per var of ") << getFuncAttr();
+  if (failed(verifyExtents(*this, getExtents(), "extents")))
+    return failure();
   if (f.getTuple())
     return emitOpError("tuple func ") << getFuncAttr() << " cannot be the output";
   return success();
@@ -84,8 +173,8 @@ LogicalResult CallOp::verify() {
     return emitOpError("must be inside a halide.kernel");
   Operation *callee = SymbolTable::lookupSymbolIn(kernel, getCalleeAttr());
   if (auto in = dyn_cast_or_null<InputOp>(callee)) {
-    if (in.getExtents().size() != getIndices().size())
-      return emitOpError("input ") << getCalleeAttr() << " has " << in.getExtents().size() << " dims";
+    if (in.getRank() != getIndices().size())
+      return emitOpError("input ") << getCalleeAttr() << " has " << in.getRank() << " dims";
     if (in.getElementType() != getType())
       return emitOpError("input ") << getCalleeAttr() << " holds " << in.getElementType();
     if (getElement())
@@ -127,7 +216,7 @@ LogicalResult LaunchOp::verifySymbolUses(SymbolTableCollection &symbols) {
     return emitOpError("kernel ") << getKernelAttr() << " takes " << inputs.size() << " inputs";
   for (auto [in, v] : llvm::zip(inputs, getInputs())) {
     auto t = cast<RankedTensorType>(v.getType());
-    if (t.getRank() != (int64_t)in.getExtents().size())
+    if (t.getRank() != (int64_t)in.getRank())
       return emitOpError("operand rank differs from kernel input ") << in.getSymNameAttr();
   }
   return success();

@@ -24,15 +24,57 @@ def Halide_KernelOp : Halide_Op<"kernel", [SymbolTable, Symbol, NoTerminator,
   let hasVerifier = 1;
 }
 
+// Extents (and rdom bounds) are a map of no dims over the module's symbols:
+// printed `[768, 128]` when constant, else as the map, whose symbol k is the
+// kernel's `halide.param @s<k>`.
 def Halide_InputOp : Halide_Op<"input", [Symbol, HasParent<"KernelOp">]> {
-  let summary = "An input buffer (ImageParam) with constant extents, innermost first";
+  let summary = "An input buffer (ImageParam) with dense extents, innermost first";
   let description = [{
     ```mlir
     halide.input @A : f32 [768, 128]
+    halide.input @B : f32 affine_map<()[s0, s1] -> (768, s0 * s1)>
     ```
   }];
-  let arguments = (ins SymbolNameAttr:$sym_name, TypeAttr:$element_type, DenseI64ArrayAttr:$extents);
-  let assemblyFormat = "$sym_name `:` $element_type $extents attr-dict";
+  let arguments = (ins SymbolNameAttr:$sym_name, TypeAttr:$element_type, AffineMapAttr:$extents);
+  let assemblyFormat = "$sym_name `:` $element_type custom<Extents>($extents) attr-dict";
+  let builders = [
+    OpBuilder<(ins "::llvm::StringRef":$name, "::mlir::Type":$elementType, "::llvm::ArrayRef<int64_t>":$extents), [{
+      build($_builder, $_state, name, elementType, constantExtents($_builder.getContext(), extents));
+    }]>];
+  let extraClassDeclaration = [{
+    unsigned getRank() { return getExtents().getNumResults(); }
+  }];
+  let hasVerifier = 1;
+}
+
+def Halide_ParamOp : Halide_Op<"param", [Symbol, HasParent<"KernelOp">]> {
+  let summary = "Symbol k of the module (a symbolic dim) as the kernel's int32 argument";
+  let description = [{
+    Named `s<k>`; the kernel takes it after its input buffers. Extents and
+    `halide.sym` read it.
+    ```mlir
+    halide.param @s1
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name);
+  let assemblyFormat = "$sym_name attr-dict";
+  let extraClassDeclaration = [{
+    /// k of `s<k>`.
+    unsigned getIndex();
+  }];
+  let hasVerifier = 1;
+}
+
+def Halide_SymOp : Halide_Op<"sym", [Pure]> {
+  let summary = "The value of a halide.param in a definition";
+  let description = [{
+    ```mlir
+    %n = halide.sym @s1 : i32
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$param);
+  let results = (outs I32:$result);
+  let assemblyFormat = "$param attr-dict `:` type($result)";
   let hasVerifier = 1;
 }
 
@@ -82,21 +124,37 @@ def Halide_UpdateOp : Halide_Op<"update", [HasParent<"KernelOp">]> {
     }
     ```
   }];
-  let arguments = (ins FlatSymbolRefAttr:$func, DenseI64ArrayAttr:$rdom, StrAttr:$combine);
+  let arguments = (ins FlatSymbolRefAttr:$func, AffineMapAttr:$rdom, StrAttr:$combine);
   let regions = (region SizedRegion<1>:$body);
-  let assemblyFormat = "$func `rdom` $rdom `combine` $combine attr-dict-with-keyword $body";
+  let assemblyFormat = "$func `rdom` custom<Extents>($rdom) `combine` $combine attr-dict-with-keyword $body";
+  let builders = [
+    OpBuilder<(ins "::llvm::StringRef":$func, "::llvm::ArrayRef<int64_t>":$rdom, "::llvm::StringRef":$combine), [{
+      build($_builder, $_state, func, constantExtents($_builder.getContext(), rdom), combine);
+    }]>];
+  let extraClassDeclaration = [{
+    /// Reduction variables: (min, extent) pairs.
+    unsigned getNumRVars() { return getRdom().getNumResults() / 2; }
+  }];
   let hasVerifier = 1;
 }
 
 def Halide_OutputOp : Halide_Op<"output", [HasParent<"KernelOp">]> {
-  let summary = "Marks a Func as a pipeline output with constant extents";
+  let summary = "Marks a Func as a pipeline output with dense extents";
   let description = [{
     ```mlir
     halide.output @out [128, 32]
+    halide.output @out affine_map<()[s0, s1] -> (128, s1, s0)>
     ```
   }];
-  let arguments = (ins FlatSymbolRefAttr:$func, DenseI64ArrayAttr:$extents);
-  let assemblyFormat = "$func $extents attr-dict";
+  let arguments = (ins FlatSymbolRefAttr:$func, AffineMapAttr:$extents);
+  let assemblyFormat = "$func custom<Extents>($extents) attr-dict";
+  let builders = [
+    OpBuilder<(ins "::llvm::StringRef":$func, "::llvm::ArrayRef<int64_t>":$extents), [{
+      build($_builder, $_state, func, constantExtents($_builder.getContext(), extents));
+    }]>];
+  let extraClassDeclaration = [{
+    unsigned getRank() { return getExtents().getNumResults(); }
+  }];
   let hasVerifier = 1;
 }
 

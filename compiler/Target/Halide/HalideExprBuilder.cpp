@@ -164,7 +164,8 @@ Expr convertInt(const Expr &a, Halide::Type dst, bool signedExt) {
 
 class ExprBuilder {
 public:
-  ExprBuilder(const HalideCallResolver &resolveCall) : resolveCall(resolveCall) {}
+  ExprBuilder(const HalideCallResolver &resolveCall, const HalideSymResolver &resolveSym)
+      : resolveCall(resolveCall), resolveSym(resolveSym) {}
 
   FailureOr<std::vector<Expr>> build(Block &body, ArrayRef<Expr> args) {
     for (auto [arg, e] : llvm::zip(body.getArguments(), args))
@@ -184,6 +185,7 @@ public:
 
 private:
   const HalideCallResolver &resolveCall;
+  const HalideSymResolver &resolveSym;
   llvm::DenseMap<Value, Expr> values;
 
   Expr get(Value v) { return values.lookup(v); }
@@ -444,6 +446,12 @@ private:
         return failure();
       return set(op, *e);
     }
+    if (auto sym = dyn_cast<halide::SymOp>(op)) {
+      if (!resolveSym)
+        return op->emitError("halide translation: no kernel params to read");
+      FailureOr<Expr> e = resolveSym(sym);
+      return failed(e) ? failure() : set(op, *e);
+    }
     if (auto c = dyn_cast<arith::CmpFOp>(op))
       return translateCmpF(c);
     if (auto c = dyn_cast<arith::CmpIOp>(op))
@@ -488,11 +496,12 @@ private:
 } // namespace
 
 FailureOr<std::vector<Halide::Expr>> buildHalideExpr(Block &body, ArrayRef<Halide::Expr> args,
-                                                     const HalideCallResolver &resolveCall) {
+                                                     const HalideCallResolver &resolveCall,
+                                                     const HalideSymResolver &resolveSym) {
   if (body.getNumArguments() != args.size())
     return emitError(body.getParentOp()->getLoc(), "halide translation: body takes ")
            << body.getNumArguments() << " arguments, " << args.size() << " bound";
-  ExprBuilder builder(resolveCall);
+  ExprBuilder builder(resolveCall, resolveSym);
   FailureOr<std::vector<Halide::Expr>> e = builder.build(body, args);
   // Halide compiles float math with LLVM's no-infs/no-NaNs flags, so a -inf
   // constant (attention masks, max-reduction inits) is poison: `x + select(m,

@@ -42,12 +42,16 @@ std::optional<Halide::Type> halideStorageType(mlir::Type type);
 using HalideCallResolver =
     std::function<mlir::FailureOr<Halide::Expr>(halide::CallOp, const std::vector<Halide::Expr> &)>;
 
+/// Resolves `halide.sym @s<k>` to the kernel's int32 Param.
+using HalideSymResolver = std::function<mlir::FailureOr<Halide::Expr>(halide::SymOp)>;
+
 /// Translates `body` (block arguments bound to `args`) to the Exprs of its
 /// `halide.return` (one, or a tuple's). Unsupported ops get an error
 /// diagnostic ("halide translation: unsupported op 'arith.foo'") and make this
 /// fail. Halide itself may throw Halide::Error from here; the caller catches it.
 mlir::FailureOr<std::vector<Halide::Expr>> buildHalideExpr(mlir::Block &body, llvm::ArrayRef<Halide::Expr> args,
-                                                           const HalideCallResolver &resolveCall);
+                                                           const HalideCallResolver &resolveCall,
+                                                           const HalideSymResolver &resolveSym = {});
 
 } // namespace kiln
 

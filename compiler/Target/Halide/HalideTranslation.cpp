@@ -128,15 +128,26 @@ std::string halideName(StringRef s) {
   return n;
 }
 
-/// Sets min 0, the given extents and dense innermost-first strides.
+/// Sets min 0, the given extents and dense innermost-first strides. Constant
+/// extents are checked here; symbolic ones by the runtime (which keeps every
+/// extent and element count in int32) and by Halide's checks at run time.
 template <typename Param>
-LogicalResult setDenseLayout(Param param, ArrayRef<int64_t> extents, Operation *op) {
+LogicalResult setDenseLayout(Param param, ArrayRef<Halide::Expr> extents, Operation *op) {
   int64_t stride = 1;
+  Halide::Expr strideExpr = 1;
+  bool constant = true;
   for (auto [i, e] : llvm::enumerate(extents)) {
-    if (e > INT_MAX || stride > INT_MAX)
+    const int64_t *c = Halide::Internal::as_const_int(e);
+    if (constant && c && (*c > INT_MAX || stride > INT_MAX))
       return op->emitError("halide translation: buffer too large for Halide's 32-bit extents and strides");
-    param.dim((int)i).set_bounds(0, (int)e).set_stride((int)stride);
-    stride *= std::max<int64_t>(e, 1);
+    param.dim((int)i).set_bounds(0, e).set_stride(strideExpr);
+    constant &= c != nullptr;
+    if (constant) {
+      stride *= std::max<int64_t>(*c, 1);
+      strideExpr = (int)std::min<int64_t>(stride, INT_MAX);
+    } else {
+      strideExpr = strideExpr * Halide::max(e, 1);
+    }
   }
   return success();
 }
@@ -195,6 +206,8 @@ private:
   std::map<std::string, Halide::Var> vars;
   llvm::StringMap<std::pair<Halide::ImageParam, bool>> inputs; // param, is i1
   std::vector<Halide::ImageParam> inputOrder;
+  /// halide.param @s<k> by k: the symbolic dims, arguments after the inputs.
+  std::map<unsigned, Halide::Param<int32_t>> params;
   llvm::StringMap<FuncInfo> funcs;
   std::vector<std::string> funcOrder;
 
@@ -206,6 +219,8 @@ private:
   }
 
   LogicalResult declare();
+  FailureOr<Halide::Expr> expr(AffineExpr e, Operation *op);
+  FailureOr<std::vector<Halide::Expr>> exprs(AffineMap map, Operation *op);
   LogicalResult define(FuncInfo &info);
   LogicalResult defineAll();
   FailureOr<Halide::Expr> call(halide::CallOp op, const std::vector<Halide::Expr> &indices);
@@ -217,6 +232,46 @@ private:
   void remember(FuncInfo &f, int64_t stageIndex, const std::string &name, Halide::VarOrRVar v);
 };
 
+/// An extent over the kernel's params; every symbol has a param (verified).
+FailureOr<Halide::Expr> KernelTranslator::expr(AffineExpr e, Operation *op) {
+  if (auto c = dyn_cast<AffineConstantExpr>(e)) {
+    if (c.getValue() < INT_MIN || c.getValue() > INT_MAX)
+      return op->emitError("halide translation: ") << c.getValue() << " is out of 32-bit range";
+    return Halide::Expr((int)c.getValue());
+  }
+  if (auto sym = dyn_cast<AffineSymbolExpr>(e)) {
+    auto it = params.find(sym.getPosition());
+    if (it == params.end())
+      return op->emitError("halide translation: s") << sym.getPosition() << " has no halide.param";
+    return Halide::Expr(it->second);
+  }
+  auto bin = dyn_cast<AffineBinaryOpExpr>(e);
+  if (!bin)
+    return op->emitError("halide translation: an extent may not use dims");
+  FailureOr<Halide::Expr> l = expr(bin.getLHS(), op), r = expr(bin.getRHS(), op);
+  if (failed(l) || failed(r))
+    return failure();
+  switch (e.getKind()) {
+  case AffineExprKind::Add: return *l + *r;
+  case AffineExprKind::Mul: return *l * *r;
+  case AffineExprKind::FloorDiv: return *l / *r; // Halide rounds int division down.
+  case AffineExprKind::CeilDiv: return (*l + *r - 1) / *r;
+  case AffineExprKind::Mod: return *l % *r;
+  default: return op->emitError("halide translation: unsupported extent expression");
+  }
+}
+
+FailureOr<std::vector<Halide::Expr>> KernelTranslator::exprs(AffineMap map, Operation *op) {
+  std::vector<Halide::Expr> r;
+  for (AffineExpr e : map.getResults()) {
+    FailureOr<Halide::Expr> x = expr(e, op);
+    if (failed(x))
+      return failure();
+    r.push_back(*x);
+  }
+  return r;
+}
+
 LogicalResult KernelTranslator::declare() {
   std::set<std::string> names;
   auto unique = [&](Operation *op, StringRef sym) -> LogicalResult {
@@ -224,6 +279,11 @@ LogicalResult KernelTranslator::declare() {
       return op->emitError("halide translation: name '") << sym << "' clashes with another after sanitizing";
     return success();
   };
+  for (auto p : kernel.getBody().front().getOps<halide::ParamOp>()) {
+    if (failed(unique(p, p.getSymName())))
+      return failure();
+    params.emplace(p.getIndex(), Halide::Param<int32_t>(halideName(p.getSymName())));
+  }
   for (Operation &op : kernel.getBody().front()) {
     if (auto in = dyn_cast<halide::InputOp>(op)) {
       std::optional<Halide::Type> t = halideStorageType(in.getElementType());
@@ -231,8 +291,9 @@ LogicalResult KernelTranslator::declare() {
         return in.emitError("halide translation: unsupported element type ") << in.getElementType();
       if (failed(unique(in, in.getSymName())))
         return failure();
-      Halide::ImageParam p(*t, (int)in.getExtents().size(), halideName(in.getSymName()));
-      if (failed(setDenseLayout(p, in.getExtents(), in)))
+      Halide::ImageParam p(*t, (int)in.getRank(), halideName(in.getSymName()));
+      FailureOr<std::vector<Halide::Expr>> extents = exprs(in.getExtents(), in);
+      if (failed(extents) || failed(setDenseLayout(p, *extents, in)))
         return failure();
       inputs.try_emplace(in.getSymName(), p, in.getElementType().isInteger(1));
       inputOrder.push_back(p);
@@ -261,19 +322,20 @@ LogicalResult KernelTranslator::declare() {
     info.updates.push_back(u);
     info.created.emplace_back();
     info.extents.emplace_back();
-    ArrayRef<int64_t> rdom = u.getRdom();
-    for (size_t i = 0; i + 1 < rdom.size(); i += 2)
-      info.extents.back()["r" + std::to_string(i / 2)] = rdom[i + 1];
-    if (rdom.empty()) {
+    FailureOr<std::vector<Halide::Expr>> rdom = exprs(u.getRdom(), u);
+    if (failed(rdom))
+      return failure();
+    // Only constant extents are known to the schedule's tail choices.
+    for (size_t i = 0; i + 1 < rdom->size(); i += 2)
+      if (const int64_t *c = Halide::Internal::as_const_int((*rdom)[i + 1]))
+        info.extents.back()["r" + std::to_string(i / 2)] = *c;
+    if (rdom->empty()) {
       info.rdoms.emplace_back();
       continue;
     }
     std::vector<Halide::Range> region;
-    for (size_t i = 0; i + 1 < rdom.size(); i += 2) {
-      if (rdom[i] < INT_MIN || rdom[i] > INT_MAX || rdom[i + 1] < 0 || rdom[i + 1] > INT_MAX)
-        return u.emitError("halide translation: rdom bounds out of 32-bit range");
-      region.emplace_back((int)rdom[i], (int)rdom[i + 1]);
-    }
+    for (size_t i = 0; i + 1 < rdom->size(); i += 2)
+      region.emplace_back((*rdom)[i], (*rdom)[i + 1]);
     info.rdoms.emplace_back(region, info.func.name() + "_r" + std::to_string(info.updates.size() - 1));
   }
   return success();
@@ -299,6 +361,10 @@ FailureOr<Halide::Expr> KernelTranslator::call(halide::CallOp op, const std::vec
 
 LogicalResult KernelTranslator::define(FuncInfo &info) {
   auto resolver = [this](halide::CallOp op, const std::vector<Halide::Expr> &idx) { return call(op, idx); };
+  auto symbol = [this](halide::SymOp op) -> FailureOr<Halide::Expr> {
+    auto it = params.find(cast<halide::ParamOp>(SymbolTable::lookupSymbolIn(kernel, op.getParamAttr())).getIndex());
+    return Halide::Expr(it->second);
+  };
   auto store = [&](Halide::Expr e) { return info.isBool ? Halide::cast(Halide::UInt(8), e) : e; };
   std::vector<Halide::Expr> args(info.vars.begin(), info.vars.end());
 
@@ -309,7 +375,7 @@ LogicalResult KernelTranslator::define(FuncInfo &info) {
       v = strict ? Halide::strict_float(v) : v;
     return Halide::Tuple(vals);
   };
-  FailureOr<std::vector<Halide::Expr>> pure = buildHalideExpr(info.op.getBody().front(), args, resolver);
+  FailureOr<std::vector<Halide::Expr>> pure = buildHalideExpr(info.op.getBody().front(), args, resolver, symbol);
   if (failed(pure))
     return failure();
   if (info.op.getTuple())
@@ -321,7 +387,7 @@ LogicalResult KernelTranslator::define(FuncInfo &info) {
     std::vector<Halide::Expr> uargs = args;
     for (int i = 0; r.defined() && i < r.dimensions(); ++i)
       uargs.push_back(r[i]);
-    FailureOr<std::vector<Halide::Expr>> values = buildHalideExpr(u.getBody().front(), uargs, resolver);
+    FailureOr<std::vector<Halide::Expr>> values = buildHalideExpr(u.getBody().front(), uargs, resolver, symbol);
     if (failed(values))
       return failure();
     StringRef combine = u.getCombine();
@@ -619,16 +685,22 @@ LogicalResult KernelTranslator::run(const std::string &path, const std::string &
   if (it == funcs.end())
     return out.emitError("halide translation: output of unknown func ") << out.getFuncAttr();
   Halide::Func outFunc = it->second.func;
+  FailureOr<std::vector<Halide::Expr>> outExtents = exprs(out.getExtents(), out);
+  if (failed(outExtents))
+    return failure();
   for (auto &stageExtents : it->second.extents)
-    for (auto [var, extent] : llvm::zip(it->second.op.getVars(), out.getExtents()))
-      stageExtents[cast<StringAttr>(var).str()] = extent;
-  if (failed(setDenseLayout(outFunc.output_buffer(), out.getExtents(), out)))
+    for (auto [var, extent] : llvm::zip(it->second.op.getVars(), *outExtents))
+      if (const int64_t *c = Halide::Internal::as_const_int(extent))
+        stageExtents[cast<StringAttr>(var).str()] = *c;
+  if (failed(setDenseLayout(outFunc.output_buffer(), *outExtents, out)))
     return failure();
 
   if (failed(schedule()))
     return failure();
 
   std::vector<Halide::Argument> args(inputOrder.begin(), inputOrder.end());
+  for (auto &[k, p] : params)
+    args.push_back(p);
   Halide::Pipeline pipeline(outFunc);
   pipeline.add_custom_lowering_pass(new OutputLoadParam(outFunc.name(), outFunc.output_buffer().parameter()));
   pipeline.compile_to_object(path, args, fnName, target);

@@ -33,12 +33,14 @@ bool kiln::readsPointwise(halide::KernelOp kernel, size_t j) {
   for (auto update : body.getOps<halide::UpdateOp>())
     if (update.getFunc() == out.getFunc())
       return false;
-  // The output's vars and their extents (both innermost first).
+  // The output's vars and their constant extents (both innermost first); a
+  // split of a symbolic extent is taken not to divide it.
   llvm::StringMap<int64_t> extent;
   for (auto func : body.getOps<halide::FuncOp>())
     if (func.getSymName() == out.getFunc())
-      for (auto [v, e] : llvm::zip(func.getVars(), out.getExtents()))
-        extent[cast<StringAttr>(v).getValue()] = e;
+      for (auto [v, e] : llvm::zip(func.getVars(), out.getExtents().getResults()))
+        if (auto c = dyn_cast<AffineConstantExpr>(e))
+          extent[cast<StringAttr>(v).getValue()] = c.getValue();
   auto divides = [&](StringRef var, int64_t factor) {
     auto it = extent.find(var);
     return it != extent.end() && factor > 0 && it->second % factor == 0;

@@ -174,3 +174,53 @@ halide.kernel @tuple_bool {
   }
   halide.output @o [4]
 }
+
+// -----
+
+halide.kernel @sym_without_param {
+  // expected-error @+1 {{'halide.input' op extents use s1, which has no halide.param @s1}}
+  halide.input @in0 : f32 affine_map<()[s0, s1] -> (4, s1)>
+  halide.func @f ["x"] : f32 {
+  ^bb0(%x: i32):
+    %v = halide.call @in0(%x, %x) : (i32, i32) -> f32
+    halide.return %v : f32
+  }
+  halide.output @f [4]
+}
+
+// -----
+
+halide.kernel @bad_param_name {
+  // expected-error @+1 {{'halide.param' op must be named s<k> for module symbol k, got @batch}}
+  halide.param @batch
+  halide.func @f ["x"] : f32 {
+  ^bb0(%x: i32):
+    %z = arith.constant 0.0 : f32
+    halide.return %z : f32
+  }
+  halide.output @f [4]
+}
+
+// -----
+
+halide.kernel @sym_unknown {
+  halide.func @f ["x"] : i32 {
+  ^bb0(%x: i32):
+    // expected-error @+1 {{'halide.sym' op reads @s0, which is not a halide.param of the kernel}}
+    %s = halide.sym @s0 : i32
+    halide.return %s : i32
+  }
+  halide.output @f [4]
+}
+
+// -----
+
+halide.kernel @extent_dims {
+  halide.func @f ["x"] : f32 {
+  ^bb0(%x: i32):
+    %z = arith.constant 0.0 : f32
+    halide.return %z : f32
+  }
+  // expected-error @+1 {{'halide.output' op extents must have no dims}}
+  halide.output @f affine_map<(d0) -> (d0)>
+}
