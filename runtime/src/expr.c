@@ -59,7 +59,7 @@ bool kiln_expr_eval(const kiln_model_t *m, int32_t offset, const int64_t *symbol
     default:
       b = stack[--depth];
       a = stack[--depth];
-      if (e[i] == KILN_EXPR_ADD ? __builtin_add_overflow(a, b, &r)
+      if (e[i] == KILN_EXPR_ADD   ? __builtin_add_overflow(a, b, &r)
           : e[i] == KILN_EXPR_SUB ? __builtin_sub_overflow(a, b, &r)
                                   : __builtin_mul_overflow(a, b, &r))
         return false;
@@ -109,7 +109,8 @@ const char *kiln_expr_text(const kiln_model_t *m, int32_t offset, char *buf, siz
     int prec = e[i] == KILN_EXPR_MUL ? PREC_PRODUCT : PREC_SUM;
     const char *op = e[i] == KILN_EXPR_ADD ? " + " : e[i] == KILN_EXPR_SUB ? " - " : "*";
     bool paren_a = stack[depth - 2].prec < prec;
-    bool paren_b = stack[depth - 1].prec < prec || (e[i] == KILN_EXPR_SUB && stack[depth - 1].prec == prec);
+    bool paren_b =
+        stack[depth - 1].prec < prec || (e[i] == KILN_EXPR_SUB && stack[depth - 1].prec == prec);
     char joined[TEXT_CAP];
     int n = snprintf(joined, TEXT_CAP, "%s%s%s%s%s%s%s", paren_a ? "(" : "", stack[depth - 2].text,
                      paren_a ? ")" : "", op, paren_b ? "(" : "", stack[depth - 1].text,
@@ -139,8 +140,8 @@ const char *kiln_model_shape_text(const kiln_model_t *m, int32_t t, char *buf, s
   return buf;
 }
 
-const char *kiln_symbol_values_text(const kiln_model_t *m, int32_t offset,
-                                    const int64_t *symbols, char *buf, size_t cap) {
+const char *kiln_symbol_values_text(const kiln_model_t *m, int32_t offset, const int64_t *symbols,
+                                    char *buf, size_t cap) {
   bool used_sym[256] = {false};
   bool all = offset < 0 || m->num_symbols > 256;
   for (int i = 0; !all && m->exprs[offset + i] != KILN_EXPR_END; ++i) {
@@ -180,7 +181,8 @@ static bool has_symbolic_dim(const kiln_model_t *m, int32_t t) {
 
 static bool named_tensor(const kiln_model_t *m, int32_t t) {
   int32_t kind = m->tensors[t].kind, rank = m->tensors[t].rank;
-  return rank >= 0 && rank <= KILN_MAX_RANK && (kind == KILN_TENSOR_INPUT || kind == KILN_TENSOR_OUTPUT) && has_symbolic_dim(m, t);
+  return rank >= 0 && rank <= KILN_MAX_RANK &&
+         (kind == KILN_TENSOR_INPUT || kind == KILN_TENSOR_OUTPUT) && has_symbolic_dim(m, t);
 }
 
 /// One block: the per-tensor table, every named tensor's pointers, then the

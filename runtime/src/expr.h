@@ -43,8 +43,8 @@ const char *kiln_model_shape_text(const kiln_model_t *m, int32_t t, char *buf, s
 
 /// "batch = 3, seq = 7": the symbols the expression at `offset` uses, or
 /// all of them when offset < 0.
-const char *kiln_symbol_values_text(const kiln_model_t *m, int32_t offset,
-                                    const int64_t *symbols, char *buf, size_t cap);
+const char *kiln_symbol_values_text(const kiln_model_t *m, int32_t offset, const int64_t *symbols,
+                                    char *buf, size_t cap);
 
 /// Per-dim names of tensor `t` for kiln_tensor_info_t.dim_names: NULL when no
 /// dim is symbolic. The arrays are built once per model, on first use, and

@@ -64,9 +64,9 @@ static void live_insert(plan_scratch_t *s, int32_t *num_live, int64_t offset, in
   ++*num_live;
 }
 
-static int plan_once(int32_t n, const int64_t *sizes, const int32_t *defs,
-                     const int32_t *last_uses, const int32_t *reuse, plan_scratch_t *s,
-                     int64_t *offsets, int64_t *out_arena_size) {
+static int plan_once(int32_t n, const int64_t *sizes, const int32_t *defs, const int32_t *last_uses,
+                     const int32_t *reuse, plan_scratch_t *s, int64_t *offsets,
+                     int64_t *out_arena_size) {
   int32_t num_placed = 0, num_live = 0;
   int64_t arena = 0;
   for (int32_t k = 0; k < n; ++k) {
@@ -117,9 +117,9 @@ static int plan_once(int32_t n, const int64_t *sizes, const int32_t *defs,
   return 0;
 }
 
-int kiln_plan_arena(int32_t n, const int64_t *sizes, const int32_t *defs,
-                    const int32_t *last_uses, const int32_t *reuse, void *scratch,
-                    int64_t *out_offsets, int64_t *out_arena_size) {
+int kiln_plan_arena(int32_t n, const int64_t *sizes, const int32_t *defs, const int32_t *last_uses,
+                    const int32_t *reuse, void *scratch, int64_t *out_offsets,
+                    int64_t *out_arena_size) {
   *out_arena_size = 0;
   if (n <= 0)
     return 0;

@@ -34,9 +34,9 @@ size_t kiln_plan_arena_scratch_size(int32_t n);
 /// Writes `out_offsets[i]` and `*out_arena_size`; `scratch` holds
 /// kiln_plan_arena_scratch_size(n) bytes, 8-byte aligned. Returns 0, or -1
 /// (outputs unspecified) if a size is negative or the arena overflows int64.
-int kiln_plan_arena(int32_t n, const int64_t *sizes, const int32_t *defs,
-                    const int32_t *last_uses, const int32_t *reuse, void *scratch,
-                    int64_t *out_offsets, int64_t *out_arena_size);
+int kiln_plan_arena(int32_t n, const int64_t *sizes, const int32_t *defs, const int32_t *last_uses,
+                    const int32_t *reuse, void *scratch, int64_t *out_offsets,
+                    int64_t *out_arena_size);
 
 #ifdef __cplusplus
 }

@@ -59,9 +59,8 @@ kiln_status_t kiln_check_symbolic_model(const kiln_model_t *m) {
   }
   for (int32_t k = 0; k < m->num_symbols; ++k) {
     const kiln_abi_symbol_t *s = &m->symbols[k];
-    const kiln_abi_tensor_t *in = s->input >= 0 && s->input < m->num_inputs
-                                      ? &m->tensors[m->inputs[s->input]]
-                                      : NULL;
+    const kiln_abi_tensor_t *in =
+        s->input >= 0 && s->input < m->num_inputs ? &m->tensors[m->inputs[s->input]] : NULL;
     if (!in || s->dim < 0 || s->dim >= in->rank || in->dim_expr[s->dim] < 0 ||
         kiln_expr_symbol(m, in->dim_expr[s->dim]) != k)
       BAD("model '%s': symbol '%s' (#%d) is not bound to an input dim that is exactly it", model,

@@ -268,10 +268,11 @@ static kiln_status_t check_model(const kiln_model_t *m) {
   for (int32_t i = 0; i < m->num_tensors; ++i) {
     const kiln_abi_tensor_t *t = &m->tensors[i];
     if (t->rank < 0 || t->rank > KILN_MAX_RANK)
-      BAD("model '%s': tensor '%s' (#%d) has rank %d, outside [0,%d]", model, kiln_tensor_name(t), i,
-          t->rank, KILN_MAX_RANK);
+      BAD("model '%s': tensor '%s' (#%d) has rank %d, outside [0,%d]", model, kiln_tensor_name(t),
+          i, t->rank, KILN_MAX_RANK);
     if (!kiln_dtype_size((kiln_dtype_t)t->dtype))
-      BAD("model '%s': tensor '%s' (#%d) has unknown dtype %d", model, kiln_tensor_name(t), i, t->dtype);
+      BAD("model '%s': tensor '%s' (#%d) has unknown dtype %d", model, kiln_tensor_name(t), i,
+          t->dtype);
     // Halide extents and strides are int32: the whole tensor must index in 31 bits.
     // Symbolic dims are checked per call (resolve.c).
     int64_t elements = 1;
@@ -286,7 +287,8 @@ static kiln_status_t check_model(const kiln_model_t *m) {
             (long long)t->shape[d]);
       elements *= t->shape[d];
       if (elements > INT32_MAX)
-        BAD("model '%s': tensor '%s' (#%d) has more than 2^31-1 elements", model, kiln_tensor_name(t), i);
+        BAD("model '%s': tensor '%s' (#%d) has more than 2^31-1 elements", model,
+            kiln_tensor_name(t), i);
     }
     int64_t bytes = elements * (int64_t)kiln_dtype_size((kiln_dtype_t)t->dtype);
     switch (t->kind) {
@@ -306,7 +308,8 @@ static kiln_status_t check_model(const kiln_model_t *m) {
             (long long)m->arena_size);
       break;
     default:
-      BAD("model '%s': tensor '%s' (#%d) has unknown kind %d", model, kiln_tensor_name(t), i, t->kind);
+      BAD("model '%s': tensor '%s' (#%d) has unknown kind %d", model, kiln_tensor_name(t), i,
+          t->kind);
     }
   }
   for (int io = 0; io < 2; ++io) {
@@ -356,15 +359,16 @@ kiln_status_t kiln_context_create(const kiln_model_t *model, const kiln_context_
     *out_context = NULL;
   if (!model || !out_context)
     return kiln_fail(NULL, KILN_INVALID_ARGUMENT, "kiln_context_create: %s is NULL",
-                model ? "out_context" : "model");
+                     model ? "out_context" : "model");
   if (model->abi_version != KILN_MODEL_ABI_VERSION)
     return kiln_fail(NULL, KILN_FAILED_PRECONDITION,
-                "model ABI version is %u, this runtime expects %u: rebuild the model with the "
-                "matching kiln-compile",
-                (unsigned)model->abi_version, (unsigned)KILN_MODEL_ABI_VERSION);
+                     "model ABI version is %u, this runtime expects %u: rebuild the model with the "
+                     "matching kiln-compile",
+                     (unsigned)model->abi_version, (unsigned)KILN_MODEL_ABI_VERSION);
   if (options && options->num_threads < 0)
-    return kiln_fail(NULL, KILN_INVALID_ARGUMENT, "kiln_context_create: num_threads is %d, must be >= 0",
-                (int)options->num_threads);
+    return kiln_fail(NULL, KILN_INVALID_ARGUMENT,
+                     "kiln_context_create: num_threads is %d, must be >= 0",
+                     (int)options->num_threads);
   kiln_status_t status = check_model(model);
   if (status != KILN_OK)
     return status;
@@ -395,8 +399,8 @@ kiln_status_t kiln_context_create(const kiln_model_t *model, const kiln_context_
   if (!ctx->arena) {
     kiln_context_destroy(ctx);
     return kiln_fail(NULL, KILN_RESOURCE_EXHAUSTED,
-                "could not allocate the context of model '%s' (arena of %lld bytes)",
-                model->name ? model->name : "?", (long long)model->arena_size);
+                     "could not allocate the context of model '%s' (arena of %lld bytes)",
+                     model->name ? model->name : "?", (long long)model->arena_size);
   }
   ctx->weights = kiln_weights_acquire(model);
 
@@ -468,7 +472,7 @@ kiln_status_t kiln_context_set_num_threads(kiln_context_t *ctx, int32_t num_thre
     return kiln_fail(NULL, KILN_INVALID_ARGUMENT, "kiln_context_set_num_threads: null context");
   if (num_threads < 0)
     return kiln_fail(ctx, KILN_INVALID_ARGUMENT,
-                "num_threads is %d, must be >= 0 (0: Halide's default)", (int)num_threads);
+                     "num_threads is %d, must be >= 0 (0: Halide's default)", (int)num_threads);
   // Halide's thread pool is process-wide: this affects every context.
   halide_set_num_threads(num_threads);
   return KILN_OK;
@@ -516,40 +520,43 @@ static kiln_status_t check_io(kiln_context_t *ctx, const char *what, const kiln_
     for (int32_t i = 0; i < num_model && strlen(names) < sizeof names - 1; ++i)
       snprintf(names + strlen(names), sizeof names - strlen(names), "%s'%s'", i ? ", " : "",
                kiln_tensor_name(&m->tensors[ids[i]]));
-    return kiln_fail(ctx, KILN_INVALID_ARGUMENT, "num_%ss is %d, the model '%s' expects %d %s(s): %s",
-                what, (int)num_given, m->name ? m->name : "?", (int)num_model, what, names);
+    return kiln_fail(ctx, KILN_INVALID_ARGUMENT,
+                     "num_%ss is %d, the model '%s' expects %d %s(s): %s", what, (int)num_given,
+                     m->name ? m->name : "?", (int)num_model, what, names);
   }
   if (num_given > 0 && !given)
     return kiln_fail(ctx, KILN_INVALID_ARGUMENT, "%ss is NULL but num_%ss is %d", what, what,
-                (int)num_given);
+                     (int)num_given);
   for (int32_t i = 0; i < num_given; ++i) {
     const kiln_abi_tensor_t *t = &m->tensors[ids[i]];
     const kiln_tensor_t *g = &given[i];
     const int64_t *want = &ctx->shapes[(size_t)ids[i] * KILN_MAX_RANK];
     char shape[256], want_type[32], got[32];
     if ((int32_t)g->dtype != t->dtype)
-      return kiln_fail(ctx, KILN_INVALID_ARGUMENT, "%s '%s' (#%d): dtype is %s, the model expects %s",
-                  what, kiln_tensor_name(t), (int)i, dtype_text(got, (int32_t)g->dtype),
-                  dtype_text(want_type, t->dtype));
+      return kiln_fail(ctx, KILN_INVALID_ARGUMENT,
+                       "%s '%s' (#%d): dtype is %s, the model expects %s", what,
+                       kiln_tensor_name(t), (int)i, dtype_text(got, (int32_t)g->dtype),
+                       dtype_text(want_type, t->dtype));
     if (g->rank != t->rank)
       return kiln_fail(ctx, KILN_INVALID_ARGUMENT,
-                  "%s '%s' (#%d): rank is %d, the model expects %d (shape %s)", what,
-                  kiln_tensor_name(t), (int)i, (int)g->rank, (int)t->rank,
-                  expected_shape(ctx, ids[i], shape));
+                       "%s '%s' (#%d): rank is %d, the model expects %d (shape %s)", what,
+                       kiln_tensor_name(t), (int)i, (int)g->rank, (int)t->rank,
+                       expected_shape(ctx, ids[i], shape));
     if (t->rank > 0 && !g->shape)
-      return kiln_fail(ctx, KILN_INVALID_ARGUMENT, "%s '%s' (#%d): shape is NULL, the model expects %s",
-                  what, kiln_tensor_name(t), (int)i, expected_shape(ctx, ids[i], shape));
+      return kiln_fail(ctx, KILN_INVALID_ARGUMENT,
+                       "%s '%s' (#%d): shape is NULL, the model expects %s", what,
+                       kiln_tensor_name(t), (int)i, expected_shape(ctx, ids[i], shape));
     if (depth == CHECK_RANKS)
       continue;
     for (int32_t d = 0; d < t->rank; ++d)
       if (g->shape[d] != want[d])
         return kiln_fail(ctx, KILN_INVALID_ARGUMENT,
-                    "%s '%s' (#%d): dim %d is %lld, the model expects %lld (shape %s)", what,
-                    kiln_tensor_name(t), (int)i, (int)d, (long long)g->shape[d],
-                    (long long)want[d], expected_shape(ctx, ids[i], shape));
+                         "%s '%s' (#%d): dim %d is %lld, the model expects %lld (shape %s)", what,
+                         kiln_tensor_name(t), (int)i, (int)d, (long long)g->shape[d],
+                         (long long)want[d], expected_shape(ctx, ids[i], shape));
     if (depth == CHECK_ALL && !g->data && ctx->nbytes[ids[i]] > 0)
-      return kiln_fail(ctx, KILN_INVALID_ARGUMENT, "%s '%s' (#%d): data is NULL", what, kiln_tensor_name(t),
-                  (int)i);
+      return kiln_fail(ctx, KILN_INVALID_ARGUMENT, "%s '%s' (#%d): data is NULL", what,
+                       kiln_tensor_name(t), (int)i);
   }
   return KILN_OK;
 }
@@ -587,11 +594,12 @@ static kiln_status_t check_indices(kiln_context_t *ctx, const kiln_tensor_t *giv
                   : t->dtype == KILN_DTYPE_INT32 ? ((const int32_t *)given[i].data)[e]
                                                  : 0;
       if (v < -t->index_bound || v >= t->index_bound)
-        return kiln_fail(ctx, KILN_OUT_OF_RANGE,
-                    "input '%s' (#%d): element %lld is %lld, outside [%lld, %lld): it indexes a "
-                    "table of %lld rows",
-                    kiln_tensor_name(t), (int)i, (long long)e, (long long)v, (long long)-t->index_bound,
-                    (long long)t->index_bound, (long long)t->index_bound);
+        return kiln_fail(
+            ctx, KILN_OUT_OF_RANGE,
+            "input '%s' (#%d): element %lld is %lld, outside [%lld, %lld): it indexes a "
+            "table of %lld rows",
+            kiln_tensor_name(t), (int)i, (long long)e, (long long)v, (long long)-t->index_bound,
+            (long long)t->index_bound, (long long)t->index_bound);
     }
   }
   return KILN_OK;
