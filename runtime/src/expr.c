@@ -163,9 +163,13 @@ const char *kiln_symbol_values_text(const kiln_model_t *m, int32_t offset, const
 // Dim names, built once per model
 //===----------------------------------------------------------------------===//
 
+// Keyed by the table's address and a fingerprint of what the names are made
+// of: a driver that dlcloses one model and dlopens another (kiln-run,
+// kiln-conformance) may get a new table at an old address.
 #define MAX_NAMED_MODELS 64
 typedef struct {
   const kiln_model_t *model;
+  uint64_t fingerprint;
   const char *const **names; // per tensor: rank names, or NULL
 } named_model_t;
 static pthread_mutex_t names_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -220,20 +224,50 @@ static const char *const **build_names(const kiln_model_t *m) {
   return table;
 }
 
+static uint64_t mix(uint64_t h, uint64_t v) { return (h ^ v) * 0x100000001b3ull; } // FNV-1a
+
+/// A hash of everything build_names reads: symbol names, named dims, their bytecode.
+static uint64_t fingerprint(const kiln_model_t *m) {
+  uint64_t h = mix(0xcbf29ce484222325ull, (uint64_t)m->num_tensors);
+  for (int32_t k = 0; k < m->num_symbols; ++k)
+    for (const char *c = m->symbols[k].name; c && *c; ++c)
+      h = mix(h, (unsigned char)*c);
+  for (int32_t t = 0; t < m->num_tensors; ++t) {
+    if (!named_tensor(m, t))
+      continue;
+    h = mix(mix(h, (uint64_t)t), (uint64_t)m->tensors[t].rank);
+    for (int32_t d = 0; d < m->tensors[t].rank; ++d) {
+      int32_t e = m->tensors[t].dim_expr[d];
+      h = mix(h, (uint64_t)(int64_t)e);
+      for (int i = 0; e >= 0 && kiln_expr_check(m, e) && m->exprs[e + i] != KILN_EXPR_END; ++i)
+        h = mix(h, (uint64_t)m->exprs[e + i]);
+    }
+  }
+  return h;
+}
+
 const char *const *kiln_dim_names(const kiln_model_t *m, int32_t t) {
   if (m->num_symbols <= 0 || !has_symbolic_dim(m, t))
     return NULL;
   const char *const *result = NULL;
+  uint64_t print = fingerprint(m);
   pthread_mutex_lock(&names_lock);
   named_model_t *slot = NULL;
   for (int i = 0; i < MAX_NAMED_MODELS && !slot; ++i)
-    if (named[i].model == m)
+    if (named[i].model == m) {
+      if (named[i].fingerprint != print) {
+        // Another table at this address: the old one's library is gone.
+        free((void *)named[i].names);
+        named[i] = (named_model_t){0};
+        continue;
+      }
       slot = &named[i];
+    }
   for (int i = 0; i < MAX_NAMED_MODELS && !slot; ++i)
     if (!named[i].model) {
       const char *const **names = build_names(m);
       if (names) {
-        named[i] = (named_model_t){m, names};
+        named[i] = (named_model_t){m, print, names};
         slot = &named[i];
       }
       break;

@@ -14,6 +14,7 @@
 #define _POSIX_C_SOURCE 200809L // setenv
 
 #include "kiln/runtime.h"
+#include "expr.h"    // runtime/src: the dims' bytecode
 #include "plan.h"    // runtime/src: the arena planner
 #include "resolve.h" // runtime/src: kiln_context_plan_count, a test hook
 
@@ -556,6 +557,40 @@ static void test_plan(void) {
 }
 
 //===----------------------------------------------------------------------===//
+// The expression bytecode (runtime/src/expr.h)
+//===----------------------------------------------------------------------===//
+
+static void test_expr(void) {
+  enum { E = KILN_EXPR_END, C = KILN_EXPR_CONST, S = KILN_EXPR_SYM };
+  enum { ADD = KILN_EXPR_ADD, SUB = KILN_EXPR_SUB, MUL = KILN_EXPR_MUL };
+  static const int64_t exprs[] = {
+      S, 0, S, 1, ADD, C, 4, MUL, E,      // [0] (past + seq)*4
+      C, 10, S, 0, S, 1, SUB, SUB, E,     // [9] 10 - (past - seq)
+      C, INT64_MAX, S, 0, ADD, E,         // [18] overflows
+      S, 0, ADD, E,                       // [24] stack underflow
+      S, 2, E,                            // [28] no symbol 2
+      C, 1, C, 2, E,                      // [31] two values left
+      9, E,                               // [36] unknown opcode
+  };
+  static const kiln_abi_symbol_t symbols[] = {{"past", 0, 0}, {"seq", 0, 1}};
+  kiln_model_t m = {.num_symbols = 2, .symbols = symbols, .exprs = exprs};
+  static const int64_t values[2] = {5, 3};
+  char text[64];
+  int64_t v = 0;
+  check(kiln_expr_check(&m, 0) && kiln_expr_eval(&m, 0, values, &v) && v == 32 &&
+            strcmp(kiln_expr_text(&m, 0, text, sizeof text), "(past + seq)*4") == 0,
+        "expr: (past + seq)*4 = 32, parenthesised");
+  check(kiln_expr_check(&m, 9) && kiln_expr_eval(&m, 9, values, &v) && v == 8 &&
+            strcmp(kiln_expr_text(&m, 9, text, sizeof text), "10 - (past - seq)") == 0,
+        "expr: a difference on the right of a minus keeps its parentheses");
+  check(kiln_expr_check(&m, 18) && !kiln_expr_eval(&m, 18, values, &v),
+        "expr: int64 overflow is reported, not wrapped");
+  check(!kiln_expr_check(&m, 24) && !kiln_expr_check(&m, 28) && !kiln_expr_check(&m, 31) &&
+            !kiln_expr_check(&m, 36) && !kiln_expr_check(&m, -1),
+        "expr: malformed bytecode is refused");
+}
+
+//===----------------------------------------------------------------------===//
 // A model with symbolic dims: ids, mask [batch,seq] -> h, g [batch*seq,4] -> y [batch,seq,4]
 //===----------------------------------------------------------------------===//
 
@@ -714,6 +749,18 @@ static void test_symbolic_queries(void) {
   check(st == KILN_OK && info.dim_names == NULL, "a static model has no dim names");
   check(kiln_model_workspace_size(&g_sym_model) == 0,
         "model workspace size of a symbolic model is 0 (it depends on the sizes)");
+
+  // A driver that dlcloses a model and loads another may see a new table at
+  // the old address: the names follow the table, not the address.
+  static kiln_model_t reloaded;
+  static const kiln_abi_symbol_t renamed[] = {{"b", 0, 0}, {"s", 0, 1}};
+  reloaded = g_sym_model;
+  st = kiln_model_input_info(&reloaded, 0, &info);
+  bool first = st == KILN_OK && info.dim_names && strcmp(info.dim_names[1], "seq") == 0;
+  reloaded.symbols = renamed;
+  st = kiln_model_input_info(&reloaded, 0, &info);
+  check(first && st == KILN_OK && info.dim_names && strcmp(info.dim_names[1], "s") == 0,
+        "dim names of another table at the same address are rebuilt");
 }
 
 static void test_symbolic_runs(void) {
@@ -884,6 +931,7 @@ int main(void) {
   test_cuda_bookkeeping();
   test_queries();
   test_plan();
+  test_expr();
   test_symbolic_queries();
   test_symbolic_runs();
   test_symbolic_tables();
