@@ -2,8 +2,10 @@
 //
 // Interprets the kiln_model_t table a compiled model emits: a context owns one
 // halide_buffer_t per tensor (weights point into the model's weights, copied
-// once into huge pages (memory.h), intermediates into a 64-byte aligned arena, inputs and outputs are bound to the caller's memory
-// for the duration of a run) and calls the Halide `_argv` kernels in order.
+// once into huge pages (memory.h), intermediates into a 64-byte aligned arena,
+// inputs and outputs are bound to the caller's memory for the duration of a
+// run) and calls the Halide `_argv` kernels in order. Models with symbolic
+// dims are sized per call by resolve.c before any kernel runs.
 //
 // The halide_* functions used here are not defined in this library: they come
 // from the single Halide runtime inside the model's archive, so applications
@@ -20,8 +22,10 @@
 
 #define _POSIX_C_SOURCE 200809L // posix_memalign under -std=c11
 
-#include "kiln/runtime.h"
+#include "context.h"
+#include "expr.h"
 #include "memory.h"
+#include "resolve.h"
 
 #include <HalideRuntime.h>
 
@@ -31,20 +35,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define KILN_ERROR_CAPACITY 1024
-#define KILN_ARENA_ALIGNMENT 64
-
-struct kiln_context_s {
-  const kiln_model_t *model;
-  const uint8_t *weights; // model->weights or its shared huge-page copy (memory.h)
-  uint8_t *arena;
-  size_t arena_bytes;
-  halide_buffer_t *buffers; // one per tensor, indexed by tensor id
-  halide_dimension_t *dims; // KILN_MAX_RANK per tensor
-  void **args;              // scratch argument array for the widest step
-  char last_error[KILN_ERROR_CAPACITY];
-};
 
 //===----------------------------------------------------------------------===//
 // Error text
@@ -128,11 +118,7 @@ static void take_halide_messages(char *dst, size_t cap, unsigned long seq0) {
   unlock_global();
 }
 
-/// Formats a message into the context's last error (or the thread's orphan
-/// slot when there is no context) and returns `status`.
-static kiln_status_t fail(kiln_context_t *ctx, kiln_status_t status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static kiln_status_t fail(kiln_context_t *ctx, kiln_status_t status, const char *fmt, ...) {
+kiln_status_t kiln_fail(kiln_context_t *ctx, kiln_status_t status, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(ctx ? ctx->last_error : orphan_error, KILN_ERROR_CAPACITY, fmt, ap);
@@ -158,7 +144,6 @@ static const char *dtype_text(char buf[32], int32_t dtype) {
   return buf;
 }
 
-static const char *tensor_name(const kiln_abi_tensor_t *t) { return t->name ? t->name : "?"; }
 
 //===----------------------------------------------------------------------===//
 // Names and sizes
@@ -247,6 +232,7 @@ static kiln_status_t io_info(const kiln_model_t *model, int32_t index, int32_t c
   out_info->dtype = (kiln_dtype_t)t->dtype;
   out_info->rank = t->rank;
   out_info->shape = t->shape;
+  out_info->dim_names = kiln_dim_names(model, ids[index]);
   return KILN_OK;
 }
 
@@ -263,7 +249,7 @@ kiln_status_t kiln_model_output_info(const kiln_model_t *model, int32_t index,
 }
 
 int64_t kiln_model_workspace_size(const kiln_model_t *model) {
-  return model_usable(model) ? model->arena_size : 0;
+  return model_usable(model) && model->num_symbols == 0 ? model->arena_size : 0;
 }
 
 //===----------------------------------------------------------------------===//
@@ -274,26 +260,35 @@ int64_t kiln_model_workspace_size(const kiln_model_t *model) {
 /// would otherwise become an out-of-bounds access inside a kernel.
 static kiln_status_t check_model(const kiln_model_t *m) {
   const char *model = m->name ? m->name : "?";
-#define BAD(...) return fail(NULL, KILN_FAILED_PRECONDITION, __VA_ARGS__)
+#define BAD(...) return kiln_fail(NULL, KILN_FAILED_PRECONDITION, __VA_ARGS__)
   if (m->num_tensors < 0 || (m->num_tensors > 0 && !m->tensors) || m->weights_size < 0 ||
-      m->arena_size < 0)
+      m->arena_size < 0 || m->num_symbols < 0)
     BAD("model '%s': malformed table (tensors or sizes)", model);
+  bool symbolic = m->num_symbols > 0;
   for (int32_t i = 0; i < m->num_tensors; ++i) {
     const kiln_abi_tensor_t *t = &m->tensors[i];
     if (t->rank < 0 || t->rank > KILN_MAX_RANK)
-      BAD("model '%s': tensor '%s' (#%d) has rank %d, outside [0,%d]", model, tensor_name(t), i,
-          t->rank, KILN_MAX_RANK);
+      BAD("model '%s': tensor '%s' (#%d) has rank %d, outside [0,%d]", model, kiln_tensor_name(t),
+          i, t->rank, KILN_MAX_RANK);
     if (!kiln_dtype_size((kiln_dtype_t)t->dtype))
-      BAD("model '%s': tensor '%s' (#%d) has unknown dtype %d", model, tensor_name(t), i, t->dtype);
+      BAD("model '%s': tensor '%s' (#%d) has unknown dtype %d", model, kiln_tensor_name(t), i,
+          t->dtype);
     // Halide extents and strides are int32: the whole tensor must index in 31 bits.
+    // Symbolic dims are checked per call (resolve.c).
     int64_t elements = 1;
+    bool sized = true;
     for (int32_t d = 0; d < t->rank; ++d) {
+      if (symbolic && t->dim_expr[d] >= 0) {
+        sized = false;
+        continue;
+      }
       if (t->shape[d] < 0 || t->shape[d] > INT32_MAX)
-        BAD("model '%s': tensor '%s' (#%d) has dim %d of %lld", model, tensor_name(t), i, d,
+        BAD("model '%s': tensor '%s' (#%d) has dim %d of %lld", model, kiln_tensor_name(t), i, d,
             (long long)t->shape[d]);
       elements *= t->shape[d];
       if (elements > INT32_MAX)
-        BAD("model '%s': tensor '%s' (#%d) has more than 2^31-1 elements", model, tensor_name(t), i);
+        BAD("model '%s': tensor '%s' (#%d) has more than 2^31-1 elements", model,
+            kiln_tensor_name(t), i);
     }
     int64_t bytes = elements * (int64_t)kiln_dtype_size((kiln_dtype_t)t->dtype);
     switch (t->kind) {
@@ -303,17 +298,18 @@ static kiln_status_t check_model(const kiln_model_t *m) {
     case KILN_TENSOR_WEIGHT:
       if (t->offset < 0 || bytes > m->weights_size - t->offset || (bytes > 0 && !m->weights))
         BAD("model '%s': weight '%s' (#%d) [%lld, +%lld) lies outside the %lld bytes of weights",
-            model, tensor_name(t), i, (long long)t->offset, (long long)bytes,
+            model, kiln_tensor_name(t), i, (long long)t->offset, (long long)bytes,
             (long long)m->weights_size);
       break;
     case KILN_TENSOR_INTERMEDIATE:
-      if (t->offset < 0 || bytes > m->arena_size - t->offset)
+      if (!symbolic && sized && (t->offset < 0 || bytes > m->arena_size - t->offset))
         BAD("model '%s': intermediate '%s' (#%d) [%lld, +%lld) lies outside the %lld-byte arena",
-            model, tensor_name(t), i, (long long)t->offset, (long long)bytes,
+            model, kiln_tensor_name(t), i, (long long)t->offset, (long long)bytes,
             (long long)m->arena_size);
       break;
     default:
-      BAD("model '%s': tensor '%s' (#%d) has unknown kind %d", model, tensor_name(t), i, t->kind);
+      BAD("model '%s': tensor '%s' (#%d) has unknown kind %d", model, kiln_tensor_name(t), i,
+          t->kind);
     }
   }
   for (int io = 0; io < 2; ++io) {
@@ -335,12 +331,26 @@ static kiln_status_t check_model(const kiln_model_t *m) {
     if (!step->fn || step->num_args < 0 || (step->num_args > 0 && !step->args))
       BAD("model '%s': step %d ('%s') is malformed", model, s, name);
     for (int32_t a = 0; a < step->num_args; ++a)
-      if (step->args[a] < 0 || step->args[a] >= m->num_tensors)
+      if (step->args[a] < -m->num_symbols || step->args[a] >= m->num_tensors)
         BAD("model '%s': step %d ('%s') argument %d names tensor %d, out of range", model, s, name,
             a, step->args[a]);
   }
 #undef BAD
-  return KILN_OK;
+  return kiln_check_symbolic_model(m);
+}
+
+void kiln_set_buffer_dims(kiln_context_t *ctx, int32_t t) {
+  halide_buffer_t *buf = &ctx->buffers[t];
+  const int64_t *shape = &ctx->shapes[(size_t)t * KILN_MAX_RANK];
+  // Halide's dim 0 is the innermost (last ONNX) axis; the layout is dense.
+  int32_t stride = 1, rank = buf->dimensions;
+  for (int32_t d = 0; d < rank; ++d) {
+    int32_t extent = (int32_t)shape[rank - 1 - d];
+    buf->dim[d].min = 0;
+    buf->dim[d].extent = extent;
+    buf->dim[d].stride = stride;
+    stride *= extent > 0 ? extent : 1; // as the compiler lays out zero-size dims
+  }
 }
 
 kiln_status_t kiln_context_create(const kiln_model_t *model, const kiln_context_options_t *options,
@@ -348,16 +358,17 @@ kiln_status_t kiln_context_create(const kiln_model_t *model, const kiln_context_
   if (out_context)
     *out_context = NULL;
   if (!model || !out_context)
-    return fail(NULL, KILN_INVALID_ARGUMENT, "kiln_context_create: %s is NULL",
-                model ? "out_context" : "model");
+    return kiln_fail(NULL, KILN_INVALID_ARGUMENT, "kiln_context_create: %s is NULL",
+                     model ? "out_context" : "model");
   if (model->abi_version != KILN_MODEL_ABI_VERSION)
-    return fail(NULL, KILN_FAILED_PRECONDITION,
-                "model ABI version is %u, this runtime expects %u: rebuild the model with the "
-                "matching kiln-compile",
-                (unsigned)model->abi_version, (unsigned)KILN_MODEL_ABI_VERSION);
+    return kiln_fail(NULL, KILN_FAILED_PRECONDITION,
+                     "model ABI version is %u, this runtime expects %u: rebuild the model with the "
+                     "matching kiln-compile",
+                     (unsigned)model->abi_version, (unsigned)KILN_MODEL_ABI_VERSION);
   if (options && options->num_threads < 0)
-    return fail(NULL, KILN_INVALID_ARGUMENT, "kiln_context_create: num_threads is %d, must be >= 0",
-                (int)options->num_threads);
+    return kiln_fail(NULL, KILN_INVALID_ARGUMENT,
+                     "kiln_context_create: num_threads is %d, must be >= 0",
+                     (int)options->num_threads);
   kiln_status_t status = check_model(model);
   if (status != KILN_OK)
     return status;
@@ -374,38 +385,43 @@ kiln_status_t kiln_context_create(const kiln_model_t *model, const kiln_context_
 
   kiln_context_t *ctx = calloc(1, sizeof *ctx);
   if (!ctx)
-    return fail(NULL, KILN_RESOURCE_EXHAUSTED, "could not allocate a context");
+    return kiln_fail(NULL, KILN_RESOURCE_EXHAUSTED, "could not allocate a context");
   ctx->model = model;
   ctx->buffers = calloc(num_tensors, sizeof *ctx->buffers);
   ctx->dims = calloc(num_tensors * KILN_MAX_RANK, sizeof *ctx->dims);
   ctx->args = calloc((size_t)max_args, sizeof *ctx->args);
+  ctx->shapes = calloc(num_tensors * KILN_MAX_RANK, sizeof *ctx->shapes);
+  ctx->nbytes = calloc(num_tensors, sizeof *ctx->nbytes);
   ctx->arena_bytes = arena_bytes;
-  ctx->arena = ctx->buffers && ctx->dims && ctx->args ? kiln_large_alloc(arena_bytes) : NULL;
+  bool parts = ctx->buffers && ctx->dims && ctx->args && ctx->shapes && ctx->nbytes &&
+               kiln_resolve_init(ctx);
+  ctx->arena = parts ? kiln_large_alloc(arena_bytes) : NULL;
   if (!ctx->arena) {
     kiln_context_destroy(ctx);
-    return fail(NULL, KILN_RESOURCE_EXHAUSTED,
-                "could not allocate the context of model '%s' (arena of %lld bytes)",
-                model->name ? model->name : "?", (long long)model->arena_size);
+    return kiln_fail(NULL, KILN_RESOURCE_EXHAUSTED,
+                     "could not allocate the context of model '%s' (arena of %lld bytes)",
+                     model->name ? model->name : "?", (long long)model->arena_size);
   }
   ctx->weights = kiln_weights_acquire(model);
 
   // Same reason as the arena: zero-sized weights still get a non-NULL host.
   static _Alignas(KILN_ARENA_ALIGNMENT) uint8_t empty_weights[KILN_ARENA_ALIGNMENT];
+  bool symbolic = model->num_symbols > 0;
   for (int32_t i = 0; i < model->num_tensors; ++i) {
     const kiln_abi_tensor_t *t = &model->tensors[i];
     halide_buffer_t *buf = &ctx->buffers[i];
     buf->type = halide_type_of(t->dtype);
     buf->dimensions = t->rank;
     buf->dim = &ctx->dims[(size_t)i * KILN_MAX_RANK];
-    // Halide's dim 0 is the innermost (last ONNX) axis; the layout is dense.
-    int32_t stride = 1;
+    // Symbolic dims stay 0 until the first resolve sizes them.
+    bool sized = true;
     for (int32_t d = 0; d < t->rank; ++d) {
-      int32_t extent = (int32_t)t->shape[t->rank - 1 - d];
-      buf->dim[d].min = 0;
-      buf->dim[d].extent = extent;
-      buf->dim[d].stride = stride;
-      stride *= extent > 0 ? extent : 1; // as the compiler lays out zero-size dims
+      bool known = !symbolic || t->dim_expr[d] < 0;
+      ctx->shapes[(size_t)i * KILN_MAX_RANK + d] = known ? t->shape[d] : 0;
+      sized = sized && known;
     }
+    ctx->nbytes[i] = sized ? t->nbytes : 0;
+    kiln_set_buffer_dims(ctx, i);
     if (t->kind == KILN_TENSOR_WEIGHT) {
       // Halide never writes a pipeline input; the uintptr_t cast drops the
       // const that halide_buffer_t::host cannot express (-Wcast-qual clean).
@@ -414,7 +430,8 @@ kiln_status_t kiln_context_create(const kiln_model_t *model, const kiln_context_
       // Dirty on the host, so a GPU kernel uploads each weight once per context.
       buf->flags = halide_buffer_flag_host_dirty;
     } else if (t->kind == KILN_TENSOR_INTERMEDIATE) {
-      buf->host = ctx->arena + t->offset;
+      // A symbolic model's offsets come from its first resolve.
+      buf->host = ctx->arena + (symbolic ? 0 : t->offset);
     }
   }
 
@@ -441,6 +458,9 @@ void kiln_context_destroy(kiln_context_t *ctx) {
   kiln_large_free(ctx->arena, ctx->arena_bytes);
   if (ctx->weights)
     kiln_weights_release(ctx->model, ctx->weights);
+  kiln_resolve_free(ctx);
+  free(ctx->nbytes);
+  free(ctx->shapes);
   free(ctx->args);
   free(ctx->dims);
   free(ctx->buffers);
@@ -449,10 +469,10 @@ void kiln_context_destroy(kiln_context_t *ctx) {
 
 kiln_status_t kiln_context_set_num_threads(kiln_context_t *ctx, int32_t num_threads) {
   if (!ctx)
-    return fail(NULL, KILN_INVALID_ARGUMENT, "kiln_context_set_num_threads: null context");
+    return kiln_fail(NULL, KILN_INVALID_ARGUMENT, "kiln_context_set_num_threads: null context");
   if (num_threads < 0)
-    return fail(ctx, KILN_INVALID_ARGUMENT,
-                "num_threads is %d, must be >= 0 (0: Halide's default)", (int)num_threads);
+    return kiln_fail(ctx, KILN_INVALID_ARGUMENT,
+                     "num_threads is %d, must be >= 0 (0: Halide's default)", (int)num_threads);
   // Halide's thread pool is process-wide: this affects every context.
   halide_set_num_threads(num_threads);
   return KILN_OK;
@@ -468,49 +488,93 @@ const char *kiln_context_last_error(const kiln_context_t *ctx) {
 // Running
 //===----------------------------------------------------------------------===//
 
-/// Checks the caller's inputs or outputs against the model, naming the tensor
-/// and what is wrong on the first mismatch.
+/// How much of a tensor check_io checks: a symbolic model's inputs are first
+/// checked down to their ranks, then resolved (resolve.c), then checked fully.
+typedef enum { CHECK_RANKS, CHECK_DIMS, CHECK_ALL } check_depth_t;
+
+/// "[2,16]", or for a symbolic model "[batch,seq]", and for its outputs
+/// (sized by this call's inputs) "[batch,seq] = [2,16]".
+static const char *expected_shape(const kiln_context_t *ctx, int32_t id, char buf[256]) {
+  const kiln_model_t *m = ctx->model;
+  kiln_model_shape_text(m, id, buf, 256);
+  if (m->num_symbols > 0 && ctx->resolved && m->tensors[id].kind == KILN_TENSOR_OUTPUT) {
+    char resolved[256];
+    format_shape(resolved, m->tensors[id].rank, &ctx->shapes[(size_t)id * KILN_MAX_RANK]);
+    size_t used = strlen(buf), len = strlen(resolved);
+    if (used + 3 + len < 256) { // else the symbolic text alone
+      memcpy(buf + used, " = ", 3);
+      memcpy(buf + used + 3, resolved, len + 1);
+    }
+  }
+  return buf;
+}
+
+/// Checks the caller's inputs or outputs against the model (its resolved
+/// shapes), naming the tensor and what is wrong on the first mismatch.
 static kiln_status_t check_io(kiln_context_t *ctx, const char *what, const kiln_tensor_t *given,
-                              int32_t num_given, int32_t num_model, const int32_t *ids) {
+                              int32_t num_given, int32_t num_model, const int32_t *ids,
+                              check_depth_t depth) {
   const kiln_model_t *m = ctx->model;
   if (num_given != num_model) {
     char names[512] = "";
     for (int32_t i = 0; i < num_model && strlen(names) < sizeof names - 1; ++i)
       snprintf(names + strlen(names), sizeof names - strlen(names), "%s'%s'", i ? ", " : "",
-               tensor_name(&m->tensors[ids[i]]));
-    return fail(ctx, KILN_INVALID_ARGUMENT, "num_%ss is %d, the model '%s' expects %d %s(s): %s",
-                what, (int)num_given, m->name ? m->name : "?", (int)num_model, what, names);
+               kiln_tensor_name(&m->tensors[ids[i]]));
+    return kiln_fail(ctx, KILN_INVALID_ARGUMENT,
+                     "num_%ss is %d, the model '%s' expects %d %s(s): %s", what, (int)num_given,
+                     m->name ? m->name : "?", (int)num_model, what, names);
   }
   if (num_given > 0 && !given)
-    return fail(ctx, KILN_INVALID_ARGUMENT, "%ss is NULL but num_%ss is %d", what, what,
-                (int)num_given);
+    return kiln_fail(ctx, KILN_INVALID_ARGUMENT, "%ss is NULL but num_%ss is %d", what, what,
+                     (int)num_given);
   for (int32_t i = 0; i < num_given; ++i) {
     const kiln_abi_tensor_t *t = &m->tensors[ids[i]];
     const kiln_tensor_t *g = &given[i];
-    char shape[256], want[32], got[32];
-    format_shape(shape, t->rank, t->shape);
+    const int64_t *want = &ctx->shapes[(size_t)ids[i] * KILN_MAX_RANK];
+    char shape[256], want_type[32], got[32];
     if ((int32_t)g->dtype != t->dtype)
-      return fail(ctx, KILN_INVALID_ARGUMENT, "%s '%s' (#%d): dtype is %s, the model expects %s",
-                  what, tensor_name(t), (int)i, dtype_text(got, (int32_t)g->dtype),
-                  dtype_text(want, t->dtype));
+      return kiln_fail(ctx, KILN_INVALID_ARGUMENT,
+                       "%s '%s' (#%d): dtype is %s, the model expects %s", what,
+                       kiln_tensor_name(t), (int)i, dtype_text(got, (int32_t)g->dtype),
+                       dtype_text(want_type, t->dtype));
     if (g->rank != t->rank)
-      return fail(ctx, KILN_INVALID_ARGUMENT,
-                  "%s '%s' (#%d): rank is %d, the model expects %d (shape %s)", what,
-                  tensor_name(t), (int)i, (int)g->rank, (int)t->rank, shape);
+      return kiln_fail(ctx, KILN_INVALID_ARGUMENT,
+                       "%s '%s' (#%d): rank is %d, the model expects %d (shape %s)", what,
+                       kiln_tensor_name(t), (int)i, (int)g->rank, (int)t->rank,
+                       expected_shape(ctx, ids[i], shape));
     if (t->rank > 0 && !g->shape)
-      return fail(ctx, KILN_INVALID_ARGUMENT, "%s '%s' (#%d): shape is NULL, the model expects %s",
-                  what, tensor_name(t), (int)i, shape);
+      return kiln_fail(ctx, KILN_INVALID_ARGUMENT,
+                       "%s '%s' (#%d): shape is NULL, the model expects %s", what,
+                       kiln_tensor_name(t), (int)i, expected_shape(ctx, ids[i], shape));
+    if (depth == CHECK_RANKS)
+      continue;
     for (int32_t d = 0; d < t->rank; ++d)
-      if (g->shape[d] != t->shape[d])
-        return fail(ctx, KILN_INVALID_ARGUMENT,
-                    "%s '%s' (#%d): dim %d is %lld, the model expects %lld (shape %s)", what,
-                    tensor_name(t), (int)i, (int)d, (long long)g->shape[d],
-                    (long long)t->shape[d], shape);
-    if (!g->data && t->nbytes > 0)
-      return fail(ctx, KILN_INVALID_ARGUMENT, "%s '%s' (#%d): data is NULL", what, tensor_name(t),
-                  (int)i);
+      if (g->shape[d] != want[d])
+        return kiln_fail(ctx, KILN_INVALID_ARGUMENT,
+                         "%s '%s' (#%d): dim %d is %lld, the model expects %lld (shape %s)", what,
+                         kiln_tensor_name(t), (int)i, (int)d, (long long)g->shape[d],
+                         (long long)want[d], expected_shape(ctx, ids[i], shape));
+    if (depth == CHECK_ALL && !g->data && ctx->nbytes[ids[i]] > 0)
+      return kiln_fail(ctx, KILN_INVALID_ARGUMENT, "%s '%s' (#%d): data is NULL", what,
+                       kiln_tensor_name(t), (int)i);
   }
   return KILN_OK;
+}
+
+/// Checks the inputs and, for a symbolic model, sizes everything from them:
+/// what kiln_context_resolve and kiln_context_run share.
+static kiln_status_t resolve_inputs(kiln_context_t *ctx, const kiln_tensor_t *inputs,
+                                    int32_t num_inputs, check_depth_t depth) {
+  const kiln_model_t *m = ctx->model;
+  if (m->num_symbols == 0)
+    return check_io(ctx, "input", inputs, num_inputs, m->num_inputs, m->inputs, depth);
+  kiln_status_t status =
+      check_io(ctx, "input", inputs, num_inputs, m->num_inputs, m->inputs, CHECK_RANKS);
+  if (status == KILN_OK)
+    status = kiln_resolve_symbols(ctx, inputs);
+  if (status == KILN_OK)
+    status = check_io(ctx, "input", inputs, num_inputs, m->num_inputs, m->inputs, depth);
+  return status;
 }
 
 /// Token ids and other gather indices taken from inputs: the kernels clamp them
@@ -522,19 +586,20 @@ static kiln_status_t check_indices(kiln_context_t *ctx, const kiln_tensor_t *giv
     const kiln_abi_tensor_t *t = &m->tensors[m->inputs[i]];
     if (t->index_bound <= 0 || !given[i].data)
       continue;
-    int64_t n = 1;
+    int64_t n = 1; // the resolved shape: checked against the caller's
     for (int32_t d = 0; d < t->rank; ++d)
-      n *= t->shape[d];
+      n *= ctx->shapes[(size_t)m->inputs[i] * KILN_MAX_RANK + d];
     for (int64_t e = 0; e < n; ++e) {
       int64_t v = t->dtype == KILN_DTYPE_INT64 ? ((const int64_t *)given[i].data)[e]
                   : t->dtype == KILN_DTYPE_INT32 ? ((const int32_t *)given[i].data)[e]
                                                  : 0;
       if (v < -t->index_bound || v >= t->index_bound)
-        return fail(ctx, KILN_OUT_OF_RANGE,
-                    "input '%s' (#%d): element %lld is %lld, outside [%lld, %lld): it indexes a "
-                    "table of %lld rows",
-                    tensor_name(t), (int)i, (long long)e, (long long)v, (long long)-t->index_bound,
-                    (long long)t->index_bound, (long long)t->index_bound);
+        return kiln_fail(
+            ctx, KILN_OUT_OF_RANGE,
+            "input '%s' (#%d): element %lld is %lld, outside [%lld, %lld): it indexes a "
+            "table of %lld rows",
+            kiln_tensor_name(t), (int)i, (long long)e, (long long)v, (long long)-t->index_bound,
+            (long long)t->index_bound, (long long)t->index_bound);
     }
   }
   return KILN_OK;
@@ -561,8 +626,8 @@ static kiln_status_t halide_failure(kiln_context_t *ctx, const char *doing, int 
   kiln_status_t status = ctx->model->uses_cuda && looks_like_cuda_missing(msg) ? KILN_UNAVAILABLE
                                                                               : KILN_INTERNAL;
   if (msg[0])
-    return fail(ctx, status, "%s failed: %s", doing, msg);
-  return fail(ctx, status, "%s failed: Halide error code %d (no message)", doing, rc);
+    return kiln_fail(ctx, status, "%s failed: %s", doing, msg);
+  return kiln_fail(ctx, status, "%s failed: Halide error code %d (no message)", doing, rc);
 }
 
 /// Host pointer for zero-element tensors given as NULL: Halide reads a buffer
@@ -572,11 +637,11 @@ static _Alignas(KILN_ARENA_ALIGNMENT) uint8_t zero_size_host[KILN_ARENA_ALIGNMEN
 kiln_status_t kiln_context_run(kiln_context_t *ctx, const kiln_tensor_t *inputs,
                                int32_t num_inputs, kiln_tensor_t *outputs, int32_t num_outputs) {
   if (!ctx)
-    return fail(NULL, KILN_INVALID_ARGUMENT, "kiln_context_run: null context");
+    return kiln_fail(NULL, KILN_INVALID_ARGUMENT, "kiln_context_run: null context");
   const kiln_model_t *m = ctx->model;
-  kiln_status_t status = check_io(ctx, "input", inputs, num_inputs, m->num_inputs, m->inputs);
+  kiln_status_t status = resolve_inputs(ctx, inputs, num_inputs, CHECK_ALL);
   if (status == KILN_OK)
-    status = check_io(ctx, "output", outputs, num_outputs, m->num_outputs, m->outputs);
+    status = check_io(ctx, "output", outputs, num_outputs, m->num_outputs, m->outputs, CHECK_ALL);
   if (status == KILN_OK)
     status = check_indices(ctx, inputs, num_inputs);
   if (status != KILN_OK)
@@ -601,8 +666,11 @@ kiln_status_t kiln_context_run(kiln_context_t *ctx, const kiln_tensor_t *inputs,
   char doing[256];
   for (int32_t s = 0; s < m->num_steps && status == KILN_OK; ++s) {
     const kiln_abi_step_t *step = &m->steps[s];
-    for (int32_t a = 0; a < step->num_args; ++a)
-      ctx->args[a] = &ctx->buffers[step->args[a]];
+    for (int32_t a = 0; a < step->num_args; ++a) {
+      int32_t id = step->args[a];
+      // -1 - k: symbol k as a scalar, which Halide's _argv takes by pointer.
+      ctx->args[a] = id >= 0 ? (void *)&ctx->buffers[id] : (void *)&ctx->symbol_args[-1 - id];
+    }
     unsigned long seq0 = reset_halide_messages();
     int rc = step->fn(ctx->args);
     if (rc != 0) {
@@ -616,7 +684,7 @@ kiln_status_t kiln_context_run(kiln_context_t *ctx, const kiln_tensor_t *inputs,
       int rc = halide_copy_to_host(NULL, &ctx->buffers[m->outputs[i]]);
       if (rc != 0) {
         snprintf(doing, sizeof doing, "copying output '%s' (#%d) to the host",
-                 tensor_name(&m->tensors[m->outputs[i]]), (int)i);
+                 kiln_tensor_name(&m->tensors[m->outputs[i]]), (int)i);
         status = halide_failure(ctx, doing, rc, seq0);
       }
     }
@@ -631,4 +699,42 @@ kiln_status_t kiln_context_run(kiln_context_t *ctx, const kiln_tensor_t *inputs,
   if (status == KILN_OK)
     ctx->last_error[0] = '\0';
   return status;
+}
+
+//===----------------------------------------------------------------------===//
+// Sizes
+//===----------------------------------------------------------------------===//
+
+kiln_status_t kiln_context_resolve(kiln_context_t *ctx, const kiln_tensor_t *inputs,
+                                   int32_t num_inputs) {
+  if (!ctx)
+    return kiln_fail(NULL, KILN_INVALID_ARGUMENT, "kiln_context_resolve: null context");
+  kiln_status_t status = resolve_inputs(ctx, inputs, num_inputs, CHECK_DIMS);
+  if (status == KILN_OK)
+    ctx->last_error[0] = '\0';
+  return status;
+}
+
+kiln_status_t kiln_context_output_info(kiln_context_t *ctx, int32_t index,
+                                       kiln_tensor_info_t *out_info) {
+  if (!ctx || !out_info)
+    return kiln_fail(ctx, KILN_INVALID_ARGUMENT, "kiln_context_output_info: %s is NULL",
+                     ctx ? "out_info" : "context");
+  const kiln_model_t *m = ctx->model;
+  if (index < 0 || index >= m->num_outputs)
+    return kiln_fail(ctx, KILN_OUT_OF_RANGE, "output #%d does not exist: the model has %d",
+                     (int)index, (int)m->num_outputs);
+  if (m->num_symbols > 0 && !ctx->resolved)
+    return kiln_fail(ctx, KILN_FAILED_PRECONDITION,
+                     "output sizes are not known yet: call kiln_context_resolve (or a successful "
+                     "kiln_context_run) first");
+  kiln_status_t status = kiln_model_output_info(m, index, out_info);
+  out_info->shape = &ctx->shapes[(size_t)m->outputs[index] * KILN_MAX_RANK];
+  return status;
+}
+
+int64_t kiln_context_workspace_size(const kiln_context_t *ctx) {
+  if (!ctx)
+    return 0;
+  return ctx->model->num_symbols > 0 ? ctx->workspace : ctx->model->arena_size;
 }

@@ -3,6 +3,9 @@
 // Builds a kiln_model_t by hand around three plain C "kernels" with the
 // Halide `_argv` signature (sum = x + w; y = relu(sum); npos = count(y > 0))
 // and checks runs, argument validation, error text and the model queries.
+// A second table has symbolic dims (batch, seq): resolution, re-planning,
+// arena growth and the refusals of inputs that contradict the model. The
+// arena planner shared with kiln-compile (plan.h) is checked directly.
 // No Halide runtime is linked: the halide_* functions the runtime calls are
 // stubbed below and record what they were asked to do.
 //
@@ -11,6 +14,9 @@
 #define _POSIX_C_SOURCE 200809L // setenv
 
 #include "kiln/runtime.h"
+#include "expr.h"    // runtime/src: the dims' bytecode
+#include "plan.h"    // runtime/src: the arena planner
+#include "resolve.h" // runtime/src: kiln_context_plan_count, a test hook
 
 #include <HalideRuntime.h>
 
@@ -164,12 +170,16 @@ static int k1_relu_gpu(void **args) {
 // Weights start 64 bytes in, to exercise offsets: w = {-10, 1, -2, 3, -4, 5}.
 static _Alignas(64) const float g_weights[32] = {[16] = -10, 1, -2, 3, -4, 5};
 
+// As kiln-compile writes a static model: every dim_expr -1, the liveness of
+// intermediates filled in (the runtime reads neither without symbols).
+#define STATIC_DIMS {-1, -1, -1, -1, -1, -1, -1, -1}
 static const kiln_abi_tensor_t g_tensors[] = {
-    {"x", KILN_DTYPE_FLOAT32, KILN_TENSOR_INPUT, 2, 0, {2, 3}, 0, 24},
-    {"w", KILN_DTYPE_FLOAT32, KILN_TENSOR_WEIGHT, 2, -1, {2, 3}, 64, 24},
-    {"sum", KILN_DTYPE_FLOAT32, KILN_TENSOR_INTERMEDIATE, 2, -1, {2, 3}, 64, 24},
-    {"y", KILN_DTYPE_FLOAT32, KILN_TENSOR_OUTPUT, 2, 0, {2, 3}, 0, 24},
-    {"npos", KILN_DTYPE_INT64, KILN_TENSOR_OUTPUT, 0, 1, {0}, 0, 8},
+    {"x", KILN_DTYPE_FLOAT32, KILN_TENSOR_INPUT, 2, 0, {2, 3}, 0, 24, 0, STATIC_DIMS, -1, -1, -1},
+    {"w", KILN_DTYPE_FLOAT32, KILN_TENSOR_WEIGHT, 2, -1, {2, 3}, 64, 24, 0, STATIC_DIMS, -1, -1, -1},
+    {"sum", KILN_DTYPE_FLOAT32, KILN_TENSOR_INTERMEDIATE, 2, -1, {2, 3}, 64, 24, 0, STATIC_DIMS, 0, 1,
+     -1},
+    {"y", KILN_DTYPE_FLOAT32, KILN_TENSOR_OUTPUT, 2, 0, {2, 3}, 0, 24, 0, STATIC_DIMS, -1, -1, -1},
+    {"npos", KILN_DTYPE_INT64, KILN_TENSOR_OUTPUT, 0, 1, {0}, 0, 8, 0, STATIC_DIMS, -1, -1, -1},
 };
 static const int32_t g_inputs[] = {0};
 static const int32_t g_outputs[] = {3, 4};
@@ -515,6 +525,404 @@ static void test_large_weights(void) {
   unsetenv("KILN_WEIGHTS_IN_PLACE");
 }
 
+//===----------------------------------------------------------------------===//
+// The arena planner (runtime/src/plan.h), shared with kiln-compile
+//===----------------------------------------------------------------------===//
+
+static void test_plan(void) {
+  static _Alignas(8) uint8_t scratch[1024];
+  int64_t offsets[3], arena = -1;
+  // t1 may write over t0 (same size, t0 last read by t1's step): one slot.
+  static const int64_t sizes[3] = {100, 100, 50};
+  static const int32_t defs[3] = {0, 1, 2}, last[3] = {1, 2, 2}, reuse[3] = {-1, 0, -1};
+  check(kiln_plan_arena_scratch_size(3) <= sizeof scratch, "plan scratch fits");
+  int rc = kiln_plan_arena(3, sizes, defs, last, reuse, scratch, offsets, &arena);
+  check(rc == 0 && offsets[0] == 0 && offsets[1] == 0 && offsets[2] == 128 && arena == 192,
+        "plan: in place on equal sizes, 64-byte aligned first fit");
+  rc = kiln_plan_arena(3, sizes, defs, last, NULL, scratch, offsets, &arena);
+  check(rc == 0 && offsets[0] == 0 && offsets[1] == 128 && offsets[2] == 0 && arena == 256,
+        "plan: without reuse, a dead block's space is refilled first fit");
+  static const int64_t unequal[3] = {100, 200, 50};
+  rc = kiln_plan_arena(3, unequal, defs, last, reuse, scratch, offsets, &arena);
+  check(rc == 0 && offsets[1] == 128 && arena == 384, "plan: no reuse between different sizes");
+  static const int32_t later[3] = {2, 2, 2};
+  rc = kiln_plan_arena(3, sizes, defs, later, reuse, scratch, offsets, &arena);
+  check(rc == 0 && offsets[1] == 128, "plan: no reuse of an input read after the step");
+  static const int64_t zero[1] = {0};
+  rc = kiln_plan_arena(1, zero, defs, last, NULL, scratch, offsets, &arena);
+  check(rc == 0 && arena == 64, "plan: a zero-byte tensor still takes 64 bytes");
+  static const int64_t negative[1] = {-1};
+  check(kiln_plan_arena(1, negative, defs, last, NULL, scratch, offsets, &arena) == -1,
+        "plan: a negative size is refused");
+}
+
+//===----------------------------------------------------------------------===//
+// The expression bytecode (runtime/src/expr.h)
+//===----------------------------------------------------------------------===//
+
+static void test_expr(void) {
+  enum { E = KILN_EXPR_END, C = KILN_EXPR_CONST, S = KILN_EXPR_SYM };
+  enum { ADD = KILN_EXPR_ADD, SUB = KILN_EXPR_SUB, MUL = KILN_EXPR_MUL };
+  static const int64_t exprs[] = {
+      S, 0, S, 1, ADD, C, 4, MUL, E,      // [0] (past + seq)*4
+      C, 10, S, 0, S, 1, SUB, SUB, E,     // [9] 10 - (past - seq)
+      C, INT64_MAX, S, 0, ADD, E,         // [18] overflows
+      S, 0, ADD, E,                       // [24] stack underflow
+      S, 2, E,                            // [28] no symbol 2
+      C, 1, C, 2, E,                      // [31] two values left
+      9, E,                               // [36] unknown opcode
+  };
+  static const kiln_abi_symbol_t symbols[] = {{"past", 0, 0}, {"seq", 0, 1}};
+  kiln_model_t m = {.num_symbols = 2, .symbols = symbols, .exprs = exprs};
+  static const int64_t values[2] = {5, 3};
+  char text[64];
+  int64_t v = 0;
+  check(kiln_expr_check(&m, 0) && kiln_expr_eval(&m, 0, values, &v) && v == 32 &&
+            strcmp(kiln_expr_text(&m, 0, text, sizeof text), "(past + seq)*4") == 0,
+        "expr: (past + seq)*4 = 32, parenthesised");
+  check(kiln_expr_check(&m, 9) && kiln_expr_eval(&m, 9, values, &v) && v == 8 &&
+            strcmp(kiln_expr_text(&m, 9, text, sizeof text), "10 - (past - seq)") == 0,
+        "expr: a difference on the right of a minus keeps its parentheses");
+  check(kiln_expr_check(&m, 18) && !kiln_expr_eval(&m, 18, values, &v),
+        "expr: int64 overflow is reported, not wrapped");
+  check(!kiln_expr_check(&m, 24) && !kiln_expr_check(&m, 28) && !kiln_expr_check(&m, 31) &&
+            !kiln_expr_check(&m, 36) && !kiln_expr_check(&m, -1),
+        "expr: malformed bytecode is refused");
+}
+
+//===----------------------------------------------------------------------===//
+// A model with symbolic dims: ids, mask [batch,seq] -> h, g [batch*seq,4] -> y [batch,seq,4]
+//===----------------------------------------------------------------------===//
+
+static const uint8_t *g_seen_h_host, *g_seen_g_host;
+static int g_fake_device; // kernels mark their outputs as living on a "device"
+
+/// Halide extents innermost first, dense strides; the scalar params must
+/// match them (the runtime passes symbol k through args -1 - k).
+static bool sym_layout_ok(const halide_buffer_t *b, uint8_t code, uint8_t bits, int rank,
+                          const int32_t *extents_inner_first) {
+  return layout_ok(b, code, bits, rank, extents_inner_first);
+}
+
+static int s0_embed(void **args) { // h[r,c] = ids[r]*(c+1) + mask[r]
+  halide_buffer_t *ids = args[0], *mask = args[1], *h = args[4];
+  int32_t seq = *(const int32_t *)args[2], batch = *(const int32_t *)args[3];
+  const int32_t in_ext[2] = {seq, batch}, h_ext[2] = {4, batch * seq};
+  if (!sym_layout_ok(ids, halide_type_int, 64, 2, in_ext) ||
+      !sym_layout_ok(mask, halide_type_int, 64, 2, in_ext) ||
+      !sym_layout_ok(h, halide_type_float, 32, 2, h_ext))
+    return report("s0_embed: buffers do not match the scalar params\n", -1);
+  const int64_t *a = (const int64_t *)ids->host, *m = (const int64_t *)mask->host;
+  float *out = (float *)h->host;
+  for (int32_t r = 0; r < batch * seq; ++r)
+    for (int c = 0; c < 4; ++c)
+      out[r * 4 + c] = (float)(a[r] * (c + 1) + m[r]);
+  g_seen_h_host = h->host;
+  if (g_fake_device)
+    h->device = 0xd1;
+  return 0;
+}
+
+static int s1_add_one(void **args) { // g = h + 1, pointwise (may run in place)
+  halide_buffer_t *h = args[0], *g = args[1];
+  int32_t n = h->dim[0].extent * h->dim[1].extent;
+  if (g->dim[0].extent * g->dim[1].extent != n)
+    return report("s1_add_one: sizes differ\n", -1);
+  for (int32_t i = 0; i < n; ++i)
+    ((float *)g->host)[i] = ((const float *)h->host)[i] + 1;
+  g_seen_g_host = g->host;
+  if (g_fake_device)
+    g->device = 0xd1;
+  return 0;
+}
+
+static int s2_scale(void **args) { // y[b,s,c] = 2 g[b*seq+s, c]
+  halide_buffer_t *g = args[0], *y = args[2];
+  int32_t seq = *(const int32_t *)args[1];
+  const int32_t y_ext[3] = {4, seq, g->dim[1].extent / seq};
+  if (!sym_layout_ok(y, halide_type_float, 32, 3, y_ext))
+    return report("s2_scale: y does not match the scalar param\n", -1);
+  for (int32_t i = 0; i < g->dim[0].extent * g->dim[1].extent; ++i)
+    ((float *)y->host)[i] = 2 * ((const float *)g->host)[i];
+  if (g_fake_device) {
+    y->device = 0xd1;
+    y->flags |= halide_buffer_flag_device_dirty;
+  }
+  return 0;
+}
+
+// batch = [0], seq = [3], batch*seq = [6], 128 - seq = [12], 256 - batch*seq = [18]
+static const int64_t g_exprs[] = {
+    KILN_EXPR_SYM,   0,   KILN_EXPR_END,
+    KILN_EXPR_SYM,   1,   KILN_EXPR_END,
+    KILN_EXPR_SYM,   0,   KILN_EXPR_SYM, 1, KILN_EXPR_MUL, KILN_EXPR_END,
+    KILN_EXPR_CONST, 128, KILN_EXPR_SYM, 1, KILN_EXPR_SUB, KILN_EXPR_END,
+    KILN_EXPR_CONST, 256, KILN_EXPR_SYM, 0, KILN_EXPR_SYM, 1, KILN_EXPR_MUL, KILN_EXPR_SUB,
+    KILN_EXPR_END,
+};
+static const kiln_abi_symbol_t g_symbols[] = {{"batch", 0, 0}, {"seq", 0, 1}};
+static const kiln_abi_constraint_t g_constraints[] = {
+    {12, 0, "Slice '/embeddings/Slice' of a [1,128] constant"},
+    {18, 0, "a made-up limit of 256 tokens"},
+};
+static const kiln_abi_tensor_t g_sym_tensors[] = {
+    {.name = "ids", .dtype = KILN_DTYPE_INT64, .kind = KILN_TENSOR_INPUT, .rank = 2, .io_index = 0,
+     .shape = {-1, -1}, .index_bound = 100, .dim_expr = {0, 3, -1}, .def_step = -1,
+     .last_step = -1, .reuse = -1},
+    {.name = "mask", .dtype = KILN_DTYPE_INT64, .kind = KILN_TENSOR_INPUT, .rank = 2, .io_index = 1,
+     .shape = {-1, -1}, .dim_expr = {0, 3, -1}, .def_step = -1, .last_step = -1, .reuse = -1},
+    {.name = "h", .dtype = KILN_DTYPE_FLOAT32, .kind = KILN_TENSOR_INTERMEDIATE, .rank = 2,
+     .io_index = -1, .shape = {-1, 4}, .dim_expr = {6, -1, -1}, .def_step = 0, .last_step = 1,
+     .reuse = -1},
+    {.name = "g", .dtype = KILN_DTYPE_FLOAT32, .kind = KILN_TENSOR_INTERMEDIATE, .rank = 2,
+     .io_index = -1, .shape = {-1, 4}, .dim_expr = {6, -1, -1}, .def_step = 1, .last_step = 2,
+     .reuse = 2},
+    {.name = "y", .dtype = KILN_DTYPE_FLOAT32, .kind = KILN_TENSOR_OUTPUT, .rank = 3, .io_index = 0,
+     .shape = {-1, -1, 4}, .dim_expr = {0, 3, -1}, .def_step = -1, .last_step = -1, .reuse = -1},
+};
+static const int32_t g_sym_inputs[] = {0, 1}, g_sym_outputs[] = {4};
+static const int32_t g_sargs0[] = {0, 1, -1 - 1, -1 - 0, 2}, g_sargs1[] = {2, 3},
+                     g_sargs2[] = {3, -1 - 1, 4};
+static const kiln_abi_step_t g_sym_steps[] = {
+    {"s0_embed", s0_embed, 5, g_sargs0},
+    {"s1_add_one", s1_add_one, 2, g_sargs1},
+    {"s2_scale", s2_scale, 3, g_sargs2},
+};
+static const kiln_model_t g_sym_model = {
+    .abi_version = KILN_MODEL_ABI_VERSION,
+    .name = "sym",
+    .source = "sym.onnx",
+    .target = "host",
+    .num_tensors = 5,
+    .tensors = g_sym_tensors,
+    .num_inputs = 2,
+    .inputs = g_sym_inputs,
+    .num_outputs = 1,
+    .outputs = g_sym_outputs,
+    .num_steps = 3,
+    .steps = g_sym_steps,
+    .num_symbols = 2,
+    .symbols = g_symbols,
+    .exprs = g_exprs,
+    .num_constraints = 1, // the second one in a variant below
+    .constraints = g_constraints,
+};
+
+#define MAX_TOKENS 256
+static int64_t g_ids[MAX_TOKENS], g_mask[MAX_TOKENS];
+static float g_sym_y[MAX_TOKENS * 4];
+static int64_t g_in_shape[2], g_mask_shape[2], g_out_shape[3];
+
+static void sym_io(kiln_tensor_t in[2], kiln_tensor_t out[1], int64_t batch, int64_t seq) {
+  g_in_shape[0] = g_mask_shape[0] = g_out_shape[0] = batch;
+  g_in_shape[1] = g_mask_shape[1] = g_out_shape[1] = seq;
+  g_out_shape[2] = 4;
+  for (int64_t i = 0; i < batch * seq && i < MAX_TOKENS; ++i) {
+    g_ids[i] = (i * 7) % 50;
+    g_mask[i] = i % 3;
+  }
+  in[0] = (kiln_tensor_t){KILN_DTYPE_INT64, 2, g_in_shape, g_ids};
+  in[1] = (kiln_tensor_t){KILN_DTYPE_INT64, 2, g_mask_shape, g_mask};
+  out[0] = (kiln_tensor_t){KILN_DTYPE_FLOAT32, 3, g_out_shape, g_sym_y};
+}
+
+static bool sym_output_ok(int64_t batch, int64_t seq) {
+  for (int64_t r = 0; r < batch * seq; ++r)
+    for (int c = 0; c < 4; ++c)
+      if (g_sym_y[r * 4 + c] != 2.0f * (float)(g_ids[r] * (c + 1) + g_mask[r] + 1))
+        return false;
+  return true;
+}
+
+static void test_symbolic_queries(void) {
+  kiln_tensor_info_t info;
+  kiln_status_t st = kiln_model_input_info(&g_sym_model, 1, &info);
+  check(st == KILN_OK && strcmp(info.name, "mask") == 0 && info.rank == 2 &&
+            info.shape[0] == -1 && info.shape[1] == -1 && info.dim_names &&
+            strcmp(info.dim_names[0], "batch") == 0 && strcmp(info.dim_names[1], "seq") == 0,
+        "model input info: -1 and the names of symbolic dims");
+  st = kiln_model_output_info(&g_sym_model, 0, &info);
+  check(st == KILN_OK && info.shape[2] == 4 && info.dim_names &&
+            strcmp(info.dim_names[1], "seq") == 0 && info.dim_names[2] == NULL,
+        "model output info: a static dim has no name");
+  st = kiln_model_input_info(&g_model, 0, &info);
+  check(st == KILN_OK && info.dim_names == NULL, "a static model has no dim names");
+  check(kiln_model_workspace_size(&g_sym_model) == 0,
+        "model workspace size of a symbolic model is 0 (it depends on the sizes)");
+
+  // A driver that dlcloses a model and loads another may see a new table at
+  // the old address: the names follow the table, not the address.
+  static kiln_model_t reloaded;
+  static const kiln_abi_symbol_t renamed[] = {{"b", 0, 0}, {"s", 0, 1}};
+  reloaded = g_sym_model;
+  st = kiln_model_input_info(&reloaded, 0, &info);
+  bool first = st == KILN_OK && info.dim_names && strcmp(info.dim_names[1], "seq") == 0;
+  reloaded.symbols = renamed;
+  st = kiln_model_input_info(&reloaded, 0, &info);
+  check(first && st == KILN_OK && info.dim_names && strcmp(info.dim_names[1], "s") == 0,
+        "dim names of another table at the same address are rebuilt");
+}
+
+static void test_symbolic_runs(void) {
+  kiln_context_t *ctx = NULL;
+  kiln_status_t st = kiln_context_create(&g_sym_model, NULL, &ctx);
+  check(st == KILN_OK && ctx, "create a symbolic model");
+  if (!ctx) {
+    printf("      %s\n", kiln_context_last_error(NULL));
+    return;
+  }
+  kiln_tensor_info_t info;
+  check(kiln_context_workspace_size(ctx) == 0 && kiln_context_plan_count(ctx) == 0,
+        "no plan before the first resolve");
+  check_error(kiln_context_output_info(ctx, 0, &info), KILN_FAILED_PRECONDITION,
+              kiln_context_last_error(ctx), "not known yet", "kiln_context_resolve",
+              "output info before any resolve");
+
+  kiln_tensor_t in[2], out[1];
+  static const int64_t sizes[][2] = {{1, 1}, {3, 7}, {2, 64}, {3, 7}};
+  static const int64_t workspace[] = {64, 384, 2048, 384};
+  const uint8_t *arena_at[4] = {0};
+  for (int i = 0; i < 4; ++i) {
+    int64_t b = sizes[i][0], s = sizes[i][1];
+    char what[160];
+    sym_io(in, out, b, s);
+    st = kiln_context_resolve(ctx, in, 2);
+    snprintf(what, sizeof what, "(%lld,%lld): resolve re-plans (plan %d) to a %lld-byte arena",
+             (long long)b, (long long)s, i + 1, (long long)workspace[i]);
+    check(st == KILN_OK && kiln_context_plan_count(ctx) == i + 1 &&
+              kiln_context_workspace_size(ctx) == workspace[i],
+          what);
+    if (st != KILN_OK)
+      printf("      %s\n", kiln_context_last_error(ctx));
+    st = kiln_context_output_info(ctx, 0, &info);
+    snprintf(what, sizeof what, "(%lld,%lld): output info is [%lld,%lld,4]", (long long)b,
+             (long long)s, (long long)b, (long long)s);
+    check(st == KILN_OK && info.rank == 3 && info.shape[0] == b && info.shape[1] == s &&
+              info.shape[2] == 4 && info.dim_names && strcmp(info.dim_names[0], "batch") == 0,
+          what);
+    memset(g_sym_y, 0, sizeof g_sym_y);
+    st = kiln_context_run(ctx, in, 2, out, 1);
+    snprintf(what, sizeof what, "(%lld,%lld): run computes y, no re-plan at the same sizes",
+             (long long)b, (long long)s);
+    check(st == KILN_OK && sym_output_ok(b, s) && kiln_context_plan_count(ctx) == i + 1, what);
+    if (st != KILN_OK)
+      printf("      %s\n", kiln_context_last_error(ctx));
+    arena_at[i] = g_seen_h_host;
+    snprintf(what, sizeof what, "(%lld,%lld): g is written in place over h", (long long)b,
+             (long long)s);
+    check(g_seen_g_host == g_seen_h_host, what);
+  }
+  check(arena_at[3] == arena_at[2], "shrinking keeps the grown arena (grow only)");
+  st = kiln_context_run(ctx, in, 2, out, 1);
+  check(st == KILN_OK && kiln_context_plan_count(ctx) == 4, "a second run at (3,7): no re-plan");
+
+  // Refusals, each before any kernel and without touching the plan.
+  sym_io(in, out, 3, 7);
+  g_mask_shape[1] = 8;
+  st = kiln_context_run(ctx, in, 2, out, 1);
+  check_error(st, KILN_INVALID_ARGUMENT, kiln_context_last_error(ctx),
+              "input 'mask' (#1): dim 1 is 8, the model expects seq = 7 (from input 'ids' dim 1) "
+              "(shape [batch,seq])",
+              NULL, "seq differs between two inputs");
+  sym_io(in, out, 1, 129);
+  st = kiln_context_resolve(ctx, in, 2);
+  check_error(st, KILN_INVALID_ARGUMENT, kiln_context_last_error(ctx),
+              "seq is 129, the model allows at most 128",
+              "(Slice '/embeddings/Slice' of a [1,128] constant)", "seq 129 violates seq <= 128");
+  sym_io(in, out, 3, 7);
+  static const int64_t rank3[3] = {3, 7, 1};
+  in[0].rank = 3;
+  in[0].shape = rank3;
+  st = kiln_context_run(ctx, in, 2, out, 1);
+  check_error(st, KILN_INVALID_ARGUMENT, kiln_context_last_error(ctx),
+              "input 'ids' (#0): rank is 3, the model expects 2 (shape [batch,seq])", NULL,
+              "wrong rank");
+  sym_io(in, out, 0, 7);
+  st = kiln_context_run(ctx, in, 2, out, 1);
+  check_error(st, KILN_INVALID_ARGUMENT, kiln_context_last_error(ctx),
+              "input 'ids' (#0): dim 0 is 0; 'batch' must be at least 1", NULL, "batch 0");
+  sym_io(in, out, 3, 7);
+  g_out_shape[2] = 5;
+  st = kiln_context_run(ctx, in, 2, out, 1);
+  check_error(st, KILN_INVALID_ARGUMENT, kiln_context_last_error(ctx),
+              "output 'y' (#0): dim 2 is 5, the model expects 4 (shape [batch,seq,4] = [3,7,4])",
+              NULL, "wrong output dim, shown resolved");
+  sym_io(in, out, 3, 7);
+  g_ids[20] = 100;
+  st = kiln_context_run(ctx, in, 2, out, 1);
+  check_error(st, KILN_OUT_OF_RANGE, kiln_context_last_error(ctx), "input 'ids' (#0)",
+              "element 20 is 100", "token ids checked over the resolved element count");
+  sym_io(in, out, 1 << 22, 128); // 2^29 rows x 4 floats: past Halide's int32 indexing
+  in[0].data = in[1].data = NULL; // resolve needs shapes only
+  st = kiln_context_resolve(ctx, in, 2);
+  check_error(st, KILN_INVALID_ARGUMENT, kiln_context_last_error(ctx), "tensor 'h' (#2)",
+              "more than 2^31-1 elements", "sizes past int32 are refused");
+  check(kiln_context_plan_count(ctx) == 4, "refused inputs do not re-plan");
+  sym_io(in, out, 3, 7);
+  memset(g_sym_y, 0, sizeof g_sym_y);
+  st = kiln_context_run(ctx, in, 2, out, 1);
+  check(st == KILN_OK && sym_output_ok(3, 7) && strcmp(kiln_context_last_error(ctx), "") == 0,
+        "the context runs again after the refusals");
+  kiln_context_destroy(ctx);
+
+  // A constraint that is not `bound - symbol`: the generic message.
+  kiln_model_t m = g_sym_model;
+  m.num_constraints = 2;
+  st = kiln_context_create(&m, NULL, &ctx);
+  sym_io(in, out, 3, 100);
+  st = st == KILN_OK ? kiln_context_resolve(ctx, in, 2) : st;
+  check_error(st, KILN_INVALID_ARGUMENT, kiln_context_last_error(ctx),
+              "at batch = 3, seq = 100, the model requires 256 - batch*seq >= 0, but it is -44",
+              "(a made-up limit of 256 tokens)", "a general constraint names its expression");
+  kiln_context_destroy(ctx);
+
+  // CUDA: a re-plan frees every device buffer (Halide never regrows one).
+  m = g_sym_model;
+  m.uses_cuda = 1;
+  g_fake_device = 1;
+  st = kiln_context_create(&m, NULL, &ctx);
+  sym_io(in, out, 1, 1);
+  g_copy_to_host_calls = g_device_free_calls = 0;
+  st = st == KILN_OK ? kiln_context_run(ctx, in, 2, out, 1) : st;
+  check(st == KILN_OK && g_device_free_calls == 0 && g_copy_to_host_calls == 1,
+        "CUDA: the first run allocates, frees nothing");
+  sym_io(in, out, 3, 7);
+  st = kiln_context_run(ctx, in, 2, out, 1);
+  check(st == KILN_OK && g_device_free_calls == 3 && sym_output_ok(3, 7),
+        "CUDA: a re-plan frees h, g and y on the device");
+  st = kiln_context_run(ctx, in, 2, out, 1);
+  check(st == KILN_OK && g_device_free_calls == 3, "CUDA: the same sizes keep the device buffers");
+  kiln_context_destroy(ctx);
+  g_fake_device = 0;
+}
+
+static void test_symbolic_tables(void) {
+  kiln_context_t *ctx = NULL;
+  kiln_model_t m = g_sym_model;
+  static kiln_abi_symbol_t bad_symbols[2];
+  memcpy(bad_symbols, g_symbols, sizeof g_symbols);
+  bad_symbols[1].dim = 0; // dim 0 of ids is batch, not seq
+  m.symbols = bad_symbols;
+  kiln_status_t st = kiln_context_create(&m, NULL, &ctx);
+  check_error(st, KILN_FAILED_PRECONDITION, kiln_context_last_error(NULL), "symbol 'seq' (#1)",
+              "not bound", "a symbol bound to another symbol's dim is refused");
+  m = g_sym_model;
+  static const int64_t bad_exprs[] = {KILN_EXPR_SYM, 5, KILN_EXPR_END};
+  m.exprs = bad_exprs;
+  st = kiln_context_create(&m, NULL, &ctx);
+  check_error(st, KILN_FAILED_PRECONDITION, kiln_context_last_error(NULL), "malformed expression",
+              NULL, "an expression naming a missing symbol is refused");
+  m = g_sym_model;
+  static const int32_t bad_args[] = {2, -3};
+  static kiln_abi_step_t bad_steps[3];
+  memcpy(bad_steps, g_sym_steps, sizeof g_sym_steps);
+  bad_steps[2].args = bad_args;
+  m.steps = bad_steps;
+  st = kiln_context_create(&m, NULL, &ctx);
+  check_error(st, KILN_FAILED_PRECONDITION, kiln_context_last_error(NULL), "argument 1",
+              "names tensor -3", "a scalar argument past the symbols is refused");
+}
+
 int main(void) {
   test_happy_path();
   test_large_weights();
@@ -522,6 +930,11 @@ int main(void) {
   test_kernel_failures();
   test_cuda_bookkeeping();
   test_queries();
+  test_plan();
+  test_expr();
+  test_symbolic_queries();
+  test_symbolic_runs();
+  test_symbolic_tables();
   printf("%d passed, %d failed\n", g_passed, g_failed);
   return g_failed ? 1 : 0;
 }

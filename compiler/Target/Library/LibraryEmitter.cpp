@@ -42,6 +42,8 @@ struct Tensor {
   int ioIndex = -1;
   int64_t offset = 0, nbytes = 0;
   int64_t indexBound = 0; ///< token-id style inputs: valid values in [-bound, bound)
+  int defStep = -1, lastStep = -1; ///< intermediates: liveness, for the runtime's plan
+  int reuse = -1;                  ///< intermediates: the tensor id it may overwrite
 };
 
 int onnxDType(Type t) {
@@ -206,6 +208,9 @@ LogicalResult kiln::emitLibrary(ModuleOp module, const LibraryOptions &opts,
       if (ok)
         over = interIndex[it->second];
     }
+    tensors[id].defStep = step;
+    tensors[id].lastStep = lastUse.count(id) ? lastUse[id] : step;
+    tensors[id].reuse = over >= 0 ? inter[over] : -1;
     interIndex[id] = inter.size();
     inter.push_back(id);
     defs.push_back(step);
@@ -213,18 +218,14 @@ LogicalResult kiln::emitLibrary(ModuleOp module, const LibraryOptions &opts,
     sizes.push_back(byteSize(tensors[id].type));
     reuse.push_back(over);
   }
-  // Writing in place frees a slot early but can fragment the first-fit
-  // packing; keep whichever plan needs the smaller arena (in place on a tie).
-  int64_t arenaSize = 0, separateSize = 0;
+  // (The planner keeps the smaller of the plans with and without writing in place.)
+  int64_t arenaSize = 0;
   auto slots = planArena(sizes, defs, lastUses, reuse, arenaSize);
-  auto separate = planArena(sizes, defs, lastUses, {}, separateSize);
-  if (separateSize < arenaSize) {
-    slots = std::move(separate);
-    arenaSize = separateSize;
-  }
+  if (!slots)
+    return main.emitError("the arena plan overflows int64");
   for (size_t i = 0; i < inter.size(); ++i) {
-    tensors[inter[i]].offset = slots[i].offset;
-    tensors[inter[i]].nbytes = slots[i].size;
+    tensors[inter[i]].offset = (*slots)[i].offset;
+    tensors[inter[i]].nbytes = (*slots)[i].size;
   }
   for (Tensor &t : tensors)
     if (t.kind == Input || t.kind == Output)
@@ -252,7 +253,9 @@ LogicalResult kiln::emitLibrary(ModuleOp module, const LibraryOptions &opts,
     for (const Tensor &t : tensors)
       c << "  {" << cString(t.name) << ", " << onnxDType(t.type.getElementType()) << ", " << t.kind
         << ", " << t.type.getRank() << ", " << t.ioIndex << ", {" << shapeList(t.type) << "}, "
-        << t.offset << ", " << t.nbytes << ", " << t.indexBound << "},\n";
+        << t.offset << ", " << t.nbytes << ", " << t.indexBound
+        << ", {-1, -1, -1, -1, -1, -1, -1, -1}, " << t.defStep << ", " << t.lastStep << ", "
+        << t.reuse << "},\n";
     c << "};\n";
     for (auto [step, l] : llvm::enumerate(launches)) {
       c << "static const int32_t args" << step << "[] = {";
@@ -279,7 +282,7 @@ LogicalResult kiln::emitLibrary(ModuleOp module, const LibraryOptions &opts,
       << (opts.cuda ? 1 : 0) << ",\n  " << tensors.size() << ", tensors, "
       << main.getNumArguments() << ", inputs, " << ret.getNumOperands() << ", outputs, "
       << launches.size() << ", steps,\n  " << opts.name << "_weights, " << weights.size() << ", "
-      << arenaSize << "};\n\n"
+      << arenaSize << ",\n  0, 0, 0, 0, 0}; /* static: no symbols, expressions or constraints */\n\n"
       << "__attribute__((visibility(\"default\"))) const kiln_model_t *" << opts.name
       << "_model(void) { return &model; }\n";
   }

@@ -5,6 +5,7 @@
 #include "dialects/Halide/HalideOps.h"
 #include "mlir/IR/BuiltinOps.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,17 +24,20 @@ struct ArenaSlot {
   int64_t offset = 0, size = 0;
 };
 
-/// Liveness-based first-fit placement of intermediates. `sizes[i]`, `defs[i]`
-/// and `lastUses[i]` give each tensor's bytes, defining step and last reading
-/// step; two tensors share bytes only when one is dead before the other is
-/// written. Returns the slots and sets `arenaSize`.
 /// True when `kernel` reads its input `j` only at the index of the output
 /// element it computes, so the output may be written over it (in place).
 bool readsPointwise(halide::KernelOp kernel, size_t j);
 
-std::vector<ArenaSlot> planArena(const std::vector<int64_t> &sizes, const std::vector<int> &defs,
-                                 const std::vector<int> &lastUses, const std::vector<int> &reuse,
-                                 int64_t &arenaSize);
+/// Liveness-based first-fit placement of intermediates: runtime/src/plan.h's
+/// kiln_plan_arena, the planner the runtime uses for symbolic models. `sizes[i]`,
+/// `defs[i]` and `lastUses[i]` give each tensor's bytes, defining step and last
+/// reading step; two tensors share bytes only when one is dead before the other
+/// is written, or when `reuse[i]` names the input tensor i may overwrite (empty:
+/// none). Returns the slots and sets `arenaSize`; nullopt if the sizes overflow.
+std::optional<std::vector<ArenaSlot>> planArena(const std::vector<int64_t> &sizes,
+                                                const std::vector<int> &defs,
+                                                const std::vector<int> &lastUses,
+                                                const std::vector<int> &reuse, int64_t &arenaSize);
 
 /// Writes DIR/libNAME.a (kernel objects + weights + model table + one Halide
 /// runtime) and DIR/NAME.h from a module at the halide level (func @main made

@@ -60,13 +60,19 @@ typedef struct kiln_tensor_s {
   void *data;
 } kiln_tensor_t;
 
-/// What a model declares for one of its inputs or outputs. Strings and the
-/// shape array are static data of the model.
+/// What a model declares for one of its inputs or outputs. From the model
+/// queries, strings and arrays are static data of the model (dim_names are
+/// built once per process), and `shape` shows -1 for a symbolic dim; from
+/// kiln_context_output_info, `shape` is the resolved one, owned by the
+/// context and valid until its next resolve or run.
 typedef struct kiln_tensor_info_s {
   const char *name;
   kiln_dtype_t dtype;
   int32_t rank;
   const int64_t *shape;
+  /// Per dim: its symbolic size ("seq", "batch*seq"), NULL for a static dim.
+  /// NULL itself when every dim is static (always, for a static model).
+  const char *const *dim_names;
 } kiln_tensor_info_t;
 
 typedef struct kiln_context_options_s {
@@ -85,7 +91,9 @@ KILN_API kiln_status_t kiln_model_input_info(const kiln_model_t *model, int32_t 
                                              kiln_tensor_info_t *out_info);
 KILN_API kiln_status_t kiln_model_output_info(const kiln_model_t *model, int32_t index,
                                               kiln_tensor_info_t *out_info);
-/// Bytes of intermediate storage a context allocates (the planned arena).
+/// Bytes of intermediate storage a context allocates (the planned arena); 0
+/// for a model with symbolic dims, whose arena depends on the sizes of each
+/// call (kiln_context_workspace_size).
 KILN_API int64_t kiln_model_workspace_size(const kiln_model_t *model);
 
 /// Creates a context: the arena, and on CUDA the device state. `options` may be NULL.
@@ -96,10 +104,25 @@ KILN_API kiln_status_t kiln_context_create(const kiln_model_t *model,
 KILN_API void kiln_context_destroy(kiln_context_t *context);
 KILN_API kiln_status_t kiln_context_set_num_threads(kiln_context_t *context, int32_t num_threads);
 /// Runs the model. Inputs and outputs are checked against the model (count,
-/// dtype, rank, shape, non-null data) before any kernel runs.
+/// dtype, rank, shape, non-null data) before any kernel runs; for a model
+/// with symbolic dims the inputs size it first, as kiln_context_resolve does.
 KILN_API kiln_status_t kiln_context_run(kiln_context_t *context, const kiln_tensor_t *inputs,
                                         int32_t num_inputs, kiln_tensor_t *outputs,
                                         int32_t num_outputs);
+/// Checks the inputs' count, dtypes and shapes (data may be NULL) and sizes
+/// the context for them without running: binds the symbols, checks the
+/// model's constraints, and re-plans (growing the arena) only when the sizes
+/// differ from the last ones. Then kiln_context_output_info gives each
+/// output's shape. Static models: the checks only.
+KILN_API kiln_status_t kiln_context_resolve(kiln_context_t *context, const kiln_tensor_t *inputs,
+                                            int32_t num_inputs);
+/// Output `index` at the sizes of the last successful resolve or run (for a
+/// static model, its only shape); FAILED_PRECONDITION before the first one.
+KILN_API kiln_status_t kiln_context_output_info(kiln_context_t *context, int32_t index,
+                                                kiln_tensor_info_t *out_info);
+/// Bytes of the context's current arena plan (the arena itself may be larger:
+/// it only grows). 0 for a symbolic model not yet resolved.
+KILN_API int64_t kiln_context_workspace_size(const kiln_context_t *context);
 /// The message of the last failure on this context ("" if none). Owned by the context.
 KILN_API const char *kiln_context_last_error(const kiln_context_t *context);
 
