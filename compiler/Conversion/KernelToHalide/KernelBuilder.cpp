@@ -2,6 +2,7 @@
 #include "compiler/Conversion/KernelToHalide/KernelBuilder.h"
 
 #include "dialects/Kernel/KernelOps.h"
+#include "dialects/Utils/SymShape.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/IRMapping.h"
@@ -24,9 +25,52 @@ KernelBuilder::KernelBuilder(OpBuilder &b, Location loc, ModuleOp module, String
   body.setInsertionPointToStart(&kernel.getBody().front());
 }
 
+SmallVector<AffineExpr> KernelBuilder::dims(RankedTensorType type) {
+  SmallVector<AffineExpr> r;
+  unsigned n = numSymbols(type);
+  for (const SymExpr &d : dimExprs(type))
+    r.push_back(d.toAffine(type.getContext(), n));
+  return r;
+}
+
+void KernelBuilder::declareParams(halide::KernelOp kernel, AffineExpr e) {
+  e.walk([&](AffineExpr x) {
+    auto s = dyn_cast<AffineSymbolExpr>(x);
+    if (!s)
+      return;
+    std::string name = "s" + std::to_string(s.getPosition());
+    if (SymbolTable::lookupSymbolIn(kernel, StringAttr::get(kernel.getContext(), name)))
+      return;
+    OpBuilder pb = OpBuilder::atBlockBegin(&kernel.getBody().front());
+    pb.create<halide::ParamOp>(kernel.getLoc(), name);
+  });
+}
+
+/// Halide-order extents (innermost first) of row-major `extents`, declaring
+/// the params they use.
+static AffineMap haldeExtents(halide::KernelOp kernel, ArrayRef<AffineExpr> extents) {
+  SmallVector<AffineExpr> rev(llvm::reverse(extents));
+  unsigned n = 0;
+  for (AffineExpr e : rev) {
+    KernelBuilder::declareParams(kernel, e);
+    e.walk([&](AffineExpr x) {
+      if (auto s = dyn_cast<AffineSymbolExpr>(x))
+        n = std::max(n, s.getPosition() + 1);
+    });
+  }
+  return AffineMap::get(0, n, rev, kernel.getContext());
+}
+
 std::string KernelBuilder::input(Value tensor) {
   auto t = cast<RankedTensorType>(tensor.getType());
   std::string name = "in" + std::to_string(numInputs++);
+  if (isSymbolic(t)) {
+    AffineMap extents = haldeExtents(kernel, dims(t));
+    // One symbol count per module keeps equal shapes equal maps.
+    extents = AffineMap::get(0, numSymbols(t), extents.getResults(), t.getContext());
+    body.create<halide::InputOp>(loc, name, t.getElementType(), extents);
+    return name;
+  }
   SmallVector<int64_t> extents(llvm::reverse(t.getShape()));
   body.create<halide::InputOp>(loc, name, t.getElementType(), extents);
   return name;
@@ -60,14 +104,18 @@ void KernelBuilder::func(StringRef name, size_t rank, Type type, const BodyFn &f
   tupleFunc(name, rank, type, 1, [&](OpBuilder &b, Idx d) { return SmallVector<Value>{fn(b, d)}; });
 }
 
-static void buildUpdate(OpBuilder &body, Location loc, StringRef name, size_t rank, ArrayRef<int64_t> extents,
-                        StringRef combine, const KernelBuilder::TupleUpdateFn &fn) {
-  SmallVector<int64_t> rdom;
-  for (int64_t e : llvm::reverse(extents)) {
-    rdom.push_back(0);
+static void buildUpdate(OpBuilder &body, Location loc, halide::KernelOp kernel, StringRef name, size_t rank,
+                        ArrayRef<AffineExpr> extents, StringRef combine, const KernelBuilder::TupleUpdateFn &fn) {
+  SmallVector<AffineExpr> rdom;
+  AffineExpr zero = getAffineConstantExpr(0, body.getContext());
+  for (AffineExpr e : extents) {
     rdom.push_back(e);
+    rdom.push_back(zero);
   }
-  auto u = body.create<halide::UpdateOp>(loc, name, rdom, combine);
+  // (min, extent) pairs innermost first: haldeExtents reverses the list.
+  auto u = body.create<halide::UpdateOp>(loc, FlatSymbolRefAttr::get(body.getContext(), name),
+                                         AffineMapAttr::get(haldeExtents(kernel, rdom)),
+                                         body.getStringAttr(combine));
   Block *blk = new Block();
   u.getBody().push_back(blk);
   for (size_t i = 0; i < rank + extents.size(); ++i)
@@ -81,15 +129,32 @@ static void buildUpdate(OpBuilder &body, Location loc, StringRef name, size_t ra
   fb.create<halide::ReturnOp>(loc, fn(fb, idx, ridx));
 }
 
+static SmallVector<AffineExpr> constantExprs(MLIRContext *ctx, ArrayRef<int64_t> values) {
+  SmallVector<AffineExpr> r;
+  for (int64_t v : values)
+    r.push_back(getAffineConstantExpr(v, ctx));
+  return r;
+}
+
+void KernelBuilder::update(StringRef name, size_t rank, ArrayRef<AffineExpr> extents, StringRef combine,
+                           Type type, const UpdateFn &fn) {
+  buildUpdate(body, loc, kernel, name, rank, extents, combine,
+              [&](OpBuilder &b, Idx d, Idx r) { return SmallVector<Value>{fn(b, d, r)}; });
+}
+
 void KernelBuilder::update(StringRef name, size_t rank, ArrayRef<int64_t> extents, StringRef combine,
                            Type type, const UpdateFn &fn) {
-  buildUpdate(body, loc, name, rank, extents, combine,
-              [&](OpBuilder &b, Idx d, Idx r) { return SmallVector<Value>{fn(b, d, r)}; });
+  update(name, rank, constantExprs(body.getContext(), extents), combine, type, fn);
+}
+
+void KernelBuilder::tupleUpdate(StringRef name, size_t rank, ArrayRef<AffineExpr> extents, Type type,
+                                const TupleUpdateFn &fn) {
+  buildUpdate(body, loc, kernel, name, rank, extents, "set", fn);
 }
 
 void KernelBuilder::tupleUpdate(StringRef name, size_t rank, ArrayRef<int64_t> extents, Type type,
                                 const TupleUpdateFn &fn) {
-  buildUpdate(body, loc, name, rank, extents, "set", fn);
+  tupleUpdate(name, rank, constantExprs(body.getContext(), extents), type, fn);
 }
 
 void KernelBuilder::strictFloat(StringRef name) {
@@ -104,8 +169,16 @@ void KernelBuilder::output(StringRef name, ArrayRef<int64_t> shape) {
   body.create<halide::OutputOp>(loc, name, extents);
 }
 
+void KernelBuilder::output(StringRef name, RankedTensorType type) {
+  if (!isSymbolic(type))
+    return output(name, type.getShape());
+  AffineMap extents = haldeExtents(kernel, dims(type));
+  extents = AffineMap::get(0, numSymbols(type), extents.getResults(), type.getContext());
+  body.create<halide::OutputOp>(loc, FlatSymbolRefAttr::get(body.getContext(), name), AffineMapAttr::get(extents));
+}
+
 void KernelBuilder::pointwiseOutput(StringRef name, RankedTensorType type) {
-  output(name, type.getShape());
+  output(name, type);
   scheduleCpuPointwise(name, type.getShape(), type.getElementType());
   scheduleCudaPointwise(name, type.getShape());
 }
@@ -131,13 +204,18 @@ void KernelBuilder::scheduleCpuPointwise(StringRef f, ArrayRef<int64_t> shape, T
   // Vectorize the innermost dim when it holds a full vector, parallelize the
   // outermost dim with more than one iteration (batch dims are often 1).
   for (int64_t stage = 0; stage <= (hasUpdate ? 1 : 0); ++stage) {
-    if (rank >= 1 && shape[rank - 1] >= width && width > 1)
+    if (rank >= 1 && staticOr(shape[rank - 1], width) >= width && width > 1)
       s.create<halide::VectorizeOp>(loc, sym, var(rank - 1), width, stage);
-    for (size_t d = 0; d + 1 < rank; ++d)
-      if (shape[d] > 1) {
-        s.create<halide::ParallelOp>(loc, sym, var(d), stage);
-        break;
-      }
+    // A symbolic dim may be 1 at run time: a static dim > 1 goes first.
+    int64_t outer = -1;
+    for (size_t d = 0; d + 1 < rank && outer < 0; ++d)
+      if (shape[d] > 1)
+        outer = d;
+    for (size_t d = 0; d + 1 < rank && outer < 0; ++d)
+      if (ShapedType::isDynamic(shape[d]))
+        outer = d;
+    if (outer >= 0)
+      s.create<halide::ParallelOp>(loc, sym, var(outer), stage);
   }
 }
 
@@ -150,12 +228,13 @@ void KernelBuilder::scheduleCudaPointwise(StringRef f, ArrayRef<int64_t> shape, 
       s.create<halide::GpuSingleThreadOp>(loc, sym, stage);
     } else if (rank == 1) {
       s.create<halide::GpuTileOp>(loc, sym, s.getStrArrayAttr({var(0)}),
-                                  ArrayRef<int64_t>{std::min<int64_t>(256, shape[0])}, stage);
+                                  ArrayRef<int64_t>{std::min<int64_t>(256, staticOr(shape[0], 256))}, stage);
     } else {
       std::string x = var(rank - 1), y = var(rank - 2);
       s.create<halide::GpuTileOp>(
           loc, sym, s.getStrArrayAttr({x, y}),
-          ArrayRef<int64_t>{std::min<int64_t>(32, shape[rank - 1]), std::min<int64_t>(8, shape[rank - 2])},
+          ArrayRef<int64_t>{std::min<int64_t>(32, staticOr(shape[rank - 1], 32)),
+                            std::min<int64_t>(8, staticOr(shape[rank - 2], 8))},
           stage);
     }
   }
@@ -185,6 +264,10 @@ Value KernelBuilder::constant(OpBuilder &b, Type type, double v) {
 }
 
 SmallVector<Value> KernelBuilder::mapIndices(OpBuilder &b, AffineMap map, Idx dims, ArrayRef<int64_t> shape) {
+  return mapIndices(b, map, dims, RankedTensorType::get(shape, b.getI32Type()));
+}
+
+SmallVector<Value> KernelBuilder::mapIndices(OpBuilder &b, AffineMap map, Idx dims, RankedTensorType type) {
   Location l = b.getUnknownLoc();
   SmallVector<Value> idx;
   for (auto [r, e] : llvm::enumerate(map.getResults())) {
@@ -196,7 +279,9 @@ SmallVector<Value> KernelBuilder::mapIndices(OpBuilder &b, AffineMap map, Idx di
                                           x.getKind() != AffineExprKind::Mul; });
     if (divides) {
       v = b.create<arith::MaxSIOp>(l, v, i32(b, 0));
-      v = b.create<arith::MinSIOp>(l, v, i32(b, shape[r] - 1));
+      Value last = type.isDynamicDim(r) ? b.create<arith::SubIOp>(l, dimSize(b, type, r), i32(b, 1)).getResult()
+                                        : i32(b, type.getDimSize(r) - 1);
+      v = b.create<arith::MinSIOp>(l, v, last);
     }
     idx.push_back(v);
   }
@@ -212,7 +297,7 @@ Value KernelBuilder::inlineBody(OpBuilder &b, Block &body, ValueRange leading, V
     auto type = cast<RankedTensorType>(in.getType());
     AffineMap m = cast<AffineMapAttr>(maps[i]).getValue();
     mapping.map(body.getArgument(leading.size() + i),
-                call(b, names[i], type.getElementType(), mapIndices(b, m, dims, type.getShape())));
+                call(b, names[i], type.getElementType(), mapIndices(b, m, dims, type)));
   }
   for (Operation &o : body.without_terminator())
     b.clone(o, mapping);
@@ -225,6 +310,8 @@ Value KernelBuilder::affine(OpBuilder &b, AffineExpr e, Idx dims) {
     return dims[d.getPosition()];
   if (auto c = dyn_cast<AffineConstantExpr>(e))
     return i32(b, c.getValue());
+  if (auto s = dyn_cast<AffineSymbolExpr>(e))
+    return sym(b, s.getPosition());
   auto bin = cast<AffineBinaryOpExpr>(e);
   Value lhs = affine(b, bin.getLHS(), dims), rhs = affine(b, bin.getRHS(), dims);
   switch (e.getKind()) {
@@ -243,6 +330,34 @@ Value KernelBuilder::affine(OpBuilder &b, AffineExpr e, Idx dims) {
   default:
     return b.create<arith::DivSIOp>(l, lhs, rhs); // ceildiv does not occur in our maps
   }
+}
+
+Value KernelBuilder::sym(OpBuilder &b, unsigned k) {
+  Operation *parent = b.getInsertionBlock()->getParentOp();
+  auto kernel = isa<halide::KernelOp>(parent) ? cast<halide::KernelOp>(parent)
+                                               : parent->getParentOfType<halide::KernelOp>();
+  MLIRContext *ctx = b.getContext();
+  declareParams(kernel, getAffineSymbolExpr(k, ctx));
+  return b.create<halide::SymOp>(b.getUnknownLoc(), b.getI32Type(),
+                                 FlatSymbolRefAttr::get(ctx, "s" + std::to_string(k)));
+}
+
+Value KernelBuilder::dimSize(OpBuilder &b, RankedTensorType type, unsigned d) {
+  if (!type.isDynamicDim(d))
+    return i32(b, type.getDimSize(d));
+  return affine(b, dims(type)[d], {});
+}
+
+Value KernelBuilder::index(OpBuilder &b, Value v, Value size) {
+  Location l = b.getUnknownLoc();
+  Type t = v.getType();
+  if (!t.isInteger(32))
+    v = b.create<arith::TruncIOp>(l, b.getI32Type(), v);
+  Value zero = i32(b, 0);
+  Value neg = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, v, zero);
+  v = b.create<arith::SelectOp>(l, neg, b.create<arith::AddIOp>(l, v, size), v);
+  v = b.create<arith::MaxSIOp>(l, v, zero);
+  return b.create<arith::MinSIOp>(l, v, b.create<arith::SubIOp>(l, size, i32(b, 1)));
 }
 
 Value KernelBuilder::index(OpBuilder &b, Value v, int64_t size) {

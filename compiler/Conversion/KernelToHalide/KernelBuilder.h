@@ -37,6 +37,8 @@ public:
                 const ScheduleOptions &options);
 
   halide::KernelOp op() { return kernel; }
+  /// Declares halide.param @s<k> for every symbol `e` uses.
+  static void declareParams(halide::KernelOp kernel, mlir::AffineExpr e);
   const ScheduleOptions &options() const { return opts; }
 
   /// Declares the next input from a tensor; returns its symbol ("in0", ...).
@@ -51,7 +53,14 @@ public:
   void tupleFunc(llvm::StringRef name, size_t rank, mlir::Type type, unsigned n, const TupleBodyFn &body);
   void tupleUpdate(llvm::StringRef name, size_t rank, llvm::ArrayRef<int64_t> extents, mlir::Type type,
                    const TupleUpdateFn &body);
+  /// The same over row-major extents that may be symbolic (dims()).
+  void update(llvm::StringRef name, size_t rank, llvm::ArrayRef<mlir::AffineExpr> extents,
+              llvm::StringRef combine, mlir::Type type, const UpdateFn &body);
+  void tupleUpdate(llvm::StringRef name, size_t rank, llvm::ArrayRef<mlir::AffineExpr> extents,
+                   mlir::Type type, const TupleUpdateFn &body);
   void output(llvm::StringRef name, llvm::ArrayRef<int64_t> shape);
+  /// The output with the dims of `type` (symbolic dims as the kernel's params).
+  void output(llvm::StringRef name, mlir::RankedTensorType type);
   /// Evaluates func `name` with IEEE float semantics: for values that must
   /// stay -inf or NaN (masks, NaN guards), which Halide's fast-math may drop.
   void strictFloat(llvm::StringRef name);
@@ -66,6 +75,20 @@ public:
   void scheduleCpuPointwise(llvm::StringRef f, llvm::ArrayRef<int64_t> shape, mlir::Type type,
                             bool hasUpdate = false);
   void scheduleCudaPointwise(llvm::StringRef f, llvm::ArrayRef<int64_t> shape, bool hasUpdate = false);
+
+  /// Row-major dims of `type` over the module's symbols: constants for static
+  /// dims, the encoding's polynomials for `?` dims.
+  static llvm::SmallVector<mlir::AffineExpr> dims(mlir::RankedTensorType type);
+  /// A static dim, or `assume` for a symbolic one: schedules pick tiles for
+  /// symbolic dims as if they were large, and splits of them are guarded.
+  static int64_t staticOr(int64_t dim, int64_t assume) {
+    return mlir::ShapedType::isDynamic(dim) ? assume : dim;
+  }
+  /// Symbol k (halide.sym @s<k>) in a body of this kernel; declares the
+  /// kernel's halide.param @s<k> on first use.
+  static mlir::Value sym(mlir::OpBuilder &b, unsigned k);
+  /// Dim d of `type` as an i32 value (a constant, or arithmetic on symbols).
+  static mlir::Value dimSize(mlir::OpBuilder &b, mlir::RankedTensorType type, unsigned d);
 
   /// Var name of row-major dim d of a rank-R func.
   static std::string var(size_t d) { return "d" + std::to_string(d); }
@@ -83,6 +106,8 @@ public:
   /// clamped into the tensor: they are in range, but Halide's interval bounds
   /// of `x - (x floordiv k) * k` style terms are not tight enough to prove it.
   static llvm::SmallVector<mlir::Value> mapIndices(mlir::OpBuilder &b, mlir::AffineMap map, Idx dims,
+                                                   mlir::RankedTensorType type);
+  static llvm::SmallVector<mlir::Value> mapIndices(mlir::OpBuilder &b, mlir::AffineMap map, Idx dims,
                                                    llvm::ArrayRef<int64_t> shape);
   /// Clones a scalar region ending in kernel.yield (a kernel.elementwise body,
   /// a matmul epilogue) for output index `dims`: its first arguments take
@@ -94,6 +119,8 @@ public:
   /// Converts an integer index value (any width) to i32, clamped to [0, size-1],
   /// with ONNX's negative indices counting from the end.
   static mlir::Value index(mlir::OpBuilder &b, mlir::Value v, int64_t size);
+  /// The same for a size that is an i32 value (a symbolic dim).
+  static mlir::Value index(mlir::OpBuilder &b, mlir::Value v, mlir::Value size);
 
 private:
   mlir::Location loc;
