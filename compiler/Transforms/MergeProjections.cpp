@@ -14,11 +14,15 @@
 // in separate groups, so no column gets a bias that is not its own. Matmuls
 // with an activation or batched rhs are left alone. The new constants are
 // built here, at compile time; the old ones go when nothing else reads them.
+// Symbolic activations are left alone until graph.slice takes symbolic dims
+// (docs/design-symbolic-shapes.md step 3); the merged type is built from the
+// result's dim exprs so that only the slices stand in the way.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Transforms/Passes.h"
 #include "compiler/Utils/ConstantData.h"
 #include "dialects/Graph/GraphOps.h"
+#include "dialects/Utils/SymShape.h"
 
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SetVector.h"
@@ -63,7 +67,7 @@ static std::optional<Member> asMember(graph::MatMulOp op) {
   auto weight = op.getRhs().getDefiningOp<graph::ConstantOp>();
   RankedTensorType w = tt(op.getRhs());
   if (!weight || w.getRank() != 2 || !isa<FloatType>(w.getElementType()) ||
-      tt(op.getLhs()).getElementType() != w.getElementType())
+      tt(op.getLhs()).getElementType() != w.getElementType() || isSymbolic(op.getType()))
     return std::nullopt;
   Member m{op, weight, nullptr, nullptr};
   if (!op->hasOneUse())
@@ -130,17 +134,18 @@ static void merge(MutableArrayRef<Member> group) {
   Location loc = b.getFusedLoc(locs);
   Value weight = concatLastDim(b, loc, weights, "weight");
   RankedTensorType out = tt(first.getResult());
-  SmallVector<int64_t> shape(out.getShape());
-  shape.back() = tt(weight).getShape().back();
-  auto type = RankedTensorType::get(shape, out.getElementType());
+  SmallVector<SymExpr> dims = dimExprs(out);
+  dims.back() = SymExpr::constant(tt(weight).getShape().back());
+  auto type = makeType(dims, out.getElementType(), b.getContext(), numSymbols(out));
+  size_t rank = dims.size();
   Value merged = b.create<graph::MatMulOp>(loc, type, first.getLhs(), weight);
   if (!biases.empty()) {
     Value bias = concatLastDim(b, loc, biases, "bias");
     merged = b.create<graph::AddOp>(loc, type, merged, bias);
   }
 
-  SmallVector<Attribute> starts(shape.size(), b.getI64IntegerAttr(0));
-  SmallVector<Attribute> steps(shape.size(), b.getI64IntegerAttr(1));
+  SmallVector<Attribute> starts(rank, b.getI64IntegerAttr(0));
+  SmallVector<Attribute> steps(rank, b.getI64IntegerAttr(1));
   int64_t column = 0;
   for (Member &m : group) {
     Value result = m.result();
