@@ -37,9 +37,11 @@ FailureOr<Value> kiln::buildReshape(OpBuilder &b, Location loc, Value input, Ran
       return failure();
     suffix[d] = *s;
   }
+  // The output's linear index, which static reshapes divide (MLIR folds the
+  // divisions by constants; the form is kept so static kernels stay as they were).
   bool symbolic = nsym > 0;
   AffineExpr linear = getAffineConstantExpr(0, ctx);
-  for (size_t d = 0; d < out.size(); ++d)
+  for (size_t d = 0; d < out.size() && !symbolic; ++d)
     linear = linear + getAffineDimExpr(d, ctx) * affine(suffix[d + 1]);
   // The index within suffix[lo] of the output dims [lo, hi), counted in
   // units of suffix[hi]: sum of d_j * out[j+1] * .. * out[hi-1] (unit dims,
