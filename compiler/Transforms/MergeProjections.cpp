@@ -14,9 +14,7 @@
 // in separate groups, so no column gets a bias that is not its own. Matmuls
 // with an activation or batched rhs are left alone. The new constants are
 // built here, at compile time; the old ones go when nothing else reads them.
-// Symbolic activations are left alone until graph.slice takes symbolic dims
-// (docs/design-symbolic-shapes.md step 3); the merged type is built from the
-// result's dim exprs so that only the slices stand in the way.
+// Symbolic rows (batch, seq) keep their dim exprs in the merged type.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Transforms/Passes.h"
@@ -67,7 +65,7 @@ static std::optional<Member> asMember(graph::MatMulOp op) {
   auto weight = op.getRhs().getDefiningOp<graph::ConstantOp>();
   RankedTensorType w = tt(op.getRhs());
   if (!weight || w.getRank() != 2 || !isa<FloatType>(w.getElementType()) ||
-      tt(op.getLhs()).getElementType() != w.getElementType() || isSymbolic(op.getType()))
+      tt(op.getLhs()).getElementType() != w.getElementType())
     return std::nullopt;
   Member m{op, weight, nullptr, nullptr};
   if (!op->hasOneUse())

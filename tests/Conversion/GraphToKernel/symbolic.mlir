@@ -124,3 +124,27 @@ func.func @iota() -> (tensor<?xi64, affine_map<()[s0, s1] -> (s1)>>, tensor<i32>
   %1 = graph.iota {value = affine_map<()[s0, s1] -> (s1)>} : tensor<i32>
   return %0, %1 : tensor<?xi64, affine_map<()[s0, s1] -> (s1)>>, tensor<i32>
 }
+
+// -----
+
+// ViT's patch embedding over a symbolic batch: im2col and GEMM keep s0.
+// CHECK-LABEL: func.func @patch_embedding
+// CHECK: %[[C:.*]] = kernel.elementwise ins(%arg0 : tensor<?x3x8x8xf32, #{{.*}}>) maps [#{{.*}}] -> tensor<?x4x48xf32, #{{.*}}>
+// CHECK: %[[M:.*]] = kernel.matmul %[[C]], %{{.*}}, %arg1 {trans_b = true} : (tensor<?x4x48xf32, #{{.*}}>, tensor<8x48xf32>, tensor<8xf32>) -> tensor<?x4x8xf32, #{{.*}}>
+// CHECK: kernel.elementwise ins(%[[M]] : tensor<?x4x8xf32, #{{.*}}>) maps [#{{.*}}] -> tensor<?x8x2x2xf32, #{{.*}}>
+func.func @patch_embedding(%x: tensor<?x3x8x8xf32, affine_map<()[s0] -> (s0, 3, 8, 8)>>, %b: tensor<8xf32>) -> tensor<?x8x2x2xf32, affine_map<()[s0] -> (s0, 8, 2, 2)>> {
+  %w = graph.constant dense<1.0> : tensor<8x3x4x4xf32> : tensor<8x3x4x4xf32>
+  %0 = graph.conv %x, %w, %b {strides = [4, 4], pads = [0, 0, 0, 0], dilations = [1, 1], group = 1 : i64} : (tensor<?x3x8x8xf32, affine_map<()[s0] -> (s0, 3, 8, 8)>>, tensor<8x3x4x4xf32>, tensor<8xf32>) -> tensor<?x8x2x2xf32, affine_map<()[s0] -> (s0, 8, 2, 2)>>
+  return %0 : tensor<?x8x2x2xf32, affine_map<()[s0] -> (s0, 8, 2, 2)>>
+}
+
+// -----
+
+// A slice of a symbolic tensor (static starts) is a copy through its map.
+// CHECK-DAG: #[[SL:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2 + 32)>
+// CHECK-LABEL: func.func @slice
+// CHECK: kernel.elementwise ins(%arg0 : tensor<?x?x48xf32, #{{.*}}>) maps [#[[SL]]] -> tensor<?x?x16xf32, #{{.*}}>
+func.func @slice(%x: tensor<?x?x48xf32, affine_map<()[s0, s1] -> (s0, s1, 48)>>) -> tensor<?x?x16xf32, affine_map<()[s0, s1] -> (s0, s1, 16)>> {
+  %0 = graph.slice %x {starts = [0, 0, 32], steps = [1, 1, 1]} : (tensor<?x?x48xf32, affine_map<()[s0, s1] -> (s0, s1, 48)>>) -> tensor<?x?x16xf32, affine_map<()[s0, s1] -> (s0, s1, 16)>>
+  return %0 : tensor<?x?x16xf32, affine_map<()[s0, s1] -> (s0, s1, 16)>>
+}
