@@ -7,11 +7,14 @@
 // whose intermediates have no other user as one kernel.attention, which
 // never writes the [rows, keys] score matrix, with the head split and any
 // other pure data movement on q, k and v folded into its operand maps, and
-// the head merge after it folded into the layout it writes.
+// the head merge after it folded into the layout it writes. Rows, keys and
+// batch dims may be symbolic (key_len is then a map over the symbols); the
+// head dim, heads and head width stay static.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Transforms/Fusion.h"
 #include "compiler/Transforms/Passes.h"
+#include "dialects/Utils/SymShape.h"
 
 #include "mlir/IR/IRMapping.h"
 
@@ -76,18 +79,23 @@ kernel::AttentionOp fuseAt(kernel::SoftmaxOp sm) {
   if (!isF32(qk.getLhs()) || !isF32(qk.getResult()) || !isF32(pv.getRhs()) || !isF32(pv.getResult()))
     return nullptr;
   auto out = tt(pv.getResult());
-  if (out.getShape().drop_back(2) != scores.getShape().drop_back(2))
+  SmallVector<SymExpr> outDims = dimExprs(out), scoreDims = dimExprs(scores);
+  if (ArrayRef<SymExpr>(outDims).drop_back(2) != ArrayRef<SymExpr>(scoreDims).drop_back(2))
     return nullptr; // V with batch dims of its own
   unsigned nb = rank - 2;
   MLIRContext *ctx = sm.getContext();
-  int64_t keys = scores.getShape().back(), D = tt(qk.getLhs()).getShape().back();
+  // The head dim sizes the q.k loop, so it stays static; rows and keys may not.
+  if (tt(qk.getLhs()).isDynamicDim(tt(qk.getLhs()).getRank() - 1))
+    return nullptr;
+  int64_t D = tt(qk.getLhs()).getShape().back();
+  Attribute keys = kernel::AttentionOp::keyLenAttr(ctx, scoreDims.back(), numSymbols(scores));
   SmallVector<AffineMap> maps{operandMap(ctx, nb, tt(qk.getLhs()).getShape(), false),
                               operandMap(ctx, nb, tt(qk.getRhs()).getShape(), !qk.getTransB()),
                               operandMap(ctx, nb, tt(pv.getRhs()).getShape(), false)};
   OpBuilder b(pv);
   auto att = b.create<kernel::AttentionOp>(pv.getLoc(), out, qk.getLhs(), qk.getRhs(), pv.getRhs(),
                                            qk.getEpilogueInputs(), b.getAffineMapArrayAttr(maps),
-                                           b.getI64IntegerAttr(keys), b.getI64IntegerAttr(D), qk.getAlphaAttr(),
+                                           keys, b.getI64IntegerAttr(D), qk.getAlphaAttr(),
                                            qk.getEpilogueMapsAttr(), IntegerAttr());
   if (qk.hasEpilogue())
     att.getScore().takeBody(qk.getEpilogue());
@@ -121,7 +129,7 @@ void absorbOperandMoves(kernel::AttentionOp att) {
       if (!isDataMovement(e) || !e->hasOneUse())
         break;
       AffineMap through = cast<AffineMapAttr>(e.getMaps()[0]).getValue();
-      maps[i] = AffineMapAttr::get(simplifyAffineMap(through.compose(cast<AffineMapAttr>(maps[i]).getValue())));
+      maps[i] = AffineMapAttr::get(simplifyAffineMap(composeMaps(through, cast<AffineMapAttr>(maps[i]).getValue())));
       operand.set(e.getInputs()[0]);
       e.erase();
     }
@@ -137,17 +145,22 @@ void absorbHeadMerge(kernel::AttentionOp att) {
   if (att.getMergedHeads() || !att->hasOneUse())
     return;
   auto e = dyn_cast<kernel::ElementwiseOp>(*att->user_begin());
-  SmallVector<int64_t> canon = att.canonicalShape();
+  SmallVector<SymExpr> canon = att.canonicalShapeExprs();
   size_t nb = canon.size() - 2, outer = nb - 1;
   if (!e || !isDataMovement(e) || nb < 1)
     return;
-  int64_t H = canon[nb - 1], rows = canon[nb], E = canon[nb + 1];
-  ArrayRef<int64_t> got = tt(e.getResult()).getShape();
-  bool unitOuter = llvm::all_of(ArrayRef<int64_t>(canon).take_front(outer), [](int64_t d) { return d == 1; });
+  // Heads and head width size the merged layout's div/mod: static only.
+  std::optional<int64_t> H = canon[nb - 1].constValue(), E = canon[nb + 1].constValue();
+  if (!H || !E)
+    return;
+  SymExpr rows = canon[nb];
+  SmallVector<SymExpr> got = dimExprs(tt(e.getResult()));
+  const SymExpr one = SymExpr::constant(1);
+  bool unitOuter = llvm::all_of(ArrayRef<SymExpr>(canon).take_front(outer), [&](const SymExpr &d) { return d == one; });
   bool drop = got.size() == 2 && outer > 0 && unitOuter;
-  SmallVector<int64_t> merged(canon.begin(), canon.begin() + (drop ? 0 : outer));
-  merged.append({rows, H * E});
-  if (got != ArrayRef<int64_t>(merged))
+  SmallVector<SymExpr> merged(canon.begin(), canon.begin() + (drop ? 0 : outer));
+  merged.append({rows, SymExpr::constant(*H * *E)});
+  if (got != merged)
     return;
   // The map from merged (outer..., i, c) to (outer..., c / E, i, c % E); a
   // dim of size 1 may read index 0.
@@ -157,29 +170,36 @@ void absorbHeadMerge(kernel::AttentionOp att) {
   AffineExpr i = getAffineDimExpr(n - 2, ctx), c = getAffineDimExpr(n - 1, ctx), zero = getAffineConstantExpr(0, ctx);
   ArrayRef<AffineExpr> r = m.getResults();
   for (size_t x = 0; x < outer; ++x)
-    if (r[x] != (drop ? zero : getAffineDimExpr(x, ctx)) && !(canon[x] == 1 && r[x] == zero))
+    if (r[x] != (drop ? zero : getAffineDimExpr(x, ctx)) && !(canon[x] == one && r[x] == zero))
       return;
-  AffineExpr h = c.floorDiv(E);
-  if ((r[nb - 1] != h && r[nb - 1] != h % H) || r[nb] != i ||
-      r[nb + 1] != c % E)
+  AffineExpr h = c.floorDiv(*E);
+  if ((r[nb - 1] != h && r[nb - 1] != h % *H) || r[nb] != i ||
+      r[nb + 1] != c % *E)
     return;
   if (drop) {
     // The unit outer dims leave the canonical space: they read index 0.
     SmallVector<AffineExpr> dims(outer, zero);
     for (unsigned x = 0; x < 3; ++x)
       dims.push_back(getAffineDimExpr(x, ctx));
+    auto shrinkMap = [&](AffineMap am) {
+      SmallVector<AffineExpr> syms;
+      for (unsigned k = 0; k < am.getNumSymbols(); ++k)
+        syms.push_back(getAffineSymbolExpr(k, ctx));
+      return simplifyAffineMap(am.replaceDimsAndSymbols(dims, syms, 3, am.getNumSymbols()));
+    };
     auto shrink = [&](ArrayAttr maps) {
       SmallVector<AffineMap> out;
       for (Attribute a : maps)
-        out.push_back(simplifyAffineMap(cast<AffineMapAttr>(a).getValue().replaceDimsAndSymbols(dims, {}, 3, 0)));
+        out.push_back(shrinkMap(cast<AffineMapAttr>(a).getValue()));
       return OpBuilder(att).getAffineMapArrayAttr(out);
     };
     att.setOperandMapsAttr(shrink(att.getOperandMaps()));
     if (auto sm = att.getScoreMaps())
       att.setScoreMapsAttr(shrink(*sm));
+    att.walk([&](kernel::IndexExprOp ix) { ix.setMapAttr(AffineMapAttr::get(shrinkMap(ix.getMap()))); });
   }
   att.getResult().setType(e.getType());
-  att.setMergedHeadsAttr(OpBuilder(att).getI64IntegerAttr(H));
+  att.setMergedHeadsAttr(OpBuilder(att).getI64IntegerAttr(*H));
   e.getResult().replaceAllUsesWith(att.getResult());
   e.erase();
 }

@@ -2,7 +2,8 @@
 //
 // Expects: functions of kernel ops. Leaves: the same computation with every
 // kernel.elementwise whose single user is a kernel.elementwise folded into
-// that user (maps composed, bodies inlined), so no intermediate tensor is
+// that user (maps composed, bodies inlined, the producer's kernel.index_expr
+// composed with the map it is read through), so no intermediate tensor is
 // written between them. Producers with several users stay (no recompute), as
 // do a matmul's pointwise consumers read through a non-identity map (they
 // become matmul epilogues instead).
@@ -62,7 +63,7 @@ struct FuseProducer : OpRewritePattern<kernel::ElementwiseOp> {
     for (auto [j, v] : llvm::enumerate(producer.getInputs())) {
       inputs.push_back(v);
       AffineMap m = cast<AffineMapAttr>(producer.getMaps()[j]).getValue();
-      maps.push_back(simplifyAffineMap(m.compose(through)));
+      maps.push_back(simplifyAffineMap(composeMaps(m, through)));
     }
     rewriter.setInsertionPoint(consumer);
     auto fused = rewriter.create<kernel::ElementwiseOp>(consumer.getLoc(), consumer.getType(),
@@ -77,8 +78,12 @@ struct FuseProducer : OpRewritePattern<kernel::ElementwiseOp> {
         map.map(cBody.getArgument(i), dst.getArgument(next++));
     for (BlockArgument a : pBody.getArguments())
       map.map(a, dst.getArgument(next++));
-    for (Operation &op : pBody.without_terminator())
-      b.clone(op, map);
+    for (Operation &op : pBody.without_terminator()) {
+      Operation *c = b.clone(op, map);
+      // The producer's index arithmetic, over the consumer's index.
+      if (auto ix = dyn_cast<kernel::IndexExprOp>(c))
+        ix.setMapAttr(AffineMapAttr::get(simplifyAffineMap(composeMaps(ix.getMap(), through))));
+    }
     map.map(cBody.getArgument(idx),
             map.lookup(cast<kernel::YieldOp>(pBody.getTerminator()).getValue()));
     for (Operation &op : cBody)

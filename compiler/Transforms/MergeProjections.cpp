@@ -14,11 +14,13 @@
 // in separate groups, so no column gets a bias that is not its own. Matmuls
 // with an activation or batched rhs are left alone. The new constants are
 // built here, at compile time; the old ones go when nothing else reads them.
+// Symbolic rows (batch, seq) keep their dim exprs in the merged type.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Transforms/Passes.h"
 #include "compiler/Utils/ConstantData.h"
 #include "dialects/Graph/GraphOps.h"
+#include "dialects/Utils/SymShape.h"
 
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SetVector.h"
@@ -130,17 +132,18 @@ static void merge(MutableArrayRef<Member> group) {
   Location loc = b.getFusedLoc(locs);
   Value weight = concatLastDim(b, loc, weights, "weight");
   RankedTensorType out = tt(first.getResult());
-  SmallVector<int64_t> shape(out.getShape());
-  shape.back() = tt(weight).getShape().back();
-  auto type = RankedTensorType::get(shape, out.getElementType());
+  SmallVector<SymExpr> dims = dimExprs(out);
+  dims.back() = SymExpr::constant(tt(weight).getShape().back());
+  auto type = makeType(dims, out.getElementType(), b.getContext(), numSymbols(out));
+  size_t rank = dims.size();
   Value merged = b.create<graph::MatMulOp>(loc, type, first.getLhs(), weight);
   if (!biases.empty()) {
     Value bias = concatLastDim(b, loc, biases, "bias");
     merged = b.create<graph::AddOp>(loc, type, merged, bias);
   }
 
-  SmallVector<Attribute> starts(shape.size(), b.getI64IntegerAttr(0));
-  SmallVector<Attribute> steps(shape.size(), b.getI64IntegerAttr(1));
+  SmallVector<Attribute> starts(rank, b.getI64IntegerAttr(0));
+  SmallVector<Attribute> steps(rank, b.getI64IntegerAttr(1));
   int64_t column = 0;
   for (Member &m : group) {
     Value result = m.result();

@@ -20,6 +20,7 @@
 #include "compiler/Utils/ConstantData.h"
 #include "dialects/Graph/GraphOps.h"
 #include "dialects/Utils/Shape.h"
+#include "dialects/Utils/SymShape.h"
 
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -262,9 +263,10 @@ static std::optional<NormTail> matchNormTail(Value y) {
 /// Scale and bias of a norm over `x`'s dims from `axis` on must broadcast to
 /// exactly those dims (graph.layer_norm's and graph.rms_norm's contract).
 static bool fitsNormShape(Value p, Value x, int64_t axis) {
-  auto norm = cast<RankedTensorType>(x.getType()).getShape().drop_front(axis);
-  auto b = broadcastShapes(norm, cast<RankedTensorType>(p.getType()).getShape());
-  return b && ArrayRef<int64_t>(*b) == norm;
+  SmallVector<SymExpr> xDims = dimExprs(cast<RankedTensorType>(x.getType()));
+  auto norm = ArrayRef<SymExpr>(xDims).drop_front(axis);
+  auto b = broadcastSym(norm, dimExprs(cast<RankedTensorType>(p.getType())));
+  return succeeded(b) && ArrayRef<SymExpr>(*b) == norm;
 }
 
 //===----------------------------------------------------------------------===//

@@ -23,34 +23,7 @@ static RankedTensorType tt(Value v) { return cast<RankedTensorType>(v.getType())
 static SmallVector<SymExpr> dims(Value v) { return dimExprs(tt(v)); }
 
 LogicalResult kiln::graph::verifyShapeEncodings(Operation *op) {
-  bool symbolic = false;
-  std::optional<unsigned> symbolCount;
-  auto check = [&](Type t, StringRef what, unsigned i) -> LogicalResult {
-    auto r = dyn_cast<RankedTensorType>(t);
-    if (!r)
-      return success();
-    std::string why = shapeEncodingError(r);
-    if (!why.empty())
-      return op->emitOpError() << what << " #" << i << " type " << r << ": " << why;
-    if (!isSymbolic(r))
-      return success();
-    symbolic = true;
-    // All types range over the module's symbols, so equal shapes are equal types.
-    if (symbolCount && *symbolCount != numSymbols(r))
-      return op->emitOpError("symbolic types disagree on the symbol count: ")
-             << *symbolCount << " and " << numSymbols(r);
-    symbolCount = numSymbols(r);
-    return success();
-  };
-  for (auto [i, t] : llvm::enumerate(op->getOperandTypes()))
-    if (failed(check(t, "operand", i)))
-      return failure();
-  for (auto [i, t] : llvm::enumerate(op->getResultTypes()))
-    if (failed(check(t, "result", i)))
-      return failure();
-  if (symbolic && !op->hasTrait<OpTrait::SymbolicDims>())
-    return op->emitError("symbolic dims are not supported by ") << op->getName() << " yet";
-  return success();
+  return kiln::verifyShapeEncodings(op, op->hasTrait<OpTrait::SymbolicDims>());
 }
 
 static LogicalResult verifyBroadcast(Operation *op, ValueRange operands) {

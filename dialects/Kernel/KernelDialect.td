@@ -27,13 +27,16 @@ def Kernel_Dialect : Dialect {
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect"];
 }
 
-// Every kernel op refuses `?` dims (KernelTraits.h) until the kernel dialect
-// takes symbolic dims.
-def Kernel_StaticShapes : NativeOpTrait<"StaticShapes"> {
+// Symbolic dims (KernelTraits.h): every op checks its types' encodings; only
+// ops with Kernel_SymbolicDims accept `?` dims.
+def Kernel_ShapeEncoding : NativeOpTrait<"ShapeEncoding"> {
+  let cppNamespace = "::kiln::kernel::OpTrait";
+}
+def Kernel_SymbolicDims : NativeOpTrait<"SymbolicDims"> {
   let cppNamespace = "::kiln::kernel::OpTrait";
 }
 
 class Kernel_Op<string mnemonic, list<Trait> traits = []>
-    : Op<Kernel_Dialect, mnemonic, !listconcat([Kernel_StaticShapes], traits)>;
+    : Op<Kernel_Dialect, mnemonic, !listconcat([Kernel_ShapeEncoding], traits)>;
 
 #endif // KILN_KERNEL_DIALECT

@@ -1,6 +1,14 @@
 //===- KernelOps.cpp - kernel dialect builders and verifiers -===//
+//
+// Ops marked Kernel_SymbolicDims read dims as SymExprs (static dims are
+// constants, so static IR gets the same checks and messages); their maps may
+// take the module's symbols. The other verifiers read int64 sizes and are
+// refused symbolic types by the ShapeEncoding trait.
+//
+//===----------------------------------------------------------------------===//
 #include "dialects/Kernel/KernelOps.h"
 #include "dialects/Utils/Shape.h"
+#include "dialects/Utils/SymShape.h"
 
 #include "mlir/IR/Builders.h"
 
@@ -9,6 +17,16 @@ using namespace kiln;
 using namespace kiln::kernel;
 
 static RankedTensorType tt(Value v) { return cast<RankedTensorType>(v.getType()); }
+/// The dims of an operand or result (the ShapeEncoding trait checked its type).
+static SmallVector<SymExpr> dims(Value v) { return dimExprs(tt(v)); }
+
+/// A map takes no symbols or the module's: as many as the op's symbolic types.
+static LogicalResult verifyMapSymbols(Operation *op, AffineMap m, const Twine &what) {
+  unsigned n = opSymbolCount(op);
+  if (n && m.getNumSymbols() && m.getNumSymbols() != n)
+    return op->emitOpError() << what << " takes " << m.getNumSymbols() << " symbols, the types " << n;
+  return success();
+}
 
 static LogicalResult verifyAxis(Operation *op, int64_t axis, int64_t rank) {
   if (axis < 0 || axis >= rank)
@@ -38,8 +56,10 @@ LogicalResult ElementwiseOp::verify() {
     return emitOpError("body needs one scalar argument per input");
   for (auto [i, in] : llvm::enumerate(getInputs())) {
     AffineMap m = cast<AffineMapAttr>(getMaps()[i]).getValue();
-    if (m.getNumDims() != (unsigned)res.getRank() || m.getNumSymbols() != 0)
+    if (m.getNumDims() != (unsigned)res.getRank())
       return emitOpError("map #") << i << " must take the " << res.getRank() << " output dims";
+    if (failed(verifyMapSymbols(*this, m, "map #" + Twine(i))))
+      return failure();
     if (m.getNumResults() != (unsigned)tt(in).getRank())
       return emitOpError("map #") << i << " must give " << tt(in).getRank() << " input indices";
     if (body.getArgument(i).getType() != tt(in).getElementType())
@@ -59,34 +79,37 @@ LogicalResult YieldOp::verify() {
 }
 
 LogicalResult MatMulOp::verify() {
-  auto a = tt(getLhs()).getShape(), r = tt(getResult()).getShape();
-  SmallVector<int64_t> b(tt(getRhs()).getShape());
+  SmallVector<SymExpr> a = dims(getLhs()), b = dims(getRhs()), r = dims(getResult());
   if (auto panel = getBPanel()) {
     // Packed [N/NR, K, NR]: check it, then verify as the [K, N] it stands for.
-    if (b.size() != 3 || b[2] != (int64_t)*panel || getTransB())
+    std::optional<int64_t> p0 = b.size() == 3 ? b[0].constValue() : std::nullopt;
+    if (!p0 || b[2] != SymExpr::constant((int64_t)*panel) || getTransB())
       return emitOpError("b_panel = ") << *panel << " needs B packed as [N/" << *panel << ", K, "
                                        << *panel << "] without trans_b";
     // The last panel may be zero-padded: it stands for the result's N columns.
-    int64_t n = r.empty() ? 0 : r.back();
-    if (b[0] * b[2] < n || (b[0] - 1) * b[2] >= n)
-      return emitOpError("packed B holds ") << b[0] << " panels of " << b[2] << " columns for N = " << n;
-    b = {b[1], n};
+    std::optional<int64_t> n = r.empty() ? 0 : r.back().constValue();
+    if (!n)
+      return emitOpError("b_panel needs a static N, got ") << r.back().str();
+    int64_t nr = *panel;
+    if (*p0 * nr < *n || (*p0 - 1) * nr >= *n)
+      return emitOpError("packed B holds ") << *p0 << " panels of " << nr << " columns for N = " << *n;
+    b = {b[1], SymExpr::constant(*n)};
   }
   if (a.size() < 2 || b.size() < 2 || r.size() < 2)
     return emitOpError("operands and result must have rank >= 2");
-  int64_t k = a.back(), kb = getTransB() ? b.back() : b[b.size() - 2];
-  int64_t n = getTransB() ? b[b.size() - 2] : b.back();
+  SymExpr k = a.back(), kb = getTransB() ? b.back() : b[b.size() - 2];
+  SymExpr n = getTransB() ? b[b.size() - 2] : b.back();
   if (k != kb)
-    return emitOpError("contraction dims differ: ") << k << " vs " << kb;
-  auto batch = broadcastShapes(a.drop_back(2), ArrayRef<int64_t>(b).drop_back(2));
-  if (!batch)
+    return emitOpError("contraction dims differ: ") << k.str() << " vs " << kb.str();
+  auto batch = broadcastSym(ArrayRef<SymExpr>(a).drop_back(2), ArrayRef<SymExpr>(b).drop_back(2));
+  if (failed(batch))
     return emitOpError("batch dims do not broadcast");
-  SmallVector<int64_t> expect(*batch);
+  SmallVector<SymExpr> expect(*batch);
   expect.push_back(a[a.size() - 2]);
   expect.push_back(n);
-  if (r != ArrayRef<int64_t>(expect))
+  if (r != expect)
     return emitOpError("result shape must be ") << shapeString(expect);
-  if (getBias() && !broadcastShapes(tt(getBias()).getShape(), r))
+  if (getBias() && failed(broadcastSym(dims(getBias()), r)))
     return emitOpError("bias does not broadcast to the result");
   Type et = tt(getLhs()).getElementType();
   if (tt(getRhs()).getElementType() != et)
@@ -117,9 +140,11 @@ static LogicalResult verifyScalarRegion(Operation *op, Region &region, StringRef
                              << what << " input";
   for (auto [i, in] : llvm::enumerate(inputs)) {
     AffineMap m = cast<AffineMapAttr>((*maps)[i]).getValue();
-    if (m.getNumDims() != numDims || m.getNumSymbols() != 0 || m.getNumResults() != (unsigned)tt(in).getRank())
+    if (m.getNumDims() != numDims || m.getNumResults() != (unsigned)tt(in).getRank())
       return op->emitOpError() << what << " map #" << i << " must take the " << numDims << " " << dimsWhat
                                << " dims to " << tt(in).getRank() << " input indices";
+    if (failed(verifyMapSymbols(op, m, what + " map #" + Twine(i))))
+      return failure();
     if (body.getArgument(i + 1).getType() != tt(in).getElementType())
       return op->emitOpError() << what << " argument #" << i + 1 << " must be " << tt(in).getElementType();
   }
@@ -144,59 +169,139 @@ LogicalResult MatMulOp::verifyEpilogue() {
                             getEpilogueMaps(), res.getRank(), "result", res.getElementType());
 }
 
-/// Bounds of `e` when dim i ranges over [0, extents[i]); nullopt for forms
-/// it does not bound (symbols, products of dims).
-static std::optional<std::pair<int64_t, int64_t>> exprRange(AffineExpr e, ArrayRef<int64_t> extents) {
-  using Range = std::pair<int64_t, int64_t>;
+namespace {
+/// The values an index expression takes: [lo, hi], each a polynomial of the
+/// symbols (constants for static IR).
+struct Range {
+  SymExpr lo, hi;
+};
+} // namespace
+
+/// Whether `e` >= 0 is proven for all symbols >= 1.
+static bool provenGE0(std::optional<SymExpr> e) { return e && e->decideGE0() == std::optional<bool>(true); }
+
+/// Bounds of `e` when dim i ranges over [0, extents[i]); nullopt for forms it
+/// does not bound (products of dims, divisions of unknown sign, overflow). A
+/// sum c_i * d_i over dims ranges up to sum c_i * (E_i - 1).
+static std::optional<Range> exprRange(AffineExpr e, ArrayRef<SymExpr> extents) {
   if (auto c = dyn_cast<AffineConstantExpr>(e))
-    return Range{c.getValue(), c.getValue()};
-  if (auto d = dyn_cast<AffineDimExpr>(e))
-    return Range{0, extents[d.getPosition()] - 1};
+    return Range{SymExpr::constant(c.getValue()), SymExpr::constant(c.getValue())};
+  if (auto d = dyn_cast<AffineDimExpr>(e)) {
+    auto hi = sub(extents[d.getPosition()], SymExpr::constant(1));
+    return hi ? std::optional<Range>(Range{SymExpr(), *hi}) : std::nullopt;
+  }
+  if (auto s = dyn_cast<AffineSymbolExpr>(e))
+    return Range{SymExpr::symbol(s.getPosition()), SymExpr::symbol(s.getPosition())};
   auto bin = dyn_cast<AffineBinaryOpExpr>(e);
   if (!bin)
     return std::nullopt;
   auto l = exprRange(bin.getLHS(), extents), r = exprRange(bin.getRHS(), extents);
   if (!l || !r)
     return std::nullopt;
+  auto both = [](std::optional<SymExpr> lo, std::optional<SymExpr> hi) -> std::optional<Range> {
+    if (!lo || !hi)
+      return std::nullopt;
+    return Range{*lo, *hi};
+  };
   switch (e.getKind()) {
   case AffineExprKind::Add:
-    return Range{l->first + r->first, l->second + r->second};
+    return both(add(l->lo, r->lo), add(l->hi, r->hi));
   case AffineExprKind::Mul: {
-    if (r->first != r->second)
+    // One factor is fixed (a constant or a polynomial of the symbols).
+    if (l->lo == l->hi)
+      std::swap(l, r);
+    if (r->lo != r->hi)
       return std::nullopt;
-    int64_t a = l->first * r->first, b = l->second * r->first;
-    return Range{std::min(a, b), std::max(a, b)};
+    const SymExpr &f = r->lo;
+    if (f.decideGE0() == std::optional<bool>(true))
+      return both(mul(l->lo, f), mul(l->hi, f));
+    if (f.decideGE0() == std::optional<bool>(false))
+      return both(mul(l->hi, f), mul(l->lo, f));
+    return std::nullopt;
   }
-  case AffineExprKind::FloorDiv:
-    if (r->first != r->second || r->first <= 0 || l->first < 0)
+  case AffineExprKind::FloorDiv: {
+    const SymExpr &y = r->lo;
+    if (r->lo != r->hi || !provenGE0(sub(y, SymExpr::constant(1))) || !provenGE0(l->lo))
       return std::nullopt;
-    return Range{l->first / r->first, l->second / r->first};
-  case AffineExprKind::Mod:
-    if (r->first != r->second || r->first <= 0 || l->first < 0)
+    auto floorDiv = [&](const SymExpr &x) -> std::optional<SymExpr> {
+      if (auto xc = x.constValue(); xc && y.constValue())
+        return SymExpr::constant(*xc / *y.constValue());
+      if (auto q = exactDiv(x, y))
+        return q;
+      // (q * y - 1) floordiv y = q - 1: the last index of a dim of q * y.
+      auto next = add(x, SymExpr::constant(1));
+      auto q = next ? exactDiv(*next, y) : std::nullopt;
+      return q ? sub(*q, SymExpr::constant(1)) : std::nullopt;
+    };
+    std::optional<SymExpr> lo = l->lo == SymExpr() ? SymExpr() : floorDiv(l->lo);
+    return both(lo, floorDiv(l->hi));
+  }
+  case AffineExprKind::Mod: {
+    const SymExpr &y = r->lo;
+    auto last = sub(y, SymExpr::constant(1));
+    if (r->lo != r->hi || !provenGE0(last) || !provenGE0(l->lo))
       return std::nullopt;
-    return Range{0, std::min(l->second, r->first - 1)};
+    // Below y, and below the dividend's own bound when that is smaller.
+    auto gap = sub(*last, l->hi);
+    return Range{SymExpr(), provenGE0(gap) ? l->hi : *last};
+  }
   default:
     return std::nullopt;
   }
 }
 
-/// `map` over `extents` must index inside `shape` wherever its bounds are known.
-static LogicalResult verifyMapInBounds(Operation *op, AffineMap map, ArrayRef<int64_t> extents,
-                                       ArrayRef<int64_t> shape, const Twine &what) {
-  for (auto [i, e] : llvm::enumerate(map.getResults()))
-    if (auto r = exprRange(e, extents); r && (r->first < 0 || r->second >= shape[i]))
-      return op->emitOpError() << what << " reads index [" << r->first << ", " << r->second << "] of dim " << i
-                               << ", which has size " << shape[i];
+/// `map` over `extents` must index inside `shape` wherever its bounds are
+/// known; with symbols, the bounds must be proven inside for every size.
+static LogicalResult verifyMapInBounds(Operation *op, AffineMap map, ArrayRef<SymExpr> extents,
+                                       ArrayRef<SymExpr> shape, const Twine &what) {
+  for (auto [i, e] : llvm::enumerate(map.getResults())) {
+    auto r = exprRange(e, extents);
+    if (!r)
+      continue;
+    auto top = sub(shape[i], SymExpr::constant(1));
+    if (provenGE0(r->lo) && top && provenGE0(sub(*top, r->hi)))
+      continue;
+    return op->emitOpError() << what << " reads index [" << r->lo.str() << ", " << r->hi.str() << "] of dim " << i
+                             << ", which has size " << shape[i].str();
+  }
   return success();
+}
+
+SmallVector<SymExpr> AttentionOp::canonicalShapeExprs() {
+  SmallVector<SymExpr> s = dims(getResult());
+  if (auto h = getMergedHeads()) {
+    auto heads = SymExpr::constant((int64_t)*h);
+    auto e = s.size() >= 2 && *h > 0 ? exactDiv(s.back(), heads) : std::nullopt;
+    if (e) {
+      s.back() = *e;
+      s.insert(s.end() - 2, heads);
+    }
+  }
+  return s;
+}
+
+SymExpr AttentionOp::keyLen() {
+  if (auto i = dyn_cast<IntegerAttr>(getKeyLen()))
+    return SymExpr::constant(i.getInt());
+  auto m = cast<AffineMapAttr>(getKeyLen()).getValue();
+  std::optional<SymExpr> e = m.getNumResults() == 1 ? SymExpr::fromAffine(m.getResult(0)) : std::nullopt;
+  return e ? *e : SymExpr();
+}
+
+Attribute AttentionOp::keyLenAttr(MLIRContext *ctx, const SymExpr &keys, unsigned numSymbols) {
+  if (auto c = keys.constValue())
+    return IntegerAttr::get(IntegerType::get(ctx, 64), *c);
+  return AffineMapAttr::get(AffineMap::get(0, numSymbols, keys.toAffine(ctx, numSymbols)));
 }
 
 LogicalResult AttentionOp::verify() {
   auto res = tt(getResult());
   if (res.getRank() < 2)
     return emitOpError("result must be [batch..., rows, value dim]");
-  if (auto h = getMergedHeads(); h && ((int64_t)*h <= 0 || res.getShape().back() % (int64_t)*h))
-    return emitOpError("merged_heads = ") << *h << " must divide the result's last dim "
-                                           << res.getShape().back();
+  SymExpr last = dims(getResult()).back();
+  if (auto h = getMergedHeads();
+      h && ((int64_t)*h <= 0 || !last.isConst() || *last.constValue() % (int64_t)*h))
+    return emitOpError("merged_heads = ") << *h << " must divide the result's last dim " << last.str();
   Type et = res.getElementType();
   if (!isa<FloatType>(et))
     return emitOpError("expects float operands, got ") << et;
@@ -205,27 +310,39 @@ LogicalResult AttentionOp::verify() {
       return emitOpError("q, k, v and the result must have one element type");
   if (getOperandMaps().size() != 3)
     return emitOpError("needs three operand maps (q, k, v)");
-  SmallVector<int64_t> shape = canonicalShape();
+  // A symbolic key count is a canonical polynomial over the types' symbols;
+  // a constant one is written as an i64, so static IR prints as it did.
+  if (auto m = dyn_cast<AffineMapAttr>(getKeyLen())) {
+    AffineMap map = m.getValue();
+    std::optional<SymExpr> e =
+        map.getNumDims() == 0 && map.getNumResults() == 1 ? SymExpr::fromAffine(map.getResult(0)) : std::nullopt;
+    if (!e || e->isConst() || e->toAffine(getContext(), map.getNumSymbols()) != map.getResult(0))
+      return emitOpError("key_len must be an i64, or a canonical polynomial of the symbols ()[s..] -> (keys)");
+    if (failed(verifyMapSymbols(*this, map, "key_len")))
+      return failure();
+  }
+  SmallVector<SymExpr> shape = canonicalShapeExprs();
   size_t nb = shape.size() - 2;
-  int64_t rows = shape[nb], E = shape[nb + 1], Sk = getKeyLen(), D = getHeadDim();
-  if (Sk <= 0 || D <= 0)
+  SymExpr rows = shape[nb], E = shape[nb + 1], Sk = keyLen(), D = SymExpr::constant(getHeadDim());
+  if (!provenGE0(sub(Sk, SymExpr::constant(1))) || getHeadDim() <= 0)
     return emitOpError("key_len and head_dim must be positive");
   // Extents of (b..., i, d), (b..., j, d), (b..., j, e).
-  SmallVector<int64_t> batch(shape.begin(), shape.begin() + nb);
-  auto ext = [&](int64_t a, int64_t b) {
-    SmallVector<int64_t> x(batch);
+  SmallVector<SymExpr> batch(shape.begin(), shape.begin() + nb);
+  auto ext = [&](const SymExpr &a, const SymExpr &b) {
+    SmallVector<SymExpr> x(batch);
     x.append({a, b});
     return x;
   };
-  SmallVector<int64_t> extents[3] = {ext(rows, D), ext(Sk, D), ext(Sk, E)};
+  SmallVector<SymExpr> extents[3] = {ext(rows, D), ext(Sk, D), ext(Sk, E)};
   const char *names[3] = {"q", "k", "v"};
   Value operands[3] = {getQ(), getK(), getV()};
   for (unsigned i = 0; i < 3; ++i) {
     AffineMap m = operandMap(i);
-    if (m.getNumDims() != nb + 2 || m.getNumSymbols() != 0 || m.getNumResults() != (unsigned)tt(operands[i]).getRank())
+    if (m.getNumDims() != nb + 2 || m.getNumResults() != (unsigned)tt(operands[i]).getRank())
       return emitOpError() << names[i] << " map must take " << nb + 2 << " dims to " << tt(operands[i]).getRank()
                            << " indices";
-    if (failed(verifyMapInBounds(*this, m, extents[i], tt(operands[i]).getShape(), Twine(names[i]) + " map")))
+    if (failed(verifyMapSymbols(*this, m, Twine(names[i]) + " map")) ||
+        failed(verifyMapInBounds(*this, m, extents[i], dims(operands[i]), Twine(names[i]) + " map")))
       return failure();
   }
   if (hasProbs() && failed(verifyScalarRegion(*this, getProbs(), "probs", et, "probability", ValueRange(),
@@ -241,9 +358,21 @@ LogicalResult AttentionOp::verify() {
     return failure();
   for (auto [i, in] : llvm::enumerate(getScoreInputs()))
     if (failed(verifyMapInBounds(*this, cast<AffineMapAttr>((*getScoreMaps())[i]).getValue(), ext(rows, Sk),
-                                 tt(in).getShape(), "score map #" + Twine(i))))
+                                 dims(in), "score map #" + Twine(i))))
       return failure();
   return success();
+}
+
+LogicalResult IndexExprOp::verify() {
+  Operation *parent = (*this)->getParentOp();
+  unsigned rank = cast<RankedTensorType>(parent->getResult(0).getType()).getRank();
+  if (auto att = dyn_cast<AttentionOp>(parent))
+    rank = att.numBatchDims() + 2;
+  AffineMap m = getMap();
+  if (m.getNumResults() != 1 || m.getNumDims() != rank)
+    return emitOpError("map must take the ") << rank << " iteration dims of " << parent->getName()
+                                             << " to one value";
+  return verifyMapSymbols(parent, m, "map");
 }
 
 LogicalResult ReduceOp::verify() {

@@ -9,13 +9,14 @@ include "mlir/IR/BuiltinAttributes.td"
 def Kernel_Tensor : RankedTensorOf<[F32, F16, I64, I32, I8, UI8, I1]>;
 
 def Kernel_ElementwiseOp : Kernel_Op<"elementwise",
-    [Pure, IsolatedFromAbove, SingleBlockImplicitTerminator<"YieldOp">]> {
+    [Pure, Kernel_SymbolicDims, IsolatedFromAbove, SingleBlockImplicitTerminator<"YieldOp">]> {
   let summary = "out[d] = body(in_0[map_0(d)], ..., in_n[map_n(d)])";
   let description = [{
     Each input is read at the point its affine map gives for the output index
     (broadcasts map to 0, transposes permute, reshapes use floordiv/mod). The
     body computes one output element from one scalar per input with `arith`
-    and `math` ops.
+    and `math` ops. With no inputs (`ins` left out) the body computes the
+    element from its index alone (kernel.index_expr).
 
     ```mlir
     %r = kernel.elementwise ins(%a, %b : tensor<2x16xf32>, tensor<16xf32>)
@@ -30,7 +31,7 @@ def Kernel_ElementwiseOp : Kernel_Op<"elementwise",
   let results = (outs Kernel_Tensor:$result);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{
-    `ins` `(` $inputs `:` type($inputs) `)` `maps` $maps `->` type($result) attr-dict-with-keyword $body
+    (`ins` `(` $inputs^ `:` type($inputs) `)`)? `maps` $maps `->` type($result) attr-dict-with-keyword $body
   }];
   let hasVerifier = 1;
   let skipDefaultBuilders = 1;
@@ -38,7 +39,7 @@ def Kernel_ElementwiseOp : Kernel_Op<"elementwise",
                                  "::mlir::ArrayRef<::mlir::AffineMap>":$maps)>];
 }
 
-def Kernel_YieldOp : Kernel_Op<"yield", [Pure, Terminator, ParentOneOf<["ElementwiseOp", "MatMulOp", "AttentionOp"]>]> {
+def Kernel_YieldOp : Kernel_Op<"yield", [Pure, Kernel_SymbolicDims, Terminator, ParentOneOf<["ElementwiseOp", "MatMulOp", "AttentionOp"]>]> {
   let summary = "The value of one output element";
   let description = [{
     ```mlir
@@ -51,7 +52,27 @@ def Kernel_YieldOp : Kernel_Op<"yield", [Pure, Terminator, ParentOneOf<["Element
   let hasVerifier = 1;
 }
 
-def Kernel_MatMulOp : Kernel_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
+def Kernel_IndexExprOp : Kernel_Op<"index_expr",
+    [Pure, Kernel_SymbolicDims, ParentOneOf<["ElementwiseOp", "MatMulOp", "AttentionOp"]>]> {
+  let summary = "Index and symbol arithmetic of the element being computed";
+  let description = [{
+    `map` takes the enclosing op's iteration dims (the output index of an
+    elementwise body or a matmul epilogue, (b..., i, j) in an attention's
+    score and probs regions) and the module's symbols to one i64: a Range
+    with a symbolic limit (graph.iota), a symbol used as data. Fusing a
+    producer composes the map with the consumer's read map.
+
+    ```mlir
+    %i = kernel.index_expr {map = affine_map<(d0, d1)[s0, s1] -> (d0 * s1 + d1)>} : i64
+    ```
+  }];
+  let arguments = (ins AffineMapAttr:$map);
+  let results = (outs I64:$result);
+  let assemblyFormat = "attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+def Kernel_MatMulOp : Kernel_Op<"matmul", [Pure, Kernel_SymbolicDims, AttrSizedOperandSegments]> {
   let summary = "Batched matmul with broadcast batch dims: epilogue(alpha * A * op(B) (+ bias))";
   let description = [{
     A is [..., M, K]; B is [..., K, N], or [..., N, K] with `trans_b`. The
@@ -96,7 +117,7 @@ def Kernel_MatMulOp : Kernel_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
   let hasVerifier = 1;
 }
 
-def Kernel_AttentionOp : Kernel_Op<"attention", [Pure]> {
+def Kernel_AttentionOp : Kernel_Op<"attention", [Pure, Kernel_SymbolicDims]> {
   let summary = "softmax_j(score(alpha * q . k)) . v, without the score matrix in memory";
   let description = [{
     Scaled dot-product attention over batch dims (batch, heads, ...): with
@@ -114,7 +135,8 @@ def Kernel_AttentionOp : Kernel_Op<"attention", [Pure]> {
     the scaled score and one scalar per score input, read through
     `score_maps` from (b..., i, j). The optional `probs` region maps each
     probability before it weighs v (the exporters' `isnan(p) ? 0 : p` guard
-    for fully masked rows). The result is [batch..., rows, E], or with
+    for fully masked rows). `key_len` is the key count: an i64, or when
+    symbolic an `affine_map<()[s..] -> (keys)>` over the module's symbols. The result is [batch..., rows, E], or with
     `merged_heads = H` (the last batch dim is H heads) [batch'..., rows, H * E]
     (result[.., i, h * E + e] = out[.., h, i, e]): the head merge after
     attention is the layout it writes, not a kernel of its own.
@@ -133,7 +155,8 @@ def Kernel_AttentionOp : Kernel_Op<"attention", [Pure]> {
   }];
   let arguments = (ins Kernel_Tensor:$q, Kernel_Tensor:$k, Kernel_Tensor:$v,
                    Variadic<Kernel_Tensor>:$score_inputs,
-                   AffineMapArrayAttr:$operand_maps, I64Attr:$key_len, I64Attr:$head_dim,
+                   AffineMapArrayAttr:$operand_maps, AnyAttrOf<[I64Attr, AffineMapAttr]>:$key_len,
+                   I64Attr:$head_dim,
                    DefaultValuedAttr<F32Attr, "1.0">:$alpha,
                    OptionalAttr<AffineMapArrayAttr>:$score_maps,
                    OptionalAttr<I64Attr>:$merged_heads);
@@ -146,7 +169,8 @@ def Kernel_AttentionOp : Kernel_Op<"attention", [Pure]> {
   let extraClassDeclaration = [{
     bool hasScore() { return !getScore().empty(); }
     bool hasProbs() { return !getProbs().empty(); }
-    /// The attention's own result shape [batch..., rows, E], before any head merge.
+    /// The attention's own result shape [batch..., rows, E], before any head
+    /// merge; static shapes only (see canonicalShapeExprs).
     ::llvm::SmallVector<int64_t> canonicalShape() {
       auto r = ::llvm::cast<::mlir::RankedTensorType>(getType()).getShape();
       ::llvm::SmallVector<int64_t> s(r.begin(), r.end());
@@ -159,6 +183,13 @@ def Kernel_AttentionOp : Kernel_Op<"attention", [Pure]> {
       }
       return s;
     }
+    /// canonicalShape() as SymExprs, for symbolic dims.
+    ::llvm::SmallVector<::kiln::SymExpr> canonicalShapeExprs();
+    /// The key count, from either form of `key_len`.
+    ::kiln::SymExpr keyLen();
+    /// `key_len` for `keys`: an i64 when constant, else a map over `numSymbols`.
+    static ::mlir::Attribute keyLenAttr(::mlir::MLIRContext *ctx, const ::kiln::SymExpr &keys,
+                                        unsigned numSymbols);
     /// Number of batch dims of the canonical shape (heads included).
     unsigned numBatchDims() { return canonicalShape().size() - 2; }
     ::mlir::AffineMap operandMap(unsigned i) {
@@ -168,7 +199,7 @@ def Kernel_AttentionOp : Kernel_Op<"attention", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Kernel_ReduceOp : Kernel_Op<"reduce", [Pure]> {
+def Kernel_ReduceOp : Kernel_Op<"reduce", [Pure, Kernel_SymbolicDims]> {
   let summary = "Reduction over axes; reduced dims kept or dropped";
   let description = [{
     `kind` is mean, sum, max, min, prod, l1, l2, sum_square, log_sum or
@@ -184,7 +215,7 @@ def Kernel_ReduceOp : Kernel_Op<"reduce", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Kernel_SoftmaxOp : Kernel_Op<"softmax", [Pure]> {
+def Kernel_SoftmaxOp : Kernel_Op<"softmax", [Pure, Kernel_SymbolicDims]> {
   let summary = "Softmax along one axis (max-subtracted)";
   let description = [{
     ```mlir
@@ -197,7 +228,7 @@ def Kernel_SoftmaxOp : Kernel_Op<"softmax", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Kernel_LogSoftmaxOp : Kernel_Op<"log_softmax", [Pure]> {
+def Kernel_LogSoftmaxOp : Kernel_Op<"log_softmax", [Pure, Kernel_SymbolicDims]> {
   let summary = "LogSoftmax along one axis: x - max - log(sum(exp(x - max)))";
   let description = [{
     ```mlir
@@ -210,7 +241,7 @@ def Kernel_LogSoftmaxOp : Kernel_Op<"log_softmax", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Kernel_RMSNormOp : Kernel_Op<"rms_norm", [Pure]> {
+def Kernel_RMSNormOp : Kernel_Op<"rms_norm", [Pure, Kernel_SymbolicDims]> {
   let summary = "RMS normalisation over the dims from `axis` on, times scale";
   let description = [{
     ```mlir
@@ -272,7 +303,7 @@ def Kernel_TopKOp : Kernel_Op<"topk", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Kernel_LayerNormOp : Kernel_Op<"layer_norm", [Pure]> {
+def Kernel_LayerNormOp : Kernel_Op<"layer_norm", [Pure, Kernel_SymbolicDims]> {
   let summary = "Layer normalisation over the dims from `axis` on, with scale and optional bias";
   let description = [{
     ```mlir
@@ -287,7 +318,7 @@ def Kernel_LayerNormOp : Kernel_Op<"layer_norm", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Kernel_GatherOp : Kernel_Op<"gather", [Pure]> {
+def Kernel_GatherOp : Kernel_Op<"gather", [Pure, Kernel_SymbolicDims]> {
   let summary = "Gather along `axis`; indices are clamped into range";
   let description = [{
     ```mlir
@@ -376,7 +407,7 @@ def Kernel_ScatterNDOp : Kernel_Op<"scatter_nd", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Kernel_ConcatOp : Kernel_Op<"concat", [Pure]> {
+def Kernel_ConcatOp : Kernel_Op<"concat", [Pure, Kernel_SymbolicDims]> {
   let summary = "Concatenation along `axis`";
   let description = [{
     ```mlir

@@ -1,29 +1,32 @@
-//===- KernelTraits.h - kernel op traits -===//
+//===- KernelTraits.h - kernel op traits for symbolic shapes -===//
 //
-// Kernel ops and their lowerings read int64 sizes, so until the kernel
-// dialect takes symbolic dims (step 4 of docs/design-symbolic-shapes.md)
-// every kernel op refuses a `?` dim by name instead of miscompiling it.
+// As in the graph dialect (GraphTraits.h): every kernel op checks its tensor
+// types against the symbolic-shape invariant (SymShape.h) before its own
+// verifier runs, and refuses `?` dims by name unless it carries SymbolicDims,
+// because its verifier or its lowering still reads int64 sizes (fail closed,
+// docs/design-symbolic-shapes.md 2.2).
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_DIALECTS_KERNEL_KERNELTRAITS_H
 #define KILN_DIALECTS_KERNEL_KERNELTRAITS_H
 
-#include "mlir/IR/BuiltinTypes.h"
+#include "dialects/Utils/SymShape.h"
+
 #include "mlir/IR/OpDefinition.h"
 
 namespace kiln::kernel::OpTrait {
 
+/// Marks an op whose verifier reads dims as SymExprs.
 template <typename ConcreteType>
-class StaticShapes : public mlir::OpTrait::TraitBase<ConcreteType, StaticShapes> {
+class SymbolicDims : public mlir::OpTrait::TraitBase<ConcreteType, SymbolicDims> {};
+
+/// On every kernel op: well-formed encodings, one symbol count, and symbolic
+/// types only on SymbolicDims ops.
+template <typename ConcreteType>
+class ShapeEncoding : public mlir::OpTrait::TraitBase<ConcreteType, ShapeEncoding> {
 public:
   static mlir::LogicalResult verifyTrait(mlir::Operation *op) {
-    auto dynamic = [](mlir::Type t) {
-      auto r = mlir::dyn_cast<mlir::RankedTensorType>(t);
-      return r && !r.hasStaticShape();
-    };
-    if (llvm::any_of(op->getOperandTypes(), dynamic) || llvm::any_of(op->getResultTypes(), dynamic))
-      return op->emitOpError("symbolic dims are not supported by the kernel dialect yet");
-    return mlir::success();
+    return verifyShapeEncodings(op, op->hasTrait<SymbolicDims>());
   }
 };
 

@@ -8,6 +8,7 @@
 
 #include "mlir/IR/AffineMap.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Operation.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -79,6 +80,45 @@ bool kiln::hasSymbolicTypes(Operation *op) {
         if (anySymbolic(f.getInputs()) || anySymbolic(f.getResults()))
           return true;
   return false;
+}
+
+LogicalResult kiln::verifyShapeEncodings(Operation *op, bool symbolicDims) {
+  bool symbolic = false;
+  std::optional<unsigned> symbolCount;
+  auto check = [&](Type t, StringRef what, unsigned i) -> LogicalResult {
+    auto r = dyn_cast<RankedTensorType>(t);
+    if (!r)
+      return success();
+    std::string why = shapeEncodingError(r);
+    if (!why.empty())
+      return op->emitOpError() << what << " #" << i << " type " << r << ": " << why;
+    if (!isSymbolic(r))
+      return success();
+    symbolic = true;
+    // All types range over the module's symbols, so equal shapes are equal types.
+    if (symbolCount && *symbolCount != numSymbols(r))
+      return op->emitOpError("symbolic types disagree on the symbol count: ")
+             << *symbolCount << " and " << numSymbols(r);
+    symbolCount = numSymbols(r);
+    return success();
+  };
+  for (auto [i, t] : llvm::enumerate(op->getOperandTypes()))
+    if (failed(check(t, "operand", i)))
+      return failure();
+  for (auto [i, t] : llvm::enumerate(op->getResultTypes()))
+    if (failed(check(t, "result", i)))
+      return failure();
+  if (symbolic && !symbolicDims)
+    return op->emitError("symbolic dims are not supported by ") << op->getName() << " yet";
+  return success();
+}
+
+unsigned kiln::opSymbolCount(Operation *op) {
+  for (TypeRange types : {TypeRange(op->getOperandTypes()), TypeRange(op->getResultTypes())})
+    for (Type t : types)
+      if (unsigned n = numSymbols(t))
+        return n;
+  return 0;
 }
 
 SmallVector<SymExpr> kiln::dimExprs(RankedTensorType type) {

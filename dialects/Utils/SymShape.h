@@ -35,6 +35,17 @@ unsigned numSymbols(mlir::Type type);
 /// of `op` (not its nested ops) is a symbolic tensor.
 bool hasSymbolicTypes(mlir::Operation *op);
 
+/// The checks every graph and kernel op runs on its operand and result types:
+/// each satisfies the invariant above, all symbolic ones share one symbol
+/// count (so equal shapes are equal types), and symbolic types appear only
+/// when `symbolicDims` (the op's verifier reads dims as SymExprs). Errors
+/// name the op.
+mlir::LogicalResult verifyShapeEncodings(mlir::Operation *op, bool symbolicDims);
+
+/// The symbol count shared by the symbolic operand and result types of `op`
+/// (verifyShapeEncodings checked that they agree); 0 when all are static.
+unsigned opSymbolCount(mlir::Operation *op);
+
 /// One SymExpr per dim: constants for static dims, the encoding's results for
 /// `?` dims. `type` must satisfy the invariant (graph ops verify it first).
 llvm::SmallVector<SymExpr> dimExprs(mlir::RankedTensorType type);

@@ -208,3 +208,41 @@ func.func @one_row(%q: tensor<4x1x8xf32>, %k: tensor<4x40x8xf32>, %v: tensor<4x4
   %o = kernel.matmul %p, %v : (tensor<4x1x40xf32>, tensor<4x40x8xf32>) -> tensor<4x1x8xf32>
   return %o : tensor<4x1x8xf32>
 }
+
+// -----
+
+// BERT's attention over batch s0 and seq s1: rows and keys are s1 (key_len
+// a map over the symbols), Q's head split (over the symbols) folds into the
+// q map, and the head merge into the layout it writes.
+#q = affine_map<()[s0, s1] -> (s0, s1, 32)>
+#h = affine_map<()[s0, s1] -> (s0, 4, s1, 8)>
+#sc = affine_map<()[s0, s1] -> (s0, 4, s1, s1)>
+// CHECK-DAG: #[[QMAP:.*]] = affine_map<(d0, d1, d2, d3)[s0, s1] -> (d0, d2, d1 * 8 + d3)>
+// CHECK-DAG: #[[KEYS:.*]] = affine_map<()[s0, s1] -> (s1)>
+// CHECK-LABEL: func.func @symbolic_bert
+// CHECK: %[[O:.*]] = kernel.attention %arg0, %arg1, %arg2 scores(%arg3) {head_dim = 8 : i64, key_len = #[[KEYS]], merged_heads = 4 : i64, operand_maps = [#[[QMAP]], #{{.*}}, #{{.*}}], score_maps = [#{{.*}}]}
+// CHECK-SAME: -> tensor<?x?x32xf32, #{{.*}}> score {
+// CHECK-NOT: kernel.elementwise
+// CHECK-NOT: kernel.softmax
+// CHECK-NOT: kernel.matmul
+// CHECK: return %[[O]]
+func.func @symbolic_bert(%q: tensor<?x?x32xf32, #q>, %k: tensor<?x4x?x8xf32, #h>, %v: tensor<?x4x?x8xf32, #h>,
+                         %mask: tensor<?x?xf32, affine_map<()[s0, s1] -> (s0, s1)>>) -> tensor<?x?x32xf32, #q> {
+  %qh = kernel.elementwise ins(%q : tensor<?x?x32xf32, #q>) maps [affine_map<(d0, d1, d2, d3)[s0, s1] -> (d0, d2, d1 * 8 + d3)>] -> tensor<?x4x?x8xf32, #h> {
+  ^bb0(%x: f32):
+    kernel.yield %x : f32
+  }
+  %s = kernel.matmul %qh, %k epilogue(%mask) {trans_b = true, epilogue_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d3)>]}
+       : (tensor<?x4x?x8xf32, #h>, tensor<?x4x?x8xf32, #h>, tensor<?x?xf32, affine_map<()[s0, s1] -> (s0, s1)>>) -> tensor<?x4x?x?xf32, #sc> {
+  ^bb0(%acc: f32, %m: f32):
+    %a = arith.addf %acc, %m : f32
+    kernel.yield %a : f32
+  }
+  %p = kernel.softmax %s {axis = 3 : i64} : (tensor<?x4x?x?xf32, #sc>) -> tensor<?x4x?x?xf32, #sc>
+  %o = kernel.matmul %p, %v : (tensor<?x4x?x?xf32, #sc>, tensor<?x4x?x8xf32, #h>) -> tensor<?x4x?x8xf32, #h>
+  %m = kernel.elementwise ins(%o : tensor<?x4x?x8xf32, #h>) maps [affine_map<(d0, d1, d2)[s0, s1] -> (d0, d2 floordiv 8, d1, d2 mod 8)>] -> tensor<?x?x32xf32, #q> {
+  ^bb0(%x: f32):
+    kernel.yield %x : f32
+  }
+  return %m : tensor<?x?x32xf32, #q>
+}

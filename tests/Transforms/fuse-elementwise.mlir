@@ -96,3 +96,53 @@ func.func @keep_epilogue_apart(%a: tensor<8x16xf32>, %w: tensor<16x32xf32>, %b: 
   }
   return %t : tensor<4x8x8xf32>
 }
+
+// -----
+
+// Symbolic dims: a flatten [s0,s1,128] -> [s0*s1,128] read back as
+// [s0,s1,128] by an exp. The maps compose over one list of the module's
+// symbols (AffineMap::compose would concatenate them into four). MLIR does
+// not simplify the division by s1 away (a cost, not an error).
+// CHECK-DAG: #[[M:.*]] = affine_map<(d0, d1, d2)[s0, s1] -> ((d1 + d0 * s1) floordiv s1, (d1 + d0 * s1) mod s1, d2)>
+// CHECK-LABEL: func.func @symbolic_reshapes
+// CHECK: %[[R:.*]] = kernel.elementwise ins(%arg0 : tensor<?x?x128xf32, #{{.*}}>) maps [#[[M]]] -> tensor<?x?x128xf32, #{{.*}}> {
+// CHECK: math.exp
+// CHECK-NOT: kernel.elementwise
+// CHECK: return %[[R]]
+func.func @symbolic_reshapes(%x: tensor<?x?x128xf32, affine_map<()[s0, s1] -> (s0, s1, 128)>>) -> tensor<?x?x128xf32, affine_map<()[s0, s1] -> (s0, s1, 128)>> {
+  %f = kernel.elementwise ins(%x : tensor<?x?x128xf32, affine_map<()[s0, s1] -> (s0, s1, 128)>>) maps [affine_map<(d0, d1)[s0, s1] -> (d0 floordiv s1, d0 mod s1, d1)>] -> tensor<?x128xf32, affine_map<()[s0, s1] -> (s0 * s1, 128)>> {
+  ^bb0(%a: f32):
+    kernel.yield %a : f32
+  }
+  %e = kernel.elementwise ins(%f : tensor<?x128xf32, affine_map<()[s0, s1] -> (s0 * s1, 128)>>) maps [affine_map<(d0, d1, d2)[s0, s1] -> (d0 * s1 + d1, d2)>] -> tensor<?x?x128xf32, affine_map<()[s0, s1] -> (s0, s1, 128)>> {
+  ^bb0(%a: f32):
+    %r = math.exp %a : f32
+    kernel.yield %r : f32
+  }
+  return %e : tensor<?x?x128xf32, affine_map<()[s0, s1] -> (s0, s1, 128)>>
+}
+
+// -----
+
+// A producer's index arithmetic is composed with the map it is read
+// through: P3's kv_idx + b_idx * seq over [s0,s1], flattened to [s0*s1,1],
+// plus a broadcast [128] add on the way.
+// CHECK-DAG: #[[IX:.*]] = affine_map<(d0, d1)[s0, s1] -> ((d0 floordiv s1) * s1 + d0 mod s1)>
+// CHECK-LABEL: func.func @symbolic_index_expr
+// CHECK: kernel.elementwise ins(%arg0 : tensor<?x1xi64, #{{.*}}>) maps [#{{.*}}] -> tensor<?x1xi64, #{{.*}}> {
+// CHECK: %[[I:.*]] = kernel.index_expr {map = #[[IX]]} : i64
+// CHECK: arith.addi %{{.*}}, %[[I]] : i64
+// CHECK-NOT: kernel.elementwise
+func.func @symbolic_index_expr(%y: tensor<?x1xi64, affine_map<()[s0, s1] -> (s0 * s1, 1)>>) -> tensor<?x1xi64, affine_map<()[s0, s1] -> (s0 * s1, 1)>> {
+  %idx = kernel.elementwise maps [] -> tensor<?x?xi64, affine_map<()[s0, s1] -> (s0, s1)>> {
+    %i = kernel.index_expr {map = affine_map<(d0, d1)[s0, s1] -> (d0 * s1 + d1)>} : i64
+    kernel.yield %i : i64
+  }
+  %r = kernel.elementwise ins(%y, %idx : tensor<?x1xi64, affine_map<()[s0, s1] -> (s0 * s1, 1)>>, tensor<?x?xi64, affine_map<()[s0, s1] -> (s0, s1)>>)
+         maps [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1)[s0, s1] -> (d0 floordiv s1, d0 mod s1)>] -> tensor<?x1xi64, affine_map<()[s0, s1] -> (s0 * s1, 1)>> {
+  ^bb0(%a: i64, %b: i64):
+    %s = arith.addi %a, %b : i64
+    kernel.yield %s : i64
+  }
+  return %r : tensor<?x1xi64, affine_map<()[s0, s1] -> (s0 * s1, 1)>>
+}

@@ -92,3 +92,23 @@ func.func @broadcast(%a: tensor<8x32xf32>, %w: tensor<32x64xf32>) -> tensor<2x8x
   }
   return %r : tensor<2x8x64xf32>
 }
+
+// -----
+
+// Symbolic rows: the residual reads a product of the same shape (as exprs).
+// CHECK-LABEL: func.func @symbolic_residual
+// CHECK: %[[R:.*]] = kernel.matmul %arg0, %arg1 epilogue(%arg2) {epilogue_maps = [#{{.*}}]} : (tensor<?x128xf32, #[[T:.*]]>, tensor<128x64xf32>, tensor<?x64xf32, #[[U:.*]]>) -> tensor<?x64xf32, #[[U]]> {
+// CHECK: arith.addf
+// CHECK-NOT: kernel.elementwise
+// CHECK: return %[[R]]
+func.func @symbolic_residual(%a: tensor<?x128xf32, affine_map<()[s0, s1] -> (s0 * s1, 128)>>, %w: tensor<128x64xf32>,
+                             %res: tensor<?x64xf32, affine_map<()[s0, s1] -> (s0 * s1, 64)>>) -> tensor<?x64xf32, affine_map<()[s0, s1] -> (s0 * s1, 64)>> {
+  %m = kernel.matmul %a, %w : (tensor<?x128xf32, affine_map<()[s0, s1] -> (s0 * s1, 128)>>, tensor<128x64xf32>) -> tensor<?x64xf32, affine_map<()[s0, s1] -> (s0 * s1, 64)>>
+  %r = kernel.elementwise ins(%res, %m : tensor<?x64xf32, affine_map<()[s0, s1] -> (s0 * s1, 64)>>, tensor<?x64xf32, affine_map<()[s0, s1] -> (s0 * s1, 64)>>)
+         maps [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>] -> tensor<?x64xf32, affine_map<()[s0, s1] -> (s0 * s1, 64)>> {
+  ^bb0(%y: f32, %x: f32):
+    %s = arith.addf %y, %x : f32
+    kernel.yield %s : f32
+  }
+  return %r : tensor<?x64xf32, affine_map<()[s0, s1] -> (s0 * s1, 64)>>
+}

@@ -146,3 +146,21 @@ func.func @batched_rhs(%x: tensor<2x4x8xf32>) -> (tensor<2x4x8xf32>, tensor<2x4x
   %b = graph.matmul %x, %w : (tensor<2x4x8xf32>, tensor<2x8x8xf32>) -> tensor<2x4x8xf32>
   return %a, %b : tensor<2x4x8xf32>, tensor<2x4x8xf32>
 }
+
+// -----
+
+// Symbolic rows: the merged product and the slices keep the batch and seq
+// exprs; only the static last dim is split.
+// CHECK-LABEL: func.func @symbolic_rows
+// CHECK: %[[M:.+]] = graph.matmul %arg0, %{{.+}} : (tensor<?x?x32xf32, #[[X:.+]]>, tensor<32x48xf32>) -> tensor<?x?x48xf32, #{{.+}}>
+// CHECK: graph.slice %[[M]] {starts = [0, 0, 0], steps = [1, 1, 1]} : (tensor<?x?x48xf32, #{{.+}}>) -> tensor<?x?x32xf32, #[[X]]>
+// CHECK: graph.slice %[[M]] {starts = [0, 0, 32], steps = [1, 1, 1]} : (tensor<?x?x48xf32, #{{.+}}>) -> tensor<?x?x16xf32, #{{.+}}>
+// CHECK-NOT: graph.matmul
+func.func @symbolic_rows(%x: tensor<?x?x32xf32, affine_map<()[s0, s1] -> (s0, s1, 32)>>)
+    -> (tensor<?x?x32xf32, affine_map<()[s0, s1] -> (s0, s1, 32)>>, tensor<?x?x16xf32, affine_map<()[s0, s1] -> (s0, s1, 16)>>) {
+  %wq = graph.constant dense<1.0> : tensor<32x32xf32> : tensor<32x32xf32>
+  %q = graph.matmul %x, %wq : (tensor<?x?x32xf32, affine_map<()[s0, s1] -> (s0, s1, 32)>>, tensor<32x32xf32>) -> tensor<?x?x32xf32, affine_map<()[s0, s1] -> (s0, s1, 32)>>
+  %wk = graph.constant dense<2.0> : tensor<32x16xf32> : tensor<32x16xf32>
+  %k = graph.matmul %x, %wk : (tensor<?x?x32xf32, affine_map<()[s0, s1] -> (s0, s1, 32)>>, tensor<32x16xf32>) -> tensor<?x?x16xf32, affine_map<()[s0, s1] -> (s0, s1, 16)>>
+  return %q, %k : tensor<?x?x32xf32, affine_map<()[s0, s1] -> (s0, s1, 32)>>, tensor<?x?x16xf32, affine_map<()[s0, s1] -> (s0, s1, 16)>>
+}

@@ -6,10 +6,12 @@
 // column q = (c, kh, kw)), a kernel.matmul against the weight viewed as
 // [CO, C*KH*KW] with trans_b (so kiln-pack-weights packs it) and the bias as
 // the matmul's bias, and a copy back to NCHW. Other convolutions stay
-// kernel.conv (the generic lowering in Normalization.cpp, lower benefit).
+// kernel.conv (the generic lowering in Normalization.cpp, lower benefit),
+// which does not take a symbolic batch yet.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Conversion/GraphToKernel/Patterns.h"
+#include "dialects/Utils/SymShape.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -40,7 +42,10 @@ struct PatchConvPattern : OpRewritePattern<graph::ConvOp> {
         return rewriter.notifyMatchFailure(op, "padded");
     MLIRContext *ctx = rewriter.getContext();
     Location loc = op.getLoc();
-    int64_t N = x.getDimSize(0), C = x.getDimSize(1), CO = w.getDimSize(0);
+    // The batch may be symbolic (graph.conv's verifier allows no other `?`).
+    SymExpr N = dimExprs(x)[0];
+    unsigned nsym = opSymbolCount(op);
+    int64_t C = x.getDimSize(1), CO = w.getDimSize(0);
     int64_t OH = res.getDimSize(2), OW = res.getDimSize(3), P = OH * OW, Q = C * KH * KW;
     Type et = x.getElementType();
 
@@ -49,7 +54,8 @@ struct PatchConvPattern : OpRewritePattern<graph::ConvOp> {
     AffineMap im2col = AffineMap::get(
         3, 0,
         {n, q.floorDiv(KH * KW), p.floorDiv(OW) * KH + (q.floorDiv(KW) % KH), (p % OW) * KW + q % KW}, ctx);
-    auto colsType = RankedTensorType::get({N, P, Q}, et);
+    auto sym = [](int64_t v) { return SymExpr::constant(v); };
+    auto colsType = makeType({N, sym(P), sym(Q)}, et, ctx, nsym);
     Value cols = buildElementwise(rewriter, loc, colsType, op.getInput(), im2col,
                                   [](OpBuilder &, Location, ValueRange s) { return s[0]; });
 
@@ -65,7 +71,7 @@ struct PatchConvPattern : OpRewritePattern<graph::ConvOp> {
       return rewriter.notifyMatchFailure(op, "unknown weight storage");
     Value w2 = rewriter.create<graph::ConstantOp>(loc, wType, reshaped);
 
-    auto mmType = RankedTensorType::get({N, P, CO}, et);
+    auto mmType = makeType({N, sym(P), sym(CO)}, et, ctx, nsym);
     Value mm = rewriter.create<kernel::MatMulOp>(loc, mmType, cols, w2, op.getBias(), ValueRange(),
                                                  rewriter.getBoolAttr(true),
                                                  rewriter.getF32FloatAttr(1.0f), IntegerAttr(), ArrayAttr());

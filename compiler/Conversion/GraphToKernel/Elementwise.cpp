@@ -2,7 +2,9 @@
 //
 // Every elementwise graph op (arithmetic, comparisons, logic, unary math,
 // Gelu, Clip, Mod, Cast, Where) becomes one kernel.elementwise whose body is
-// the scalar computation in arith/math and whose maps are numpy broadcasts.
+// the scalar computation in arith/math and whose maps are numpy broadcasts
+// (a symbolic dim is never 1, so it never reads index 0). graph.iota is one
+// with no inputs whose body is a kernel.index_expr.
 // Bodies compute float16 in float32 (extf on the way in, truncf on the way
 // out) and uint8 as i8 seen through unrealized_conversion_casts, with the
 // unsigned arith ops (divui, remui, cmpi ult, maxui, uitofp, ...). Splat
@@ -471,6 +473,17 @@ struct CastPattern : ElementwisePattern<graph::CastOp> {
   }
 };
 
+/// graph.iota: no inputs; the body computes the element from its index and
+/// the symbols (kernel.index_expr, an i64) in the result's element type.
+struct IotaPattern : ElementwisePattern<graph::IotaOp> {
+  using ElementwisePattern::ElementwisePattern;
+  Value scalar(graph::IotaOp op, OpBuilder &b, Location loc, ValueRange, bool) const override {
+    Value i = b.create<kernel::IndexExprOp>(loc, b.getI64Type(), op.getValueAttr());
+    Type to = op.getResult().getType().getElementType();
+    return castScalar(b, loc, i, computeType(to), false, to.isUnsignedInteger());
+  }
+};
+
 struct WherePattern : ElementwisePattern<graph::WhereOp> {
   using ElementwisePattern::ElementwisePattern;
   Value scalar(graph::WhereOp, OpBuilder &b, Location loc, ValueRange a, bool) const override {
@@ -504,6 +517,6 @@ void kiln::populateElementwiseToKernelPatterns(RewritePatternSet &patterns) {
                UnaryMathPattern<LogOp, math::LogOp>, PowPattern, NegPattern, ReluPattern,
                AbsPattern, SignPattern, ReciprocalPattern, SoftplusPattern, HardSigmoidPattern,
                SigmoidPattern, IsNaNPattern, IsInfPattern, NotPattern, MaxPattern, MinPattern,
-               ClipPattern, ModPattern, GeluPattern, CastPattern, WherePattern>(
+               ClipPattern, ModPattern, GeluPattern, CastPattern, IotaPattern, WherePattern>(
       patterns.getContext());
 }

@@ -3,9 +3,11 @@
 // kernel.matmul wants rank >= 2 operands and a B that is [K, N] or, with
 // trans_b, [N, K]. 1-D MatMul operands are promoted with reshapes; Gemm's
 // transposed A becomes a transpose copy, its C a bias (scaled when beta != 1).
+// Symbolic dims keep their exprs in the promoted and transposed types.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Conversion/GraphToKernel/Patterns.h"
+#include "dialects/Utils/SymShape.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
@@ -23,29 +25,44 @@ struct MatMulPattern : OpRewritePattern<graph::MatMulOp> {
     if (!isa<FloatType>(et) && et.getIntOrFloatBitWidth() < 32)
       return rewriter.notifyMatchFailure(op, "8-bit MatMul: the importer widens it to INT32");
     Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    unsigned nsym = opSymbolCount(op);
     Value a = op.getLhs(), b = op.getRhs();
     auto ra = tt(a), rb = tt(b), res = tt(op.getResult());
-    if (ra.getRank() == 1)
-      a = buildReshape(rewriter, loc, a,
-                       RankedTensorType::get({1, ra.getDimSize(0)}, ra.getElementType()));
-    if (rb.getRank() == 1)
-      b = buildReshape(rewriter, loc, b,
-                       RankedTensorType::get({rb.getDimSize(0), 1}, rb.getElementType()));
+    const SymExpr one = SymExpr::constant(1);
+    auto reshape = [&](Value v, ArrayRef<SymExpr> shape) -> FailureOr<Value> {
+      return buildReshape(rewriter, loc, v, makeType(shape, tt(v).getElementType(), ctx, nsym));
+    };
+    if (ra.getRank() == 1) {
+      FailureOr<Value> r = reshape(a, {one, dimExprs(ra)[0]});
+      if (failed(r))
+        return rewriter.notifyMatchFailure(op, "the sizes overflow int64");
+      a = *r;
+    }
+    if (rb.getRank() == 1) {
+      FailureOr<Value> r = reshape(b, {dimExprs(rb)[0], one});
+      if (failed(r))
+        return rewriter.notifyMatchFailure(op, "the sizes overflow int64");
+      b = *r;
+    }
     if (ra.getRank() > 1 && rb.getRank() > 1) {
       rewriter.replaceOpWithNewOp<kernel::MatMulOp>(op, res, a, b, Value(), ValueRange(), rewriter.getBoolAttr(false),
                                                     rewriter.getF32FloatAttr(1.0f), IntegerAttr(), ArrayAttr());
       return success();
     }
     // Compute with the promoted dims, then drop them.
-    SmallVector<int64_t> shape(res.getShape());
+    SmallVector<SymExpr> shape = dimExprs(res);
     if (ra.getRank() == 1)
-      shape.insert(shape.end() - (rb.getRank() == 1 ? 0 : 1), 1);
+      shape.insert(shape.end() - (rb.getRank() == 1 ? 0 : 1), one);
     if (rb.getRank() == 1)
-      shape.push_back(1);
-    auto full = RankedTensorType::get(shape, res.getElementType());
+      shape.push_back(one);
+    auto full = makeType(shape, res.getElementType(), ctx, nsym);
     Value mm = rewriter.create<kernel::MatMulOp>(loc, full, a, b, Value(), ValueRange(), rewriter.getBoolAttr(false),
                                                  rewriter.getF32FloatAttr(1.0f), IntegerAttr(), ArrayAttr());
-    rewriter.replaceOp(op, buildReshape(rewriter, loc, mm, res));
+    FailureOr<Value> r = buildReshape(rewriter, loc, mm, res);
+    if (failed(r))
+      return rewriter.notifyMatchFailure(op, "the sizes overflow int64");
+    rewriter.replaceOp(op, *r);
     return success();
   }
 };
@@ -57,7 +74,8 @@ struct GemmPattern : OpRewritePattern<graph::GemmOp> {
     Value a = op.getA();
     if (op.getTransA()) {
       auto ta = tt(a);
-      auto t = RankedTensorType::get({ta.getDimSize(1), ta.getDimSize(0)}, ta.getElementType());
+      SmallVector<SymExpr> d = dimExprs(ta);
+      auto t = makeType({d[1], d[0]}, ta.getElementType(), rewriter.getContext(), opSymbolCount(op));
       auto map = AffineMap::getPermutationMap(ArrayRef<unsigned>{1, 0}, rewriter.getContext());
       a = buildElementwise(rewriter, loc, t, a, map,
                            [](OpBuilder &, Location, ValueRange s) { return s[0]; });

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Conversion/GraphToKernel/Patterns.h"
+#include "dialects/Utils/SymShape.h"
 
 using namespace mlir;
 using namespace kiln;
@@ -57,6 +58,11 @@ struct ReducePattern : OpRewritePattern<graph::ReduceOp> {
 struct ConvPattern : OpRewritePattern<graph::ConvOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(graph::ConvOp op, PatternRewriter &rewriter) const override {
+    // kernel.conv reads int64 sizes; a patch embedding (Conv.cpp) takes a
+    // symbolic batch, other convolutions not yet.
+    if (hasSymbolicTypes(op))
+      return op.emitOpError("symbolic dims are not supported by convert-graph-to-kernel yet ")
+             << "(only patch-embedding convolutions: stride = kernel, no padding, dilation or groups)";
     rewriter.replaceOpWithNewOp<kernel::ConvOp>(op, op.getType(), op.getInput(), op.getWeight(),
                                                 op.getBias(), op.getStrides(), op.getPads(),
                                                 op.getDilations(), op.getGroup());

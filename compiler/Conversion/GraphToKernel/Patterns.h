@@ -37,8 +37,9 @@ mlir::Value buildBroadcastElementwise(mlir::OpBuilder &b, mlir::Location loc,
                                       mlir::RankedTensorType type, mlir::ValueRange inputs,
                                       const ScalarBody &body);
 
-/// A row-major reshape of `input` to `type` as a kernel.elementwise copy.
-mlir::Value buildReshape(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+/// A row-major reshape of `input` to `type` as a kernel.elementwise copy;
+/// fails only when a size overflows int64.
+mlir::FailureOr<mlir::Value> buildReshape(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
                          mlir::RankedTensorType type);
 
 } // namespace kiln

@@ -2,15 +2,17 @@
 //
 // Reshape, Transpose, Expand and Slice are copies whose whole meaning is the
 // index map: reshapes delinearize the output index and relinearize it in the
-// input's shape (floordiv/mod by constants), transposes permute, expands
+// input's shape (floordiv/mod by the strides, polynomials of the symbols
+// when dims are symbolic), transposes permute, expands
 // broadcast, slices scale and offset. Gathers, Concat, Pad, Trilu and
 // ScatterND keep their own ops (their bodies need the output index).
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Conversion/GraphToKernel/Patterns.h"
 
+#include "dialects/Utils/SymShape.h"
+
 #include "mlir/IR/AffineExpr.h"
-#include <set>
 
 using namespace mlir;
 using namespace kiln;
@@ -19,39 +21,79 @@ static RankedTensorType tt(Value v) { return cast<RankedTensorType>(v.getType())
 
 static Value identityBody(OpBuilder &, Location, ValueRange s) { return s[0]; }
 
-Value kiln::buildReshape(OpBuilder &b, Location loc, Value input, RankedTensorType type) {
+FailureOr<Value> kiln::buildReshape(OpBuilder &b, Location loc, Value input, RankedTensorType type) {
   MLIRContext *ctx = b.getContext();
-  ArrayRef<int64_t> out = type.getShape(), in = tt(input).getShape();
-  // Row-major strides of the output; `bounds` holds every stride and the total.
-  SmallVector<int64_t> outStride(out.size());
-  std::set<int64_t> bounds;
-  int64_t total = 1;
+  SmallVector<SymExpr> out = dimExprs(type), in = dimExprs(tt(input));
+  unsigned nsym = std::max(numSymbols(type), numSymbols(input.getType()));
+  auto affine = [&](const SymExpr &e) { return e.toAffine(ctx, nsym); };
+  const SymExpr one = SymExpr::constant(1);
+  // suffix[p] is the product of out[p..]: the output's row-major stride of
+  // dim p - 1, suffix[0] the total. Sizes are canonical polynomials, so equal
+  // sizes compare equal.
+  SmallVector<SymExpr> suffix(out.size() + 1, one);
   for (int64_t d = out.size() - 1; d >= 0; --d) {
-    outStride[d] = total;
-    bounds.insert(total);
-    total *= out[d];
+    std::optional<SymExpr> s = mul(suffix[d + 1], out[d]);
+    if (!s)
+      return failure();
+    suffix[d] = *s;
   }
-  bounds.insert(total);
+  // The output's linear index, which static reshapes divide (MLIR folds the
+  // divisions by constants; the form is kept so static kernels stay as they were).
+  bool symbolic = nsym > 0;
   AffineExpr linear = getAffineConstantExpr(0, ctx);
-  for (size_t d = 0; d < out.size(); ++d)
-    linear = linear + getAffineDimExpr(d, ctx) * outStride[d];
-  SmallVector<AffineExpr> exprs(in.size());
-  int64_t stride = 1;
-  for (int64_t d = in.size() - 1; d >= 0; --d) {
-    if (bounds.count(stride) && bounds.count(stride * in[d])) {
-      // This input dim is exactly a group of output dims: no div/mod needed.
-      AffineExpr e = getAffineConstantExpr(0, ctx);
-      for (size_t j = 0; j < out.size(); ++j)
-        if (outStride[j] >= stride && outStride[j] < stride * in[d] && out[j] != 1)
-          e = e + getAffineDimExpr(j, ctx) * (outStride[j] / stride);
-      exprs[d] = e;
-    } else {
-      AffineExpr e = stride == 1 ? linear : linear.floorDiv(stride);
-      exprs[d] = d == 0 ? e : e % in[d];
+  for (size_t d = 0; d < out.size() && !symbolic; ++d)
+    linear = linear + getAffineDimExpr(d, ctx) * affine(suffix[d + 1]);
+  // The index within suffix[lo] of the output dims [lo, hi), counted in
+  // units of suffix[hi]: sum of d_j * out[j+1] * .. * out[hi-1] (unit dims,
+  // whose index is always 0, left out).
+  auto group = [&](size_t lo, size_t hi) {
+    AffineExpr e = getAffineConstantExpr(0, ctx);
+    for (size_t j = lo; j < hi; ++j) {
+      if (out[j] == one)
+        continue;
+      SymExpr coeff = one;
+      for (size_t k = j + 1; k < hi; ++k)
+        coeff = *mul(coeff, out[k]); // a factor of suffix[j + 1]: no overflow
+      e = e + getAffineDimExpr(j, ctx) * affine(coeff);
     }
-    stride *= in[d];
+    return e;
+  };
+  SmallVector<AffineExpr> exprs(in.size());
+  SymExpr stride = one;
+  for (int64_t d = in.size() - 1; d >= 0; --d) {
+    std::optional<SymExpr> next = mul(stride, in[d]);
+    if (!next)
+      return failure();
+    // Positions whose suffix products are the input dim's stride and the next.
+    std::optional<size_t> hi, lo;
+    for (size_t p = 0; p <= out.size(); ++p) {
+      if (suffix[p] == stride)
+        hi = p;
+      if (suffix[p] == *next && !lo)
+        lo = p;
+    }
+    if (hi && lo) {
+      // This input dim is exactly the group of output dims [lo, hi): no
+      // div/mod needed.
+      exprs[d] = group(*lo, *hi);
+    } else if (!symbolic) {
+      AffineExpr e = stride == one ? linear : linear.floorDiv(affine(stride));
+      exprs[d] = d == 0 ? e : e % affine(in[d]);
+    } else {
+      // MLIR does not simplify a floordiv by symbols, so divide exactly first:
+      // by the largest output stride suffix[p] that divides this stride (the
+      // dims after p add less than suffix[p]). Flatten [B,S] -> [B*S,1] reads
+      // (d0 floordiv S, d0 mod S), a unit dim's index (always 0) nothing.
+      size_t p = 0;
+      while (!exactDiv(stride, suffix[p]))
+        ++p; // suffix[out.size()] is 1
+      SymExpr r = *exactDiv(stride, suffix[p]);
+      AffineExpr e = r == one ? group(0, p) : group(0, p).floorDiv(affine(r));
+      exprs[d] = d == 0 ? e : e % affine(in[d]);
+    }
+    stride = *next;
   }
-  auto map = simplifyAffineMap(AffineMap::get(out.size(), 0, exprs, ctx));
+  auto map = simplifyAffineMap(AffineMap::get(out.size(), nsym, exprs, ctx));
   return buildElementwise(b, loc, type, input, map, identityBody);
 }
 
@@ -60,7 +102,10 @@ namespace {
 struct ReshapePattern : OpRewritePattern<graph::ReshapeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(graph::ReshapeOp op, PatternRewriter &rewriter) const override {
-    rewriter.replaceOp(op, buildReshape(rewriter, op.getLoc(), op.getInput(), op.getType()));
+    FailureOr<Value> r = buildReshape(rewriter, op.getLoc(), op.getInput(), op.getType());
+    if (failed(r))
+      return rewriter.notifyMatchFailure(op, "the sizes overflow int64");
+    rewriter.replaceOp(op, *r);
     return success();
   }
 };

@@ -79,7 +79,7 @@ struct Lowering {
     nb = op.numBatchDims();
     merged = op.getMergedHeads().has_value();
     probs = op.hasProbs();
-    rows = shape[nb], E = shape[nb + 1], keys = op.getKeyLen(), D = op.getHeadDim();
+    rows = shape[nb], E = shape[nb + 1], keys = *op.keyLen().constValue(), D = op.getHeadDim();
     batch.assign(shape.begin(), shape.begin() + nb);
     W = kb.options().vectorBytes / 4;
     q = kb.input(op.getQ()), k = kb.input(op.getK()), v = kb.input(op.getV());

@@ -1,13 +1,16 @@
 //===- KernelToHalide.cpp - the convert-kernel-to-halide pass -===//
 //
 // Expects: functions of kernel ops (and graph.constant weights) on static
-// tensors. Leaves: one halide.kernel per kernel op at module level, named
+// tensors; a symbolic type, a map over symbols or a kernel.index_expr
+// anywhere is an error naming the op, as the lowerings read int64 sizes (fail
+// closed until step 5 of docs/design-symbolic-shapes.md). Leaves: one halide.kernel per kernel op at module level, named
 // k<N>_<what>_<dtype>, and in the function a halide.launch of it in place of
 // the op. The function itself is the program the library runs, in order.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Conversion/KernelToHalide/Lowerings.h"
 #include "compiler/Conversion/Passes.h"
+#include "dialects/Utils/SymShape.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -50,12 +53,40 @@ static std::string kindName(Operation *op) {
   return op->getName().stripDialect().str();
 }
 
+/// Whether an attribute of `op` is a map (or a list of maps) over symbols.
+static bool hasSymbolicMaps(Operation *op) {
+  auto symbolic = [](Attribute a) {
+    auto m = dyn_cast<AffineMapAttr>(a);
+    return m && m.getValue().getNumSymbols() > 0;
+  };
+  for (NamedAttribute a : op->getAttrs()) {
+    if (symbolic(a.getValue()))
+      return true;
+    if (auto arr = dyn_cast<ArrayAttr>(a.getValue()); arr && llvm::any_of(arr, symbolic))
+      return true;
+  }
+  return false;
+}
+
+/// The first op with symbolic dims gets the error; nothing is converted.
+static LogicalResult refuseSymbolic(ModuleOp module) {
+  WalkResult r = module.walk([](Operation *op) {
+    if (!hasSymbolicTypes(op) && !hasSymbolicMaps(op) && !isa<kernel::IndexExprOp>(op))
+      return WalkResult::advance();
+    op->emitOpError("symbolic dims are not supported by convert-kernel-to-halide yet");
+    return WalkResult::interrupt();
+  });
+  return failure(r.wasInterrupted());
+}
+
 namespace {
 struct ConvertKernelToHalidePass : kiln::impl::ConvertKernelToHalideBase<ConvertKernelToHalidePass> {
   using ConvertKernelToHalideBase::ConvertKernelToHalideBase;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    if (failed(refuseSymbolic(module)))
+      return signalPassFailure();
     ScheduleOptions options;
     options.vectorBytes = vectorBytes;
     // Function inputs that index a gather (token ids) are range-checked by the

@@ -95,7 +95,7 @@ static LogicalResult lowerPackedMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
     SmallVector<Value> ai = batchIndex(b, aShape, batch, d);
     ai.append({m, k});
     Value x = KernelBuilder::call(b, a, et, ai), y = KernelBuilder::call(b, bName, et, {no, k, ni});
-    return mul(b, x, y);
+    return ::mul(b, x, y);
   });
   kb.func("out", rank, outT, [&](OpBuilder &b, KernelBuilder::Idx d) {
     Location l = b.getUnknownLoc();
@@ -178,7 +178,7 @@ LogicalResult kiln::lowerMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
     else
       bi.append({k, n});
     Value x = KernelBuilder::call(b, a, et, ai), y = KernelBuilder::call(b, bName, et, bi);
-    return mul(b, x, y);
+    return ::mul(b, x, y);
   });
   kb.func("out", rank, outT, [&](OpBuilder &b, KernelBuilder::Idx d) {
     return epilogue(b, op, bias, epi, KernelBuilder::call(b, "acc", et, d), d);

@@ -211,12 +211,79 @@ func.func @attention_merged_heads(%q: tensor<4x8x8xf32>, %k: tensor<4x8x8xf32>, 
 
 // -----
 
-// Kernel ops read int64 sizes: a symbolic dim is refused, not miscompiled.
-func.func @symbolic(%a: tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>) -> tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>> {
-  // expected-error @+1 {{symbolic dims are not supported by the kernel dialect yet}}
-  %0 = kernel.elementwise ins(%a : tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>) maps [affine_map<(d0, d1) -> (d0, d1)>] -> tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>> {
+// Ops whose verifier or lowering reads int64 sizes refuse a symbolic dim by
+// name instead of miscompiling it.
+func.func @symbolic_scan(%a: tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>) -> tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>> {
+  // expected-error @+1 {{symbolic dims are not supported by kernel.scan yet}}
+  %0 = kernel.scan %a {kind = "add", axis = 1 : i64, exclusive = false, reverse = false} : (tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>) -> tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>
+  return %0 : tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>
+}
+
+// -----
+
+func.func @no_encoding(%a: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  // expected-error @+1 {{operand #0 type 'tensor<?x4xf32>': `?` dims need an affine_map<()[s..] -> (..)> encoding of every dim}}
+  %0 = kernel.elementwise ins(%a : tensor<?x4xf32>) maps [affine_map<(d0, d1) -> (d0, d1)>] -> tensor<?x4xf32> {
   ^bb0(%x: f32):
     kernel.yield %x : f32
   }
-  return %0 : tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>
+  return %0 : tensor<?x4xf32>
+}
+
+// -----
+
+func.func @map_symbols(%a: tensor<?x4xf32, affine_map<()[s0, s1] -> (s0, 4)>>) -> tensor<?x4xf32, affine_map<()[s0, s1] -> (s0, 4)>> {
+  // expected-error @+1 {{map #0 takes 1 symbols, the types 2}}
+  %0 = kernel.elementwise ins(%a : tensor<?x4xf32, affine_map<()[s0, s1] -> (s0, 4)>>) maps [affine_map<(d0, d1)[s0] -> (d0, d1)>] -> tensor<?x4xf32, affine_map<()[s0, s1] -> (s0, 4)>> {
+  ^bb0(%x: f32):
+    kernel.yield %x : f32
+  }
+  return %0 : tensor<?x4xf32, affine_map<()[s0, s1] -> (s0, 4)>>
+}
+
+// -----
+
+func.func @index_expr_dims(%a: tensor<?x4xi64, affine_map<()[s0] -> (s0, 4)>>) -> tensor<?x4xi64, affine_map<()[s0] -> (s0, 4)>> {
+  %0 = kernel.elementwise ins(%a : tensor<?x4xi64, affine_map<()[s0] -> (s0, 4)>>) maps [affine_map<(d0, d1) -> (d0, d1)>] -> tensor<?x4xi64, affine_map<()[s0] -> (s0, 4)>> {
+  ^bb0(%x: i64):
+    // expected-error @+1 {{map must take the 2 iteration dims of kernel.elementwise to one value}}
+    %i = kernel.index_expr {map = affine_map<(d0)[s0] -> (d0)>} : i64
+    kernel.yield %i : i64
+  }
+  return %0 : tensor<?x4xi64, affine_map<()[s0] -> (s0, 4)>>
+}
+
+// -----
+
+func.func @contraction(%a: tensor<4x?xf32, affine_map<()[s0, s1] -> (4, s1)>>, %b: tensor<?x8xf32, affine_map<()[s0, s1] -> (s0, 8)>>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{contraction dims differ: s1 vs s0}}
+  %0 = kernel.matmul %a, %b : (tensor<4x?xf32, affine_map<()[s0, s1] -> (4, s1)>>, tensor<?x8xf32, affine_map<()[s0, s1] -> (s0, 8)>>) -> tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
+}
+
+// -----
+
+// A constant key count is an i64, so static IR prints one way.
+func.func @key_len_const(%q: tensor<1x8x128xf32>) -> tensor<1x4x8x32xf32> {
+  // expected-error @+1 {{key_len must be an i64, or a canonical polynomial of the symbols ()[s..] -> (keys)}}
+  %0 = kernel.attention %q, %q, %q {head_dim = 32 : i64, key_len = affine_map<() -> (8)>,
+         operand_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d2, d1 * 32 + d3)>,
+                         affine_map<(d0, d1, d2, d3) -> (d0, d2, d1 * 32 + d3)>,
+                         affine_map<(d0, d1, d2, d3) -> (d0, d2, d1 * 32 + d3)>]}
+       : (tensor<1x8x128xf32>, tensor<1x8x128xf32>, tensor<1x8x128xf32>) -> tensor<1x4x8x32xf32>
+  return %0 : tensor<1x4x8x32xf32>
+}
+
+// -----
+
+// Keys are s1 + 1 but K has s1 rows: the k map's bound is proven too large.
+func.func @keys_out_of_bounds(%q: tensor<1x?x128xf32, affine_map<()[s0, s1] -> (1, s1, 128)>>) -> tensor<1x4x?x32xf32, affine_map<()[s0, s1] -> (1, 4, s1, 32)>> {
+  // expected-error @+1 {{k map reads index [0, s1] of dim 1, which has size s1}}
+  %0 = kernel.attention %q, %q, %q {head_dim = 32 : i64, key_len = affine_map<()[s0, s1] -> (s1 + 1)>,
+         operand_maps = [affine_map<(d0, d1, d2, d3)[s0, s1] -> (d0, d2, d1 * 32 + d3)>,
+                         affine_map<(d0, d1, d2, d3)[s0, s1] -> (d0, d2, d1 * 32 + d3)>,
+                         affine_map<(d0, d1, d2, d3)[s0, s1] -> (d0, d2, d1 * 32 + d3)>]}
+       : (tensor<1x?x128xf32, affine_map<()[s0, s1] -> (1, s1, 128)>>, tensor<1x?x128xf32, affine_map<()[s0, s1] -> (1, s1, 128)>>,
+          tensor<1x?x128xf32, affine_map<()[s0, s1] -> (1, s1, 128)>>) -> tensor<1x4x?x32xf32, affine_map<()[s0, s1] -> (1, 4, s1, 32)>>
+  return %0 : tensor<1x4x?x32xf32, affine_map<()[s0, s1] -> (1, 4, s1, 32)>>
 }
