@@ -21,7 +21,8 @@ LogicalResult kiln::lowerGather(kernel::GatherOp op, KernelBuilder &kb) {
     SmallVector<Value> iidx(o.begin() + axis, o.begin() + axis + ir);
     Value id = KernelBuilder::call(b, i, ind.getElementType(), iidx);
     SmallVector<Value> didx(o.begin(), o.begin() + axis);
-    didx.push_back(KernelBuilder::index(b, id, data.getDimSize(axis)));
+    didx.push_back(data.isDynamicDim(axis) ? KernelBuilder::index(b, id, KernelBuilder::dimSize(b, data, axis))
+                                           : KernelBuilder::index(b, id, data.getDimSize(axis)));
     didx.append(o.begin() + axis + ir, o.end());
     return KernelBuilder::call(b, d, data.getElementType(), didx);
   });
@@ -72,22 +73,30 @@ LogicalResult kiln::lowerConcat(kernel::ConcatOp op, KernelBuilder &kb) {
   kb.func("out", res.getRank(), res.getElementType(), [&](OpBuilder &b, KernelBuilder::Idx o) {
     Location l = b.getUnknownLoc();
     Value result;
+    // The offset stays a constant while the sizes before it are static.
     int64_t offset = 0;
+    Value symOffset;
+    auto offsetValue = [&] { return symOffset ? symOffset : KernelBuilder::i32(b, offset); };
     for (auto [k, v] : llvm::enumerate(op.getInputs())) {
-      int64_t size = tt(v).getDimSize(axis);
+      auto t = tt(v);
       SmallVector<Value> idx(o.begin(), o.end());
-      Value local = b.create<arith::SubIOp>(l, o[axis], KernelBuilder::i32(b, offset));
-      idx[axis] = b.create<arith::MinSIOp>(
-          l, b.create<arith::MaxSIOp>(l, local, KernelBuilder::i32(b, 0)), KernelBuilder::i32(b, size - 1));
+      Value local = b.create<arith::SubIOp>(l, o[axis], offsetValue());
+      Value last = t.isDynamicDim(axis)
+                       ? b.create<arith::SubIOp>(l, KernelBuilder::dimSize(b, t, axis), KernelBuilder::i32(b, 1))
+                             .getResult()
+                       : KernelBuilder::i32(b, t.getDimSize(axis) - 1);
+      idx[axis] = b.create<arith::MinSIOp>(l, b.create<arith::MaxSIOp>(l, local, KernelBuilder::i32(b, 0)), last);
       Value val = KernelBuilder::call(b, names[k], res.getElementType(), idx);
       if (!result) {
         result = val;
       } else {
-        Value here = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::sge, o[axis],
-                                             KernelBuilder::i32(b, offset));
+        Value here = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::sge, o[axis], offsetValue());
         result = b.create<arith::SelectOp>(l, here, val, result);
       }
-      offset += size;
+      if (!symOffset && !t.isDynamicDim(axis))
+        offset += t.getDimSize(axis);
+      else
+        symOffset = b.create<arith::AddIOp>(l, offsetValue(), KernelBuilder::dimSize(b, t, axis));
     }
     return result;
   });

@@ -41,7 +41,12 @@ void KernelBuilder::declareParams(halide::KernelOp kernel, AffineExpr e) {
     std::string name = "s" + std::to_string(s.getPosition());
     if (SymbolTable::lookupSymbolIn(kernel, StringAttr::get(kernel.getContext(), name)))
       return;
-    OpBuilder pb = OpBuilder::atBlockBegin(&kernel.getBody().front());
+    // Params first in the kernel, in symbol order (the argument order).
+    Block &blk = kernel.getBody().front();
+    OpBuilder pb = OpBuilder::atBlockBegin(&blk);
+    for (auto p : blk.getOps<halide::ParamOp>())
+      if (p.getIndex() < s.getPosition())
+        pb.setInsertionPointAfter(p);
     pb.create<halide::ParamOp>(kernel.getLoc(), name);
   });
 }
@@ -299,8 +304,15 @@ Value KernelBuilder::inlineBody(OpBuilder &b, Block &body, ValueRange leading, V
     mapping.map(body.getArgument(leading.size() + i),
                 call(b, names[i], type.getElementType(), mapIndices(b, m, dims, type)));
   }
-  for (Operation &o : body.without_terminator())
+  for (Operation &o : body.without_terminator()) {
+    // Index arithmetic of the output point (iota, a symbol used as data).
+    if (auto ie = dyn_cast<kernel::IndexExprOp>(o)) {
+      Value v = affine(b, ie.getMap().getResult(0), dims);
+      mapping.map(ie.getResult(), b.create<arith::ExtSIOp>(b.getUnknownLoc(), ie.getType(), v).getResult());
+      continue;
+    }
     b.clone(o, mapping);
+  }
   return mapping.lookup(cast<kernel::YieldOp>(body.getTerminator()).getValue());
 }
 

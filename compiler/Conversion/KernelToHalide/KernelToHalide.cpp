@@ -68,10 +68,22 @@ static bool hasSymbolicMaps(Operation *op) {
   return false;
 }
 
-/// The first op with symbolic dims gets the error; nothing is converted.
+/// Kernel ops whose lowering takes symbolic dims (design step 5). A lowering
+/// may still refuse a form it does not cover (a symbolic normalised dim).
+static bool symbolicLowering(Operation *op) {
+  return isa<kernel::ElementwiseOp, kernel::GatherOp, kernel::LayerNormOp, kernel::ConcatOp>(op);
+}
+
+/// The first kernel op with symbolic dims that has no symbolic lowering gets
+/// the error; nothing is converted.
 static LogicalResult refuseSymbolic(ModuleOp module) {
   WalkResult r = module.walk([](Operation *op) {
-    if (!hasSymbolicTypes(op) && !hasSymbolicMaps(op) && !isa<kernel::IndexExprOp>(op))
+    if (!op->getDialect() || !isa<kernel::KernelDialect>(op->getDialect()) || isa<kernel::YieldOp>(op))
+      return WalkResult::advance();
+    Operation *top = op;
+    while (top->getParentOp() && isa_and_nonnull<kernel::KernelDialect>(top->getParentOp()->getDialect()))
+      top = top->getParentOp();
+    if (symbolicLowering(top) || (!hasSymbolicTypes(op) && !hasSymbolicMaps(op) && !isa<kernel::IndexExprOp>(op)))
       return WalkResult::advance();
     op->emitOpError("symbolic dims are not supported by convert-kernel-to-halide yet");
     return WalkResult::interrupt();
@@ -97,6 +109,8 @@ struct ConvertKernelToHalidePass : kiln::impl::ConvertKernelToHalideBase<Convert
       if (!fn)
         return;
       int64_t rows = cast<RankedTensorType>(g.getData().getType()).getDimSize(g.getAxis());
+      if (ShapedType::isDynamic(rows)) // Clamped in the kernel; no table bound to record.
+        return;
       auto old = fn.getArgAttrOfType<IntegerAttr>(arg.getArgNumber(), "kiln.index_bound");
       if (!old || old.getInt() > rows)
         fn.setArgAttr(arg.getArgNumber(), "kiln.index_bound",
@@ -105,8 +119,9 @@ struct ConvertKernelToHalidePass : kiln::impl::ConvertKernelToHalideBase<Convert
     int counter = 0;
     SmallVector<Operation *> work;
     module.walk([&](Operation *op) {
-      if (op->getDialect() && isa<kernel::KernelDialect>(op->getDialect()) &&
-          !isa<kernel::YieldOp>(op))
+      // Top-level kernel ops only: index_expr and yield live in their bodies.
+      bool nested = op->getParentOp() && isa_and_nonnull<kernel::KernelDialect>(op->getParentOp()->getDialect());
+      if (op->getDialect() && isa<kernel::KernelDialect>(op->getDialect()) && !nested)
         work.push_back(op);
     });
     for (Operation *op : work) {

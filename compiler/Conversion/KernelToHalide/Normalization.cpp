@@ -296,6 +296,11 @@ LogicalResult kiln::lowerLayerNorm(kernel::LayerNormOp op, KernelBuilder &kb) {
   auto type = tt(op.getInput());
   Type et = type.getElementType();
   int64_t axis = op.getAxis(), rank = type.getRank();
+  // Rows may be symbolic; the normalised dims set the count and the vectors.
+  for (int64_t d = axis; d < rank; ++d)
+    if (type.isDynamicDim(d))
+      return op.emitOpError("symbolic dims are not supported by convert-kernel-to-halide in the "
+                            "normalised dims yet");
   SmallVector<bool> reduced;
   int64_t count = normalizedDims(type, axis, reduced);
   std::string x = kb.input(op.getInput()), scale = kb.input(op.getScale());

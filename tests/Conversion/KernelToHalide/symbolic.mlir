@@ -1,9 +1,15 @@
-// RUN: kiln-opt %s -split-input-file -convert-kernel-to-halide -verify-diagnostics
+// RUN: kiln-opt %s -convert-kernel-to-halide | FileCheck %s
 
-// The lowerings read int64 sizes, so symbolic kernel IR is refused, naming
-// the op (docs/design-symbolic-shapes.md: fail closed until step 5).
+// Symbolic dims lower to kernels whose extents are maps over halide.param
+// @s<k> (design step 5): the kernel takes the symbol as an int32 argument.
+
+// CHECK-LABEL: halide.kernel @k0_addf_f32
+// CHECK: halide.param @s0
+// CHECK: halide.input @in0 : f32 affine_map<()[s0] -> (4, s0)>
+// CHECK: halide.input @in1 : f32 [4]
+// CHECK: halide.output @out affine_map<()[s0] -> (4, s0)>
+// CHECK: halide.parallel @out "d0"
 func.func @add(%a: tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>, %b: tensor<4xf32>) -> tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>> {
-  // expected-error @+1 {{'kernel.elementwise' op symbolic dims are not supported by convert-kernel-to-halide yet}}
   %0 = kernel.elementwise ins(%a, %b : tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>, tensor<4xf32>)
          maps [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>] -> tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>> {
   ^bb0(%x: f32, %y: f32):
@@ -13,14 +19,51 @@ func.func @add(%a: tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>, %b: tensor<4x
   return %0 : tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>
 }
 
-// -----
-
-// A symbol used as data: static types, but the body needs the symbol.
-func.func @seq_as_data() -> tensor<i64> {
-  %0 = kernel.elementwise maps [] -> tensor<i64> {
-    // expected-error @+1 {{'kernel.index_expr' op symbolic dims are not supported by convert-kernel-to-halide yet}}
-    %i = kernel.index_expr {map = affine_map<()[s0] -> (s0)>} : i64
+// HF's padding-mask index: d1 + d0 * seq, the symbol read in the body.
+// CHECK-LABEL: halide.kernel @k1_index_expr_i64
+// CHECK: halide.param @s0
+// CHECK-NEXT: halide.param @s1
+// CHECK: halide.func @out ["d1", "d0"] : i64
+// CHECK: %[[S:.*]] = halide.sym @s1 : i32
+// CHECK: arith.muli %{{.*}}, %[[S]] : i32
+// CHECK: arith.extsi %{{.*}} : i32 to i64
+// CHECK: halide.output @out affine_map<()[s0, s1] -> (s1, s0)>
+func.func @mask_index() -> tensor<?x?xi64, affine_map<()[s0, s1] -> (s0, s1)>> {
+  %0 = kernel.elementwise maps [] -> tensor<?x?xi64, affine_map<()[s0, s1] -> (s0, s1)>> {
+    %i = kernel.index_expr {map = affine_map<(d0, d1)[s0, s1] -> (d1 + d0 * s1)>} : i64
     kernel.yield %i : i64
   }
-  return %0 : tensor<i64>
+  return %0 : tensor<?x?xi64, affine_map<()[s0, s1] -> (s0, s1)>>
+}
+
+// A gather into a symbolic dim clamps the index to that dim.
+// CHECK-LABEL: halide.kernel @k2_gather_i1
+// CHECK: halide.input @in0 : i1 affine_map<()[s0, s1] -> (1, s0 * s1)>
+// CHECK: %[[N:.*]] = arith.muli
+// CHECK: arith.subi %[[N]]
+// CHECK: arith.minsi
+func.func @gather_flat(%m: tensor<?x1xi1, affine_map<()[s0, s1] -> (s0 * s1, 1)>>, %i: tensor<?x?xi64, affine_map<()[s0, s1] -> (s0, s1)>>) -> tensor<?x?x1xi1, affine_map<()[s0, s1] -> (s0, s1, 1)>> {
+  %0 = kernel.gather %m, %i {axis = 0 : i64} : (tensor<?x1xi1, affine_map<()[s0, s1] -> (s0 * s1, 1)>>, tensor<?x?xi64, affine_map<()[s0, s1] -> (s0, s1)>>) -> tensor<?x?x1xi1, affine_map<()[s0, s1] -> (s0, s1, 1)>>
+  return %0 : tensor<?x?x1xi1, affine_map<()[s0, s1] -> (s0, s1, 1)>>
+}
+
+// Layer norm over a static hidden dim of symbolic rows.
+// CHECK-LABEL: halide.kernel @k3_layer_norm_f32
+// CHECK: halide.input @in0 : f32 affine_map<()[s0] -> (32, s0)>
+// CHECK: halide.output @out affine_map<()[s0] -> (32, s0)>
+func.func @norm(%x: tensor<?x32xf32, affine_map<()[s0] -> (s0, 32)>>, %s: tensor<32xf32>) -> tensor<?x32xf32, affine_map<()[s0] -> (s0, 32)>> {
+  %0 = kernel.layer_norm %x, %s {axis = 1 : i64, epsilon = 1.0e-5 : f32} : (tensor<?x32xf32, affine_map<()[s0] -> (s0, 32)>>, tensor<32xf32>) -> tensor<?x32xf32, affine_map<()[s0] -> (s0, 32)>>
+  return %0 : tensor<?x32xf32, affine_map<()[s0] -> (s0, 32)>>
+}
+
+// Concat along a symbolic axis: the second input starts at s0.
+// CHECK-LABEL: halide.kernel @k4_concat_f32
+// CHECK: %[[S:.*]] = halide.sym @s0 : i32
+// CHECK: %[[S2:.*]] = halide.sym @s0 : i32
+// CHECK: %[[OFF:.*]] = arith.addi %{{.*}}, %[[S2]] : i32
+// CHECK: arith.cmpi sge, %{{.*}}, %[[OFF]] : i32
+// CHECK: halide.output @out affine_map<()[s0] -> (4, s0 + 2)>
+func.func @concat(%a: tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>, %b: tensor<2x4xf32>) -> tensor<?x4xf32, affine_map<()[s0] -> (s0 + 2, 4)>> {
+  %0 = kernel.concat %a, %b {axis = 0 : i64} : (tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>, tensor<2x4xf32>) -> tensor<?x4xf32, affine_map<()[s0] -> (s0 + 2, 4)>>
+  return %0 : tensor<?x4xf32, affine_map<()[s0] -> (s0 + 2, 4)>>
 }
