@@ -1,0 +1,119 @@
+/* Runs the kernels convert-kernel-to-halide made of symbolic_lowerings.mlir,
+ * built once, at several (s0, s1) sizes, against scalar references: the
+ * padding-mask index (kernel.index_expr), a gather into s0*s1 rows, a layer
+ * norm over s1 rows and a concat whose second input starts at s0. */
+#include <HalideRuntime.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct halide_buffer_t buf_t;
+int lw_k0_index_expr_i64(int32_t s0, int32_t s1, buf_t *out);
+int lw_k1_gather_i1(buf_t *mask, buf_t *idx, int32_t s0, int32_t s1, buf_t *out);
+int lw_k2_layer_norm_f32(buf_t *x, buf_t *scale, buf_t *bias, int32_t s1, buf_t *out);
+int lw_k3_concat_f32(buf_t *a, buf_t *b, int32_t s0, buf_t *out);
+
+static int passed, failed;
+
+static void check(int ok, const char *what, int s0, int s1) {
+  ok ? ++passed : ++failed;
+  if (!ok)
+    fprintf(stderr, "FAIL: %s at s0=%d s1=%d\n", what, s0, s1);
+}
+
+/* Dense buffer; `extents` innermost first (Halide order). */
+static buf_t buffer(void *data, int code, int bits, halide_dimension_t *dims, int rank, const int *extents) {
+  buf_t b;
+  memset(&b, 0, sizeof b);
+  b.host = (uint8_t *)data;
+  b.type.code = (halide_type_code_t)code;
+  b.type.bits = (uint8_t)bits;
+  b.type.lanes = 1;
+  b.dimensions = rank;
+  b.dim = dims;
+  for (int i = 0, stride = 1; i < rank; stride *= extents[i], ++i) {
+    dims[i].min = 0;
+    dims[i].extent = extents[i];
+    dims[i].stride = stride;
+    dims[i].flags = 0;
+  }
+  return b;
+}
+
+static void run(int s0, int s1) {
+  int n = s0 * s1;
+  /* k0: idx[b][k] = k + b * s1 */
+  int64_t *idx = malloc(sizeof(int64_t) * n);
+  halide_dimension_t d0[2];
+  int e0[2] = {s1, s0};
+  buf_t bidx = buffer(idx, halide_type_int, 64, d0, 2, e0);
+  int ok = lw_k0_index_expr_i64(s0, s1, &bidx) == 0;
+  for (int i = 0; ok && i < n; ++i)
+    ok = idx[i] == i;
+  check(ok, "index_expr", s0, s1);
+
+  /* k1: out[b][k][0] = mask[idx[b][k]][0] */
+  uint8_t *mask = malloc(n), *g = malloc(n);
+  for (int i = 0; i < n; ++i)
+    mask[i] = (uint8_t)((i * 5 + 1) % 3 == 0);
+  halide_dimension_t dm[2], dg[3];
+  int em[2] = {1, n}, eg[3] = {1, s1, s0};
+  buf_t bm = buffer(mask, halide_type_uint, 8, dm, 2, em), bg = buffer(g, halide_type_uint, 8, dg, 3, eg);
+  bidx = buffer(idx, halide_type_int, 64, d0, 2, e0);
+  ok = lw_k1_gather_i1(&bm, &bidx, s0, s1, &bg) == 0;
+  for (int i = 0; ok && i < n; ++i)
+    ok = (g[i] != 0) == (mask[i] != 0);
+  check(ok, "gather", s0, s1);
+
+  /* k2: layer norm of s1 rows of 32 */
+  float *x = malloc(sizeof(float) * 32 * s1), *y = malloc(sizeof(float) * 32 * s1), sc[32], bi[32];
+  for (int i = 0; i < 32 * s1; ++i)
+    x[i] = (float)((i * 37) % 101) / 10.0f - 5.0f;
+  for (int j = 0; j < 32; ++j) {
+    sc[j] = 0.5f + (float)j / 32.0f;
+    bi[j] = (float)(j % 5) - 2.0f;
+  }
+  halide_dimension_t dx[2], dy[2], ds[1], db[1];
+  int ex[2] = {32, s1}, e32[1] = {32};
+  buf_t bx = buffer(x, halide_type_float, 32, dx, 2, ex), by = buffer(y, halide_type_float, 32, dy, 2, ex);
+  buf_t bs = buffer(sc, halide_type_float, 32, ds, 1, e32), bb = buffer(bi, halide_type_float, 32, db, 1, e32);
+  ok = lw_k2_layer_norm_f32(&bx, &bs, &bb, s1, &by) == 0;
+  for (int r = 0; ok && r < s1; ++r) {
+    double mean = 0, var = 0;
+    for (int j = 0; j < 32; ++j)
+      mean += x[r * 32 + j] / 32.0;
+    for (int j = 0; j < 32; ++j)
+      var += (x[r * 32 + j] - mean) * (x[r * 32 + j] - mean) / 32.0;
+    for (int j = 0; ok && j < 32; ++j) {
+      double want = (x[r * 32 + j] - mean) / sqrt(var + 1e-5) * sc[j] + bi[j];
+      ok = fabs(y[r * 32 + j] - want) <= 1e-4 * (1 + fabs(want));
+    }
+  }
+  check(ok, "layer_norm", s0, s1);
+
+  /* k3: concat [s0,4] and [2,4] on axis 0 */
+  float *a = malloc(sizeof(float) * 4 * s0), b2[8], *c = malloc(sizeof(float) * 4 * (s0 + 2));
+  for (int i = 0; i < 4 * s0; ++i)
+    a[i] = (float)i;
+  for (int i = 0; i < 8; ++i)
+    b2[i] = -1.0f - (float)i;
+  halide_dimension_t da[2], db2[2], dc[2];
+  int ea[2] = {4, s0}, eb[2] = {4, 2}, ec[2] = {4, s0 + 2};
+  buf_t ba = buffer(a, halide_type_float, 32, da, 2, ea), bb2 = buffer(b2, halide_type_float, 32, db2, 2, eb);
+  buf_t bc = buffer(c, halide_type_float, 32, dc, 2, ec);
+  ok = lw_k3_concat_f32(&ba, &bb2, s0, &bc) == 0;
+  for (int i = 0; ok && i < 4 * (s0 + 2); ++i)
+    ok = c[i] == (i < 4 * s0 ? a[i] : b2[i - 4 * s0]);
+  check(ok, "concat", s0, s1);
+
+  free(idx), free(mask), free(g), free(x), free(y), free(a), free(c);
+}
+
+int main(void) {
+  static const int sizes[][2] = {{1, 1}, {3, 7}, {2, 64}, {1, 5}, {4, 1}, {3, 7}};
+  for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; ++i)
+    run(sizes[i][0], sizes[i][1]);
+  printf("%d passed, %d failed\n", passed, failed);
+  return failed != 0;
+}
