@@ -45,9 +45,10 @@ double combineIdentity(llvm::StringRef combine, mlir::Type t);
 /// extremes exact).
 mlir::Value typedConstant(mlir::OpBuilder &b, mlir::Type t, double v);
 
-/// Builds `name`(kept dims) = combine over the dims in `reduced` of
-/// value(full row-major index), computed at root (Normalization.cpp).
-void buildReduction(KernelBuilder &kb, llvm::StringRef name, llvm::ArrayRef<int64_t> fullShape,
+/// Builds `name`(kept dims) = combine over the dims in `reduced` of `type`
+/// of value(full row-major index), computed at root (Normalization.cpp). A
+/// reduced dim may be symbolic (the rdom's extent is then the kernel's param).
+void buildReduction(KernelBuilder &kb, llvm::StringRef name, mlir::RankedTensorType shapeOf,
                     llvm::ArrayRef<bool> reduced, llvm::StringRef combine, mlir::Type type,
                     double init,
                     const std::function<mlir::Value(mlir::OpBuilder &, KernelBuilder::Idx)> &value);

@@ -86,12 +86,19 @@ Value kiln::typedConstant(OpBuilder &b, Type t, double v) {
   return b.create<arith::ConstantOp>(l, b.getIntegerAttr(t, bits));
 }
 
-void kiln::buildReduction(KernelBuilder &kb, StringRef name, ArrayRef<int64_t> fullShape,
+void kiln::buildReduction(KernelBuilder &kb, StringRef name, RankedTensorType type,
                            ArrayRef<bool> reduced, StringRef combine, Type et, double init,
                            const std::function<Value(OpBuilder &, KernelBuilder::Idx)> &value) {
-  SmallVector<int64_t> keptShape, rext;
-  for (size_t i = 0; i < fullShape.size(); ++i)
-    (reduced[i] ? rext : keptShape).push_back(fullShape[i]);
+  ArrayRef<int64_t> fullShape = type.getShape();
+  SmallVector<int64_t> keptShape;
+  SmallVector<AffineExpr> rext;
+  SmallVector<AffineExpr> dims = KernelBuilder::dims(type);
+  for (size_t i = 0; i < fullShape.size(); ++i) {
+    if (reduced[i])
+      rext.push_back(dims[i]);
+    else
+      keptShape.push_back(fullShape[i]);
+  }
   kb.func(name, keptShape.size(), et,
           [&](OpBuilder &b, KernelBuilder::Idx) { return typedConstant(b, et, init); });
   kb.update(name, keptShape.size(), rext, combine, et,
@@ -136,11 +143,16 @@ void kiln::scheduleRootWithUpdate(KernelBuilder &kb, StringRef name, ArrayRef<in
   OpBuilder s = kb.cpu();
   Location l = s.getUnknownLoc();
   s.create<halide::ComputeRootOp>(l, name);
-  for (size_t d = 0; d < shape.size(); ++d)
-    if (shape[d] > 1) {
-      s.create<halide::ParallelOp>(l, name, KernelBuilder::var(d), 1);
-      break;
-    }
+  // A static dim > 1 first: a symbolic one may be 1 at run time.
+  int64_t par = -1;
+  for (size_t d = 0; d < shape.size() && par < 0; ++d)
+    if (shape[d] > 1)
+      par = d;
+  for (size_t d = 0; d < shape.size() && par < 0; ++d)
+    if (ShapedType::isDynamic(shape[d]))
+      par = d;
+  if (par >= 0)
+    s.create<halide::ParallelOp>(l, name, KernelBuilder::var(par), 1);
   kb.cuda().create<halide::ComputeRootOp>(l, name);
   kb.scheduleCudaPointwise(name, shape, /*hasUpdate=*/true);
 }
@@ -172,8 +184,8 @@ LogicalResult kiln::lowerReduce(kernel::ReduceOp op, KernelBuilder &kb) {
   };
   // log_sum_exp subtracts the max before exp, as softmax does.
   if (kind == "log_sum_exp")
-    buildReduction(kb, "red_max", in.getShape(), reduced, "max", acc, combineIdentity("max", acc), read);
-  buildReduction(kb, "red", in.getShape(), reduced, combine, acc, combineIdentity(combine, acc),
+    buildReduction(kb, "red_max", in, reduced, "max", acc, combineIdentity("max", acc), read);
+  buildReduction(kb, "red", in, reduced, combine, acc, combineIdentity(combine, acc),
                  [&](OpBuilder &b, KernelBuilder::Idx i) -> Value {
                    Location l = b.getUnknownLoc();
                    Value v = read(b, i);
@@ -198,9 +210,22 @@ LogicalResult kiln::lowerReduce(kernel::ReduceOp op, KernelBuilder &kb) {
     else
       idx.assign(d.begin(), d.end());
     Value v = KernelBuilder::call(b, "red", acc, idx);
-    if (kind == "mean")
-      v = isF ? b.create<arith::DivFOp>(l, v, KernelBuilder::constant(b, acc, count)).getResult()
-              : b.create<arith::DivSIOp>(l, v, KernelBuilder::constant(b, acc, count)).getResult();
+    if (kind == "mean") {
+      // A count over symbolic dims is the product of the kernel's params.
+      Value n = KernelBuilder::constant(b, acc, count);
+      if (llvm::any_of(op.getAxes(), [&](Attribute a) { return in.isDynamicDim(cast<IntegerAttr>(a).getInt()); })) {
+        Value c = KernelBuilder::i32(b, 1);
+        for (Attribute a : op.getAxes())
+          c = b.create<arith::MulIOp>(l, c, KernelBuilder::dimSize(b, in, cast<IntegerAttr>(a).getInt()));
+        if (isF)
+          n = b.create<arith::SIToFPOp>(l, acc, c);
+        else if (acc.getIntOrFloatBitWidth() > 32)
+          n = b.create<arith::ExtSIOp>(l, acc, c);
+        else
+          n = c;
+      }
+      v = isF ? b.create<arith::DivFOp>(l, v, n).getResult() : b.create<arith::DivSIOp>(l, v, n).getResult();
+    }
     else if (kind == "l2")
       v = b.create<math::SqrtOp>(l, v);
     else if (kind == "log_sum")
@@ -221,7 +246,7 @@ LogicalResult kiln::lowerSoftmax(kernel::SoftmaxOp op, KernelBuilder &kb) {
   SmallVector<bool> reduced(type.getRank(), false);
   reduced[axis] = true;
   std::string x = kb.input(op.getInput());
-  buildReduction(kb, "row_max", type.getShape(), reduced, "max", et,
+  buildReduction(kb, "row_max", type, reduced, "max", et,
                  -std::numeric_limits<double>::infinity(),
                  [&](OpBuilder &b, KernelBuilder::Idx i) { return KernelBuilder::call(b, x, et, i); });
   auto shifted = [&](OpBuilder &b, KernelBuilder::Idx i) -> Value {
@@ -230,12 +255,21 @@ LogicalResult kiln::lowerSoftmax(kernel::SoftmaxOp op, KernelBuilder &kb) {
     Value mx = KernelBuilder::call(b, "row_max", et, kept(i, reduced));
     return b.create<math::ExpOp>(l, b.create<arith::SubFOp>(l, v, mx));
   };
-  buildReduction(kb, "row_sum", type.getShape(), reduced, "add", et, 0, shifted);
+  buildReduction(kb, "row_sum", type, reduced, "add", et, 0, shifted);
   kb.func("out", type.getRank(), et, [&](OpBuilder &b, KernelBuilder::Idx d) -> Value {
     Value s = KernelBuilder::call(b, "row_sum", et, kept(d, reduced));
     return b.create<arith::DivFOp>(b.getUnknownLoc(), shifted(b, d), s);
   });
   kb.pointwiseOutput("out", type);
+  return success();
+}
+
+/// Rows may be symbolic; the normalised dims set the count and the vectors.
+static LogicalResult requireStaticNormalizedDims(Operation *op, RankedTensorType type, int64_t axis) {
+  for (int64_t d = axis; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      return op->emitOpError("symbolic dims are not supported by convert-kernel-to-halide in the "
+                             "normalised dims yet");
   return success();
 }
 
@@ -296,11 +330,8 @@ LogicalResult kiln::lowerLayerNorm(kernel::LayerNormOp op, KernelBuilder &kb) {
   auto type = tt(op.getInput());
   Type et = type.getElementType();
   int64_t axis = op.getAxis(), rank = type.getRank();
-  // Rows may be symbolic; the normalised dims set the count and the vectors.
-  for (int64_t d = axis; d < rank; ++d)
-    if (type.isDynamicDim(d))
-      return op.emitOpError("symbolic dims are not supported by convert-kernel-to-halide in the "
-                            "normalised dims yet");
+  if (failed(requireStaticNormalizedDims(op, type, axis)))
+    return failure();
   SmallVector<bool> reduced;
   int64_t count = normalizedDims(type, axis, reduced);
   std::string x = kb.input(op.getInput()), scale = kb.input(op.getScale());
@@ -321,9 +352,9 @@ LogicalResult kiln::lowerLayerNorm(kernel::LayerNormOp op, KernelBuilder &kb) {
     buildRowSum(kb, "sum", type, W, et, [&](OpBuilder &b, KernelBuilder::Idx i) { return KernelBuilder::call(b, x, et, i); });
     buildRowSum(kb, "sq_sum", type, W, et, [&](OpBuilder &b, KernelBuilder::Idx i) { return square(b, centered(b, i)); });
   } else {
-    buildReduction(kb, "sum", type.getShape(), reduced, "add", et, 0,
+    buildReduction(kb, "sum", type, reduced, "add", et, 0,
                    [&](OpBuilder &b, KernelBuilder::Idx i) { return KernelBuilder::call(b, x, et, i); });
-    buildReduction(kb, "sq_sum", type.getShape(), reduced, "add", et, 0,
+    buildReduction(kb, "sq_sum", type, reduced, "add", et, 0,
                    [&](OpBuilder &b, KernelBuilder::Idx i) { return square(b, centered(b, i)); });
   }
   float eps = op.getEpsilon().convertToFloat();
@@ -362,13 +393,13 @@ LogicalResult kiln::lowerLogSoftmax(kernel::LogSoftmaxOp op, KernelBuilder &kb) 
   auto read = [&](OpBuilder &b, KernelBuilder::Idx i) {
     return widen(b, KernelBuilder::call(b, x, et, i), ct);
   };
-  buildReduction(kb, "row_max", type.getShape(), reduced, "max", ct,
+  buildReduction(kb, "row_max", type, reduced, "max", ct,
                  -std::numeric_limits<double>::infinity(), read);
   auto shifted = [&](OpBuilder &b, KernelBuilder::Idx i) -> Value {
     Value mx = KernelBuilder::call(b, "row_max", ct, kept(i, reduced));
     return b.create<arith::SubFOp>(b.getUnknownLoc(), read(b, i), mx);
   };
-  buildReduction(kb, "row_sum", type.getShape(), reduced, "add", ct, 0,
+  buildReduction(kb, "row_sum", type, reduced, "add", ct, 0,
                  [&](OpBuilder &b, KernelBuilder::Idx i) -> Value {
                    return b.create<math::ExpOp>(b.getUnknownLoc(), shifted(b, i));
                  });
@@ -387,6 +418,8 @@ LogicalResult kiln::lowerRMSNorm(kernel::RMSNormOp op, KernelBuilder &kb) {
   auto type = tt(op.getInput());
   Type et = type.getElementType(), ct = accumulatorType(et);
   int64_t axis = op.getAxis(), rank = type.getRank();
+  if (failed(requireStaticNormalizedDims(op, type, axis)))
+    return failure();
   SmallVector<bool> reduced;
   int64_t count = normalizedDims(type, axis, reduced);
   std::string x = kb.input(op.getInput()), scale = kb.input(op.getScale());
@@ -403,7 +436,7 @@ LogicalResult kiln::lowerRMSNorm(kernel::RMSNormOp op, KernelBuilder &kb) {
   if (rows)
     buildRowSum(kb, "sq_sum", type, W, ct, square);
   else
-    buildReduction(kb, "sq_sum", type.getShape(), reduced, "add", ct, 0, square);
+    buildReduction(kb, "sq_sum", type, reduced, "add", ct, 0, square);
   float eps = op.getEpsilon().convertToFloat();
   kb.func("out", rank, et, [&](OpBuilder &b, KernelBuilder::Idx d) -> Value {
     Location l = b.getUnknownLoc();

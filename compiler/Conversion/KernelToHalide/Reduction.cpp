@@ -58,10 +58,10 @@ LogicalResult kiln::lowerArgReduce(kernel::ArgReduceOp op, KernelBuilder &kb) {
   auto read = [&](OpBuilder &b, KernelBuilder::Idx i) {
     return widen(b, KernelBuilder::call(b, x, et, i), acc);
   };
-  buildReduction(kb, "best", in.getShape(), reduced, kind, acc, combineIdentity(kind, acc), read);
+  buildReduction(kb, "best", in, reduced, kind, acc, combineIdentity(kind, acc), read);
   // The first index holding the best value is a min over select(hit, r, n);
   // the last a max over select(hit, r, -1).
-  buildReduction(kb, "where", in.getShape(), reduced, last ? "max" : "min", i32, last ? -1 : n,
+  buildReduction(kb, "where", in, reduced, last ? "max" : "min", i32, last ? -1 : n,
                  [&](OpBuilder &b, KernelBuilder::Idx i) -> Value {
                    Value hit = equal(b, read(b, i), KernelBuilder::call(b, "best", acc, kept(i, reduced)));
                    return b.create<arith::SelectOp>(b.getUnknownLoc(), hit, i[axis],

@@ -1,15 +1,5 @@
 // RUN: kiln-opt %s -split-input-file -convert-kernel-to-halide -verify-diagnostics
 
-// Kernel ops whose lowering does not take symbolic dims yet are refused by
-// name before anything is converted (fail closed, design step 5).
-func.func @softmax(%a: tensor<?x8xf32, affine_map<()[s0] -> (s0, 8)>>) -> tensor<?x8xf32, affine_map<()[s0] -> (s0, 8)>> {
-  // expected-error @+1 {{'kernel.softmax' op symbolic dims are not supported by convert-kernel-to-halide yet}}
-  %0 = kernel.softmax %a {axis = 1 : i64} : (tensor<?x8xf32, affine_map<()[s0] -> (s0, 8)>>) -> tensor<?x8xf32, affine_map<()[s0] -> (s0, 8)>>
-  return %0 : tensor<?x8xf32, affine_map<()[s0] -> (s0, 8)>>
-}
-
-// -----
-
 // A layer norm over a symbolic dim: its count and vectors need static dims.
 func.func @norm_over_symbol(%x: tensor<2x?xf32, affine_map<()[s0] -> (2, s0)>>, %s: tensor<1xf32>) -> tensor<2x?xf32, affine_map<()[s0] -> (2, s0)>> {
   // expected-error @+1 {{'kernel.layer_norm' op symbolic dims are not supported by convert-kernel-to-halide in the normalised dims yet}}

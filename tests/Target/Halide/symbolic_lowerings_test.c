@@ -1,7 +1,8 @@
 /* Runs the kernels convert-kernel-to-halide made of symbolic_lowerings.mlir,
  * built once, at several (s0, s1) sizes, against scalar references: the
  * padding-mask index (kernel.index_expr), a gather into s0*s1 rows, a layer
- * norm over s1 rows and a concat whose second input starts at s0. */
+ * norm over s1 rows, a concat whose second input starts at s0, and a softmax
+ * and a mean over s1 (reductions whose extent is a param). */
 #include <HalideRuntime.h>
 #include <math.h>
 #include <stdio.h>
@@ -13,6 +14,8 @@ int lw_k0_index_expr_i64(int32_t s0, int32_t s1, buf_t *out);
 int lw_k1_gather_i1(buf_t *mask, buf_t *idx, int32_t s0, int32_t s1, buf_t *out);
 int lw_k2_layer_norm_f32(buf_t *x, buf_t *scale, buf_t *bias, int32_t s1, buf_t *out);
 int lw_k3_concat_f32(buf_t *a, buf_t *b, int32_t s0, buf_t *out);
+int lw_k4_softmax_f32(buf_t *x, int32_t s1, buf_t *out);
+int lw_k5_reduce_f32(buf_t *x, int32_t s1, buf_t *out);
 
 static int passed, failed;
 
@@ -107,7 +110,42 @@ static void run(int s0, int s1) {
     ok = c[i] == (i < 4 * s0 ? a[i] : b2[i - 4 * s0]);
   check(ok, "concat", s0, s1);
 
-  free(idx), free(mask), free(g), free(x), free(y), free(a), free(c);
+  /* k4: softmax of [2, s1] over s1 */
+  float *t = malloc(sizeof(float) * 2 * s1), *sm = malloc(sizeof(float) * 2 * s1);
+  for (int i = 0; i < 2 * s1; ++i)
+    t[i] = (float)((i * 13) % 17) / 4.0f - 2.0f;
+  halide_dimension_t dt[2], dsm[2];
+  int et[2] = {s1, 2};
+  buf_t bt = buffer(t, halide_type_float, 32, dt, 2, et), bsm = buffer(sm, halide_type_float, 32, dsm, 2, et);
+  ok = lw_k4_softmax_f32(&bt, s1, &bsm) == 0;
+  for (int r = 0; ok && r < 2; ++r) {
+    double mx = -1e30, sum = 0;
+    for (int j = 0; j < s1; ++j)
+      mx = fmax(mx, t[r * s1 + j]);
+    for (int j = 0; j < s1; ++j)
+      sum += exp(t[r * s1 + j] - mx);
+    for (int j = 0; ok && j < s1; ++j)
+      ok = fabs(sm[r * s1 + j] - exp(t[r * s1 + j] - mx) / sum) <= 1e-5;
+  }
+  check(ok, "softmax", s0, s1);
+
+  /* k5: mean of [s1, 3] over s1 */
+  float *u = malloc(sizeof(float) * 3 * s1), mean[3];
+  for (int i = 0; i < 3 * s1; ++i)
+    u[i] = (float)(i % 7) - 1.5f;
+  halide_dimension_t du[2], dmean[1];
+  int eu[2] = {3, s1}, e3[1] = {3};
+  buf_t bu = buffer(u, halide_type_float, 32, du, 2, eu), bmean = buffer(mean, halide_type_float, 32, dmean, 1, e3);
+  ok = lw_k5_reduce_f32(&bu, s1, &bmean) == 0;
+  for (int col = 0; ok && col < 3; ++col) {
+    double want = 0;
+    for (int r = 0; r < s1; ++r)
+      want += u[r * 3 + col] / s1;
+    ok = fabs(mean[col] - want) <= 1e-5;
+  }
+  check(ok, "reduce mean", s0, s1);
+
+  free(idx), free(mask), free(g), free(x), free(y), free(a), free(c), free(t), free(sm), free(u);
 }
 
 int main(void) {
