@@ -360,26 +360,24 @@ Value KernelBuilder::dimSize(OpBuilder &b, RankedTensorType type, unsigned d) {
   return affine(b, dims(type)[d], {});
 }
 
-Value KernelBuilder::index(OpBuilder &b, Value v, Value size) {
+/// index() with `size` and `last` (size - 1) built where first needed.
+static Value clampIndex(OpBuilder &b, Value v, llvm::function_ref<Value()> size, llvm::function_ref<Value()> last) {
   Location l = b.getUnknownLoc();
   Type t = v.getType();
   if (!t.isInteger(32))
     v = b.create<arith::TruncIOp>(l, b.getI32Type(), v);
-  Value zero = i32(b, 0);
+  Value zero = KernelBuilder::i32(b, 0);
   Value neg = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, v, zero);
-  v = b.create<arith::SelectOp>(l, neg, b.create<arith::AddIOp>(l, v, size), v);
+  v = b.create<arith::SelectOp>(l, neg, b.create<arith::AddIOp>(l, v, size()), v);
   v = b.create<arith::MaxSIOp>(l, v, zero);
-  return b.create<arith::MinSIOp>(l, v, b.create<arith::SubIOp>(l, size, i32(b, 1)));
+  return b.create<arith::MinSIOp>(l, v, last());
+}
+
+Value KernelBuilder::index(OpBuilder &b, Value v, Value size) {
+  return clampIndex(b, v, [&] { return size; },
+                    [&] { return b.create<arith::SubIOp>(b.getUnknownLoc(), size, i32(b, 1)).getResult(); });
 }
 
 Value KernelBuilder::index(OpBuilder &b, Value v, int64_t size) {
-  Location l = b.getUnknownLoc();
-  Type t = v.getType();
-  if (!t.isInteger(32))
-    v = b.create<arith::TruncIOp>(l, b.getI32Type(), v);
-  Value zero = i32(b, 0);
-  Value neg = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, v, zero);
-  v = b.create<arith::SelectOp>(l, neg, b.create<arith::AddIOp>(l, v, i32(b, size)), v);
-  v = b.create<arith::MaxSIOp>(l, v, zero);
-  return b.create<arith::MinSIOp>(l, v, i32(b, size - 1));
+  return clampIndex(b, v, [&] { return i32(b, size); }, [&] { return i32(b, size - 1); });
 }

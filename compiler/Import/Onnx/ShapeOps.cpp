@@ -315,16 +315,12 @@ LogicalResult tileOp(NodeContext &n) {
 // Slice, Split, Concat
 //===----------------------------------------------------------------------===//
 
-/// Slice where the data or a bound is symbolic: steps of 1 and in-range
-/// bounds (recorded as run-time constraints, since there is no min/max yet).
-LogicalResult symbolicSlice(NodeContext &n) {
-  const Operand &x = n.in(0);
-  int64_t r = x.rank();
-  FailureOr<SmallVector<SymExpr>> starts = n.symInts(1, "starts"), ends = n.symInts(2, "ends");
-  if (failed(starts) || failed(ends))
-    return failure();
-  SmallVector<int64_t> axes, steps;
-  for (size_t i = 0; i < starts->size(); ++i)
+/// Slice's optional axes and steps inputs (opset 10 on); axes default to
+/// 0..count-1, steps stay empty when absent.
+LogicalResult sliceAxesSteps(NodeContext &n, size_t count, SmallVector<int64_t> &axes,
+                             SmallVector<int64_t> &steps) {
+  axes.clear();
+  for (size_t i = 0; i < count; ++i)
     axes.push_back(i);
   if (n.hasInput(3)) {
     auto a = n.constInts(3, "axes");
@@ -338,6 +334,20 @@ LogicalResult symbolicSlice(NodeContext &n) {
       return failure();
     steps = *st;
   }
+  return success();
+}
+
+/// Slice where the data or a bound is symbolic: steps of 1 and in-range
+/// bounds (recorded as run-time constraints, since there is no min/max yet).
+LogicalResult symbolicSlice(NodeContext &n) {
+  const Operand &x = n.in(0);
+  int64_t r = x.rank();
+  FailureOr<SmallVector<SymExpr>> starts = n.symInts(1, "starts"), ends = n.symInts(2, "ends");
+  if (failed(starts) || failed(ends))
+    return failure();
+  SmallVector<int64_t> axes, steps;
+  if (failed(sliceAxesSteps(n, starts->size(), axes, steps)))
+    return failure();
   if (ends->size() != starts->size() || axes.size() != starts->size() ||
       (!steps.empty() && steps.size() != starts->size()))
     return n.fail("starts, ends, axes and steps must have one length");
@@ -414,18 +424,8 @@ LogicalResult sliceOp(NodeContext &n) {
       return failure();
     starts = *s;
     ends = *e;
-    if (n.hasInput(3)) {
-      auto a = n.constInts(3, "axes");
-      if (failed(a))
-        return failure();
-      axes = *a;
-    }
-    if (n.hasInput(4)) {
-      auto st = n.constInts(4, "steps");
-      if (failed(st))
-        return failure();
-      steps = *st;
-    }
+    if (failed(sliceAxesSteps(n, starts.size(), axes, steps)))
+      return failure();
   }
   if (axes.empty())
     for (size_t i = 0; i < starts.size(); ++i)
