@@ -14,6 +14,21 @@ using namespace kiln;
 
 namespace {
 
+/// Positive terms in canonical order, then the negative ones, which are
+/// subtracted (INT64_MIN has no magnitude: it is added as is).
+std::vector<const SymExpr::Term *> termOrder(const SymExpr &e) {
+  std::vector<const SymExpr::Term *> order;
+  for (const auto &t : e.terms())
+    if (t.coeff > 0 || t.coeff == INT64_MIN)
+      order.push_back(&t);
+  for (const auto &t : e.terms())
+    if (t.coeff < 0 && t.coeff != INT64_MIN)
+      order.push_back(&t);
+  return order;
+}
+
+bool subtracted(const SymExpr::Term &t) { return t.coeff < 0 && t.coeff != INT64_MIN; }
+
 /// Pushes |coeff| * monomial (or coeff * monomial when `signedCoeff`).
 void product(std::vector<int64_t> &w, const SymExpr::Term &t, bool signedCoeff) {
   int64_t c = signedCoeff ? t.coeff : -t.coeff;
@@ -33,19 +48,11 @@ void product(std::vector<int64_t> &w, const SymExpr::Term &t, bool signedCoeff) 
 
 int32_t ExprTable::add(const SymExpr &e, llvm::ArrayRef<std::string> names) {
   std::vector<int64_t> w;
-  // Positive terms in canonical order, then the negative ones subtracted
-  // (INT64_MIN has no magnitude: it is added as is).
-  std::vector<const SymExpr::Term *> order;
-  for (const auto &t : e.terms())
-    if (t.coeff > 0 || t.coeff == INT64_MIN)
-      order.push_back(&t);
-  for (const auto &t : e.terms())
-    if (t.coeff < 0 && t.coeff != INT64_MIN)
-      order.push_back(&t);
+  std::vector<const SymExpr::Term *> order = termOrder(e);
   if (order.empty())
     w.insert(w.end(), {KILN_EXPR_CONST, 0});
   for (auto [i, t] : llvm::enumerate(order)) {
-    bool sub = t->coeff < 0 && t->coeff != INT64_MIN;
+    bool sub = subtracted(*t);
     product(w, *t, i == 0 || !sub);
     if (i)
       w.push_back(sub ? KILN_EXPR_SUB : KILN_EXPR_ADD);
@@ -54,9 +61,20 @@ int32_t ExprTable::add(const SymExpr &e, llvm::ArrayRef<std::string> names) {
   auto [it, added] = offsets.try_emplace(w, (int32_t)wordList.size());
   if (added) {
     wordList.insert(wordList.end(), w.begin(), w.end());
-    texts.push_back({it->second, e.str(names)});
+    texts.push_back({it->second, exprText(e, names)});
   }
   return it->second;
+}
+
+std::string kiln::exprText(const SymExpr &e, llvm::ArrayRef<std::string> names) {
+  std::string s;
+  for (auto [i, t] : llvm::enumerate(termOrder(e))) {
+    bool sub = subtracted(*t);
+    // One term through SymExpr::str; a subtracted one by its magnitude.
+    auto term = SymExpr::fromTerms({{t->mono, i == 0 || !sub ? t->coeff : -t->coeff}});
+    s += (i == 0 ? "" : sub ? " - " : " + ") + (term ? term->str(names) : "?");
+  }
+  return s.empty() ? "0" : s;
 }
 
 std::string ExprTable::cInitializer() const {

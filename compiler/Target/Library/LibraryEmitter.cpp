@@ -421,7 +421,7 @@ LogicalResult kiln::emitLibrary(ModuleOp module, const LibraryOptions &opts,
       h << " * symbol " << sym.name << ": dim " << sym.dim << " of input " << sym.input
         << ", at least 1\n";
     for (const ModelConstraint &con : symbols->constraints)
-      h << " * requires " << con.expr.str(symbolNames) << (con.kind ? " == 0" : " >= 0")
+      h << " * requires " << exprText(con.expr, symbolNames) << (con.kind ? " == 0" : " >= 0")
         << (con.what.empty() ? "" : " (" + con.what + ")") << "\n";
     if (symbolic)
       h << " * workspace (arena): planned per size at run time (kiln_context_workspace_size); "

@@ -42,6 +42,10 @@ struct ModelSymbols {
 /// constraints come without symbols.
 mlir::FailureOr<ModelSymbols> readModelSymbols(mlir::func::FuncOp main);
 
+/// `e` as the bytecode orders it: positive terms first, negative ones
+/// subtracted (`64 - seq`, where SymExpr::str writes `-seq + 64`).
+std::string exprText(const SymExpr &e, llvm::ArrayRef<std::string> names);
+
 /// kiln_model_t.exprs: each distinct expression once, as postfix words
 /// (kiln_abi_expr_op_t) ending in END.
 class ExprTable {

@@ -7,6 +7,42 @@
 //   y2 = y * w                k1_weight (pointwise: may take y's slot)
 //   z  = mask * sum_c y2      k2_rowsum (a reduction over the 8)
 // with the constraint seq <= 64.
+// RUN: rm -rf %t && kiln-emit-library %s %t sym_model
+// RUN: FileCheck %s --input-file %t/sym_model_model.c
+// RUN: FileCheck %s --check-prefix=HEADER --input-file %t/sym_model.h
+
+// Each distinct dim expression once; the constraint reads 64 - seq.
+// CHECK:      static const kiln_abi_symbol_t symbols[] = {
+// CHECK-NEXT:   {"batch", 0, 0},
+// CHECK-NEXT:   {"seq", 0, 1},
+// CHECK:      static const int64_t exprs[] = {
+// CHECK-NEXT:   /* [0] batch */ 2, 0, 0,
+// CHECK-NEXT:   /* [3] seq */ 2, 1, 0,
+// CHECK-NEXT:   /* [6] 64 - seq */ 1, 64, 2, 1, 4, 0,
+// CHECK-NEXT: };
+// CHECK:        {6, 0, "a hand-written limit of 64 tokens"},
+// Symbolic dims: shape -1 and an expression; no offsets or sizes (planned at
+// run time); liveness, and t4 may take t3's slot (same bytes at every size).
+// CHECK:        {"x", 1, 0, 3, 0, {-1,-1,8}, 0, 0, 0, {0, 3, -1, -1, -1, -1, -1, -1}, -1, -1, -1},
+// CHECK:        {"const_2", 1, 2, 1, -1, {8}, 0, 32, 0, {-1, -1, -1, -1, -1, -1, -1, -1}, -1, -1, -1},
+// CHECK-NEXT:   {"t3", 1, 3, 3, -1, {-1,-1,8}, 0, 0, 0, {0, 3, -1, -1, -1, -1, -1, -1}, 0, 1, -1},
+// CHECK-NEXT:   {"t4", 1, 3, 3, -1, {-1,-1,8}, 0, 0, 0, {0, 3, -1, -1, -1, -1, -1, -1}, 1, 2, 3},
+// Inputs, the kernel's params as -1 - k, the output.
+// CHECK:      static const int32_t args0[] = {0, -1, -2, 3};
+// CHECK-NEXT: static const int32_t args1[] = {3, 2, -1, -2, 4};
+// CHECK-NEXT: static const int32_t args2[] = {4, 1, -1, -2, 5};
+// CHECK:        {"k1_weight", sym_model_k1_weight_argv, 5, args1},
+// CHECK:        sym_model_weights, 32, 0,
+// CHECK-NEXT:   2, symbols, exprs, 1, constraints};
+
+// HEADER:      * input  0: x float32 [batch,seq,8]
+// HEADER-NEXT: * input  1: mask float32 [batch,seq]
+// HEADER-NEXT: * output 0: z float32 [batch,seq]
+// HEADER-NEXT: * symbol batch: dim 0 of input 0, at least 1
+// HEADER-NEXT: * symbol seq: dim 1 of input 0, at least 1
+// HEADER-NEXT: * requires 64 - seq >= 0 (a hand-written limit of 64 tokens)
+// HEADER:      sym_model_run(kiln_context_t *context, int64_t batch, int64_t seq,
+// HEADER:        const int64_t s0[] = {batch, seq, 8};
 
 halide.kernel @k0_scale {
   halide.param @s0
