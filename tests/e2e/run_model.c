@@ -36,15 +36,20 @@
 
 const kiln_model_t *KILN_MODEL_FN(void);
 
+/* Elements of a tensor; 0 for a shape the runtime refuses anyway (a negative
+   dim, more than 2^31-1 elements: sizes from --dims may be anything). */
 static size_t numel(const kiln_tensor_info_t *t) {
-  size_t n = 1;
-  for (int i = 0; i < t->rank; ++i)
-    n *= (size_t)t->shape[i];
-  return n;
+  int64_t n = 1;
+  for (int i = 0; i < t->rank; ++i) {
+    if (t->shape[i] < 0 || (t->shape[i] > 0 && n > INT32_MAX / t->shape[i])) return 0;
+    n *= t->shape[i];
+  }
+  return (size_t)n;
 }
 
-/* Symbol values from --dims; -1 until given. */
+/* Symbol values from --dims. */
 static int64_t symbol_values[64];
+static int symbol_given[64];
 
 /* "batch=3,seq=7" into symbol_values; 0 on success. */
 static int parse_dims(const kiln_model_t *m, const char *text) {
@@ -52,7 +57,6 @@ static int parse_dims(const kiln_model_t *m, const char *text) {
     printf("error --dims: the model has %s\n", m->num_symbols <= 0 ? "no symbolic dims" : "too many symbols");
     return 1;
   }
-  for (int k = 0; k < m->num_symbols; ++k) symbol_values[k] = -1;
   char buf[1024];
   snprintf(buf, sizeof buf, "%s", text);
   for (char *item = strtok(buf, ","); item; item = strtok(NULL, ",")) {
@@ -64,10 +68,10 @@ static int parse_dims(const kiln_model_t *m, const char *text) {
     while (k < m->num_symbols && strcmp(m->symbols[k].name ? m->symbols[k].name : "", item)) ++k;
     if (k == m->num_symbols) { printf("error --dims: the model has no symbol '%s'\n", item); return 1; }
     if (end == eq + 1 || *end) { printf("error --dims: '%s' is not a number\n", eq + 1); return 1; }
-    symbol_values[k] = v; /* any value: the runtime refuses the wrong ones */
+    symbol_values[k] = v, symbol_given[k] = 1; /* any value: the runtime refuses the wrong ones with its message */
   }
   for (int k = 0; k < m->num_symbols; ++k)
-    if (symbol_values[k] < 0) { printf("error --dims: no value for '%s'\n", m->symbols[k].name); return 1; }
+    if (!symbol_given[k]) { printf("error --dims: no value for '%s'\n", m->symbols[k].name); return 1; }
   return 0;
 }
 
@@ -118,6 +122,10 @@ static void input_info(const kiln_model_t *m, int k, kiln_tensor_info_t *t, int6
 static void *random_data(const kiln_tensor_info_t *t, int64_t index_bound, size_t n) {
   size_t size = kiln_dtype_size(t->dtype);
   uint8_t *p = calloc(n + 1, size);
+  if (!p) {
+    printf("error cannot allocate %zu elements of %s\n", n, t->name);
+    exit(2);
+  }
   uint64_t limit = index_bound > 0 && index_bound < 10 ? (uint64_t)index_bound : 10;
   static uint64_t state = 88172645463325252ull;
   for (size_t i = 0; i < n; ++i) {
@@ -164,7 +172,7 @@ static int cmp_double(const void *a, const void *b) {
 static void *read_file(const char *path, size_t bytes) {
   FILE *f = fopen(path, "rb");
   void *p = calloc(1, bytes ? bytes : 1);
-  if (!f || fread(p, 1, bytes, f) != bytes) {
+  if (!f || !p || fread(p, 1, bytes, f) != bytes) {
     printf("error cannot read %zu bytes from %s\n", bytes, path);
     exit(2);
   }

@@ -14,6 +14,10 @@ using namespace kiln;
 
 namespace {
 
+/// runtime/src/expr.h's KILN_EXPR_MAX_WORDS: longer expressions are refused
+/// at context creation.
+constexpr size_t kMaxWords = 1024;
+
 /// Positive terms in canonical order, then the negative ones, which are
 /// subtracted (INT64_MIN has no magnitude: it is added as is).
 std::vector<const SymExpr::Term *> termOrder(const SymExpr &e) {
@@ -58,6 +62,8 @@ int32_t ExprTable::add(const SymExpr &e, llvm::ArrayRef<std::string> names) {
       w.push_back(sub ? KILN_EXPR_SUB : KILN_EXPR_ADD);
   }
   w.push_back(KILN_EXPR_END);
+  if (w.size() > kMaxWords)
+    return -1;
   auto [it, added] = offsets.try_emplace(w, (int32_t)wordList.size());
   if (added) {
     wordList.insert(wordList.end(), w.begin(), w.end());

@@ -291,12 +291,18 @@ LogicalResult kiln::emitLibrary(ModuleOp module, const LibraryOptions &opts,
       return main.emitError("tensor '") << t.name << "' has rank " << t.type.getRank()
                                         << "; the runtime takes at most 8";
     for (int64_t d = 0; d < t.type.getRank(); ++d)
-      if (t.type.isDynamicDim(d))
-        dimExpr[i][d] = exprs.add(t.dims[d], symbolNames);
+      if (t.type.isDynamicDim(d) && (dimExpr[i][d] = exprs.add(t.dims[d], symbolNames)) < 0)
+        return main.emitError("tensor '") << t.name << "' dim " << d << " = "
+                                          << t.dims[d].str(symbolNames)
+                                          << " is too long for the runtime's bytecode";
   }
   std::vector<int32_t> constraintExpr;
-  for (const ModelConstraint &c : symbols->constraints)
+  for (const ModelConstraint &c : symbols->constraints) {
     constraintExpr.push_back(exprs.add(c.expr, symbolNames));
+    if (constraintExpr.back() < 0)
+      return main.emitError("the constraint ") << c.expr.str(symbolNames)
+                                               << " is too long for the runtime's bytecode";
+  }
   if (exprs.words().size() > (size_t)INT32_MAX)
     return main.emitError("the symbolic dims' expressions exceed 2^31 words");
 

@@ -50,7 +50,8 @@ std::string exprText(const SymExpr &e, llvm::ArrayRef<std::string> names);
 /// (kiln_abi_expr_op_t) ending in END.
 class ExprTable {
 public:
-  /// The offset of `e`'s bytecode, added on first use. Positive terms come
+  /// The offset of `e`'s bytecode, added on first use; -1 when it is longer
+  /// than the runtime reads (1024 words). Positive terms come
   /// first and negative ones are subtracted, so `-s1 + 128` is 128 - s1,
   /// the form the runtime words as "the model allows at most 128".
   int32_t add(const SymExpr &e, llvm::ArrayRef<std::string> names);
