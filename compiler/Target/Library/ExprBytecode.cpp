@@ -18,20 +18,21 @@ namespace {
 /// at context creation.
 constexpr size_t kMaxWords = 1024;
 
-/// Positive terms in canonical order, then the negative ones, which are
-/// subtracted (INT64_MIN has no magnitude: it is added as is).
+/// Negative terms are subtracted by magnitude; INT64_MIN has none and is
+/// added as is.
+bool subtracted(const SymExpr::Term &t) { return t.coeff < 0 && t.coeff != INT64_MIN; }
+
+/// Added terms in canonical order, then the subtracted ones.
 std::vector<const SymExpr::Term *> termOrder(const SymExpr &e) {
   std::vector<const SymExpr::Term *> order;
   for (const auto &t : e.terms())
-    if (t.coeff > 0 || t.coeff == INT64_MIN)
+    if (!subtracted(t))
       order.push_back(&t);
   for (const auto &t : e.terms())
-    if (t.coeff < 0 && t.coeff != INT64_MIN)
+    if (subtracted(t))
       order.push_back(&t);
   return order;
 }
-
-bool subtracted(const SymExpr::Term &t) { return t.coeff < 0 && t.coeff != INT64_MIN; }
 
 /// Pushes |coeff| * monomial (or coeff * monomial when `signedCoeff`).
 void product(std::vector<int64_t> &w, const SymExpr::Term &t, bool signedCoeff) {
