@@ -69,6 +69,15 @@ static std::string firstLine(StringRef text, StringRef keyword = "") {
   return lines.empty() ? "" : lines.front().str();
 }
 
+LibraryOptions kiln::libraryOptions(const HalideTargetOptions &target, const std::string &outDir,
+                                   const std::string &name, const std::string &source) {
+  // "no_runtime" is Halide bookkeeping: the library carries one runtime of its own.
+  std::string shown = halideTargetString(target);
+  if (size_t p = shown.find("-no_runtime"); p != std::string::npos)
+    shown.erase(p, strlen("-no_runtime"));
+  return {outDir, name, source, shown, target.cuda};
+}
+
 int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, CompileStatus *status) {
   DialectRegistry registry;
   registerAllDialects(registry);
@@ -223,12 +232,7 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
   stop(t);
   stage = "library";
   t = start("library");
-  // The header and table name the machine the kernels need; "no_runtime" is
-  // Halide bookkeeping (the library carries one runtime of its own).
-  std::string shown = targetString;
-  if (size_t p = shown.find("-no_runtime"); p != std::string::npos)
-    shown.erase(p, strlen("-no_runtime"));
-  LibraryOptions lib{opts.outDir, opts.name, opts.input, shown, targetOpts.cuda};
+  LibraryOptions lib = libraryOptions(targetOpts, opts.outDir, opts.name, opts.input);
   std::vector<std::string> archived = objects;
   if (!opts.halideRuntime.empty())
     archived.push_back(opts.halideRuntime);

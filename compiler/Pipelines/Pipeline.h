@@ -3,6 +3,8 @@
 #define KILN_COMPILER_PIPELINES_PIPELINE_H
 
 #include "compiler/Import/Onnx/OnnxImporter.h"
+#include "compiler/Target/Halide/HalideTranslation.h"
+#include "compiler/Target/Library/LibraryEmitter.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -54,6 +56,12 @@ struct CompileStatus {
 /// Every other failure is an Error.
 int compileModel(const CompileOptions &options, llvm::raw_ostream &os,
                  CompileStatus *status = nullptr);
+
+/// What compileModel hands emitLibrary: the table and header name the machine
+/// the kernels need, without Halide's "no_runtime" bookkeeping. Also for tools
+/// that build a library from a module at the halide level (kiln-emit-library).
+LibraryOptions libraryOptions(const HalideTargetOptions &target, const std::string &outDir,
+                              const std::string &name, const std::string &source);
 
 } // namespace kiln
 

@@ -5,7 +5,8 @@
  *   cc -O2 -Iruntime/include -DKILN_MODEL_FN=NAME_model tests/e2e/run_model.c \
  *      build/lib/libkiln_runtime.a DIR/libNAME.a -lpthread -ldl -lm
  * Usage:
- *   run_model --info                              list inputs and outputs
+ *   run_model --info                              list inputs and outputs (symbolic dims
+ *                                                 by name: [batch,seq])
  *   run_model [--threads N] IN0.bin ... -o DIR    run once, write DIR/K.bin
  *   run_model [--threads N] IN0.bin ... --repeat R  also time R runs (min, median)
  *   run_model [IN0.bin ...] --bad-shape           expect a rejected input shape
@@ -20,6 +21,10 @@
  *     a failure  -> "error <message>", exit status 1
  * --threads N calls kiln_context_set_num_threads (Halide's pool; 0 = its default,
  * HL_NUM_THREADS or all cores). Raw files are dense row-major little-endian.
+ * A model with symbolic dims needs --dims batch=3,seq=7 (every symbol): input
+ * files are then read at those sizes, or, when none are given, the inputs are
+ * random (floats in [-1,1), integers in [0, min(index_bound, 10)), bools 0/1);
+ * outputs take the shapes the runtime resolves.
  *===----------------------------------------------------------------------===*/
 #include <kiln/runtime.h>
 
@@ -31,11 +36,109 @@
 
 const kiln_model_t *KILN_MODEL_FN(void);
 
+/* Elements of a tensor; 0 for a shape the runtime refuses anyway (a negative
+   dim, more than 2^31-1 elements: sizes from --dims may be anything). */
 static size_t numel(const kiln_tensor_info_t *t) {
-  size_t n = 1;
-  for (int i = 0; i < t->rank; ++i)
-    n *= (size_t)t->shape[i];
-  return n;
+  int64_t n = 1;
+  for (int i = 0; i < t->rank; ++i) {
+    if (t->shape[i] < 0 || (t->shape[i] > 0 && n > INT32_MAX / t->shape[i])) return 0;
+    n *= t->shape[i];
+  }
+  return (size_t)n;
+}
+
+/* Symbol values from --dims. */
+static int64_t symbol_values[64];
+static int symbol_given[64];
+
+/* "batch=3,seq=7" into symbol_values; 0 on success. */
+static int parse_dims(const kiln_model_t *m, const char *text) {
+  if (m->num_symbols <= 0 || m->num_symbols > 64) {
+    printf("error --dims: the model has %s\n", m->num_symbols <= 0 ? "no symbolic dims" : "too many symbols");
+    return 1;
+  }
+  char buf[1024];
+  snprintf(buf, sizeof buf, "%s", text);
+  for (char *item = strtok(buf, ","); item; item = strtok(NULL, ",")) {
+    char *eq = strchr(item, '='), *end = NULL;
+    if (!eq) { printf("error --dims: '%s' is not NAME=N\n", item); return 1; }
+    *eq = 0;
+    long long v = strtoll(eq + 1, &end, 10);
+    int k = 0;
+    while (k < m->num_symbols && strcmp(m->symbols[k].name ? m->symbols[k].name : "", item)) ++k;
+    if (k == m->num_symbols) { printf("error --dims: the model has no symbol '%s'\n", item); return 1; }
+    if (end == eq + 1 || *end) { printf("error --dims: '%s' is not a number\n", eq + 1); return 1; }
+    symbol_values[k] = v, symbol_given[k] = 1; /* any value: the runtime refuses the wrong ones with its message */
+  }
+  for (int k = 0; k < m->num_symbols; ++k)
+    if (!symbol_given[k]) { printf("error --dims: no value for '%s'\n", m->symbols[k].name); return 1; }
+  return 0;
+}
+
+/* The value of the table's expression at `offset` (postfix, model_abi.h) at
+   symbol_values; 0 when malformed or overflowing (the context checked it at
+   creation; this only sizes the inputs). */
+static int64_t eval_expr(const kiln_model_t *m, int32_t offset) {
+  int64_t stack[16];
+  int depth = 0;
+  for (const int64_t *e = m->exprs + offset; e < m->exprs + offset + 1024; ++e) {
+    int64_t a, b, r;
+    switch (*e) {
+    case KILN_EXPR_END: return depth == 1 ? stack[0] : 0;
+    case KILN_EXPR_CONST:
+    case KILN_EXPR_SYM:
+      if (depth == 16 || (*e == KILN_EXPR_SYM && (e[1] < 0 || e[1] >= m->num_symbols))) return 0;
+      stack[depth++] = *e == KILN_EXPR_CONST ? e[1] : symbol_values[e[1]];
+      ++e;
+      break;
+    case KILN_EXPR_ADD:
+    case KILN_EXPR_SUB:
+    case KILN_EXPR_MUL:
+      if (depth < 2) return 0;
+      b = stack[--depth], a = stack[depth - 1];
+      if (*e == KILN_EXPR_ADD ? __builtin_add_overflow(a, b, &r)
+          : *e == KILN_EXPR_SUB ? __builtin_sub_overflow(a, b, &r)
+                                : __builtin_mul_overflow(a, b, &r))
+        return 0;
+      stack[depth - 1] = r;
+      break;
+    default: return 0;
+    }
+  }
+  return 0;
+}
+
+/* Input `k`'s info, its symbolic dims evaluated at --dims into `shape`. */
+static void input_info(const kiln_model_t *m, int k, kiln_tensor_info_t *t, int64_t *shape) {
+  kiln_model_input_info(m, k, t);
+  if (m->num_symbols <= 0) return;
+  const kiln_abi_tensor_t *abi = &m->tensors[m->inputs[k]];
+  for (int d = 0; d < t->rank; ++d)
+    shape[d] = abi->dim_expr[d] >= 0 ? eval_expr(m, abi->dim_expr[d]) : t->shape[d];
+  t->shape = shape;
+}
+
+/* Deterministic random data for an input of `n` elements. */
+static void *random_data(const kiln_tensor_info_t *t, int64_t index_bound, size_t n) {
+  size_t size = kiln_dtype_size(t->dtype);
+  uint8_t *p = calloc(n + 1, size);
+  if (!p) {
+    printf("error cannot allocate %zu elements of %s\n", n, t->name);
+    exit(2);
+  }
+  uint64_t limit = index_bound > 0 && index_bound < 10 ? (uint64_t)index_bound : 10;
+  static uint64_t state = 88172645463325252ull;
+  for (size_t i = 0; i < n; ++i) {
+    state ^= state << 13, state ^= state >> 7, state ^= state << 17;
+    switch (t->dtype) {
+    case KILN_DTYPE_FLOAT32: ((float *)p)[i] = (float)(state >> 40) / (float)(1 << 23) - 1.0f; break;
+    case KILN_DTYPE_INT64: ((int64_t *)p)[i] = (int64_t)(state % limit); break;
+    case KILN_DTYPE_INT32: ((int32_t *)p)[i] = (int32_t)(state % limit); break;
+    case KILN_DTYPE_BOOL: p[i] = state & 1; break;
+    default: p[i * size] = (uint8_t)(state % limit); break; /* small and non-negative */
+    }
+  }
+  return p;
 }
 
 static double now_ms(void) {
@@ -69,7 +172,7 @@ static int cmp_double(const void *a, const void *b) {
 static void *read_file(const char *path, size_t bytes) {
   FILE *f = fopen(path, "rb");
   void *p = calloc(1, bytes ? bytes : 1);
-  if (!f || fread(p, 1, bytes, f) != bytes) {
+  if (!f || !p || fread(p, 1, bytes, f) != bytes) {
     printf("error cannot read %zu bytes from %s\n", bytes, path);
     exit(2);
   }
@@ -82,6 +185,7 @@ static int write_outputs(const kiln_model_t *model, kiln_tensor_t *out, int nout
   for (int i = 0; i < nout; ++i) {
     kiln_tensor_info_t t;
     kiln_model_output_info(model, i, &t);
+    t.shape = out[i].shape; /* the resolved shape, for a model with symbolic dims */
     char path[4096];
     snprintf(path, sizeof path, "%s/%d.bin", dir, i);
     FILE *f = fopen(path, "wb");
@@ -145,11 +249,20 @@ int main(int argc, char **argv) {
       else kiln_model_output_info(model, i - nin, &t);
       printf("%s %d: %s %s [", i < nin ? "input" : "output", i < nin ? i : i - nin, t.name,
              kiln_dtype_name(t.dtype));
-      for (int d = 0; d < t.rank; ++d) printf("%s%lld", d ? "," : "", (long long)t.shape[d]);
+      for (int d = 0; d < t.rank; ++d) {
+        if (t.dim_names && t.dim_names[d]) printf("%s%s", d ? "," : "", t.dim_names[d]);
+        else printf("%s%lld", d ? "," : "", (long long)t.shape[d]);
+      }
       printf("]\n");
     }
+    for (int k = 0; k < model->num_symbols; ++k)
+      printf("symbol %s: input %d dim %d\n", model->symbols[k].name, model->symbols[k].input,
+             model->symbols[k].dim);
     printf("target: %s\n", model->target);
-    printf("workspace: %lld bytes\n", (long long)kiln_model_workspace_size(model));
+    if (model->num_symbols > 0)
+      printf("workspace: planned per size at run time\n");
+    else
+      printf("workspace: %lld bytes\n", (long long)kiln_model_workspace_size(model));
     return 0;
   }
   const char *outdir = NULL;
@@ -157,7 +270,21 @@ int main(int argc, char **argv) {
   int64_t wrong[KILN_MAX_RANK];
   kiln_tensor_t *in = calloc(nin + 1, sizeof(kiln_tensor_t));
   kiln_tensor_t *out = calloc(nout + 1, sizeof(kiln_tensor_t));
+  int64_t *shapes = calloc((size_t)(nin + nout + 1) * KILN_MAX_RANK, sizeof(int64_t));
+  int have_dims = 0;
+  for (int a = 1; a + 1 < argc; ++a)
+    if (!strcmp(argv[a], "--dims")) {
+      if (parse_dims(model, argv[a + 1])) return 2;
+      have_dims = 1;
+    }
+  if (model->num_symbols > 0 && !have_dims) {
+    printf("error the model has symbolic dims:");
+    for (int k = 0; k < model->num_symbols; ++k) printf(" %s", model->symbols[k].name);
+    printf("; give their sizes with --dims NAME=N,...\n");
+    return 2;
+  }
   for (int a = 1; a < argc; ++a) {
+    if (!strcmp(argv[a], "--dims")) { ++a; continue; }
     if (!strcmp(argv[a], "-o") && a + 1 < argc) { outdir = argv[++a]; continue; }
     if (!strcmp(argv[a], "--repeat") && a + 1 < argc) { repeat = atoi(argv[++a]); continue; }
     if (!strcmp(argv[a], "--threads") && a + 1 < argc) { threads = atoi(argv[++a]); continue; }
@@ -166,18 +293,25 @@ int main(int argc, char **argv) {
     if (!strcmp(argv[a], "--bad-index")) { bad_index = 1; continue; }
     if (k >= nin) { printf("error too many inputs\n"); return 2; }
     kiln_tensor_info_t t;
-    kiln_model_input_info(model, k, &t);
+    input_info(model, k, &t, &shapes[(size_t)k * KILN_MAX_RANK]);
     in[k] = (kiln_tensor_t){t.dtype, t.rank, t.shape,
                             read_file(argv[a], numel(&t) * kiln_dtype_size(t.dtype))};
     ++k;
   }
   for (; (bad_shape || bad_index) && k < nin; ++k) { /* --bad-shape needs no data files: zeros will do */
     kiln_tensor_info_t t;
-    kiln_model_input_info(model, k, &t);
+    input_info(model, k, &t, &shapes[(size_t)k * KILN_MAX_RANK]);
     in[k] = (kiln_tensor_t){t.dtype, t.rank, t.shape, calloc(numel(&t) + 1, kiln_dtype_size(t.dtype))};
   }
+  if (have_dims && k == 0) /* --dims without files: random inputs */
+    for (; k < nin; ++k) {
+      kiln_tensor_info_t t;
+      input_info(model, k, &t, &shapes[(size_t)k * KILN_MAX_RANK]);
+      in[k] = (kiln_tensor_t){t.dtype, t.rank, t.shape,
+                              random_data(&t, model->tensors[model->inputs[k]].index_bound, numel(&t))};
+    }
   if (k != nin) { printf("error expected %d inputs, got %d\n", nin, k); return 2; }
-  for (int i = 0; i < nout; ++i) {
+  for (int i = 0; i < nout && model->num_symbols == 0; ++i) {
     kiln_tensor_info_t t;
     kiln_model_output_info(model, i, &t);
     out[i] = (kiln_tensor_t){t.dtype, t.rank, t.shape, calloc(numel(&t) + 1, kiln_dtype_size(t.dtype))};
@@ -192,6 +326,24 @@ int main(int argc, char **argv) {
     return 1;
   }
   double create_ms = now_ms() - t0;
+  /* With symbolic dims, outputs take the shapes the inputs resolve to (--bad-shape:
+     the run is refused before any output is looked at). */
+  if (model->num_symbols > 0 && !bad_shape && kiln_context_resolve(ctx, in, nin) != KILN_OK) {
+    printf("error %s\n", kiln_context_last_error(ctx));
+    return 1;
+  }
+  for (int i = 0; i < nout && model->num_symbols > 0; ++i) {
+    kiln_tensor_info_t t;
+    kiln_model_output_info(model, i, &t);
+    size_t n = 0;
+    if (!bad_shape && kiln_context_output_info(ctx, i, &t) == KILN_OK) {
+      int64_t *shape = &shapes[(size_t)(nin + i) * KILN_MAX_RANK];
+      memcpy(shape, t.shape, sizeof(int64_t) * (size_t)t.rank);
+      t.shape = shape;
+      n = numel(&t);
+    }
+    out[i] = (kiln_tensor_t){t.dtype, t.rank, t.shape, calloc(n + 1, kiln_dtype_size(t.dtype))};
+  }
   int rc = 0;
   if (bad_index) {
     /* A token id past any vocabulary: the runtime must refuse it. */

@@ -5,12 +5,17 @@
 // Produces: the plain-data kiln_model_t table (model_abi.h) as C, the weights
 // as one blob pulled in with .incbin, NAME.h with the typed run function, and
 // libNAME.a holding those objects, every kernel object and the Halide runtime.
+// A model with symbolic dims (@main has `kiln.symbols`) gets its symbols,
+// constraints and dim expressions (SymbolicTable.h) and liveness instead of
+// arena offsets: the runtime plans the arena per size (runtime/src/resolve.c).
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Target/Library/LibraryEmitter.h"
+#include "compiler/Target/Library/SymbolicTable.h"
 #include "compiler/Utils/ConstantData.h"
 #include "dialects/Graph/GraphOps.h"
 #include "dialects/Halide/HalideOps.h"
+#include "dialects/Utils/SymShape.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -21,6 +26,7 @@
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <array>
 #include <fstream>
 #include <set>
 
@@ -40,6 +46,7 @@ struct Tensor {
   RankedTensorType type;
   Kind kind;
   int ioIndex = -1;
+  llvm::SmallVector<SymExpr> dims; ///< constants for static dims
   int64_t offset = 0, nbytes = 0;
   int64_t indexBound = 0; ///< token-id style inputs: valid values in [-bound, bound)
   int defStep = -1, lastStep = -1; ///< intermediates: liveness, for the runtime's plan
@@ -78,6 +85,12 @@ const char *dtypeName(Type t) {
 
 int64_t byteSize(RankedTensorType t) { return t.getNumElements() * elementByteSize(t.getElementType()); }
 
+/// Bytes as a polynomial of the symbols (a constant for a static tensor).
+std::optional<SymExpr> byteExpr(const Tensor &t) {
+  auto n = numElementsExpr(t.dims);
+  return n ? mul(*n, SymExpr::constant(elementByteSize(t.type.getElementType()))) : std::nullopt;
+}
+
 std::string cString(StringRef s) {
   std::string out = "\"";
   for (char c : s) {
@@ -104,10 +117,19 @@ std::string cIdent(StringRef s, std::set<std::string> &used) {
   return id;
 }
 
+/// The table's shape: -1 for a symbolic dim (its dim_expr says what it is).
 std::string shapeList(RankedTensorType t, const char *sep = ",") {
   std::string s;
   for (int64_t i = 0; i < t.getRank(); ++i)
-    s += (i ? sep : "") + std::to_string(t.getDimSize(i));
+    s += (i ? sep : "") + std::to_string(t.isDynamicDim(i) ? -1 : t.getDimSize(i));
+  return s;
+}
+
+/// Dims with symbols by name, `batch,seq*4,8`; as shapeList when static.
+std::string namedShape(const Tensor &t, llvm::ArrayRef<std::string> names) {
+  std::string s;
+  for (auto [i, d] : llvm::enumerate(t.dims))
+    s += (i ? "," : "") + d.str(names);
   return s;
 }
 
@@ -135,11 +157,28 @@ LogicalResult kiln::emitLibrary(ModuleOp module, const LibraryOptions &opts,
     return module.emitError("no func.func @main to emit");
   auto ret = cast<func::ReturnOp>(main.getBody().front().getTerminator());
   auto outputNames = main->getAttrOfType<ArrayAttr>("kiln.output_names");
+  FailureOr<ModelSymbols> symbols = readModelSymbols(main);
+  if (failed(symbols))
+    return failure();
+  bool symbolic = !symbols->symbols.empty();
+  std::vector<std::string> symbolNames = symbols->names();
 
   std::vector<Tensor> tensors;
   llvm::DenseMap<Value, int> ids;
+  std::string badType;
   auto add = [&](Value v, Tensor t) {
     ids[v] = tensors.size();
+    // Symbolic types over the symbols @main declares, and only there.
+    std::string why = shapeEncodingError(t.type);
+    if (why.empty() && isSymbolic(t.type) && !symbolic)
+      why = "symbolic dims, but @main has no kiln.symbols";
+    if (why.empty() && numSymbols(t.type) > symbolNames.size())
+      why = "dims over " + std::to_string(numSymbols(t.type)) + " symbols, but @main declares " +
+            std::to_string(symbolNames.size());
+    if (why.empty())
+      t.dims = dimExprs(t.type);
+    else if (badType.empty())
+      badType = "tensor '" + t.name + "': " + why;
     tensors.push_back(std::move(t));
   };
   for (BlockArgument a : main.getArguments()) {
@@ -169,6 +208,8 @@ LogicalResult kiln::emitLibrary(ModuleOp module, const LibraryOptions &opts,
       return op.emitError("cannot emit this op into the model program");
     }
   }
+  if (!badType.empty())
+    return main.emitError("cannot emit ") << badType;
   for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
     Tensor &t = tensors[ids[v]];
     if (t.kind != Intermediate)
@@ -198,8 +239,11 @@ LogicalResult kiln::emitLibrary(ModuleOp module, const LibraryOptions &opts,
     for (auto [j, v] : llvm::enumerate(l.getInputs())) {
       auto it = ids.find(v);
       if (over >= 0 || it == ids.end() || tensors[it->second].kind != Intermediate ||
-          lastUse.lookup(it->second) != (int)step || byteSize(tensors[it->second].type) != byteSize(l.getType()) ||
-          !interIndex.count(it->second))
+          lastUse.lookup(it->second) != (int)step || !interIndex.count(it->second))
+        continue;
+      // Same bytes at every size: the same polynomial (a constant when static).
+      auto inBytes = byteExpr(tensors[it->second]), outBytes = byteExpr(tensors[id]);
+      if (!inBytes || !outBytes || *inBytes != *outBytes)
         continue;
       bool ok = kernel != nullptr;
       for (auto [k, w] : llvm::enumerate(l.getInputs()))
@@ -215,21 +259,52 @@ LogicalResult kiln::emitLibrary(ModuleOp module, const LibraryOptions &opts,
     inter.push_back(id);
     defs.push_back(step);
     lastUses.push_back(lastUse.count(id) ? lastUse[id] : step);
-    sizes.push_back(byteSize(tensors[id].type));
+    sizes.push_back(symbolic ? 0 : byteSize(tensors[id].type));
     reuse.push_back(over);
   }
   // (The planner keeps the smaller of the plans with and without writing in place.)
+  // A symbolic model's offsets come from the runtime, which plans with the
+  // same algorithm per size from the liveness above.
   int64_t arenaSize = 0;
-  auto slots = planArena(sizes, defs, lastUses, reuse, arenaSize);
-  if (!slots)
-    return main.emitError("the arena plan overflows int64");
-  for (size_t i = 0; i < inter.size(); ++i) {
-    tensors[inter[i]].offset = (*slots)[i].offset;
-    tensors[inter[i]].nbytes = (*slots)[i].size;
+  if (!symbolic) {
+    auto slots = planArena(sizes, defs, lastUses, reuse, arenaSize);
+    if (!slots)
+      return main.emitError("the arena plan overflows int64");
+    for (size_t i = 0; i < inter.size(); ++i) {
+      tensors[inter[i]].offset = (*slots)[i].offset;
+      tensors[inter[i]].nbytes = (*slots)[i].size;
+    }
   }
-  for (Tensor &t : tensors)
-    if (t.kind == Input || t.kind == Output)
-      t.nbytes = byteSize(t.type);
+  for (Tensor &t : tensors) {
+    if (t.kind == Weight || (t.kind == Intermediate && !symbolic))
+      continue; // sized above
+    // A tensor with symbolic dims is sized per call, at run time.
+    t.nbytes = t.type.hasStaticShape() ? byteSize(t.type) : 0;
+  }
+
+  // Symbolic tables: every symbolic dim's expression, then the constraints.
+  ExprTable exprs;
+  std::vector<std::array<int32_t, 8>> dimExpr(tensors.size());
+  for (auto [i, t] : llvm::enumerate(tensors)) {
+    dimExpr[i].fill(-1);
+    if (t.type.getRank() > 8)
+      return main.emitError("tensor '") << t.name << "' has rank " << t.type.getRank()
+                                        << "; the runtime takes at most 8";
+    for (int64_t d = 0; d < t.type.getRank(); ++d)
+      if (t.type.isDynamicDim(d) && (dimExpr[i][d] = exprs.add(t.dims[d], symbolNames)) < 0)
+        return main.emitError("tensor '") << t.name << "' dim " << d << " = "
+                                          << t.dims[d].str(symbolNames)
+                                          << " is too long for the runtime's bytecode";
+  }
+  std::vector<int32_t> constraintExpr;
+  for (const ModelConstraint &c : symbols->constraints) {
+    constraintExpr.push_back(exprs.add(c.expr, symbolNames));
+    if (constraintExpr.back() < 0)
+      return main.emitError("the constraint ") << c.expr.str(symbolNames)
+                                               << " is too long for the runtime's bytecode";
+  }
+  if (exprs.words().size() > (size_t)INT32_MAX)
+    return main.emitError("the symbolic dims' expressions exceed 2^31 words");
 
   std::string base = opts.dir + "/" + opts.name;
   // Weights blob + the assembly that embeds it.
@@ -249,24 +324,63 @@ LogicalResult kiln::emitLibrary(ModuleOp module, const LibraryOptions &opts,
     for (auto l : launches)
       c << "extern int " << opts.name << "_" << l.getKernel().str() << "_argv(void **args);\n";
     c << "extern const uint8_t " << opts.name << "_weights[];\n\n";
+    if (symbolic) {
+      c << "static const kiln_abi_symbol_t symbols[] = {\n";
+      for (const ModelSymbol &sym : symbols->symbols)
+        c << "  {" << cString(sym.name) << ", " << sym.input << ", " << sym.dim << "},\n";
+      c << "};\n/* postfix: 1 v = CONST v, 2 k = SYM k, 3 ADD, 4 SUB, 5 MUL, 0 END */\n"
+        << "static const int64_t exprs[] = {\n" << exprs.cInitializer() << "};\n";
+      if (!constraintExpr.empty()) {
+        c << "static const kiln_abi_constraint_t constraints[] = {\n";
+        for (auto [i, con] : llvm::enumerate(symbols->constraints))
+          c << "  {" << constraintExpr[i] << ", " << con.kind << ", " << cString(con.what)
+            << "},\n";
+        c << "};\n";
+      }
+      c << "\n";
+    }
     c << "static const kiln_abi_tensor_t tensors[] = {\n";
-    for (const Tensor &t : tensors)
+    for (auto [i, t] : llvm::enumerate(tensors)) {
       c << "  {" << cString(t.name) << ", " << onnxDType(t.type.getElementType()) << ", " << t.kind
         << ", " << t.type.getRank() << ", " << t.ioIndex << ", {" << shapeList(t.type) << "}, "
-        << t.offset << ", " << t.nbytes << ", " << t.indexBound
-        << ", {-1, -1, -1, -1, -1, -1, -1, -1}, " << t.defStep << ", " << t.lastStep << ", "
-        << t.reuse << "},\n";
+        << t.offset << ", " << t.nbytes << ", " << t.indexBound << ", {";
+      for (auto [d, e] : llvm::enumerate(dimExpr[i]))
+        c << (d ? ", " : "") << e;
+      c << "}, " << t.defStep << ", " << t.lastStep << ", " << t.reuse << "},\n";
+    }
     c << "};\n";
-    for (auto [step, l] : llvm::enumerate(launches)) {
-      c << "static const int32_t args" << step << "[] = {";
+    // Arguments in the order the kernel takes them (HalideTranslation.cpp):
+    // input buffers, its halide.param @s<k> by k (-1 - k), the output.
+    std::vector<std::vector<int32_t>> args;
+    for (auto l : launches) {
+      std::vector<int32_t> a;
       for (Value v : l.getInputs())
-        c << ids[v] << ", ";
-      c << ids[l.getResult()] << "};\n";
+        a.push_back(ids[v]);
+      auto kernel = module.lookupSymbol<halide::KernelOp>(l.getKernelAttr());
+      std::vector<unsigned> params;
+      if (kernel)
+        for (auto p : kernel.getBody().front().getOps<halide::ParamOp>())
+          params.push_back(p.getIndex());
+      llvm::sort(params);
+      for (unsigned k : params) {
+        if (k >= symbolNames.size())
+          return l.emitError("kernel ") << l.getKernelAttr() << " takes symbol s" << k << ", but @main declares "
+                                        << symbolNames.size() << " symbols";
+        a.push_back(-1 - (int32_t)k);
+      }
+      a.push_back(ids[l.getResult()]);
+      args.push_back(std::move(a));
+    }
+    for (auto [step, a] : llvm::enumerate(args)) {
+      c << "static const int32_t args" << step << "[] = {";
+      for (auto [i, id] : llvm::enumerate(a))
+        c << (i ? ", " : "") << id;
+      c << "};\n";
     }
     c << "static const kiln_abi_step_t steps[] = {\n";
     for (auto [step, l] : llvm::enumerate(launches))
       c << "  {" << cString(l.getKernel()) << ", " << opts.name << "_" << l.getKernel().str()
-        << "_argv, " << l.getInputs().size() + 1 << ", args" << step << "},\n";
+        << "_argv, " << args[step].size() << ", args" << step << "},\n";
     if (launches.empty())
       c << "  {0, 0, 0, 0},\n";
     c << "};\n";
@@ -282,8 +396,13 @@ LogicalResult kiln::emitLibrary(ModuleOp module, const LibraryOptions &opts,
       << (opts.cuda ? 1 : 0) << ",\n  " << tensors.size() << ", tensors, "
       << main.getNumArguments() << ", inputs, " << ret.getNumOperands() << ", outputs, "
       << launches.size() << ", steps,\n  " << opts.name << "_weights, " << weights.size() << ", "
-      << arenaSize << ",\n  0, 0, 0, 0, 0}; /* static: no symbols, expressions or constraints */\n\n"
-      << "__attribute__((visibility(\"default\"))) const kiln_model_t *" << opts.name
+      << arenaSize << ",\n  ";
+    if (symbolic)
+      c << symbols->symbols.size() << ", symbols, exprs, " << constraintExpr.size() << ", "
+        << (constraintExpr.empty() ? "0" : "constraints") << "};\n\n";
+    else
+      c << "0, 0, 0, 0, 0}; /* static: no symbols, expressions or constraints */\n\n";
+    c << "__attribute__((visibility(\"default\"))) const kiln_model_t *" << opts.name
       << "_model(void) { return &model; }\n";
   }
   // The header.
@@ -292,24 +411,40 @@ LogicalResult kiln::emitLibrary(ModuleOp module, const LibraryOptions &opts,
     std::string guard = "KILN_MODEL_" + llvm::StringRef(opts.name).upper() + "_H";
     h << "/* generated by kiln " KILN_VERSION " from " << opts.source << ", do not edit.\n"
       << " * target: " << opts.targetString << "\n";
+    auto shown = [&](const Tensor &t) {
+      return symbolic ? namedShape(t, symbolNames) : shapeList(t.type);
+    };
     for (const Tensor &t : tensors)
       if (t.kind == Input)
         h << " * input  " << t.ioIndex << ": " << t.name << " " << dtypeName(t.type.getElementType())
-          << " [" << shapeList(t.type) << "]\n";
+          << " [" << shown(t) << "]\n";
     for (int i = 0; i < (int)ret.getNumOperands(); ++i) {
       const Tensor &t = tensors[ids[ret.getOperand(i)]];
       h << " * output " << i << ": " << t.name << " " << dtypeName(t.type.getElementType()) << " ["
-        << shapeList(t.type) << "]\n";
+        << shown(t) << "]\n";
     }
-    h << " * workspace (arena): " << arenaSize << " bytes; weights: " << weights.size()
-      << " bytes (embedded)\n */\n"
+    for (const ModelSymbol &sym : symbols->symbols)
+      h << " * symbol " << sym.name << ": dim " << sym.dim << " of input " << sym.input
+        << ", at least 1\n";
+    for (const ModelConstraint &con : symbols->constraints)
+      h << " * requires " << exprText(con.expr, symbolNames) << (con.kind ? " == 0" : " >= 0")
+        << (con.what.empty() ? "" : " (" + con.what + ")") << "\n";
+    if (symbolic)
+      h << " * workspace (arena): planned per size at run time (kiln_context_workspace_size); "
+        << "weights: " << weights.size() << " bytes (embedded)\n */\n";
+    else
+      h << " * workspace (arena): " << arenaSize << " bytes; weights: " << weights.size()
+        << " bytes (embedded)\n */\n";
+    h
       << "#ifndef " << guard << "\n#define " << guard << "\n\n#include <kiln/runtime.h>\n\n"
       << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
       << "/* The model's table, for kiln_context_create and the kiln_model_* queries. */\n"
       << "const kiln_model_t *" << opts.name << "_model(void);\n\n"
       << "/* Typed run: inputs then outputs, in the order and shapes listed above. Each\n"
-      << "   pointer is the caller's, dense row-major; bool is one byte per element. */\n"
-      << "static inline kiln_status_t " << opts.name << "_run(kiln_context_t *context";
+      << "   pointer is the caller's, dense row-major; bool is one byte per element. */\n";
+    if (symbolic)
+      h << "/* The symbols come first and give every shape. */\n";
+    h << "static inline kiln_status_t " << opts.name << "_run(kiln_context_t *context";
     std::set<std::string> used{"context", "in", "out"};
     std::vector<std::string> params;
     std::vector<const Tensor *> ordered;
@@ -317,15 +452,33 @@ LogicalResult kiln::emitLibrary(ModuleOp module, const LibraryOptions &opts,
       ordered.push_back(&tensors[ids[a]]);
     for (Value v : ret.getOperands())
       ordered.push_back(&tensors[ids[v]]);
+    // The symbols as int64_t parameters; the shape arrays below are s<i>.
+    std::vector<std::string> symbolParams;
+    if (symbolic) {
+      for (size_t i = 0; i < ordered.size(); ++i)
+        used.insert("s" + std::to_string(i));
+      for (const std::string &n : symbolNames) {
+        symbolParams.push_back(cIdent(n, used));
+        h << ", int64_t " << symbolParams.back();
+      }
+    }
     for (const Tensor *t : ordered) {
       params.push_back(cIdent(t->name, used));
       h << ",\n    " << (t->kind == Input ? "const " : "") << cType(t->type.getElementType()) << " *"
         << params.back();
     }
     h << ") {\n";
-    for (size_t i = 0; i < ordered.size(); ++i)
-      h << "  static const int64_t s" << i << "[] = {" << (ordered[i]->type.getRank() ? shapeList(ordered[i]->type) : "0")
-        << "};\n";
+    for (size_t i = 0; i < ordered.size(); ++i) {
+      if (!symbolic) {
+        h << "  static const int64_t s" << i << "[] = {" << (ordered[i]->type.getRank() ? shapeList(ordered[i]->type) : "0")
+          << "};\n";
+        continue;
+      }
+      std::string dims;
+      for (const SymExpr &d : ordered[i]->dims)
+        dims += (dims.empty() ? "" : ", ") + d.str(symbolParams);
+      h << "  const int64_t s" << i << "[] = {" << (dims.empty() ? "0" : dims) << "};\n";
+    }
     size_t nin = main.getNumArguments(), nout = ret.getNumOperands();
     auto tensorInit = [&](size_t i) {
       return "{(kiln_dtype_t)" + std::to_string(onnxDType(ordered[i]->type.getElementType())) + ", " +
