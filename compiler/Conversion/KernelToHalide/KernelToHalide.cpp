@@ -71,8 +71,8 @@ static bool hasSymbolicMaps(Operation *op) {
 /// Kernel ops whose lowering takes symbolic dims (design step 5). A lowering
 /// may still refuse a form it does not cover (a symbolic normalised dim).
 static bool symbolicLowering(Operation *op) {
-  return isa<kernel::ElementwiseOp, kernel::GatherOp, kernel::LayerNormOp, kernel::RMSNormOp, kernel::ConcatOp,
-             kernel::ReduceOp, kernel::SoftmaxOp, kernel::LogSoftmaxOp>(op);
+  return isa<kernel::ElementwiseOp, kernel::MatMulOp, kernel::GatherOp, kernel::LayerNormOp, kernel::RMSNormOp,
+             kernel::ConcatOp, kernel::ReduceOp, kernel::SoftmaxOp, kernel::LogSoftmaxOp>(op);
 }
 
 /// The first kernel op with symbolic dims that has no symbolic lowering gets

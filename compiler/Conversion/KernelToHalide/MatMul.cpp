@@ -7,6 +7,11 @@
 // is the schedule of ../shared/notes/halide-gemm.md without B pre-packing
 // (that comes with weight packing). On CUDA acc is its own gpu_tile'd stage.
 //
+// Symbolic dims: rows (M) and batch dims may be `?`; K and N may not (they
+// are weights' and heads' sizes in every model, and the register tile is
+// picked from N). Schedules take a symbolic M as large; its splits are
+// guarded by the translation, so any row count (1 included) is right.
+//
 //===----------------------------------------------------------------------===//
 #include "compiler/Conversion/KernelToHalide/Lowerings.h"
 #include "dialects/Utils/Shape.h"
@@ -15,6 +20,9 @@ using namespace mlir;
 using namespace kiln;
 
 static RankedTensorType tt(Value v) { return cast<RankedTensorType>(v.getType()); }
+
+/// Schedules pick tiles for a symbolic row count as if it were this large.
+static constexpr int64_t kAssumedRows = 1024;
 
 /// Row-major batch indices of an operand of rank `rank` whose batch dims
 /// broadcast against the result's (size-1 dims read 0).
@@ -81,7 +89,8 @@ static LogicalResult lowerPackedMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
   ArrayRef<int64_t> shape = res.getShape();
   size_t rank = shape.size(), batch = rank - 2;
   auto aShape = tt(op.getLhs()).getShape();
-  int64_t NR = *op.getBPanel(), K = aShape.back(), M = shape[rank - 2];
+  int64_t NR = *op.getBPanel(), K = aShape.back();
+  int64_t M = KernelBuilder::staticOr(shape[rank - 2], kAssumedRows);
   std::string a = kb.input(op.getLhs()), bName = kb.input(op.getRhs());
   std::string bias = op.getBias() ? kb.input(op.getBias()) : "";
   SmallVector<std::string> epi = epilogueInputs(op, kb);
@@ -106,7 +115,7 @@ static LogicalResult lowerPackedMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
     idx.push_back(b.create<arith::RemSIOp>(l, n, KernelBuilder::i32(b, NR)));
     return epilogue(b, op, bias, epi, KernelBuilder::call(b, "acc", et, idx), d);
   });
-  kb.output("out", shape);
+  kb.output("out", res);
 
   OpBuilder s = kb.cpu();
   Location l = s.getUnknownLoc();
@@ -145,7 +154,7 @@ static LogicalResult lowerPackedMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
   }
   // CUDA does not pack (kiln-pack-weights runs for CPU targets); keep it correct anyway.
   SmallVector<int64_t> accShape(shape.begin(), shape.begin() + batch);
-  accShape.append({res.getDimSize(rank - 1) / NR, M, NR});
+  accShape.append({res.getDimSize(rank - 1) / NR, shape[rank - 2], NR});
   kb.cuda().create<halide::ComputeRootOp>(l, "acc");
   kb.scheduleCudaPointwise("acc", accShape, /*hasUpdate=*/true);
   kb.scheduleCudaPointwise("out", shape);
@@ -153,6 +162,14 @@ static LogicalResult lowerPackedMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
 }
 
 LogicalResult kiln::lowerMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
+  // K sizes the rdom and N the register tile and the panels: both must be numbers.
+  auto aT = tt(op.getLhs()), bT = tt(op.getRhs()), resT = tt(op.getResult());
+  int64_t bRank = bT.getRank();
+  bool packedSymbolic = op.getBPanel() && !bT.hasStaticShape(); // panels [N/NR, K, NR]
+  if (aT.isDynamicDim(aT.getRank() - 1) || resT.isDynamicDim(resT.getRank() - 1) ||
+      bT.isDynamicDim(bRank - 1) || bT.isDynamicDim(bRank - 2) || packedSymbolic)
+    return op.emitOpError("symbolic K or N is not supported by convert-kernel-to-halide (only rows and batch "
+                          "dims may be symbolic)");
   if (op.getBPanel())
     return lowerPackedMatMul(op, kb);
   auto res = tt(op.getResult());
@@ -160,7 +177,7 @@ LogicalResult kiln::lowerMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
   ArrayRef<int64_t> shape = res.getShape();
   size_t rank = shape.size(), batch = rank - 2;
   auto aShape = tt(op.getLhs()).getShape(), bShape = tt(op.getRhs()).getShape();
-  int64_t K = aShape.back(), M = shape[rank - 2], N = shape[rank - 1];
+  int64_t K = aShape.back(), M = KernelBuilder::staticOr(shape[rank - 2], kAssumedRows), N = shape[rank - 1];
   bool transB = op.getTransB();
   std::string a = kb.input(op.getLhs()), bName = kb.input(op.getRhs());
   std::string bias = op.getBias() ? kb.input(op.getBias()) : "";
@@ -183,7 +200,7 @@ LogicalResult kiln::lowerMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
   kb.func("out", rank, outT, [&](OpBuilder &b, KernelBuilder::Idx d) {
     return epilogue(b, op, bias, epi, KernelBuilder::call(b, "acc", et, d), d);
   });
-  kb.output("out", shape);
+  kb.output("out", res);
 
   // CPU: MR x NR register tile of out; acc computed per tile, K outermost in it.
   OpBuilder s = kb.cpu();
