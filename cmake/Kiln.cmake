@@ -1,7 +1,7 @@
 # kiln_add_model: compile an ONNX model with kiln-compile at build time and expose it
 # as a library target.
 #
-#   kiln_add_model(NAME MODEL file.onnx [TARGET host|host-cuda] [SHAPES batch=2 seq=16])
+#   kiln_add_model(NAME MODEL file.onnx [TARGET host|host-cuda] [SHAPES batch=2 seq=16] [SYMBOLIC])
 #   target_link_libraries(app PRIVATE NAME)
 #
 # Runs kiln-compile (this build's target) into ${CMAKE_CURRENT_BINARY_DIR}/kiln_models/NAME,
@@ -15,7 +15,7 @@ include_guard(GLOBAL)
 find_package(Threads REQUIRED)
 
 function(kiln_add_model name)
-  cmake_parse_arguments(PARSE_ARGV 1 KILN "" "MODEL;TARGET" "SHAPES")
+  cmake_parse_arguments(PARSE_ARGV 1 KILN "SYMBOLIC" "MODEL;TARGET" "SHAPES")
   if(NOT KILN_MODEL)
     message(FATAL_ERROR "kiln_add_model(${name}): MODEL is required")
   endif()
@@ -37,6 +37,9 @@ function(kiln_add_model name)
   if(KILN_SHAPES)
     list(JOIN KILN_SHAPES "," shapes) # kiln-compile takes --shape a=1,b=2
     set(shape_args --shape "${shapes}")
+  endif()
+  if(KILN_SYMBOLIC) # named dims stay symbolic: one library for every size
+    list(APPEND shape_args --symbolic-dims)
   endif()
 
   add_custom_command(

@@ -182,14 +182,6 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
   }
 
   stage = "kernel-to-halide";
-  // The stages below the kernel dialect do not take symbolic dims yet
-  // (docs/design-symbolic-shapes.md, steps 5-6): say so before their passes run.
-  if (auto main = module->lookupSymbol<func::FuncOp>("main"); main && main->hasAttr("kiln.symbols")) {
-    llvm::errs() << opts.input << ": --symbolic-dims: only the graph and kernel stages (--emit graph, --emit kernel) "
-                 << "take symbolic dims yet; pin them with --shape NAME=N to build a library\n";
-    firstError = "symbolic dims are not supported past the kernel stage yet";
-    return fail(CompileFailure::Unsupported);
-  }
   t = start("kernel-to-halide");
   PassManager pm2(&context);
   ConvertKernelToHalideOptions khOpts;

@@ -65,6 +65,11 @@ struct Lowering {
   size_t nb;
   bool merged, probs;
   int64_t rows, E, keys, D, W, Kp = 0;
+  // Symbolic keys (a growing context, a padded batch): keyExpr over the
+  // module's symbols, keys = Kp = kDynamic, and the row-block form only, its keys
+  // padded to whole vector pairs (kpExpr).
+  bool symKeys = false;
+  AffineExpr keyExpr, kpExpr;
   std::string q, k, v;
   SmallVector<std::string> scoreIn;
   // Set by scheduleOut: TI rows x 2 vectors of accumulators per register tile
@@ -79,9 +84,19 @@ struct Lowering {
     nb = op.numBatchDims();
     merged = op.getMergedHeads().has_value();
     probs = op.hasProbs();
-    rows = shape[nb], E = shape[nb + 1], keys = *op.keyLen().constValue(), D = op.getHeadDim();
+    rows = shape[nb], E = shape[nb + 1], D = op.getHeadDim();
+    SymExpr keyLen = op.keyLen();
+    symKeys = !keyLen.isConst();
+    keys = symKeys ? ShapedType::kDynamic : *keyLen.constValue();
     batch.assign(shape.begin(), shape.begin() + nb);
     W = kb.options().vectorBytes / 4;
+    if (symKeys) {
+      unsigned n = 0; // the module's symbol count, from any symbolic type
+      for (Type t : op->getOperandTypes())
+        n = std::max(n, numSymbols(t));
+      keyExpr = keyLen.toAffine(op.getContext(), std::max(n, numSymbols(op.getResult().getType())));
+      kpExpr = (keyExpr + (2 * W - 1)).floorDiv(2 * W) * (2 * W);
+    }
     q = kb.input(op.getQ()), k = kb.input(op.getK()), v = kb.input(op.getV());
     for (Value in : op.getScoreInputs())
       scoreIn.push_back(kb.input(in));
@@ -93,18 +108,20 @@ struct Lowering {
   Idx batchOf(Idx d) const { return d.take_front(nb); }
   Value read(OpBuilder &b, unsigned operand, StringRef name, Idx idx) {
     return KernelBuilder::call(b, name, et,
-                               KernelBuilder::mapIndices(b, op.operandMap(operand), idx,
-                                                         tt(op->getOperand(operand)).getShape()));
+                               KernelBuilder::mapIndices(b, op.operandMap(operand), idx, tt(op->getOperand(operand))));
   }
   /// Padded keys read K, V and the score inputs at the last real key.
   Value clampKey(OpBuilder &b, Value j) const {
-    if (Kp == keys)
+    if (Kp == keys && !symKeys)
       return j;
-    return b.create<arith::MinSIOp>(b.getUnknownLoc(), j, KernelBuilder::i32(b, keys - 1));
+    Value last = symKeys ? KernelBuilder::affine(b, keyExpr - 1, {}) : KernelBuilder::i32(b, keys - 1);
+    return b.create<arith::MinSIOp>(b.getUnknownLoc(), j, last);
   }
   Value isRealKey(OpBuilder &b, Value j) const {
-    return b.create<arith::CmpIOp>(b.getUnknownLoc(), arith::CmpIPredicate::slt, j, KernelBuilder::i32(b, keys));
+    Value n = symKeys ? KernelBuilder::affine(b, keyExpr, {}) : KernelBuilder::i32(b, keys);
+    return b.create<arith::CmpIOp>(b.getUnknownLoc(), arith::CmpIPredicate::slt, j, n);
   }
+  bool padded() const { return symKeys || Kp != keys; }
   void defineKt() {
     kb.func("kt", nb + 2, et, [&](OpBuilder &b, Idx d) {
       return read(b, 1, k, with(batchOf(d), {clampKey(b, d[nb + 1]), d[nb]}));
@@ -120,7 +137,7 @@ struct Lowering {
     if (op.hasScore())
       s = KernelBuilder::inlineBody(b, op.getScore().front(), s, op.getScoreInputs(),
                                     op.getScoreMaps().value_or(ArrayAttr()), scoreIn, with(row, {clampKey(b, j)}));
-    if (Kp == keys)
+    if (!padded())
       return s;
     Value ninf = KernelBuilder::constant(b, et, -std::numeric_limits<double>::infinity());
     return b.create<arith::SelectOp>(l, isRealKey(b, j), s, ninf);
@@ -130,7 +147,7 @@ struct Lowering {
   Value weight(OpBuilder &b, Value x, Value m, Value j) const {
     Location l = b.getUnknownLoc();
     Value ex = b.create<math::ExpOp>(l, b.create<arith::SubFOp>(l, x, m));
-    if (Kp == keys)
+    if (!padded())
       return ex;
     return b.create<arith::SelectOp>(l, isRealKey(b, j), ex, KernelBuilder::constant(b, et, 0));
   }
@@ -149,7 +166,7 @@ struct Lowering {
         return KernelBuilder::call(b, "fin", et, idx);
       });
     }
-    kb.output("out", tt(op.getResult()).getShape());
+    kb.output("out", tt(op.getResult()));
   }
 
   /// CPU loops of out: batch..., heads, row tiles, rows, e (vectorized); with
@@ -172,7 +189,7 @@ struct Lowering {
       s.create<halide::SplitOp>(l, "out", c, head, oe, E, 0);
     }
     TI = W >= 16 ? 8 : 4;
-    tiled = rows >= TI;
+    tiled = KernelBuilder::staticOr(rows, TI) >= TI; // symbolic rows: guarded tiles
     tile = tiled ? oi + "_o" : head;
     if (tiled)
       s.create<halide::SplitOp>(l, "out", oi, oi + "_o", oi + "_i", TI, 0);
@@ -189,7 +206,7 @@ struct Lowering {
       s.create<halide::VectorizeOp>(l, "out", oe, W, 0);
     std::string par = merged ? head : (tiled ? oi + "_o" : "");
     for (size_t x = 0; x < outer; ++x)
-      if (shape[x] > 1) {
+      if (shape[x] > 1 || ShapedType::isDynamic(shape[x])) {
         par = KernelBuilder::var(x);
         break;
       }
@@ -224,7 +241,7 @@ struct Lowering {
     s.create<halide::ReorderOp>(l, f, s.getStrArrayAttr({x + "_i", i, "r0", x + "_o"}), 1);
     s.create<halide::VectorizeOp>(l, f, x + "_i", W, 1);
     s.create<halide::UnrollOp>(l, f, x + "_i", 1);
-    if (tiled)
+    if (tiled && !ShapedType::isDynamic(rows)) // a guarded row tile has no constant extent
       s.create<halide::UnrollOp>(l, f, i, 1);
   }
   /// A row reduction from buildLastAxisReduction over rows of rank `rowRank`
@@ -241,6 +258,7 @@ struct Lowering {
   }
   /// CUDA: a stage at root over [batch..., rest...], one thread per element.
   void cudaRoot(StringRef f, ArrayRef<int64_t> rest, bool update) {
+    // Symbolic extents (rows, padded keys) pass as `?`: tiled as if large.
     SmallVector<int64_t> x(batch);
     x.append(rest.begin(), rest.end());
     OpBuilder c = kb.cuda();
@@ -257,7 +275,18 @@ LogicalResult Lowering::lowerRowBlock() {
   // vector, Kp is a whole number of vector pairs: the score tile is then 8
   // rows x 2 vectors (16 accumulators), not x 1 (8 accumulators waiting on 8
   // broadcasts of q). ViT's 197 keys: 224, not 208.
-  Kp = keys <= W ? W : (keys + 2 * W - 1) / (2 * W) * (2 * W);
+  Kp = symKeys ? ShapedType::kDynamic : keys <= W ? W : (keys + 2 * W - 1) / (2 * W) * (2 * W);
+  // Reductions over the padded keys: whole-vector partials need a static
+  // count; a symbolic one reduces key by key.
+  auto keyReduction = [&](StringRef name, StringRef combine,
+                          const std::function<Value(OpBuilder &, Idx, Value)> &value) {
+    if (!symKeys)
+      return buildLastAxisReduction(kb, name, nb + 1, Kp, W, combine, et, value);
+    kb.func(name, nb + 1, et, [&](OpBuilder &b, Idx) { return typedConstant(b, et, combineIdentity(combine, et)); });
+    kb.update(name, nb + 1, ArrayRef<AffineExpr>{kpExpr}, combine, et,
+              [&](OpBuilder &b, Idx d, Idx r) { return value(b, d, r[0]); });
+    return false;
+  };
   defineKt();
   kb.func("s", nb + 2, et, [&](OpBuilder &b, Idx) { return KernelBuilder::constant(b, et, 0); });
   kb.update("s", nb + 2, {D}, "add", et, [&](OpBuilder &b, Idx d, Idx r) {
@@ -268,13 +297,13 @@ LogicalResult Lowering::lowerRowBlock() {
   kb.func("sc", nb + 2, et, [&](OpBuilder &b, Idx d) {
     return score(b, d.take_front(nb + 1), d[nb + 1], KernelBuilder::call(b, "s", et, d));
   });
-  bool parts = buildLastAxisReduction(kb, "mx", nb + 1, Kp, W, "max", et, [&](OpBuilder &b, Idx row, Value j) {
+  bool parts = keyReduction("mx", "max", [&](OpBuilder &b, Idx row, Value j) {
     return KernelBuilder::call(b, "sc", et, with(row, {j}));
   });
   kb.func("ex", nb + 2, et, [&](OpBuilder &b, Idx d) {
     return weight(b, KernelBuilder::call(b, "sc", et, d), KernelBuilder::call(b, "mx", et, d.drop_back()), d[nb + 1]);
   });
-  buildLastAxisReduction(kb, "sum", nb + 1, Kp, W, "add", et, [&](OpBuilder &b, Idx row, Value j) {
+  keyReduction("sum", "add", [&](OpBuilder &b, Idx row, Value j) {
     return KernelBuilder::call(b, "ex", et, with(row, {j}));
   });
   // Without a probs region the division by the row sum waits until after P V.
@@ -286,7 +315,8 @@ LogicalResult Lowering::lowerRowBlock() {
       return KernelBuilder::inlineBody(b, op.getProbs().front(), p, ValueRange(), ArrayAttr(), {}, d);
     });
   kb.func("o", nb + 2, et, [&](OpBuilder &b, Idx) { return KernelBuilder::constant(b, et, 0); });
-  kb.update("o", nb + 2, {keys}, "add", et, [&](OpBuilder &b, Idx d, Idx r) {
+  SmallVector<AffineExpr> keyExtent{symKeys ? keyExpr : getAffineConstantExpr(keys, op.getContext())};
+  kb.update("o", nb + 2, keyExtent, "add", et, [&](OpBuilder &b, Idx d, Idx r) {
     Value p = KernelBuilder::call(b, weights, et, with(batchOf(d), {d[nb], r[0]}));
     return b.create<arith::MulFOp>(b.getUnknownLoc(), p, read(b, 2, v, with(batchOf(d), {r[0], d[nb + 1]})));
   });
@@ -309,7 +339,7 @@ LogicalResult Lowering::lowerRowBlock() {
   computeAt("s");
   computeAt("sc");
   // Scores: a TI x NR register tile of s, the head dim outermost in it.
-  registerTile("s", j, Kp);
+  registerTile("s", j, symKeys ? 2 * W : Kp); // a symbolic Kp is a multiple of 2W
   s.create<halide::VectorizeOp>(l, "sc", j, W, 0);
   scheduleRowReduction("mx", parts, nb + 1);
   scheduleRowReduction("sum", parts, nb + 1);
@@ -448,7 +478,7 @@ LogicalResult Lowering::lowerOnline() {
 
 LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
   Lowering lowering(op, kb);
-  if (!lowering.probs && lowering.keys > kOnlineMinKeys && lowering.E % lowering.W == 0)
+  if (!lowering.symKeys && !lowering.probs && lowering.keys > kOnlineMinKeys && lowering.E % lowering.W == 0)
     return lowering.lowerOnline();
   return lowering.lowerRowBlock();
 }

@@ -71,7 +71,8 @@ static bool hasSymbolicMaps(Operation *op) {
 /// Kernel ops whose lowering takes symbolic dims (design step 5). A lowering
 /// may still refuse a form it does not cover (a symbolic normalised dim).
 static bool symbolicLowering(Operation *op) {
-  return isa<kernel::ElementwiseOp, kernel::MatMulOp, kernel::GatherOp, kernel::LayerNormOp, kernel::RMSNormOp,
+  return isa<kernel::ElementwiseOp, kernel::MatMulOp, kernel::AttentionOp, kernel::GatherOp, kernel::LayerNormOp,
+             kernel::RMSNormOp,
              kernel::ConcatOp, kernel::ReduceOp, kernel::SoftmaxOp, kernel::LogSoftmaxOp>(op);
 }
 
