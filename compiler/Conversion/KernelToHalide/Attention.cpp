@@ -205,8 +205,9 @@ struct Lowering {
     if (E >= W && (!merged || E % W == 0))
       s.create<halide::VectorizeOp>(l, "out", oe, W, 0);
     std::string par = merged ? head : (tiled ? oi + "_o" : "");
+    // A symbolic batch may be 1 at run time: heads or row tiles stay parallel.
     for (size_t x = 0; x < outer; ++x)
-      if (shape[x] > 1 || ShapedType::isDynamic(shape[x])) {
+      if (shape[x] > 1) {
         par = KernelBuilder::var(x);
         break;
       }
