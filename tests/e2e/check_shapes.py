@@ -11,8 +11,9 @@ pinned, runs it and compares within 1e-4 + 1e-3*|b|. Exits 1 on any failure.
       --model-dir ../shared/models/distilbert_legacy batch=1,seq=1 batch=3,seq=64
 
 With --driver RUN_MODEL (run_model.c linked against a library built once with
---symbolic-dims) every size runs through that one build instead (`--dims`), in
-the order given, so sizes that shrink and grow reuse one context's re-plans.
+--symbolic-dims) every size runs through that one build instead: one process, one
+context (`--serve`, a `size` command per size), in the order given, so the runtime
+re-plans its arena as sizes shrink and grow (the workspace it reports is printed).
 """
 import argparse
 import json
@@ -57,9 +58,41 @@ def make_inputs(model, ref_dir, sizes, rng):
     return out
 
 
-def run_driver(driver, spec, ds, ort_out, meta, work):
-    """One size through the symbolic build: raw inputs, --dims, outputs compared
-    with onnxruntime's within 1e-4 + 1e-3*|b|."""
+class Server:
+    """run_model --serve on a symbolic library: one context for every size."""
+
+    def __init__(self, driver):
+        self.driver, self.proc = driver, None
+
+    def ask(self, line):
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+        reply = self.proc.stdout.readline().strip()
+        if not reply or reply.startswith("error"):
+            raise RuntimeError(reply or "the driver exited")
+        return reply
+
+    def run(self, spec, ins, out_dir):
+        if self.proc is None:
+            self.proc = subprocess.Popen([self.driver, "--serve", "--dims", spec, *ins], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, text=True)
+            ready = self.proc.stdout.readline()
+            if not ready.startswith("ready"):
+                raise RuntimeError(ready.strip() or "the driver did not start")
+        ws = self.ask("size " + " ".join([spec, *ins])).split()[-1]
+        self.ask("run 1")
+        self.ask("out " + out_dir)
+        return ws
+
+    def close(self):
+        if self.proc:
+            self.proc.stdin.close()
+            self.proc.wait()
+
+
+def run_driver(server, spec, ds, ort_out, meta, work):
+    """One size through the symbolic build: raw inputs, outputs compared with
+    onnxruntime's within 1e-4 + 1e-3*|b|."""
     ins = []
     for k in range(16):
         p = os.path.join(ds, f"input_{k}.pb")
@@ -71,11 +104,11 @@ def run_driver(driver, spec, ds, ort_out, meta, work):
         numpy_helper.to_array(t).tofile(path)
         ins.append(path)
     out_dir = os.path.join(work, "kiln")
-    os.makedirs(out_dir)
-    r = subprocess.run([driver, "--dims", spec, *ins, "-o", out_dir], capture_output=True, text=True)
-    if r.returncode != 0:
-        return False, (r.stdout + r.stderr)[-2000:]
-    notes, ok = [], True
+    try:
+        ws = server.run(spec, ins, out_dir)
+    except RuntimeError as e:
+        return False, str(e)
+    notes, ok = [f"workspace {ws} B"], True
     for i, o in enumerate(meta["outputs"] if isinstance(meta, dict) else meta):
         want = np.fromfile(os.path.join(ort_out, f"{i}.bin"), dtype=DTYPES[o["dtype"]]).reshape(o["shape"])
         got = np.fromfile(os.path.join(out_dir, f"{i}.bin"), dtype=DTYPES[o["dtype"]])
@@ -102,6 +135,7 @@ def main():
     model = onnx.load(model_path, load_external_data=False)
     rng = np.random.default_rng(11)
     failed = 0
+    server = Server(args.driver) if args.driver else None
     for spec in args.sizes:
         sizes = {k: int(v) for k, v in (kv.split("=") for kv in spec.split(","))}
         work = tempfile.mkdtemp(prefix="kiln-shapes-")
@@ -120,7 +154,7 @@ def main():
                 open(os.path.join(ds, f"output_{i}.pb"), "wb").write(
                     numpy_helper.from_array(a, o["name"]).SerializeToString())
             if args.driver:
-                ok, detail = run_driver(args.driver, spec, ds, ort_out, meta, work)
+                ok, detail = run_driver(server, spec, ds, ort_out, meta, work)
                 print(f"{spec}: {'ok' if ok else 'FAIL'}; {detail}")
                 failed += not ok
                 continue
@@ -133,6 +167,8 @@ def main():
                 failed += 1
         finally:
             shutil.rmtree(work, ignore_errors=True)
+    if server:
+        server.close()
     print(f"{len(args.sizes) - failed} sizes match onnxruntime, {failed} do not")
     return 1 if failed else 0
 

@@ -17,6 +17,9 @@
  *     (start)    -> "ready <create_ms> <baseline_rss_kb>"
  *     "run K"    -> "ms t1 ... tK"   K calls of kiln_context_run, each timed alone
  *     "out DIR"  -> "ok"             the last call's outputs as DIR/<index>.bin
+ *     "size SPEC IN0.bin ..." -> "ok workspace <bytes>"  (symbolic dims) new inputs
+ *                                    at the sizes SPEC gives (batch=3,seq=7), on the
+ *                                    same context: the runtime re-plans if they changed
  *     "quit"     -> "maxrss <kb>"    peak resident set of this process (VmHWM)
  *     a failure  -> "error <message>", exit status 1
  * --threads N calls kiln_context_set_num_threads (Halide's pool; 0 = its default,
@@ -199,13 +202,56 @@ static int write_outputs(const kiln_model_t *model, kiln_tensor_t *out, int nout
 }
 
 /* The server loop: see the file header. */
+/* "size SPEC IN0.bin ...": the inputs at other sizes, outputs sized to match. */
+static int resize(const kiln_model_t *model, kiln_context_t *ctx, char *args, kiln_tensor_t *in, int nin,
+                  kiln_tensor_t *out, int nout, int64_t *shapes) {
+  char *save = NULL; /* parse_dims has its own strtok */
+  char *spec = strtok_r(args, " ", &save);
+  if (model->num_symbols <= 0 || !spec || parse_dims(model, spec)) {
+    printf("error size: needs a model with symbolic dims and NAME=N,...\n");
+    return 1;
+  }
+  for (int k = 0; k < nin; ++k) {
+    char *path = strtok_r(NULL, " ", &save);
+    if (!path) {
+      printf("error size: expected %d input files\n", nin);
+      return 1;
+    }
+    kiln_tensor_info_t t;
+    input_info(model, k, &t, &shapes[(size_t)k * KILN_MAX_RANK]);
+    free(in[k].data);
+    in[k] = (kiln_tensor_t){t.dtype, t.rank, t.shape, read_file(path, numel(&t) * kiln_dtype_size(t.dtype))};
+  }
+  if (kiln_context_resolve(ctx, in, nin) != KILN_OK) {
+    printf("error %s\n", kiln_context_last_error(ctx));
+    return 1;
+  }
+  for (int i = 0; i < nout; ++i) {
+    kiln_tensor_info_t t;
+    if (kiln_context_output_info(ctx, i, &t) != KILN_OK) {
+      printf("error %s\n", kiln_context_last_error(ctx));
+      return 1;
+    }
+    int64_t *shape = &shapes[(size_t)(nin + i) * KILN_MAX_RANK];
+    memcpy(shape, t.shape, sizeof(int64_t) * (size_t)t.rank);
+    free(out[i].data);
+    out[i] = (kiln_tensor_t){t.dtype, t.rank, shape, calloc(numel(&t) + 1, kiln_dtype_size(t.dtype))};
+  }
+  printf("ok workspace %lld\n", (long long)kiln_context_workspace_size(ctx));
+  return 0;
+}
+
 static int serve(const kiln_model_t *model, kiln_context_t *ctx, kiln_tensor_t *in, int nin,
-                 kiln_tensor_t *out, int nout) {
+                 kiln_tensor_t *out, int nout, int64_t *shapes) {
   char line[4352];
   int have_run = 0;
   while (fgets(line, sizeof line, stdin)) {
     line[strcspn(line, "\r\n")] = 0;
-    if (!strncmp(line, "run ", 4)) {
+    if (!strncmp(line, "size ", 5)) {
+      if (resize(model, ctx, line + 5, in, nin, out, nout, shapes))
+        return 1;
+      have_run = 0;
+    } else if (!strncmp(line, "run ", 4)) {
       int n = atoi(line + 4);
       double *ms = calloc(n > 0 ? n : 1, sizeof(double));
       for (int r = 0; r < n; ++r) {
@@ -362,7 +408,7 @@ int main(int argc, char **argv) {
     rc = s == KILN_INVALID_ARGUMENT ? 0 : 1;
   } else if (server) {
     printf("ready %.3f %ld\n", create_ms, baseline_kb);
-    rc = serve(model, ctx, in, nin, out, nout);
+    rc = serve(model, ctx, in, nin, out, nout, shapes);
   } else {
     kiln_status_t s = kiln_context_run(ctx, in, nin, out, nout);
     if (s != KILN_OK) {
