@@ -804,30 +804,8 @@ LogicalResult sizeOp(NodeContext &n) {
   return n.set(0, Operand::of(SymTensor{DType::I64, {}, {*count}}));
 }
 
-LogicalResult constantOfShapeOp(NodeContext &n) {
-  if (n.hasInput(0) && n.in(0).isSym()) { // A symbolic shape: the value expanded.
-    HostTensor value = HostTensor::fromDoubles(DType::F32, {}, {0.0});
-    if (const auto *a = n.attr("value")) {
-      FailureOr<HostTensor> t = n.attrTensor(*a);
-      if (failed(t))
-        return failure();
-      if (t->numElements() != 1)
-        return n.fail("attribute 'value' must hold one element");
-      value = foldReshape(*t, {});
-    }
-    SmallVector<SymExpr> dims = n.in(0).sym->elems;
-    for (const SymExpr &d : dims)
-      if (failed(n.requireGE0(d, "ConstantOfShape dim")))
-        return failure();
-    Operand scalar = reshapeTo(n, Operand::of(value), SmallVector<int64_t>(dims.size(), 1));
-    return n.set(0, expandTo(n, scalar, dims));
-  }
-  FailureOr<SmallVector<int64_t>> shape = n.constInts(0, "input");
-  if (failed(shape))
-    return failure();
-  std::optional<int64_t> count = checkedNumElements(*shape);
-  if (!count || *count > kMaxHostElements)
-    return n.fail("shape " + shapeString(*shape) + " is negative or too large");
+/// ConstantOfShape's `value` attribute (one element; float32 0 by default).
+FailureOr<HostTensor> constantOfShapeValue(NodeContext &n) {
   HostTensor value = HostTensor::fromDoubles(DType::F32, {}, {0.0});
   if (const auto *a = n.attr("value")) {
     FailureOr<HostTensor> t = n.attrTensor(*a);
@@ -837,7 +815,28 @@ LogicalResult constantOfShapeOp(NodeContext &n) {
       return n.fail("attribute 'value' must hold one element");
     value = *t;
   }
-  return n.set(0, Operand::of(foldFill(value, *shape)));
+  return value;
+}
+
+LogicalResult constantOfShapeOp(NodeContext &n) {
+  FailureOr<HostTensor> value = constantOfShapeValue(n);
+  if (failed(value))
+    return failure();
+  if (n.hasInput(0) && n.in(0).isSym()) { // A symbolic shape: the value expanded.
+    SmallVector<SymExpr> dims = n.in(0).sym->elems;
+    for (const SymExpr &d : dims)
+      if (failed(n.requireGE0(d, "ConstantOfShape dim")))
+        return failure();
+    Operand scalar = reshapeTo(n, Operand::of(foldReshape(*value, {})), SmallVector<int64_t>(dims.size(), 1));
+    return n.set(0, expandTo(n, scalar, dims));
+  }
+  FailureOr<SmallVector<int64_t>> shape = n.constInts(0, "input");
+  if (failed(shape))
+    return failure();
+  std::optional<int64_t> count = checkedNumElements(*shape);
+  if (!count || *count > kMaxHostElements)
+    return n.fail("shape " + shapeString(*shape) + " is negative or too large");
+  return n.set(0, Operand::of(foldFill(*value, *shape)));
 }
 
 /// Range with a symbolic start or limit: an iota, when the count is an exact

@@ -3,6 +3,7 @@
  * params must be right at 1, at sizes that no split divides, and at sizes
  * larger than the last call's. */
 #include <HalideRuntime.h>
+#include "test_buffers.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,38 +12,6 @@
 int sym_rowsum(struct halide_buffer_t *in0, int32_t s0, int32_t s1, struct halide_buffer_t *out);
 int sym_keysum(struct halide_buffer_t *in0, struct halide_buffer_t *in1, int32_t s1,
                struct halide_buffer_t *out);
-
-static int passed, failed;
-
-static void check(int ok, const char *what, int a, int b) {
-  if (ok)
-    ++passed;
-  else {
-    ++failed;
-    fprintf(stderr, "FAIL: %s at (%d, %d)\n", what, a, b);
-  }
-}
-
-/* A dense float buffer, innermost dim first. */
-static halide_buffer_t buffer(float *data, halide_dimension_t *dims, int rank, const int *extents) {
-  halide_buffer_t b;
-  memset(&b, 0, sizeof b);
-  b.host = (uint8_t *)data;
-  b.type.code = halide_type_float;
-  b.type.bits = 32;
-  b.type.lanes = 1;
-  b.dimensions = rank;
-  b.dim = dims;
-  int stride = 1;
-  for (int i = 0; i < rank; ++i) {
-    dims[i].min = 0;
-    dims[i].extent = extents[i];
-    dims[i].stride = stride;
-    dims[i].flags = 0;
-    stride *= extents[i];
-  }
-  return b;
-}
 
 static void rowsum(int s0, int s1) {
   int rows = s0 * s1;

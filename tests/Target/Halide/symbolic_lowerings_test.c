@@ -4,6 +4,7 @@
  * norm over s1 rows, a concat whose second input starts at s0, and a softmax
  * and a mean over s1 (reductions whose extent is a param). */
 #include <HalideRuntime.h>
+#include "test_buffers.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,40 +18,13 @@ int lw_k3_concat_f32(buf_t *a, buf_t *b, int32_t s0, buf_t *out);
 int lw_k4_softmax_f32(buf_t *x, int32_t s1, buf_t *out);
 int lw_k5_reduce_f32(buf_t *x, int32_t s1, buf_t *out);
 
-static int passed, failed;
-
-static void check(int ok, const char *what, int s0, int s1) {
-  ok ? ++passed : ++failed;
-  if (!ok)
-    fprintf(stderr, "FAIL: %s at s0=%d s1=%d\n", what, s0, s1);
-}
-
-/* Dense buffer; `extents` innermost first (Halide order). */
-static buf_t buffer(void *data, int code, int bits, halide_dimension_t *dims, int rank, const int *extents) {
-  buf_t b;
-  memset(&b, 0, sizeof b);
-  b.host = (uint8_t *)data;
-  b.type.code = (halide_type_code_t)code;
-  b.type.bits = (uint8_t)bits;
-  b.type.lanes = 1;
-  b.dimensions = rank;
-  b.dim = dims;
-  for (int i = 0, stride = 1; i < rank; stride *= extents[i], ++i) {
-    dims[i].min = 0;
-    dims[i].extent = extents[i];
-    dims[i].stride = stride;
-    dims[i].flags = 0;
-  }
-  return b;
-}
-
 static void run(int s0, int s1) {
   int n = s0 * s1;
   /* k0: idx[b][k] = k + b * s1 */
   int64_t *idx = malloc(sizeof(int64_t) * n);
   halide_dimension_t d0[2];
   int e0[2] = {s1, s0};
-  buf_t bidx = buffer(idx, halide_type_int, 64, d0, 2, e0);
+  buf_t bidx = typed_buffer(idx, halide_type_int, 64, d0, 2, e0);
   int ok = lw_k0_index_expr_i64(s0, s1, &bidx) == 0;
   for (int i = 0; ok && i < n; ++i)
     ok = idx[i] == i;
@@ -62,8 +36,8 @@ static void run(int s0, int s1) {
     mask[i] = (uint8_t)((i * 5 + 1) % 3 == 0);
   halide_dimension_t dm[2], dg[3];
   int em[2] = {1, n}, eg[3] = {1, s1, s0};
-  buf_t bm = buffer(mask, halide_type_uint, 8, dm, 2, em), bg = buffer(g, halide_type_uint, 8, dg, 3, eg);
-  bidx = buffer(idx, halide_type_int, 64, d0, 2, e0);
+  buf_t bm = typed_buffer(mask, halide_type_uint, 8, dm, 2, em), bg = typed_buffer(g, halide_type_uint, 8, dg, 3, eg);
+  bidx = typed_buffer(idx, halide_type_int, 64, d0, 2, e0);
   ok = lw_k1_gather_i1(&bm, &bidx, s0, s1, &bg) == 0;
   for (int i = 0; ok && i < n; ++i)
     ok = (g[i] != 0) == (mask[i] != 0);
@@ -79,8 +53,8 @@ static void run(int s0, int s1) {
   }
   halide_dimension_t dx[2], dy[2], ds[1], db[1];
   int ex[2] = {32, s1}, e32[1] = {32};
-  buf_t bx = buffer(x, halide_type_float, 32, dx, 2, ex), by = buffer(y, halide_type_float, 32, dy, 2, ex);
-  buf_t bs = buffer(sc, halide_type_float, 32, ds, 1, e32), bb = buffer(bi, halide_type_float, 32, db, 1, e32);
+  buf_t bx = buffer(x, dx, 2, ex), by = buffer(y, dy, 2, ex);
+  buf_t bs = buffer(sc, ds, 1, e32), bb = buffer(bi, db, 1, e32);
   ok = lw_k2_layer_norm_f32(&bx, &bs, &bb, s1, &by) == 0;
   for (int r = 0; ok && r < s1; ++r) {
     double mean = 0, var = 0;
@@ -103,8 +77,8 @@ static void run(int s0, int s1) {
     b2[i] = -1.0f - (float)i;
   halide_dimension_t da[2], db2[2], dc[2];
   int ea[2] = {4, s0}, eb[2] = {4, 2}, ec[2] = {4, s0 + 2};
-  buf_t ba = buffer(a, halide_type_float, 32, da, 2, ea), bb2 = buffer(b2, halide_type_float, 32, db2, 2, eb);
-  buf_t bc = buffer(c, halide_type_float, 32, dc, 2, ec);
+  buf_t ba = buffer(a, da, 2, ea), bb2 = buffer(b2, db2, 2, eb);
+  buf_t bc = buffer(c, dc, 2, ec);
   ok = lw_k3_concat_f32(&ba, &bb2, s0, &bc) == 0;
   for (int i = 0; ok && i < 4 * (s0 + 2); ++i)
     ok = c[i] == (i < 4 * s0 ? a[i] : b2[i - 4 * s0]);
@@ -116,7 +90,7 @@ static void run(int s0, int s1) {
     t[i] = (float)((i * 13) % 17) / 4.0f - 2.0f;
   halide_dimension_t dt[2], dsm[2];
   int et[2] = {s1, 2};
-  buf_t bt = buffer(t, halide_type_float, 32, dt, 2, et), bsm = buffer(sm, halide_type_float, 32, dsm, 2, et);
+  buf_t bt = buffer(t, dt, 2, et), bsm = buffer(sm, dsm, 2, et);
   ok = lw_k4_softmax_f32(&bt, s1, &bsm) == 0;
   for (int r = 0; ok && r < 2; ++r) {
     double mx = -1e30, sum = 0;
@@ -135,7 +109,7 @@ static void run(int s0, int s1) {
     u[i] = (float)(i % 7) - 1.5f;
   halide_dimension_t du[2], dmean[1];
   int eu[2] = {3, s1}, e3[1] = {3};
-  buf_t bu = buffer(u, halide_type_float, 32, du, 2, eu), bmean = buffer(mean, halide_type_float, 32, dmean, 1, e3);
+  buf_t bu = buffer(u, du, 2, eu), bmean = buffer(mean, dmean, 1, e3);
   ok = lw_k5_reduce_f32(&bu, s1, &bmean) == 0;
   for (int col = 0; ok && col < 3; ++col) {
     double want = 0;

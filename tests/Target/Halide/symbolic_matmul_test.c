@@ -4,6 +4,7 @@
  * be right at 1 row, at counts that MR = 4 does not divide, and at counts
  * larger than the last call's. */
 #include <HalideRuntime.h>
+#include "test_buffers.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,38 +14,6 @@ int mm_k0_matmul_f32(struct halide_buffer_t *in0, struct halide_buffer_t *in1, s
                      int32_t s0, int32_t s1, struct halide_buffer_t *out);
 int mm_k1_matmul_f32(struct halide_buffer_t *in0, struct halide_buffer_t *in1, struct halide_buffer_t *in2,
                      int32_t s0, int32_t s1, struct halide_buffer_t *out);
-
-static int passed, failed;
-
-static void check(int ok, const char *what, int a, int b) {
-  if (ok)
-    ++passed;
-  else {
-    ++failed;
-    fprintf(stderr, "FAIL: %s at (%d, %d)\n", what, a, b);
-  }
-}
-
-/* A dense float buffer, innermost dim first. */
-static halide_buffer_t buffer(float *data, halide_dimension_t *dims, int rank, const int *extents) {
-  halide_buffer_t b;
-  memset(&b, 0, sizeof b);
-  b.host = (uint8_t *)data;
-  b.type.code = halide_type_float;
-  b.type.bits = 32;
-  b.type.lanes = 1;
-  b.dimensions = rank;
-  b.dim = dims;
-  int stride = 1;
-  for (int i = 0; i < rank; ++i) {
-    dims[i].min = 0;
-    dims[i].extent = extents[i];
-    dims[i].stride = stride;
-    dims[i].flags = 0;
-    stride *= extents[i];
-  }
-  return b;
-}
 
 /* Values on a 1/8 grid keep every product and partial sum exact. */
 static float value(int i, int mul, int mod) { return (float)((i * mul) % mod - mod / 2) * 0.125f; }
