@@ -554,7 +554,7 @@ bool Importer::collectInputs(SmallVectorImpl<Type> &types, SmallVectorImpl<std::
           shape.push_back(SymExpr::constant(it->second));
         } else {
           inputError(where + " is symbolic ('" + dim.dim_param() + "'); pin it with --shape " +
-                     dim.dim_param() + "=N");
+                     dim.dim_param() + "=N, or build once for every size with --symbolic-dims");
           shapeOk = false;
         }
       } else {
