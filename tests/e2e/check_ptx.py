@@ -37,7 +37,8 @@ def main():
     p.add_argument("--kiln-compile", required=True)
     p.add_argument("--ptxas", default="/usr/local/cuda/bin/ptxas")
     p.add_argument("--arch", default="sm_90")
-    p.add_argument("models", nargs="+", help="model.onnx, optionally @name=dim,... for --shape")
+    p.add_argument("models", nargs="+",
+                   help="model.onnx, optionally @name=dim,... for --shape or @symbolic for --symbolic-dims")
     args = p.parse_args()
     if not os.path.exists(args.ptxas):
         print(f"SKIP: {args.ptxas} not found (the CUDA toolkit is part of the machine image, not of apt)")
@@ -49,7 +50,9 @@ def main():
             work = os.path.join(tmp, f"m{i}")
             os.makedirs(work)
             cmd = [args.kiln_compile, model, "-o", work, "--name", f"m{i}", "--target", "host-cuda"]
-            if shapes:
+            if shapes == "symbolic":
+                cmd += ["--symbolic-dims"]
+            elif shapes:
                 cmd += ["--shape", shapes]
             r = subprocess.run(cmd, capture_output=True, text=True)
             if r.returncode != 0:
