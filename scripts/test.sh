@@ -5,21 +5,43 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh || exit 1
-cmake -G Ninja -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null || exit 1
+# CI=true: the ONNX test data and ../shared/models must be there (CMake stops
+# otherwise, see KILN_REQUIRE_TEST_DATA), so no test group can vanish unseen.
+require=OFF; [ "${CI:-}" = true ] && require=ON
+cmake -G Ninja -S . -B build -DCMAKE_BUILD_TYPE=Release -DKILN_REQUIRE_TEST_DATA=$require >/dev/null || exit 1
 ninja -C build -j2 || exit 1
 
-lit_out=$(/usr/bin/python3 /usr/lib/llvm-19/build/utils/lit/lit.py -sv build/tests 2>&1)
-echo "$lit_out" | grep -E "^(PASS|FAIL|UNSUPPORTED|XFAIL|XPASS)|Failed Tests|  KILN ::" || true
-lit_pass=$(echo "$lit_out" | sed -n 's/^ *Passed *: *\([0-9]*\).*/\1/p'); lit_pass=${lit_pass:-0}
-lit_fail=$(echo "$lit_out" | sed -n 's/^ *Failed *: *\([0-9]*\).*/\1/p'); lit_fail=${lit_fail:-0}
-echo "lit: $lit_pass passed, $lit_fail failed"
+# lit: its exit status counts, and so do Unresolved and Timed Out tests (a
+# RUN line that cannot run is not a pass); a run of 0 lit tests is a failure.
+lit_out=$(/usr/bin/python3 /usr/lib/llvm-19/build/utils/lit/lit.py -sv build/tests 2>&1); lit_rc=$?
+echo "$lit_out" | grep -E "^(PASS|FAIL|UNSUPPORTED|XFAIL|XPASS|UNRESOLVED|TIMEOUT)|Failed Tests|Unresolved Tests|Timed Out Tests|  KILN ::" || true
+lit_count() { echo "$lit_out" | sed -n "s/^ *$1 *: *\([0-9]*\).*/\1/p" | head -1; }
+lit_pass=$(lit_count Passed); lit_pass=${lit_pass:-0}
+lit_fail=$(lit_count Failed); lit_fail=${lit_fail:-0}
+lit_unres=$(lit_count Unresolved); lit_unres=${lit_unres:-0}
+lit_tout=$(lit_count "Timed Out"); lit_tout=${lit_tout:-0}
+lit_fail=$((lit_fail + lit_unres + lit_tout))
+if [ "$lit_rc" -ne 0 ] && [ "$lit_fail" -eq 0 ]; then
+  echo "lit exited with status $lit_rc"; lit_fail=1
+fi
+if [ "$lit_pass" -eq 0 ]; then
+  echo "lit ran no test"; lit_fail=$((lit_fail + 1))
+fi
+echo "lit: $lit_pass passed, $lit_fail failed ($lit_unres unresolved, $lit_tout timed out)"
 
-ctest_out=$(ctest --test-dir build --output-on-failure -E '^lit$' 2>&1)
+# ctest: every test but lit (run above). Its exit status counts too.
+ctest_out=$(ctest --test-dir build --output-on-failure -E '^lit$' 2>&1); ctest_rc=$?
 echo "$ctest_out" | grep -vE "^(UpdateCTestConfiguration|Test project|Constructing|Checking test dependency|Updating test list|Internal ctest)" || true
 total=$(echo "$ctest_out" | sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p'); total=${total:-0}
 c_fail=$(echo "$ctest_out" | sed -n 's/.*, \([0-9]*\) tests failed out of.*/\1/p'); c_fail=${c_fail:-0}
 c_skip=$(echo "$ctest_out" | grep -c "(Skipped)$"); c_skip=${c_skip:-0}
 c_pass=$((total - c_fail - c_skip))
+if [ "$ctest_rc" -ne 0 ] && [ "$c_fail" -eq 0 ]; then
+  echo "ctest exited with status $ctest_rc"; c_fail=1
+fi
+if [ "$total" -eq 0 ]; then
+  echo "ctest ran no test"; c_fail=$((c_fail + 1))
+fi
 
 passed=$((lit_pass + c_pass)); failed=$((lit_fail + c_fail))
 [ "$c_skip" -gt 0 ] && echo "$c_skip skipped (see '(Skipped)' above: a tool this machine lacks)"

@@ -47,7 +47,19 @@ def main():
     ins, outs = info(a.driver)
     print(f"{a.model_dir}: tolerance |a-b| <= {a.atol} + {a.rtol}*|b|")
     ok = True
-    for ds in sorted(glob.glob(os.path.join(a.model_dir, "test_data_set_*"))):
+    sets = sorted(glob.glob(os.path.join(a.model_dir, "test_data_set_*")))
+    if not sets:
+        print(f"FAIL: no test_data_set_N folder in {a.model_dir}")
+        return 1
+    # A data set without every reference output would compare nothing and pass.
+    for ds in sets:
+        missing = [f"output_{i}.pb" for i in range(len(outs))
+                   if not os.path.exists(os.path.join(ds, f"output_{i}.pb"))]
+        if missing:
+            print(f"FAIL: {os.path.basename(ds)} lacks {', '.join(missing)} "
+                  f"(the model has {len(outs)} outputs)")
+            return 1
+    for ds in sets:
         with tempfile.TemporaryDirectory() as tmp:
             files, feeds = [], []
             for k, (name, dtype, dims) in enumerate(ins):
@@ -64,10 +76,8 @@ def main():
             got = [np.fromfile(os.path.join(tmp, f"{i}.bin"), DTYPES[d]).reshape(s)
                    for i, (_, d, s) in enumerate(outs)]
             for i in range(len(outs)):
-                ref = os.path.join(ds, f"output_{i}.pb")
-                if os.path.exists(ref):
-                    want = numpy_helper.to_array(onnx.load_tensor(ref))
-                    ok &= compare(f"{os.path.basename(ds)} output {i} '{outs[i][0]}' vs reference", got[i], want, a.atol, a.rtol)
+                want = numpy_helper.to_array(onnx.load_tensor(os.path.join(ds, f"output_{i}.pb")))
+                ok &= compare(f"{os.path.basename(ds)} output {i} '{outs[i][0]}' vs reference", got[i], want, a.atol, a.rtol)
             if a.oracle:
                 odir = os.path.join(tmp, "ort")
                 os.makedirs(odir)

@@ -87,6 +87,13 @@ static cl::opt<int> kernelThreads("kernel-threads",
                                   cl::cat(category));
 static cl::opt<std::string> workDir("work-dir", cl::desc("build case N in DIR/N_<case> and keep it"),
                                     cl::value_desc("DIR"), cl::cat(category));
+static cl::opt<double> absTol("atol", cl::desc("absolute tolerance (ONNX's own: 1e-7)"), cl::init(1e-7),
+                              cl::cat(category));
+static cl::opt<double> relTol("rtol", cl::desc("relative tolerance (ONNX's own: 1e-3)"), cl::init(1e-3),
+                              cl::cat(category));
+static cl::opt<std::string> tolerancesPath(
+    "tolerances", cl::desc("per-case atol overrides: lines 'CASE ATOL why' (cases fp32 cannot hold to --atol)"),
+    cl::value_desc("FILE"), cl::cat(category));
 static cl::opt<bool> quiet("quiet", cl::desc("print only the cases that fail or do not compile"),
                            cl::cat(category));
 
@@ -260,6 +267,32 @@ std::set<std::string> readList(const std::string &path, bool &ok) {
   return ids;
 }
 
+/// Lines "CASE ATOL why...": the cases whose fp32 result cannot meet --atol,
+/// each with the reason written beside it.
+std::map<std::string, double> readTolerances(const std::string &path, std::string &err) {
+  std::map<std::string, double> atol;
+  auto buf = MemoryBuffer::getFile(path);
+  if (!buf) {
+    err = "cannot read " + path;
+    return atol;
+  }
+  SmallVector<StringRef> lines;
+  (*buf)->getBuffer().split(lines, '\n');
+  for (auto [i, l] : llvm::enumerate(lines)) {
+    if ((l = l.trim()).empty() || l.starts_with("#"))
+      continue;
+    SmallVector<StringRef> f;
+    l.split(f, ' ', 2, false);
+    double v;
+    if (f.size() < 3 || f[1].getAsDouble(v) || !(v > 0)) {
+      err = path + ":" + std::to_string(i + 1) + ": expected 'CASE ATOL why', got '" + l.str() + "'";
+      return atol;
+    }
+    atol[f[0].str()] = v;
+  }
+  return atol;
+}
+
 //===----------------------------------------------------------------------===//
 // Running the cases, each in a child process
 //===----------------------------------------------------------------------===//
@@ -304,7 +337,10 @@ void killChildrenAndExit() {
     dup2(log, 2);
     ::close(log);
   }
-  CaseResult r = runCase(c, dir, s, [&](StringRef stage) { writeAll(fd, "S " + stage.str() + "\n"); });
+  RunSettings caseSettings = s;
+  if (auto it = s.caseAtol.find(c.id); it != s.caseAtol.end())
+    caseSettings.atol = it->second;
+  CaseResult r = runCase(c, dir, caseSettings, [&](StringRef stage) { writeAll(fd, "S " + stage.str() + "\n"); });
   writeAll(fd, "R " + std::to_string((int)r.outcome) + " " + oneLine(r.message) + "\n");
   _exit(0);
 }
@@ -626,6 +662,16 @@ int main(int argc, char **argv) {
   settings.target = target;
   settings.fuse = fuse;
   settings.threads = kernelThreads;
+  settings.atol = absTol;
+  settings.rtol = relTol;
+  if (!tolerancesPath.empty()) {
+    std::string err;
+    settings.caseAtol = readTolerances(tolerancesPath, err);
+    if (!err.empty()) {
+      errs() << "kiln-conformance: " << err << "\n";
+      return 2;
+    }
+  }
   settings.runtimeLibrary = KILN_RUNTIME_LIBRARY;
   const char *ccEnv = getenv("CC");
   auto cc = sys::findProgramByName(ccEnv && *ccEnv ? ccEnv : "cc");

@@ -19,6 +19,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/Import/Onnx/OnnxImporter.h"
 #include "compiler/Import/Onnx/ImportContext.h"
+#include "compiler/Import/Onnx/ExternalData.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
@@ -208,36 +209,10 @@ std::optional<HostTensor> Importer::loadTensor(const onnx::TensorProto &t,
   };
 
   if (t.data_location() == onnx::TensorProto::EXTERNAL) {
-    std::string location;
-    uint64_t offset = 0, length = bytes;
-    for (const auto &kv : t.external_data()) {
-      if (kv.key() == "location")
-        location = kv.value();
-      else if (kv.key() == "offset")
-        offset = std::strtoull(kv.value().c_str(), nullptr, 10);
-      else if (kv.key() == "length")
-        length = std::strtoull(kv.value().c_str(), nullptr, 10);
-    }
-    SmallString<256> file(modelDir);
-    sys::path::append(file, location);
-    if (location.empty()) {
-      error = "'" + valueName + "' has external data without a location";
+    std::optional<std::string> bytesRead = readExternalData(t, modelDir, valueName, bytes, error);
+    if (!bytesRead)
       return std::nullopt;
-    }
-    if (length != bytes) {
-      error = ("'" + valueName + "' has external data of " + Twine(length) + " bytes, expected " +
-               Twine(bytes))
-                  .str();
-      return std::nullopt;
-    }
-    auto buf = MemoryBuffer::getFileSlice(file, length, offset);
-    if (!buf || (*buf)->getBufferSize() != length) {
-      error = "'" + valueName + "': cannot read external data '" + file.str().str() +
-              "': " + (buf ? "file too short" : buf.getError().message());
-      return std::nullopt;
-    }
-    allocate();
-    std::memcpy(h.data->data(), (*buf)->getBufferStart(), length);
+    h.data = std::make_shared<std::string>(std::move(*bytesRead));
     return h;
   }
   if (t.has_raw_data()) {
