@@ -19,7 +19,9 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Timer.h"
 
 #include <cstring>
@@ -210,29 +212,57 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
     return fail();
   }
 
+  // Intermediates are built in a temporary folder; only libNAME.a and NAME.h
+  // reach the output folder, and only once both exist, so a failed build
+  // writes nothing there.
   stage = "halide-codegen";
-  if (auto ec = llvm::sys::fs::create_directories(opts.outDir)) {
-    llvm::errs() << "error: cannot create " << opts.outDir << ": " << ec.message() << "\n";
-    firstError = "cannot create " + opts.outDir + ": " + ec.message();
+  llvm::SmallString<128> work;
+  if (auto ec = llvm::sys::fs::createUniqueDirectory("kiln-compile", work)) {
+    llvm::errs() << "error: cannot make a temporary folder: " << ec.message() << "\n";
+    firstError = "cannot make a temporary folder: " + ec.message();
     return fail();
   }
+  std::string workDir(work);
+  auto cleanup = llvm::make_scope_exit([&] {
+    if (opts.keepIntermediates)
+      llvm::errs() << "kiln-compile: intermediates kept in " << workDir << "\n";
+    else
+      llvm::sys::fs::remove_directories(workDir);
+  });
   t = start("halide-codegen");
   std::vector<std::string> objects;
-  if (failed(emitHalideObjects(*module, targetOpts, opts.outDir, opts.name, objects,
+  if (failed(emitHalideObjects(*module, targetOpts, workDir, opts.name, objects,
                                /*withRuntime=*/opts.halideRuntime.empty())))
     return fail();
   stop(t);
   stage = "library";
   t = start("library");
-  LibraryOptions lib = libraryOptions(targetOpts, opts.outDir, opts.name, opts.input);
+  // The file name alone: two machines building one model write the same bytes.
+  LibraryOptions lib = libraryOptions(targetOpts, workDir, opts.name,
+                                      llvm::sys::path::filename(opts.input).str());
   std::vector<std::string> archived = objects;
   if (!opts.halideRuntime.empty())
     archived.push_back(opts.halideRuntime);
   if (failed(emitLibrary(*module, lib, archived)))
     return fail();
   stop(t);
-  for (const std::string &o : objects)
-    llvm::sys::fs::remove(o);
+  if (auto ec = llvm::sys::fs::create_directories(opts.outDir)) {
+    llvm::errs() << "error: cannot create " << opts.outDir << ": " << ec.message() << "\n";
+    firstError = "cannot create " + opts.outDir + ": " + ec.message();
+    return fail();
+  }
+  for (const std::string &file : {"lib" + opts.name + ".a", opts.name + ".h"}) {
+    std::string from = workDir + "/" + file, to = opts.outDir + "/" + file;
+    // rename() within one file system; a copy across them (/tmp is often tmpfs).
+    std::error_code ec = llvm::sys::fs::rename(from, to);
+    if (ec)
+      ec = llvm::sys::fs::copy_file(from, to);
+    if (ec) {
+      llvm::errs() << "error: cannot write " << to << ": " << ec.message() << "\n";
+      firstError = "cannot write " + to + ": " + ec.message();
+      return fail();
+    }
+  }
   if (opts.timing)
     timers.print(llvm::errs());
   return 0;

@@ -15,7 +15,10 @@ namespace kiln {
 
 struct CompileOptions {
   std::string input;          ///< the .onnx (or .onnxtxt) file
-  std::string outDir = ".";   ///< where libNAME.a and NAME.h go
+  std::string outDir = ".";   ///< where libNAME.a and NAME.h go, and nothing else
+  /// Keep the intermediates (objects, the table's C source, the weights blob)
+  /// in their temporary folder and print its path; by default it is removed.
+  bool keepIntermediates = false;
   std::string name;           ///< symbol prefix; a C identifier
   std::string target = "host"; ///< "host" or "host-cuda"
   std::string emit;           ///< "", "graph", "kernel" or "halide": print that stage and stop

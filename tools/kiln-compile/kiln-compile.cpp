@@ -25,6 +25,7 @@ static cl::list<std::string> shapes("shape", cl::desc("Pin a symbolic dim: --sha
                                     cl::CommaSeparated);
 static cl::list<std::string> binds("bind", cl::desc("Fix a graph input's value at compile time: --bind shape=FILE.pb or --bind axes=0,2 (repeatable)"));
 static cl::opt<bool> symbolicDims("symbolic-dims", cl::desc("Keep unpinned named dims symbolic: compile once for every size (in progress: the graph stage, --emit graph, only)"));
+static cl::opt<bool> keepIntermediates("keep-intermediates", cl::desc("Keep the objects, the table's C source and the weights blob in their temporary folder (printed) instead of removing them"));
 static cl::opt<bool> timing("timing", cl::desc("Print the time each stage took"));
 
 static std::string identifier(StringRef s) {
@@ -61,6 +62,7 @@ int main(int argc, char **argv) {
   opts.target = target;
   opts.emit = emit;
   opts.timing = timing;
+  opts.keepIntermediates = keepIntermediates;
   opts.stats = stats;
   opts.fuse = !noFuse;
   opts.skipPasses.assign(skipPass.begin(), skipPass.end());

@@ -14,6 +14,7 @@
 #include "tools/common/SharedModel.h"
 
 #include "onnx/onnx_pb.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -36,7 +37,7 @@ static cl::opt<std::string> target("target", cl::desc("host or host-cuda"), cl::
 static cl::opt<double> absTol("atol", cl::desc("absolute tolerance"), cl::init(1e-4));
 static cl::opt<double> relTol("rtol", cl::desc("relative tolerance"), cl::init(1e-3));
 static cl::opt<int> repeat("repeat", cl::desc("time N runs and print min and median"), cl::init(0));
-static cl::opt<std::string> workDir("work-dir", cl::desc("keep the compiled library here"));
+static cl::opt<std::string> workDir("work-dir", cl::desc("build and keep the compiled library here (default: a temporary folder, removed on exit)"));
 static cl::opt<std::string> model("model", cl::desc("model file inside DIR"), cl::init("model.onnx"));
 
 namespace {
@@ -194,6 +195,12 @@ int main(int argc, char **argv) {
   } else if (sys::fs::createUniqueDirectory("kiln-run", tmp)) {
     return fail("cannot make a temporary folder");
   }
+  // Every return below removes the temporary folder (the shared object is
+  // loaded by then; dlopen keeps its mapping after the file goes).
+  auto cleanup = make_scope_exit([&] {
+    if (workDir.empty())
+      sys::fs::remove_directories(tmp);
+  });
   opts.input = modelPath;
   opts.outDir = std::string(tmp);
   opts.name = "kiln_run_model";

@@ -131,6 +131,29 @@ static std::string nodeName(const onnx::NodeProto &node, size_t index) {
   return node.op_type() + "_" + std::to_string(index);
 }
 
+/// Halide addresses a buffer with 32-bit offsets: past 2^31-1 elements (or
+/// with a dim past that) the generated code can only fail at run time. Returns
+/// "" when `shape` fits, else what is wrong, naming the dim that overflows.
+static std::string bufferTooLarge(ArrayRef<int64_t> shape) {
+  constexpr int64_t limit = INT32_MAX;
+  int64_t n = 1;
+  for (auto [d, size] : llvm::enumerate(shape)) {
+    if (ShapedType::isDynamic(size))
+      continue; // Symbolic: bounded by the runtime for the sizes given.
+    if (size == 0)
+      return "";
+    if (size > limit || n > limit / size) {
+      std::string dims;
+      for (auto [i, x] : llvm::enumerate(shape))
+        dims += (i ? "," : "") + (ShapedType::isDynamic(x) ? std::string("?") : std::to_string(x));
+      return "has shape [" + dims + "]: dim " + std::to_string(d) +
+             " takes it past 2^31-1 elements, the most one buffer can hold";
+    }
+    n *= size;
+  }
+  return "";
+}
+
 static std::string normDomain(const std::string &domain) {
   return domain == "ai.onnx" ? "" : domain;
 }
@@ -539,7 +562,12 @@ bool Importer::collectInputs(SmallVectorImpl<Type> &types, SmallVectorImpl<std::
     }
     if (!shapeOk)
       continue;
-    types.push_back(makeType(shape, mlirElementType(&ctx, *dt), &ctx, numSymbols()));
+    Type type = makeType(shape, mlirElementType(&ctx, *dt), &ctx, numSymbols());
+    if (std::string why = bufferTooLarge(cast<RankedTensorType>(type).getShape()); !why.empty()) {
+      inputError("input '" + name + "' " + why);
+      continue;
+    }
+    types.push_back(type);
     names.push_back(name);
   }
   return ok;
@@ -693,6 +721,15 @@ void Importer::importNode(const onnx::NodeProto &node, size_t index) {
     if (!out.empty() && !values.count(out) && isUsed(out)) {
       (void)n.fail("output " + Twine(i) + " ('" + out + "') is not supported");
       poisoned.insert(out);
+      continue;
+    }
+    auto it = values.find(out);
+    if (out.empty() || it == values.end())
+      continue;
+    if (std::string why = bufferTooLarge(it->second.shape()); !why.empty()) {
+      (void)n.fail("output " + Twine(i) + " ('" + out + "') " + why);
+      poisoned.insert(out);
+      values.erase(it);
     }
   }
 }

@@ -507,7 +507,8 @@ LogicalResult kiln::emitLibrary(ModuleOp module, const LibraryOptions &opts,
     return failure();
   std::string archive = opts.dir + "/lib" + opts.name + ".a";
   llvm::sys::fs::remove(archive);
-  std::vector<StringRef> argv{"ar", "rcs", archive, modelObj, weightsObj};
+  // D: zero timestamps, uids and modes, so one model always gives the same bytes.
+  std::vector<StringRef> argv{"ar", "rcsD", archive, modelObj, weightsObj};
   for (const std::string &o : objects)
     argv.push_back(o);
   return run(main, argv);
