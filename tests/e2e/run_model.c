@@ -39,6 +39,8 @@
  * random (floats in [-1,1), integers in [0, min(index_bound, 10)), bools 0/1);
  * outputs take the shapes the runtime resolves.
  *===----------------------------------------------------------------------===*/
+#define _POSIX_C_SOURCE 200809L /* pthread barriers, strtok_r, clock_gettime under -std=c11 */
+
 #include <kiln/runtime.h>
 
 #include <pthread.h>
