@@ -557,6 +557,50 @@ static kiln_status_t check_io(kiln_context_t *ctx, const char *what, const kiln_
     if (depth == CHECK_ALL && !g->data && ctx->nbytes[ids[i]] > 0)
       return kiln_fail(ctx, KILN_INVALID_ARGUMENT, "%s '%s' (#%d): data is NULL", what,
                        kiln_tensor_name(t), (int)i);
+    // Halide assumes a host pointer aligned to its element size (and so does
+    // check_indices): anything less is undefined behaviour, a fault off x86.
+    // Zero-byte tensors are never read.
+    size_t align = kiln_dtype_size((kiln_dtype_t)t->dtype);
+    if (depth == CHECK_ALL && g->data && ctx->nbytes[ids[i]] > 0 && (uintptr_t)g->data % align != 0)
+      return kiln_fail(ctx, KILN_INVALID_ARGUMENT,
+                       "%s '%s' (#%d): data %p is not aligned to %zu bytes (its %s elements)",
+                       what, kiln_tensor_name(t), (int)i, g->data, align,
+                       dtype_text(want_type, t->dtype));
+  }
+  return KILN_OK;
+}
+
+/// Outputs may not share a byte with an input or another output: kernels run
+/// one after another and inside each Halide tiles freely, so an output written
+/// early would change what a later kernel (or a later tile) reads. Called once
+/// the shapes are checked, so ctx->nbytes are the caller's sizes.
+static kiln_status_t check_overlaps(kiln_context_t *ctx, const kiln_tensor_t *inputs,
+                                    int32_t num_inputs, const kiln_tensor_t *outputs,
+                                    int32_t num_outputs) {
+  const kiln_model_t *m = ctx->model;
+  for (int32_t o = 0; o < num_outputs; ++o) {
+    uintptr_t lo = (uintptr_t)outputs[o].data;
+    int64_t bytes = ctx->nbytes[m->outputs[o]];
+    if (!outputs[o].data || bytes <= 0)
+      continue;
+    uintptr_t hi = lo + (uintptr_t)bytes;
+    // Inputs first, then the outputs before this one (each pair once).
+    for (int32_t j = 0; j < num_inputs + o; ++j) {
+      bool is_input = j < num_inputs;
+      const kiln_tensor_t *other = is_input ? &inputs[j] : &outputs[j - num_inputs];
+      int32_t id = is_input ? m->inputs[j] : m->outputs[j - num_inputs];
+      uintptr_t other_lo = (uintptr_t)other->data;
+      int64_t other_bytes = ctx->nbytes[id];
+      if (!other->data || other_bytes <= 0 || other_lo >= hi ||
+          lo >= other_lo + (uintptr_t)other_bytes)
+        continue;
+      return kiln_fail(ctx, KILN_INVALID_ARGUMENT,
+                       "output '%s' (#%d) overlaps %s '%s' (#%d) in memory: outputs must not "
+                       "share memory with an input or another output (no in-place runs)",
+                       kiln_tensor_name(&m->tensors[m->outputs[o]]), (int)o,
+                       is_input ? "input" : "output", kiln_tensor_name(&m->tensors[id]),
+                       (int)(is_input ? j : j - num_inputs));
+    }
   }
   return KILN_OK;
 }
@@ -643,6 +687,8 @@ kiln_status_t kiln_context_run(kiln_context_t *ctx, const kiln_tensor_t *inputs,
   if (status == KILN_OK)
     status = check_io(ctx, "output", outputs, num_outputs, m->num_outputs, m->outputs, CHECK_ALL);
   if (status == KILN_OK)
+    status = check_overlaps(ctx, inputs, num_inputs, outputs, num_outputs);
+  if (status == KILN_OK)
     status = check_indices(ctx, inputs, num_inputs);
   if (status != KILN_OK)
     return status;
@@ -662,7 +708,11 @@ kiln_status_t kiln_context_run(kiln_context_t *ctx, const kiln_tensor_t *inputs,
 
   // Reinstalled on every run (another component may have replaced it); not
   // restored afterwards, as restoring a process-global races with other runs.
+  // Halide's setter is a plain store: contexts running on other threads would
+  // race on it, so the store is serialised (it is the same value every time).
+  lock_global();
   halide_set_error_handler(capture_halide_error);
+  unlock_global();
   char doing[256];
   for (int32_t s = 0; s < m->num_steps && status == KILN_OK; ++s) {
     const kiln_abi_step_t *step = &m->steps[s];

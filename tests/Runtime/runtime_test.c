@@ -20,6 +20,7 @@
 
 #include <HalideRuntime.h>
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -923,6 +924,440 @@ static void test_symbolic_tables(void) {
               "names tensor -3", "a scalar argument past the symbols is refused");
 }
 
+//===----------------------------------------------------------------------===//
+// Hardening (issue 12): token id and shape boundaries, aliasing, alignment,
+// zero-size dims, contexts on threads
+//===----------------------------------------------------------------------===//
+
+// ids [1,5] (int64 or int32) index a 1000-row table: y[i] = wrapped id, as
+// Kiln's gather kernel does (negative ids count from the end, as in ONNX).
+static int g_gather_calls;
+static int k_gather(void **args) {
+  halide_buffer_t *ids = args[0], *y = args[1];
+  ++g_gather_calls;
+  for (int i = 0; i < 5; ++i) {
+    int64_t v = ids->type.bits == 64 ? ((const int64_t *)ids->host)[i]
+                                     : ((const int32_t *)ids->host)[i];
+    ((float *)y->host)[i] = (float)(v < 0 ? v + 1000 : v);
+  }
+  return 0;
+}
+static kiln_abi_tensor_t g_ids_tensors[] = {
+    {"input_ids", KILN_DTYPE_INT64, KILN_TENSOR_INPUT, 2, 0, {1, 5}, 0, 40, 1000, STATIC_DIMS, -1,
+     -1, -1},
+    {"rows", KILN_DTYPE_FLOAT32, KILN_TENSOR_OUTPUT, 2, 0, {1, 5}, 0, 20, 0, STATIC_DIMS, -1, -1,
+     -1},
+};
+static const int32_t g_ids_in[] = {0}, g_ids_out[] = {1}, g_ids_args[] = {0, 1};
+static const kiln_abi_step_t g_ids_steps[] = {{"k_gather", k_gather, 2, g_ids_args}};
+static const kiln_model_t g_ids_model = {
+    .abi_version = KILN_MODEL_ABI_VERSION, .name = "ids", .target = "host", .num_tensors = 2,
+    .tensors = g_ids_tensors, .num_inputs = 1, .inputs = g_ids_in, .num_outputs = 1,
+    .outputs = g_ids_out, .num_steps = 1, .steps = g_ids_steps};
+
+static void test_token_id_bounds(void) {
+  static const int64_t shape[2] = {1, 5};
+  for (int wide = 1; wide >= 0; --wide) {
+    g_ids_tensors[0].dtype = wide ? KILN_DTYPE_INT64 : KILN_DTYPE_INT32;
+    g_ids_tensors[0].nbytes = wide ? 40 : 20;
+    const char *type = wide ? "int64" : "int32";
+    kiln_context_t *ctx = NULL;
+    if (kiln_context_create(&g_ids_model, NULL, &ctx) != KILN_OK) {
+      check(false, "create the token id model");
+      continue;
+    }
+    static int64_t ids64[5];
+    static int32_t ids32[5];
+    float rows[5];
+    kiln_tensor_t in = {wide ? KILN_DTYPE_INT64 : KILN_DTYPE_INT32, 2, shape,
+                        wide ? (void *)ids64 : (void *)ids32};
+    kiln_tensor_t out = {KILN_DTYPE_FLOAT32, 2, shape, rows};
+    // Each row: the ids, then the status and message the runtime must give.
+    static const struct {
+      int64_t ids[5];
+      kiln_status_t status;
+      const char *message;
+    } cases[] = {
+        {{-1000, -1, 0, 998, 999}, KILN_OK, ""},
+        {{0, 1, -1001, 2, 3}, KILN_OUT_OF_RANGE,
+         "input 'input_ids' (#0): element 2 is -1001, outside [-1000, 1000): it indexes a table "
+         "of 1000 rows"},
+        {{0, 1, 2, 3, 1000}, KILN_OUT_OF_RANGE, "element 4 is 1000, outside [-1000, 1000)"},
+        {{INT32_MIN, 0, 0, 0, 0}, KILN_OUT_OF_RANGE, "element 0 is -2147483648, outside"},
+        {{0, 0, 0, 0, INT32_MAX}, KILN_OUT_OF_RANGE, "element 4 is 2147483647, outside"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; ++c) {
+      for (int i = 0; i < 5; ++i)
+        ids64[i] = cases[c].ids[i], ids32[i] = (int32_t)cases[c].ids[i];
+      memset(rows, 0xff, sizeof rows);
+      int calls = g_gather_calls;
+      kiln_status_t st = kiln_context_run(ctx, &in, 1, &out, 1);
+      char what[200];
+      snprintf(what, sizeof what, "%s ids {%lld, %lld, %lld, %lld, %lld} into 1000 rows: %s", type,
+               (long long)cases[c].ids[0], (long long)cases[c].ids[1], (long long)cases[c].ids[2],
+               (long long)cases[c].ids[3], (long long)cases[c].ids[4],
+               cases[c].status == KILN_OK ? "accepted" : "refused before any kernel");
+      if (cases[c].status == KILN_OK) {
+        static const float want[5] = {0, 999, 0, 998, 999}; // -1000 is row 0, -1 row 999
+        check(st == KILN_OK && g_gather_calls == calls + 1 && memcmp(rows, want, sizeof want) == 0,
+              what);
+      } else {
+        check_error(st, cases[c].status, kiln_context_last_error(ctx), cases[c].message, NULL,
+                    what);
+        check(g_gather_calls == calls, "  ... and no kernel ran");
+      }
+    }
+    kiln_context_destroy(ctx);
+  }
+  g_ids_tensors[0].dtype = KILN_DTYPE_INT64;
+  g_ids_tensors[0].nbytes = 40;
+}
+
+// A symbolic model at the edges of what Halide can index: x uint8 [n] binds n,
+// z uint8 [a,n] binds a, y uint8 [a,n-1] = x + z (n = 1: a zero-size output).
+static halide_buffer_t g_seen_wide_y;
+static int k_wide(void **args) {
+  halide_buffer_t *x = args[0], *z = args[1], *y = args[2];
+  g_seen_wide_y = *y;
+  int32_t w = y->dim[0].extent, rows = y->dim[1].extent;
+  for (int32_t r = 0; r < rows; ++r)
+    for (int32_t i = 0; i < w; ++i)
+      y->host[r * w + i] = (uint8_t)(x->host[i] + z->host[r * (w + 1) + i]);
+  return 0;
+}
+// n = [0], a = [3], n - 1 = [6]
+static const int64_t g_wide_exprs[] = {KILN_EXPR_SYM, 0, KILN_EXPR_END, KILN_EXPR_SYM, 1,
+                                       KILN_EXPR_END, KILN_EXPR_SYM, 0, KILN_EXPR_CONST, 1,
+                                       KILN_EXPR_SUB, KILN_EXPR_END};
+static const kiln_abi_symbol_t g_wide_symbols[] = {{"n", 0, 0}, {"a", 1, 0}};
+static const kiln_abi_tensor_t g_wide_tensors[] = {
+    {.name = "x", .dtype = KILN_DTYPE_UINT8, .kind = KILN_TENSOR_INPUT, .rank = 1, .io_index = 0,
+     .shape = {-1}, .dim_expr = {0, -1}, .def_step = -1, .last_step = -1, .reuse = -1},
+    {.name = "z", .dtype = KILN_DTYPE_UINT8, .kind = KILN_TENSOR_INPUT, .rank = 2, .io_index = 1,
+     .shape = {-1, -1}, .dim_expr = {3, 0, -1}, .def_step = -1, .last_step = -1, .reuse = -1},
+    {.name = "y", .dtype = KILN_DTYPE_UINT8, .kind = KILN_TENSOR_OUTPUT, .rank = 2, .io_index = 0,
+     .shape = {-1, -1}, .dim_expr = {3, 6, -1}, .def_step = -1, .last_step = -1, .reuse = -1},
+};
+static const int32_t g_wide_in[] = {0, 1}, g_wide_out[] = {2}, g_wide_args[] = {0, 1, 2};
+static const kiln_abi_step_t g_wide_steps[] = {{"k_wide", k_wide, 3, g_wide_args}};
+static const kiln_model_t g_wide_model = {
+    .abi_version = KILN_MODEL_ABI_VERSION, .name = "wide", .target = "host", .num_tensors = 3,
+    .tensors = g_wide_tensors, .num_inputs = 2, .inputs = g_wide_in, .num_outputs = 1,
+    .outputs = g_wide_out, .num_steps = 1, .steps = g_wide_steps, .num_symbols = 2,
+    .symbols = g_wide_symbols, .exprs = g_wide_exprs};
+
+static void test_shape_bounds(void) {
+  // seq <= 128 (a Slice of a [1,128] constant) and batch*seq <= 256: both
+  // exactly at the limit run, one past is refused.
+  kiln_model_t m = g_sym_model;
+  m.num_constraints = 2;
+  kiln_context_t *ctx = NULL;
+  kiln_tensor_t in[2], out[1];
+  kiln_status_t st = kiln_context_create(&m, NULL, &ctx);
+  sym_io(in, out, 1, 128);
+  memset(g_sym_y, 0, sizeof g_sym_y);
+  st = st == KILN_OK ? kiln_context_run(ctx, in, 2, out, 1) : st;
+  check(st == KILN_OK && sym_output_ok(1, 128), "seq = 128, the model's limit, runs");
+  sym_io(in, out, 1, 129);
+  check_error(kiln_context_run(ctx, in, 2, out, 1), KILN_INVALID_ARGUMENT,
+              kiln_context_last_error(ctx), "seq is 129, the model allows at most 128", NULL,
+              "seq = 129, one past, is refused");
+  sym_io(in, out, 2, 128);
+  memset(g_sym_y, 0, sizeof g_sym_y);
+  st = kiln_context_run(ctx, in, 2, out, 1);
+  check(st == KILN_OK && sym_output_ok(2, 128), "batch*seq = 256, the model's limit, runs");
+  sym_io(in, out, 257, 1);
+  check_error(kiln_context_run(ctx, in, 2, out, 1), KILN_INVALID_ARGUMENT,
+              kiln_context_last_error(ctx),
+              "at batch = 257, seq = 1, the model requires 256 - batch*seq >= 0, but it is -1",
+              NULL, "batch*seq = 257, one past, is refused");
+  sym_io(in, out, 1, 1);
+  memset(g_sym_y, 0, sizeof g_sym_y);
+  st = kiln_context_run(ctx, in, 2, out, 1);
+  check(st == KILN_OK && sym_output_ok(1, 1), "batch = seq = 1, the smallest sizes, run");
+  sym_io(in, out, 1, 0);
+  check_error(kiln_context_run(ctx, in, 2, out, 1), KILN_INVALID_ARGUMENT,
+              kiln_context_last_error(ctx),
+              "input 'ids' (#0): dim 1 is 0; 'seq' must be at least 1", NULL,
+              "seq = 0 (a zero-size dim), one under, is refused");
+  sym_io(in, out, -1, 1);
+  check_error(kiln_context_run(ctx, in, 2, out, 1), KILN_INVALID_ARGUMENT,
+              kiln_context_last_error(ctx),
+              "input 'ids' (#0): dim 0 is -1; 'batch' must be at least 1", NULL,
+              "a negative dim is refused");
+  kiln_context_destroy(ctx);
+
+  // Halide indexes in int32: 2^31-1 elements and extents are the limit.
+  st = kiln_context_create(&g_wide_model, NULL, &ctx);
+  check(st == KILN_OK, "create the int32-edge model");
+  if (st != KILN_OK)
+    return;
+  int64_t xs[1], zs[2];
+  kiln_tensor_t win[2] = {{KILN_DTYPE_UINT8, 1, xs, NULL}, {KILN_DTYPE_UINT8, 2, zs, NULL}};
+  static const struct {
+    int64_t a, n;
+    kiln_status_t status;
+    const char *message;
+  } cases[] = {
+      {1, INT32_MAX, KILN_OK, ""},
+      {1, (int64_t)INT32_MAX + 1, KILN_INVALID_ARGUMENT,
+       "input 'x' (#0): dim 0 is 2147483648; 'n' must be at most 2147483647"},
+      {2, 1 << 30, KILN_INVALID_ARGUMENT,
+       "at n = 1073741824, a = 2, tensor 'z' (#1) has more than 2^31-1 elements"},
+      {2, (1 << 30) - 1, KILN_OK, ""},
+  };
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; ++c) {
+    xs[0] = zs[1] = cases[c].n;
+    zs[0] = cases[c].a;
+    st = kiln_context_resolve(ctx, win, 2); // shapes only: no memory for 2 GiB inputs
+    char what[160];
+    snprintf(what, sizeof what, "resolve at a = %lld, n = %lld (%lld elements of z): %s",
+             (long long)cases[c].a, (long long)cases[c].n, (long long)(cases[c].a * cases[c].n),
+             cases[c].status == KILN_OK ? "accepted" : "refused");
+    if (cases[c].status == KILN_OK)
+      check(st == KILN_OK, what);
+    else
+      check_error(st, cases[c].status, kiln_context_last_error(ctx), cases[c].message, NULL, what);
+    if (st != KILN_OK && cases[c].status == KILN_OK)
+      printf("      %s\n", kiln_context_last_error(ctx));
+  }
+  kiln_context_destroy(ctx);
+}
+
+/// Zero-size dims: a model dim that evaluates to 0 runs (a zero-size output,
+/// NULL data allowed, the kernel sees extent 0 and a non-NULL host); a dim of
+/// 0 the model does not expect is refused like any other wrong dim.
+static void test_zero_size(void) {
+  kiln_context_t *ctx = NULL;
+  kiln_status_t st = kiln_context_create(&g_wide_model, NULL, &ctx);
+  if (st != KILN_OK) {
+    check(false, "create the int32-edge model");
+    return;
+  }
+  static const int64_t xs[1] = {1}, zs[2] = {3, 1}, ys[2] = {3, 0};
+  static uint8_t x[1] = {1}, z[3] = {1, 2, 3};
+  kiln_tensor_t in[2] = {{KILN_DTYPE_UINT8, 1, xs, x}, {KILN_DTYPE_UINT8, 2, zs, z}};
+  kiln_tensor_t out = {KILN_DTYPE_UINT8, 2, ys, NULL};
+  memset(&g_seen_wide_y, 0, sizeof g_seen_wide_y);
+  st = kiln_context_run(ctx, in, 2, &out, 1);
+  check(st == KILN_OK && g_seen_wide_y.host && g_seen_wide_y.dim[0].extent == 0 &&
+            g_seen_wide_y.dim[1].extent == 3,
+        "n = 1: y [3,0] (zero elements, NULL data) runs; the kernel sees extent 0, non-NULL host");
+  if (st != KILN_OK)
+    printf("      %s\n", kiln_context_last_error(ctx));
+  static const int64_t ys1[2] = {3, 1};
+  out.shape = ys1;
+  check_error(kiln_context_run(ctx, in, 2, &out, 1), KILN_INVALID_ARGUMENT,
+              kiln_context_last_error(ctx),
+              "output 'y' (#0): dim 1 is 1, the model expects 0 (shape [a,n - 1] = [3,0])", NULL,
+              "n = 1: an output of [3,1] where the model makes [3,0] is refused");
+  kiln_context_destroy(ctx);
+
+  kiln_tensor_t sin[1], sout[2];
+  default_io(sin, sout);
+  static const int64_t zero_dim[2] = {2, 0};
+  sin[0].shape = zero_dim;
+  kiln_context_create(&g_model, NULL, &ctx);
+  check_error(kiln_context_run(ctx, sin, 1, sout, 2), KILN_INVALID_ARGUMENT,
+              kiln_context_last_error(ctx),
+              "input 'x' (#0): dim 1 is 0, the model expects 3 (shape [2,3])", NULL,
+              "static model: a zero-size input dim is refused as a wrong dim");
+  kiln_context_destroy(ctx);
+}
+
+/// Outputs may not overlap inputs or each other; inputs may share memory.
+static void test_aliasing(void) {
+  static _Alignas(64) float buf[32];
+  kiln_context_t *ctx = NULL;
+  kiln_context_create(&g_model, NULL, &ctx);
+  kiln_tensor_t in[1], out[2];
+  static const float want[6] = {0, 3, 1, 7, 1, 11};
+
+  default_io(in, out);
+  memcpy(buf, g_x, sizeof g_x);
+  in[0].data = out[0].data = buf;
+  check_error(kiln_context_run(ctx, in, 1, out, 2), KILN_INVALID_ARGUMENT,
+              kiln_context_last_error(ctx),
+              "output 'y' (#0) overlaps input 'x' (#0) in memory: outputs must not share memory "
+              "with an input or another output (no in-place runs)",
+              NULL, "output y at the same pointer as input x is refused");
+  check(memcmp(buf, g_x, sizeof g_x) == 0, "  ... and nothing was written");
+
+  out[0].data = buf + 5; // the last float of x is y's first
+  check_error(kiln_context_run(ctx, in, 1, out, 2), KILN_INVALID_ARGUMENT,
+              kiln_context_last_error(ctx), "output 'y' (#0) overlaps input 'x' (#0)", NULL,
+              "output y sharing x's last element is refused");
+  out[0].data = buf + 6; // adjacent, not overlapping
+  memset(buf + 6, 0, 6 * sizeof(float));
+  kiln_status_t st = kiln_context_run(ctx, in, 1, out, 2);
+  check(st == KILN_OK && memcmp(buf + 6, want, sizeof want) == 0,
+        "output y right after input x (adjacent) runs");
+
+  default_io(in, out);
+  out[1].data = g_y + 4; // npos over y's last two floats (8-byte aligned)
+  check_error(kiln_context_run(ctx, in, 1, out, 2), KILN_INVALID_ARGUMENT,
+              kiln_context_last_error(ctx), "output 'npos' (#1) overlaps output 'y' (#0)", NULL,
+              "two outputs overlapping are refused");
+  kiln_context_destroy(ctx);
+
+  // Two inputs at one pointer are fine: inputs are only read.
+  kiln_context_create(&g_sym_model, NULL, &ctx);
+  kiln_tensor_t sin[2], sout[1];
+  sym_io(sin, sout, 2, 5);
+  memcpy(g_mask, g_ids, sizeof g_ids);
+  sin[1].data = g_ids;
+  memset(g_sym_y, 0, sizeof g_sym_y);
+  st = kiln_context_run(ctx, sin, 2, sout, 1);
+  check(st == KILN_OK && sym_output_ok(2, 5), "two inputs sharing one buffer run");
+  kiln_context_destroy(ctx);
+}
+
+/// Data must be aligned to its element size (Halide's assumption); more is not needed.
+static void test_alignment(void) {
+  static _Alignas(64) uint8_t bytes[256];
+  kiln_context_t *ctx = NULL;
+  kiln_context_create(&g_model, NULL, &ctx);
+  kiln_tensor_t in[1], out[2];
+  static const float want[6] = {0, 3, 1, 7, 1, 11};
+
+  default_io(in, out);
+  memcpy(bytes + 1, g_x, sizeof g_x);
+  in[0].data = bytes + 1;
+  kiln_status_t st = kiln_context_run(ctx, in, 1, out, 2);
+  check_error(st, KILN_INVALID_ARGUMENT, kiln_context_last_error(ctx), "input 'x' (#0): data 0x",
+              "is not aligned to 4 bytes (its float32 elements)",
+              "input x one byte off a float boundary is refused");
+  default_io(in, out);
+  out[0].data = bytes + 130;
+  check_error(kiln_context_run(ctx, in, 1, out, 2), KILN_INVALID_ARGUMENT,
+              kiln_context_last_error(ctx), "output 'y' (#0): data 0x",
+              "is not aligned to 4 bytes (its float32 elements)",
+              "output y two bytes off a float boundary is refused");
+  default_io(in, out);
+  out[1].data = bytes + 196; // 4-byte aligned, not 8
+  check_error(kiln_context_run(ctx, in, 1, out, 2), KILN_INVALID_ARGUMENT,
+              kiln_context_last_error(ctx), "output 'npos' (#1): data 0x",
+              "is not aligned to 8 bytes (its int64 elements)",
+              "int64 output npos at 4 bytes off an 8-byte boundary is refused");
+
+  default_io(in, out);
+  memcpy(bytes + 4, g_x, sizeof g_x); // float-aligned, not 8/16/64-aligned
+  in[0].data = bytes + 4;
+  out[0].data = bytes + 36;
+  out[1].data = bytes + 72;
+  st = kiln_context_run(ctx, in, 1, out, 2);
+  check(st == KILN_OK && memcmp(bytes + 36, want, sizeof want) == 0 &&
+            *(int64_t *)(bytes + 72) == 5,
+        "buffers aligned to their element size only (x at +4, y at +36) run");
+  kiln_context_destroy(ctx);
+
+  // Bytes have no alignment to keep: odd addresses are fine for uint8.
+  kiln_context_create(&g_wide_model, NULL, &ctx);
+  static const int64_t xs[1] = {3}, zs[2] = {1, 3}, ys[2] = {1, 2};
+  memcpy(bytes + 1, (const uint8_t[]){1, 2, 3}, 3);
+  memcpy(bytes + 7, (const uint8_t[]){10, 20, 30}, 3);
+  kiln_tensor_t win[2] = {{KILN_DTYPE_UINT8, 1, xs, bytes + 1}, {KILN_DTYPE_UINT8, 2, zs, bytes + 7}};
+  kiln_tensor_t wout = {KILN_DTYPE_UINT8, 2, ys, bytes + 13};
+  st = kiln_context_run(ctx, win, 2, &wout, 1);
+  check(st == KILN_OK && bytes[13] == 11 && bytes[14] == 22,
+        "uint8 tensors at odd addresses run");
+  if (st != KILN_OK)
+    printf("      %s\n", kiln_context_last_error(ctx));
+  kiln_context_destroy(ctx);
+}
+
+/// Contexts of one model on threads of their own, created at once (the shared
+/// weight copy is reference counted under a lock): each computes its own
+/// inputs right, and a failing kernel's message reaches its own context.
+static int k0_add_quiet(void **args) { // k0_add_f32 without the globals it records
+  halide_buffer_t *x = args[0], *w = args[1], *sum = args[2];
+  for (int i = 0; i < 6; ++i)
+    ((float *)sum->host)[i] = ((const float *)x->host)[i] + ((const float *)w->host)[i];
+  return 0;
+}
+static int k1_fail_tagged(void **args) { // fails with a message naming its input
+  char msg[64];
+  snprintf(msg, sizeof msg, "boom from %d\n", (int)((const float *)((halide_buffer_t *)args[0])->host)[1]);
+  return report(msg, -3);
+}
+static kiln_abi_step_t g_thread_steps[3], g_thread_fail_steps[3];
+static kiln_model_t g_thread_model, g_thread_fail_model;
+
+#define TEST_THREADS 8
+#define TEST_ROUNDS 300
+typedef struct {
+  int index, bad; // bad: runs that computed a wrong answer or got a wrong message
+} thread_job_t;
+
+static void *thread_main(void *arg) {
+  thread_job_t *job = arg;
+  kiln_context_t *ctx = NULL, *failing = NULL;
+  if (kiln_context_create(&g_thread_model, NULL, &ctx) != KILN_OK ||
+      kiln_context_create(&g_thread_fail_model, NULL, &failing) != KILN_OK) {
+    job->bad = -1;
+    goto done;
+  }
+  float x[6], y[6], want[6];
+  int64_t npos, want_npos = 0;
+  static const float w[6] = {-10, 1, -2, 3, -4, 5};
+  for (int i = 0; i < 6; ++i) {
+    x[i] = (float)(job->index * 10 + i) - 20;
+    want[i] = x[i] + w[i] > 0 ? x[i] + w[i] : 0;
+    want_npos += want[i] > 0;
+  }
+  char tag[32];
+  snprintf(tag, sizeof tag, "boom from %d", (int)(x[1] + w[1]));
+  kiln_tensor_t in = {KILN_DTYPE_FLOAT32, 2, k_shape, x};
+  kiln_tensor_t out[2] = {{KILN_DTYPE_FLOAT32, 2, k_shape, y}, {KILN_DTYPE_INT64, 0, NULL, &npos}};
+  for (int r = 0; r < TEST_ROUNDS; ++r) {
+    memset(y, 0, sizeof y);
+    npos = -1;
+    if (kiln_context_run(ctx, &in, 1, out, 2) != KILN_OK || memcmp(y, want, sizeof y) != 0 ||
+        npos != want_npos)
+      ++job->bad;
+    if (r % 10 == 0 && (kiln_context_run(failing, &in, 1, out, 2) != KILN_INTERNAL ||
+                        !strstr(kiln_context_last_error(failing), tag)))
+      ++job->bad;
+  }
+done:
+  kiln_context_destroy(ctx);
+  kiln_context_destroy(failing);
+  return NULL;
+}
+
+static void test_threads(void) {
+  memcpy(g_large_weights, g_weights, sizeof g_weights);
+  memcpy(g_thread_steps, g_steps, sizeof g_steps);
+  g_thread_steps[0].fn = k0_add_quiet;
+  memcpy(g_thread_fail_steps, g_thread_steps, sizeof g_steps);
+  g_thread_fail_steps[1].name = "k1_fail_tagged";
+  g_thread_fail_steps[1].fn = k1_fail_tagged;
+  g_thread_model = g_model;
+  g_thread_model.weights = (const uint8_t *)g_large_weights; // shared huge-page copy
+  g_thread_model.weights_size = sizeof g_large_weights;
+  g_thread_model.steps = g_thread_steps;
+  g_thread_fail_model = g_thread_model;
+  g_thread_fail_model.steps = g_thread_fail_steps;
+
+  pthread_t threads[TEST_THREADS];
+  thread_job_t jobs[TEST_THREADS];
+  int started = 0, bad = 0;
+  for (int t = 0; t < TEST_THREADS; ++t) {
+    jobs[t] = (thread_job_t){t, 0};
+    started += pthread_create(&threads[t], NULL, thread_main, &jobs[t]) == 0;
+  }
+  for (int t = 0; t < started; ++t) {
+    pthread_join(threads[t], NULL);
+    bad += jobs[t].bad != 0;
+  }
+  char what[200];
+  snprintf(what, sizeof what,
+           "%d contexts on %d threads (%d runs each, every 10th on a failing twin): every "
+           "output right, every message its own thread's",
+           2 * TEST_THREADS, TEST_THREADS, TEST_ROUNDS);
+  check(started == TEST_THREADS && bad == 0, what);
+}
+
 int main(void) {
   test_happy_path();
   test_large_weights();
@@ -935,6 +1370,12 @@ int main(void) {
   test_symbolic_queries();
   test_symbolic_runs();
   test_symbolic_tables();
+  test_token_id_bounds();
+  test_shape_bounds();
+  test_zero_size();
+  test_aliasing();
+  test_alignment();
+  test_threads();
   printf("%d passed, %d failed\n", g_passed, g_failed);
   return g_failed ? 1 : 0;
 }

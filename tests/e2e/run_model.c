@@ -13,6 +13,16 @@
  *                                                 (zeros when no files are given)
  *   run_model [IN0.bin ...] --bad-index           expect a rejected token id (input 0's
  *                                                 first element set to 1000000)
+ *   run_model [IN0.bin ...] --threads-check N [--rounds R]
+ *                                                 N contexts of the model, each on a
+ *                                                 pthread of its own, created and run
+ *                                                 concurrently R times (default 20); every
+ *                                                 output byte must equal a single-threaded
+ *                                                 reference run's (random inputs when no
+ *                                                 files are given)
+ *   run_model [IN0.bin ...] --negative-ids         input 0 indexes a table of N rows: an
+ *                                                 id of -k must give the bytes of N-k
+ *                                                 (-1/N-1, -N/0), -N-1 and N are refused
  *   run_model [--threads N] IN0.bin ... --serve   answer commands on stdin:
  *     (start)    -> "ready <create_ms> <baseline_rss_kb>"
  *     "run K"    -> "ms t1 ... tK"   K calls of kiln_context_run, each timed alone
@@ -29,8 +39,11 @@
  * random (floats in [-1,1), integers in [0, min(index_bound, 10)), bools 0/1);
  * outputs take the shapes the runtime resolves.
  *===----------------------------------------------------------------------===*/
+#define _POSIX_C_SOURCE 200809L /* pthread barriers, strtok_r, clock_gettime under -std=c11 */
+
 #include <kiln/runtime.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,6 +297,192 @@ static int serve(const kiln_model_t *model, kiln_context_t *ctx, kiln_tensor_t *
   return 0;
 }
 
+/* --threads-check: the contexts of one model share only its weights (read
+   only) and Halide's process-wide thread pool, so N contexts on N threads must
+   each give exactly the bytes one context gives alone. */
+typedef struct {
+  const kiln_model_t *model;
+  const kiln_tensor_t *in;
+  int nin, nout, rounds;
+  void *const *want; /* the reference outputs */
+  const size_t *want_bytes;
+  pthread_barrier_t *start;
+  int index;
+  long mismatched_runs, failed_runs; /* results */
+  char first[512];
+} check_job_t;
+
+static void *check_thread(void *arg) {
+  check_job_t *job = arg;
+  kiln_context_t *ctx = NULL;
+  kiln_tensor_t out[64];
+  int64_t shapes[64][KILN_MAX_RANK];
+  int nalloc = 0;
+  /* Every thread creates its context at the same moment (the weights are
+     copied once per model, under a lock), then runs at the same moment. */
+  pthread_barrier_wait(job->start);
+  kiln_status_t s = kiln_context_create(job->model, NULL, &ctx);
+  if (s == KILN_OK && job->model->num_symbols > 0) s = kiln_context_resolve(ctx, job->in, job->nin);
+  for (int i = 0; i < job->nout && s == KILN_OK; ++i) {
+    kiln_tensor_info_t t;
+    s = kiln_context_output_info(ctx, i, &t);
+    if (s != KILN_OK) break;
+    memcpy(shapes[i], t.shape, sizeof(int64_t) * (size_t)t.rank);
+    out[i] = (kiln_tensor_t){t.dtype, t.rank, shapes[i], malloc(job->want_bytes[i] + 1)};
+    nalloc = i + 1;
+    if (!out[i].data) s = KILN_RESOURCE_EXHAUSTED;
+  }
+  if (s != KILN_OK) {
+    snprintf(job->first, sizeof job->first, "thread %d: setup failed (%s): %s", job->index,
+             kiln_status_string(s), ctx ? kiln_context_last_error(ctx) : kiln_context_last_error(NULL));
+    job->failed_runs = job->rounds;
+  }
+  pthread_barrier_wait(job->start);
+  for (int r = 0; r < job->rounds && s == KILN_OK; ++r) {
+    for (int i = 0; i < job->nout; ++i) /* stale bytes must not pass for results */
+      memset(out[i].data, (r + job->index) & 1 ? 0xa5 : 0x5a, job->want_bytes[i]);
+    kiln_status_t rs = kiln_context_run(ctx, job->in, job->nin, out, job->nout);
+    if (rs != KILN_OK) {
+      if (!job->failed_runs++ && !job->first[0])
+        snprintf(job->first, sizeof job->first, "thread %d run %d failed (%s): %s", job->index, r,
+                 kiln_status_string(rs), kiln_context_last_error(ctx));
+      continue;
+    }
+    int bad = 0;
+    for (int i = 0; i < job->nout; ++i) {
+      if (!memcmp(out[i].data, job->want[i], job->want_bytes[i])) continue;
+      size_t b = 0;
+      while (((const uint8_t *)out[i].data)[b] == ((const uint8_t *)job->want[i])[b]) ++b;
+      if (!bad++ && !job->first[0])
+        snprintf(job->first, sizeof job->first,
+                 "thread %d run %d: output %d differs first at byte %zu of %zu", job->index, r, i,
+                 b, job->want_bytes[i]);
+    }
+    job->mismatched_runs += bad > 0;
+  }
+  for (int i = 0; i < nalloc; ++i) free(out[i].data);
+  kiln_context_destroy(ctx);
+  return NULL;
+}
+
+static int threads_check(const kiln_model_t *model, kiln_context_t *ctx, const kiln_tensor_t *in,
+                         int nin, kiln_tensor_t *out, int nout, int nthreads, int rounds) {
+  if (nthreads < 1 || nthreads > 256 || rounds < 1 || nout > 64) {
+    printf("error --threads-check: 1 to 256 threads, at least 1 round, at most 64 outputs\n");
+    return 2;
+  }
+  /* The reference: one context, nothing else running. */
+  kiln_status_t s = kiln_context_run(ctx, in, nin, out, nout);
+  if (s != KILN_OK) {
+    printf("error reference run failed (%s): %s\n", kiln_status_string(s), kiln_context_last_error(ctx));
+    return 1;
+  }
+  void *want[64];
+  size_t want_bytes[64], total = 0;
+  for (int i = 0; i < nout; ++i) {
+    kiln_tensor_info_t t;
+    kiln_context_output_info(ctx, i, &t);
+    want_bytes[i] = numel(&t) * kiln_dtype_size(t.dtype);
+    want[i] = out[i].data;
+    total += want_bytes[i];
+  }
+  pthread_barrier_t start;
+  pthread_barrier_init(&start, NULL, (unsigned)nthreads);
+  check_job_t *jobs = calloc((size_t)nthreads, sizeof *jobs);
+  pthread_t *threads = calloc((size_t)nthreads, sizeof *threads);
+  double t0 = now_ms();
+  for (int t = 0; t < nthreads; ++t) {
+    jobs[t] = (check_job_t){model, in, nin, nout, rounds, want, want_bytes, &start, t, 0, 0, ""};
+    if (pthread_create(&threads[t], NULL, check_thread, &jobs[t]) != 0) {
+      printf("error cannot start thread %d\n", t);
+      exit(1); /* the others wait at the barrier forever */
+    }
+  }
+  long mismatched = 0, failed = 0;
+  const char *first = NULL;
+  for (int t = 0; t < nthreads; ++t) {
+    pthread_join(threads[t], NULL);
+    mismatched += jobs[t].mismatched_runs;
+    failed += jobs[t].failed_runs;
+    if (!first && jobs[t].first[0]) first = jobs[t].first;
+  }
+  pthread_barrier_destroy(&start);
+  printf("threads-check: %d contexts on %d threads x %d runs, %zu output bytes each, %.0f ms: ",
+         nthreads, nthreads, rounds, total, now_ms() - t0);
+  int rc = mismatched || failed;
+  if (rc)
+    printf("FAIL: %ld runs differ from the single-threaded reference, %ld failed; %s\n", mismatched,
+           failed, first ? first : "");
+  else
+    printf("every output bit-identical to the single-threaded reference\n");
+  free(jobs);
+  free(threads);
+  return rc;
+}
+
+/* --negative-ids: ONNX Gather counts negative indices from the end. */
+static int negative_ids(const kiln_model_t *model, kiln_context_t *ctx, kiln_tensor_t *in, int nin,
+                        kiln_tensor_t *out, int nout) {
+  int64_t n = model->tensors[model->inputs[0]].index_bound;
+  kiln_tensor_info_t info;
+  kiln_context_output_info(ctx, 0, &info);
+  size_t bytes = numel(&info) * kiln_dtype_size(info.dtype), ids = 1;
+  for (int d = 0; d < in[0].rank; ++d) ids *= (size_t)in[0].shape[d];
+  if (n <= 0 || (in[0].dtype != KILN_DTYPE_INT64 && in[0].dtype != KILN_DTYPE_INT32) || nout < 1) {
+    printf("error --negative-ids: input 0 indexes no table of known size\n");
+    return 2;
+  }
+  uint8_t *a = malloc(bytes + 1), *last = malloc(bytes + 1);
+  int rc = 0;
+  /* Element 0 and the last element, each as k and as k - N. */
+  const int64_t pairs[2][2] = {{n - 1, -1}, {0, -n}};
+  const size_t at[2] = {0, ids - 1};
+  for (int p = 0; p < 2; ++p)
+    for (int e = 0; e < 2; ++e) {
+      int64_t saved = in[0].dtype == KILN_DTYPE_INT64 ? ((int64_t *)in[0].data)[at[e]] : ((int32_t *)in[0].data)[at[e]];
+      kiln_status_t s[2];
+      for (int v = 0; v < 2; ++v) {
+        if (in[0].dtype == KILN_DTYPE_INT64) ((int64_t *)in[0].data)[at[e]] = pairs[p][v];
+        else ((int32_t *)in[0].data)[at[e]] = (int32_t)pairs[p][v];
+        memset(out[0].data, v ? 0xa5 : 0x5a, bytes);
+        s[v] = kiln_context_run(ctx, in, nin, out, nout);
+        if (!v) memcpy(a, out[0].data, bytes);
+      }
+      int same = s[0] == KILN_OK && s[1] == KILN_OK && !memcmp(a, out[0].data, bytes);
+      printf("negative-ids: element %zu = %lld and %lld: %s\n", at[e], (long long)pairs[p][1],
+             (long long)pairs[p][0], same ? "the same output bytes" : "DIFFERENT");
+      /* The element must matter: N-1 and 0 give different outputs (element 0). */
+      if (e == 0 && p == 0) memcpy(last, a, bytes);
+      if (e == 0 && p == 1) {
+        int differs = memcmp(last, a, bytes) != 0;
+        printf("negative-ids: element 0 = %lld and 0 differ: %s\n", (long long)(n - 1), differs ? "yes" : "NO");
+        rc |= !differs;
+      }
+      if (s[0] != KILN_OK || s[1] != KILN_OK)
+        printf("  run failed: %s\n", kiln_context_last_error(ctx));
+      rc |= !same;
+      if (in[0].dtype == KILN_DTYPE_INT64) ((int64_t *)in[0].data)[at[e]] = saved;
+      else ((int32_t *)in[0].data)[at[e]] = (int32_t)saved;
+    }
+  /* One past either end: refused before any kernel. */
+  const int64_t past[2] = {-n - 1, n};
+  for (int v = 0; v < 2; ++v) {
+    size_t e = at[v];
+    int64_t saved = in[0].dtype == KILN_DTYPE_INT64 ? ((int64_t *)in[0].data)[e] : ((int32_t *)in[0].data)[e];
+    if (in[0].dtype == KILN_DTYPE_INT64) ((int64_t *)in[0].data)[e] = past[v];
+    else ((int32_t *)in[0].data)[e] = (int32_t)past[v];
+    kiln_status_t s = kiln_context_run(ctx, in, nin, out, nout);
+    printf("negative-ids: element %zu = %lld: status %s: %s\n", e, (long long)past[v],
+           kiln_status_string(s), kiln_context_last_error(ctx));
+    rc |= s != KILN_OUT_OF_RANGE;
+    if (in[0].dtype == KILN_DTYPE_INT64) ((int64_t *)in[0].data)[e] = saved;
+    else ((int32_t *)in[0].data)[e] = (int32_t)saved;
+  }
+  free(a);
+  free(last);
+  return rc;
+}
+
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   const kiln_model_t *model = KILN_MODEL_FN();
@@ -313,6 +512,7 @@ int main(int argc, char **argv) {
   }
   const char *outdir = NULL;
   int k = 0, repeat = 0, threads = 0, server = 0, bad_shape = 0, bad_index = 0;
+  int check_threads = 0, rounds = 20, check_negative = 0;
   int64_t wrong[KILN_MAX_RANK];
   kiln_tensor_t *in = calloc(nin + 1, sizeof(kiln_tensor_t));
   kiln_tensor_t *out = calloc(nout + 1, sizeof(kiln_tensor_t));
@@ -337,6 +537,9 @@ int main(int argc, char **argv) {
     if (!strcmp(argv[a], "--serve")) { server = 1; continue; }
     if (!strcmp(argv[a], "--bad-shape")) { bad_shape = 1; continue; }
     if (!strcmp(argv[a], "--bad-index")) { bad_index = 1; continue; }
+    if (!strcmp(argv[a], "--threads-check") && a + 1 < argc) { check_threads = atoi(argv[++a]); continue; }
+    if (!strcmp(argv[a], "--rounds") && a + 1 < argc) { rounds = atoi(argv[++a]); continue; }
+    if (!strcmp(argv[a], "--negative-ids")) { check_negative = 1; continue; }
     if (k >= nin) { printf("error too many inputs\n"); return 2; }
     kiln_tensor_info_t t;
     input_info(model, k, &t, &shapes[(size_t)k * KILN_MAX_RANK]);
@@ -349,7 +552,7 @@ int main(int argc, char **argv) {
     input_info(model, k, &t, &shapes[(size_t)k * KILN_MAX_RANK]);
     in[k] = (kiln_tensor_t){t.dtype, t.rank, t.shape, calloc(numel(&t) + 1, kiln_dtype_size(t.dtype))};
   }
-  if (have_dims && k == 0) /* --dims without files: random inputs */
+  if ((have_dims || check_threads || check_negative) && k == 0) /* no files: random inputs */
     for (; k < nin; ++k) {
       kiln_tensor_info_t t;
       input_info(model, k, &t, &shapes[(size_t)k * KILN_MAX_RANK]);
@@ -406,6 +609,10 @@ int main(int argc, char **argv) {
     kiln_status_t s = kiln_context_run(ctx, in, nin, out, nout);
     printf("status %s: %s\n", kiln_status_string(s), kiln_context_last_error(ctx));
     rc = s == KILN_INVALID_ARGUMENT ? 0 : 1;
+  } else if (check_threads) {
+    rc = threads_check(model, ctx, in, nin, out, nout, check_threads, rounds);
+  } else if (check_negative) {
+    rc = negative_ids(model, ctx, in, nin, out, nout);
   } else if (server) {
     printf("ready %.3f %ld\n", create_ms, baseline_kb);
     rc = serve(model, ctx, in, nin, out, nout, shapes);

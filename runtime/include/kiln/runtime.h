@@ -32,7 +32,8 @@ extern "C" {
 /// Status codes, with IREE's (absl's) meanings.
 typedef enum kiln_status_e {
   KILN_OK = 0,
-  KILN_INVALID_ARGUMENT = 3,     ///< a null pointer, a wrong shape or dtype
+  KILN_INVALID_ARGUMENT = 3,     ///< a null pointer, a wrong shape or dtype, a misaligned
+                                 ///< or overlapping buffer
   KILN_OUT_OF_RANGE = 11,        ///< an index (input/output number) out of range
   KILN_RESOURCE_EXHAUSTED = 8,   ///< allocation failed
   KILN_FAILED_PRECONDITION = 9,  ///< ABI mismatch, context not usable
@@ -104,8 +105,11 @@ KILN_API kiln_status_t kiln_context_create(const kiln_model_t *model,
 KILN_API void kiln_context_destroy(kiln_context_t *context);
 KILN_API kiln_status_t kiln_context_set_num_threads(kiln_context_t *context, int32_t num_threads);
 /// Runs the model. Inputs and outputs are checked against the model (count,
-/// dtype, rank, shape, non-null data) before any kernel runs; for a model
-/// with symbolic dims the inputs size it first, as kiln_context_resolve does.
+/// dtype, rank, shape, non-null data aligned to its element size, no output
+/// overlapping an input or another output, token ids in [-N, N)) before any
+/// kernel runs; for a model with symbolic dims the inputs size it first, as
+/// kiln_context_resolve does. Not thread-safe on one context: use one context
+/// per thread (docs/c-api.md, Threads).
 KILN_API kiln_status_t kiln_context_run(kiln_context_t *context, const kiln_tensor_t *inputs,
                                         int32_t num_inputs, kiln_tensor_t *outputs,
                                         int32_t num_outputs);
