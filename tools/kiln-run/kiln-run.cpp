@@ -12,6 +12,7 @@
 #include "compiler/Pipelines/Pipeline.h"
 #include "kiln/runtime.h"
 #include "tools/common/SharedModel.h"
+#include "tools/common/TestData.h"
 
 #include "onnx/onnx_pb.h"
 #include "llvm/ADT/ScopeExit.h"
@@ -29,6 +30,8 @@
 #include <fstream>
 
 using namespace llvm;
+using kiln::testdata::Tensor;
+using namespace kiln::testdata;
 
 static cl::opt<bool> noFuse("no-fuse", cl::desc("Skip the fusion passes: one kernel per op"));
 static cl::list<std::string> skipPass("skip-pass", cl::desc("Skip one fusion pass by name (repeatable), e.g. kiln-fuse-attention"));
@@ -42,74 +45,8 @@ static cl::opt<std::string> model("model", cl::desc("model file inside DIR"), cl
 
 namespace {
 
-struct HostTensor {
-  kiln_dtype_t dtype;
-  std::vector<int64_t> shape;
-  std::vector<char> data;
-  std::string name;
-};
-
-size_t dtypeSize(int t) {
-  switch (t) {
-  case 1: case 6: return 4;
-  case 7: return 8;
-  case 10: return 2;
-  default: return 1;
-  }
-}
-
-bool readTensor(const std::string &path, HostTensor &out, std::string &err) {
-  std::ifstream f(path, std::ios::binary);
-  onnx::TensorProto t;
-  if (!f || !t.ParseFromIstream(&f)) {
-    err = "cannot read tensor " + path;
-    return false;
-  }
-  out.dtype = (kiln_dtype_t)t.data_type();
-  out.name = t.name();
-  out.shape.assign(t.dims().begin(), t.dims().end());
-  size_t n = 1;
-  for (int64_t d : out.shape)
-    n *= d;
-  size_t es = dtypeSize(t.data_type());
-  out.data.assign(n * es, 0);
-  if (!t.raw_data().empty()) {
-    if (t.raw_data().size() != n * es) {
-      err = path + ": raw_data has the wrong size";
-      return false;
-    }
-    memcpy(out.data.data(), t.raw_data().data(), n * es);
-    return true;
-  }
-  for (size_t i = 0; i < n; ++i) {
-    char *p = out.data.data() + i * es;
-    switch (t.data_type()) {
-    case 1: { float v = t.float_data(i); memcpy(p, &v, 4); break; }
-    case 7: { int64_t v = t.int64_data(i); memcpy(p, &v, 8); break; }
-    case 6: { int32_t v = t.int32_data(i); memcpy(p, &v, 4); break; }
-    default: { int32_t v = t.int32_data(i); *p = (char)v; break; }
-    }
-  }
-  return true;
-}
-
-double element(const HostTensor &t, size_t i) {
-  const char *p = t.data.data() + i * dtypeSize(t.dtype);
-  switch (t.dtype) {
-  case KILN_DTYPE_FLOAT32: { float v; memcpy(&v, p, 4); return v; }
-  case KILN_DTYPE_INT64: { int64_t v; memcpy(&v, p, 8); return (double)v; }
-  case KILN_DTYPE_INT32: { int32_t v; memcpy(&v, p, 4); return v; }
-  case KILN_DTYPE_INT8: return (int8_t)*p;
-  case KILN_DTYPE_FLOAT16: {
-    uint16_t h;
-    memcpy(&h, p, 2);
-    int e = (h >> 10) & 31, mant = h & 1023;
-    double v = e == 0 ? std::ldexp(mant, -24) : e == 31 ? (mant ? NAN : INFINITY)
-                                                       : std::ldexp(mant | 1024, e - 25);
-    return h & 0x8000 ? -v : v;
-  }
-  default: return (uint8_t)*p;
-  }
+double element(const Tensor &t, size_t i) {
+  return isFloat(t.dtype) ? floatAt(t, i) : (double)intAt(t, i);
 }
 
 int fail(const std::string &msg) {
@@ -155,22 +92,11 @@ int main(int argc, char **argv) {
   if (sets.empty())
     return fail("no test_data_set_N folder in " + dir);
 
-  auto loadSet = [&](const std::string &set, const char *prefix, std::vector<HostTensor> &out) {
-    for (int k = 0;; ++k) {
-      std::string p = set + "/" + prefix + std::to_string(k) + ".pb";
-      if (!sys::fs::exists(p))
-        return std::string();
-      HostTensor t;
-      std::string err;
-      if (!readTensor(p, t, err))
-        return err;
-      out.push_back(std::move(t));
-    }
-  };
-
-  // Pin symbolic dims from the first data set's inputs.
-  std::vector<HostTensor> first;
-  if (std::string err = loadSet(sets[0], "input_", first); !err.empty())
+  // Pin symbolic dims from the first data set's input shapes; the values are
+  // read after compiling, so that a model Kiln cannot take is refused by the
+  // importer, with its message, before any data is decoded.
+  std::vector<Tensor> first;
+  if (std::string err; !loadSet(sets[0], "input_", first, err, /*withData=*/false))
     return fail(err);
   kiln::CompileOptions opts;
   std::set<std::string> inits;
@@ -226,36 +152,31 @@ int main(int argc, char **argv) {
   outs() << "tolerance: |a-b| <= " << absTol << " + " << relTol << "*|b|\n";
 
   int failures = 0;
-  std::vector<HostTensor> inputs, expected, results;
+  std::vector<Tensor> inputs, expected, results;
   std::vector<kiln_tensor_t> in, out;
   for (const std::string &set : sets) {
     inputs.clear();
     expected.clear();
-    if (std::string err = loadSet(set, "input_", inputs); !err.empty())
-      return fail(err);
-    if (std::string err = loadSet(set, "output_", expected); !err.empty())
+    if (std::string err; !loadSet(set, "input_", inputs, err) || !loadSet(set, "output_", expected, err))
       return fail(err);
     // A set without every output would compare nothing and pass.
     if (expected.size() != (size_t)m->num_outputs)
       return fail(sys::path::filename(set).str() + " has " + std::to_string(expected.size()) +
                   " expected outputs (output_K.pb), the model has " + std::to_string(m->num_outputs));
     in.clear();
-    for (HostTensor &t : inputs)
-      in.push_back({t.dtype, (int32_t)t.shape.size(), t.shape.data(), t.data.data()});
-    results.assign(m->num_outputs, HostTensor());
+    for (Tensor &t : inputs)
+      in.push_back({(kiln_dtype_t)t.dtype, (int32_t)t.shape.size(), t.shape.data(), t.data.data()});
+    results.assign(m->num_outputs, Tensor());
     out.clear();
     for (int i = 0; i < m->num_outputs; ++i) {
       kiln_tensor_info_t info;
       sm.outputInfo(m, i, &info);
-      HostTensor &r = results[i];
+      Tensor &r = results[i];
       r.dtype = info.dtype;
       r.shape.assign(info.shape, info.shape + info.rank);
-      size_t n = 1;
-      for (int64_t d : r.shape)
-        n *= d;
-      r.data.assign(n * dtypeSize(info.dtype), 0);
+      r.data.assign(numElements(r.shape) * elementSize(info.dtype), 0);
       r.name = info.name;
-      out.push_back({r.dtype, info.rank, r.shape.data(), r.data.data()});
+      out.push_back({info.dtype, info.rank, r.shape.data(), r.data.data()});
     }
     if (sm.run(ctx, in.data(), in.size(), out.data(), out.size()) != KILN_OK) {
       outs() << sys::path::filename(set) << ": run failed: " << sm.lastError(ctx) << "\n";
@@ -263,14 +184,15 @@ int main(int argc, char **argv) {
       continue;
     }
     for (size_t i = 0; i < results.size() && i < expected.size(); ++i) {
-      const HostTensor &a = results[i], &b = expected[i];
-      if (a.shape != b.shape || a.data.size() / dtypeSize(a.dtype) != b.data.size() / dtypeSize(b.dtype)) {
-        outs() << sys::path::filename(set) << " output " << i << " '" << a.name
-               << "': shape differs from the expected output\n";
+      const Tensor &a = results[i], &b = expected[i];
+      if (a.shape != b.shape || a.dtype != b.dtype) {
+        outs() << sys::path::filename(set) << " output " << i << " '" << a.name << "': "
+               << dtypeName(a.dtype) << " " << shapeString(a.shape) << ", expected " << dtypeName(b.dtype)
+               << " " << shapeString(b.shape) << "\n";
         ++failures;
         continue;
       }
-      size_t n = a.data.size() / dtypeSize(a.dtype), bad = 0, firstBad = 0;
+      size_t n = numElements(a.shape), bad = 0, firstBad = 0;
       double maxErr = 0;
       for (size_t e = 0; e < n; ++e) {
         double x = element(a, e), y = element(b, e);

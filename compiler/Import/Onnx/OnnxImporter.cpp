@@ -154,6 +154,9 @@ static std::string bufferTooLarge(ArrayRef<int64_t> shape) {
   return "";
 }
 
+/// The newest opset of the default domain whose op forms the importer knows.
+constexpr int64_t kNewestOpset = 23;
+
 static std::string normDomain(const std::string &domain) {
   return domain == "ai.onnx" ? "" : domain;
 }
@@ -320,24 +323,59 @@ bool Importer::checkStructure() {
     usesDefault |= normDomain(node.domain()).empty();
   if (usesDefault && opsetFor("") < 0)
     parseError("no opset_import for the default ONNX domain");
-  llvm::StringSet<> defined;
+  int64_t opset = opsetFor("");
+  if (usesDefault && opset >= 0 && (opset < 1 || opset > kNewestOpset))
+    parseError("opset " + Twine(opset) + " of the default ONNX domain is outside the opsets Kiln knows (1 to " +
+               Twine(kNewestOpset) + ")");
+  // Every value has one definition (SSA): a graph input, an initializer (which
+  // may also be listed as an input: a default value) or one node output.
+  llvm::StringMap<std::string> definedBy;
   for (const auto &in : g.input())
-    defined.insert(in.name());
-  for (const auto &init : g.initializer())
-    defined.insert(init.name());
+    if (!definedBy.try_emplace(in.name(), "graph input").second)
+      parseError("graph input '" + in.name() + "' is listed twice");
+  llvm::StringSet<> inits;
+  for (const auto &init : g.initializer()) {
+    if (!inits.insert(init.name()).second)
+      parseError("initializer '" + init.name() + "' is listed twice");
+    definedBy.try_emplace(init.name(), "initializer");
+  }
+  // Where each value is written, so that a use before its definition can say
+  // whether the graph is out of order (or cyclic) or the value is missing.
+  llvm::StringMap<int> writer;
+  for (int i = 0; i < g.node_size(); ++i)
+    for (const std::string &out : g.node(i).output())
+      if (!out.empty())
+        writer.try_emplace(out, i);
+  llvm::StringSet<> defined;
+  for (const auto &[name, what] : definedBy)
+    defined.insert(name);
   for (int i = 0; i < g.node_size(); ++i) {
     const onnx::NodeProto &node = g.node(i);
+    std::string where = "node '" + nodeName(node, i) + "' (" + node.op_type() + ")";
     if (node.op_type().empty())
       parseError("node " + Twine(i) + " has no op_type");
     for (const std::string &in : node.input()) {
       used.insert(in);
-      if (!in.empty() && !defined.contains(in))
-        parseError("node '" + nodeName(node, i) + "' (" + node.op_type() + "): input '" + in +
-                   "' is not defined by a graph input, an initializer or an "
+      if (in.empty() || defined.contains(in))
+        continue;
+      auto w = writer.find(in);
+      if (w != writer.end())
+        parseError(where + ": input '" + in + "' is written by node '" +
+                   nodeName(g.node(w->second), w->second) + "', which does not come earlier "
+                   "(the nodes are not in topological order, or form a cycle)");
+      else
+        parseError(where + ": input '" + in + "' is not defined by a graph input, an initializer or an "
                    "earlier node");
     }
-    for (const std::string &out : node.output())
+    for (const std::string &out : node.output()) {
+      if (out.empty())
+        continue;
+      auto [it, fresh] = definedBy.try_emplace(out, where);
+      if (!fresh)
+        parseError(where + ": output '" + out + "' is already defined by " +
+                   (StringRef(it->second).starts_with("node") ? "" : "the ") + it->second);
       defined.insert(out);
+    }
   }
   for (const auto &out : g.output()) {
     used.insert(out.name());
@@ -774,7 +812,16 @@ OwningOpRef<ModuleOp> Importer::run(std::string &error) {
   for (const auto &out : g.output()) {
     if (poisoned.contains(out.name()))
       continue;
-    results.push_back(materialize(values.lookup(out.name())));
+    Value v = materialize(values.lookup(out.name()));
+    // A declared element type the graph does not compute would hand the
+    // caller bytes of another type.
+    int32_t declared = out.type().tensor_type().elem_type();
+    std::optional<DType> got = dtypeOf(cast<RankedTensorType>(v.getType()).getElementType());
+    if (out.type().has_tensor_type() && declared != onnx::TensorProto::UNDEFINED &&
+        (!got || dtypeFromOnnx(declared) != got))
+      errors.push_back(path + ": graph output '" + out.name() + "' is declared " + onnxTypeName(declared) +
+                       ", but the graph computes " + (got ? dtypeName(*got) : "another type"));
+    results.push_back(v);
     outputNames.push_back(builder.getStringAttr(out.name()));
   }
   builder.create<func::ReturnOp>(fileLoc, results);
