@@ -14,6 +14,6 @@ cmake -G Ninja -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null || exit 1
 ninja -C "$build" -j2 kiln-conformance || exit 1
 
 expect=tests/conformance/expected_pass.txt
-args=(--table docs/conformance.md --write-expect "$expect")
+args=(--table docs/conformance.md --write-expect "$expect" --tolerances tests/conformance/tolerances.txt)
 [ -f "$expect" ] && args+=(--expect "$expect")
 "$build/bin/kiln-conformance" --jobs "$(nproc)" "${args[@]}" "$@"

@@ -514,7 +514,10 @@ bool writeTable(const std::string &path, const std::vector<Case> &cases, const s
      << "- Machine: " << cpuModel() << " (`" << isa() << "`), target `" << target << "`.\n"
      << "- Cases: the ONNX " << onnx::LAST_RELEASE_VERSION << " backend tests (Debian's libonnx-testdata).\n"
      << "- A case passes when every output of every data set has the expected dtype and shape and each\n"
-     << "  element satisfies |a-b| <= 1e-4 + 1e-3*|b| (bool and integers: equal).\n"
+     << "  element satisfies |a-b| <= " << absTol << " + " << relTol << "*|b| (ONNX's own tolerance is\n"
+     << "  1e-7 + 1e-3*|b|; bool and integers: equal). Cases allowed a wider atol, each with the reason,\n"
+     << "  are listed in `tests/conformance/tolerances.txt`"
+     << (tolerancesPath.empty() ? " (not applied to this run)" : "") << ".\n"
      << "- Totals: " << totalsLine(totals) << ".\n"
      << "- Time: " << timing << ".\n\n"
      << "Out of scope: cases whose values are of a type outside Kiln's element types (FLOAT, FLOAT16,\n"
@@ -527,8 +530,8 @@ bool writeTable(const std::string &path, const std::vector<Case> &cases, const s
      << "compiled once per data set with that input fixed (`kiln-compile --bind NAME=FILE.pb`); such\n"
      << "passes are named in the last column.\n\n"
      << "`" << regenerate << "` rebuilds `kiln-conformance` and rewrites this file and\n"
-     << "`tests/conformance/expected_pass.txt`; the CTest test `conformance.node` fails when a node case\n"
-     << "listed there stops passing. To look at one op or case: `build/bin/kiln-conformance --only Gather`\n"
+     << "`tests/conformance/expected_pass.txt`; the CTest test `conformance.suite` fails when any case\n"
+     << "listed there (all four folders) stops passing. To look at one op or case: `build/bin/kiln-conformance --only Gather`\n"
      << "or `--only test_gather_0` (`--work-dir DIR` keeps each case's library and compiler log,\n"
      << "`--fuse=false` compiles one kernel per op).\n\n";
 
@@ -748,7 +751,7 @@ int main(int argc, char **argv) {
       return 2;
     }
     os << "# The backend-test cases Kiln passes; a case listed here that stops passing is a\n"
-       << "# regression (the conformance.node test). Written by `" << regenerate << "`.\n";
+       << "# regression (the conformance.suite test). Written by `" << regenerate << "`.\n";
     for (size_t i : selected)
       if (results[i].r.outcome == Outcome::Pass)
         os << cases[i].id << "\n";
