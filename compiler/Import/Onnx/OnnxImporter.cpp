@@ -1070,13 +1070,19 @@ LogicalResult NodeContext::requireGE0(const SymExpr &e, const Twine &what) {
 OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, const std::string &path,
                                      const ImportOptions &options, std::string &error,
                                      ImportReport *report) {
-  context.loadDialect<graph::GraphDialect, func::FuncDialect>();
   onnx::ModelProto model;
   std::string err;
   if (!readModel(path, model, err)) {
     error = path + ": cannot parse ONNX model: " + err;
     return nullptr;
   }
+  return importOnnxModel(context, model, path, options, error, report);
+}
+
+OwningOpRef<ModuleOp> importOnnxModel(MLIRContext &context, onnx::ModelProto &model,
+                                      const std::string &path, const ImportOptions &options,
+                                      std::string &error, ImportReport *report) {
+  context.loadDialect<graph::GraphDialect, func::FuncDialect>();
   Importer importer(context, path, options, model);
   OwningOpRef<ModuleOp> module = importer.run(error);
   if (report)

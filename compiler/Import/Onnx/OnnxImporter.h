@@ -9,6 +9,10 @@
 #include <string>
 #include <vector>
 
+namespace onnx {
+class ModelProto;
+} // namespace onnx
+
 namespace kiln {
 
 struct ImportOptions {
@@ -43,6 +47,17 @@ mlir::OwningOpRef<mlir::ModuleOp> importOnnxFile(mlir::MLIRContext &context,
                                                  const ImportOptions &options,
                                                  std::string &error,
                                                  ImportReport *report = nullptr);
+
+/// As importOnnxFile, for a model already in memory (the fuzzer's entry: no
+/// file is read unless the model names external data). `path` names the model
+/// in messages and locations; external data files resolve against its folder.
+/// The importer may move initializer bytes out of `model`.
+mlir::OwningOpRef<mlir::ModuleOp> importOnnxModel(mlir::MLIRContext &context,
+                                                  onnx::ModelProto &model,
+                                                  const std::string &path,
+                                                  const ImportOptions &options,
+                                                  std::string &error,
+                                                  ImportReport *report = nullptr);
 
 } // namespace kiln
 
