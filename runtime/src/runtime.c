@@ -323,6 +323,21 @@ static kiln_status_t check_model(const kiln_model_t *m) {
         BAD("model '%s': %s #%d names tensor %d, not an %s tensor", model, io ? "output" : "input",
             i, ids[i], io ? "output" : "input");
   }
+  // Every input and output tensor is bound by exactly one entry of its list:
+  // one left out would reach a kernel with a NULL host (to Halide, a bounds
+  // query that computes nothing), one listed twice would take two tensors.
+  for (int32_t t = 0; t < m->num_tensors; ++t) {
+    int32_t kind = m->tensors[t].kind, listed = 0;
+    if (kind != KILN_TENSOR_INPUT && kind != KILN_TENSOR_OUTPUT)
+      continue;
+    bool in = kind == KILN_TENSOR_INPUT;
+    for (int32_t i = 0; i < (in ? m->num_inputs : m->num_outputs); ++i)
+      listed += (in ? m->inputs : m->outputs)[i] == t;
+    if (listed != 1)
+      BAD("model '%s': %s tensor '%s' (#%d) is listed %d times among the %ss, not once", model,
+          in ? "input" : "output", kiln_tensor_name(&m->tensors[t]), t, listed,
+          in ? "input" : "output");
+  }
   if (m->num_steps < 0 || (m->num_steps > 0 && !m->steps))
     BAD("model '%s': malformed step list", model);
   for (int32_t s = 0; s < m->num_steps; ++s) {

@@ -381,6 +381,11 @@ static void test_null_and_abi(void) {
   st = kiln_context_create(&bad, NULL, &ctx);
   check_error(st, KILN_FAILED_PRECONDITION, kiln_context_last_error(NULL), "weight 'w'",
               "outside", "a weight outside the weights");
+  bad = g_model;
+  bad.num_outputs = 1; // 'npos' left out: its kernel would get a NULL host
+  st = kiln_context_create(&bad, NULL, &ctx);
+  check_error(st, KILN_FAILED_PRECONDITION, kiln_context_last_error(NULL), "output tensor 'npos'",
+              "listed 0 times", "an output tensor missing from the output list");
 
   // A successful create clears the thread's orphan error.
   st = kiln_context_create(&g_model, NULL, &ctx);
