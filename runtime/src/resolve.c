@@ -231,7 +231,8 @@ static kiln_status_t evaluate_shapes(kiln_context_t *ctx, const int64_t *v) {
   const kiln_model_t *m = ctx->model;
   for (int32_t i = 0; i < m->num_tensors; ++i) {
     const kiln_abi_tensor_t *t = &m->tensors[i];
-    int64_t *shape = &ctx->shapes[(size_t)i * KILN_MAX_RANK], elements = 1;
+    // span: the strides' product, which counts a zero dim as 1 (kiln_set_buffer_dims).
+    int64_t *shape = &ctx->shapes[(size_t)i * KILN_MAX_RANK], elements = 1, span = 1;
     char expr[TEXT], values[TEXT];
     for (int32_t d = 0; d < t->rank; ++d) {
       int32_t e = t->dim_expr[d];
@@ -245,7 +246,8 @@ static kiln_status_t evaluate_shapes(kiln_context_t *ctx, const int64_t *v) {
                          kiln_expr_text(m, e, expr, sizeof expr));
       shape[d] = extent;
       elements *= extent; // both <= 2^31-1: no int64 overflow
-      if (elements > INT32_MAX)
+      span *= extent > 0 ? extent : 1;
+      if (span > INT32_MAX)
         return kiln_fail(ctx, KILN_INVALID_ARGUMENT,
                          "at %s, tensor '%s' (#%d) has more than 2^31-1 elements (Halide indexes "
                          "in int32)",

@@ -275,7 +275,9 @@ static kiln_status_t check_model(const kiln_model_t *m) {
           t->dtype);
     // Halide extents and strides are int32: the whole tensor must index in 31 bits.
     // Symbolic dims are checked per call (resolve.c).
-    int64_t elements = 1;
+    // The strides count a zero dim as 1 (kiln_set_buffer_dims), so their
+    // product `span` is bounded, not only the element count.
+    int64_t elements = 1, span = 1;
     bool sized = true;
     for (int32_t d = 0; d < t->rank; ++d) {
       if (symbolic && t->dim_expr[d] >= 0) {
@@ -286,7 +288,8 @@ static kiln_status_t check_model(const kiln_model_t *m) {
         BAD("model '%s': tensor '%s' (#%d) has dim %d of %lld", model, kiln_tensor_name(t), i, d,
             (long long)t->shape[d]);
       elements *= t->shape[d];
-      if (elements > INT32_MAX)
+      span *= t->shape[d] > 0 ? t->shape[d] : 1;
+      if (span > INT32_MAX)
         BAD("model '%s': tensor '%s' (#%d) has more than 2^31-1 elements", model,
             kiln_tensor_name(t), i);
     }

@@ -386,6 +386,17 @@ static void test_null_and_abi(void) {
   st = kiln_context_create(&bad, NULL, &ctx);
   check_error(st, KILN_FAILED_PRECONDITION, kiln_context_last_error(NULL), "output tensor 'npos'",
               "listed 0 times", "an output tensor missing from the output list");
+  // No elements, but strides past int32: Halide's strides count a zero dim as 1.
+  kiln_abi_tensor_t empty[5];
+  memcpy(empty, g_tensors, sizeof g_tensors);
+  empty[3].rank = 3;
+  memcpy(empty[3].shape, (int64_t[]){0, 1 << 16, 1 << 16}, 3 * sizeof(int64_t));
+  empty[3].nbytes = 0;
+  bad = g_model;
+  bad.tensors = empty;
+  st = kiln_context_create(&bad, NULL, &ctx);
+  check_error(st, KILN_FAILED_PRECONDITION, kiln_context_last_error(NULL), "tensor 'y' (#3)",
+              "has more than 2^31-1 elements", "a zero dim does not hide strides past int32");
 
   // A successful create clears the thread's orphan error.
   st = kiln_context_create(&g_model, NULL, &ctx);
