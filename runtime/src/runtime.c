@@ -297,6 +297,10 @@ static kiln_status_t check_model(const kiln_model_t *m) {
     switch (t->kind) {
     case KILN_TENSOR_INPUT:
     case KILN_TENSOR_OUTPUT:
+      // kiln_context_run accepts NULL data for a tensor of 0 bytes by this count.
+      if (sized && t->nbytes != bytes)
+        BAD("model '%s': tensor '%s' (#%d) declares %lld bytes, its shape has %lld", model,
+            kiln_tensor_name(t), i, (long long)t->nbytes, (long long)bytes);
       break;
     case KILN_TENSOR_WEIGHT:
       if (t->offset < 0 || bytes > m->weights_size - t->offset || (bytes > 0 && !m->weights))

@@ -397,6 +397,12 @@ static void test_null_and_abi(void) {
   st = kiln_context_create(&bad, NULL, &ctx);
   check_error(st, KILN_FAILED_PRECONDITION, kiln_context_last_error(NULL), "tensor 'y' (#3)",
               "has more than 2^31-1 elements", "a zero dim does not hide strides past int32");
+  // run() takes NULL data for an input of 0 bytes: the count must be the shape's.
+  memcpy(empty, g_tensors, sizeof g_tensors);
+  empty[0].nbytes = 0;
+  st = kiln_context_create(&bad, NULL, &ctx);
+  check_error(st, KILN_FAILED_PRECONDITION, kiln_context_last_error(NULL), "tensor 'x' (#0)",
+              "declares 0 bytes, its shape has 24", "an input's bytes disagree with its shape");
 
   // A successful create clears the thread's orphan error.
   st = kiln_context_create(&g_model, NULL, &ctx);
