@@ -947,6 +947,9 @@ FailureOr<const HostTensor *> NodeContext::constInput(size_t i, StringRef what) 
     // limit, say): binding those makes it constant, since the importer folds
     // whatever depends only on constants.
     std::string head = ("input " + Twine(i) + " '" + what + "' must be a constant").str();
+    // Shape arithmetic over symbolic dims has no graph value to trace.
+    if (in(i).isSym())
+      return fail(head + "; it depends on symbolic dims: pin them with --shape NAME=N");
     SmallVector<std::string> roots = graphInputsBehind(in(i).value);
     for (const std::string &root : roots)
       imp.needBinding(root);
