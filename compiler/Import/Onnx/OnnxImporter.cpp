@@ -262,6 +262,8 @@ std::optional<HostTensor> Importer::loadTensor(const onnx::TensorProto &t,
   if (have != n)
     return sizeError((std::string("values in ") + field).c_str(), have, n);
   allocate();
+  if (n == 0) // an empty field's data() may be NULL, which memcpy must not see
+    return h;
   switch (*dt) {
   case DType::F32: std::memcpy(h.data->data(), t.float_data().data(), bytes); break;
   case DType::F64: std::memcpy(h.data->data(), t.double_data().data(), bytes); break;
