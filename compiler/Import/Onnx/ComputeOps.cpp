@@ -698,6 +698,8 @@ LogicalResult convOp(NodeContext &n) {
   for (size_t d = 1; d < xsym.size(); ++d)
     if (!xsym[d].isConst())
       return n.fail("only the batch dim of a Conv input may be symbolic, got " + n.str(xsym));
+  if (w.hasSymbolicDims())
+    return n.fail("the weight of a Conv must have static dims, got " + n.str(w.symShape()));
   SmallVector<int64_t> xStatic(x.shape());
   if (!xStatic.empty() && x.hasSymbolicDims())
     xStatic[0] = 1;
@@ -722,7 +724,8 @@ LogicalResult convOp(NodeContext &n) {
   if (auto ks = n.attrInts("kernel_shape"); ks && ArrayRef<int64_t>(*ks) != ws.drop_front(2))
     return n.fail("kernel_shape " + shapeString(*ks) + " differs from the weight's " +
                   shapeString(ws.drop_front(2)));
-  if (group < 1 || xs[1] != ws[1] * group || ws[0] % group != 0)
+  // xs[1] == ws[1] * group, without a product that can overflow.
+  if (group < 1 || xs[1] % group != 0 || xs[1] / group != ws[1] || ws[0] % group != 0)
     return n.fail("input " + shapeString(xs) + " and weight " + shapeString(ws) +
                   " do not match for group " + Twine(group));
   std::string autoPad = n.attrString("auto_pad", "NOTSET");
@@ -731,8 +734,13 @@ LogicalResult convOp(NodeContext &n) {
     int64_t s = (*strides)[i], d = (*dilations)[i];
     if (s < 1 || d < 1)
       return n.fail("strides and dilations must be positive");
-    int64_t eff = d * (ws[2 + i] - 1) + 1;
     int64_t &pb = (*pads)[i], &pe = (*pads)[i + sp];
+    // Values from the file, bounded so that the arithmetic below stays in int64.
+    auto within = [](int64_t v) { return v > -(int64_t(1) << 31) && v < (int64_t(1) << 31); };
+    if (!within(xs[2 + i]) || !within(ws[2 + i]) || !within(s) || !within(d) || !within(pb) ||
+        !within(pe))
+      return n.fail("spatial dims, strides, dilations and pads must lie within +-2^31");
+    int64_t eff = d * (ws[2 + i] - 1) + 1;
     if (autoPad == "VALID") {
       pb = pe = 0;
     } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
