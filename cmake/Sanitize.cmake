@@ -4,7 +4,8 @@
 # instrumented. gcc or clang.
 set(KILN_SANITIZE "" CACHE STRING "Sanitizers to build with (-fsanitize=), e.g. address,undefined")
 if(KILN_SANITIZE)
-  add_compile_options(-fsanitize=${KILN_SANITIZE} -fno-omit-frame-pointer)
+  # -g1: line tables, so that reports name the file and line.
+  add_compile_options(-fsanitize=${KILN_SANITIZE} -fno-omit-frame-pointer -g1)
   add_link_options(-fsanitize=${KILN_SANITIZE})
   if(KILN_SANITIZE MATCHES "undefined")
     # A UBSan finding fails the test that hit it instead of scrolling past.
