@@ -88,7 +88,8 @@ bool readTensor(const std::string &path, Tensor &out, std::string &err, bool wit
       err = path + ": raw_data has the wrong size";
       return false;
     }
-    memcpy(out.data.data(), t.raw_data().data(), n * es);
+    if (n > 0) // an empty vector's data() may be NULL, which memcpy must not see
+      memcpy(out.data.data(), t.raw_data().data(), n * es);
     return true;
   }
   size_t have = out.dtype == 1    ? t.float_data_size()
