@@ -40,6 +40,12 @@ for target in import runtime; do
   crashes=$here/$build/crashes/$target
   mkdir -p "$corpus" "$crashes"
   cp tests/fuzz/corpus/$target/* "$corpus"/
+  if [ $target = import ]; then
+    # The bad-input corpus too: truncations, bit flips and hostile graphs.
+    for f in tests/bad_inputs/cases/*.onnx tests/bad_inputs/cases/*/model.onnx; do
+      cp "$f" "$corpus/bad_$(basename "${f%/model.onnx}" .onnx).onnx"
+    done
+  fi
   seeds=()
   testdata=/usr/share/libonnx-testdata/data/node
   if [ $target = import ] && [ -d $testdata ]; then

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds Kiln and runs every test: the lit/FileCheck suite (check-kiln), the
-# runtime unit test and the end-to-end tests (compile, link, run, compare with
-# the references and onnxruntime). Ends with "N passed, N failed".
+# runtime unit test, the end-to-end tests (compile, link, run, compare with
+# the references and onnxruntime), the bad-input corpus and the conformance
+# suite; then each fuzz target for a minute and the sanitized tests
+# (KILN_QUICK=1 skips those two). Ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh || exit 1
@@ -43,7 +45,33 @@ if [ "$total" -eq 0 ]; then
   echo "ctest ran no test"; c_fail=$((c_fail + 1))
 fi
 
-passed=$((lit_pass + c_pass)); failed=$((lit_fail + c_fail))
+# The hardening stages (docs/hardening.md): each libFuzzer target for
+# KILN_FUZZ_SECONDS (60) from the corpus, then the runtime, corpus and e2e
+# tests again in a build with ASan and UBSan. KILN_QUICK=1 skips both (an
+# edit-and-test loop); CI runs them.
+h_pass=0; h_fail=0
+if [ "${KILN_QUICK:-0}" = 1 ]; then
+  echo "KILN_QUICK=1: fuzzing and the sanitized tests are skipped"
+else
+  fuzz_out=$(bash scripts/fuzz.sh "${KILN_FUZZ_SECONDS:-60}" 2>&1); fuzz_rc=$?
+  echo "$fuzz_out" | tail -30
+  f_pass=$(echo "$fuzz_out" | grep -c "^kiln-fuzz-.*no crash$")
+  f_fail=$(echo "$fuzz_out" | grep -c "^kiln-fuzz-.*CRASH")
+  if [ "$fuzz_rc" -ne 0 ] && [ "$f_fail" -eq 0 ]; then echo "fuzz.sh exited with status $fuzz_rc"; f_fail=1; fi
+  [ "$f_pass" -eq 0 ] && [ "$f_fail" -eq 0 ] && { echo "fuzz.sh ran no target"; f_fail=1; }
+  echo "fuzz: $f_pass passed, $f_fail failed"
+  san_out=$(bash scripts/test-sanitized.sh 2>&1); san_rc=$?
+  echo "$san_out" | grep -vE "^ *Start |Test +#.* Passed " | tail -40
+  s_line=$(echo "$san_out" | grep -E "^[0-9]+ passed, [0-9]+ failed" | tail -1)
+  s_pass=$(echo "$s_line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); s_pass=${s_pass:-0}
+  s_fail=$(echo "$s_line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p'); s_fail=${s_fail:-0}
+  if [ "$san_rc" -ne 0 ] && [ "$s_fail" -eq 0 ]; then echo "test-sanitized.sh exited with status $san_rc"; s_fail=1; fi
+  [ "$s_pass" -eq 0 ] && [ "$s_fail" -eq 0 ] && { echo "test-sanitized.sh ran no test"; s_fail=1; }
+  echo "sanitized: $s_pass passed, $s_fail failed"
+  h_pass=$((f_pass + s_pass)); h_fail=$((f_fail + s_fail))
+fi
+
+passed=$((lit_pass + c_pass + h_pass)); failed=$((lit_fail + c_fail + h_fail))
 [ "$c_skip" -gt 0 ] && echo "$c_skip skipped (see '(Skipped)' above: a tool this machine lacks)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
