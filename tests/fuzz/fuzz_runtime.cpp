@@ -306,10 +306,14 @@ struct Given {
 
 /// Bytes of `shape` at `dtype`, or -1 when it is negative or over the cap.
 int64_t dataBytes(int32_t dtype, const std::vector<int64_t> &shape) {
+  if (std::any_of(shape.begin(), shape.end(), [](int64_t d) { return d < 0; }))
+    return -1;
+  if (std::count(shape.begin(), shape.end(), 0)) // [2^30, 0] has no bytes, not too many
+    return 0;
   size_t size = kiln_dtype_size(kiln_dtype_t(dtype));
   int64_t n = size ? int64_t(size) : 1;
   for (int64_t d : shape) {
-    if (d < 0 || (d > 0 && n > kMaxTouchedBytes / d))
+    if (n > kMaxTouchedBytes / d)
       return -1;
     n *= d;
   }
@@ -417,6 +421,12 @@ void runOnce(FuzzedDataProvider &p, kiln_context_t *ctx, const kiln_model_t &m) 
 
   status = kiln_context_run(ctx, inPtr, numInputs, outPtr, numOutputs);
   checkMessage(ctx, status);
+  // A run that went through took data for every tensor that has elements
+  // (small ones would otherwise read the runtime's placeholder unnoticed).
+  for (const std::vector<Given> *given : {&inputs, &outputs})
+    for (const Given &g : *given)
+      if (status == KILN_OK && !g.tensor.data && dataBytes(g.tensor.dtype, g.shape) != 0)
+        __builtin_trap();
   (void)kiln_context_workspace_size(ctx);
 }
 
