@@ -102,6 +102,11 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
     }
     return 1;
   };
+  auto failWith = [&](const std::string &msg) {
+    llvm::errs() << "error: " << msg << "\n";
+    firstError = msg;
+    return fail();
+  };
   llvm::TimerGroup timers("kiln", "kiln-compile time per stage");
   auto timed = [&](StringRef name) {
     auto *t = new llvm::Timer(name, name, timers);
@@ -217,11 +222,8 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
   // writes nothing there.
   stage = "halide-codegen";
   llvm::SmallString<128> work;
-  if (auto ec = llvm::sys::fs::createUniqueDirectory("kiln-compile", work)) {
-    llvm::errs() << "error: cannot make a temporary folder: " << ec.message() << "\n";
-    firstError = "cannot make a temporary folder: " + ec.message();
-    return fail();
-  }
+  if (auto ec = llvm::sys::fs::createUniqueDirectory("kiln-compile", work))
+    return failWith("cannot make a temporary folder: " + ec.message());
   std::string workDir(work);
   auto cleanup = llvm::make_scope_exit([&] {
     if (opts.keepIntermediates)
@@ -246,22 +248,16 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
   if (failed(emitLibrary(*module, lib, archived)))
     return fail();
   stop(t);
-  if (auto ec = llvm::sys::fs::create_directories(opts.outDir)) {
-    llvm::errs() << "error: cannot create " << opts.outDir << ": " << ec.message() << "\n";
-    firstError = "cannot create " + opts.outDir + ": " + ec.message();
-    return fail();
-  }
+  if (auto ec = llvm::sys::fs::create_directories(opts.outDir))
+    return failWith("cannot create " + opts.outDir + ": " + ec.message());
   for (const std::string &file : {"lib" + opts.name + ".a", opts.name + ".h"}) {
     std::string from = workDir + "/" + file, to = opts.outDir + "/" + file;
     // rename() within one file system; a copy across them (/tmp is often tmpfs).
     std::error_code ec = llvm::sys::fs::rename(from, to);
     if (ec)
       ec = llvm::sys::fs::copy_file(from, to);
-    if (ec) {
-      llvm::errs() << "error: cannot write " << to << ": " << ec.message() << "\n";
-      firstError = "cannot write " + to + ": " + ec.message();
-      return fail();
-    }
+    if (ec)
+      return failWith("cannot write " + to + ": " + ec.message());
   }
   if (opts.timing)
     timers.print(llvm::errs());

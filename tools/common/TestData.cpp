@@ -37,20 +37,6 @@ std::string dtypeName(int dtype) {
              : "type " + std::to_string(dtype);
 }
 
-std::string shapeString(const std::vector<int64_t> &shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? "," : "") + std::to_string(shape[i]);
-  return s + "]";
-}
-
-size_t numElements(const std::vector<int64_t> &shape) {
-  size_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  return n;
-}
-
 bool readTensor(const std::string &path, Tensor &out, std::string &err, bool withData) {
   std::ifstream f(path, std::ios::binary);
   onnx::TensorProto t;

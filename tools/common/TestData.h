@@ -9,12 +9,17 @@
 #ifndef KILN_TOOLS_COMMON_TESTDATA_H
 #define KILN_TOOLS_COMMON_TESTDATA_H
 
+#include "dialects/Utils/Shape.h" // shapeString, numElements
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace kiln::testdata {
+
+using kiln::numElements; // dialects/Utils/Shape.h
+using kiln::shapeString;
 
 /// A tensor in host memory, element type an ONNX TensorProto code.
 struct Tensor {
@@ -28,8 +33,6 @@ struct Tensor {
 size_t elementSize(int dtype);
 /// "FLOAT", "STRING", ... or "type N".
 std::string dtypeName(int dtype);
-std::string shapeString(const std::vector<int64_t> &shape);
-size_t numElements(const std::vector<int64_t> &shape);
 
 /// Reads one TensorProto file. Without `withData`, only its name, dtype and
 /// shape (checked all the same). Returns false with `err` set on any problem.

@@ -331,16 +331,21 @@ bool Importer::checkStructure() {
                Twine(kNewestOpset) + ")");
   // Every value has one definition (SSA): a graph input, an initializer (which
   // may also be listed as an input: a default value) or one node output.
-  llvm::StringMap<std::string> definedBy;
+  // definedBy: the node index, or one of these two.
+  enum : int { kGraphInput = -1, kInitializer = -2 };
+  llvm::StringMap<int> definedBy;
   for (const auto &in : g.input())
-    if (!definedBy.try_emplace(in.name(), "graph input").second)
+    if (!definedBy.try_emplace(in.name(), kGraphInput).second)
       parseError("graph input '" + in.name() + "' is listed twice");
   llvm::StringSet<> inits;
   for (const auto &init : g.initializer()) {
     if (!inits.insert(init.name()).second)
       parseError("initializer '" + init.name() + "' is listed twice");
-    definedBy.try_emplace(init.name(), "initializer");
+    definedBy.try_emplace(init.name(), kInitializer);
   }
+  auto nodeWhere = [&](int i) {
+    return "node '" + nodeName(g.node(i), i) + "' (" + g.node(i).op_type() + ")";
+  };
   // Where each value is written, so that a use before its definition can say
   // whether the graph is out of order (or cyclic) or the value is missing.
   llvm::StringMap<int> writer;
@@ -348,40 +353,37 @@ bool Importer::checkStructure() {
     for (const std::string &out : g.node(i).output())
       if (!out.empty())
         writer.try_emplace(out, i);
-  llvm::StringSet<> defined;
-  for (const auto &[name, what] : definedBy)
-    defined.insert(name);
   for (int i = 0; i < g.node_size(); ++i) {
     const onnx::NodeProto &node = g.node(i);
-    std::string where = "node '" + nodeName(node, i) + "' (" + node.op_type() + ")";
     if (node.op_type().empty())
       parseError("node " + Twine(i) + " has no op_type");
     for (const std::string &in : node.input()) {
       used.insert(in);
-      if (in.empty() || defined.contains(in))
+      if (in.empty() || definedBy.contains(in))
         continue;
       auto w = writer.find(in);
       if (w != writer.end())
-        parseError(where + ": input '" + in + "' is written by node '" +
+        parseError(nodeWhere(i) + ": input '" + in + "' is written by node '" +
                    nodeName(g.node(w->second), w->second) + "', which does not come earlier "
                    "(the nodes are not in topological order, or form a cycle)");
       else
-        parseError(where + ": input '" + in + "' is not defined by a graph input, an initializer or an "
+        parseError(nodeWhere(i) + ": input '" + in + "' is not defined by a graph input, an initializer or an "
                    "earlier node");
     }
     for (const std::string &out : node.output()) {
       if (out.empty())
         continue;
-      auto [it, fresh] = definedBy.try_emplace(out, where);
+      auto [it, fresh] = definedBy.try_emplace(out, i);
       if (!fresh)
-        parseError(where + ": output '" + out + "' is already defined by " +
-                   (StringRef(it->second).starts_with("node") ? "" : "the ") + it->second);
-      defined.insert(out);
+        parseError(nodeWhere(i) + ": output '" + out + "' is already defined by " +
+                   (it->second == kGraphInput    ? std::string("the graph input")
+                    : it->second == kInitializer ? std::string("the initializer")
+                                                 : nodeWhere(it->second)));
     }
   }
   for (const auto &out : g.output()) {
     used.insert(out.name());
-    if (!defined.contains(out.name()))
+    if (!definedBy.contains(out.name()))
       parseError("graph output '" + out.name() + "' is not defined");
   }
   return errors.empty();
