@@ -19,8 +19,9 @@ static cl::opt<std::string> input(cl::Positional, cl::desc("<model.onnx>"), cl::
 static cl::opt<std::string> outDir("o", cl::desc("Output folder for libNAME.a and NAME.h"),
                                    cl::init("."));
 static cl::opt<std::string> name("name", cl::desc("Model name: prefix of every symbol (default: file stem)"));
-static cl::opt<std::string> target("target", cl::desc("host or host-cuda"), cl::init("host"));
+static cl::opt<std::string> target("target", cl::desc("host, host-cuda or a Halide target string"), cl::init("host"));
 static cl::opt<std::string> emit("emit", cl::desc("Print the module after a stage: graph, kernel or halide"));
+static cl::opt<bool> printWeights("print-weights", cl::desc("With --emit: print weights in full, a module kiln-opt can run on (default: elided)"));
 static cl::list<std::string> shapes("shape", cl::desc("Pin a symbolic dim: --shape batch=2 (repeatable, or a,b lists)"),
                                     cl::CommaSeparated);
 static cl::list<std::string> binds("bind", cl::desc("Fix a graph input's value at compile time: --bind shape=FILE.pb or --bind axes=0,2 (repeatable)"));
@@ -61,6 +62,7 @@ int main(int argc, char **argv) {
   }
   opts.target = target;
   opts.emit = emit;
+  opts.printWeights = printWeights;
   opts.timing = timing;
   opts.keepIntermediates = keepIntermediates;
   opts.stats = stats;
