@@ -102,7 +102,7 @@ struct ConvertKernelToHalidePass : kiln::impl::ConvertKernelToHalideBase<Convert
     if (failed(refuseSymbolic(module)))
       return signalPassFailure();
     ScheduleOptions options;
-    options.vectorBytes = vectorBytes;
+    options.vectorBytes = halide::getVectorBytes(module);
     int counter = 0;
     SmallVector<Operation *> work;
     module.walk([&](Operation *op) {
