@@ -41,8 +41,6 @@ void addKernelPasses(OpPassManager &pm, const GraphToHalideOptions &o) {
 
 void addHalidePasses(OpPassManager &pm) {
   pm.addPass(createConvertKernelToHalide());
-  pm.addPass(createScheduleCpu());
-  pm.addPass(createScheduleCuda());
   // Layers that repeat become one kernel each: compiled once, launched per layer.
   pm.addPass(createDedupKernels());
   pm.addPass(createPlanMemory());

@@ -7,11 +7,13 @@
 #include "compiler/Pipelines/Pipeline.h"
 #include "compiler/Pipelines/GraphToHalide.h"
 #include "compiler/Pipelines/Registration.h"
+#include "compiler/Target/Halide/HalideTranslation.h"
 #include "compiler/Target/Library/ModelLibrary.h"
 #include "dialects/Halide/HalideOps.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassInstrumentation.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
@@ -112,8 +114,9 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
   report("passes");
   PassManager pm(&context);
   pm.addInstrumentation(std::make_unique<CurrentPass>(stage));
+  TimingScope passTiming = root.nest("passes");
   if (opts.timing)
-    pm.enableTiming(root.nest("passes"));
+    pm.enableTiming(passTiming);
   GraphToHalideOptions pipeline;
   pipeline.target = opts.target;
   pipeline.profile = opts.profile;

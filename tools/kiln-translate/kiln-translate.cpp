@@ -39,6 +39,10 @@ static cl::opt<std::string> target("target",
                                    cl::desc("host, host-cuda or a Halide target string: used when the "
                                             "module has no halide.target"),
                                    cl::init("host"), cl::cat(category));
+static cl::opt<bool> keepIntermediates("keep-intermediates",
+                                       cl::desc("Keep the objects, the table's C source and the weights "
+                                                "blob in their temporary folder (printed)"),
+                                       cl::cat(category));
 static cl::opt<std::string> source("source", cl::desc("The model's file name, for the header's comment"),
                                    cl::init("model.mlir"), cl::cat(category));
 
@@ -54,6 +58,7 @@ static LogicalResult ensureTarget(ModuleOp module) {
   std::string error, resolved = kiln::resolveHalideTarget(target, /*profile=*/false, error);
   if (resolved.empty())
     return module.emitError(error);
+  module.getContext()->getOrLoadDialect<kiln::halide::HalideDialect>(); // a module of no halide op
   module->setAttr(kiln::halide::kTargetAttrName, kiln::halide::TargetAttr::get(module.getContext(), resolved));
   return success();
 }
@@ -90,6 +95,8 @@ int main(int argc, char **argv) {
         opts.outDir = outputDir;
         opts.name = name;
         opts.source = source;
+        opts.keepIntermediates = keepIntermediates;
+        opts.tool = "kiln-translate";
         DefaultTimingManager timing;
         TimingScope root = timing.getRootScope();
         if (failed(kiln::emitModelLibrary(module, opts, root)))

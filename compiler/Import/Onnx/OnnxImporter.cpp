@@ -707,7 +707,15 @@ Value Importer::materialize(const Operand &x) {
         ArrayRef<char>(t.bytes(), t.byteSize()), dtypeSize(t.dtype),
         [storage = std::move(storage)](void *, size_t, size_t) mutable { storage.reset(); },
         /*dataIsMutable=*/false);
-    attr = DenseResourceElementsAttr::get(type, name, std::move(blob));
+    // A resource key prints bare, so it must read back as one identifier
+    // (`--emit graph --print-weights | kiln-opt`): ONNX names such as
+    // "/embeddings/Gather_output_0" keep their letters, digits, '_' and '.'.
+    std::string key;
+    for (char c : name)
+      key += isAlnum(c) || c == '_' || c == '.' ? c : '_';
+    if (key.empty() || !(isAlpha(key[0]) || key[0] == '_'))
+      key = "w" + key;
+    attr = DenseResourceElementsAttr::get(type, key, std::move(blob));
   }
   // Equal small constants (dense attributes are uniqued) share one op.
   bool dense = isa<DenseElementsAttr>(attr);

@@ -164,7 +164,8 @@ LogicalResult readMemoryPlan(func::FuncOp main, ArrayRef<halide::LaunchOp> launc
     return std::nullopt;
   };
   std::vector<int> inter; // tensor ids of intermediates, by defining step
-  for (auto [step, l] : llvm::enumerate(launches)) {
+  for (size_t step = 0; step < launches.size(); ++step) {
+    halide::LaunchOp l = launches[step];
     int id = ids.lookup(l.getResult());
     Tensor &t = tensors[id];
     if (t.kind != Intermediate)
@@ -176,7 +177,7 @@ LogicalResult readMemoryPlan(func::FuncOp main, ArrayRef<halide::LaunchOp> launc
       return l.emitError("memory plan: ") << halide::plan::kLastUse << " = " << *last
                                           << " is outside steps " << step << ".." << launches.size() - 1;
     for (size_t s = *last + 1; s < launches.size(); ++s)
-      if (llvm::is_contained(launches[s].getInputs(), l.getResult()))
+      if (llvm::is_contained(halide::LaunchOp(launches[s]).getInputs(), l.getResult()))
         return l.emitError("memory plan: step ") << s << " reads this result after its "
                                                   << halide::plan::kLastUse << " " << *last;
     t.defStep = step;

@@ -26,7 +26,7 @@ LogicalResult kiln::emitModelLibrary(ModuleOp module, const ModelLibraryOptions 
   std::string workDir(work);
   auto cleanup = llvm::make_scope_exit([&] {
     if (opts.keepIntermediates)
-      llvm::errs() << "kiln-compile: intermediates kept in " << workDir << "\n";
+      llvm::errs() << opts.tool << ": intermediates kept in " << workDir << "\n";
     else
       llvm::sys::fs::remove_directories(workDir);
   });

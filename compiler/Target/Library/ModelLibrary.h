@@ -21,6 +21,7 @@ struct ModelLibraryOptions {
   /// Keep the objects, the table's C source and the weights blob in their
   /// temporary folder and print its path; by default it is removed.
   bool keepIntermediates = false;
+  std::string tool = "kiln-compile"; ///< names the tool in that message
   /// Called at the start of each stage ("halide-codegen", "library") with
   /// (stage, 0, 0), and after each kernel object with (stage, done, total).
   std::function<void(llvm::StringRef stage, unsigned done, unsigned total)> progress;

@@ -61,7 +61,7 @@ struct PlanMemoryPass : kiln::impl::PlanMemoryBase<PlanMemoryPass> {
     llvm::DenseMap<Value, int> index;     // intermediate -> its index there
     bool allStatic = !symbolic;
     for (auto [step, l] : llvm::enumerate(launches)) {
-      for (StringRef a : {plan::kLastUse, plan::kInPlace, plan::kArenaOffset})
+      for (StringRef a : {halide::plan::kLastUse, halide::plan::kInPlace, halide::plan::kArenaOffset})
         l->removeAttr(a); // a second run replans from scratch
       Value result = l.getResult();
       if (returned.contains(result))
@@ -85,10 +85,10 @@ struct PlanMemoryPass : kiln::impl::PlanMemoryBase<PlanMemoryPass> {
         if (!pointwise)
           continue;
         over = index[v];
-        l->setAttr(plan::kInPlace, b.getI64IntegerAttr(j));
+        l->setAttr(halide::plan::kInPlace, b.getI64IntegerAttr(j));
       }
       int last = lastUse.count(result) ? lastUse[result] : (int)step;
-      l->setAttr(plan::kLastUse, b.getI64IntegerAttr(last));
+      l->setAttr(halide::plan::kLastUse, b.getI64IntegerAttr(last));
       index[result] = placed.size();
       placed.push_back(l);
       defs.push_back(step);
@@ -98,7 +98,7 @@ struct PlanMemoryPass : kiln::impl::PlanMemoryBase<PlanMemoryPass> {
       sizes.push_back(type.hasStaticShape() ? type.getNumElements() * elementByteSize(type.getElementType())
                                             : 0);
     }
-    main->removeAttr(plan::kArenaSize);
+    main->removeAttr(halide::plan::kArenaSize);
     // Symbolic sizes are known per call: the runtime places them.
     if (!allStatic)
       return;
@@ -109,8 +109,8 @@ struct PlanMemoryPass : kiln::impl::PlanMemoryBase<PlanMemoryPass> {
       return signalPassFailure();
     }
     for (auto [i, l] : llvm::enumerate(placed))
-      l->setAttr(plan::kArenaOffset, b.getI64IntegerAttr((*slots)[i].offset));
-    main->setAttr(plan::kArenaSize, b.getI64IntegerAttr(arenaSize));
+      l->setAttr(halide::plan::kArenaOffset, b.getI64IntegerAttr((*slots)[i].offset));
+    main->setAttr(halide::plan::kArenaSize, b.getI64IntegerAttr(arenaSize));
   }
 };
 

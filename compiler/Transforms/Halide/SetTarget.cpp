@@ -17,7 +17,7 @@ struct SetTargetPass : kiln::impl::SetTargetBase<SetTargetPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     auto attr = halide::TargetAttr::getChecked([&] { return module.emitError("kiln-set-target: "); },
-                                               &getContext(), target);
+                                               &getContext(), llvm::StringRef(target.getValue()));
     if (!attr)
       return signalPassFailure();
     module->setAttr(halide::kTargetAttrName, attr);
