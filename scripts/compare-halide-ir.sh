@@ -4,7 +4,9 @@
 # tests/e2e/data/*, and of two models for host-cuda, with both kiln-compile
 # binaries, and diffs them after normalising what the schedule passes may
 # spell differently: the module's halide.target, the kernels' recipe
-# attributes and the enum spellings of combine and the schedule target.
+# attributes, the enum spellings of combine and the schedule target, the
+# memory plan's attributes (-kiln-plan-memory: compare the libraries' tables
+# for those), weight resource keys (made identifiers) and kiln.source's path.
 # Exits 1 on a difference. BASE_BIN may be a folder of saved outputs.
 set -eu
 base=$1 new=$2 out=${3:-/tmp/kiln-compare-halide-ir}
@@ -32,7 +34,11 @@ normalise() {
          -e 's/ attributes \{recipe = [^}]*\}//' \
          -e 's/, recipe = #halide\.recipe<[a-z_]*>//; s/recipe = #halide\.recipe<[a-z_]*>,? ?//' \
          -e 's/combine (add|mul|max|min|set)( |$)/combine "\1"\2/' \
-         -e 's/halide\.schedule (cpu|cuda)/halide.schedule "\1"/' "$1"
+         -e 's/halide\.schedule (cpu|cuda)/halide.schedule "\1"/' \
+         -e 's/kiln\.(arena_offset|last_use|in_place|arena_size) = [0-9]+ : i64(, )?//g' \
+         -e 's/ \{\}( :)/\1/; s/ attributes \{\} \{/ {/' \
+         -e 's/kiln\.source = "[^"]*"/kiln.source = ""/' \
+         -e ':k; s/(dense_resource<[A-Za-z0-9_.]*)[^A-Za-z0-9_.>]/\1_/; tk' "$1"
 }
 
 status=0
