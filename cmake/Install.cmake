@@ -57,3 +57,13 @@ install(FILES
 # pkg-config: the prefix comes from the .pc file's own place, so P can move.
 configure_file(${CMAKE_CURRENT_LIST_DIR}/kiln.pc.in ${PROJECT_BINARY_DIR}/package/kiln.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/package/kiln.pc DESTINATION lib/pkgconfig)
+
+# The package as an app outside the tree sees it: install into a temporary
+# prefix, build examples/installed_app against it alone, and a C program with
+# pkg-config. Not in a sanitized build: the installed runtime would carry
+# sanitizer calls that an outside app does not link.
+if(NOT KILN_SANITIZE)
+  add_test(NAME install.example_app
+    COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/install-check.sh ${PROJECT_BINARY_DIR})
+  set_tests_properties(install.example_app PROPERTIES PASS_REGULAR_EXPRESSION "install-check: ok")
+endif()
