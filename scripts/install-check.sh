@@ -5,7 +5,8 @@
 #
 #   scripts/install-check.sh [BUILD_DIR]     (default: build; ctest install.example_app)
 #
-# 1. cmake --install BUILD_DIR --prefix P; the installed tools load (ldd).
+# 1. cmake --install BUILD_DIR into a folder then moved to P (relocatable);
+#    the installed tools load (ldd).
 # 2. examples/installed_app, copied out of the tree with the model it compiles,
 #    configured with CMAKE_PREFIX_PATH=P alone (find_package(Kiln)), built
 #    and run (both builds: with and without exceptions).
@@ -23,8 +24,11 @@ prefix=$work/prefix
 fail() { echo "install-check: FAIL: $*" >&2; exit 1; }
 step() { echo "== $*"; }
 
-step "install into $prefix"
-cmake --install "$build" --prefix "$prefix" >"$work/install.log" || { cat "$work/install.log"; fail "cmake --install"; }
+# Installed into one folder, used from another: the prefix must be relocatable.
+first=$work/first
+step "install into $first, then move it to $prefix"
+cmake --install "$build" --prefix "$first" >"$work/install.log" || { cat "$work/install.log"; fail "cmake --install"; }
+mv "$first" "$prefix"
 for f in bin/kiln-compile bin/kiln-run bin/kiln-opt lib/libkiln_runtime.a include/kiln/runtime.h \
          include/kiln/model_abi.h include/kiln/runtime.hpp lib/cmake/Kiln/KilnConfig.cmake \
          lib/cmake/Kiln/KilnConfigVersion.cmake lib/cmake/Kiln/Kiln.cmake lib/pkgconfig/kiln.pc; do
@@ -33,11 +37,11 @@ done
 # Kiln's compiler libraries are not part of the package.
 extra=$(cd "$prefix" && find . -type f | grep -vE '^\./(bin/kiln-(compile|run|opt)|lib/libkiln_runtime\.a|include/kiln/|lib/cmake/Kiln/|lib/pkgconfig/kiln\.pc$)' || true)
 [ -z "$extra" ] || fail "unexpected files installed: $extra"
-if grep -rlF -e "$build" -e "$here" "$prefix/lib/cmake" "$prefix/lib/pkgconfig" "$prefix/include"; then
-  fail "the files above name the build or source tree"
+if grep -rlF -e "$build" -e "$here" -e "$first" "$prefix/lib/cmake" "$prefix/lib/pkgconfig" "$prefix/include"; then
+  fail "the files above name the build or source tree, or the first prefix"
 fi
 for tool in kiln-compile kiln-run kiln-opt; do
-  if ldd "$prefix/bin/$tool" | grep -E "not found|$build|$here"; then
+  if ldd "$prefix/bin/$tool" | grep -E "not found|$build|$here|$first"; then
     fail "$tool: a shared library is missing or comes from the tree"
   fi
   "$prefix/bin/$tool" --help >/dev/null || fail "$tool --help"
@@ -65,12 +69,12 @@ kiln_dir=$(sed -n 's/^Kiln_DIR:PATH=//p' "$work/app/CMakeCache.txt")
 
 step "build and run it"
 CC="$work/cc" cmake --build "$work/app" -j2 >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "build"; }
-if grep -rlF -e "$build" -e "$here" "$work/app" --include='*.ninja' --include='Makefile' --include='*.make' \
+if grep -rlF -e "$build" -e "$here" -e "$first" "$work/app" --include='*.ninja' --include='Makefile' --include='*.make' \
      --include='*.txt' --include='*.cmake' --include='*.h' --include='*.c'; then
   fail "the app's build names the build or source tree (files above)"
 fi
 grep -q -- "-I$prefix/include" "$work/cc.log" || { cat "$work/cc.log"; fail "kiln-compile did not use $prefix/include"; }
-if grep -F -e "$build" -e "$here" "$work/cc.log"; then fail "kiln-compile compiled against the tree"; fi
+if grep -F -e "$build" -e "$here" -e "$first" "$work/cc.log"; then fail "kiln-compile compiled against the tree"; fi
 expected="$work/src/installed_app/expected_last_hidden_state.bin"
 for app in installed-app installed-app-noexcept; do
   "$work/app/$app" "$expected" >"$work/$app.log" 2>&1 || { cat "$work/$app.log"; fail "$app"; }
