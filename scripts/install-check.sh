@@ -13,7 +13,8 @@
 # 3. The installed kiln-compile built its table against P's headers (a CC
 #    wrapper logs every compile), and nothing generated names the tree.
 # 4. A C program built with `pkg-config --cflags --libs kiln` on a model the
-#    installed kiln-compile writes directly.
+#    installed kiln-compile writes directly; the installed kiln-run on one
+#    ONNX backend case.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$here/build}" && pwd)
@@ -92,5 +93,13 @@ mkdir -p "$work/pc"
 cc -std=c11 -Wall -Wextra -o "$work/pc/app" "$work/src/installed_app/pkgconfig_app.c" -I"$work/pc/model" \
   $(pkg-config --cflags --libs kiln) "$work/pc/model/libencoder.a" || fail "cc with pkg-config"
 "$work/pc/app" "$expected" || fail "the pkg-config app"
+
+# kiln-run links the model with <prefix>/lib/libkiln_runtime.a (one ONNX case, when there).
+relu=/usr/share/libonnx-testdata/data/node/test_relu
+if [ -d "$relu" ]; then
+  step "installed kiln-run on $relu"
+  (cd "$work" && "$prefix/bin/kiln-run" "$relu" >"$work/kiln-run.log" 2>&1) || { cat "$work/kiln-run.log"; fail "kiln-run"; }
+  tail -1 "$work/kiln-run.log"
+fi
 
 echo "install-check: ok"
