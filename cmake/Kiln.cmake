@@ -4,12 +4,17 @@
 #   kiln_add_model(NAME MODEL file.onnx [TARGET host|host-cuda] [SHAPES batch=2 seq=16] [SYMBOLIC])
 #   target_link_libraries(app PRIVATE NAME)
 #
-# Runs kiln-compile (this build's target) into ${CMAKE_CURRENT_BINARY_DIR}/kiln_models/NAME,
-# producing libNAME.a and NAME.h. NAME is an INTERFACE library that links, in this
-# order, kiln_runtime, libNAME.a, Threads::Threads, dl and m: the runtime calls the
-# halide_* functions of the Halide runtime inside libNAME.a, so it must come first on
-# the link line. NAME's include directories hold NAME.h; kiln/runtime.h comes from
-# kiln_runtime. The model is recompiled when the .onnx file or kiln-compile changes.
+# Runs Kiln::kiln-compile into ${CMAKE_CURRENT_BINARY_DIR}/kiln_models/NAME, producing
+# libNAME.a and NAME.h. NAME is an INTERFACE library that links, in this order,
+# Kiln::runtime, libNAME.a, Threads::Threads, dl and m: the runtime calls the halide_*
+# functions of the Halide runtime inside libNAME.a, so it must come first on the link
+# line. NAME's include directories hold NAME.h; kiln/runtime.h comes from Kiln::runtime.
+# The model is recompiled when the .onnx file or kiln-compile changes.
+#
+# One file for both users: in Kiln's own tree Kiln::kiln-compile and Kiln::runtime are
+# aliases of its targets (cmake/Install.cmake, runtime/CMakeLists.txt); an app outside
+# it gets the same names as imported targets from find_package(Kiln), whose
+# KilnConfig.cmake includes this file from the installed package.
 
 include_guard(GLOBAL)
 find_package(Threads REQUIRED)
@@ -45,9 +50,9 @@ function(kiln_add_model name)
   add_custom_command(
     OUTPUT "${archive}" "${header}"
     COMMAND "${CMAKE_COMMAND}" -E make_directory "${out_dir}"
-    COMMAND $<TARGET_FILE:kiln-compile> "${model}" -o "${out_dir}" --name ${name}
+    COMMAND $<TARGET_FILE:Kiln::kiln-compile> "${model}" -o "${out_dir}" --name ${name}
             --target ${KILN_TARGET} ${shape_args}
-    DEPENDS "${model}" kiln-compile
+    DEPENDS "${model}" Kiln::kiln-compile
     COMMENT "kiln-compile ${name} (${KILN_TARGET}) from ${KILN_MODEL}"
     VERBATIM)
   add_custom_target(${name}_kiln_compile DEPENDS "${archive}" "${header}")
@@ -57,5 +62,5 @@ function(kiln_add_model name)
   # archive and the header exist before an app compiles or links.
   add_dependencies(${name} ${name}_kiln_compile)
   target_include_directories(${name} INTERFACE "${out_dir}")
-  target_link_libraries(${name} INTERFACE kiln_runtime "${archive}" Threads::Threads dl m)
+  target_link_libraries(${name} INTERFACE Kiln::runtime "${archive}" Threads::Threads dl m)
 endfunction()

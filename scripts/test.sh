@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Builds Kiln and runs every test: the lit/FileCheck suite (check-kiln), the
 # runtime unit test, the end-to-end tests (compile, link, run, compare with
-# the references and onnxruntime), the bad-input corpus and the conformance
-# suite; then each fuzz target for a minute and the sanitized tests
-# (KILN_QUICK=1 skips those two). Ends with "N passed, N failed".
+# the references and onnxruntime), the bad-input corpus, the conformance
+# suite and the install check (ctest install.example_app: an app built against
+# an installed prefix, scripts/install-check.sh); then each fuzz target for a
+# minute and the sanitized tests (KILN_QUICK=1 skips those two). Ends with
+# "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh || exit 1

@@ -1,7 +1,10 @@
 //===- context.h - A context's state, shared by the runtime's files -------===//
 //
 // Private to runtime/src: runtime.c creates, checks and runs contexts;
-// resolve.c binds the symbols of a model with symbolic dims and re-plans.
+// resolve.c binds the symbols of a model with symbolic dims and re-plans;
+// context.c holds the helpers both call (declared here). The files call one
+// way only: runtime.c -> resolve.c -> context.c, names.c, expr.c, memory.c
+// and the planner (plan.c, a library of its own shared with kiln-compile).
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_RUNTIME_CONTEXT_H
@@ -52,6 +55,9 @@ struct kiln_context_s {
 /// slot when `ctx` is NULL) and returns `status`.
 kiln_status_t kiln_fail(kiln_context_t *ctx, kiln_status_t status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/// Empties the thread's orphan slot (a context was created).
+void kiln_clear_orphan_error(void);
 
 static inline const char *kiln_tensor_name(const kiln_abi_tensor_t *t) {
   return t->name ? t->name : "?";

@@ -1,7 +1,7 @@
 //===- plan.h - Arena offsets for intermediates from liveness -------------===//
 //
 // One planner for both sides: kiln-compile plans static models with it
-// (compiler/Target/Library/MemoryPlan.cpp) and the runtime re-plans symbolic
+// (compiler/Transforms/Halide/ArenaPlanner.cpp) and the runtime re-plans symbolic
 // models with it whenever their sizes change (resolve.c), so the two plans
 // can never drift apart. Plain C, no allocation: the caller passes scratch.
 //

@@ -13,8 +13,8 @@
 //
 // Errors: a failure that has a context records its text in the context; one
 // that has none (kiln_context_create failing, a NULL context) records it in a
-// per-thread slot that kiln_context_last_error(NULL) returns. Nothing here
-// allocates on an error path, prints, or aborts.
+// per-thread slot that kiln_context_last_error(NULL) returns (context.c).
+// Nothing here allocates on an error path, prints, or aborts.
 //
 // A context is not thread-safe: run it from one thread at a time.
 //
@@ -29,7 +29,6 @@
 
 #include <HalideRuntime.h>
 
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -37,11 +36,8 @@
 #include <string.h>
 
 //===----------------------------------------------------------------------===//
-// Error text
+// Halide's error messages
 //===----------------------------------------------------------------------===//
-
-// Failures with no context to hold their message (see the file header).
-static _Thread_local char orphan_error[KILN_ERROR_CAPACITY];
 
 // Halide's error handler is process-global and, for `_argv` entry points,
 // called with a NULL user_context, so messages are routed by thread. One
@@ -118,14 +114,6 @@ static void take_halide_messages(char *dst, size_t cap, unsigned long seq0) {
   unlock_global();
 }
 
-kiln_status_t kiln_fail(kiln_context_t *ctx, kiln_status_t status, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(ctx ? ctx->last_error : orphan_error, KILN_ERROR_CAPACITY, fmt, ap);
-  va_end(ap);
-  return status;
-}
-
 /// "[2,16]", "[]" for a scalar. 8 dims of 20 digits fit in 256 bytes.
 static const char *format_shape(char buf[256], int32_t rank, const int64_t *shape) {
   size_t used = 0;
@@ -142,50 +130,6 @@ static const char *dtype_text(char buf[32], int32_t dtype) {
     return kiln_dtype_name((kiln_dtype_t)dtype);
   snprintf(buf, 32, "unknown (%d)", (int)dtype);
   return buf;
-}
-
-
-//===----------------------------------------------------------------------===//
-// Names and sizes
-//===----------------------------------------------------------------------===//
-
-const char *kiln_status_string(kiln_status_t status) {
-  switch (status) {
-  case KILN_OK: return "OK";
-  case KILN_INVALID_ARGUMENT: return "INVALID_ARGUMENT";
-  case KILN_OUT_OF_RANGE: return "OUT_OF_RANGE";
-  case KILN_RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
-  case KILN_FAILED_PRECONDITION: return "FAILED_PRECONDITION";
-  case KILN_INTERNAL: return "INTERNAL";
-  case KILN_UNAVAILABLE: return "UNAVAILABLE";
-  }
-  return "UNKNOWN";
-}
-
-const char *kiln_dtype_name(kiln_dtype_t dtype) {
-  switch (dtype) {
-  case KILN_DTYPE_FLOAT32: return "float32";
-  case KILN_DTYPE_UINT8: return "uint8";
-  case KILN_DTYPE_INT8: return "int8";
-  case KILN_DTYPE_INT32: return "int32";
-  case KILN_DTYPE_INT64: return "int64";
-  case KILN_DTYPE_BOOL: return "bool";
-  case KILN_DTYPE_FLOAT16: return "float16";
-  }
-  return "unknown";
-}
-
-size_t kiln_dtype_size(kiln_dtype_t dtype) {
-  switch (dtype) {
-  case KILN_DTYPE_FLOAT32: return 4;
-  case KILN_DTYPE_UINT8: return 1;
-  case KILN_DTYPE_INT8: return 1;
-  case KILN_DTYPE_INT32: return 4;
-  case KILN_DTYPE_INT64: return 8;
-  case KILN_DTYPE_BOOL: return 1; // stored as uint8
-  case KILN_DTYPE_FLOAT16: return 2;
-  }
-  return 0;
 }
 
 static struct halide_type_t halide_type_of(int32_t dtype) {
@@ -361,20 +305,6 @@ static kiln_status_t check_model(const kiln_model_t *m) {
   return kiln_check_symbolic_model(m);
 }
 
-void kiln_set_buffer_dims(kiln_context_t *ctx, int32_t t) {
-  halide_buffer_t *buf = &ctx->buffers[t];
-  const int64_t *shape = &ctx->shapes[(size_t)t * KILN_MAX_RANK];
-  // Halide's dim 0 is the innermost (last ONNX) axis; the layout is dense.
-  int32_t stride = 1, rank = buf->dimensions;
-  for (int32_t d = 0; d < rank; ++d) {
-    int32_t extent = (int32_t)shape[rank - 1 - d];
-    buf->dim[d].min = 0;
-    buf->dim[d].extent = extent;
-    buf->dim[d].stride = stride;
-    stride *= extent > 0 ? extent : 1; // as the compiler lays out zero-size dims
-  }
-}
-
 kiln_status_t kiln_context_create(const kiln_model_t *model, const kiln_context_options_t *options,
                                   kiln_context_t **out_context) {
   if (out_context)
@@ -459,7 +389,7 @@ kiln_status_t kiln_context_create(const kiln_model_t *model, const kiln_context_
 
   if (options && options->num_threads > 0)
     halide_set_num_threads(options->num_threads);
-  orphan_error[0] = '\0';
+  kiln_clear_orphan_error();
   *out_context = ctx;
   return KILN_OK;
 }
@@ -498,12 +428,6 @@ kiln_status_t kiln_context_set_num_threads(kiln_context_t *ctx, int32_t num_thre
   // Halide's thread pool is process-wide: this affects every context.
   halide_set_num_threads(num_threads);
   return KILN_OK;
-}
-
-const char *kiln_context_last_error(const kiln_context_t *ctx) {
-  if (ctx)
-    return ctx->last_error;
-  return orphan_error[0] ? orphan_error : "null context";
 }
 
 //===----------------------------------------------------------------------===//

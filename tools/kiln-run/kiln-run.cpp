@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Pipelines/Pipeline.h"
+#include "compiler/Utils/InstallLayout.h"
 #include "kiln/runtime.h"
 #include "tools/common/SharedModel.h"
 #include "tools/common/TestData.h"
@@ -141,7 +142,9 @@ int main(int argc, char **argv) {
     return fail("no C compiler (cc) to link the model");
   kiln::SharedModel sm;
   std::string linkError;
-  if (!kiln::loadSharedModel(*cc, opts.outDir, opts.name, KILN_RUNTIME_LIBRARY, sm, linkError))
+  // Installed: <prefix>/lib/libkiln_runtime.a; in the build tree, this build's.
+  std::string runtimeLib = kiln::installedPath("lib/libkiln_runtime.a", KILN_RUNTIME_LIBRARY);
+  if (!kiln::loadSharedModel(*cc, opts.outDir, opts.name, runtimeLib, sm, linkError))
     return fail(linkError);
   const kiln_model_t *m = sm.model;
   kiln_context_options_t copts{threads};

@@ -13,6 +13,7 @@
 #include "compiler/Target/Library/LibraryEmitter.h"
 #include "compiler/Target/Library/SymbolicTable.h"
 #include "compiler/Utils/ConstantData.h"
+#include "compiler/Utils/InstallLayout.h"
 #include "dialects/Graph/GraphOps.h"
 #include "dialects/Halide/HalideOps.h"
 #include "dialects/Halide/MemoryPlan.h"
@@ -530,7 +531,7 @@ LogicalResult kiln::emitLibrary(ModuleOp module, const LibraryOptions &opts,
   const char *ccEnv = getenv("CC");
   std::string cc = ccEnv && *ccEnv ? ccEnv : "cc";
   std::string modelObj = base + "_model.o", weightsObj = base + "_weights.o";
-  std::string inc = "-I" KILN_RUNTIME_INCLUDE_DIR;
+  std::string inc = "-I" + installedPath("include", KILN_RUNTIME_INCLUDE_DIR, "kiln/runtime.h");
   if (failed(run(main, {cc, "-O2", "-fPIC", "-c", inc, base + "_model.c", "-o", modelObj})))
     return failure();
   std::string wdir = "-I" + opts.dir;
