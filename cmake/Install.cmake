@@ -1,6 +1,6 @@
 # `cmake --install build --prefix P`: what an app outside this tree needs.
 #
-#   P/bin/kiln-compile, kiln-run, kiln-opt
+#   P/bin/kiln-compile, kiln-run, kiln-opt, kiln-translate
 #   P/include/kiln/runtime.h, model_abi.h, runtime.hpp
 #   P/lib/libkiln_runtime.a                 (the planner's object inside: one archive)
 #   P/lib/cmake/Kiln/KilnConfig.cmake ...   find_package(Kiln): Kiln::runtime,
@@ -21,9 +21,9 @@ add_executable(Kiln::kiln-compile ALIAS kiln-compile)
 
 # LLVM's install RPATH is $ORIGIN/../lib alone; libLLVM.so.19 lives in Debian's
 # LLVM folder, outside the linker's default path.
-set_target_properties(kiln-compile kiln-run kiln-opt PROPERTIES
+set_target_properties(kiln-compile kiln-run kiln-opt kiln-translate PROPERTIES
   INSTALL_RPATH "${LLVM_LIBRARY_DIR}")
-install(TARGETS kiln-compile kiln-run kiln-opt
+install(TARGETS kiln-compile kiln-run kiln-opt kiln-translate
   EXPORT KilnTargets
   RUNTIME DESTINATION bin)
 install(TARGETS kiln_runtime

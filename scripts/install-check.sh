@@ -30,18 +30,18 @@ first=$work/first
 step "install into $first, then move it to $prefix"
 cmake --install "$build" --prefix "$first" >"$work/install.log" || { cat "$work/install.log"; fail "cmake --install"; }
 mv "$first" "$prefix"
-for f in bin/kiln-compile bin/kiln-run bin/kiln-opt lib/libkiln_runtime.a include/kiln/runtime.h \
+for f in bin/kiln-compile bin/kiln-run bin/kiln-opt bin/kiln-translate lib/libkiln_runtime.a include/kiln/runtime.h \
          include/kiln/model_abi.h include/kiln/runtime.hpp lib/cmake/Kiln/KilnConfig.cmake \
          lib/cmake/Kiln/KilnConfigVersion.cmake lib/cmake/Kiln/Kiln.cmake lib/pkgconfig/kiln.pc; do
   [ -f "$prefix/$f" ] || fail "$f is not installed"
 done
 # Kiln's compiler libraries are not part of the package.
-extra=$(cd "$prefix" && find . -type f | grep -vE '^\./(bin/kiln-(compile|run|opt)|lib/libkiln_runtime\.a|include/kiln/|lib/cmake/Kiln/|lib/pkgconfig/kiln\.pc$)' || true)
+extra=$(cd "$prefix" && find . -type f | grep -vE '^\./(bin/kiln-(compile|run|opt|translate)|lib/libkiln_runtime\.a|include/kiln/|lib/cmake/Kiln/|lib/pkgconfig/kiln\.pc$)' || true)
 [ -z "$extra" ] || fail "unexpected files installed: $extra"
 if grep -rlF -e "$build" -e "$here" -e "$first" "$prefix/lib/cmake" "$prefix/lib/pkgconfig" "$prefix/include"; then
   fail "the files above name the build or source tree, or the first prefix"
 fi
-for tool in kiln-compile kiln-run kiln-opt; do
+for tool in kiln-compile kiln-run kiln-opt kiln-translate; do
   if ldd "$prefix/bin/$tool" | grep -E "not found|$build|$here|$first"; then
     fail "$tool: a shared library is missing or comes from the tree"
   fi
