@@ -172,10 +172,10 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
   fusion(createFuseElementwise());
   fusion(createFuseMatMulEpilogue());
   fusion(createFuseAttention());
-  int64_t vectorBytes = targetString.find("avx512") != std::string::npos ? 64 : 32;
+  auto target = halide::TargetAttr::get(&context, targetString);
   if (!targetOpts.cuda) {
     PackWeightsOptions packOpts;
-    packOpts.vectorBytes = vectorBytes;
+    packOpts.vectorBytes = target.getVectorBytes();
     pm.addNestedPass<func::FuncOp>(createPackWeights(packOpts));
   }
   if (failed(pm.run(*module)))
@@ -191,9 +191,9 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
   stage = "kernel-to-halide";
   t = start("kernel-to-halide");
   PassManager pm2(&context);
-  ConvertKernelToHalideOptions khOpts;
-  khOpts.vectorBytes = vectorBytes;
-  pm2.addPass(createConvertKernelToHalide(khOpts));
+  // Schedules read the vector width and CUDA from the module's target.
+  (*module)->setAttr(halide::kTargetAttrName, target);
+  pm2.addPass(createConvertKernelToHalide());
   // Layers that repeat become one kernel each: compiled once, launched per layer.
   pm2.addPass(createDedupKernels());
   if (failed(pm2.run(*module)) || failed(verify(*module)))

@@ -102,7 +102,7 @@ struct ConvertKernelToHalidePass : kiln::impl::ConvertKernelToHalideBase<Convert
     if (failed(refuseSymbolic(module)))
       return signalPassFailure();
     ScheduleOptions options;
-    options.vectorBytes = vectorBytes;
+    options.vectorBytes = halide::getVectorBytes(module);
     // Function inputs that index a gather (token ids) are range-checked by the
     // runtime: record the smallest table they index as `kiln.index_bound`.
     module.walk([&](kernel::GatherOp g) {
