@@ -118,18 +118,18 @@ def Halide_UpdateOp : Halide_Op<"update", [HasParent<"KernelOp">]> {
     func's updates are set.
 
     ```mlir
-    halide.update @sum rdom [0, 128] combine "add" {
+    halide.update @sum rdom [0, 128] combine add {
     ^bb0(%x: i32, %y: i32, %r: i32):
       %v = halide.call @in0(%r, %y) : (i32, i32) -> f32
       halide.return %v : f32
     }
     ```
   }];
-  let arguments = (ins FlatSymbolRefAttr:$func, AffineMapAttr:$rdom, StrAttr:$combine);
+  let arguments = (ins FlatSymbolRefAttr:$func, AffineMapAttr:$rdom, Halide_CombineAttr:$combine);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = "$func `rdom` custom<Extents>($rdom) `combine` $combine attr-dict-with-keyword $body";
   let builders = [
-    OpBuilder<(ins "::llvm::StringRef":$func, "::llvm::ArrayRef<int64_t>":$rdom, "::llvm::StringRef":$combine), [{
+    OpBuilder<(ins "::llvm::StringRef":$func, "::llvm::ArrayRef<int64_t>":$rdom, "::kiln::halide::Combine":$combine), [{
       build($_builder, $_state, func, constantExtents($_builder.getContext(), rdom), combine);
     }]>];
   let extraClassDeclaration = [{
@@ -207,18 +207,17 @@ def Halide_LaunchOp : Halide_Op<"launch", [DeclareOpInterfaceMethods<SymbolUserO
 //===----------------------------------------------------------------------===//
 
 def Halide_ScheduleOp : Halide_Op<"schedule", [HasParent<"KernelOp">, NoTerminator, SingleBlock]> {
-  let summary = "The schedule of a kernel for one target (\"cpu\" or \"cuda\")";
+  let summary = "The schedule of a kernel for one target (cpu or cuda)";
   let description = [{
     ```mlir
-    halide.schedule "cuda" {
+    halide.schedule cuda {
       halide.gpu_tile @out ["x", "y"] [16, 16]
     }
     ```
   }];
-  let arguments = (ins StrAttr:$target);
+  let arguments = (ins Halide_ScheduleTargetAttr:$target);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = "$target attr-dict-with-keyword $body";
-  let hasVerifier = 1;
 }
 
 class Halide_Directive<string mnemonic, string what> : Halide_Op<mnemonic, [HasParent<"ScheduleOp">]> {

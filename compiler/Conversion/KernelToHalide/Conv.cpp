@@ -29,7 +29,7 @@ LogicalResult kiln::lowerConv(kernel::ConvOp op, KernelBuilder &kb) {
   kb.func("acc", res.getRank(), et, [&](OpBuilder &b, KernelBuilder::Idx) {
     return KernelBuilder::constant(b, et, 0);
   });
-  kb.update("acc", res.getRank(), rext, "add", et,
+  kb.update("acc", res.getRank(), rext, halide::Combine::Add, et,
             [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) -> Value {
               Location l = b.getUnknownLoc();
               auto c = [&](int64_t v) { return KernelBuilder::i32(b, v); };

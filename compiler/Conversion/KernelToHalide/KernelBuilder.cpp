@@ -110,7 +110,8 @@ void KernelBuilder::func(StringRef name, size_t rank, Type type, const BodyFn &f
 }
 
 static void buildUpdate(OpBuilder &body, Location loc, halide::KernelOp kernel, StringRef name, size_t rank,
-                        ArrayRef<AffineExpr> extents, StringRef combine, const KernelBuilder::TupleUpdateFn &fn) {
+                        ArrayRef<AffineExpr> extents, halide::Combine combine,
+                        const KernelBuilder::TupleUpdateFn &fn) {
   SmallVector<AffineExpr> rdom;
   AffineExpr zero = getAffineConstantExpr(0, body.getContext());
   for (AffineExpr e : extents) {
@@ -120,7 +121,7 @@ static void buildUpdate(OpBuilder &body, Location loc, halide::KernelOp kernel, 
   // (min, extent) pairs innermost first: haldeExtents reverses the list.
   auto u = body.create<halide::UpdateOp>(loc, FlatSymbolRefAttr::get(body.getContext(), name),
                                          AffineMapAttr::get(haldeExtents(kernel, rdom)),
-                                         body.getStringAttr(combine));
+                                         halide::CombineAttr::get(body.getContext(), combine));
   Block *blk = new Block();
   u.getBody().push_back(blk);
   for (size_t i = 0; i < rank + extents.size(); ++i)
@@ -141,20 +142,20 @@ static SmallVector<AffineExpr> constantExprs(MLIRContext *ctx, ArrayRef<int64_t>
   return r;
 }
 
-void KernelBuilder::update(StringRef name, size_t rank, ArrayRef<AffineExpr> extents, StringRef combine,
+void KernelBuilder::update(StringRef name, size_t rank, ArrayRef<AffineExpr> extents, halide::Combine combine,
                            Type type, const UpdateFn &fn) {
   buildUpdate(body, loc, kernel, name, rank, extents, combine,
               [&](OpBuilder &b, Idx d, Idx r) { return SmallVector<Value>{fn(b, d, r)}; });
 }
 
-void KernelBuilder::update(StringRef name, size_t rank, ArrayRef<int64_t> extents, StringRef combine,
+void KernelBuilder::update(StringRef name, size_t rank, ArrayRef<int64_t> extents, halide::Combine combine,
                            Type type, const UpdateFn &fn) {
   update(name, rank, constantExprs(body.getContext(), extents), combine, type, fn);
 }
 
 void KernelBuilder::tupleUpdate(StringRef name, size_t rank, ArrayRef<AffineExpr> extents, Type type,
                                 const TupleUpdateFn &fn) {
-  buildUpdate(body, loc, kernel, name, rank, extents, "set", fn);
+  buildUpdate(body, loc, kernel, name, rank, extents, halide::Combine::Set, fn);
 }
 
 void KernelBuilder::tupleUpdate(StringRef name, size_t rank, ArrayRef<int64_t> extents, Type type,
@@ -189,16 +190,16 @@ void KernelBuilder::pointwiseOutput(StringRef name, RankedTensorType type) {
 }
 
 static OpBuilder scheduleBuilder(OpBuilder &body, Location loc, halide::ScheduleOp &s,
-                                 StringRef target) {
+                                 halide::ScheduleTarget target) {
   if (!s) {
-    s = body.create<halide::ScheduleOp>(loc, target);
+    s = body.create<halide::ScheduleOp>(loc, halide::ScheduleTargetAttr::get(body.getContext(), target));
     s.getBody().push_back(new Block());
   }
   return OpBuilder::atBlockEnd(&s.getBody().front());
 }
 
-OpBuilder KernelBuilder::cpu() { return scheduleBuilder(body, loc, cpuSchedule, "cpu"); }
-OpBuilder KernelBuilder::cuda() { return scheduleBuilder(body, loc, cudaSchedule, "cuda"); }
+OpBuilder KernelBuilder::cpu() { return scheduleBuilder(body, loc, cpuSchedule, halide::ScheduleTarget::Cpu); }
+OpBuilder KernelBuilder::cuda() { return scheduleBuilder(body, loc, cudaSchedule, halide::ScheduleTarget::Cuda); }
 
 void KernelBuilder::scheduleCpuPointwise(StringRef f, ArrayRef<int64_t> shape, Type type,
                                          bool hasUpdate) {

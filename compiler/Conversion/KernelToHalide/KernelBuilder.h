@@ -47,7 +47,7 @@ public:
   void func(llvm::StringRef name, size_t rank, mlir::Type type, const BodyFn &body);
   /// An update `name(vars) <combine>= body` over an RDom of row-major `extents`.
   void update(llvm::StringRef name, size_t rank, llvm::ArrayRef<int64_t> extents,
-              llvm::StringRef combine, mlir::Type type, const UpdateFn &body);
+              halide::Combine combine, mlir::Type type, const UpdateFn &body);
   /// A tuple func of `n` values of `type` per point, and its `set` update
   /// (the body may read the func at the same vars: a recurrence over the RDom).
   void tupleFunc(llvm::StringRef name, size_t rank, mlir::Type type, unsigned n, const TupleBodyFn &body);
@@ -55,7 +55,7 @@ public:
                    const TupleUpdateFn &body);
   /// The same over row-major extents that may be symbolic (dims()).
   void update(llvm::StringRef name, size_t rank, llvm::ArrayRef<mlir::AffineExpr> extents,
-              llvm::StringRef combine, mlir::Type type, const UpdateFn &body);
+              halide::Combine combine, mlir::Type type, const UpdateFn &body);
   void tupleUpdate(llvm::StringRef name, size_t rank, llvm::ArrayRef<mlir::AffineExpr> extents,
                    mlir::Type type, const TupleUpdateFn &body);
   void output(llvm::StringRef name, llvm::ArrayRef<int64_t> shape);

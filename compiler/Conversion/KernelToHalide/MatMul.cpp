@@ -99,7 +99,7 @@ static LogicalResult lowerPackedMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
   kb.func("acc", rank + 1, et, [&](OpBuilder &b, KernelBuilder::Idx) {
     return KernelBuilder::constant(b, et, 0);
   });
-  kb.update("acc", rank + 1, {K}, "add", et, [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
+  kb.update("acc", rank + 1, {K}, halide::Combine::Add, et, [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
     Value no = d[rank - 2], m = d[rank - 1], ni = d[rank], k = r[0];
     SmallVector<Value> ai = batchIndex(b, aShape, batch, d);
     ai.append({m, k});
@@ -186,7 +186,7 @@ LogicalResult kiln::lowerMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
   kb.func("acc", rank, et, [&](OpBuilder &b, KernelBuilder::Idx) {
     return KernelBuilder::constant(b, et, 0);
   });
-  kb.update("acc", rank, {K}, "add", et, [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
+  kb.update("acc", rank, {K}, halide::Combine::Add, et, [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
     Value m = d[rank - 2], n = d[rank - 1], k = r[0];
     SmallVector<Value> ai = batchIndex(b, aShape, batch, d), bi = batchIndex(b, bShape, batch, d);
     ai.append({m, k});
