@@ -194,6 +194,8 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
   // Schedules read the vector width and CUDA from the module's target.
   (*module)->setAttr(halide::kTargetAttrName, target);
   pm2.addPass(createConvertKernelToHalide());
+  pm2.addPass(createScheduleCpu());
+  pm2.addPass(createScheduleCuda());
   // Layers that repeat become one kernel each: compiled once, launched per layer.
   pm2.addPass(createDedupKernels());
   if (failed(pm2.run(*module)) || failed(verify(*module)))

@@ -63,4 +63,18 @@ def Halide_ScheduleTargetAttr : EnumAttr<Halide_Dialect, Halide_ScheduleTarget, 
   let assemblyFormat = "``$value";
 }
 
+def Halide_Recipe : I32EnumAttr<"Recipe", "which schedule the kiln-schedule-* passes write for a kernel", [
+    I32EnumAttrCase<"Pointwise", 0, "pointwise">,
+    I32EnumAttrCase<"RootUpdate", 1, "root_update">,
+    I32EnumAttrCase<"MatMul", 2, "matmul">,
+    I32EnumAttrCase<"MatMulPacked", 3, "matmul_packed">,
+    I32EnumAttrCase<"Conv", 4, "conv">,
+    I32EnumAttrCase<"RowSums", 5, "row_sums">]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::kiln::halide";
+}
+def Halide_RecipeAttr : EnumAttr<Halide_Dialect, Halide_Recipe, "recipe"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
 #endif // KILN_HALIDE_ATTRS

@@ -67,14 +67,6 @@ LogicalResult kiln::lowerConv(kernel::ConvOp op, KernelBuilder &kb) {
     return v;
   });
   kb.output("out", res.getShape());
-  OpBuilder s = kb.cpu();
-  Location l = s.getUnknownLoc();
-  auto acc = StringRef("acc");
-  s.create<halide::ComputeAtOp>(l, acc, StringRef("out"),
-                                KernelBuilder::var(1));
-  kb.scheduleCpuPointwise("out", res.getShape(), et);
-  kb.cuda().create<halide::ComputeRootOp>(l, acc);
-  kb.scheduleCudaPointwise("acc", res.getShape(), true);
-  kb.scheduleCudaPointwise("out", res.getShape());
+  kb.recipe(halide::Recipe::Conv);
   return success();
 }

@@ -64,10 +64,17 @@ public:
   /// Evaluates func `name` with IEEE float semantics: for values that must
   /// stay -inf or NaN (masks, NaN guards), which Halide's fast-math may drop.
   void strictFloat(llvm::StringRef name);
-  /// Marks func `name` of `type` as the output with the default pointwise schedules.
+  /// Marks func `name` of `type` as the output; a kernel with no other
+  /// recipe is scheduled pointwise.
   void pointwiseOutput(llvm::StringRef name, mlir::RankedTensorType type);
 
-  /// Schedule builders: directives are appended to the "cpu"/"cuda" regions.
+  /// Records which schedule the kiln-schedule-* passes write for the kernel.
+  void recipe(halide::Recipe r) { kernel.setRecipe(r); }
+  /// Marks func `name`, of row-major `shape`, as computed at root by its recipe.
+  void markRoot(llvm::StringRef name, llvm::ArrayRef<int64_t> shape);
+
+  /// Schedule builders for the kernels that still write their own schedule
+  /// (attention): directives are appended to the cpu/cuda regions.
   mlir::OpBuilder cpu();
   mlir::OpBuilder cuda();
 

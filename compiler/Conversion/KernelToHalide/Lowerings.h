@@ -7,8 +7,8 @@
 
 namespace kiln {
 
-/// Each fills `kb` (a fresh halide.kernel) with the algorithm of `op` and its
-/// default "cpu" and "cuda" schedules. The kernel's inputs are the op's
+/// Each fills `kb` (a fresh halide.kernel) with the algorithm of `op` and
+/// the recipe its schedules are written from (kiln-schedule-cpu/cuda). The kernel's inputs are the op's
 /// operands in order; its output is named "out".
 mlir::LogicalResult lowerElementwise(kernel::ElementwiseOp op, KernelBuilder &kb);
 mlir::LogicalResult lowerMatMul(kernel::MatMulOp op, KernelBuilder &kb);
@@ -60,8 +60,9 @@ void buildReduction(KernelBuilder &kb, llvm::StringRef name, mlir::RankedTensorT
 bool buildLastAxisReduction(KernelBuilder &kb, llvm::StringRef name, size_t rank, int64_t n, int64_t W,
                             halide::Combine combine, mlir::Type type,
                             const std::function<mlir::Value(mlir::OpBuilder &, KernelBuilder::Idx, mlir::Value)> &value);
-/// Schedules func `name` of row-major `shape`, which has one update, at root:
-/// the update parallel over its outermost dim on the CPU, gpu_tile'd on CUDA.
+/// Marks func `name` of row-major `shape`, which has one update, as computed
+/// at root (the root_update recipe): its update parallel over its outermost
+/// dim on the CPU, gpu_tile'd on CUDA.
 void scheduleRootWithUpdate(KernelBuilder &kb, llvm::StringRef name, llvm::ArrayRef<int64_t> shape);
 /// Picks the kept dims out of a full row-major index.
 llvm::SmallVector<mlir::Value> kept(KernelBuilder::Idx full, llvm::ArrayRef<bool> reduced);

@@ -138,23 +138,8 @@ bool kiln::buildLastAxisReduction(KernelBuilder &kb, StringRef name, size_t rank
 }
 
 void kiln::scheduleRootWithUpdate(KernelBuilder &kb, StringRef name, ArrayRef<int64_t> shape) {
-  // CPU: at root, the update parallel over the outermost dim; CUDA: one
-  // thread per point.
-  OpBuilder s = kb.cpu();
-  Location l = s.getUnknownLoc();
-  s.create<halide::ComputeRootOp>(l, name);
-  // A static dim > 1 first: a symbolic one may be 1 at run time.
-  int64_t par = -1;
-  for (size_t d = 0; d < shape.size() && par < 0; ++d)
-    if (shape[d] > 1)
-      par = d;
-  for (size_t d = 0; d < shape.size() && par < 0; ++d)
-    if (ShapedType::isDynamic(shape[d]))
-      par = d;
-  if (par >= 0)
-    s.create<halide::ParallelOp>(l, name, KernelBuilder::var(par), 1);
-  kb.cuda().create<halide::ComputeRootOp>(l, name);
-  kb.scheduleCudaPointwise(name, shape, /*hasUpdate=*/true);
+  kb.markRoot(name, shape);
+  kb.recipe(halide::Recipe::RootUpdate);
 }
 
 SmallVector<Value> kiln::kept(KernelBuilder::Idx full, ArrayRef<bool> reduced) {
@@ -308,25 +293,16 @@ static void buildRowSum(KernelBuilder &kb, StringRef name, RankedTensorType type
 }
 
 /// Computes the row sums `names` per row inside "out"'s (parallel) row loop,
-/// their partials vectorized.
+/// their partials (a lane dim of W more) vectorized: the row_sums recipe.
 static void scheduleRowSums(KernelBuilder &kb, ArrayRef<StringRef> names, RankedTensorType type, int64_t W) {
-  OpBuilder s = kb.cpu();
-  Location l = s.getUnknownLoc();
-  int64_t rank = type.getRank();
   SmallVector<int64_t> rowShape(type.getShape().drop_back());
-  for (StringRef name : names)
-    for (std::string f : {(name + "_part").str(), name.str()}) {
-      bool part = StringRef(f).ends_with("_part");
-      s.create<halide::ComputeAtOp>(l, f, "out", KernelBuilder::var(rank - 2));
-      if (part)
-        for (int64_t stage = 0; stage <= 1; ++stage)
-          s.create<halide::VectorizeOp>(l, f, KernelBuilder::var(rank - 1), W, stage);
-      SmallVector<int64_t> shape(rowShape);
-      if (part)
-        shape.push_back(W);
-      kb.cuda().create<halide::ComputeRootOp>(l, f);
-      kb.scheduleCudaPointwise(f, shape, /*hasUpdate=*/true);
-    }
+  for (StringRef name : names) {
+    SmallVector<int64_t> partShape(rowShape);
+    partShape.push_back(W);
+    kb.markRoot((name + "_part").str(), partShape);
+    kb.markRoot(name, rowShape);
+  }
+  kb.recipe(halide::Recipe::RowSums);
 }
 
 LogicalResult kiln::lowerLayerNorm(kernel::LayerNormOp op, KernelBuilder &kb) {
