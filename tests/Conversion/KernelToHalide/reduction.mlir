@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s -split-input-file -convert-kernel-to-halide | FileCheck %s
+// RUN: kiln-opt %s -split-input-file -convert-kernel-to-halide -kiln-schedule-cpu -kiln-schedule-cuda | FileCheck %s
 
 // ArgMax: the max, then the first index holding it (a min over select(hit, r, n)).
 // CHECK-LABEL: halide.kernel @k0_arg_reduce_i64
@@ -33,13 +33,13 @@ func.func @argmin_last(%x: tensor<3x8xi8>) -> tensor<1x8xi64> {
 // -----
 
 // A reversed inclusive scan sums the r >= i of each row.
-// CHECK-LABEL: halide.kernel @k0_scan_f32
-// CHECK: halide.func @sum ["d1", "d0"] : f32
+// CHECK-LABEL: halide.kernel @k0_scan_f32 attributes {recipe = #halide.recipe<root_update>}
+// CHECK: halide.func @sum ["d1", "d0"] : f32 attributes {root = tensor<3x8xf32>}
 // CHECK: halide.update @sum rdom [0, 8] combine add
 // CHECK: ^bb0(%[[I:.*]]: i32, %{{.*}}: i32, %[[R:.*]]: i32):
 // CHECK: arith.cmpi sge, %[[R]], %[[I]] : i32
-// CHECK: halide.compute_root @sum
 // CHECK: halide.output @out [8, 3]
+// CHECK: halide.compute_root @sum
 func.func @cumsum(%x: tensor<3x8xf32>) -> tensor<3x8xf32> {
   %0 = kernel.scan %x {kind = "add", axis = 1 : i64, exclusive = false, reverse = true} : (tensor<3x8xf32>) -> tensor<3x8xf32>
   return %0 : tensor<3x8xf32>

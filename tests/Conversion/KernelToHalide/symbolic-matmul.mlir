@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s -split-input-file -convert-kernel-to-halide -verify-diagnostics | FileCheck %s
+// RUN: kiln-opt %s -split-input-file -convert-kernel-to-halide -kiln-schedule-cpu -kiln-schedule-cuda -verify-diagnostics | FileCheck %s
 
 // Symbolic rows and batch dims (docs/design-symbolic-shapes.md step 5): the
 // extents are maps over the module's symbols and the kernel takes them as

@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s -split-input-file -convert-kernel-to-halide | FileCheck %s
+// RUN: kiln-opt %s -split-input-file -convert-kernel-to-halide -kiln-schedule-cpu -kiln-schedule-cuda | FileCheck %s
 
 // The CPU vector width comes from the module's halide.target: 32 bytes with
 // avx2, 64 with an avx512 feature, 16 without either, 32 with no target.
