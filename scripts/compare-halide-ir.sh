@@ -29,16 +29,38 @@ cases() {
 }
 
 normalise() {
+  # Schedule regions move to the end of their kernel (where the passes put
+  # them); the recipe data (kernel attributes, funcs' root) go.
   sed -E -e 's/ *halide\.target = #halide\.target<"[^"]*">,? *//' \
          -e 's/module attributes \{\}/module/' \
-         -e 's/ attributes \{recipe = [^}]*\}//' \
-         -e 's/, recipe = #halide\.recipe<[a-z_]*>//; s/recipe = #halide\.recipe<[a-z_]*>,? ?//' \
+         -e '/halide\.kernel /s/ attributes \{[^}]*\}//' \
+         -e 's/ attributes \{root = tensor<[^>]*>\}//' \
          -e 's/combine (add|mul|max|min|set)( |$)/combine "\1"\2/' \
          -e 's/halide\.schedule (cpu|cuda)/halide.schedule "\1"/' \
          -e 's/kiln\.(arena_offset|last_use|in_place|arena_size) = [0-9]+ : i64(, )?//g' \
          -e 's/ \{\}( :)/\1/; s/ attributes \{\} \{/ {/' \
          -e 's/kiln\.source = "[^"]*"/kiln.source = ""/' \
-         -e ':k; s/(dense_resource<[A-Za-z0-9_.]*)[^A-Za-z0-9_.>]/\1_/; tk' "$1"
+         -e ':k; s/(dense_resource<[A-Za-z0-9_.]*)[^A-Za-z0-9_.>]/\1_/; tk' "$1" |
+    /usr/bin/python3 -c '
+import sys
+out, held, sched, depth = [], [], None, 0
+for line in sys.stdin:
+    s = line.strip()
+    if sched is not None:
+        sched.append(line)
+        if s == "}":
+            held.append(sched); sched = None
+        continue
+    if s.startswith("halide.schedule "):
+        sched = [line]
+        if s.endswith("{}"):
+            held.append(sched); sched = None
+        continue
+    if s == "}" and held and line.startswith("  }"):
+        for h in held: out.extend(h)
+        held = []
+    out.append(line)
+sys.stdout.write("".join(out))'
 }
 
 status=0

@@ -27,14 +27,16 @@ def ConvertGraphToKernel : Pass<"convert-graph-to-kernel", "mlir::ModuleOp"> {
 }
 
 def ConvertKernelToHalide : Pass<"convert-kernel-to-halide", "mlir::ModuleOp"> {
-  let summary = "Turn each kernel op into a halide.kernel with CPU and CUDA schedules";
+  let summary = "Turn each kernel op into a halide.kernel (its algorithm and schedule recipe)";
   let description = [{
     Each kernel op becomes a `halide.kernel` symbol (named for what it computes,
     e.g. `k3_matmul_f32`) and, in the function, a `halide.launch` of it. The
     halide.kernel holds the algorithm (inputs, funcs, updates, the output) and
-    a default schedule per target: vectorized and parallel on "cpu", gpu_tile
-    on "cuda". The vector width comes from the module's `halide.target`
-    (`#halide.target<"x86-64-linux-avx-avx2-avx512">`: 64 bytes; none: 32).
+    the `recipe` kiln-schedule-cpu/-cuda write its schedules from (attention
+    kernels still write their own cpu and cuda regions). The vector width of
+    the algorithm's vector-wide partial sums comes from the module's
+    `halide.target` (`#halide.target<"x86-64-linux-avx-avx2-avx512">`: 64
+    bytes; none: 32).
   }];
   let dependentDialects = ["kiln::halide::HalideDialect", "mlir::arith::ArithDialect",
                            "mlir::math::MathDialect"];

@@ -41,6 +41,9 @@ void addKernelPasses(OpPassManager &pm, const GraphToHalideOptions &o) {
 
 void addHalidePasses(OpPassManager &pm) {
   pm.addPass(createConvertKernelToHalide());
+  // Each fills the kernels' schedule region for its target from their recipe.
+  pm.addPass(createScheduleCpu());
+  pm.addPass(createScheduleCuda());
   // Layers that repeat become one kernel each: compiled once, launched per layer.
   pm.addPass(createDedupKernels());
   pm.addPass(createPlanMemory());

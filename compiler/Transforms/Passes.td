@@ -297,4 +297,37 @@ def PlanMemory : Pass<"kiln-plan-memory", "mlir::ModuleOp"> {
   }];
 }
 
+def ScheduleCpu : Pass<"kiln-schedule-cpu", "mlir::ModuleOp"> {
+  let summary = "Write each halide.kernel's cpu schedule from its recipe";
+  let description = [{
+    convert-kernel-to-halide builds algorithms and records a `recipe` on each
+    kernel (with the few facts its schedule needs); this pass appends the
+    `halide.schedule cpu` region the recipe calls for, its vector width from
+    the module's `halide.target` (none: 32 bytes). A kernel that has neither
+    a recipe nor a cpu region is an error naming it.
+
+    ```mlir
+    halide.kernel @k0_addf_f32 attributes {recipe = #halide.recipe<pointwise>} { ... }
+    // becomes
+    halide.kernel @k0_addf_f32 attributes {recipe = #halide.recipe<pointwise>} {
+      ...
+      halide.schedule cpu {
+        halide.vectorize @out "d1" 8
+        halide.parallel @out "d0"
+      }
+    }
+    ```
+  }];
+  let dependentDialects = ["kiln::halide::HalideDialect"];
+}
+
+def ScheduleCuda : Pass<"kiln-schedule-cuda", "mlir::ModuleOp"> {
+  let summary = "Write each halide.kernel's cuda schedule from its recipe";
+  let description = [{
+    As kiln-schedule-cpu, for `halide.schedule cuda`: stages computed at root
+    and gpu_tile'd, one thread per point.
+  }];
+  let dependentDialects = ["kiln::halide::HalideDialect"];
+}
+
 #endif // KILN_TRANSFORMS_PASSES

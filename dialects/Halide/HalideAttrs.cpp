@@ -9,6 +9,8 @@
 using namespace mlir;
 using namespace kiln::halide;
 
+#include "dialects/Halide/HalideEnums.cpp.inc"
+
 #define GET_ATTRDEF_CLASSES
 #include "dialects/Halide/HalideAttrs.cpp.inc"
 

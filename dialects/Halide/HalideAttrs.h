@@ -6,6 +6,8 @@
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/BuiltinOps.h"
 
+#include "dialects/Halide/HalideEnums.h.inc"
+
 #define GET_ATTRDEF_CLASSES
 #include "dialects/Halide/HalideAttrs.h.inc"
 

@@ -4,6 +4,7 @@
 
 include "dialects/Halide/HalideDialect.td"
 include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
 
 class Halide_Attr<string name, string attrMnemonic, list<Trait> traits = []>
     : AttrDef<Halide_Dialect, name, traits> {
@@ -36,6 +37,44 @@ def Halide_TargetAttr : Halide_Attr<"Target", "target"> {
     /// features, 32 for x86 with avx2, else 16.
     int64_t getVectorBytes() const;
   }];
+}
+
+//===----------------------------------------------------------------------===//
+// Enums, printed bare in ops (`combine add`, `halide.schedule cpu`).
+//===----------------------------------------------------------------------===//
+
+def Halide_Combine : I32EnumAttr<"Combine", "how an update folds its value into the func", [
+    I32EnumAttrCase<"Add", 0, "add">, I32EnumAttrCase<"Mul", 1, "mul">,
+    I32EnumAttrCase<"Max", 2, "max">, I32EnumAttrCase<"Min", 3, "min">,
+    I32EnumAttrCase<"Set", 4, "set">]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::kiln::halide";
+}
+def Halide_CombineAttr : EnumAttr<Halide_Dialect, Halide_Combine, "combine"> {
+  let assemblyFormat = "``$value";
+}
+
+def Halide_ScheduleTarget : I32EnumAttr<"ScheduleTarget", "the target a schedule region is for", [
+    I32EnumAttrCase<"Cpu", 0, "cpu">, I32EnumAttrCase<"Cuda", 1, "cuda">]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::kiln::halide";
+}
+def Halide_ScheduleTargetAttr : EnumAttr<Halide_Dialect, Halide_ScheduleTarget, "schedule_target"> {
+  let assemblyFormat = "``$value";
+}
+
+def Halide_Recipe : I32EnumAttr<"Recipe", "which schedule the kiln-schedule-* passes write for a kernel", [
+    I32EnumAttrCase<"Pointwise", 0, "pointwise">,
+    I32EnumAttrCase<"RootUpdate", 1, "root_update">,
+    I32EnumAttrCase<"MatMul", 2, "matmul">,
+    I32EnumAttrCase<"MatMulPacked", 3, "matmul_packed">,
+    I32EnumAttrCase<"Conv", 4, "conv">,
+    I32EnumAttrCase<"RowSums", 5, "row_sums">]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::kiln::halide";
+}
+def Halide_RecipeAttr : EnumAttr<Halide_Dialect, Halide_Recipe, "recipe"> {
+  let assemblyFormat = "`<` $value `>`";
 }
 
 #endif // KILN_HALIDE_ATTRS

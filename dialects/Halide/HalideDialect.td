@@ -24,7 +24,7 @@ def Halide_Dialect : Dialect {
         halide.return %b : f32
       }
       halide.output @out [128, 32]
-      halide.schedule "cpu" {
+      halide.schedule cpu {
         halide.vectorize @out "x" 8
         halide.parallel @out "y"
       }

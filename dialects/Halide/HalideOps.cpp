@@ -146,11 +146,9 @@ LogicalResult UpdateOp::verify() {
     return emitOpError("rdom needs (min, extent) pairs");
   if (failed(verifyExtents(*this, getRdom(), "rdom")))
     return failure();
-  if (!llvm::is_contained({"add", "mul", "max", "min", "set"}, getCombine()))
-    return emitOpError("combine must be add, mul, max, min or set");
-  if (f.getTuple() && getCombine() != "set")
-    return emitOpError("updates tuple func ") << getFuncAttr() << " with combine \"" << getCombine()
-                                               << "\"; tuples take set";
+  if (f.getTuple() && getCombine() != Combine::Set)
+    return emitOpError("updates tuple func ") << getFuncAttr() << " with combine "
+                                               << stringifyCombine(getCombine()) << "; tuples take set";
   return verifyBody(*this, getBody(), f.getVars().size() + getNumRVars(), f);
 }
 
@@ -193,12 +191,6 @@ LogicalResult CallOp::verify() {
     return success();
   }
   return emitOpError("calls unknown buffer or func ") << getCalleeAttr();
-}
-
-LogicalResult ScheduleOp::verify() {
-  if (getTarget() != "cpu" && getTarget() != "cuda")
-    return emitOpError("target must be \"cpu\" or \"cuda\"");
-  return success();
 }
 
 LogicalResult GpuTileOp::verify() {

@@ -15,11 +15,21 @@ def Halide_KernelOp : Halide_Op<"kernel", [SymbolTable, Symbol, NoTerminator,
     The symbol name becomes the C function name. Inputs become the function's
     buffer arguments in order, followed by the outputs.
 
+    `recipe` (with `trans_b`, `b_panel` for matmuls and `root` on the funcs
+    computed at root) says which schedule the kiln-schedule-cpu/cuda passes
+    write: the lowering records what the schedule needs, the passes write
+    the `halide.schedule` regions.
+
     ```mlir
-    halide.kernel @k0_relu_f32 { ... }
+    halide.kernel @k0_relu_f32 attributes {recipe = #halide.recipe<pointwise>} { ... }
     ```
   }];
-  let arguments = (ins SymbolNameAttr:$sym_name);
+  let arguments = (ins SymbolNameAttr:$sym_name, OptionalAttr<Halide_RecipeAttr>:$recipe,
+                   UnitAttr:$trans_b, OptionalAttr<I64Attr>:$b_panel);
+  let builders = [
+    OpBuilder<(ins "::llvm::StringRef":$name), [{
+      build($_builder, $_state, $_builder.getStringAttr(name), nullptr, nullptr, nullptr);
+    }]>];
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = "$sym_name attr-dict-with-keyword $body";
   let hasVerifier = 1;
@@ -88,6 +98,8 @@ def Halide_FuncOp : Halide_Op<"func", [Symbol, HasParent<"KernelOp">]> {
     definitions are evaluated with IEEE semantics (Halide::strict_float):
     Halide compiles float math with LLVM's no-NaNs/no-infs flags, under which
     a NaN test of a value computed in the same kernel may fold to false.
+    `root` (a tensor type: the func's row-major extents) marks a func that a
+    root_update recipe computes at root.
 
     ```mlir
     halide.func @sum ["x", "y"] : f32 {
@@ -98,7 +110,8 @@ def Halide_FuncOp : Halide_Op<"func", [Symbol, HasParent<"KernelOp">]> {
     ```
   }];
   let arguments = (ins SymbolNameAttr:$sym_name, StrArrayAttr:$vars, TypeAttr:$result_type,
-                   OptionalAttr<I64Attr>:$tuple, UnitAttr:$strict_float);
+                   OptionalAttr<I64Attr>:$tuple, UnitAttr:$strict_float,
+                   OptionalAttr<TypeAttr>:$root);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = "$sym_name $vars `:` $result_type (`tuple` $tuple^)? (`strict_float` $strict_float^)? attr-dict-with-keyword $body";
   let extraClassDeclaration = [{
@@ -118,18 +131,18 @@ def Halide_UpdateOp : Halide_Op<"update", [HasParent<"KernelOp">]> {
     func's updates are set.
 
     ```mlir
-    halide.update @sum rdom [0, 128] combine "add" {
+    halide.update @sum rdom [0, 128] combine add {
     ^bb0(%x: i32, %y: i32, %r: i32):
       %v = halide.call @in0(%r, %y) : (i32, i32) -> f32
       halide.return %v : f32
     }
     ```
   }];
-  let arguments = (ins FlatSymbolRefAttr:$func, AffineMapAttr:$rdom, StrAttr:$combine);
+  let arguments = (ins FlatSymbolRefAttr:$func, AffineMapAttr:$rdom, Halide_CombineAttr:$combine);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = "$func `rdom` custom<Extents>($rdom) `combine` $combine attr-dict-with-keyword $body";
   let builders = [
-    OpBuilder<(ins "::llvm::StringRef":$func, "::llvm::ArrayRef<int64_t>":$rdom, "::llvm::StringRef":$combine), [{
+    OpBuilder<(ins "::llvm::StringRef":$func, "::llvm::ArrayRef<int64_t>":$rdom, "::kiln::halide::Combine":$combine), [{
       build($_builder, $_state, func, constantExtents($_builder.getContext(), rdom), combine);
     }]>];
   let extraClassDeclaration = [{
@@ -207,18 +220,17 @@ def Halide_LaunchOp : Halide_Op<"launch", [DeclareOpInterfaceMethods<SymbolUserO
 //===----------------------------------------------------------------------===//
 
 def Halide_ScheduleOp : Halide_Op<"schedule", [HasParent<"KernelOp">, NoTerminator, SingleBlock]> {
-  let summary = "The schedule of a kernel for one target (\"cpu\" or \"cuda\")";
+  let summary = "The schedule of a kernel for one target (cpu or cuda)";
   let description = [{
     ```mlir
-    halide.schedule "cuda" {
+    halide.schedule cuda {
       halide.gpu_tile @out ["x", "y"] [16, 16]
     }
     ```
   }];
-  let arguments = (ins StrAttr:$target);
+  let arguments = (ins Halide_ScheduleTargetAttr:$target);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = "$target attr-dict-with-keyword $body";
-  let hasVerifier = 1;
 }
 
 class Halide_Directive<string mnemonic, string what> : Halide_Op<mnemonic, [HasParent<"ScheduleOp">]> {

@@ -279,7 +279,7 @@ LogicalResult Lowering::lowerRowBlock() {
   Kp = symKeys ? ShapedType::kDynamic : keys <= W ? W : (keys + 2 * W - 1) / (2 * W) * (2 * W);
   // Reductions over the padded keys: whole-vector partials need a static
   // count; a symbolic one reduces key by key.
-  auto keyReduction = [&](StringRef name, StringRef combine,
+  auto keyReduction = [&](StringRef name, halide::Combine combine,
                           const std::function<Value(OpBuilder &, Idx, Value)> &value) {
     if (!symKeys)
       return buildLastAxisReduction(kb, name, nb + 1, Kp, W, combine, et, value);
@@ -290,7 +290,7 @@ LogicalResult Lowering::lowerRowBlock() {
   };
   defineKt();
   kb.func("s", nb + 2, et, [&](OpBuilder &b, Idx) { return KernelBuilder::constant(b, et, 0); });
-  kb.update("s", nb + 2, {D}, "add", et, [&](OpBuilder &b, Idx d, Idx r) {
+  kb.update("s", nb + 2, {D}, halide::Combine::Add, et, [&](OpBuilder &b, Idx d, Idx r) {
     Value x = read(b, 0, q, with(batchOf(d), {d[nb], r[0]}));
     Value y = KernelBuilder::call(b, "kt", et, with(batchOf(d), {r[0], d[nb + 1]}));
     return b.create<arith::MulFOp>(b.getUnknownLoc(), x, y);
@@ -298,13 +298,13 @@ LogicalResult Lowering::lowerRowBlock() {
   kb.func("sc", nb + 2, et, [&](OpBuilder &b, Idx d) {
     return score(b, d.take_front(nb + 1), d[nb + 1], KernelBuilder::call(b, "s", et, d));
   });
-  bool parts = keyReduction("mx", "max", [&](OpBuilder &b, Idx row, Value j) {
+  bool parts = keyReduction("mx", halide::Combine::Max, [&](OpBuilder &b, Idx row, Value j) {
     return KernelBuilder::call(b, "sc", et, with(row, {j}));
   });
   kb.func("ex", nb + 2, et, [&](OpBuilder &b, Idx d) {
     return weight(b, KernelBuilder::call(b, "sc", et, d), KernelBuilder::call(b, "mx", et, d.drop_back()), d[nb + 1]);
   });
-  keyReduction("sum", "add", [&](OpBuilder &b, Idx row, Value j) {
+  keyReduction("sum", halide::Combine::Add, [&](OpBuilder &b, Idx row, Value j) {
     return KernelBuilder::call(b, "ex", et, with(row, {j}));
   });
   // Without a probs region the division by the row sum waits until after P V.
@@ -317,7 +317,7 @@ LogicalResult Lowering::lowerRowBlock() {
     });
   kb.func("o", nb + 2, et, [&](OpBuilder &b, Idx) { return KernelBuilder::constant(b, et, 0); });
   SmallVector<AffineExpr> keyExtent{symKeys ? keyExpr : getAffineConstantExpr(keys, op.getContext())};
-  kb.update("o", nb + 2, keyExtent, "add", et, [&](OpBuilder &b, Idx d, Idx r) {
+  kb.update("o", nb + 2, keyExtent, halide::Combine::Add, et, [&](OpBuilder &b, Idx d, Idx r) {
     Value p = KernelBuilder::call(b, weights, et, with(batchOf(d), {d[nb], r[0]}));
     return b.create<arith::MulFOp>(b.getUnknownLoc(), p, read(b, 2, v, with(batchOf(d), {r[0], d[nb + 1]})));
   });
@@ -383,7 +383,7 @@ LogicalResult Lowering::lowerOnline() {
     return b.create<arith::AddIOp>(l, b.create<arith::MulIOp>(l, blk, KernelBuilder::i32(b, KB)), jj);
   };
   kb.func("s", nb + 3, et, [&](OpBuilder &b, Idx) { return KernelBuilder::constant(b, et, 0); });
-  kb.update("s", nb + 3, {D}, "add", et, [&](OpBuilder &b, Idx d, Idx r) {
+  kb.update("s", nb + 3, {D}, halide::Combine::Add, et, [&](OpBuilder &b, Idx d, Idx r) {
     Value x = read(b, 0, q, with(batchOf(d), {d[nb], r[0]}));
     Value y = KernelBuilder::call(b, "kt", et, with(batchOf(d), {r[0], keyOf(b, d[nb + 1], d[nb + 2])}));
     return b.create<arith::MulFOp>(b.getUnknownLoc(), x, y);
@@ -391,7 +391,7 @@ LogicalResult Lowering::lowerOnline() {
   kb.func("sc", nb + 3, et, [&](OpBuilder &b, Idx d) {
     return score(b, d.take_front(nb + 1), keyOf(b, d[nb + 1], d[nb + 2]), KernelBuilder::call(b, "s", et, d));
   });
-  bool parts = buildLastAxisReduction(kb, "bmx", nb + 2, KB, W, "max", et, [&](OpBuilder &b, Idx row, Value jj) {
+  bool parts = buildLastAxisReduction(kb, "bmx", nb + 2, KB, W, halide::Combine::Max, et, [&](OpBuilder &b, Idx row, Value jj) {
     return KernelBuilder::call(b, "sc", et, with(row, {jj}));
   });
   // A block's max, at least the lowest float: a block of -inf (masked) scores
@@ -407,11 +407,11 @@ LogicalResult Lowering::lowerOnline() {
     return weight(b, KernelBuilder::call(b, "sc", et, d), KernelBuilder::call(b, "bref", et, d.drop_back()),
                   keyOf(b, d[nb + 1], d[nb + 2]));
   });
-  buildLastAxisReduction(kb, "bsum", nb + 2, KB, W, "add", et, [&](OpBuilder &b, Idx row, Value jj) {
+  buildLastAxisReduction(kb, "bsum", nb + 2, KB, W, halide::Combine::Add, et, [&](OpBuilder &b, Idx row, Value jj) {
     return KernelBuilder::call(b, "ex", et, with(row, {jj}));
   });
   kb.func("bo", nb + 3, et, [&](OpBuilder &b, Idx) { return KernelBuilder::constant(b, et, 0); });
-  kb.update("bo", nb + 3, {KB}, "add", et, [&](OpBuilder &b, Idx d, Idx r) {
+  kb.update("bo", nb + 3, {KB}, halide::Combine::Add, et, [&](OpBuilder &b, Idx d, Idx r) {
     Value p = KernelBuilder::call(b, "ex", et, with(batchOf(d), {d[nb], d[nb + 1], r[0]}));
     Value j = clampKey(b, keyOf(b, d[nb + 1], r[0]));
     return b.create<arith::MulFOp>(b.getUnknownLoc(), p, read(b, 2, v, with(batchOf(d), {j, d[nb + 2]})));

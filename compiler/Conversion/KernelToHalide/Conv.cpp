@@ -29,7 +29,7 @@ LogicalResult kiln::lowerConv(kernel::ConvOp op, KernelBuilder &kb) {
   kb.func("acc", res.getRank(), et, [&](OpBuilder &b, KernelBuilder::Idx) {
     return KernelBuilder::constant(b, et, 0);
   });
-  kb.update("acc", res.getRank(), rext, "add", et,
+  kb.update("acc", res.getRank(), rext, halide::Combine::Add, et,
             [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) -> Value {
               Location l = b.getUnknownLoc();
               auto c = [&](int64_t v) { return KernelBuilder::i32(b, v); };
@@ -67,14 +67,6 @@ LogicalResult kiln::lowerConv(kernel::ConvOp op, KernelBuilder &kb) {
     return v;
   });
   kb.output("out", res.getShape());
-  OpBuilder s = kb.cpu();
-  Location l = s.getUnknownLoc();
-  auto acc = StringRef("acc");
-  s.create<halide::ComputeAtOp>(l, acc, StringRef("out"),
-                                KernelBuilder::var(1));
-  kb.scheduleCpuPointwise("out", res.getShape(), et);
-  kb.cuda().create<halide::ComputeRootOp>(l, acc);
-  kb.scheduleCudaPointwise("acc", res.getShape(), true);
-  kb.scheduleCudaPointwise("out", res.getShape());
+  kb.recipe(halide::Recipe::Conv);
   return success();
 }

@@ -1,5 +1,6 @@
 //===- KernelBuilder.cpp - Build halide.kernel ops in row-major terms -===//
 #include "compiler/Conversion/KernelToHalide/KernelBuilder.h"
+#include "compiler/Transforms/Halide/Schedules.h"
 
 #include "dialects/Kernel/KernelOps.h"
 #include "dialects/Utils/SymShape.h"
@@ -9,11 +10,6 @@
 
 using namespace mlir;
 using namespace kiln;
-
-/// Buffers store i1 as one byte; everything else at its own width.
-static int64_t elementBytes(Type t) {
-  return t.isInteger(1) ? 1 : std::max<int64_t>(1, t.getIntOrFloatBitWidth() / 8);
-}
 
 KernelBuilder::KernelBuilder(OpBuilder &b, Location loc, ModuleOp module, StringRef name,
                              const ScheduleOptions &options)
@@ -93,7 +89,7 @@ void KernelBuilder::tupleFunc(StringRef name, size_t rank, Type type, unsigned n
   auto names = haldeVarNames(body, rank, storage);
   IntegerAttr tuple = n > 1 ? body.getI64IntegerAttr(n) : IntegerAttr();
   auto f = body.create<halide::FuncOp>(loc, body.getStringAttr(name), body.getStrArrayAttr(names), TypeAttr::get(type),
-                                       tuple, UnitAttr());
+                                       tuple, UnitAttr(), TypeAttr());
   Block *blk = new Block();
   f.getBody().push_back(blk);
   SmallVector<Value> idx;
@@ -110,7 +106,8 @@ void KernelBuilder::func(StringRef name, size_t rank, Type type, const BodyFn &f
 }
 
 static void buildUpdate(OpBuilder &body, Location loc, halide::KernelOp kernel, StringRef name, size_t rank,
-                        ArrayRef<AffineExpr> extents, StringRef combine, const KernelBuilder::TupleUpdateFn &fn) {
+                        ArrayRef<AffineExpr> extents, halide::Combine combine,
+                        const KernelBuilder::TupleUpdateFn &fn) {
   SmallVector<AffineExpr> rdom;
   AffineExpr zero = getAffineConstantExpr(0, body.getContext());
   for (AffineExpr e : extents) {
@@ -120,7 +117,7 @@ static void buildUpdate(OpBuilder &body, Location loc, halide::KernelOp kernel, 
   // (min, extent) pairs innermost first: haldeExtents reverses the list.
   auto u = body.create<halide::UpdateOp>(loc, FlatSymbolRefAttr::get(body.getContext(), name),
                                          AffineMapAttr::get(haldeExtents(kernel, rdom)),
-                                         body.getStringAttr(combine));
+                                         halide::CombineAttr::get(body.getContext(), combine));
   Block *blk = new Block();
   u.getBody().push_back(blk);
   for (size_t i = 0; i < rank + extents.size(); ++i)
@@ -141,20 +138,20 @@ static SmallVector<AffineExpr> constantExprs(MLIRContext *ctx, ArrayRef<int64_t>
   return r;
 }
 
-void KernelBuilder::update(StringRef name, size_t rank, ArrayRef<AffineExpr> extents, StringRef combine,
+void KernelBuilder::update(StringRef name, size_t rank, ArrayRef<AffineExpr> extents, halide::Combine combine,
                            Type type, const UpdateFn &fn) {
   buildUpdate(body, loc, kernel, name, rank, extents, combine,
               [&](OpBuilder &b, Idx d, Idx r) { return SmallVector<Value>{fn(b, d, r)}; });
 }
 
-void KernelBuilder::update(StringRef name, size_t rank, ArrayRef<int64_t> extents, StringRef combine,
+void KernelBuilder::update(StringRef name, size_t rank, ArrayRef<int64_t> extents, halide::Combine combine,
                            Type type, const UpdateFn &fn) {
   update(name, rank, constantExprs(body.getContext(), extents), combine, type, fn);
 }
 
 void KernelBuilder::tupleUpdate(StringRef name, size_t rank, ArrayRef<AffineExpr> extents, Type type,
                                 const TupleUpdateFn &fn) {
-  buildUpdate(body, loc, kernel, name, rank, extents, "set", fn);
+  buildUpdate(body, loc, kernel, name, rank, extents, halide::Combine::Set, fn);
 }
 
 void KernelBuilder::tupleUpdate(StringRef name, size_t rank, ArrayRef<int64_t> extents, Type type,
@@ -184,65 +181,35 @@ void KernelBuilder::output(StringRef name, RankedTensorType type) {
 
 void KernelBuilder::pointwiseOutput(StringRef name, RankedTensorType type) {
   output(name, type);
-  scheduleCpuPointwise(name, type.getShape(), type.getElementType());
-  scheduleCudaPointwise(name, type.getShape());
+  if (!kernel.getRecipe())
+    recipe(halide::Recipe::Pointwise);
+}
+
+void KernelBuilder::markRoot(StringRef name, ArrayRef<int64_t> shape) {
+  auto f = cast<halide::FuncOp>(SymbolTable::lookupSymbolIn(kernel, name));
+  f.setRootAttr(TypeAttr::get(RankedTensorType::get(shape, f.getResultType())));
 }
 
 static OpBuilder scheduleBuilder(OpBuilder &body, Location loc, halide::ScheduleOp &s,
-                                 StringRef target) {
+                                 halide::ScheduleTarget target) {
   if (!s) {
-    s = body.create<halide::ScheduleOp>(loc, target);
+    s = body.create<halide::ScheduleOp>(loc, halide::ScheduleTargetAttr::get(body.getContext(), target));
     s.getBody().push_back(new Block());
   }
   return OpBuilder::atBlockEnd(&s.getBody().front());
 }
 
-OpBuilder KernelBuilder::cpu() { return scheduleBuilder(body, loc, cpuSchedule, "cpu"); }
-OpBuilder KernelBuilder::cuda() { return scheduleBuilder(body, loc, cudaSchedule, "cuda"); }
+OpBuilder KernelBuilder::cpu() { return scheduleBuilder(body, loc, cpuSchedule, halide::ScheduleTarget::Cpu); }
+OpBuilder KernelBuilder::cuda() { return scheduleBuilder(body, loc, cudaSchedule, halide::ScheduleTarget::Cuda); }
 
-void KernelBuilder::scheduleCpuPointwise(StringRef f, ArrayRef<int64_t> shape, Type type,
-                                         bool hasUpdate) {
+void KernelBuilder::scheduleCpuPointwise(StringRef f, ArrayRef<int64_t> shape, Type type, bool hasUpdate) {
   OpBuilder s = cpu();
-  auto sym = StringRef(f);
-  size_t rank = shape.size();
-  int64_t width = opts.vectorBytes / elementBytes(type);
-  // Vectorize the innermost dim when it holds a full vector, parallelize the
-  // outermost dim with more than one iteration (batch dims are often 1).
-  for (int64_t stage = 0; stage <= (hasUpdate ? 1 : 0); ++stage) {
-    if (rank >= 1 && staticOr(shape[rank - 1], width) >= width && width > 1)
-      s.create<halide::VectorizeOp>(loc, sym, var(rank - 1), width, stage);
-    // A symbolic dim may be 1 at run time: a static dim > 1 goes first.
-    int64_t outer = -1;
-    for (size_t d = 0; d + 1 < rank && outer < 0; ++d)
-      if (shape[d] > 1)
-        outer = d;
-    for (size_t d = 0; d + 1 < rank && outer < 0; ++d)
-      if (ShapedType::isDynamic(shape[d]))
-        outer = d;
-    if (outer >= 0)
-      s.create<halide::ParallelOp>(loc, sym, var(outer), stage);
-  }
+  schedule::cpuPointwise(s, f, shape, type, opts.vectorBytes, hasUpdate);
 }
 
 void KernelBuilder::scheduleCudaPointwise(StringRef f, ArrayRef<int64_t> shape, bool hasUpdate) {
   OpBuilder s = cuda();
-  auto sym = StringRef(f);
-  size_t rank = shape.size();
-  for (int64_t stage = 0; stage <= (hasUpdate ? 1 : 0); ++stage) {
-    if (rank == 0) {
-      s.create<halide::GpuSingleThreadOp>(loc, sym, stage);
-    } else if (rank == 1) {
-      s.create<halide::GpuTileOp>(loc, sym, s.getStrArrayAttr({var(0)}),
-                                  ArrayRef<int64_t>{std::min<int64_t>(256, staticOr(shape[0], 256))}, stage);
-    } else {
-      std::string x = var(rank - 1), y = var(rank - 2);
-      s.create<halide::GpuTileOp>(
-          loc, sym, s.getStrArrayAttr({x, y}),
-          ArrayRef<int64_t>{std::min<int64_t>(32, staticOr(shape[rank - 1], 32)),
-                            std::min<int64_t>(8, staticOr(shape[rank - 2], 8))},
-          stage);
-    }
-  }
+  schedule::cudaPointwise(s, f, shape, hasUpdate);
 }
 
 Value KernelBuilder::call(OpBuilder &b, StringRef callee, Type type, Idx idx) {

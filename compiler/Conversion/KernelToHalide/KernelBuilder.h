@@ -47,7 +47,7 @@ public:
   void func(llvm::StringRef name, size_t rank, mlir::Type type, const BodyFn &body);
   /// An update `name(vars) <combine>= body` over an RDom of row-major `extents`.
   void update(llvm::StringRef name, size_t rank, llvm::ArrayRef<int64_t> extents,
-              llvm::StringRef combine, mlir::Type type, const UpdateFn &body);
+              halide::Combine combine, mlir::Type type, const UpdateFn &body);
   /// A tuple func of `n` values of `type` per point, and its `set` update
   /// (the body may read the func at the same vars: a recurrence over the RDom).
   void tupleFunc(llvm::StringRef name, size_t rank, mlir::Type type, unsigned n, const TupleBodyFn &body);
@@ -55,7 +55,7 @@ public:
                    const TupleUpdateFn &body);
   /// The same over row-major extents that may be symbolic (dims()).
   void update(llvm::StringRef name, size_t rank, llvm::ArrayRef<mlir::AffineExpr> extents,
-              llvm::StringRef combine, mlir::Type type, const UpdateFn &body);
+              halide::Combine combine, mlir::Type type, const UpdateFn &body);
   void tupleUpdate(llvm::StringRef name, size_t rank, llvm::ArrayRef<mlir::AffineExpr> extents,
                    mlir::Type type, const TupleUpdateFn &body);
   void output(llvm::StringRef name, llvm::ArrayRef<int64_t> shape);
@@ -64,10 +64,17 @@ public:
   /// Evaluates func `name` with IEEE float semantics: for values that must
   /// stay -inf or NaN (masks, NaN guards), which Halide's fast-math may drop.
   void strictFloat(llvm::StringRef name);
-  /// Marks func `name` of `type` as the output with the default pointwise schedules.
+  /// Marks func `name` of `type` as the output; a kernel with no other
+  /// recipe is scheduled pointwise.
   void pointwiseOutput(llvm::StringRef name, mlir::RankedTensorType type);
 
-  /// Schedule builders: directives are appended to the "cpu"/"cuda" regions.
+  /// Records which schedule the kiln-schedule-* passes write for the kernel.
+  void recipe(halide::Recipe r) { kernel.setRecipe(r); }
+  /// Marks func `name`, of row-major `shape`, as computed at root by its recipe.
+  void markRoot(llvm::StringRef name, llvm::ArrayRef<int64_t> shape);
+
+  /// Schedule builders for the kernels that still write their own schedule
+  /// (attention): directives are appended to the cpu/cuda regions.
   mlir::OpBuilder cpu();
   mlir::OpBuilder cuda();
 

@@ -7,8 +7,8 @@
 
 namespace kiln {
 
-/// Each fills `kb` (a fresh halide.kernel) with the algorithm of `op` and its
-/// default "cpu" and "cuda" schedules. The kernel's inputs are the op's
+/// Each fills `kb` (a fresh halide.kernel) with the algorithm of `op` and
+/// the recipe its schedules are written from (kiln-schedule-cpu/cuda). The kernel's inputs are the op's
 /// operands in order; its output is named "out".
 mlir::LogicalResult lowerElementwise(kernel::ElementwiseOp op, KernelBuilder &kb);
 mlir::LogicalResult lowerMatMul(kernel::MatMulOp op, KernelBuilder &kb);
@@ -39,8 +39,8 @@ mlir::Type accumulatorType(mlir::Type elementType);
 mlir::Value widen(mlir::OpBuilder &b, mlir::Value v, mlir::Type acc);
 /// The inverse of widen (truncating).
 mlir::Value narrow(mlir::OpBuilder &b, mlir::Value v, mlir::Type elementType);
-/// The identity of `combine` ("add", "mul", "max", "min") in `t`.
-double combineIdentity(llvm::StringRef combine, mlir::Type t);
+/// The identity of `combine` (add, mul, max, min) in `t`.
+double combineIdentity(halide::Combine combine, mlir::Type t);
 /// A constant `v` of any element type (unsigned ones through a cast, integer
 /// extremes exact).
 mlir::Value typedConstant(mlir::OpBuilder &b, mlir::Type t, double v);
@@ -49,7 +49,7 @@ mlir::Value typedConstant(mlir::OpBuilder &b, mlir::Type t, double v);
 /// of value(full row-major index), computed at root (Normalization.cpp). A
 /// reduced dim may be symbolic (the rdom's extent is then the kernel's param).
 void buildReduction(KernelBuilder &kb, llvm::StringRef name, mlir::RankedTensorType shapeOf,
-                    llvm::ArrayRef<bool> reduced, llvm::StringRef combine, mlir::Type type,
+                    llvm::ArrayRef<bool> reduced, halide::Combine combine, mlir::Type type,
                     double init,
                     const std::function<mlir::Value(mlir::OpBuilder &, KernelBuilder::Idx)> &value);
 /// `name`(row) = combine over j < n of value(row, j), row being `rank` dims.
@@ -58,10 +58,11 @@ void buildReduction(KernelBuilder &kb, llvm::StringRef name, mlir::RankedTensorT
 /// the row vectorizes, then one short scalar reduction. Returns whether the
 /// part exists (its lane var is var(rank), to vectorize). Not scheduled.
 bool buildLastAxisReduction(KernelBuilder &kb, llvm::StringRef name, size_t rank, int64_t n, int64_t W,
-                            llvm::StringRef combine, mlir::Type type,
+                            halide::Combine combine, mlir::Type type,
                             const std::function<mlir::Value(mlir::OpBuilder &, KernelBuilder::Idx, mlir::Value)> &value);
-/// Schedules func `name` of row-major `shape`, which has one update, at root:
-/// the update parallel over its outermost dim on the CPU, gpu_tile'd on CUDA.
+/// Marks func `name` of row-major `shape`, which has one update, as computed
+/// at root (the root_update recipe): its update parallel over its outermost
+/// dim on the CPU, gpu_tile'd on CUDA.
 void scheduleRootWithUpdate(KernelBuilder &kb, llvm::StringRef name, llvm::ArrayRef<int64_t> shape);
 /// Picks the kept dims out of a full row-major index.
 llvm::SmallVector<mlir::Value> kept(KernelBuilder::Idx full, llvm::ArrayRef<bool> reduced);

@@ -1,16 +1,13 @@
 //===- MatMul.cpp - kernel.matmul to a halide.kernel -===//
 //
 // acc(n, m, batch) = sum_k A(k, m, batchA) * B(n, k, batchB), then
-// out = alpha * acc (+ bias). On the CPU acc is computed per register tile of
-// out (MR rows x NR columns, NR a multiple of the vector width) with the full
-// K loop outside the tile, so the tile's accumulators stay in registers; this
-// is the schedule of ../shared/notes/halide-gemm.md without B pre-packing
-// (that comes with weight packing). On CUDA acc is its own gpu_tile'd stage.
+// out = alpha * acc (+ bias). The schedules (register tiles on the CPU, see
+// compiler/Transforms/Halide/ScheduleCpu.cpp) are written by the
+// kiln-schedule-* passes from the matmul / matmul_packed recipes.
 //
 // Symbolic dims: rows (M) and batch dims may be `?`; K and N may not (they
 // are weights' and heads' sizes in every model, and the register tile is
-// picked from N). Schedules take a symbolic M as large; its splits are
-// guarded by the translation, so any row count (1 included) is right.
+// picked from N).
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Conversion/KernelToHalide/Lowerings.h"
@@ -20,9 +17,6 @@ using namespace mlir;
 using namespace kiln;
 
 static RankedTensorType tt(Value v) { return cast<RankedTensorType>(v.getType()); }
-
-/// Schedules pick tiles for a symbolic row count as if it were this large.
-static constexpr int64_t kAssumedRows = 1024;
 
 /// Row-major batch indices of an operand of rank `rank` whose batch dims
 /// broadcast against the result's (size-1 dims read 0).
@@ -90,7 +84,6 @@ static LogicalResult lowerPackedMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
   size_t rank = shape.size(), batch = rank - 2;
   auto aShape = tt(op.getLhs()).getShape();
   int64_t NR = *op.getBPanel(), K = aShape.back();
-  int64_t M = KernelBuilder::staticOr(shape[rank - 2], kAssumedRows);
   std::string a = kb.input(op.getLhs()), bName = kb.input(op.getRhs());
   std::string bias = op.getBias() ? kb.input(op.getBias()) : "";
   SmallVector<std::string> epi = epilogueInputs(op, kb);
@@ -99,7 +92,7 @@ static LogicalResult lowerPackedMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
   kb.func("acc", rank + 1, et, [&](OpBuilder &b, KernelBuilder::Idx) {
     return KernelBuilder::constant(b, et, 0);
   });
-  kb.update("acc", rank + 1, {K}, "add", et, [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
+  kb.update("acc", rank + 1, {K}, halide::Combine::Add, et, [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
     Value no = d[rank - 2], m = d[rank - 1], ni = d[rank], k = r[0];
     SmallVector<Value> ai = batchIndex(b, aShape, batch, d);
     ai.append({m, k});
@@ -117,47 +110,8 @@ static LogicalResult lowerPackedMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
   });
   kb.output("out", res);
 
-  OpBuilder s = kb.cpu();
-  Location l = s.getUnknownLoc();
-  int64_t W = kb.options().vectorBytes / 4;
-  const int64_t MR = M % 4 == 0 || M > 8 ? 4 : (M >= 2 ? 2 : 1);
-  std::string n = KernelBuilder::var(rank - 1), m = KernelBuilder::var(rank - 2);
-  SmallVector<std::string> order{n + "_i", m + "_i", m + "_o", n + "_o"};
-  for (size_t i = batch; i-- > 0;)
-    order.push_back(KernelBuilder::var(i));
-  SmallVector<StringRef> orderRefs(order.begin(), order.end());
-  s.create<halide::SplitOp>(l, "out", n, n + "_o", n + "_i", NR, 0);
-  s.create<halide::SplitOp>(l, "out", m, m + "_o", m + "_i", MR, 0);
-  s.create<halide::ReorderOp>(l, "out", s.getStrArrayAttr(orderRefs), 0);
-  s.create<halide::VectorizeOp>(l, "out", n + "_i", W, 0);
-  s.create<halide::UnrollOp>(l, "out", m + "_i", 0);
-  std::string par = n + "_o";
-  for (size_t i = 0; i < batch; ++i)
-    if (shape[i] > 1) {
-      par = KernelBuilder::var(i);
-      break;
-    }
-  s.create<halide::ParallelOp>(l, "out", par, 0);
-  // acc vars: ni = d<rank>, m = d<rank-1>, no = d<rank-2>.
-  std::string ani = KernelBuilder::var(rank), am = KernelBuilder::var(rank - 1);
-  s.create<halide::ComputeAtOp>(l, "acc", "out", m + "_o");
-  s.create<halide::VectorizeOp>(l, "acc", ani, W, 0);
-  s.create<halide::UnrollOp>(l, "acc", ani, 0);
-  s.create<halide::UnrollOp>(l, "acc", am, 0);
-  s.create<halide::ReorderOp>(l, "acc", s.getStrArrayAttr({ani, am, "r0"}), 1);
-  s.create<halide::VectorizeOp>(l, "acc", ani, W, 1);
-  s.create<halide::UnrollOp>(l, "acc", ani, 1);
-  s.create<halide::UnrollOp>(l, "acc", am, 1);
-  if (K % 4 == 0) {
-    s.create<halide::SplitOp>(l, "acc", "r0", "r0_o", "r0_i", 4, 1);
-    s.create<halide::UnrollOp>(l, "acc", "r0_i", 1);
-  }
-  // CUDA does not pack (kiln-pack-weights runs for CPU targets); keep it correct anyway.
-  SmallVector<int64_t> accShape(shape.begin(), shape.begin() + batch);
-  accShape.append({res.getDimSize(rank - 1) / NR, shape[rank - 2], NR});
-  kb.cuda().create<halide::ComputeRootOp>(l, "acc");
-  kb.scheduleCudaPointwise("acc", accShape, /*hasUpdate=*/true);
-  kb.scheduleCudaPointwise("out", shape);
+  kb.recipe(halide::Recipe::MatMulPacked);
+  kb.op().setBPanel(NR);
   return success();
 }
 
@@ -177,7 +131,7 @@ LogicalResult kiln::lowerMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
   ArrayRef<int64_t> shape = res.getShape();
   size_t rank = shape.size(), batch = rank - 2;
   auto aShape = tt(op.getLhs()).getShape(), bShape = tt(op.getRhs()).getShape();
-  int64_t K = aShape.back(), M = KernelBuilder::staticOr(shape[rank - 2], kAssumedRows), N = shape[rank - 1];
+  int64_t K = aShape.back();
   bool transB = op.getTransB();
   std::string a = kb.input(op.getLhs()), bName = kb.input(op.getRhs());
   std::string bias = op.getBias() ? kb.input(op.getBias()) : "";
@@ -186,7 +140,7 @@ LogicalResult kiln::lowerMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
   kb.func("acc", rank, et, [&](OpBuilder &b, KernelBuilder::Idx) {
     return KernelBuilder::constant(b, et, 0);
   });
-  kb.update("acc", rank, {K}, "add", et, [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
+  kb.update("acc", rank, {K}, halide::Combine::Add, et, [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
     Value m = d[rank - 2], n = d[rank - 1], k = r[0];
     SmallVector<Value> ai = batchIndex(b, aShape, batch, d), bi = batchIndex(b, bShape, batch, d);
     ai.append({m, k});
@@ -202,54 +156,7 @@ LogicalResult kiln::lowerMatMul(kernel::MatMulOp op, KernelBuilder &kb) {
   });
   kb.output("out", res);
 
-  // CPU: MR x NR register tile of out; acc computed per tile, K outermost in it.
-  OpBuilder s = kb.cpu();
-  Location l = s.getUnknownLoc();
-  auto out = StringRef("out");
-  auto acc = StringRef("acc");
-  int64_t W = kb.options().vectorBytes / 4;
-  std::string n = KernelBuilder::var(rank - 1), m = KernelBuilder::var(rank - 2);
-  const int64_t MR = 4;
-  int64_t NR = N >= 3 * W ? 3 * W : (N >= 2 * W ? 2 * W : W);
-  if (N >= W && M >= MR && !transB) {
-    s.create<halide::SplitOp>(l, out, n, n + "_o", n + "_i", NR, 0);
-    s.create<halide::SplitOp>(l, out, m, m + "_o", m + "_i", MR, 0);
-    SmallVector<std::string> order{n + "_i", m + "_i", n + "_o", m + "_o"};
-    for (size_t i = batch; i-- > 0;)
-      order.push_back(KernelBuilder::var(i));
-    SmallVector<StringRef> orderRefs(order.begin(), order.end());
-    s.create<halide::ReorderOp>(l, out, s.getStrArrayAttr(orderRefs), 0);
-    s.create<halide::VectorizeOp>(l, out, n + "_i", W, 0);
-    s.create<halide::UnrollOp>(l, out, m + "_i", 0);
-    // Parallel over row tiles, or over the outermost real batch dim.
-    std::string par = m + "_o";
-    for (size_t i = 0; i < batch; ++i)
-      if (shape[i] > 1) {
-        par = KernelBuilder::var(i);
-        break;
-      }
-    s.create<halide::ParallelOp>(l, out, par, 0);
-    s.create<halide::ComputeAtOp>(l, acc, out, n + "_o");
-    s.create<halide::VectorizeOp>(l, acc, n, W, 0);
-    s.create<halide::UnrollOp>(l, acc, m, 0);
-    s.create<halide::ReorderOp>(l, acc, s.getStrArrayAttr({n, m, "r0"}), 1);
-    s.create<halide::VectorizeOp>(l, acc, n, W, 1);
-    s.create<halide::UnrollOp>(l, acc, m, 1);
-  } else {
-    // Activation B (attention) or small shapes: acc per output row, n vectorized,
-    // the K loop outside the row so the row's accumulators stay in registers.
-    s.create<halide::ComputeAtOp>(l, acc, out, m);
-    if (N >= W) {
-      s.create<halide::VectorizeOp>(l, acc, n, W, 0);
-      s.create<halide::ReorderOp>(l, acc, s.getStrArrayAttr({n, m, "r0"}), 1);
-      s.create<halide::VectorizeOp>(l, acc, n, W, 1);
-    }
-    kb.scheduleCpuPointwise("out", shape, outT);
-  }
-  // CUDA: acc as its own stage, one thread per output element.
-  OpBuilder c = kb.cuda();
-  c.create<halide::ComputeRootOp>(l, acc);
-  kb.scheduleCudaPointwise("acc", shape, /*hasUpdate=*/true);
-  kb.scheduleCudaPointwise("out", shape);
+  kb.recipe(halide::Recipe::MatMul);
+  kb.op().setTransB(transB);
   return success();
 }

@@ -56,13 +56,13 @@ Value kiln::narrow(OpBuilder &b, Value v, Type et) {
   return t;
 }
 
-double kiln::combineIdentity(StringRef combine, Type t) {
+double kiln::combineIdentity(halide::Combine combine, Type t) {
   double inf = std::numeric_limits<double>::infinity();
-  if (combine == "add")
+  if (combine == halide::Combine::Add)
     return 0;
-  if (combine == "mul")
+  if (combine == halide::Combine::Mul)
     return 1;
-  bool isMax = combine == "max";
+  bool isMax = combine == halide::Combine::Max;
   if (isa<FloatType>(t))
     return isMax ? -inf : inf;
   unsigned w = t.getIntOrFloatBitWidth();
@@ -87,7 +87,7 @@ Value kiln::typedConstant(OpBuilder &b, Type t, double v) {
 }
 
 void kiln::buildReduction(KernelBuilder &kb, StringRef name, RankedTensorType type,
-                           ArrayRef<bool> reduced, StringRef combine, Type et, double init,
+                           ArrayRef<bool> reduced, halide::Combine combine, Type et, double init,
                            const std::function<Value(OpBuilder &, KernelBuilder::Idx)> &value) {
   ArrayRef<int64_t> fullShape = type.getShape();
   SmallVector<int64_t> keptShape;
@@ -113,7 +113,7 @@ void kiln::buildReduction(KernelBuilder &kb, StringRef name, RankedTensorType ty
 }
 
 bool kiln::buildLastAxisReduction(KernelBuilder &kb, StringRef name, size_t rank, int64_t n, int64_t W,
-                                  StringRef combine, Type et,
+                                  halide::Combine combine, Type et,
                                   const std::function<Value(OpBuilder &, KernelBuilder::Idx, Value)> &value) {
   auto id = [&](OpBuilder &b, KernelBuilder::Idx) { return typedConstant(b, et, combineIdentity(combine, et)); };
   kb.func(name, rank, et, id);
@@ -138,23 +138,8 @@ bool kiln::buildLastAxisReduction(KernelBuilder &kb, StringRef name, size_t rank
 }
 
 void kiln::scheduleRootWithUpdate(KernelBuilder &kb, StringRef name, ArrayRef<int64_t> shape) {
-  // CPU: at root, the update parallel over the outermost dim; CUDA: one
-  // thread per point.
-  OpBuilder s = kb.cpu();
-  Location l = s.getUnknownLoc();
-  s.create<halide::ComputeRootOp>(l, name);
-  // A static dim > 1 first: a symbolic one may be 1 at run time.
-  int64_t par = -1;
-  for (size_t d = 0; d < shape.size() && par < 0; ++d)
-    if (shape[d] > 1)
-      par = d;
-  for (size_t d = 0; d < shape.size() && par < 0; ++d)
-    if (ShapedType::isDynamic(shape[d]))
-      par = d;
-  if (par >= 0)
-    s.create<halide::ParallelOp>(l, name, KernelBuilder::var(par), 1);
-  kb.cuda().create<halide::ComputeRootOp>(l, name);
-  kb.scheduleCudaPointwise(name, shape, /*hasUpdate=*/true);
+  kb.markRoot(name, shape);
+  kb.recipe(halide::Recipe::RootUpdate);
 }
 
 SmallVector<Value> kiln::kept(KernelBuilder::Idx full, ArrayRef<bool> reduced) {
@@ -177,14 +162,17 @@ LogicalResult kiln::lowerReduce(kernel::ReduceOp op, KernelBuilder &kb) {
     count *= in.getDimSize(ax);
   }
   StringRef kind = op.getKind();
-  StringRef combine = kind == "prod" ? "mul" : kind == "max" || kind == "min" ? kind : "add";
+  halide::Combine combine = kind == "prod" ? halide::Combine::Mul
+                            : kind == "max" ? halide::Combine::Max
+                            : kind == "min" ? halide::Combine::Min
+                                            : halide::Combine::Add;
   std::string x = kb.input(op.getInput());
   auto read = [&](OpBuilder &b, KernelBuilder::Idx i) {
     return widen(b, KernelBuilder::call(b, x, et, i), acc);
   };
   // log_sum_exp subtracts the max before exp, as softmax does.
   if (kind == "log_sum_exp")
-    buildReduction(kb, "red_max", in, reduced, "max", acc, combineIdentity("max", acc), read);
+    buildReduction(kb, "red_max", in, reduced, halide::Combine::Max, acc, combineIdentity(halide::Combine::Max, acc), read);
   buildReduction(kb, "red", in, reduced, combine, acc, combineIdentity(combine, acc),
                  [&](OpBuilder &b, KernelBuilder::Idx i) -> Value {
                    Location l = b.getUnknownLoc();
@@ -246,7 +234,7 @@ LogicalResult kiln::lowerSoftmax(kernel::SoftmaxOp op, KernelBuilder &kb) {
   SmallVector<bool> reduced(type.getRank(), false);
   reduced[axis] = true;
   std::string x = kb.input(op.getInput());
-  buildReduction(kb, "row_max", type, reduced, "max", et,
+  buildReduction(kb, "row_max", type, reduced, halide::Combine::Max, et,
                  -std::numeric_limits<double>::infinity(),
                  [&](OpBuilder &b, KernelBuilder::Idx i) { return KernelBuilder::call(b, x, et, i); });
   auto shifted = [&](OpBuilder &b, KernelBuilder::Idx i) -> Value {
@@ -255,7 +243,7 @@ LogicalResult kiln::lowerSoftmax(kernel::SoftmaxOp op, KernelBuilder &kb) {
     Value mx = KernelBuilder::call(b, "row_max", et, kept(i, reduced));
     return b.create<math::ExpOp>(l, b.create<arith::SubFOp>(l, v, mx));
   };
-  buildReduction(kb, "row_sum", type, reduced, "add", et, 0, shifted);
+  buildReduction(kb, "row_sum", type, reduced, halide::Combine::Add, et, 0, shifted);
   kb.func("out", type.getRank(), et, [&](OpBuilder &b, KernelBuilder::Idx d) -> Value {
     Value s = KernelBuilder::call(b, "row_sum", et, kept(d, reduced));
     return b.create<arith::DivFOp>(b.getUnknownLoc(), shifted(b, d), s);
@@ -296,7 +284,7 @@ static bool sumsByRow(RankedTensorType type, int64_t axis, Type ct, int64_t W) {
 /// `name`(row) = sum over the last dim of value(row..., j), by row (sumsByRow).
 static void buildRowSum(KernelBuilder &kb, StringRef name, RankedTensorType type, int64_t W, Type ct,
                         const std::function<Value(OpBuilder &, KernelBuilder::Idx)> &value) {
-  buildLastAxisReduction(kb, name, type.getRank() - 1, type.getShape().back(), W, "add", ct,
+  buildLastAxisReduction(kb, name, type.getRank() - 1, type.getShape().back(), W, halide::Combine::Add, ct,
                          [&](OpBuilder &b, KernelBuilder::Idx row, Value j) {
                            SmallVector<Value> idx(row.begin(), row.end());
                            idx.push_back(j);
@@ -305,25 +293,16 @@ static void buildRowSum(KernelBuilder &kb, StringRef name, RankedTensorType type
 }
 
 /// Computes the row sums `names` per row inside "out"'s (parallel) row loop,
-/// their partials vectorized.
+/// their partials (a lane dim of W more) vectorized: the row_sums recipe.
 static void scheduleRowSums(KernelBuilder &kb, ArrayRef<StringRef> names, RankedTensorType type, int64_t W) {
-  OpBuilder s = kb.cpu();
-  Location l = s.getUnknownLoc();
-  int64_t rank = type.getRank();
   SmallVector<int64_t> rowShape(type.getShape().drop_back());
-  for (StringRef name : names)
-    for (std::string f : {(name + "_part").str(), name.str()}) {
-      bool part = StringRef(f).ends_with("_part");
-      s.create<halide::ComputeAtOp>(l, f, "out", KernelBuilder::var(rank - 2));
-      if (part)
-        for (int64_t stage = 0; stage <= 1; ++stage)
-          s.create<halide::VectorizeOp>(l, f, KernelBuilder::var(rank - 1), W, stage);
-      SmallVector<int64_t> shape(rowShape);
-      if (part)
-        shape.push_back(W);
-      kb.cuda().create<halide::ComputeRootOp>(l, f);
-      kb.scheduleCudaPointwise(f, shape, /*hasUpdate=*/true);
-    }
+  for (StringRef name : names) {
+    SmallVector<int64_t> partShape(rowShape);
+    partShape.push_back(W);
+    kb.markRoot((name + "_part").str(), partShape);
+    kb.markRoot(name, rowShape);
+  }
+  kb.recipe(halide::Recipe::RowSums);
 }
 
 LogicalResult kiln::lowerLayerNorm(kernel::LayerNormOp op, KernelBuilder &kb) {
@@ -352,9 +331,9 @@ LogicalResult kiln::lowerLayerNorm(kernel::LayerNormOp op, KernelBuilder &kb) {
     buildRowSum(kb, "sum", type, W, et, [&](OpBuilder &b, KernelBuilder::Idx i) { return KernelBuilder::call(b, x, et, i); });
     buildRowSum(kb, "sq_sum", type, W, et, [&](OpBuilder &b, KernelBuilder::Idx i) { return square(b, centered(b, i)); });
   } else {
-    buildReduction(kb, "sum", type, reduced, "add", et, 0,
+    buildReduction(kb, "sum", type, reduced, halide::Combine::Add, et, 0,
                    [&](OpBuilder &b, KernelBuilder::Idx i) { return KernelBuilder::call(b, x, et, i); });
-    buildReduction(kb, "sq_sum", type, reduced, "add", et, 0,
+    buildReduction(kb, "sq_sum", type, reduced, halide::Combine::Add, et, 0,
                    [&](OpBuilder &b, KernelBuilder::Idx i) { return square(b, centered(b, i)); });
   }
   float eps = op.getEpsilon().convertToFloat();
@@ -393,13 +372,13 @@ LogicalResult kiln::lowerLogSoftmax(kernel::LogSoftmaxOp op, KernelBuilder &kb) 
   auto read = [&](OpBuilder &b, KernelBuilder::Idx i) {
     return widen(b, KernelBuilder::call(b, x, et, i), ct);
   };
-  buildReduction(kb, "row_max", type, reduced, "max", ct,
+  buildReduction(kb, "row_max", type, reduced, halide::Combine::Max, ct,
                  -std::numeric_limits<double>::infinity(), read);
   auto shifted = [&](OpBuilder &b, KernelBuilder::Idx i) -> Value {
     Value mx = KernelBuilder::call(b, "row_max", ct, kept(i, reduced));
     return b.create<arith::SubFOp>(b.getUnknownLoc(), read(b, i), mx);
   };
-  buildReduction(kb, "row_sum", type, reduced, "add", ct, 0,
+  buildReduction(kb, "row_sum", type, reduced, halide::Combine::Add, ct, 0,
                  [&](OpBuilder &b, KernelBuilder::Idx i) -> Value {
                    return b.create<math::ExpOp>(b.getUnknownLoc(), shifted(b, i));
                  });
@@ -440,7 +419,7 @@ LogicalResult kiln::lowerRMSNorm(kernel::RMSNormOp op, KernelBuilder &kb) {
   if (rows)
     buildRowSum(kb, "sq_sum", type, W, ct, square);
   else
-    buildReduction(kb, "sq_sum", type, reduced, "add", ct, 0, square);
+    buildReduction(kb, "sq_sum", type, reduced, halide::Combine::Add, ct, 0, square);
   float eps = op.getEpsilon().convertToFloat();
   kb.func("out", rank, et, [&](OpBuilder &b, KernelBuilder::Idx d) -> Value {
     Location l = b.getUnknownLoc();

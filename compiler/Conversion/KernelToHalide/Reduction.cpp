@@ -58,10 +58,11 @@ LogicalResult kiln::lowerArgReduce(kernel::ArgReduceOp op, KernelBuilder &kb) {
   auto read = [&](OpBuilder &b, KernelBuilder::Idx i) {
     return widen(b, KernelBuilder::call(b, x, et, i), acc);
   };
-  buildReduction(kb, "best", in, reduced, kind, acc, combineIdentity(kind, acc), read);
+  halide::Combine best = kind == "max" ? halide::Combine::Max : halide::Combine::Min;
+  buildReduction(kb, "best", in, reduced, best, acc, combineIdentity(best, acc), read);
   // The first index holding the best value is a min over select(hit, r, n);
   // the last a max over select(hit, r, -1).
-  buildReduction(kb, "where", in, reduced, last ? "max" : "min", i32, last ? -1 : n,
+  buildReduction(kb, "where", in, reduced, last ? halide::Combine::Max : halide::Combine::Min, i32, last ? -1 : n,
                  [&](OpBuilder &b, KernelBuilder::Idx i) -> Value {
                    Value hit = equal(b, read(b, i), KernelBuilder::call(b, "best", acc, kept(i, reduced)));
                    return b.create<arith::SelectOp>(b.getUnknownLoc(), hit, i[axis],
@@ -83,7 +84,7 @@ LogicalResult kiln::lowerScan(kernel::ScanOp op, KernelBuilder &kb) {
   bool exclusive = op.getExclusive(), reverse = op.getReverse();
   std::string x = kb.input(op.getInput());
   kb.func("sum", rank, acc, [&](OpBuilder &b, KernelBuilder::Idx) { return typedConstant(b, acc, 0); });
-  kb.update("sum", rank, {type.getDimSize(axis)}, "add", acc,
+  kb.update("sum", rank, {type.getDimSize(axis)}, halide::Combine::Add, acc,
             [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) -> Value {
               Location l = b.getUnknownLoc();
               using P = arith::CmpIPredicate;
@@ -111,7 +112,7 @@ LogicalResult kiln::lowerTopK(kernel::TopKOp op, KernelBuilder &kb) {
   };
   // rank(j): how many elements come before element j of its row.
   kb.func("rank", rank, i32, [&](OpBuilder &b, KernelBuilder::Idx) { return KernelBuilder::i32(b, 0); });
-  kb.update("rank", rank, {n}, "add", i32,
+  kb.update("rank", rank, {n}, halide::Combine::Add, i32,
             [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) -> Value {
               Location l = b.getUnknownLoc();
               Value xr = read(b, with(d, axis, r[0])), xj = read(b, d);
@@ -123,7 +124,7 @@ LogicalResult kiln::lowerTopK(kernel::TopKOp op, KernelBuilder &kb) {
   scheduleRootWithUpdate(kb, "rank", in.getShape());
   // pos(p): the element of rank p (ranks are a permutation of 0..n-1).
   kb.func("pos", rank, i32, [&](OpBuilder &b, KernelBuilder::Idx) { return KernelBuilder::i32(b, 0); });
-  kb.update("pos", rank, {n}, "add", i32,
+  kb.update("pos", rank, {n}, halide::Combine::Add, i32,
             [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) -> Value {
               Location l = b.getUnknownLoc();
               Value rk = KernelBuilder::call(b, "rank", i32, with(d, axis, r[0]));

@@ -130,11 +130,13 @@ LogicalResult kiln::lowerScatterND(kernel::ScatterNDOp op, KernelBuilder &kb) {
 
   if (red != "none") {
     Type acc = accumulatorType(et);
-    double identity = combineIdentity(red, acc);
+    // ONNX's reductions (add, mul, max, min) are spelled as halide's combiners.
+    halide::Combine combine = *halide::symbolizeCombine(red);
+    double identity = combineIdentity(combine, acc);
     kb.func("acc", rank, acc, [&](OpBuilder &b, KernelBuilder::Idx p) {
       return widen(b, KernelBuilder::call(b, d, et, p), acc);
     });
-    kb.update("acc", rank, space, red, acc, [&](OpBuilder &b, KernelBuilder::Idx p, KernelBuilder::Idx r) -> Value {
+    kb.update("acc", rank, space, combine, acc, [&](OpBuilder &b, KernelBuilder::Idx p, KernelBuilder::Idx r) -> Value {
       return b.create<arith::SelectOp>(b.getUnknownLoc(), matches(b, p, r), widen(b, update(b, r, p), acc),
                                        typedConstant(b, acc, identity));
     });
@@ -150,7 +152,7 @@ LogicalResult kiln::lowerScatterND(kernel::ScatterNDOp op, KernelBuilder &kb) {
   // that prefix, or -1.
   SmallVector<int64_t> prefix(data.getShape().take_front(k));
   kb.func("which", k, i32, [&](OpBuilder &b, KernelBuilder::Idx) { return KernelBuilder::i32(b, -1); });
-  kb.update("which", k, space, "max", i32, [&](OpBuilder &b, KernelBuilder::Idx p, KernelBuilder::Idx r) -> Value {
+  kb.update("which", k, space, halide::Combine::Max, i32, [&](OpBuilder &b, KernelBuilder::Idx p, KernelBuilder::Idx r) -> Value {
     Location l = b.getUnknownLoc();
     Value lin = KernelBuilder::i32(b, 0);
     for (size_t t = 0; t < space.size(); ++t)

@@ -24,8 +24,8 @@
 // constant, so Halide specializes on them. i1 values are stored as UInt(8)
 // (0 or 1) in buffers and Funcs, and are Bool in expressions.
 //
-// Schedules: the `halide.schedule` whose target is "cuda" when options.cuda,
-// "cpu" otherwise, is applied directive by directive. Stage 0 is the pure
+// Schedules: the `halide.schedule` whose target is cuda for a GPU target,
+// cpu otherwise, is applied directive by directive. Stage 0 is the pure
 // definition, stage k the k-th halide.update of the func (f.update(k-1)).
 // Names in directives resolve, per func and stage, to: vars created earlier by
 // split/fuse/gpu_tile on that stage, then the func's own vars, then "r0",
@@ -406,34 +406,46 @@ LogicalResult KernelTranslator::define(FuncInfo &info) {
     FailureOr<std::vector<Halide::Expr>> values = buildHalideExpr(u.getBody().front(), uargs, resolver, symbol);
     if (failed(values))
       return failure();
-    StringRef combine = u.getCombine();
+    halide::Combine combine = u.getCombine();
     if (info.op.getTuple()) { // set (verified)
       info.func(info.vars) = value(*values);
       continue;
     }
     Halide::Expr cur = info.func(args);
     Halide::Expr v = value(*values)[0], next;
-    if (combine == "set") {
+    if (combine == halide::Combine::Set) {
       next = store(v);
     } else if (info.isBool) {
       // Stored 0/1: max is "or", min is "and"; i1 add is xor, mul is and.
       Halide::Expr b = Halide::cast(Halide::UInt(8), v);
-      if (combine == "max")
+      switch (combine) {
+      case halide::Combine::Max:
         next = Halide::max(cur, b);
-      else if (combine == "min" || combine == "mul")
+        break;
+      case halide::Combine::Min:
+      case halide::Combine::Mul:
         next = Halide::min(cur, b);
-      else
+        break;
+      default:
         next = cur ^ b;
-    } else if (combine == "add") {
-      next = cur + v;
-    } else if (combine == "mul") {
-      next = cur * v;
-    } else if (combine == "max") {
-      next = Halide::max(cur, v);
-    } else if (combine == "min") {
-      next = Halide::min(cur, v);
+      }
     } else {
-      return u.emitError("halide translation: unknown combine '") << combine << "'";
+      switch (combine) {
+      case halide::Combine::Add:
+        next = cur + v;
+        break;
+      case halide::Combine::Mul:
+        next = cur * v;
+        break;
+      case halide::Combine::Max:
+        next = Halide::max(cur, v);
+        break;
+      case halide::Combine::Min:
+        next = Halide::min(cur, v);
+        break;
+      case halide::Combine::Set:
+        llvm_unreachable("set is handled above");
+      }
     }
     info.func(info.vars) = next;
   }
@@ -672,13 +684,13 @@ LogicalResult KernelTranslator::applyDirective(Operation *op) {
 }
 
 LogicalResult KernelTranslator::schedule() {
-  StringRef target = cuda ? "cuda" : "cpu";
+  halide::ScheduleTarget target = cuda ? halide::ScheduleTarget::Cuda : halide::ScheduleTarget::Cpu;
   halide::ScheduleOp chosen;
   for (auto s : kernel.getBody().front().getOps<halide::ScheduleOp>()) {
     if (s.getTarget() != target)
       continue;
     if (chosen)
-      return s.emitError("halide translation: more than one halide.schedule \"") << target << "\"";
+      return s.emitError("halide translation: more than one halide.schedule ") << stringifyScheduleTarget(target);
     chosen = s;
   }
   if (!chosen || chosen.getBody().empty())

@@ -11,7 +11,7 @@
 // CHECK:   %[[HD:.*]] = arith.muli %[[H]]
 // CHECK:   %[[C:.*]] = arith.addi %[[HD]], %[[D]]
 // CHECK:   halide.call @in1(%[[C]], %[[J]], %[[B]])
-// CHECK: halide.update @s rdom [0, 8] combine "add"
+// CHECK: halide.update @s rdom [0, 8] combine add
 // CHECK:   halide.call @in0
 // CHECK:   halide.call @kt
 // CHECK: halide.func @sc
@@ -19,12 +19,12 @@
 // CHECK:   %[[A:.*]] = arith.mulf %[[S]]
 // CHECK:   %[[M:.*]] = halide.call @in3
 // CHECK:   arith.addf %[[A]], %[[M]]
-// CHECK: halide.update @mx_part rdom [0, 2] combine "max"
-// CHECK: halide.update @mx rdom [0, 8] combine "max"
+// CHECK: halide.update @mx_part rdom [0, 2] combine max
+// CHECK: halide.update @mx rdom [0, 8] combine max
 // CHECK: halide.func @ex
 // CHECK:   math.exp
-// CHECK: halide.update @sum rdom [0, 8] combine "add"
-// CHECK: halide.update @o rdom [0, 16] combine "add"
+// CHECK: halide.update @sum rdom [0, 8] combine add
+// CHECK: halide.update @o rdom [0, 16] combine add
 // CHECK:   halide.call @ex
 // CHECK:   halide.call @in2
 // CHECK: halide.func @out
@@ -32,7 +32,7 @@
 // CHECK:   %[[SUM:.*]] = halide.call @sum
 // CHECK:   arith.divf %[[O]], %[[SUM]]
 // CHECK: halide.output @out [8, 16, 4, 1]
-// CHECK: halide.schedule "cpu"
+// CHECK: halide.schedule cpu
 // CHECK:   halide.split @out "d2" -> "d2_o", "d2_i" by 4
 // CHECK:   halide.parallel @out "d1"
 // K^T is copied by scalars: vectorized over keys it gathers (slower).
@@ -40,7 +40,7 @@
 // CHECK-NOT: halide.vectorize @kt
 // CHECK:   halide.compute_at @s, @out "d2_o"
 // CHECK:   halide.compute_at @o, @out "d2_o"
-// CHECK: halide.schedule "cuda"
+// CHECK: halide.schedule cuda
 // CHECK:   halide.compute_root @s
 func.func @main(%q: tensor<1x16x32xf32>, %k: tensor<1x16x32xf32>, %v: tensor<1x16x32xf32>, %m: tensor<1x16xf32>) -> tensor<1x4x16x8xf32> {
   %0 = kernel.attention %q, %k, %v scores(%m) {alpha = 0.35 : f32, head_dim = 8 : i64, key_len = 16 : i64, operand_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d2, d1 * 8 + d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d2, d1 * 8 + d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d2, d1 * 8 + d3)>], score_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d3)>]} : (tensor<1x16x32xf32>, tensor<1x16x32xf32>, tensor<1x16x32xf32>, tensor<1x16xf32>) -> tensor<1x4x16x8xf32> score {
@@ -60,7 +60,7 @@ func.func @main(%q: tensor<1x16x32xf32>, %k: tensor<1x16x32xf32>, %v: tensor<1x1
 // CHECK: halide.func @sc
 // CHECK:   %[[REAL:.*]] = arith.cmpi slt, %{{.*}}, %c12_i32
 // CHECK:   arith.select %[[REAL]], %{{.*}}, %cst
-// CHECK: halide.update @mx_part rdom [0, 2] combine "max"
+// CHECK: halide.update @mx_part rdom [0, 2] combine max
 // The padded keys' exp is 0 by their index: exp(-inf - mx) is not 0 under
 // fast math (one query row summed garbage there).
 // CHECK: halide.func @ex
@@ -70,7 +70,7 @@ func.func @main(%q: tensor<1x16x32xf32>, %k: tensor<1x16x32xf32>, %v: tensor<1x1
 // CHECK: halide.func @p
 // CHECK:   arith.divf
 // CHECK:   arith.cmpf uno
-// CHECK: halide.update @o rdom [0, 12] combine "add"
+// CHECK: halide.update @o rdom [0, 12] combine add
 // CHECK:   halide.call @p
 func.func @padded(%q: tensor<2x12x8xf32>, %k: tensor<2x12x8xf32>, %v: tensor<2x12x8xf32>) -> tensor<2x12x8xf32> {
   %0 = kernel.attention %q, %k, %v {head_dim = 8 : i64, key_len = 12 : i64, operand_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>]} : (tensor<2x12x8xf32>, tensor<2x12x8xf32>, tensor<2x12x8xf32>) -> tensor<2x12x8xf32> probs {
@@ -117,10 +117,10 @@ func.func @merged(%q: tensor<4x16x8xf32>, %k: tensor<4x16x8xf32>, %v: tensor<4x1
 // CHECK: halide.func @ex ["d3", "d2", "d1", "d0"] : f32
 // CHECK:   math.exp
 // CHECK:   arith.cmpi slt, %{{.*}}, %c600_i32
-// CHECK: halide.update @bo rdom [0, 256] combine "add"
+// CHECK: halide.update @bo rdom [0, 256] combine add
 // CHECK: halide.func @st ["d2", "d1", "d0"] : f32 tuple 3 {
 // CHECK:   halide.return %{{.*}}, %{{.*}}, %{{.*}} : f32, f32, f32
-// CHECK: halide.update @st rdom [0, 3] combine "set" {
+// CHECK: halide.update @st rdom [0, 3] combine set {
 // CHECK:   halide.call @st(%{{.*}}) {element = 2 : i64}
 // CHECK:   halide.call @bref(
 // CHECK:   arith.maximumf
@@ -131,7 +131,7 @@ func.func @merged(%q: tensor<4x16x8xf32>, %k: tensor<4x16x8xf32>, %v: tensor<4x1
 // CHECK-DAG:   %[[L:.*]] = halide.call @st({{.*}}) {element = 1 : i64}
 // CHECK-DAG:   %[[O:.*]] = halide.call @st({{.*}}) {element = 0 : i64}
 // CHECK:   arith.divf %[[O]], %[[L]]
-// CHECK: halide.schedule "cpu"
+// CHECK: halide.schedule cpu
 // CHECK:   halide.compute_at @st, @out "d1_o"
 // CHECK:   halide.reorder @st ["d2", "d1", "r0"] {stage = 1 : i64}
 // CHECK:   halide.compute_at @s, @st "r0"

@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s -convert-kernel-to-halide | FileCheck %s
+// RUN: kiln-opt %s -convert-kernel-to-halide -kiln-schedule-cpu -kiln-schedule-cuda | FileCheck %s
 
 // CHECK-LABEL: func.func @main
 // CHECK: halide.launch @k0_addf_f32
@@ -12,21 +12,21 @@
 // CHECK: halide.func @out ["d1", "d0"] : f32
 // CHECK: halide.call @in1(%{{.*}}) : (i32) -> f32
 // CHECK: halide.output @out [16, 2]
-// CHECK: halide.schedule "cpu"
+// CHECK: halide.schedule cpu
 // CHECK-NEXT: halide.vectorize @out "d1" 8
 // CHECK-NEXT: halide.parallel @out "d0"
-// CHECK: halide.schedule "cuda"
+// CHECK: halide.schedule cuda
 // CHECK-NEXT: halide.gpu_tile @out ["d1", "d0"] [16, 2]
 
 // CHECK-LABEL: halide.kernel @k2_matmul_f32
-// CHECK: halide.update @acc rdom [0, 4] combine "add"
-// CHECK: halide.schedule "cpu"
+// CHECK: halide.update @acc rdom [0, 4] combine add
+// CHECK: halide.schedule cpu
 // CHECK: halide.compute_at @acc, @out "d1_o"
 // CHECK: halide.reorder @acc ["d1", "d0", "r0"] {stage = 1 : i64}
 
 // CHECK-LABEL: halide.kernel @k3_softmax_f32
-// CHECK: halide.update @row_max rdom [0, 24] combine "max"
-// CHECK: halide.update @row_sum rdom [0, 24] combine "add"
+// CHECK: halide.update @row_max rdom [0, 24] combine max
+// CHECK: halide.update @row_sum rdom [0, 24] combine add
 // CHECK: math.exp
 
 func.func @main(%a: tensor<2x16xf32>, %b: tensor<16xf32>, %w: tensor<4x24xf32>) -> tensor<8x24xf32> {

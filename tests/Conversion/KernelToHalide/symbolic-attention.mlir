@@ -8,9 +8,9 @@
 // CHECK: halide.param @s0
 // CHECK-NEXT: halide.param @s1
 // CHECK: halide.input @in3 : i1 affine_map<()[s0, s1] -> (s1, s1, 1, s0)>
-// CHECK: halide.update @mx rdom affine_map<()[s0, s1] -> (0, ((s1 + [[P:[0-9]+]]) floordiv [[Q:[0-9]+]]) * [[Q]])> combine "max"
-// CHECK: halide.update @sum rdom affine_map<()[s0, s1] -> (0, ((s1 + [[P]]) floordiv [[Q]]) * [[Q]])> combine "add"
-// CHECK: halide.update @o rdom affine_map<()[s0, s1] -> (0, s1)> combine "add"
+// CHECK: halide.update @mx rdom affine_map<()[s0, s1] -> (0, ((s1 + [[P:[0-9]+]]) floordiv [[Q:[0-9]+]]) * [[Q]])> combine max
+// CHECK: halide.update @sum rdom affine_map<()[s0, s1] -> (0, ((s1 + [[P]]) floordiv [[Q]]) * [[Q]])> combine add
+// CHECK: halide.update @o rdom affine_map<()[s0, s1] -> (0, s1)> combine add
 // CHECK: halide.output @out affine_map<()[s0, s1] -> (128, s1, s0)>
 // CHECK: halide.split @out "d1" -> "d1_o", "d1_i" by
 // CHECK-NOT: halide.parallel @out "d0"

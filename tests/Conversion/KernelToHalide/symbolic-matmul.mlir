@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s -split-input-file -convert-kernel-to-halide -verify-diagnostics | FileCheck %s
+// RUN: kiln-opt %s -split-input-file -convert-kernel-to-halide -kiln-schedule-cpu -kiln-schedule-cuda -verify-diagnostics | FileCheck %s
 
 // Symbolic rows and batch dims (docs/design-symbolic-shapes.md step 5): the
 // extents are maps over the module's symbols and the kernel takes them as
@@ -16,9 +16,9 @@
 // CHECK: halide.input @in1 : f32 [48, 128, 8]
 // CHECK: halide.input @in2 : f32 [384]
 // CHECK: halide.input @in3 : f32 affine_map<()[s0, s1] -> (384, s1, s0)>
-// CHECK: halide.update @acc rdom [0, 128] combine "add"
+// CHECK: halide.update @acc rdom [0, 128] combine add
 // CHECK: halide.output @out affine_map<()[s0, s1] -> (384, s1, s0)>
-// CHECK: halide.schedule "cpu"
+// CHECK: halide.schedule cpu
 // CHECK: halide.split @out "d2" -> "d2_o", "d2_i" by 48
 // CHECK: halide.split @out "d1" -> "d1_o", "d1_i" by 4
 // CHECK: halide.parallel @out "d2_o"

@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s -convert-kernel-to-halide | FileCheck %s
+// RUN: kiln-opt %s -convert-kernel-to-halide -kiln-schedule-cpu -kiln-schedule-cuda | FileCheck %s
 
 // Symbolic dims lower to kernels whose extents are maps over halide.param
 // @s<k> (design step 5): the kernel takes the symbol as an int32 argument.

@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s -split-input-file -convert-kernel-to-halide | FileCheck %s
+// RUN: kiln-opt %s -split-input-file -convert-kernel-to-halide -kiln-schedule-cpu -kiln-schedule-cuda | FileCheck %s
 
 // Constant pad: the value where the index falls outside, the input (read at a
 // clamped index) inside. Unpadded dims read their own index.
@@ -76,15 +76,15 @@ func.func @trilu_ui8(%x: tensor<4x4xui8>, %k: tensor<i64>) -> tensor<4x4xui8> {
 // ScatterND without reduction: which(prefix) is the last update to it.
 // CHECK-LABEL: halide.kernel @k0_scatter_nd_f32
 // CHECK: halide.func @which ["d0"] : i32
-// CHECK: halide.update @which rdom [0, 2] combine "max"
+// CHECK: halide.update @which rdom [0, 2] combine max
 // CHECK: halide.call @in1
-// CHECK: halide.compute_root @which
 // CHECK: halide.func @out ["d1", "d0"] : f32
 // CHECK: %[[W:.*]] = halide.call @which
 // CHECK: %[[HIT:.*]] = arith.cmpi sge, %[[W]]
 // CHECK: %[[D:.*]] = halide.call @in0
 // CHECK: %[[U:.*]] = halide.call @in2
 // CHECK: arith.select %[[HIT]], %[[U]], %[[D]] : f32
+// CHECK: halide.compute_root @which
 func.func @scatter_none(%d: tensor<3x8xf32>, %i: tensor<2x1xi64>, %u: tensor<2x8xf32>) -> tensor<3x8xf32> {
   %0 = kernel.scatter_nd %d, %i, %u {reduction = "none"} : (tensor<3x8xf32>, tensor<2x1xi64>, tensor<2x8xf32>) -> tensor<3x8xf32>
   return %0 : tensor<3x8xf32>
@@ -95,7 +95,7 @@ func.func @scatter_none(%d: tensor<3x8xf32>, %i: tensor<2x1xi64>, %u: tensor<2x8
 // With a reduction, every update is combined into the data (identity elsewhere).
 // CHECK-LABEL: halide.kernel @k0_scatter_nd_f32
 // CHECK: halide.func @acc ["d1", "d0"] : f32
-// CHECK: halide.update @acc rdom [0, 2] combine "max"
+// CHECK: halide.update @acc rdom [0, 2] combine max
 // CHECK: arith.constant 0xFF800000 : f32
 // CHECK: halide.output @out [8, 3]
 func.func @scatter_max(%d: tensor<3x8xf32>, %i: tensor<2x1xi64>, %u: tensor<2x8xf32>) -> tensor<3x8xf32> {

@@ -37,8 +37,9 @@ halide.kernel @bad_combine {
     %z = arith.constant 0.0 : f32
     halide.return %z : f32
   }
-  // expected-error @+1 {{combine must be add, mul, max, min or set}}
-  halide.update @out rdom [0, 4] combine "xor" {
+  // expected-error @+2 {{expected ::kiln::halide::Combine to be one of: add, mul, max, min, set}}
+  // expected-error @+1 {{failed to parse Halide_CombineAttr parameter 'value'}}
+  halide.update @out rdom [0, 4] combine xor {
   ^bb0(%x: i32, %r: i32):
     %z = arith.constant 0.0 : f32
     halide.return %z : f32
@@ -55,8 +56,9 @@ halide.kernel @bad_target {
     halide.return %z : f32
   }
   halide.output @out [4]
-  // expected-error @+1 {{target must be "cpu" or "cuda"}}
-  halide.schedule "tpu" {
+  // expected-error @+2 {{expected ::kiln::halide::ScheduleTarget to be one of: cpu, cuda}}
+  // expected-error @+1 {{failed to parse Halide_ScheduleTargetAttr parameter 'value'}}
+  halide.schedule tpu {
   }
 }
 
@@ -76,8 +78,8 @@ halide.kernel @tuple_add {
     %z = arith.constant 0.0 : f32
     halide.return %z, %z : f32, f32
   }
-  // expected-error @+1 {{updates tuple func @st with combine "add"; tuples take set}}
-  halide.update @st rdom [0, 4] combine "add" {
+  // expected-error @+1 {{updates tuple func @st with combine add; tuples take set}}
+  halide.update @st rdom [0, 4] combine add {
   ^bb0(%x: i32, %r: i32):
     %z = arith.constant 0.0 : f32
     halide.return %z, %z : f32, f32

@@ -11,8 +11,8 @@ halide.kernel @k0_matmul_f32 {
     %z = arith.constant 0.0 : f32
     halide.return %z : f32
   }
-  // CHECK: halide.update @acc rdom [0, 16] combine "add"
-  halide.update @acc rdom [0, 16] combine "add" {
+  // CHECK: halide.update @acc rdom [0, 16] combine add
+  halide.update @acc rdom [0, 16] combine add {
   ^bb0(%n: i32, %m: i32, %k: i32):
     // CHECK: halide.call @in0(%{{.*}}, %{{.*}}) : (i32, i32) -> f32
     %a = halide.call @in0(%k, %m) : (i32, i32) -> f32
@@ -22,16 +22,16 @@ halide.kernel @k0_matmul_f32 {
   }
   // CHECK: halide.output @acc [8, 4]
   halide.output @acc [8, 4]
-  // CHECK: halide.schedule "cpu"
-  halide.schedule "cpu" {
+  // CHECK: halide.schedule cpu
+  halide.schedule cpu {
     // CHECK: halide.vectorize @acc "d1" 8 {stage = 1 : i64}
     halide.vectorize @acc "d1" 8 {stage = 1 : i64}
     // CHECK: halide.split @acc "d0" -> "d0_o", "d0_i" by 2
     halide.split @acc "d0" -> "d0_o", "d0_i" by 2
     halide.parallel @acc "d0_o"
   }
-  // CHECK: halide.schedule "cuda"
-  halide.schedule "cuda" {
+  // CHECK: halide.schedule cuda
+  halide.schedule cuda {
     // CHECK: halide.gpu_tile @acc ["d1", "d0"] [8, 4]
     halide.gpu_tile @acc ["d1", "d0"] [8, 4]
   }
@@ -57,9 +57,9 @@ halide.kernel @k1_tuple {
     %m = arith.constant -1.0e+30 : f32
     halide.return %m, %z : f32, f32
   }
-  // CHECK: halide.update @st rdom [0, 16] combine "set"
+  // CHECK: halide.update @st rdom [0, 16] combine set
   // CHECK: halide.call @st(%{{.*}}) {element = 0 : i64} : (i32) -> f32
-  halide.update @st rdom [0, 16] combine "set" {
+  halide.update @st rdom [0, 16] combine set {
   ^bb0(%x: i32, %r: i32):
     %m = halide.call @st(%x) {element = 0 : i64} : (i32) -> f32
     %s = halide.call @st(%x) {element = 1 : i64} : (i32) -> f32

@@ -20,15 +20,15 @@ halide.kernel @rowsum {
     %f = arith.sitofp %s : i32 to f32
     halide.return %f : f32
   }
-  // CHECK: halide.update @out rdom [0, 37] combine "add"
-  halide.update @out rdom [0, 37] combine "add" {
+  // CHECK: halide.update @out rdom [0, 37] combine add
+  halide.update @out rdom [0, 37] combine add {
   ^bb0(%x: i32, %k: i32):
     %v = halide.call @in0(%k, %x) : (i32, i32) -> f32
     halide.return %v : f32
   }
   // CHECK: halide.output @out affine_map<()[s0, s1] -> (s0 * s1)>
   halide.output @out affine_map<()[s0, s1] -> (s0 * s1)>
-  halide.schedule "cpu" {
+  halide.schedule cpu {
     halide.split @out "x" -> "xo", "xi" by 8
     halide.vectorize @out "xi" 8
     halide.parallel @out "xo"
@@ -47,8 +47,8 @@ halide.kernel @keysum {
     %z = arith.constant 0.0 : f32
     halide.return %z : f32
   }
-  // CHECK: halide.update @out rdom affine_map<()[s0, s1] -> (0, s1)> combine "add"
-  halide.update @out rdom affine_map<()[s0, s1] -> (0, s1)> combine "add" {
+  // CHECK: halide.update @out rdom affine_map<()[s0, s1] -> (0, s1)> combine add
+  halide.update @out rdom affine_map<()[s0, s1] -> (0, s1)> combine add {
   ^bb0(%c: i32, %r: i32, %k: i32):
     %a = halide.call @in0(%c, %k) : (i32, i32) -> f32
     %b = halide.call @in1(%k, %r) : (i32, i32) -> f32
@@ -56,7 +56,7 @@ halide.kernel @keysum {
     halide.return %p : f32
   }
   halide.output @out [5, 3]
-  halide.schedule "cpu" {
+  halide.schedule cpu {
     halide.vectorize @out "c" 4
     halide.vectorize @out "c" 4 {stage = 1 : i64}
   }

@@ -10,9 +10,9 @@
 // CHECK-LABEL: halide.kernel @k3_concat_f32
 // A softmax and a mean over a symbolic axis: the rdom's extent is s1.
 // CHECK-LABEL: halide.kernel @k4_softmax_f32
-// CHECK: halide.update @row_max rdom affine_map<()[s0, s1] -> (0, s1)> combine "max"
+// CHECK: halide.update @row_max rdom affine_map<()[s0, s1] -> (0, s1)> combine max
 // CHECK-LABEL: halide.kernel @k5_reduce_f32
-// CHECK: halide.update @red rdom affine_map<()[s0, s1] -> (0, s1)> combine "add"
+// CHECK: halide.update @red rdom affine_map<()[s0, s1] -> (0, s1)> combine add
 // CHECK: arith.sitofp
 func.func @main(%m: tensor<?x1xi1, affine_map<()[s0, s1] -> (s0 * s1, 1)>>,
                 %x: tensor<?x32xf32, affine_map<()[s0, s1] -> (s1, 32)>>, %scale: tensor<32xf32>, %bias: tensor<32xf32>,

@@ -70,7 +70,7 @@ halide.kernel @k0_scale {
     halide.return %r : f32
   }
   halide.output @out affine_map<()[s0, s1] -> (8, s1, s0)>
-  halide.schedule "cpu" {
+  halide.schedule cpu {
     halide.vectorize @out "c" 8
     halide.parallel @out "b"
   }
@@ -89,7 +89,7 @@ halide.kernel @k1_weight {
     halide.return %r : f32
   }
   halide.output @out affine_map<()[s0, s1] -> (8, s1, s0)>
-  halide.schedule "cpu" {
+  halide.schedule cpu {
     halide.vectorize @out "c" 8
   }
 }
@@ -104,7 +104,7 @@ halide.kernel @k2_rowsum {
     %z = arith.constant 0.0 : f32
     halide.return %z : f32
   }
-  halide.update @sum rdom [0, 8] combine "add" {
+  halide.update @sum rdom [0, 8] combine add {
   ^bb0(%s: i32, %b: i32, %c: i32):
     %y = halide.call @in0(%c, %s, %b) : (i32, i32, i32) -> f32
     halide.return %y : f32
@@ -117,7 +117,7 @@ halide.kernel @k2_rowsum {
     halide.return %r : f32
   }
   halide.output @out affine_map<()[s0, s1] -> (s1, s0)>
-  halide.schedule "cpu" {
+  halide.schedule cpu {
     halide.compute_root @sum
     // A split of a symbolic extent: guarded, exact at any seq.
     halide.vectorize @out "s" 4

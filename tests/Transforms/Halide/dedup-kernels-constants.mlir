@@ -21,9 +21,9 @@ halide.kernel @k0_max_f32 {
     halide.return %1 : f32
   }
   halide.output @out [4]
-  halide.schedule "cpu" {
+  halide.schedule cpu {
   }
-  halide.schedule "cuda" {
+  halide.schedule cuda {
   }
 }
 halide.kernel @k1_max_f32 {
@@ -36,8 +36,8 @@ halide.kernel @k1_max_f32 {
     halide.return %1 : f32
   }
   halide.output @out [4]
-  halide.schedule "cpu" {
+  halide.schedule cpu {
   }
-  halide.schedule "cuda" {
+  halide.schedule cuda {
   }
 }

@@ -25,9 +25,9 @@ halide.kernel @k0_relu_f32 {
     halide.return %1 : f32
   }
   halide.output @out [4]
-  halide.schedule "cpu" {
+  halide.schedule cpu {
   }
-  halide.schedule "cuda" {
+  halide.schedule cuda {
     halide.gpu_tile @out ["d0"] [4]
   }
 }
@@ -41,9 +41,9 @@ halide.kernel @k1_relu_f32 {
     halide.return %1 : f32
   }
   halide.output @out [4]
-  halide.schedule "cpu" {
+  halide.schedule cpu {
   }
-  halide.schedule "cuda" {
+  halide.schedule cuda {
     halide.gpu_tile @out ["d0"] [4]
   }
 }
@@ -57,9 +57,9 @@ halide.kernel @k2_relu_f32 {
     halide.return %1 : f32
   }
   halide.output @out [8]
-  halide.schedule "cpu" {
+  halide.schedule cpu {
   }
-  halide.schedule "cuda" {
+  halide.schedule cuda {
     halide.gpu_tile @out ["d0"] [8]
   }
 }

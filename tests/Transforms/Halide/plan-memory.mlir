@@ -16,7 +16,7 @@ halide.kernel @exp {
     halide.return %e : f32
   }
   halide.output @out [16, 2]
-  halide.schedule "cpu" {
+  halide.schedule cpu {
     halide.vectorize @out "d1" 8
   }
 }
@@ -65,7 +65,7 @@ halide.kernel @exp20 {
     halide.return %e : f32
   }
   halide.output @out [20, 2]
-  halide.schedule "cpu" {
+  halide.schedule cpu {
     halide.vectorize @out "d1" 8
   }
 }

@@ -1,0 +1,209 @@
+//===- ScheduleCpu.cpp - the kiln-schedule-cpu pass -===//
+//
+// Writes `halide.schedule cpu` from each kernel's recipe. The vector width
+// is the module's halide.target's (32 bytes without one).
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Transforms/Halide/Schedules.h"
+#include "compiler/Transforms/Passes.h"
+
+namespace kiln {
+#define GEN_PASS_DEF_SCHEDULECPU
+#include "compiler/Transforms/Passes.h.inc"
+} // namespace kiln
+
+using namespace mlir;
+using namespace kiln;
+using schedule::var;
+
+/// Rows a matmul's register tile assumes for a symbolic M.
+static constexpr int64_t kAssumedRows = 1024;
+
+namespace {
+struct CpuScheduler {
+  halide::KernelOp kernel;
+  OpBuilder s;
+  int64_t vectorBytes;
+  Location l;
+  halide::OutputOp out;
+  SmallVector<int64_t> shape; // the output's, row-major
+  Type outType;
+
+  CpuScheduler(halide::KernelOp kernel, int64_t vectorBytes)
+      : kernel(kernel), s(schedule::scheduleRegion(kernel, halide::ScheduleTarget::Cpu)),
+        vectorBytes(vectorBytes), l(s.getUnknownLoc()), out(schedule::outputOf(kernel)),
+        shape(schedule::rowMajorShape(out.getExtents())),
+        outType(schedule::funcNamed(kernel, out.getFunc()).getResultType()) {}
+
+  void pointwise() { schedule::cpuPointwise(s, out.getFunc(), shape, outType, vectorBytes); }
+
+  /// Each func marked root: at root, its update parallel over its outermost
+  /// dim (a static one > 1 first: a symbolic one may be 1 at run time).
+  void roots() {
+    for (halide::FuncOp f : schedule::rootFuncs(kernel, halide::Recipe::RootUpdate)) {
+      ArrayRef<int64_t> rs = schedule::rootShape(f);
+      s.create<halide::ComputeRootOp>(l, f.getSymName());
+      int64_t par = -1;
+      for (size_t d = 0; d < rs.size() && par < 0; ++d)
+        if (rs[d] > 1)
+          par = d;
+      for (size_t d = 0; d < rs.size() && par < 0; ++d)
+        if (ShapedType::isDynamic(rs[d]))
+          par = d;
+      if (par >= 0)
+        s.create<halide::ParallelOp>(l, f.getSymName(), var(par), 1);
+    }
+  }
+
+  /// Row sums per row inside out's (parallel) row loop, their partials
+  /// (one more dim: the vector lane) vectorized.
+  void rowSums() {
+    int64_t rank = shape.size(), W = vectorBytes / 4;
+    for (halide::FuncOp f : schedule::rootFuncs(kernel, halide::Recipe::RowSums)) {
+      s.create<halide::ComputeAtOp>(l, f.getSymName(), out.getFunc(), var(rank - 2));
+      if ((int64_t)schedule::rootShape(f).size() == rank)
+        for (int64_t stage = 0; stage <= 1; ++stage)
+          s.create<halide::VectorizeOp>(l, f.getSymName(), var(rank - 1), W, stage);
+    }
+  }
+
+  /// The outermost batch dim > 1, else `fallback`.
+  std::string parallelVar(StringRef fallback) {
+    for (size_t i = 0; i + 2 < shape.size(); ++i)
+      if (shape[i] > 1)
+        return var(i);
+    return fallback.str();
+  }
+
+  /// MR x NR register tile of out; acc computed per tile, K outermost in it.
+  /// Activation B (attention) or small shapes: acc per output row instead.
+  void matmul() {
+    size_t rank = shape.size(), batch = rank - 2;
+    int64_t W = vectorBytes / 4, M = schedule::staticOr(shape[rank - 2], kAssumedRows), N = shape[rank - 1];
+    std::string n = var(rank - 1), m = var(rank - 2);
+    const int64_t MR = 4;
+    int64_t NR = N >= 3 * W ? 3 * W : (N >= 2 * W ? 2 * W : W);
+    if (N >= W && M >= MR && !kernel.getTransB()) {
+      s.create<halide::SplitOp>(l, "out", n, n + "_o", n + "_i", NR, 0);
+      s.create<halide::SplitOp>(l, "out", m, m + "_o", m + "_i", MR, 0);
+      SmallVector<std::string> order{n + "_i", m + "_i", n + "_o", m + "_o"};
+      for (size_t i = batch; i-- > 0;)
+        order.push_back(var(i));
+      s.create<halide::ReorderOp>(l, "out", s.getStrArrayAttr(SmallVector<StringRef>(order.begin(), order.end())), 0);
+      s.create<halide::VectorizeOp>(l, "out", n + "_i", W, 0);
+      s.create<halide::UnrollOp>(l, "out", m + "_i", 0);
+      s.create<halide::ParallelOp>(l, "out", parallelVar(m + "_o"), 0);
+      s.create<halide::ComputeAtOp>(l, "acc", "out", n + "_o");
+      s.create<halide::VectorizeOp>(l, "acc", n, W, 0);
+      s.create<halide::UnrollOp>(l, "acc", m, 0);
+      s.create<halide::ReorderOp>(l, "acc", s.getStrArrayAttr({n, m, "r0"}), 1);
+      s.create<halide::VectorizeOp>(l, "acc", n, W, 1);
+      s.create<halide::UnrollOp>(l, "acc", m, 1);
+      return;
+    }
+    s.create<halide::ComputeAtOp>(l, "acc", "out", m);
+    if (N >= W) {
+      s.create<halide::VectorizeOp>(l, "acc", n, W, 0);
+      s.create<halide::ReorderOp>(l, "acc", s.getStrArrayAttr({n, m, "r0"}), 1);
+      s.create<halide::VectorizeOp>(l, "acc", n, W, 1);
+    }
+    pointwise();
+  }
+
+  /// B pre-packed as panels of NR (b_panel): an MR x NR register tile with
+  /// the full K loop inside it, unrolled by 4, panels outermost and parallel.
+  void packedMatmul() {
+    size_t rank = shape.size(), batch = rank - 2;
+    int64_t W = vectorBytes / 4, M = schedule::staticOr(shape[rank - 2], kAssumedRows);
+    int64_t NR = *kernel.getBPanel();
+    const int64_t MR = M % 4 == 0 || M > 8 ? 4 : (M >= 2 ? 2 : 1);
+    std::string n = var(rank - 1), m = var(rank - 2);
+    SmallVector<std::string> order{n + "_i", m + "_i", m + "_o", n + "_o"};
+    for (size_t i = batch; i-- > 0;)
+      order.push_back(var(i));
+    s.create<halide::SplitOp>(l, "out", n, n + "_o", n + "_i", NR, 0);
+    s.create<halide::SplitOp>(l, "out", m, m + "_o", m + "_i", MR, 0);
+    s.create<halide::ReorderOp>(l, "out", s.getStrArrayAttr(SmallVector<StringRef>(order.begin(), order.end())), 0);
+    s.create<halide::VectorizeOp>(l, "out", n + "_i", W, 0);
+    s.create<halide::UnrollOp>(l, "out", m + "_i", 0);
+    s.create<halide::ParallelOp>(l, "out", parallelVar(n + "_o"), 0);
+    // acc vars: ni = d<rank>, m = d<rank-1>, no = d<rank-2>.
+    std::string ani = var(rank), am = var(rank - 1);
+    s.create<halide::ComputeAtOp>(l, "acc", "out", m + "_o");
+    s.create<halide::VectorizeOp>(l, "acc", ani, W, 0);
+    s.create<halide::UnrollOp>(l, "acc", ani, 0);
+    s.create<halide::UnrollOp>(l, "acc", am, 0);
+    s.create<halide::ReorderOp>(l, "acc", s.getStrArrayAttr({ani, am, "r0"}), 1);
+    s.create<halide::VectorizeOp>(l, "acc", ani, W, 1);
+    s.create<halide::UnrollOp>(l, "acc", ani, 1);
+    s.create<halide::UnrollOp>(l, "acc", am, 1);
+    if (reductionExtent("acc") % 4 == 0) {
+      s.create<halide::SplitOp>(l, "acc", "r0", "r0_o", "r0_i", 4, 1);
+      s.create<halide::UnrollOp>(l, "acc", "r0_i", 1);
+    }
+  }
+
+  /// The constant extent of the first update of `f` (its K).
+  int64_t reductionExtent(StringRef f) {
+    for (auto u : kernel.getBody().front().getOps<halide::UpdateOp>())
+      if (u.getFunc() == f)
+        if (auto c = dyn_cast<AffineConstantExpr>(u.getRdom().getResult(1)))
+          return c.getValue();
+    return 0;
+  }
+
+  LogicalResult run(halide::Recipe recipe) {
+    switch (recipe) {
+    case halide::Recipe::Pointwise:
+      pointwise();
+      break;
+    case halide::Recipe::RootUpdate:
+      roots();
+      pointwise();
+      break;
+    case halide::Recipe::MatMul:
+      matmul();
+      break;
+    case halide::Recipe::MatMulPacked:
+      packedMatmul();
+      break;
+    case halide::Recipe::RowSums:
+      pointwise();
+      rowSums();
+      break;
+    case halide::Recipe::Conv:
+      s.create<halide::ComputeAtOp>(l, "acc", "out", var(1));
+      pointwise();
+      break;
+    }
+    return success();
+  }
+};
+
+struct ScheduleCpuPass : kiln::impl::ScheduleCpuBase<ScheduleCpuPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    int64_t vectorBytes = halide::getVectorBytes(module);
+    for (auto kernel : module.getOps<halide::KernelOp>()) {
+      std::optional<halide::Recipe> recipe = kernel.getRecipe();
+      if (!recipe) {
+        // Attention kernels still carry the schedule their lowering wrote.
+        if (schedule::hasSchedule(kernel, halide::ScheduleTarget::Cpu))
+          continue;
+        kernel.emitOpError("has no recipe and no cpu schedule");
+        return signalPassFailure();
+      }
+      if (schedule::hasSchedule(kernel, halide::ScheduleTarget::Cpu)) {
+        kernel.emitOpError("is already scheduled for cpu");
+        return signalPassFailure();
+      }
+      if (!schedule::outputOf(kernel)) {
+        kernel.emitOpError("has no halide.output to schedule");
+        return signalPassFailure();
+      }
+      if (failed(CpuScheduler(kernel, vectorBytes).run(*recipe)))
+        return signalPassFailure();
+    }
+  }
+};
+} // namespace

@@ -1,0 +1,107 @@
+//===- Schedules.cpp - what the kiln-schedule-* passes share -===//
+#include "compiler/Transforms/Halide/Schedules.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+
+using namespace mlir;
+using namespace kiln;
+
+/// Buffers store i1 as one byte; everything else at its own width.
+static int64_t elementBytes(Type t) {
+  return t.isInteger(1) ? 1 : std::max<int64_t>(1, t.getIntOrFloatBitWidth() / 8);
+}
+
+int64_t schedule::staticOr(int64_t dim, int64_t assume) { return ShapedType::isDynamic(dim) ? assume : dim; }
+
+SmallVector<int64_t> schedule::rowMajorShape(AffineMap extents) {
+  SmallVector<int64_t> shape;
+  for (AffineExpr e : llvm::reverse(extents.getResults())) {
+    auto c = dyn_cast<AffineConstantExpr>(e);
+    shape.push_back(c ? c.getValue() : ShapedType::kDynamic);
+  }
+  return shape;
+}
+
+halide::OutputOp schedule::outputOf(halide::KernelOp kernel) {
+  auto outs = kernel.getBody().front().getOps<halide::OutputOp>();
+  return outs.empty() ? halide::OutputOp() : *outs.begin();
+}
+
+halide::FuncOp schedule::funcNamed(halide::KernelOp kernel, StringRef name) {
+  return dyn_cast_or_null<halide::FuncOp>(SymbolTable::lookupSymbolIn(kernel, name));
+}
+
+SmallVector<halide::FuncOp> schedule::rootFuncs(halide::KernelOp kernel, halide::Recipe recipe) {
+  SmallVector<halide::FuncOp> roots;
+  for (auto f : kernel.getBody().front().getOps<halide::FuncOp>()) {
+    if (!f.getRoot())
+      continue;
+    if (recipe != halide::Recipe::RowSums) {
+      roots.push_back(f);
+      continue;
+    }
+    if (f.getSymName().ends_with("_part"))
+      continue;
+    if (auto part = funcNamed(kernel, (f.getSymName() + "_part").str()); part && part.getRoot())
+      roots.push_back(part);
+    roots.push_back(f);
+  }
+  return roots;
+}
+
+ArrayRef<int64_t> schedule::rootShape(halide::FuncOp f) { return cast<RankedTensorType>(*f.getRoot()).getShape(); }
+
+bool schedule::hasSchedule(halide::KernelOp kernel, halide::ScheduleTarget target) {
+  return llvm::any_of(kernel.getBody().front().getOps<halide::ScheduleOp>(),
+                      [&](halide::ScheduleOp s) { return s.getTarget() == target; });
+}
+
+OpBuilder schedule::scheduleRegion(halide::KernelOp kernel, halide::ScheduleTarget target) {
+  for (auto s : kernel.getBody().front().getOps<halide::ScheduleOp>())
+    if (s.getTarget() == target)
+      return OpBuilder::atBlockEnd(&s.getBody().front());
+  OpBuilder b = OpBuilder::atBlockEnd(&kernel.getBody().front());
+  auto s = b.create<halide::ScheduleOp>(kernel.getLoc(), halide::ScheduleTargetAttr::get(b.getContext(), target));
+  s.getBody().push_back(new Block());
+  return OpBuilder::atBlockEnd(&s.getBody().front());
+}
+
+void schedule::cpuPointwise(OpBuilder &s, StringRef f, ArrayRef<int64_t> shape, Type type, int64_t vectorBytes,
+                            bool hasUpdate) {
+  Location loc = s.getUnknownLoc();
+  size_t rank = shape.size();
+  int64_t width = vectorBytes / elementBytes(type);
+  for (int64_t stage = 0; stage <= (hasUpdate ? 1 : 0); ++stage) {
+    if (rank >= 1 && staticOr(shape[rank - 1], width) >= width && width > 1)
+      s.create<halide::VectorizeOp>(loc, f, var(rank - 1), width, stage);
+    // A symbolic dim may be 1 at run time: a static dim > 1 goes first.
+    int64_t outer = -1;
+    for (size_t d = 0; d + 1 < rank && outer < 0; ++d)
+      if (shape[d] > 1)
+        outer = d;
+    for (size_t d = 0; d + 1 < rank && outer < 0; ++d)
+      if (ShapedType::isDynamic(shape[d]))
+        outer = d;
+    if (outer >= 0)
+      s.create<halide::ParallelOp>(loc, f, var(outer), stage);
+  }
+}
+
+void schedule::cudaPointwise(OpBuilder &s, StringRef f, ArrayRef<int64_t> shape, bool hasUpdate) {
+  Location loc = s.getUnknownLoc();
+  size_t rank = shape.size();
+  for (int64_t stage = 0; stage <= (hasUpdate ? 1 : 0); ++stage) {
+    if (rank == 0) {
+      s.create<halide::GpuSingleThreadOp>(loc, f, stage);
+    } else if (rank == 1) {
+      s.create<halide::GpuTileOp>(loc, f, s.getStrArrayAttr({var(0)}),
+                                  ArrayRef<int64_t>{std::min<int64_t>(256, staticOr(shape[0], 256))}, stage);
+    } else {
+      std::string x = var(rank - 1), y = var(rank - 2);
+      s.create<halide::GpuTileOp>(loc, f, s.getStrArrayAttr({x, y}),
+                                  ArrayRef<int64_t>{std::min<int64_t>(32, staticOr(shape[rank - 1], 32)),
+                                                    std::min<int64_t>(8, staticOr(shape[rank - 2], 8))},
+                                  stage);
+    }
+  }
+}

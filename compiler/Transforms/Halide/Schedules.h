@@ -1,0 +1,53 @@
+//===- Schedules.h - what the kiln-schedule-* passes share -===//
+//
+// The default schedules of one func (pointwise on the CPU, gpu_tile'd on
+// CUDA), and what a recipe's schedule reads back from its halide.kernel: the
+// output's row-major shape, the funcs marked `root`. Vars are named as
+// KernelBuilder names them: d0 (outermost) .. d<R-1>, r0 for the reduction.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_COMPILER_TRANSFORMS_HALIDE_SCHEDULES_H
+#define KILN_COMPILER_TRANSFORMS_HALIDE_SCHEDULES_H
+
+#include "dialects/Halide/HalideOps.h"
+
+#include "mlir/IR/Builders.h"
+
+#include <string>
+
+namespace kiln::schedule {
+
+/// Var name of row-major dim d.
+inline std::string var(size_t d) { return "d" + std::to_string(d); }
+/// A static dim, or `assume` for a symbolic one.
+int64_t staticOr(int64_t dim, int64_t assume);
+
+/// Row-major shape of `extents` (innermost first), kDynamic where symbolic.
+llvm::SmallVector<int64_t> rowMajorShape(mlir::AffineMap extents);
+/// The kernel's halide.output and the func it names.
+halide::OutputOp outputOf(halide::KernelOp kernel);
+halide::FuncOp funcNamed(halide::KernelOp kernel, llvm::StringRef name);
+
+/// The funcs marked `root`, in the order their schedules go: body order;
+/// for row_sums each sum's `_part` right before it.
+llvm::SmallVector<halide::FuncOp> rootFuncs(halide::KernelOp kernel, halide::Recipe recipe);
+/// The row-major shape a func marked root was computed over.
+llvm::ArrayRef<int64_t> rootShape(halide::FuncOp f);
+
+/// A builder at the end of `kernel`'s region for `target`, appended to the
+/// body when there is none.
+mlir::OpBuilder scheduleRegion(halide::KernelOp kernel, halide::ScheduleTarget target);
+/// Whether `kernel` already has a region for `target`.
+bool hasSchedule(halide::KernelOp kernel, halide::ScheduleTarget target);
+
+/// Vectorize the innermost dim when it holds a full vector, parallel over
+/// the outermost dim with more than one iteration (and the same for the
+/// update when `hasUpdate`).
+void cpuPointwise(mlir::OpBuilder &s, llvm::StringRef f, llvm::ArrayRef<int64_t> shape, mlir::Type type,
+                  int64_t vectorBytes, bool hasUpdate = false);
+/// One thread per point: gpu_tile over the two innermost dims.
+void cudaPointwise(mlir::OpBuilder &s, llvm::StringRef f, llvm::ArrayRef<int64_t> shape, bool hasUpdate = false);
+
+} // namespace kiln::schedule
+
+#endif

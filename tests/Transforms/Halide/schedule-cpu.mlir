@@ -1,0 +1,223 @@
+// RUN: kiln-opt %s -kiln-schedule-cpu | FileCheck %s
+// RUN: sed 's/avx2-f16c/avx2-avx512-avx512_skylake-f16c/' %s | kiln-opt -kiln-schedule-cpu | FileCheck %s --check-prefix=AVX512
+
+// One unscheduled kernel per recipe; kiln-schedule-cpu writes its cpu region,
+// vectors 32 bytes wide for this avx2 target and 64 with avx512.
+
+// CHECK-LABEL: halide.kernel @pointwise attributes
+// CHECK: halide.schedule cpu
+// CHECK-NEXT: halide.vectorize @out "d1" 8
+// CHECK-NEXT: halide.parallel @out "d0"
+// CHECK-NEXT: }
+// CHECK-LABEL: halide.kernel @root_update attributes
+// CHECK: halide.schedule cpu
+// CHECK-NEXT: halide.compute_root @red
+// CHECK-NEXT: halide.parallel @red "d0" {stage = 1 : i64}
+// CHECK-NEXT: }
+// CHECK-LABEL: halide.kernel @row_sums attributes
+// CHECK: halide.schedule cpu
+// CHECK-NEXT: halide.vectorize @out "d1" 8
+// CHECK-NEXT: halide.parallel @out "d0"
+// CHECK-NEXT: halide.compute_at @sum_part, @out "d0"
+// CHECK-NEXT: halide.vectorize @sum_part "d1" 8
+// CHECK-NEXT: halide.vectorize @sum_part "d1" 8 {stage = 1 : i64}
+// CHECK-NEXT: halide.compute_at @sum, @out "d0"
+// CHECK-NEXT: }
+// CHECK-LABEL: halide.kernel @matmul attributes
+// CHECK: halide.schedule cpu
+// CHECK-NEXT: halide.split @out "d1" -> "d1_o", "d1_i" by 24
+// CHECK-NEXT: halide.split @out "d0" -> "d0_o", "d0_i" by 4
+// CHECK-NEXT: halide.reorder @out ["d1_i", "d0_i", "d1_o", "d0_o"]
+// CHECK-NEXT: halide.vectorize @out "d1_i" 8
+// CHECK-NEXT: halide.unroll @out "d0_i"
+// CHECK-NEXT: halide.parallel @out "d0_o"
+// CHECK-NEXT: halide.compute_at @acc, @out "d1_o"
+// CHECK-NEXT: halide.vectorize @acc "d1" 8
+// CHECK-NEXT: halide.unroll @acc "d0"
+// CHECK-NEXT: halide.reorder @acc ["d1", "d0", "r0"] {stage = 1 : i64}
+// CHECK-NEXT: halide.vectorize @acc "d1" 8 {stage = 1 : i64}
+// CHECK-NEXT: halide.unroll @acc "d0" {stage = 1 : i64}
+// CHECK-NEXT: }
+// CHECK-LABEL: halide.kernel @matmul_trans_b attributes
+// CHECK: halide.schedule cpu
+// CHECK-NEXT: halide.compute_at @acc, @out "d0"
+// CHECK-NEXT: halide.vectorize @acc "d1" 8
+// CHECK-NEXT: halide.reorder @acc ["d1", "d0", "r0"] {stage = 1 : i64}
+// CHECK-NEXT: halide.vectorize @acc "d1" 8 {stage = 1 : i64}
+// CHECK-NEXT: halide.vectorize @out "d1" 8
+// CHECK-NEXT: halide.parallel @out "d0"
+// CHECK-NEXT: }
+// CHECK-LABEL: halide.kernel @matmul_packed attributes
+// CHECK: halide.schedule cpu
+// CHECK-NEXT: halide.split @out "d1" -> "d1_o", "d1_i" by 16
+// CHECK-NEXT: halide.split @out "d0" -> "d0_o", "d0_i" by 4
+// CHECK-NEXT: halide.reorder @out ["d1_i", "d0_i", "d0_o", "d1_o"]
+// CHECK-NEXT: halide.vectorize @out "d1_i" 8
+// CHECK-NEXT: halide.unroll @out "d0_i"
+// CHECK-NEXT: halide.parallel @out "d1_o"
+// CHECK-NEXT: halide.compute_at @acc, @out "d0_o"
+// CHECK-NEXT: halide.vectorize @acc "d2" 8
+// CHECK-NEXT: halide.unroll @acc "d2"
+// CHECK-NEXT: halide.unroll @acc "d1"
+// CHECK-NEXT: halide.reorder @acc ["d2", "d1", "r0"] {stage = 1 : i64}
+// CHECK-NEXT: halide.vectorize @acc "d2" 8 {stage = 1 : i64}
+// CHECK-NEXT: halide.unroll @acc "d2" {stage = 1 : i64}
+// CHECK-NEXT: halide.unroll @acc "d1" {stage = 1 : i64}
+// CHECK-NEXT: halide.split @acc "r0" -> "r0_o", "r0_i" by 4 {stage = 1 : i64}
+// CHECK-NEXT: halide.unroll @acc "r0_i" {stage = 1 : i64}
+// CHECK-NEXT: }
+// CHECK-LABEL: halide.kernel @conv attributes
+// CHECK: halide.schedule cpu
+// CHECK-NEXT: halide.compute_at @acc, @out "d1"
+// CHECK-NEXT: halide.parallel @out "d1"
+// CHECK-NEXT: }
+
+// AVX512-LABEL: halide.kernel @pointwise attributes
+// AVX512: halide.vectorize @out "d1" 16
+// AVX512-LABEL: halide.kernel @row_sums attributes
+// AVX512: halide.vectorize @out "d1" 16
+// AVX512: halide.vectorize @sum_part "d1" 16
+// AVX512: halide.vectorize @sum_part "d1" 16 {stage = 1 : i64}
+// AVX512-LABEL: halide.kernel @matmul attributes
+// AVX512: halide.split @out "d1" -> "d1_o", "d1_i" by 48
+// AVX512: halide.vectorize @out "d1_i" 16
+// AVX512: halide.vectorize @acc "d1" 16
+// AVX512: halide.vectorize @acc "d1" 16 {stage = 1 : i64}
+// AVX512-LABEL: halide.kernel @matmul_trans_b attributes
+// AVX512: halide.vectorize @acc "d1" 16
+// AVX512: halide.vectorize @acc "d1" 16 {stage = 1 : i64}
+// AVX512: halide.vectorize @out "d1" 16
+// AVX512-LABEL: halide.kernel @matmul_packed attributes
+// AVX512: halide.split @out "d1" -> "d1_o", "d1_i" by 16
+// AVX512: halide.vectorize @out "d1_i" 16
+// AVX512: halide.vectorize @acc "d2" 16
+// AVX512: halide.vectorize @acc "d2" 16 {stage = 1 : i64}
+
+module attributes {halide.target = #halide.target<"x86-64-linux-avx-avx2-f16c-fma-sse41">} {
+  halide.kernel @pointwise attributes {recipe = #halide.recipe<pointwise>} {
+      halide.func @out ["d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.output @out [64, 2]
+  }
+  halide.kernel @root_update attributes {recipe = #halide.recipe<root_update>} {
+      halide.func @red ["d0"] : f32 attributes {root = tensor<4xf32>} {
+      ^bb0(%a0: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.update @red rdom [0, 32] combine add {
+      ^bb0(%a0: i32, %r0: i32):
+        %z = arith.constant 1.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @out ["d0"] : f32 {
+      ^bb0(%a0: i32):
+        %v = halide.call @red(%a0) : (i32) -> f32
+        halide.return %v : f32
+      }
+      halide.output @out [4]
+  }
+  halide.kernel @row_sums attributes {recipe = #halide.recipe<row_sums>} {
+      halide.func @sum ["d0"] : f32 attributes {root = tensor<4xf32>} {
+      ^bb0(%a0: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.update @sum rdom [0, 8] combine add {
+      ^bb0(%a0: i32, %r0: i32):
+        %z = arith.constant 1.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @sum_part ["d1", "d0"] : f32 attributes {root = tensor<4x8xf32>} {
+      ^bb0(%a0: i32, %a1: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.update @sum_part rdom [0, 8] combine add {
+      ^bb0(%a0: i32, %a1: i32, %r0: i32):
+        %z = arith.constant 1.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @out ["d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.output @out [64, 4]
+  }
+  halide.kernel @matmul attributes {recipe = #halide.recipe<matmul>} {
+      halide.func @acc ["d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.update @acc rdom [0, 16] combine add {
+      ^bb0(%a0: i32, %a1: i32, %r0: i32):
+        %z = arith.constant 1.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @out ["d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32):
+        %v = halide.call @acc(%a0, %a1) : (i32, i32) -> f32
+        halide.return %v : f32
+      }
+      halide.output @out [64, 32]
+  }
+  halide.kernel @matmul_trans_b attributes {recipe = #halide.recipe<matmul>, trans_b} {
+      halide.func @acc ["d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.update @acc rdom [0, 16] combine add {
+      ^bb0(%a0: i32, %a1: i32, %r0: i32):
+        %z = arith.constant 1.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @out ["d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32):
+        %v = halide.call @acc(%a0, %a1) : (i32, i32) -> f32
+        halide.return %v : f32
+      }
+      halide.output @out [64, 32]
+  }
+  halide.kernel @matmul_packed attributes {recipe = #halide.recipe<matmul_packed>, b_panel = 16 : i64} {
+      halide.func @acc ["d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.update @acc rdom [0, 64] combine add {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32, %r0: i32):
+        %z = arith.constant 1.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @out ["d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.output @out [64, 32]
+  }
+  halide.kernel @conv attributes {recipe = #halide.recipe<conv>} {
+      halide.func @acc ["d3", "d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32, %a3: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.update @acc rdom [0, 3, 0, 3, 0, 3] combine add {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32, %a3: i32, %r0: i32, %r1: i32, %r2: i32):
+        %z = arith.constant 1.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @out ["d3", "d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32, %a3: i32):
+        %v = halide.call @acc(%a0, %a1, %a2, %a3) : (i32, i32, i32, i32) -> f32
+        halide.return %v : f32
+      }
+      halide.output @out [6, 6, 8, 1]
+  }
+}
