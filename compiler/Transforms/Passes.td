@@ -153,7 +153,7 @@ def RecognizePatterns : Pass<"kiln-recognize-patterns", "mlir::func::FuncOp"> {
   let description = [{
     Runs on graph ops, before `convert-graph-to-kernel`. Older exporters write
     GELU, LayerNorm and RMSNorm as chains of elementwise ops and reductions;
-    each chain becomes `graph.gelu` (erf form: `approximate = "none"`; tanh
+    each chain becomes `graph.gelu` (erf form: `approximate = #graph.gelu_approximation<none>`; tanh
     form: `"tanh"`), `graph.layer_norm` or `graph.rms_norm`, which lower to one
     kernel each. Products and sums match in any association and operand order,
     division by a constant as multiplication by its reciprocal, `x * x` as
@@ -172,7 +172,7 @@ def RecognizePatterns : Pass<"kiln-recognize-patterns", "mlir::func::FuncOp"> {
     ```
     After:
     ```mlir
-    %r = graph.gelu %x {approximate = "none"} : (tensor<2x512xf32>) -> tensor<2x512xf32>
+    %r = graph.gelu %x {approximate = #graph.gelu_approximation<none>} : (tensor<2x512xf32>) -> tensor<2x512xf32>
     ```
     Only exact matches are rewritten: constants (any shape, all elements
     equal) within 1e-4 relative of the formula's (one ulp in float16), means

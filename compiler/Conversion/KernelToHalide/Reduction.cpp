@@ -52,7 +52,8 @@ LogicalResult kiln::lowerArgReduce(kernel::ArgReduceOp op, KernelBuilder &kb) {
   int64_t axis = op.getAxis(), n = in.getDimSize(axis);
   SmallVector<bool> reduced(in.getRank(), false);
   reduced[axis] = true;
-  StringRef kind = op.getKind();
+  // The combiner is named as the kind is: max or min.
+  StringRef kind = kernel::stringifyArgReduceKind(op.getKind());
   bool last = op.getSelectLastIndex();
   std::string x = kb.input(op.getInput());
   auto read = [&](OpBuilder &b, KernelBuilder::Idx i) {

@@ -184,7 +184,7 @@ static bool sameFloatType(Value x, Type resultType) {
 static std::optional<int64_t> trailingMeanAxis(graph::ReduceOp r) {
   int64_t rank = cast<RankedTensorType>(r.getInput().getType()).getRank();
   ArrayAttr axes = r.getAxes();
-  if (r.getKind() != "mean" || !r.getKeepdims() || axes.empty())
+  if (r.getKind() != graph::ReduceKind::Mean || !r.getKeepdims() || axes.empty())
     return std::nullopt;
   int64_t first = rank - int64_t(axes.size());
   for (auto [i, a] : llvm::enumerate(axes))
@@ -288,7 +288,7 @@ struct Recognizer : OpRewritePattern<graph::MulOp> {
   bool explain;
 };
 
-/// x * 0.5 * (1 + erf(x / sqrt(2))) -> graph.gelu {approximate = "none"}.
+/// x * 0.5 * (1 + erf(x / sqrt(2))) -> graph.gelu {approximate = #graph.gelu_approximation<none>}.
 struct GeluErf : Recognizer {
   using Recognizer::Recognizer;
   LogicalResult matchAndRewrite(graph::MulOp root, PatternRewriter &rewriter) const override {
@@ -299,12 +299,12 @@ struct GeluErf : Recognizer {
       return rewriter.notifyMatchFailure(root, "not x * 0.5 * (1 + erf(x / sqrt(2)))");
     if (!sameFloatType(x, root.getType()))
       return nearMiss(rewriter, root, "not a GELU (erf form): x is not float of the result's type");
-    rewriter.replaceOpWithNewOp<graph::GeluOp>(root, root.getType(), x, StringRef("none"));
+    rewriter.replaceOpWithNewOp<graph::GeluOp>(root, root.getType(), x, graph::GeluApproximation::None);
     return success();
   }
 };
 
-/// x * 0.5 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3))) -> graph.gelu {approximate = "tanh"}.
+/// x * 0.5 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3))) -> graph.gelu {approximate = #graph.gelu_approximation<tanh>}.
 struct GeluTanh : Recognizer {
   using Recognizer::Recognizer;
   LogicalResult matchAndRewrite(graph::MulOp root, PatternRewriter &rewriter) const override {
@@ -324,7 +324,7 @@ struct GeluTanh : Recognizer {
       return rewriter.notifyMatchFailure(root, "not x * 0.5 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)))");
     if (!sameFloatType(x, root.getType()))
       return nearMiss(rewriter, root, "not a GELU (tanh form): x is not float of the result's type");
-    rewriter.replaceOpWithNewOp<graph::GeluOp>(root, root.getType(), x, StringRef("tanh"));
+    rewriter.replaceOpWithNewOp<graph::GeluOp>(root, root.getType(), x, graph::GeluApproximation::Tanh);
     return success();
   }
 };

@@ -10,10 +10,10 @@
 // CHECK: graph.rms_norm
 func.func @other_mean(%x: tensor<2x16x128xf32>, %z: tensor<2x16x128xf32>, %g: tensor<128xf32>) -> tensor<2x16x128xf32> {
   %eps = graph.constant dense<1.0e-5> : tensor<f32> : tensor<f32>
-  %m = graph.reduce %x {kind = "mean", axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
+  %m = graph.reduce %x {kind = #graph.reduce_kind<mean>, axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
   %d = graph.sub %z, %m : (tensor<2x16x128xf32>, tensor<2x16x1xf32>) -> tensor<2x16x128xf32>
   %0 = graph.mul %d, %d : (tensor<2x16x128xf32>, tensor<2x16x128xf32>) -> tensor<2x16x128xf32>
-  %v = graph.reduce %0 {kind = "mean", axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
+  %v = graph.reduce %0 {kind = #graph.reduce_kind<mean>, axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
   %1 = graph.add %v, %eps : (tensor<2x16x1xf32>, tensor<f32>) -> tensor<2x16x1xf32>
   %2 = graph.sqrt %1 : (tensor<2x16x1xf32>) -> tensor<2x16x1xf32>
   %y = graph.div %d, %2 : (tensor<2x16x128xf32>, tensor<2x16x1xf32>) -> tensor<2x16x128xf32>
@@ -29,10 +29,10 @@ func.func @other_mean(%x: tensor<2x16x128xf32>, %z: tensor<2x16x128xf32>, %g: te
 // CHECK-NOT: graph.layer_norm
 func.func @shared_centre(%x: tensor<2x16x128xf32>, %g: tensor<128xf32>) -> (tensor<2x16x128xf32>, tensor<2x16x128xf32>) {
   %eps = graph.constant dense<1.0e-5> : tensor<f32> : tensor<f32>
-  %m = graph.reduce %x {kind = "mean", axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
+  %m = graph.reduce %x {kind = #graph.reduce_kind<mean>, axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
   %d = graph.sub %x, %m : (tensor<2x16x128xf32>, tensor<2x16x1xf32>) -> tensor<2x16x128xf32>
   %0 = graph.mul %d, %d : (tensor<2x16x128xf32>, tensor<2x16x128xf32>) -> tensor<2x16x128xf32>
-  %v = graph.reduce %0 {kind = "mean", axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
+  %v = graph.reduce %0 {kind = #graph.reduce_kind<mean>, axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
   %1 = graph.add %v, %eps : (tensor<2x16x1xf32>, tensor<f32>) -> tensor<2x16x1xf32>
   %2 = graph.sqrt %1 : (tensor<2x16x1xf32>) -> tensor<2x16x1xf32>
   %y = graph.div %d, %2 : (tensor<2x16x128xf32>, tensor<2x16x1xf32>) -> tensor<2x16x128xf32>
@@ -49,10 +49,10 @@ func.func @shared_centre(%x: tensor<2x16x128xf32>, %g: tensor<128xf32>) -> (tens
 // CHECK-NOT: graph.rms_norm
 func.func @wide_weight(%x: tensor<2x16x128xf32>, %g: tensor<16x128xf32>) -> tensor<2x16x128xf32> {
   %eps = graph.constant dense<1.0e-5> : tensor<f32> : tensor<f32>
-  %m = graph.reduce %x {kind = "mean", axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
+  %m = graph.reduce %x {kind = #graph.reduce_kind<mean>, axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
   %d = graph.sub %x, %m : (tensor<2x16x128xf32>, tensor<2x16x1xf32>) -> tensor<2x16x128xf32>
   %0 = graph.mul %d, %d : (tensor<2x16x128xf32>, tensor<2x16x128xf32>) -> tensor<2x16x128xf32>
-  %v = graph.reduce %0 {kind = "mean", axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
+  %v = graph.reduce %0 {kind = #graph.reduce_kind<mean>, axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
   %1 = graph.add %v, %eps : (tensor<2x16x1xf32>, tensor<f32>) -> tensor<2x16x1xf32>
   %2 = graph.sqrt %1 : (tensor<2x16x1xf32>) -> tensor<2x16x1xf32>
   %y = graph.div %d, %2 : (tensor<2x16x128xf32>, tensor<2x16x1xf32>) -> tensor<2x16x128xf32>
