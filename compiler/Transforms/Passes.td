@@ -33,8 +33,14 @@ def FuseElementwise : Pass<"kiln-fuse-elementwise", "mlir::func::FuncOp"> {
       kernel.yield %e : f32
     }
     ```
-    A producer with several users is left alone (fusing would recompute it).
+    Left alone: a producer with several users (fusing would recompute it),
+    and a matmul's pointwise consumer (its future epilogue) read through a
+    non-identity map.
   }];
+  let options = [
+    Option<"explain", "explain", "bool", /*default=*/"false",
+           "Emit a remark on each candidate left alone, saying which rule kept it">,
+  ];
   let dependentDialects = ["kiln::kernel::KernelDialect"];
 }
 
@@ -72,6 +78,10 @@ def FuseMatMulEpilogue : Pass<"kiln-fuse-matmul-epilogue", "mlir::func::FuncOp">
     second user (the epilogue would hide the plain product from it), a
     matmul that already has an epilogue.
   }];
+  let options = [
+    Option<"explain", "explain", "bool", /*default=*/"false",
+           "Emit a remark on each candidate left alone, saying which rule kept it">,
+  ];
   let dependentDialects = ["kiln::kernel::KernelDialect"];
 }
 
@@ -100,8 +110,12 @@ def FuseAttention : Pass<"kiln-fuse-attention", "mlir::func::FuncOp"> {
     ```
     Left alone: a score matrix or softmax with another user (it must exist),
     softmax over another axis, a P V matmul with an epilogue or bias, non-f32,
-    one query row (a decode step: the kernel computed wrong results there).
+    a symbolic head dim. One query row (a decode step) fuses like any other.
   }];
+  let options = [
+    Option<"explain", "explain", "bool", /*default=*/"false",
+           "Emit a remark on each candidate left alone, saying which rule kept it">,
+  ];
   let dependentDialects = ["kiln::kernel::KernelDialect"];
 }
 
@@ -137,7 +151,7 @@ def RecognizePatterns : Pass<"kiln-recognize-patterns", "mlir::func::FuncOp"> {
   let description = [{
     Runs on graph ops, before `convert-graph-to-kernel`. Older exporters write
     GELU, LayerNorm and RMSNorm as chains of elementwise ops and reductions;
-    each chain becomes `graph.gelu` (erf form: `approximate = "none"`; tanh
+    each chain becomes `graph.gelu` (erf form: `approximate = #graph.gelu_approximation<none>`; tanh
     form: `"tanh"`), `graph.layer_norm` or `graph.rms_norm`, which lower to one
     kernel each. Products and sums match in any association and operand order,
     division by a constant as multiplication by its reciprocal, `x * x` as
@@ -156,7 +170,7 @@ def RecognizePatterns : Pass<"kiln-recognize-patterns", "mlir::func::FuncOp"> {
     ```
     After:
     ```mlir
-    %r = graph.gelu %x {approximate = "none"} : (tensor<2x512xf32>) -> tensor<2x512xf32>
+    %r = graph.gelu %x {approximate = #graph.gelu_approximation<none>} : (tensor<2x512xf32>) -> tensor<2x512xf32>
     ```
     Only exact matches are rewritten: constants (any shape, all elements
     equal) within 1e-4 relative of the formula's (one ulp in float16), means
@@ -164,6 +178,10 @@ def RecognizePatterns : Pass<"kiln-recognize-patterns", "mlir::func::FuncOp"> {
     added constant gives `epsilon`), float element types, and no intermediate
     with a user outside the pattern (it would be computed twice).
   }];
+  let options = [
+    Option<"explain", "explain", "bool", /*default=*/"false",
+           "Emit a remark on each candidate left alone, saying which rule kept it">,
+  ];
   let dependentDialects = ["kiln::graph::GraphDialect"];
 }
 
@@ -199,6 +217,10 @@ def MergeProjections : Pass<"kiln-merge-projections", "mlir::func::FuncOp"> {
     Members with and without a bias are merged in separate groups. Left
     alone: a single matmul of its input, an activation or batched rhs.
   }];
+  let options = [
+    Option<"explain", "explain", "bool", /*default=*/"false",
+           "Emit a remark on each candidate left alone, saying which rule kept it">,
+  ];
   let dependentDialects = ["kiln::graph::GraphDialect"];
 }
 

@@ -21,6 +21,7 @@ def Graph_Dialect : Dialect {
     ```
   }];
   let cppNamespace = "::kiln::graph";
+  let useDefaultAttributePrinterParser = 1;
   let dependentDialects = ["::mlir::func::FuncDialect"];
 }
 

@@ -102,8 +102,6 @@ LogicalResult TanhOp::verify() { return verifyUnary(*this, true, true); }
 LogicalResult ExpOp::verify() { return verifyUnary(*this, true, true); }
 LogicalResult SigmoidOp::verify() { return verifyUnary(*this, true, true); }
 LogicalResult GeluOp::verify() {
-  if (getApproximate() != "none" && getApproximate() != "tanh")
-    return emitOpError("approximate must be \"none\" or \"tanh\"");
   return verifyUnary(*this, true, true);
 }
 LogicalResult NegOp::verify() { return verifyUnary(*this, true, false); }
@@ -248,13 +246,9 @@ LogicalResult LayerNormOp::verify() {
 }
 
 LogicalResult ReduceOp::verify() {
-  if (!llvm::is_contained({"mean", "sum", "max", "min", "prod", "l1", "l2", "sum_square", "log_sum",
-                           "log_sum_exp"},
-                          getKind()))
-    return emitOpError("unknown reduction kind '") << getKind() << "'";
-  if (llvm::is_contained({"l2", "log_sum", "log_sum_exp"}, getKind()) &&
+  if (llvm::is_contained({ReduceKind::L2, ReduceKind::LogSum, ReduceKind::LogSumExp}, getKind()) &&
       !isa<FloatType>(tt(getInput()).getElementType()))
-    return emitOpError("reduction '") << getKind() << "' expects a floating-point input";
+    return emitOpError("reduction '") << stringifyReduceKind(getKind()) << "' expects a floating-point input";
   if (tt(getInput()).getElementType() != tt(getResult()).getElementType())
     return emitOpError("result element type differs from the input's");
   auto in = dims(getInput());
@@ -277,8 +271,6 @@ LogicalResult ReduceOp::verify() {
 }
 
 LogicalResult ArgReduceOp::verify() {
-  if (getKind() != "max" && getKind() != "min")
-    return emitOpError("kind must be \"max\" or \"min\"");
   auto in = tt(getInput()).getShape();
   if (failed(verifyAxis(*this, getAxis(), in.size())))
     return failure();
@@ -415,8 +407,6 @@ LogicalResult SliceOp::verify() {
 LogicalResult PadOp::verify() {
   auto in = tt(getInput()).getShape();
   size_t r = in.size();
-  if (!llvm::is_contained({"constant", "reflect", "edge", "wrap"}, getMode()))
-    return emitOpError("unknown mode '") << getMode() << "'";
   if (getPads().size() != 2 * r)
     return emitOpError("pads needs ") << 2 * r << " entries (begins, then ends)";
   if (tt(getValue()).getRank() != 0 || tt(getValue()).getElementType() != tt(getInput()).getElementType())
@@ -428,9 +418,9 @@ LogicalResult PadOp::verify() {
     if (expect.back() < 0)
       return emitOpError("pads crop more than dim ") << d << " holds";
     bool grows = b > 0 || e > 0;
-    if (grows && getMode() != "constant" && in[d] == 0)
-      return emitOpError("cannot ") << getMode() << "-pad the empty dim " << d;
-    if (getMode() == "reflect" && (b >= in[d] || e >= in[d]) && grows)
+    if (grows && getMode() != PadMode::Constant && in[d] == 0)
+      return emitOpError("cannot ") << stringifyPadMode(getMode()) << "-pad the empty dim " << d;
+    if (getMode() == PadMode::Reflect && (b >= in[d] || e >= in[d]) && grows)
       return emitOpError("reflect pads of dim ") << d << " must be smaller than its size " << in[d];
   }
   if (tt(getResult()).getShape() != ArrayRef<int64_t>(expect))
@@ -450,8 +440,6 @@ LogicalResult TriluOp::verify() {
 
 LogicalResult ScatterNDOp::verify() {
   auto d = tt(getData()).getShape(), i = tt(getIndices()).getShape(), u = tt(getUpdates()).getShape();
-  if (!llvm::is_contained({"none", "add", "mul", "max", "min"}, getReduction()))
-    return emitOpError("unknown reduction '") << getReduction() << "'";
   if (!tt(getIndices()).getElementType().isSignlessInteger(64) &&
       !tt(getIndices()).getElementType().isSignlessInteger(32))
     return emitOpError("indices must be i32 or i64");

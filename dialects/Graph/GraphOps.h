@@ -9,6 +9,10 @@
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "dialects/Graph/GraphEnums.h.inc"
+#define GET_ATTRDEF_CLASSES
+#include "dialects/Graph/GraphAttrs.h.inc"
+
 #define GET_OP_CLASSES
 #include "dialects/Graph/GraphOps.h.inc"
 

@@ -3,6 +3,7 @@
 #define KILN_GRAPH_OPS
 
 include "dialects/Graph/GraphDialect.td"
+include "dialects/Graph/GraphEnums.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/BuiltinAttributes.td"
 
@@ -142,10 +143,10 @@ def Graph_GeluOp : Graph_Op<"gelu", [Pure, Graph_SymbolicDims]> {
   let summary = "ONNX Gelu (opset 20), exact (erf) or tanh approximation";
   let description = [{
     ```mlir
-    %r = graph.gelu %x {approximate = "none"} : (tensor<2x512xf32>) -> tensor<2x512xf32>
+    %r = graph.gelu %x {approximate = #graph.gelu_approximation<none>} : (tensor<2x512xf32>) -> tensor<2x512xf32>
     ```
   }];
-  let arguments = (ins Graph_Tensor:$input, DefaultValuedStrAttr<StrAttr, "none">:$approximate);
+  let arguments = (ins Graph_Tensor:$input, DefaultValuedAttr<Graph_GeluApproximationAttr, "::kiln::graph::GeluApproximation::None">:$approximate);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
@@ -280,10 +281,10 @@ def Graph_ReduceOp : Graph_Op<"reduce", [Pure, Graph_SymbolicDims]> {
     `keepdims` is set.
 
     ```mlir
-    %r = graph.reduce %x {kind = "mean", axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
+    %r = graph.reduce %x {kind = #graph.reduce_kind<mean>, axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
     ```
   }];
-  let arguments = (ins Graph_Tensor:$input, StrAttr:$kind, I64ArrayAttr:$axes, BoolAttr:$keepdims);
+  let arguments = (ins Graph_Tensor:$input, Graph_ReduceKindAttr:$kind, I64ArrayAttr:$axes, BoolAttr:$keepdims);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
@@ -296,11 +297,11 @@ def Graph_ArgReduceOp : Graph_Op<"arg_reduce", [Pure]> {
     `select_last_index`.
 
     ```mlir
-    %r = graph.arg_reduce %x {kind = "max", axis = 1 : i64, keepdims = true, select_last_index = false}
+    %r = graph.arg_reduce %x {kind = #graph.arg_reduce_kind<max>, axis = 1 : i64, keepdims = true, select_last_index = false}
         : (tensor<3x4xf32>) -> tensor<3x1xi64>
     ```
   }];
-  let arguments = (ins Graph_Tensor:$input, StrAttr:$kind, I64Attr:$axis, BoolAttr:$keepdims,
+  let arguments = (ins Graph_Tensor:$input, Graph_ArgReduceKindAttr:$kind, I64Attr:$axis, BoolAttr:$keepdims,
                    DefaultValuedAttr<BoolAttr, "false">:$select_last_index);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
@@ -424,10 +425,10 @@ def Graph_PadOp : Graph_Op<"pad", [Pure]> {
     edge (repeat the edge) or wrap (opset 19).
 
     ```mlir
-    %r = graph.pad %x, %v {mode = "constant", pads = [0, 2, 0, 1]} : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x7xf32>
+    %r = graph.pad %x, %v {mode = #graph.pad_mode<constant>, pads = [0, 2, 0, 1]} : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x7xf32>
     ```
   }];
-  let arguments = (ins Graph_Tensor:$input, Graph_Tensor:$value, StrAttr:$mode, I64ArrayAttr:$pads);
+  let arguments = (ins Graph_Tensor:$input, Graph_Tensor:$value, Graph_PadModeAttr:$mode, I64ArrayAttr:$pads);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$input `,` $value attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
@@ -457,12 +458,12 @@ def Graph_ScatterNDOp : Graph_Op<"scatter_nd", [Pure]> {
     repeated indices, the last update wins.
 
     ```mlir
-    %r = graph.scatter_nd %data, %idx, %upd {reduction = "none"}
+    %r = graph.scatter_nd %data, %idx, %upd {reduction = #graph.scatter_reduction<none>}
         : (tensor<4x4x4xf32>, tensor<2x1xi64>, tensor<2x4x4xf32>) -> tensor<4x4x4xf32>
     ```
   }];
   let arguments = (ins Graph_Tensor:$data, Graph_Tensor:$indices, Graph_Tensor:$updates,
-                   DefaultValuedStrAttr<StrAttr, "none">:$reduction);
+                   DefaultValuedAttr<Graph_ScatterReductionAttr, "::kiln::graph::ScatterReduction::None">:$reduction);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$data `,` $indices `,` $updates attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;

@@ -24,6 +24,7 @@ def Kernel_Dialect : Dialect {
     ```
   }];
   let cppNamespace = "::kiln::kernel";
+  let useDefaultAttributePrinterParser = 1;
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect"];
 }
 

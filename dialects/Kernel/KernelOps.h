@@ -8,6 +8,10 @@
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "dialects/Kernel/KernelEnums.h.inc"
+#define GET_ATTRDEF_CLASSES
+#include "dialects/Kernel/KernelAttrs.h.inc"
+
 #define GET_OP_CLASSES
 #include "dialects/Kernel/KernelOps.h.inc"
 

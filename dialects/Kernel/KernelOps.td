@@ -3,6 +3,7 @@
 #define KILN_KERNEL_OPS
 
 include "dialects/Kernel/KernelDialect.td"
+include "dialects/Kernel/KernelEnums.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/BuiltinAttributes.td"
 
@@ -206,10 +207,10 @@ def Kernel_ReduceOp : Kernel_Op<"reduce", [Pure, Kernel_SymbolicDims]> {
     log_sum_exp (as in graph.reduce).
 
     ```mlir
-    %r = kernel.reduce %x {kind = "mean", axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
+    %r = kernel.reduce %x {kind = #kernel.reduce_kind<mean>, axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
     ```
   }];
-  let arguments = (ins Kernel_Tensor:$input, StrAttr:$kind, I64ArrayAttr:$axes, BoolAttr:$keepdims);
+  let arguments = (ins Kernel_Tensor:$input, Kernel_ReduceKindAttr:$kind, I64ArrayAttr:$axes, BoolAttr:$keepdims);
   let results = (outs Kernel_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
@@ -261,11 +262,11 @@ def Kernel_ArgReduceOp : Kernel_Op<"arg_reduce", [Pure]> {
     Ties give the first index, or the last with `select_last_index`.
 
     ```mlir
-    %r = kernel.arg_reduce %x {kind = "max", axis = 1 : i64, keepdims = false, select_last_index = false}
+    %r = kernel.arg_reduce %x {kind = #kernel.arg_reduce_kind<max>, axis = 1 : i64, keepdims = false, select_last_index = false}
         : (tensor<3x4xf32>) -> tensor<3xi64>
     ```
   }];
-  let arguments = (ins Kernel_Tensor:$input, StrAttr:$kind, I64Attr:$axis, BoolAttr:$keepdims,
+  let arguments = (ins Kernel_Tensor:$input, Kernel_ArgReduceKindAttr:$kind, I64Attr:$axis, BoolAttr:$keepdims,
                    BoolAttr:$select_last_index);
   let results = (outs Kernel_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
@@ -276,11 +277,11 @@ def Kernel_ScanOp : Kernel_Op<"scan", [Pure]> {
   let summary = "Inclusive or exclusive prefix combine (kind \"add\": CumSum) along one axis";
   let description = [{
     ```mlir
-    %r = kernel.scan %x {kind = "add", axis = 1 : i64, exclusive = false, reverse = true}
+    %r = kernel.scan %x {kind = #kernel.scan_kind<add>, axis = 1 : i64, exclusive = false, reverse = true}
         : (tensor<2x16xf32>) -> tensor<2x16xf32>
     ```
   }];
-  let arguments = (ins Kernel_Tensor:$input, StrAttr:$kind, I64Attr:$axis, BoolAttr:$exclusive,
+  let arguments = (ins Kernel_Tensor:$input, Kernel_ScanKindAttr:$kind, I64Attr:$axis, BoolAttr:$exclusive,
                    BoolAttr:$reverse);
   let results = (outs Kernel_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
@@ -364,10 +365,10 @@ def Kernel_PadOp : Kernel_Op<"pad", [Pure]> {
     crop. Constant mode fills with the scalar `value`.
 
     ```mlir
-    %r = kernel.pad %x, %v {mode = "reflect", pads = [0, 2, 0, 1]} : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x7xf32>
+    %r = kernel.pad %x, %v {mode = #kernel.pad_mode<reflect>, pads = [0, 2, 0, 1]} : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x7xf32>
     ```
   }];
-  let arguments = (ins Kernel_Tensor:$input, Kernel_Tensor:$value, StrAttr:$mode, I64ArrayAttr:$pads);
+  let arguments = (ins Kernel_Tensor:$input, Kernel_Tensor:$value, Kernel_PadModeAttr:$mode, I64ArrayAttr:$pads);
   let results = (outs Kernel_Tensor:$result);
   let assemblyFormat = "$input `,` $value attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
@@ -396,12 +397,12 @@ def Kernel_ScatterNDOp : Kernel_Op<"scatter_nd", [Pure]> {
     or min. Indices are clamped into range like the gathers'.
 
     ```mlir
-    %r = kernel.scatter_nd %data, %idx, %upd {reduction = "none"}
+    %r = kernel.scatter_nd %data, %idx, %upd {reduction = #kernel.scatter_reduction<none>}
         : (tensor<4x4x4xf32>, tensor<2x1xi64>, tensor<2x4x4xf32>) -> tensor<4x4x4xf32>
     ```
   }];
   let arguments = (ins Kernel_Tensor:$data, Kernel_Tensor:$indices, Kernel_Tensor:$updates,
-                   StrAttr:$reduction);
+                   Kernel_ScatterReductionAttr:$reduction);
   let results = (outs Kernel_Tensor:$result);
   let assemblyFormat = "$data `,` $indices `,` $updates attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;

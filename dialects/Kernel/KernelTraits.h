@@ -16,7 +16,9 @@
 
 namespace kiln::kernel::OpTrait {
 
-/// Marks an op whose verifier reads dims as SymExprs.
+/// Marks an op whose verifier reads dims as SymExprs and whose lowering
+/// (convert-kernel-to-halide) takes symbolic dims; the pass refuses symbolic
+/// dims on any other op.
 template <typename ConcreteType>
 class SymbolicDims : public mlir::OpTrait::TraitBase<ConcreteType, SymbolicDims> {};
 

@@ -449,7 +449,7 @@ struct GeluPattern : ElementwisePattern<graph::GeluOp> {
   Value scalar(graph::GeluOp op, OpBuilder &b, Location loc, ValueRange a, bool) const override {
     Type t = a[0].getType();
     Value x = a[0], inner;
-    if (op.getApproximate() == "tanh") {
+    if (op.getApproximate() == graph::GeluApproximation::Tanh) {
       Value x3 = b.create<arith::MulFOp>(loc, x, b.create<arith::MulFOp>(loc, x, x));
       Value poly = b.create<arith::AddFOp>(
           loc, x, b.create<arith::MulFOp>(loc, x3, floatConst(b, loc, t, 0.044715)));

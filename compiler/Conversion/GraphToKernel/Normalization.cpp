@@ -49,7 +49,9 @@ struct LayerNormPattern : OpRewritePattern<graph::LayerNormOp> {
 struct ReducePattern : OpRewritePattern<graph::ReduceOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(graph::ReduceOp op, PatternRewriter &rewriter) const override {
-    rewriter.replaceOpWithNewOp<kernel::ReduceOp>(op, op.getType(), op.getInput(), op.getKind(),
+    // The two dialects' enums have the same cases, by name.
+    rewriter.replaceOpWithNewOp<kernel::ReduceOp>(op, op.getType(), op.getInput(),
+                                                  *kernel::symbolizeReduceKind(graph::stringifyReduceKind(op.getKind())),
                                                   op.getAxes(), op.getKeepdims());
     return success();
   }

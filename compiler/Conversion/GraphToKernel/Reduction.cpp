@@ -16,7 +16,9 @@ namespace {
 struct ArgReducePattern : OpRewritePattern<graph::ArgReduceOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(graph::ArgReduceOp op, PatternRewriter &rewriter) const override {
-    rewriter.replaceOpWithNewOp<kernel::ArgReduceOp>(op, op.getType(), op.getInput(), op.getKind(),
+    rewriter.replaceOpWithNewOp<kernel::ArgReduceOp>(op, op.getType(), op.getInput(),
+                                                     op.getKind() == graph::ArgReduceKind::Max ? kernel::ArgReduceKind::Max
+                                                                                               : kernel::ArgReduceKind::Min,
                                                      op.getAxis(), op.getKeepdims(),
                                                      op.getSelectLastIndex());
     return success();
@@ -26,7 +28,7 @@ struct ArgReducePattern : OpRewritePattern<graph::ArgReduceOp> {
 struct CumSumPattern : OpRewritePattern<graph::CumSumOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(graph::CumSumOp op, PatternRewriter &rewriter) const override {
-    rewriter.replaceOpWithNewOp<kernel::ScanOp>(op, op.getType(), op.getInput(), "add", op.getAxis(),
+    rewriter.replaceOpWithNewOp<kernel::ScanOp>(op, op.getType(), op.getInput(), kernel::ScanKind::Add, op.getAxis(),
                                                 op.getExclusive(), op.getReverse());
     return success();
   }

@@ -191,7 +191,8 @@ struct PadPattern : OpRewritePattern<graph::PadOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(graph::PadOp op, PatternRewriter &rewriter) const override {
     rewriter.replaceOpWithNewOp<kernel::PadOp>(op, op.getType(), op.getInput(), op.getValue(),
-                                               op.getMode(), op.getPads());
+                                               *kernel::symbolizePadMode(graph::stringifyPadMode(op.getMode())),
+                                               op.getPads());
     return success();
   }
 };
@@ -209,7 +210,8 @@ struct ScatterNDPattern : OpRewritePattern<graph::ScatterNDOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(graph::ScatterNDOp op, PatternRewriter &rewriter) const override {
     rewriter.replaceOpWithNewOp<kernel::ScatterNDOp>(op, op.getType(), op.getData(), op.getIndices(),
-                                                     op.getUpdates(), op.getReduction());
+                                                     op.getUpdates(),
+                                                     *kernel::symbolizeScatterReduction(graph::stringifyScatterReduction(op.getReduction())));
     return success();
   }
 };

@@ -68,14 +68,6 @@ static bool hasSymbolicMaps(Operation *op) {
   return false;
 }
 
-/// Kernel ops whose lowering takes symbolic dims (design step 5). A lowering
-/// may still refuse a form it does not cover (a symbolic normalised dim).
-static bool symbolicLowering(Operation *op) {
-  return isa<kernel::ElementwiseOp, kernel::MatMulOp, kernel::AttentionOp, kernel::GatherOp, kernel::LayerNormOp,
-             kernel::RMSNormOp,
-             kernel::ConcatOp, kernel::ReduceOp, kernel::SoftmaxOp, kernel::LogSoftmaxOp>(op);
-}
-
 /// The first kernel op with symbolic dims that has no symbolic lowering gets
 /// the error; nothing is converted.
 static LogicalResult refuseSymbolic(ModuleOp module) {
@@ -85,7 +77,9 @@ static LogicalResult refuseSymbolic(ModuleOp module) {
     Operation *top = op;
     while (top->getParentOp() && isa_and_nonnull<kernel::KernelDialect>(top->getParentOp()->getDialect()))
       top = top->getParentOp();
-    if (symbolicLowering(top) || (!hasSymbolicTypes(op) && !hasSymbolicMaps(op) && !isa<kernel::IndexExprOp>(op)))
+    // SymbolicDims marks the kernel ops whose lowering takes symbolic dims
+    // (design step 5); a lowering may still refuse a form it does not cover.
+    if (top->hasTrait<kernel::OpTrait::SymbolicDims>() || (!hasSymbolicTypes(op) && !hasSymbolicMaps(op) && !isa<kernel::IndexExprOp>(op)))
       return WalkResult::advance();
     op->emitOpError("symbolic dims are not supported by convert-kernel-to-halide yet");
     return WalkResult::interrupt();

@@ -161,29 +161,30 @@ LogicalResult kiln::lowerReduce(kernel::ReduceOp op, KernelBuilder &kb) {
     reduced[ax] = true;
     count *= in.getDimSize(ax);
   }
-  StringRef kind = op.getKind();
-  halide::Combine combine = kind == "prod" ? halide::Combine::Mul
-                            : kind == "max" ? halide::Combine::Max
-                            : kind == "min" ? halide::Combine::Min
-                                            : halide::Combine::Add;
+  using K = kernel::ReduceKind;
+  K kind = op.getKind();
+  halide::Combine combine = kind == K::Prod ? halide::Combine::Mul
+                            : kind == K::Max ? halide::Combine::Max
+                            : kind == K::Min ? halide::Combine::Min
+                                             : halide::Combine::Add;
   std::string x = kb.input(op.getInput());
   auto read = [&](OpBuilder &b, KernelBuilder::Idx i) {
     return widen(b, KernelBuilder::call(b, x, et, i), acc);
   };
   // log_sum_exp subtracts the max before exp, as softmax does.
-  if (kind == "log_sum_exp")
+  if (kind == K::LogSumExp)
     buildReduction(kb, "red_max", in, reduced, halide::Combine::Max, acc, combineIdentity(halide::Combine::Max, acc), read);
   buildReduction(kb, "red", in, reduced, combine, acc, combineIdentity(combine, acc),
                  [&](OpBuilder &b, KernelBuilder::Idx i) -> Value {
                    Location l = b.getUnknownLoc();
                    Value v = read(b, i);
-                   if (kind == "l1")
+                   if (kind == K::L1)
                      return isF ? b.create<math::AbsFOp>(l, v).getResult()
                                 : b.create<math::AbsIOp>(l, v).getResult();
-                   if (kind == "l2" || kind == "sum_square")
+                   if (kind == K::L2 || kind == K::SumSquare)
                      return isF ? b.create<arith::MulFOp>(l, v, v).getResult()
                                 : b.create<arith::MulIOp>(l, v, v).getResult();
-                   if (kind == "log_sum_exp") {
+                   if (kind == K::LogSumExp) {
                      Value mx = KernelBuilder::call(b, "red_max", acc, kept(i, reduced));
                      return b.create<math::ExpOp>(l, b.create<arith::SubFOp>(l, v, mx));
                    }
@@ -198,7 +199,7 @@ LogicalResult kiln::lowerReduce(kernel::ReduceOp op, KernelBuilder &kb) {
     else
       idx.assign(d.begin(), d.end());
     Value v = KernelBuilder::call(b, "red", acc, idx);
-    if (kind == "mean") {
+    if (kind == K::Mean) {
       // A count over symbolic dims is the product of the kernel's params.
       Value n = KernelBuilder::constant(b, acc, count);
       if (llvm::any_of(op.getAxes(), [&](Attribute a) { return in.isDynamicDim(cast<IntegerAttr>(a).getInt()); })) {
@@ -214,11 +215,11 @@ LogicalResult kiln::lowerReduce(kernel::ReduceOp op, KernelBuilder &kb) {
       }
       v = isF ? b.create<arith::DivFOp>(l, v, n).getResult() : b.create<arith::DivSIOp>(l, v, n).getResult();
     }
-    else if (kind == "l2")
+    else if (kind == K::L2)
       v = b.create<math::SqrtOp>(l, v);
-    else if (kind == "log_sum")
+    else if (kind == K::LogSum)
       v = b.create<math::LogOp>(l, v);
-    else if (kind == "log_sum_exp")
+    else if (kind == K::LogSumExp)
       v = b.create<arith::AddFOp>(l, b.create<math::LogOp>(l, v),
                                   KernelBuilder::call(b, "red_max", acc, idx));
     return narrow(b, v, et);

@@ -52,13 +52,12 @@ LogicalResult kiln::lowerArgReduce(kernel::ArgReduceOp op, KernelBuilder &kb) {
   int64_t axis = op.getAxis(), n = in.getDimSize(axis);
   SmallVector<bool> reduced(in.getRank(), false);
   reduced[axis] = true;
-  StringRef kind = op.getKind();
   bool last = op.getSelectLastIndex();
   std::string x = kb.input(op.getInput());
   auto read = [&](OpBuilder &b, KernelBuilder::Idx i) {
     return widen(b, KernelBuilder::call(b, x, et, i), acc);
   };
-  halide::Combine best = kind == "max" ? halide::Combine::Max : halide::Combine::Min;
+  halide::Combine best = op.getKind() == kernel::ArgReduceKind::Max ? halide::Combine::Max : halide::Combine::Min;
   buildReduction(kb, "best", in, reduced, best, acc, combineIdentity(best, acc), read);
   // The first index holding the best value is a min over select(hit, r, n);
   // the last a max over select(hit, r, -1).

@@ -29,7 +29,7 @@ LogicalResult kiln::lowerPad(kernel::PadOp op, KernelBuilder &kb) {
   auto in = tt(op.getInput()), res = tt(op.getResult());
   Type et = in.getElementType();
   int64_t rank = in.getRank();
-  StringRef mode = op.getMode();
+  kernel::PadMode mode = op.getMode();
   SmallVector<int64_t> begin;
   for (int64_t d = 0; d < rank; ++d)
     begin.push_back(cast<IntegerAttr>(op.getPads()[d]).getInt());
@@ -47,25 +47,25 @@ LogicalResult kiln::lowerPad(kernel::PadOp op, KernelBuilder &kb) {
       }
       Value i = b.create<arith::SubIOp>(l, o[d], KernelBuilder::i32(b, begin[d]));
       Value zero = KernelBuilder::i32(b, 0), n = KernelBuilder::i32(b, size);
-      if (mode == "constant") {
+      if (mode == kernel::PadMode::Constant) {
         Value ok = b.create<arith::AndIOp>(l, b.create<arith::CmpIOp>(l, P::sge, i, zero),
                                            b.create<arith::CmpIOp>(l, P::slt, i, n));
         inside = b.create<arith::AndIOp>(l, inside, ok);
-      } else if (mode == "reflect") {
+      } else if (mode == kernel::PadMode::Reflect) {
         // -i before the start, 2(n-1) - i past the end (pads < n).
         Value below = b.create<arith::CmpIOp>(l, P::slt, i, zero);
         Value above = b.create<arith::CmpIOp>(l, P::sge, i, n);
         Value fromEnd = b.create<arith::SubIOp>(l, KernelBuilder::i32(b, 2 * (size - 1)), i);
         i = b.create<arith::SelectOp>(l, above, fromEnd, i);
         i = b.create<arith::SelectOp>(l, below, b.create<arith::SubIOp>(l, zero, i), i);
-      } else if (mode == "wrap") {
+      } else if (mode == kernel::PadMode::Wrap) {
         Value r = b.create<arith::RemSIOp>(l, i, n);
         i = b.create<arith::RemSIOp>(l, b.create<arith::AddIOp>(l, r, n), n);
       }
       idx.push_back(clampIndex(b, i, size)); // edge: the clamp is the mode
     }
     Value v = KernelBuilder::call(b, x, et, idx);
-    if (mode != "constant")
+    if (mode != kernel::PadMode::Constant)
       return v;
     return b.create<arith::SelectOp>(l, inside, v, KernelBuilder::call(b, value, et, {}));
   });
@@ -101,7 +101,6 @@ LogicalResult kiln::lowerScatterND(kernel::ScatterNDOp op, KernelBuilder &kb) {
   auto data = tt(op.getData()), ind = tt(op.getIndices());
   Type et = data.getElementType(), it = ind.getElementType(), i32 = IntegerType::get(op.getContext(), 32);
   int64_t rank = data.getRank(), k = ind.getShape().back();
-  StringRef red = op.getReduction();
   // The update index space: the indices' leading dims (one point if none).
   SmallVector<int64_t> space(ind.getShape().drop_back());
   bool scalarIndex = space.empty();
@@ -128,10 +127,14 @@ LogicalResult kiln::lowerScatterND(kernel::ScatterNDOp op, KernelBuilder &kb) {
     return KernelBuilder::call(b, u, et, ui);
   };
 
-  if (red != "none") {
+  if (op.getReduction() != kernel::ScatterReduction::None) {
     Type acc = accumulatorType(et);
-    // ONNX's reductions (add, mul, max, min) are spelled as halide's combiners.
-    halide::Combine combine = *halide::symbolizeCombine(red);
+    using R = kernel::ScatterReduction;
+    R red = op.getReduction();
+    halide::Combine combine = red == R::Mul   ? halide::Combine::Mul
+                              : red == R::Max ? halide::Combine::Max
+                              : red == R::Min ? halide::Combine::Min
+                                              : halide::Combine::Add;
     double identity = combineIdentity(combine, acc);
     kb.func("acc", rank, acc, [&](OpBuilder &b, KernelBuilder::Idx p) {
       return widen(b, KernelBuilder::call(b, d, et, p), acc);

@@ -70,8 +70,8 @@ FailureOr<Operand> buildUnary(NodeContext &n, UnaryKind kind, const Operand &x) 
   case UnaryKind::Sigmoid: r = n.create<graph::SigmoidOp>(s, t, v); break;
   case UnaryKind::IsNaN: r = n.create<graph::IsNaNOp>(s, DType::Bool, v); break;
   case UnaryKind::Not: r = n.create<graph::NotOp>(s, t, v); break;
-  case UnaryKind::Gelu: r = n.create<graph::GeluOp>(s, t, v, StringRef("none")); break;
-  case UnaryKind::GeluTanh: r = n.create<graph::GeluOp>(s, t, v, StringRef("tanh")); break;
+  case UnaryKind::Gelu: r = n.create<graph::GeluOp>(s, t, v, graph::GeluApproximation::None); break;
+  case UnaryKind::GeluTanh: r = n.create<graph::GeluOp>(s, t, v, graph::GeluApproximation::Tanh); break;
   case UnaryKind::Abs: r = n.create<graph::AbsOp>(s, t, v); break;
   case UnaryKind::Ceil: r = n.create<graph::CeilOp>(s, t, v); break;
   case UnaryKind::Floor: r = n.create<graph::FloorOp>(s, t, v); break;
@@ -629,7 +629,7 @@ Operand buildReduce(NodeContext &n, const Operand &x, ReduceKind kind, StringRef
   if (n.canFold({&x}, numElements(shape)))
     return Operand::of(foldReduce(kind, *x.constant, axes, keepdims));
   return Operand::of(n.create<graph::ReduceOp>(shape, x.dtype(), n.materialize(x),
-                                               n.b.getStringAttr(kindName), n.i64Array(axes),
+                                               graph::ReduceKindAttr::get(n.b.getContext(), *graph::symbolizeReduceKind(kindName)), n.i64Array(axes),
                                                n.b.getBoolAttr(keepdims)));
 }
 

@@ -63,7 +63,7 @@ LogicalResult argReduce(NodeContext &n, StringRef kind) {
     shape[*axis] = 1;
   else
     shape.erase(shape.begin() + *axis);
-  Value r = n.create<graph::ArgReduceOp>(shape, DType::I64, n.materialize(x), n.b.getStringAttr(kind),
+  Value r = n.create<graph::ArgReduceOp>(shape, DType::I64, n.materialize(x), graph::ArgReduceKindAttr::get(n.b.getContext(), *graph::symbolizeArgReduceKind(kind)),
                                          n.b.getI64IntegerAttr(*axis), n.b.getBoolAttr(keepdims),
                                          n.b.getBoolAttr(n.attrInt("select_last_index", 0) != 0));
   return n.set(0, Operand::of(r));
@@ -138,7 +138,8 @@ LogicalResult padOp(NodeContext &n) {
   const Operand &x = n.in(0);
   int64_t r = x.rank();
   std::string mode = n.attrString("mode", "constant");
-  if (mode != "constant" && mode != "reflect" && mode != "edge" && mode != "wrap")
+  std::optional<graph::PadMode> padMode = graph::symbolizePadMode(mode);
+  if (!padMode)
     return n.fail("unknown mode '" + mode + "'");
   SmallVector<int64_t> spec;
   Operand value = Operand::of(HostTensor::zeros(x.dtype(), {}));
@@ -195,7 +196,7 @@ LogicalResult padOp(NodeContext &n) {
   if (llvm::all_of(pads, [](int64_t p) { return p == 0; }))
     return n.set(0, x);
   Value v = n.create<graph::PadOp>(shape, x.dtype(), n.materialize(x), n.materialize(value),
-                                   n.b.getStringAttr(mode), n.i64Array(pads));
+                                   graph::PadModeAttr::get(n.b.getContext(), *padMode), n.i64Array(pads));
   return n.set(0, Operand::of(v));
 }
 
@@ -227,7 +228,8 @@ LogicalResult scatterNDOp(NodeContext &n) {
   std::string red = n.attrString("reduction", "none");
   if (red == "multiply")
     red = "mul";
-  if (red != "none" && red != "add" && red != "mul" && red != "max" && red != "min")
+  std::optional<graph::ScatterReduction> reduction = graph::symbolizeScatterReduction(red);
+  if (!reduction)
     return n.fail("unknown reduction '" + red + "'");
   ArrayRef<int64_t> ds = data.shape(), is = idx.shape();
   if (is.empty() || is.back() < 1 || is.back() > data.rank())
@@ -246,7 +248,7 @@ LogicalResult scatterNDOp(NodeContext &n) {
     }
   }
   Value r = n.create<graph::ScatterNDOp>(ds, data.dtype(), n.materialize(data), n.materialize(idx),
-                                         n.materialize(upd), n.b.getStringAttr(red));
+                                         n.materialize(upd), graph::ScatterReductionAttr::get(n.b.getContext(), *reduction));
   return n.set(0, Operand::of(r));
 }
 
@@ -265,7 +267,7 @@ Operand sumOver(NodeContext &n, const Operand &x, ArrayRef<int64_t> axes) {
   if (n.canFold({&x}, numElements(shape)))
     return Operand::of(foldReduce(ReduceKind::Sum, *x.constant, axes, false));
   return Operand::of(n.create<graph::ReduceOp>(shape, x.dtype(), n.materialize(x),
-                                               n.b.getStringAttr("sum"), n.i64Array(axes),
+                                               graph::ReduceKindAttr::get(n.b.getContext(), graph::ReduceKind::Sum), n.i64Array(axes),
                                                n.b.getBoolAttr(false)));
 }
 

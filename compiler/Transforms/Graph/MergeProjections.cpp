@@ -17,6 +17,7 @@
 // Symbolic rows (batch, seq) keep their dim exprs in the merged type.
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/Transforms/Explain.h"
 #include "compiler/Transforms/Passes.h"
 #include "compiler/Utils/ConstantData.h"
 #include "dialects/Graph/GraphOps.h"
@@ -60,13 +61,21 @@ using GroupKey = std::tuple<Block *, Value, Type, int>;
 static RankedTensorType tt(Value v) { return cast<RankedTensorType>(v.getType()); }
 
 /// `op` as a member when its rhs is a 2-D float constant, with its bias add
-/// when the add of a constant [N] is its only user.
-static std::optional<Member> asMember(graph::MatMulOp op) {
+/// when the add of a constant [N] is its only user; else `explain` (the pass
+/// option) says why not, on `op`.
+static std::optional<Member> asMember(graph::MatMulOp op, bool explain) {
+  auto no = [&](const Twine &why) {
+    (void)missed(op, DEBUG_TYPE, explain, "not merged: " + why);
+    return std::nullopt;
+  };
   auto weight = op.getRhs().getDefiningOp<graph::ConstantOp>();
   RankedTensorType w = tt(op.getRhs());
-  if (!weight || w.getRank() != 2 || !isa<FloatType>(w.getElementType()) ||
-      tt(op.getLhs()).getElementType() != w.getElementType())
-    return std::nullopt;
+  if (!weight)
+    return no("the rhs is not a constant (an activation)");
+  if (w.getRank() != 2)
+    return no("the rhs has rank " + Twine(w.getRank()) + ", not 2 (batched weights)");
+  if (!isa<FloatType>(w.getElementType()) || tt(op.getLhs()).getElementType() != w.getElementType())
+    return no("the weights are not float of the lhs's element type");
   Member m{op, weight, nullptr, nullptr};
   if (!op->hasOneUse())
     return m;
@@ -171,18 +180,26 @@ static void merge(MutableArrayRef<Member> group) {
 namespace {
 
 struct MergeProjectionsPass : kiln::impl::MergeProjectionsBase<MergeProjectionsPass> {
+  using MergeProjectionsBase::MergeProjectionsBase;
   void runOnOperation() override {
     // In walk order, so groups, members and the new ops come out the same
     // way every time.
     llvm::MapVector<GroupKey, SmallVector<Member>> groups;
     getOperation().walk([&](graph::MatMulOp op) {
-      if (std::optional<Member> m = asMember(op))
+      if (std::optional<Member> m = asMember(op, explain))
         groups[{op->getBlock(), op.getLhs(), tt(op.getRhs()).getElementType(), int(bool(m->add))}]
             .push_back(*m);
     });
-    for (auto &[key, group] : groups)
-      if (group.size() >= 2)
+    for (auto &[key, group] : groups) {
+      if (group.size() >= 2) {
         merge(group);
+        continue;
+      }
+      Member &m = group.front();
+      (void)missed(m.matmul, DEBUG_TYPE, explain,
+                   Twine("not merged: no other projection of the same input ") +
+                       (m.add ? "with a constant bias" : "without a bias") + " in this block");
+    }
   }
 };
 

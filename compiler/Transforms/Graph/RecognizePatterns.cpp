@@ -16,6 +16,7 @@
 // would not remove it, so the work would be done twice).
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/Transforms/Explain.h"
 #include "compiler/Transforms/Passes.h"
 #include "compiler/Utils/ConstantData.h"
 #include "dialects/Graph/GraphOps.h"
@@ -183,7 +184,7 @@ static bool sameFloatType(Value x, Type resultType) {
 static std::optional<int64_t> trailingMeanAxis(graph::ReduceOp r) {
   int64_t rank = cast<RankedTensorType>(r.getInput().getType()).getRank();
   ArrayAttr axes = r.getAxes();
-  if (r.getKind() != "mean" || !r.getKeepdims() || axes.empty())
+  if (r.getKind() != graph::ReduceKind::Mean || !r.getKeepdims() || axes.empty())
     return std::nullopt;
   int64_t first = rank - int64_t(axes.size());
   for (auto [i, a] : llvm::enumerate(axes))
@@ -275,23 +276,37 @@ static bool fitsNormShape(Value p, Value x, int64_t axis) {
 
 namespace {
 
-/// x * 0.5 * (1 + erf(x / sqrt(2))) -> graph.gelu {approximate = "none"}.
-struct GeluErf : OpRewritePattern<graph::MulOp> {
-  using OpRewritePattern::OpRewritePattern;
+/// A pattern on graph.mul whose near misses (the chain found, a condition
+/// failed) are explained with the pass's `explain` option; a mul that is not
+/// the chain at all only tells the rewriter, as every mul is a candidate.
+struct Recognizer : OpRewritePattern<graph::MulOp> {
+  Recognizer(MLIRContext *ctx, bool explain, PatternBenefit benefit = 1)
+      : OpRewritePattern(ctx, benefit), explain(explain) {}
+  LogicalResult nearMiss(PatternRewriter &rewriter, Operation *op, const Twine &why) const {
+    return missed(rewriter, op, DEBUG_TYPE, explain, why);
+  }
+  bool explain;
+};
+
+/// x * 0.5 * (1 + erf(x / sqrt(2))) -> graph.gelu {approximate = #graph.gelu_approximation<none>}.
+struct GeluErf : Recognizer {
+  using Recognizer::Recognizer;
   LogicalResult matchAndRewrite(graph::MulOp root, PatternRewriter &rewriter) const override {
     Value x = halfProduct(root, [](Value t) {
       return onePlus<graph::ErfOp>(t, [](Value in) { return scaledBy(in, M_SQRT1_2); });
     });
-    if (!x || !sameFloatType(x, root.getType()))
+    if (!x)
       return rewriter.notifyMatchFailure(root, "not x * 0.5 * (1 + erf(x / sqrt(2)))");
-    rewriter.replaceOpWithNewOp<graph::GeluOp>(root, root.getType(), x, StringRef("none"));
+    if (!sameFloatType(x, root.getType()))
+      return nearMiss(rewriter, root, "not a GELU (erf form): x is not float of the result's type");
+    rewriter.replaceOpWithNewOp<graph::GeluOp>(root, root.getType(), x, graph::GeluApproximation::None);
     return success();
   }
 };
 
-/// x * 0.5 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3))) -> graph.gelu {approximate = "tanh"}.
-struct GeluTanh : OpRewritePattern<graph::MulOp> {
-  using OpRewritePattern::OpRewritePattern;
+/// x * 0.5 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3))) -> graph.gelu {approximate = #graph.gelu_approximation<tanh>}.
+struct GeluTanh : Recognizer {
+  using Recognizer::Recognizer;
   LogicalResult matchAndRewrite(graph::MulOp root, PatternRewriter &rewriter) const override {
     Value x = halfProduct(root, [](Value t) {
       return onePlus<graph::TanhOp>(t, [](Value in) {
@@ -305,9 +320,11 @@ struct GeluTanh : OpRewritePattern<graph::MulOp> {
         return x;
       });
     });
-    if (!x || !sameFloatType(x, root.getType()))
+    if (!x)
       return rewriter.notifyMatchFailure(root, "not x * 0.5 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)))");
-    rewriter.replaceOpWithNewOp<graph::GeluOp>(root, root.getType(), x, StringRef("tanh"));
+    if (!sameFloatType(x, root.getType()))
+      return nearMiss(rewriter, root, "not a GELU (tanh form): x is not float of the result's type");
+    rewriter.replaceOpWithNewOp<graph::GeluOp>(root, root.getType(), x, graph::GeluApproximation::Tanh);
     return success();
   }
 };
@@ -328,8 +345,8 @@ static std::pair<std::optional<NormTail>, Value> scaledNormTail(graph::MulOp mul
 /// -> graph.layer_norm. Rooted at the gamma product, which the bias add (when
 /// there is one) follows. Its tail is also an RMS norm of x - mean(x), so this
 /// pattern goes first.
-struct LayerNorm : OpRewritePattern<graph::MulOp> {
-  LayerNorm(MLIRContext *ctx) : OpRewritePattern(ctx, /*benefit=*/2) {}
+struct LayerNorm : Recognizer {
+  LayerNorm(MLIRContext *ctx, bool explain) : Recognizer(ctx, explain, /*benefit=*/2) {}
   LogicalResult matchAndRewrite(graph::MulOp mul, PatternRewriter &rewriter) const override {
     auto [t, gamma] = scaledNormTail(mul);
     auto sub = t ? t->num.getDefiningOp<graph::SubOp>() : graph::SubOp();
@@ -340,12 +357,12 @@ struct LayerNorm : OpRewritePattern<graph::MulOp> {
     Value x = sub.getLhs();
     if (mean.getInput() != x || mean.getAxes() != t->meanSquare.getAxes() ||
         trailingMeanAxis(mean) != t->axis)
-      return rewriter.notifyMatchFailure(mul, "mean not of the normalised tensor over its dims");
+      return nearMiss(rewriter, mul, "not a layer norm: the subtracted mean is not of x over the variance's dims");
     if (!llvm::all_of(t->num.getUsers(),
                       [&](Operation *u) { return u == t->square || u == t->scaled; }))
-      return rewriter.notifyMatchFailure(mul, "x - mean has users outside the pattern");
+      return nearMiss(rewriter, mul, "not a layer norm: x - mean has a user outside the pattern (it would be computed twice)");
     if (!sameFloatType(x, mul.getType()) || !fitsNormShape(gamma, x, t->axis))
-      return rewriter.notifyMatchFailure(mul, "types or gamma shape do not fit a layer norm");
+      return nearMiss(rewriter, mul, "not a layer norm: x is not float of the result's type, or gamma does not fit the normalised dims");
 
     Operation *root = mul;
     Value beta;
@@ -368,15 +385,15 @@ struct LayerNorm : OpRewritePattern<graph::MulOp> {
 };
 
 /// x / sqrt(mean(x^2) + eps) * weight -> graph.rms_norm.
-struct RMSNorm : OpRewritePattern<graph::MulOp> {
-  using OpRewritePattern::OpRewritePattern;
+struct RMSNorm : Recognizer {
+  using Recognizer::Recognizer;
   LogicalResult matchAndRewrite(graph::MulOp mul, PatternRewriter &rewriter) const override {
     auto [t, weight] = scaledNormTail(mul);
     if (!t)
       return rewriter.notifyMatchFailure(mul, "not x / sqrt(mean(x^2) + eps) * weight");
     Value x = t->num;
     if (!sameFloatType(x, mul.getType()) || !fitsNormShape(weight, x, t->axis))
-      return rewriter.notifyMatchFailure(mul, "types or weight shape do not fit an RMS norm");
+      return nearMiss(rewriter, mul, "not an RMS norm: x is not float of the result's type, or the weight does not fit the normalised dims");
     rewriter.replaceOpWithNewOp<graph::RMSNormOp>(mul, mul.getType(), x, weight,
                                                   rewriter.getI64IntegerAttr(t->axis),
                                                   rewriter.getF32FloatAttr(t->eps));
@@ -385,9 +402,10 @@ struct RMSNorm : OpRewritePattern<graph::MulOp> {
 };
 
 struct RecognizePatternsPass : kiln::impl::RecognizePatternsBase<RecognizePatternsPass> {
+  using RecognizePatternsBase::RecognizePatternsBase;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<GeluErf, GeluTanh, LayerNorm, RMSNorm>(&getContext());
+    patterns.add<GeluErf, GeluTanh, LayerNorm, RMSNorm>(&getContext(), explain);
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -12,11 +12,14 @@
 // head dim, heads and head width stay static.
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/Transforms/Explain.h"
 #include "compiler/Transforms/Kernel/Fusion.h"
 #include "compiler/Transforms/Passes.h"
 #include "dialects/Utils/SymShape.h"
 
 #include "mlir/IR/IRMapping.h"
+
+#define DEBUG_TYPE "kiln-fuse-attention"
 
 namespace kiln {
 #define GEN_PASS_DEF_FUSEATTENTION
@@ -60,33 +63,60 @@ kernel::ElementwiseOp probsMap(Value x) {
   return e;
 }
 
-/// The attention that `sm` is the middle of, built; null if it is not one.
-kernel::AttentionOp fuseAt(kernel::SoftmaxOp sm) {
+/// The attention that `sm` is the middle of, built; null if it is not one,
+/// and then `explain` (the pass option) says why, on `sm`.
+kernel::AttentionOp fuseAt(kernel::SoftmaxOp sm, bool explain) {
+  auto no = [&](const Twine &why) {
+    (void)missed(sm, DEBUG_TYPE, explain, "not fused into attention: " + why);
+    return nullptr;
+  };
   auto scores = tt(sm.getResult());
   size_t rank = scores.getRank();
-  if (rank < 2 || sm.getAxis() != (int64_t)rank - 1 || sm->use_empty())
-    return nullptr;
+  if (sm->use_empty())
+    return nullptr; // dead: nothing to fuse, nothing to explain
+  if (rank < 2 || sm.getAxis() != (int64_t)rank - 1)
+    return no("the softmax is over axis " + Twine(sm.getAxis()) + ", not the last axis of a rank >= 2 score matrix");
   auto qk = sm.getInput().getDefiningOp<kernel::MatMulOp>();
+  if (!qk)
+    return no("the scores do not come from a kernel.matmul");
+  auto otherUser = [](Value v, Operation *user) {
+    auto u = llvm::find_if(v.getUsers(), [&](Operation *x) { return x != user; });
+    return u == v.getUsers().end() ? std::string() : describe(*u);
+  };
+  if (std::string u = otherUser(qk.getResult(), sm); !u.empty())
+    return no("the score matrix has another user (" + u + ")");
+  if (qk.getBias() || qk.getBPanel())
+    return no("the QK^T matmul has a bias or a packed B");
   kernel::ElementwiseOp probs = probsMap(sm.getResult());
   Value p = probs ? probs.getResult() : sm.getResult();
-  if (!p.hasOneUse())
-    return nullptr;
+  if (p.use_empty())
+    return no("the probabilities are unused");
+  if (!p.hasOneUse()) {
+    // Name the user that is not the P V matmul.
+    auto users = p.getUsers();
+    auto u = llvm::find_if(users, [&](Operation *x) {
+      auto mm = dyn_cast<kernel::MatMulOp>(x);
+      return !mm || mm.getLhs() != p;
+    });
+    return no("the probabilities have another user (" + describe(u != users.end() ? *u : *users.begin()) + ")");
+  }
   auto pv = dyn_cast<kernel::MatMulOp>(*p.getUsers().begin());
-  if (!qk || !pv || !qk->hasOneUse() || qk.getBias() || qk.getBPanel() || pv.getLhs() != p ||
-      pv.getRhs() == p || pv.getBias() || pv.getBPanel() || pv.hasEpilogue() || pv.getTransB() ||
+  if (!pv || pv.getLhs() != p || pv.getRhs() == p)
+    return no("the probabilities are not only the lhs of a kernel.matmul (" + describe(*p.getUsers().begin()) + ")");
+  if (pv.getBias() || pv.getBPanel() || pv.hasEpilogue() || pv.getTransB() ||
       pv.getAlpha().convertToFloat() != 1.0f)
-    return nullptr;
+    return no("the PV matmul has a bias, an epilogue, a packed or transposed B or an alpha (" + describe(pv) + ")");
   if (!isF32(qk.getLhs()) || !isF32(qk.getResult()) || !isF32(pv.getRhs()) || !isF32(pv.getResult()))
-    return nullptr;
+    return no("not f32 (the attention kernel computes in f32 only)");
   auto out = tt(pv.getResult());
   SmallVector<SymExpr> outDims = dimExprs(out), scoreDims = dimExprs(scores);
   if (ArrayRef<SymExpr>(outDims).drop_back(2) != ArrayRef<SymExpr>(scoreDims).drop_back(2))
-    return nullptr; // V with batch dims of its own
+    return no("V has batch dims of its own (the output's batch dims differ from the scores')");
   unsigned nb = rank - 2;
   MLIRContext *ctx = sm.getContext();
   // The head dim sizes the q.k loop, so it stays static; rows and keys may not.
   if (tt(qk.getLhs()).isDynamicDim(tt(qk.getLhs()).getRank() - 1))
-    return nullptr;
+    return no("the head dim is symbolic (it sizes the q.k loop)");
   int64_t D = tt(qk.getLhs()).getShape().back();
   Attribute keys = kernel::AttentionOp::keyLenAttr(ctx, scoreDims.back(), numSymbols(scores));
   SmallVector<AffineMap> maps{operandMap(ctx, nb, tt(qk.getLhs()).getShape(), false),
@@ -205,11 +235,12 @@ void absorbHeadMerge(kernel::AttentionOp att) {
 }
 
 struct FuseAttentionPass : kiln::impl::FuseAttentionBase<FuseAttentionPass> {
+  using FuseAttentionBase::FuseAttentionBase;
   void runOnOperation() override {
     SmallVector<kernel::SoftmaxOp> work;
     getOperation().walk([&](kernel::SoftmaxOp sm) { work.push_back(sm); });
     for (kernel::SoftmaxOp sm : work)
-      if (kernel::AttentionOp att = fuseAt(sm)) {
+      if (kernel::AttentionOp att = fuseAt(sm, explain)) {
         absorbOperandMoves(att);
         absorbHeadMerge(att);
       }

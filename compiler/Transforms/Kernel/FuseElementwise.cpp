@@ -9,6 +9,7 @@
 // become matmul epilogues instead).
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/Transforms/Explain.h"
 #include "compiler/Transforms/Kernel/Fusion.h"
 #include "compiler/Transforms/Passes.h"
 #include "dialects/Kernel/KernelOps.h"
@@ -30,19 +31,32 @@ using namespace kiln;
 namespace {
 
 struct FuseProducer : OpRewritePattern<kernel::ElementwiseOp> {
-  using OpRewritePattern::OpRewritePattern;
+  FuseProducer(MLIRContext *ctx, bool explain) : OpRewritePattern(ctx), explain(explain) {}
+  bool explain;
 
   LogicalResult matchAndRewrite(kernel::ElementwiseOp consumer, PatternRewriter &rewriter) const override {
     for (auto [idx, operand] : llvm::enumerate(consumer.getInputs())) {
       auto producer = operand.getDefiningOp<kernel::ElementwiseOp>();
-      if (!producer || !producer->hasOneUse())
+      if (!producer)
         continue;
+      if (!producer->hasOneUse()) {
+        (void)missed(rewriter, producer, DEBUG_TYPE, explain,
+                     "not fused into its consumer: the producer has " +
+                         Twine(std::distance(producer->use_begin(), producer->use_end())) +
+                         " uses (fusing would compute it twice)");
+        continue;
+      }
       // A matmul's pointwise consumer read here through a transpose or
       // reshape stays apart: it becomes the matmul's epilogue (in registers)
       // and the pure data movement left can fold into the map of whatever
       // reads it next (an attention operand).
-      if (epilogueProducer(producer) && !cast<AffineMapAttr>(consumer.getMaps()[idx]).getValue().isIdentity())
+      if (kernel::MatMulOp m = epilogueProducer(producer);
+          m && !cast<AffineMapAttr>(consumer.getMaps()[idx]).getValue().isIdentity()) {
+        (void)missed(rewriter, producer, DEBUG_TYPE, explain,
+                     "not fused into its consumer: it becomes the epilogue of " + describe(m) +
+                         " and its consumer reads it through a non-identity map");
         continue;
+      }
       fuse(consumer, producer, idx, rewriter);
       return success();
     }
@@ -94,9 +108,10 @@ struct FuseProducer : OpRewritePattern<kernel::ElementwiseOp> {
 };
 
 struct FuseElementwisePass : kiln::impl::FuseElementwiseBase<FuseElementwisePass> {
+  using FuseElementwiseBase::FuseElementwiseBase;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FuseProducer>(&getContext());
+    patterns.add<FuseProducer>(&getContext(), explain);
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

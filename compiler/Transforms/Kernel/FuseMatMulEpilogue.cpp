@@ -6,11 +6,14 @@
 // still in registers.
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/Transforms/Explain.h"
 #include "compiler/Transforms/Kernel/Fusion.h"
 #include "compiler/Transforms/Passes.h"
 #include "dialects/Kernel/KernelOps.h"
 
 #include "mlir/IR/IRMapping.h"
+
+#define DEBUG_TYPE "kiln-fuse-matmul-epilogue"
 
 namespace kiln {
 #define GEN_PASS_DEF_FUSEMATMULEPILOGUE
@@ -50,12 +53,17 @@ void fuse(kernel::ElementwiseOp e, kernel::MatMulOp m) {
 }
 
 struct FuseMatMulEpiloguePass : kiln::impl::FuseMatMulEpilogueBase<FuseMatMulEpiloguePass> {
+  using FuseMatMulEpilogueBase::FuseMatMulEpilogueBase;
   void runOnOperation() override {
     SmallVector<kernel::ElementwiseOp> work;
     getOperation().walk([&](kernel::ElementwiseOp e) { work.push_back(e); });
-    for (kernel::ElementwiseOp e : work)
-      if (kernel::MatMulOp m = epilogueProducer(e))
+    for (kernel::ElementwiseOp e : work) {
+      auto reject = [&](kernel::MatMulOp m, const Twine &why) {
+        (void)missed(m, DEBUG_TYPE, explain, "no epilogue fused: " + why);
+      };
+      if (kernel::MatMulOp m = epilogueProducer(e, reject))
         fuse(e, m);
+    }
   }
 };
 

@@ -1,5 +1,6 @@
 //===- Fusion.cpp - Questions the kernel fusion passes share -===//
 #include "compiler/Transforms/Kernel/Fusion.h"
+#include "compiler/Transforms/Explain.h"
 #include "dialects/Utils/SymShape.h"
 
 using namespace mlir;
@@ -13,18 +14,39 @@ AffineMap kiln::composeMaps(AffineMap outer, AffineMap inner) {
   return outer.replaceDimsAndSymbols(inner.getResults(), symbols, inner.getNumDims(), n);
 }
 
-kernel::MatMulOp kiln::epilogueProducer(kernel::ElementwiseOp e) {
+kernel::MatMulOp kiln::epilogueProducer(kernel::ElementwiseOp e,
+                                        function_ref<void(kernel::MatMulOp, const Twine &)> reject) {
   auto type = cast<RankedTensorType>(e.getResult().getType());
+  auto no = [&](kernel::MatMulOp m, const Twine &why) {
+    if (reject)
+      reject(m, why);
+  };
   for (auto [i, in] : llvm::enumerate(e.getInputs())) {
     auto m = in.getDefiningOp<kernel::MatMulOp>();
-    if (!m || m.hasEpilogue() || !sameShape(cast<RankedTensorType>(m.getType()), type))
+    if (!m)
       continue;
-    bool ok = llvm::all_of(m->getUsers(), [&](Operation *u) { return u == e.getOperation(); });
-    for (auto [j, other] : llvm::enumerate(e.getInputs()))
-      if (other == in)
-        ok = ok && cast<AffineMapAttr>(e.getMaps()[j]).getValue().isIdentity();
-    if (ok)
-      return m;
+    if (m.hasEpilogue()) {
+      no(m, "the matmul already has an epilogue");
+      continue;
+    }
+    if (!sameShape(cast<RankedTensorType>(m.getType()), type)) {
+      no(m, "the product is read transposed or broadcast (its shape differs from the result's)");
+      continue;
+    }
+    auto other = llvm::find_if(m->getUsers(), [&](Operation *u) { return u != e.getOperation(); });
+    if (other != m->getUsers().end()) {
+      no(m, "the product has another user (" + describe(*other) + ")");
+      continue;
+    }
+    bool identity = true;
+    for (auto [j, x] : llvm::enumerate(e.getInputs()))
+      if (x == in)
+        identity = identity && cast<AffineMapAttr>(e.getMaps()[j]).getValue().isIdentity();
+    if (!identity) {
+      no(m, "the product is read through a non-identity map (transposed or reshaped)");
+      continue;
+    }
+    return m;
   }
   return nullptr;
 }

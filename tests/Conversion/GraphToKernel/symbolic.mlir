@@ -82,7 +82,7 @@ func.func @matmul(%x: tensor<?x?x128xf32, #bsh>, %w: tensor<128x512xf32>, %c: te
 // CHECK: kernel.elementwise ins(%{{.*}}, %{{.*}} : tensor<?x?x1xi1, #{{.*}}>, tensor<?x?x128xf32, #[[BSH]]>) {{.*}} -> tensor<?x?x128xf32, #[[BSH]]>
 // CHECK: arith.select
 // CHECK: kernel.softmax %{{.*}} {axis = 2 : i64} : (tensor<?x?x128xf32, #[[BSH]]>) -> tensor<?x?x128xf32, #[[BSH]]>
-// CHECK: kernel.reduce %{{.*}} {axes = [1], keepdims = false, kind = "max"} : (tensor<?x?x128xf32, #[[BSH]]>) -> tensor<?x128xf32, #{{.*}}>
+// CHECK: kernel.reduce %{{.*}} {axes = [1], keepdims = false, kind = #kernel.reduce_kind<max>} : (tensor<?x?x128xf32, #[[BSH]]>) -> tensor<?x128xf32, #{{.*}}>
 // CHECK: kernel.elementwise ins(%{{.*}} : tensor<?x?x128xf32, #[[BSH]]>) {{.*}} -> tensor<?x128x?xf32, #{{.*}}>
 // CHECK: kernel.elementwise ins(%{{.*}} : tensor<1x1x128xf32>) {{.*}} -> tensor<?x1x128xf32, #{{.*}}>
 // CHECK: kernel.concat %{{.*}}, %{{.*}} {axis = 1 : i64} : (tensor<?x1x128xf32, #{{.*}}>, tensor<?x?x128xf32, #[[BSH]]>) -> tensor<?x?x128xf32, #{{.*}}>
@@ -97,7 +97,7 @@ func.func @encoder_ops(%ids: tensor<?x?xi64, #bs>, %mask: tensor<?x?xi64, #bs>, 
   %zero = graph.constant dense<0.0> : tensor<f32> : tensor<f32>
   %w = graph.where %m, %n, %zero : (tensor<?x?x1xi1, affine_map<()[s0, s1] -> (s0, s1, 1)>>, tensor<?x?x128xf32, #bsh>, tensor<f32>) -> tensor<?x?x128xf32, #bsh>
   %s = graph.softmax %w {axis = 2 : i64} : (tensor<?x?x128xf32, #bsh>) -> tensor<?x?x128xf32, #bsh>
-  %r = graph.reduce %s {kind = "max", axes = [1], keepdims = false} : (tensor<?x?x128xf32, #bsh>) -> tensor<?x128xf32, affine_map<()[s0, s1] -> (s0, 128)>>
+  %r = graph.reduce %s {kind = #graph.reduce_kind<max>, axes = [1], keepdims = false} : (tensor<?x?x128xf32, #bsh>) -> tensor<?x128xf32, affine_map<()[s0, s1] -> (s0, 128)>>
   %t = graph.transpose %s {perm = [0, 2, 1]} : (tensor<?x?x128xf32, #bsh>) -> tensor<?x128x?xf32, affine_map<()[s0, s1] -> (s0, 128, s1)>>
   %x = graph.expand %cls : (tensor<1x1x128xf32>) -> tensor<?x1x128xf32, affine_map<()[s0, s1] -> (s0, 1, 128)>>
   %c = graph.concat %x, %s {axis = 1 : i64} : (tensor<?x1x128xf32, affine_map<()[s0, s1] -> (s0, 1, 128)>>, tensor<?x?x128xf32, #bsh>) -> tensor<?x?x128xf32, affine_map<()[s0, s1] -> (s0, s1 + 1, 128)>>

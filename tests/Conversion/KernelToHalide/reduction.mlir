@@ -14,7 +14,7 @@
 // CHECK: arith.extsi %{{.*}} : i32 to i64
 // CHECK: halide.output @out [3]
 func.func @argmax(%x: tensor<3x8xf32>) -> tensor<3xi64> {
-  %0 = kernel.arg_reduce %x {kind = "max", axis = 1 : i64, keepdims = false, select_last_index = false} : (tensor<3x8xf32>) -> tensor<3xi64>
+  %0 = kernel.arg_reduce %x {kind = #kernel.arg_reduce_kind<max>, axis = 1 : i64, keepdims = false, select_last_index = false} : (tensor<3x8xf32>) -> tensor<3xi64>
   return %0 : tensor<3xi64>
 }
 
@@ -26,7 +26,7 @@ func.func @argmax(%x: tensor<3x8xf32>) -> tensor<3xi64> {
 // CHECK: halide.update @where rdom [0, 3] combine max
 // CHECK: arith.constant -1 : i32
 func.func @argmin_last(%x: tensor<3x8xi8>) -> tensor<1x8xi64> {
-  %0 = kernel.arg_reduce %x {kind = "min", axis = 0 : i64, keepdims = true, select_last_index = true} : (tensor<3x8xi8>) -> tensor<1x8xi64>
+  %0 = kernel.arg_reduce %x {kind = #kernel.arg_reduce_kind<min>, axis = 0 : i64, keepdims = true, select_last_index = true} : (tensor<3x8xi8>) -> tensor<1x8xi64>
   return %0 : tensor<1x8xi64>
 }
 
@@ -41,7 +41,7 @@ func.func @argmin_last(%x: tensor<3x8xi8>) -> tensor<1x8xi64> {
 // CHECK: halide.output @out [8, 3]
 // CHECK: halide.compute_root @sum
 func.func @cumsum(%x: tensor<3x8xf32>) -> tensor<3x8xf32> {
-  %0 = kernel.scan %x {kind = "add", axis = 1 : i64, exclusive = false, reverse = true} : (tensor<3x8xf32>) -> tensor<3x8xf32>
+  %0 = kernel.scan %x {kind = #kernel.scan_kind<add>, axis = 1 : i64, exclusive = false, reverse = true} : (tensor<3x8xf32>) -> tensor<3x8xf32>
   return %0 : tensor<3x8xf32>
 }
 
@@ -54,7 +54,7 @@ func.func @cumsum(%x: tensor<3x8xf32>) -> tensor<3x8xf32> {
 // CHECK: arith.extsi %{{.*}} : i8 to i32
 // CHECK: arith.trunci %{{.*}} : i32 to i8
 func.func @cumsum_exclusive_i8(%x: tensor<8xi8>) -> tensor<8xi8> {
-  %0 = kernel.scan %x {kind = "add", axis = 0 : i64, exclusive = true, reverse = false} : (tensor<8xi8>) -> tensor<8xi8>
+  %0 = kernel.scan %x {kind = #kernel.scan_kind<add>, axis = 0 : i64, exclusive = true, reverse = false} : (tensor<8xi8>) -> tensor<8xi8>
   return %0 : tensor<8xi8>
 }
 
@@ -118,7 +118,7 @@ func.func @rms_norm(%x: tensor<3x8xf16>, %g: tensor<8xf16>) -> tensor<3x8xf16> {
 // CHECK: math.log
 // CHECK: arith.addf
 func.func @log_sum_exp(%x: tensor<3x8xf32>) -> tensor<3xf32> {
-  %0 = kernel.reduce %x {kind = "log_sum_exp", axes = [1], keepdims = false} : (tensor<3x8xf32>) -> tensor<3xf32>
+  %0 = kernel.reduce %x {kind = #kernel.reduce_kind<log_sum_exp>, axes = [1], keepdims = false} : (tensor<3x8xf32>) -> tensor<3xf32>
   return %0 : tensor<3xf32>
 }
 
@@ -130,7 +130,7 @@ func.func @log_sum_exp(%x: tensor<3x8xf32>) -> tensor<3xf32> {
 // CHECK: halide.func @out ["d0"] : f32
 // CHECK: math.sqrt
 func.func @l2(%x: tensor<3x8xf32>) -> tensor<8xf32> {
-  %0 = kernel.reduce %x {kind = "l2", axes = [0], keepdims = false} : (tensor<3x8xf32>) -> tensor<8xf32>
+  %0 = kernel.reduce %x {kind = #kernel.reduce_kind<l2>, axes = [0], keepdims = false} : (tensor<3x8xf32>) -> tensor<8xf32>
   return %0 : tensor<8xf32>
 }
 
@@ -141,6 +141,6 @@ func.func @l2(%x: tensor<3x8xf32>) -> tensor<8xf32> {
 // CHECK: arith.constant 9223372036854775807 : i64
 // CHECK: halide.update @red rdom [0, 8] combine min
 func.func @min_i64(%x: tensor<3x8xi64>) -> tensor<3xi64> {
-  %0 = kernel.reduce %x {kind = "min", axes = [1], keepdims = false} : (tensor<3x8xi64>) -> tensor<3xi64>
+  %0 = kernel.reduce %x {kind = #kernel.reduce_kind<min>, axes = [1], keepdims = false} : (tensor<3x8xi64>) -> tensor<3xi64>
   return %0 : tensor<3xi64>
 }

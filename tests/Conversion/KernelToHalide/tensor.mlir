@@ -15,7 +15,7 @@
 // CHECK: arith.select %{{.*}}, %[[X]], %[[V]] : f32
 // CHECK: halide.output @out [11, 3]
 func.func @pad_constant(%x: tensor<3x8xf32>, %v: tensor<f32>) -> tensor<3x11xf32> {
-  %0 = kernel.pad %x, %v {mode = "constant", pads = [0, 2, 0, 1]} : (tensor<3x8xf32>, tensor<f32>) -> tensor<3x11xf32>
+  %0 = kernel.pad %x, %v {mode = #kernel.pad_mode<constant>, pads = [0, 2, 0, 1]} : (tensor<3x8xf32>, tensor<f32>) -> tensor<3x11xf32>
   return %0 : tensor<3x11xf32>
 }
 
@@ -29,7 +29,7 @@ func.func @pad_constant(%x: tensor<3x8xf32>, %v: tensor<f32>) -> tensor<3x11xf32
 // CHECK: arith.minsi
 // CHECK-NOT: halide.input @in1
 func.func @pad_reflect(%x: tensor<3x8xf32>, %v: tensor<f32>) -> tensor<3x11xf32> {
-  %0 = kernel.pad %x, %v {mode = "reflect", pads = [0, 2, 0, 1]} : (tensor<3x8xf32>, tensor<f32>) -> tensor<3x11xf32>
+  %0 = kernel.pad %x, %v {mode = #kernel.pad_mode<reflect>, pads = [0, 2, 0, 1]} : (tensor<3x8xf32>, tensor<f32>) -> tensor<3x11xf32>
   return %0 : tensor<3x11xf32>
 }
 
@@ -39,7 +39,7 @@ func.func @pad_reflect(%x: tensor<3x8xf32>, %v: tensor<f32>) -> tensor<3x11xf32>
 // CHECK: arith.remsi
 // CHECK: arith.remsi
 func.func @pad_wrap(%x: tensor<3x8xi64>, %v: tensor<i64>) -> tensor<3x12xi64> {
-  %0 = kernel.pad %x, %v {mode = "wrap", pads = [0, 1, 0, 3]} : (tensor<3x8xi64>, tensor<i64>) -> tensor<3x12xi64>
+  %0 = kernel.pad %x, %v {mode = #kernel.pad_mode<wrap>, pads = [0, 1, 0, 3]} : (tensor<3x8xi64>, tensor<i64>) -> tensor<3x12xi64>
   return %0 : tensor<3x12xi64>
 }
 
@@ -86,7 +86,7 @@ func.func @trilu_ui8(%x: tensor<4x4xui8>, %k: tensor<i64>) -> tensor<4x4xui8> {
 // CHECK: arith.select %[[HIT]], %[[U]], %[[D]] : f32
 // CHECK: halide.compute_root @which
 func.func @scatter_none(%d: tensor<3x8xf32>, %i: tensor<2x1xi64>, %u: tensor<2x8xf32>) -> tensor<3x8xf32> {
-  %0 = kernel.scatter_nd %d, %i, %u {reduction = "none"} : (tensor<3x8xf32>, tensor<2x1xi64>, tensor<2x8xf32>) -> tensor<3x8xf32>
+  %0 = kernel.scatter_nd %d, %i, %u {reduction = #kernel.scatter_reduction<none>} : (tensor<3x8xf32>, tensor<2x1xi64>, tensor<2x8xf32>) -> tensor<3x8xf32>
   return %0 : tensor<3x8xf32>
 }
 
@@ -99,6 +99,6 @@ func.func @scatter_none(%d: tensor<3x8xf32>, %i: tensor<2x1xi64>, %u: tensor<2x8
 // CHECK: arith.constant 0xFF800000 : f32
 // CHECK: halide.output @out [8, 3]
 func.func @scatter_max(%d: tensor<3x8xf32>, %i: tensor<2x1xi64>, %u: tensor<2x8xf32>) -> tensor<3x8xf32> {
-  %0 = kernel.scatter_nd %d, %i, %u {reduction = "max"} : (tensor<3x8xf32>, tensor<2x1xi64>, tensor<2x8xf32>) -> tensor<3x8xf32>
+  %0 = kernel.scatter_nd %d, %i, %u {reduction = #kernel.scatter_reduction<max>} : (tensor<3x8xf32>, tensor<2x1xi64>, tensor<2x8xf32>) -> tensor<3x8xf32>
   return %0 : tensor<3x8xf32>
 }

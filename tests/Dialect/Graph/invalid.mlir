@@ -65,8 +65,10 @@ func.func @bad_slice(%a: tensor<4xf32>) -> tensor<3xf32> {
 // -----
 
 func.func @bad_gelu(%a: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{approximate must be "none" or "tanh"}}
-  %0 = graph.gelu %a {approximate = "fast"} : (tensor<4xf32>) -> tensor<4xf32>
+  // An unknown gelu approximation does not parse.
+  // expected-error @+2 {{expected ::kiln::graph::GeluApproximation to be one of: none, tanh}}
+  // expected-error @+1 {{failed to parse Graph_GeluApproximationAttr parameter}}
+  %0 = graph.gelu %a {approximate = #graph.gelu_approximation<fast>} : (tensor<4xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
 
@@ -154,7 +156,7 @@ func.func @rms_norm_scale(%a: tensor<2x4xf32>, %g: tensor<3xf32>) -> tensor<2x4x
 
 func.func @reduce_l2_int(%a: tensor<2x4xi64>) -> tensor<2xi64> {
   // expected-error @+1 {{reduction 'l2' expects a floating-point input}}
-  %0 = graph.reduce %a {kind = "l2", axes = [1], keepdims = false} : (tensor<2x4xi64>) -> tensor<2xi64>
+  %0 = graph.reduce %a {kind = #graph.reduce_kind<l2>, axes = [1], keepdims = false} : (tensor<2x4xi64>) -> tensor<2xi64>
   return %0 : tensor<2xi64>
 }
 
@@ -162,7 +164,7 @@ func.func @reduce_l2_int(%a: tensor<2x4xi64>) -> tensor<2xi64> {
 
 func.func @arg_reduce_shape(%a: tensor<2x4xf32>) -> tensor<2xi64> {
   // expected-error @+1 {{result shape must be [2,1]}}
-  %0 = graph.arg_reduce %a {kind = "min", axis = 1 : i64, keepdims = true} : (tensor<2x4xf32>) -> tensor<2xi64>
+  %0 = graph.arg_reduce %a {kind = #graph.arg_reduce_kind<min>, axis = 1 : i64, keepdims = true} : (tensor<2x4xf32>) -> tensor<2xi64>
   return %0 : tensor<2xi64>
 }
 
@@ -170,7 +172,7 @@ func.func @arg_reduce_shape(%a: tensor<2x4xf32>) -> tensor<2xi64> {
 
 func.func @arg_reduce_type(%a: tensor<2x4xf32>) -> tensor<2xi32> {
   // expected-error @+1 {{result must be i64}}
-  %0 = graph.arg_reduce %a {kind = "max", axis = 1 : i64, keepdims = false} : (tensor<2x4xf32>) -> tensor<2xi32>
+  %0 = graph.arg_reduce %a {kind = #graph.arg_reduce_kind<max>, axis = 1 : i64, keepdims = false} : (tensor<2x4xf32>) -> tensor<2xi32>
   return %0 : tensor<2xi32>
 }
 
@@ -194,7 +196,7 @@ func.func @topk_k(%a: tensor<2x4xf32>) -> tensor<2x5xf32> {
 
 func.func @pad_shape(%a: tensor<2x4xf32>, %v: tensor<f32>) -> tensor<2x5xf32> {
   // expected-error @+1 {{result shape must be [2,7]}}
-  %0 = graph.pad %a, %v {mode = "constant", pads = [0, 1, 0, 2]} : (tensor<2x4xf32>, tensor<f32>) -> tensor<2x5xf32>
+  %0 = graph.pad %a, %v {mode = #graph.pad_mode<constant>, pads = [0, 1, 0, 2]} : (tensor<2x4xf32>, tensor<f32>) -> tensor<2x5xf32>
   return %0 : tensor<2x5xf32>
 }
 
@@ -202,15 +204,17 @@ func.func @pad_shape(%a: tensor<2x4xf32>, %v: tensor<f32>) -> tensor<2x5xf32> {
 
 func.func @pad_reflect_too_far(%a: tensor<2x4xf32>, %v: tensor<f32>) -> tensor<2x8xf32> {
   // expected-error @+1 {{reflect pads of dim 1 must be smaller than its size 4}}
-  %0 = graph.pad %a, %v {mode = "reflect", pads = [0, 4, 0, 0]} : (tensor<2x4xf32>, tensor<f32>) -> tensor<2x8xf32>
+  %0 = graph.pad %a, %v {mode = #graph.pad_mode<reflect>, pads = [0, 4, 0, 0]} : (tensor<2x4xf32>, tensor<f32>) -> tensor<2x8xf32>
   return %0 : tensor<2x8xf32>
 }
 
 // -----
 
 func.func @pad_mode(%a: tensor<2x4xf32>, %v: tensor<f32>) -> tensor<2x4xf32> {
-  // expected-error @+1 {{unknown mode 'mirror'}}
-  %0 = graph.pad %a, %v {mode = "mirror", pads = [0, 0, 0, 0]} : (tensor<2x4xf32>, tensor<f32>) -> tensor<2x4xf32>
+  // An unknown pad mode does not parse.
+  // expected-error @+2 {{expected ::kiln::graph::PadMode to be one of: constant, reflect, edge, wrap}}
+  // expected-error @+1 {{failed to parse Graph_PadModeAttr parameter}}
+  %0 = graph.pad %a, %v {mode = #graph.pad_mode<mirror>, pads = [0, 0, 0, 0]} : (tensor<2x4xf32>, tensor<f32>) -> tensor<2x4xf32>
   return %0 : tensor<2x4xf32>
 }
 
@@ -241,7 +245,9 @@ func.func @scatter_nd_updates(%d: tensor<4x4xf32>, %i: tensor<2x1xi64>, %u: tens
 // -----
 
 func.func @scatter_nd_reduction(%d: tensor<4x4xf32>, %i: tensor<2x1xi64>, %u: tensor<2x4xf32>) -> tensor<4x4xf32> {
-  // expected-error @+1 {{unknown reduction 'sub'}}
-  %0 = graph.scatter_nd %d, %i, %u {reduction = "sub"} : (tensor<4x4xf32>, tensor<2x1xi64>, tensor<2x4xf32>) -> tensor<4x4xf32>
+  // An unknown scatter reduction does not parse.
+  // expected-error @+2 {{expected ::kiln::graph::ScatterReduction to be one of: none, add, mul, max, min}}
+  // expected-error @+1 {{failed to parse Graph_ScatterReductionAttr parameter}}
+  %0 = graph.scatter_nd %d, %i, %u {reduction = #graph.scatter_reduction<sub>} : (tensor<4x4xf32>, tensor<2x1xi64>, tensor<2x4xf32>) -> tensor<4x4xf32>
   return %0 : tensor<4x4xf32>
 }

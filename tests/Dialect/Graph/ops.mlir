@@ -11,8 +11,8 @@ func.func @encoder_ops(%x: tensor<2x16x128xf32>, %w: tensor<128x128xf32>, %g: te
   %1 = graph.layer_norm %0, %g {axis = 2 : i64, epsilon = 1.0e-12 : f32} : (tensor<2x16x128xf32>, tensor<128xf32>) -> tensor<2x16x128xf32>
   // CHECK: graph.matmul
   %2 = graph.matmul %1, %w : (tensor<2x16x128xf32>, tensor<128x128xf32>) -> tensor<2x16x128xf32>
-  // CHECK: graph.gelu %{{.*}} {approximate = "tanh"}
-  %3 = graph.gelu %2 {approximate = "tanh"} : (tensor<2x16x128xf32>) -> tensor<2x16x128xf32>
+  // CHECK: graph.gelu %{{.*}} {approximate = #graph.gelu_approximation<tanh>}
+  %3 = graph.gelu %2 {approximate = #graph.gelu_approximation<tanh>} : (tensor<2x16x128xf32>) -> tensor<2x16x128xf32>
   // CHECK: graph.reshape
   %4 = graph.reshape %3 : (tensor<2x16x128xf32>) -> tensor<2x16x4x32xf32>
   // CHECK: graph.transpose %{{.*}} {perm = [0, 2, 1, 3]}
@@ -48,8 +48,8 @@ func.func @data_movement(%x: tensor<2x16x8xf32>, %i: tensor<2x1x1x16x2xi64>, %m:
   %g = graph.gather_nd %m, %i {batch_dims = 0 : i64} : (tensor<2x16xi1>, tensor<2x1x1x16x2xi64>) -> tensor<2x1x1x16xi1>
   // CHECK: graph.conv
   %v = graph.conv %img, %w {strides = [4, 4], pads = [0, 0, 0, 0], dilations = [1, 1], group = 1 : i64} : (tensor<1x3x8x8xf32>, tensor<8x3x4x4xf32>) -> tensor<1x8x2x2xf32>
-  // CHECK: graph.reduce %{{.*}} {axes = [2], keepdims = true, kind = "mean"}
-  %r = graph.reduce %x {kind = "mean", axes = [2], keepdims = true} : (tensor<2x16x8xf32>) -> tensor<2x16x1xf32>
+  // CHECK: graph.reduce %{{.*}} {axes = [2], keepdims = true, kind = #graph.reduce_kind<mean>}
+  %r = graph.reduce %x {kind = #graph.reduce_kind<mean>, axes = [2], keepdims = true} : (tensor<2x16x8xf32>) -> tensor<2x16x1xf32>
   // CHECK: graph.gemm
   %a = graph.constant dense<1.0> : tensor<2x8xf32> : tensor<2x8xf32>
   %gm = graph.gemm %a, %a {trans_b = true} : (tensor<2x8xf32>, tensor<2x8xf32>) -> tensor<2x2xf32>
@@ -89,21 +89,21 @@ func.func @issue4_tensor(%x: tensor<3x4xf32>, %g: tensor<4xf32>, %idx: tensor<2x
                          %upd: tensor<2x4xf32>) -> tensor<3x4xf32> {
   // CHECK: graph.rms_norm %{{.*}}, %{{.*}} {axis = 1 : i64, epsilon = 9.99999997E-7 : f32}
   %0 = graph.rms_norm %x, %g {axis = 1 : i64, epsilon = 1.0e-6 : f32} : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
-  // CHECK: graph.arg_reduce %{{.*}} {axis = 1 : i64, keepdims = false, kind = "max"}
-  %1 = graph.arg_reduce %0 {kind = "max", axis = 1 : i64, keepdims = false} : (tensor<3x4xf32>) -> tensor<3xi64>
+  // CHECK: graph.arg_reduce %{{.*}} {axis = 1 : i64, keepdims = false, kind = #graph.arg_reduce_kind<max>}
+  %1 = graph.arg_reduce %0 {kind = #graph.arg_reduce_kind<max>, axis = 1 : i64, keepdims = false} : (tensor<3x4xf32>) -> tensor<3xi64>
   // CHECK: graph.cumsum %{{.*}} {axis = 0 : i64, reverse = true}
   %2 = graph.cumsum %0 {axis = 0 : i64, reverse = true} : (tensor<3x4xf32>) -> tensor<3x4xf32>
   // CHECK: %{{.*}}, %{{.*}} = graph.topk %{{.*}} {axis = 1 : i64} : (tensor<3x4xf32>) -> (tensor<3x2xf32>, tensor<3x2xi64>)
   %v, %i = graph.topk %2 {axis = 1 : i64} : (tensor<3x4xf32>) -> (tensor<3x2xf32>, tensor<3x2xi64>)
   %z = graph.constant dense<0.0> : tensor<f32> : tensor<f32>
-  // CHECK: graph.pad %{{.*}}, %{{.*}} {mode = "edge", pads = [0, 1, 0, 1]} : (tensor<3x2xf32>, tensor<f32>) -> tensor<3x4xf32>
-  %3 = graph.pad %v, %z {mode = "edge", pads = [0, 1, 0, 1]} : (tensor<3x2xf32>, tensor<f32>) -> tensor<3x4xf32>
+  // CHECK: graph.pad %{{.*}}, %{{.*}} {mode = #graph.pad_mode<edge>, pads = [0, 1, 0, 1]} : (tensor<3x2xf32>, tensor<f32>) -> tensor<3x4xf32>
+  %3 = graph.pad %v, %z {mode = #graph.pad_mode<edge>, pads = [0, 1, 0, 1]} : (tensor<3x2xf32>, tensor<f32>) -> tensor<3x4xf32>
   %k = graph.constant dense<1> : tensor<i64> : tensor<i64>
   // CHECK: graph.trilu %{{.*}}, %{{.*}} {upper = true} : (tensor<3x4xf32>, tensor<i64>) -> tensor<3x4xf32>
   %4 = graph.trilu %3, %k {upper = true} : (tensor<3x4xf32>, tensor<i64>) -> tensor<3x4xf32>
-  // CHECK: graph.scatter_nd %{{.*}}, %{{.*}}, %{{.*}} {reduction = "mul"}
-  %5 = graph.scatter_nd %4, %idx, %upd {reduction = "mul"} : (tensor<3x4xf32>, tensor<2x1xi64>, tensor<2x4xf32>) -> tensor<3x4xf32>
-  // CHECK: graph.reduce %{{.*}} {axes = [1], keepdims = true, kind = "log_sum_exp"}
-  %6 = graph.reduce %5 {kind = "log_sum_exp", axes = [1], keepdims = true} : (tensor<3x4xf32>) -> tensor<3x1xf32>
+  // CHECK: graph.scatter_nd %{{.*}}, %{{.*}}, %{{.*}} {reduction = #graph.scatter_reduction<mul>}
+  %5 = graph.scatter_nd %4, %idx, %upd {reduction = #graph.scatter_reduction<mul>} : (tensor<3x4xf32>, tensor<2x1xi64>, tensor<2x4xf32>) -> tensor<3x4xf32>
+  // CHECK: graph.reduce %{{.*}} {axes = [1], keepdims = true, kind = #graph.reduce_kind<log_sum_exp>}
+  %6 = graph.reduce %5 {kind = #graph.reduce_kind<log_sum_exp>, axes = [1], keepdims = true} : (tensor<3x4xf32>) -> tensor<3x1xf32>
   return %5 : tensor<3x4xf32>
 }

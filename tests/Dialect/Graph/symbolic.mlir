@@ -89,10 +89,10 @@ func.func @embeddings(%ids: tensor<?x?xi64, #bs>, %mask: tensor<?x?xi64, #bs>, %
 // Reductions keep or drop a symbolic dim like a static one.
 // CHECK-LABEL: func.func @reduce
 func.func @reduce(%x: tensor<?x?x128xf32, #bsh>) -> tensor<?x128xf32, affine_map<()[s0, s1] -> (s0, 128)>> {
-  // CHECK: graph.reduce %{{.*}} {axes = [2], keepdims = true, kind = "mean"} : (tensor<?x?x128xf32, #[[BSH]]>) -> tensor<?x?x1xf32, #{{.*}}>
-  %0 = graph.reduce %x {kind = "mean", axes = [2], keepdims = true} : (tensor<?x?x128xf32, #bsh>) -> tensor<?x?x1xf32, affine_map<()[s0, s1] -> (s0, s1, 1)>>
-  // CHECK: graph.reduce %{{.*}} {axes = [1], keepdims = false, kind = "max"}
-  %1 = graph.reduce %x {kind = "max", axes = [1], keepdims = false} : (tensor<?x?x128xf32, #bsh>) -> tensor<?x128xf32, affine_map<()[s0, s1] -> (s0, 128)>>
+  // CHECK: graph.reduce %{{.*}} {axes = [2], keepdims = true, kind = #graph.reduce_kind<mean>} : (tensor<?x?x128xf32, #[[BSH]]>) -> tensor<?x?x1xf32, #{{.*}}>
+  %0 = graph.reduce %x {kind = #graph.reduce_kind<mean>, axes = [2], keepdims = true} : (tensor<?x?x128xf32, #bsh>) -> tensor<?x?x1xf32, affine_map<()[s0, s1] -> (s0, s1, 1)>>
+  // CHECK: graph.reduce %{{.*}} {axes = [1], keepdims = false, kind = #graph.reduce_kind<max>}
+  %1 = graph.reduce %x {kind = #graph.reduce_kind<max>, axes = [1], keepdims = false} : (tensor<?x?x128xf32, #bsh>) -> tensor<?x128xf32, affine_map<()[s0, s1] -> (s0, 128)>>
   return %1 : tensor<?x128xf32, affine_map<()[s0, s1] -> (s0, 128)>>
 }
 

@@ -42,8 +42,10 @@ func.func @matmul_k(%a: tensor<2x3xf32>, %b: tensor<4x5xf32>) -> tensor<2x5xf32>
 // -----
 
 func.func @reduce_kind(%a: tensor<2x3xf32>) -> tensor<2xf32> {
-  // expected-error @+1 {{unknown reduction kind 'median'}}
-  %0 = kernel.reduce %a {kind = "median", axes = [1], keepdims = false} : (tensor<2x3xf32>) -> tensor<2xf32>
+  // An unknown reduce kind does not parse.
+  // expected-error @+2 {{expected ::kiln::kernel::ReduceKind to be one of: mean, sum, max, min, prod, l1, l2, sum_square, log_sum, log_sum_exp}}
+  // expected-error @+1 {{failed to parse Kernel_ReduceKindAttr parameter}}
+  %0 = kernel.reduce %a {kind = #kernel.reduce_kind<median>, axes = [1], keepdims = false} : (tensor<2x3xf32>) -> tensor<2xf32>
   return %0 : tensor<2xf32>
 }
 
@@ -58,8 +60,10 @@ func.func @bad_panel(%a: tensor<4x8xf32>, %b: tensor<2x8x16xf32>) -> tensor<4x48
 // -----
 
 func.func @reduce_kind(%a: tensor<2x4xf32>) -> tensor<2xf32> {
-  // expected-error @+1 {{unknown reduction kind 'l3'}}
-  %0 = kernel.reduce %a {kind = "l3", axes = [1], keepdims = false} : (tensor<2x4xf32>) -> tensor<2xf32>
+  // An unknown reduce kind does not parse.
+  // expected-error @+2 {{expected ::kiln::kernel::ReduceKind to be one of: mean, sum, max, min, prod, l1, l2, sum_square, log_sum, log_sum_exp}}
+  // expected-error @+1 {{failed to parse Kernel_ReduceKindAttr parameter}}
+  %0 = kernel.reduce %a {kind = #kernel.reduce_kind<l3>, axes = [1], keepdims = false} : (tensor<2x4xf32>) -> tensor<2xf32>
   return %0 : tensor<2xf32>
 }
 
@@ -83,15 +87,17 @@ func.func @rms_norm_scale(%a: tensor<2x4xf32>, %g: tensor<2x4xf32>) -> tensor<2x
 
 func.func @arg_reduce_rank(%a: tensor<2x4xf32>) -> tensor<2x1xi64> {
   // expected-error @+1 {{result rank must be 1}}
-  %0 = kernel.arg_reduce %a {kind = "max", axis = 1 : i64, keepdims = false, select_last_index = false} : (tensor<2x4xf32>) -> tensor<2x1xi64>
+  %0 = kernel.arg_reduce %a {kind = #kernel.arg_reduce_kind<max>, axis = 1 : i64, keepdims = false, select_last_index = false} : (tensor<2x4xf32>) -> tensor<2x1xi64>
   return %0 : tensor<2x1xi64>
 }
 
 // -----
 
 func.func @scan_kind(%a: tensor<2x4xf32>) -> tensor<2x4xf32> {
-  // expected-error @+1 {{kind must be "add"}}
-  %0 = kernel.scan %a {kind = "mul", axis = 1 : i64, exclusive = false, reverse = false} : (tensor<2x4xf32>) -> tensor<2x4xf32>
+  // An unknown scan kind does not parse.
+  // expected-error @+2 {{expected ::kiln::kernel::ScanKind to be one of: add}}
+  // expected-error @+1 {{failed to parse Kernel_ScanKindAttr parameter}}
+  %0 = kernel.scan %a {kind = #kernel.scan_kind<mul>, axis = 1 : i64, exclusive = false, reverse = false} : (tensor<2x4xf32>) -> tensor<2x4xf32>
   return %0 : tensor<2x4xf32>
 }
 
@@ -107,7 +113,7 @@ func.func @topk_shape(%a: tensor<2x4xf32>) -> tensor<3x2xi64> {
 
 func.func @pad_dims(%a: tensor<2x4xf32>, %v: tensor<f32>) -> tensor<2x6xf32> {
   // expected-error @+1 {{result dim 1 must be 7}}
-  %0 = kernel.pad %a, %v {mode = "edge", pads = [0, 1, 0, 2]} : (tensor<2x4xf32>, tensor<f32>) -> tensor<2x6xf32>
+  %0 = kernel.pad %a, %v {mode = #kernel.pad_mode<edge>, pads = [0, 1, 0, 2]} : (tensor<2x4xf32>, tensor<f32>) -> tensor<2x6xf32>
   return %0 : tensor<2x6xf32>
 }
 
@@ -131,7 +137,7 @@ func.func @trilu_k(%a: tensor<4x4xf32>, %k: tensor<i32>) -> tensor<4x4xf32> {
 
 func.func @scatter_nd_index_depth(%d: tensor<4x4xf32>, %i: tensor<2x3xi64>, %u: tensor<2xf32>) -> tensor<4x4xf32> {
   // expected-error @+1 {{last indices dim must be in [1, data rank]}}
-  %0 = kernel.scatter_nd %d, %i, %u {reduction = "none"} : (tensor<4x4xf32>, tensor<2x3xi64>, tensor<2xf32>) -> tensor<4x4xf32>
+  %0 = kernel.scatter_nd %d, %i, %u {reduction = #kernel.scatter_reduction<none>} : (tensor<4x4xf32>, tensor<2x3xi64>, tensor<2xf32>) -> tensor<4x4xf32>
   return %0 : tensor<4x4xf32>
 }
 
@@ -215,7 +221,7 @@ func.func @attention_merged_heads(%q: tensor<4x8x8xf32>, %k: tensor<4x8x8xf32>, 
 // name instead of miscompiling it.
 func.func @symbolic_scan(%a: tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>) -> tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>> {
   // expected-error @+1 {{symbolic dims are not supported by kernel.scan yet}}
-  %0 = kernel.scan %a {kind = "add", axis = 1 : i64, exclusive = false, reverse = false} : (tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>) -> tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>
+  %0 = kernel.scan %a {kind = #kernel.scan_kind<add>, axis = 1 : i64, exclusive = false, reverse = false} : (tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>) -> tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>
   return %0 : tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>
 }
 

@@ -65,7 +65,7 @@ func.func @one_to_one(%ids: tensor<?x?xi64, #bs>, %t: tensor<1000x128xf32>, %g: 
   %r = kernel.rms_norm %n, %g {axis = 2 : i64, epsilon = 1.0e-5 : f32} : (tensor<?x?x128xf32, #bsh>, tensor<128xf32>) -> tensor<?x?x128xf32, #bsh>
   %s = kernel.softmax %r {axis = 2 : i64} : (tensor<?x?x128xf32, #bsh>) -> tensor<?x?x128xf32, #bsh>
   %l = kernel.log_softmax %s {axis = 1 : i64} : (tensor<?x?x128xf32, #bsh>) -> tensor<?x?x128xf32, #bsh>
-  %m = kernel.reduce %l {kind = "mean", axes = [2], keepdims = true} : (tensor<?x?x128xf32, #bsh>) -> tensor<?x?x1xf32, affine_map<()[s0, s1] -> (s0, s1, 1)>>
+  %m = kernel.reduce %l {kind = #kernel.reduce_kind<mean>, axes = [2], keepdims = true} : (tensor<?x?x128xf32, #bsh>) -> tensor<?x?x1xf32, affine_map<()[s0, s1] -> (s0, s1, 1)>>
   %c = kernel.concat %m, %m {axis = 1 : i64} : (tensor<?x?x1xf32, affine_map<()[s0, s1] -> (s0, s1, 1)>>, tensor<?x?x1xf32, affine_map<()[s0, s1] -> (s0, s1, 1)>>) -> tensor<?x?x1xf32, affine_map<()[s0, s1] -> (s0, s1 * 2, 1)>>
   return %c : tensor<?x?x1xf32, affine_map<()[s0, s1] -> (s0, s1 * 2, 1)>>
 }

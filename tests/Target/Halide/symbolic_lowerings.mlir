@@ -30,7 +30,7 @@ func.func @main(%m: tensor<?x1xi1, affine_map<()[s0, s1] -> (s0 * s1, 1)>>,
   %n = kernel.layer_norm %x, %scale, %bias {axis = 1 : i64, epsilon = 1.0e-5 : f32} : (tensor<?x32xf32, affine_map<()[s0, s1] -> (s1, 32)>>, tensor<32xf32>, tensor<32xf32>) -> tensor<?x32xf32, affine_map<()[s0, s1] -> (s1, 32)>>
   %c = kernel.concat %a, %b {axis = 0 : i64} : (tensor<?x4xf32, affine_map<()[s0, s1] -> (s0, 4)>>, tensor<2x4xf32>) -> tensor<?x4xf32, affine_map<()[s0, s1] -> (s0 + 2, 4)>>
   %sm = kernel.softmax %t {axis = 1 : i64} : (tensor<2x?xf32, affine_map<()[s0, s1] -> (2, s1)>>) -> tensor<2x?xf32, affine_map<()[s0, s1] -> (2, s1)>>
-  %mean = kernel.reduce %u {axes = [0], keepdims = false, kind = "mean"} : (tensor<?x3xf32, affine_map<()[s0, s1] -> (s1, 3)>>) -> tensor<3xf32>
+  %mean = kernel.reduce %u {axes = [0], keepdims = false, kind = #kernel.reduce_kind<mean>} : (tensor<?x3xf32, affine_map<()[s0, s1] -> (s1, 3)>>) -> tensor<3xf32>
   return %idx, %g, %n, %c, %sm, %mean : tensor<?x?xi64, affine_map<()[s0, s1] -> (s0, s1)>>, tensor<?x?x1xi1, affine_map<()[s0, s1] -> (s0, s1, 1)>>,
          tensor<?x32xf32, affine_map<()[s0, s1] -> (s1, 32)>>, tensor<?x4xf32, affine_map<()[s0, s1] -> (s0 + 2, 4)>>,
          tensor<2x?xf32, affine_map<()[s0, s1] -> (2, s1)>>, tensor<3xf32>

@@ -109,7 +109,7 @@ func.func @gelu_erf_not_exact(%x: tensor<4x8xf32>, %y: tensor<4x8xf32>) -> (tens
 // Hugging Face's gelu_new: 0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * pow(x, 3)))).
 // CHECK-LABEL: func.func @gelu_tanh_pow
 // CHECK-SAME: (%[[X:.+]]: tensor<2x512xf32>)
-// CHECK-NEXT: %[[R:.+]] = graph.gelu %[[X]] {approximate = "tanh"}
+// CHECK-NEXT: %[[R:.+]] = graph.gelu %[[X]] {approximate = #graph.gelu_approximation<tanh>}
 // CHECK-NEXT: return %[[R]]
 func.func @gelu_tanh_pow(%x: tensor<2x512xf32>) -> tensor<2x512xf32> {
   %three = graph.constant dense<3.0> : tensor<f32> : tensor<f32>
@@ -133,7 +133,7 @@ func.func @gelu_tanh_pow(%x: tensor<2x512xf32>) -> tensor<2x512xf32> {
 // x * x * x instead of pow, operands reversed, and float16
 // (where 0.044715 rounds to 0.0447083).
 // CHECK-LABEL: func.func @gelu_tanh_cube_f16
-// CHECK: graph.gelu %{{.+}} {approximate = "tanh"} : (tensor<4x8xf16>) -> tensor<4x8xf16>
+// CHECK: graph.gelu %{{.+}} {approximate = #graph.gelu_approximation<tanh>} : (tensor<4x8xf16>) -> tensor<4x8xf16>
 // CHECK-NOT: graph.tanh
 // CHECK-NOT: graph.mul
 func.func @gelu_tanh_cube_f16(%x: tensor<4x8xf16>) -> tensor<4x8xf16> {
@@ -213,10 +213,10 @@ func.func @gelu_tanh_shared_cube(%x: tensor<4x8xf32>) -> (tensor<4x8xf32>, tenso
 func.func @layer_norm_torchscript(%x: tensor<2x16x128xf32>, %g: tensor<128xf32>, %b: tensor<128xf32>) -> tensor<2x16x128xf32> {
   %two = graph.constant dense<2.0> : tensor<f32> : tensor<f32>
   %eps = graph.constant dense<1.0e-5> : tensor<f32> : tensor<f32>
-  %m = graph.reduce %x {kind = "mean", axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
+  %m = graph.reduce %x {kind = #graph.reduce_kind<mean>, axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
   %d = graph.sub %x, %m : (tensor<2x16x128xf32>, tensor<2x16x1xf32>) -> tensor<2x16x128xf32>
   %0 = graph.pow %d, %two : (tensor<2x16x128xf32>, tensor<f32>) -> tensor<2x16x128xf32>
-  %v = graph.reduce %0 {kind = "mean", axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
+  %v = graph.reduce %0 {kind = #graph.reduce_kind<mean>, axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
   %1 = graph.add %v, %eps : (tensor<2x16x1xf32>, tensor<f32>) -> tensor<2x16x1xf32>
   %2 = graph.sqrt %1 : (tensor<2x16x1xf32>) -> tensor<2x16x1xf32>
   %y = graph.div %d, %2 : (tensor<2x16x128xf32>, tensor<2x16x1xf32>) -> tensor<2x16x128xf32>
@@ -236,10 +236,10 @@ func.func @layer_norm_torchscript(%x: tensor<2x16x128xf32>, %g: tensor<128xf32>,
 // CHECK-NEXT: return %[[R]]
 func.func @layer_norm_reciprocal(%x: tensor<2x16x128xf32>, %g: tensor<16x128xf32>, %b: tensor<128xf32>) -> tensor<2x16x128xf32> {
   %eps = graph.constant dense<1.0e-12> : tensor<1xf32> : tensor<1xf32>
-  %m = graph.reduce %x {kind = "mean", axes = [1, 2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x1x1xf32>
+  %m = graph.reduce %x {kind = #graph.reduce_kind<mean>, axes = [1, 2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x1x1xf32>
   %d = graph.sub %x, %m : (tensor<2x16x128xf32>, tensor<2x1x1xf32>) -> tensor<2x16x128xf32>
   %0 = graph.mul %d, %d : (tensor<2x16x128xf32>, tensor<2x16x128xf32>) -> tensor<2x16x128xf32>
-  %v = graph.reduce %0 {kind = "mean", axes = [1, 2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x1x1xf32>
+  %v = graph.reduce %0 {kind = #graph.reduce_kind<mean>, axes = [1, 2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x1x1xf32>
   %1 = graph.add %eps, %v : (tensor<1xf32>, tensor<2x1x1xf32>) -> tensor<2x1x1xf32>
   %2 = graph.sqrt %1 : (tensor<2x1x1xf32>) -> tensor<2x1x1xf32>
   %3 = graph.reciprocal %2 : (tensor<2x1x1xf32>) -> tensor<2x1x1xf32>
@@ -260,10 +260,10 @@ func.func @layer_norm_reciprocal(%x: tensor<2x16x128xf32>, %g: tensor<16x128xf32
 // CHECK-NEXT: return %[[R]]
 func.func @layer_norm_no_bias(%x: tensor<2x16x128xf32>, %g: tensor<128xf32>, %s: tensor<2x16x128xf32>) -> tensor<2x16x128xf32> {
   %eps = graph.constant dense<1.0e-5> : tensor<f32> : tensor<f32>
-  %m = graph.reduce %x {kind = "mean", axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
+  %m = graph.reduce %x {kind = #graph.reduce_kind<mean>, axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
   %d = graph.sub %x, %m : (tensor<2x16x128xf32>, tensor<2x16x1xf32>) -> tensor<2x16x128xf32>
   %0 = graph.mul %d, %d : (tensor<2x16x128xf32>, tensor<2x16x128xf32>) -> tensor<2x16x128xf32>
-  %v = graph.reduce %0 {kind = "mean", axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
+  %v = graph.reduce %0 {kind = #graph.reduce_kind<mean>, axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
   %1 = graph.add %v, %eps : (tensor<2x16x1xf32>, tensor<f32>) -> tensor<2x16x1xf32>
   %2 = graph.sqrt %1 : (tensor<2x16x1xf32>) -> tensor<2x16x1xf32>
   %y = graph.div %d, %2 : (tensor<2x16x128xf32>, tensor<2x16x1xf32>) -> tensor<2x16x128xf32>
@@ -281,10 +281,10 @@ func.func @layer_norm_no_bias(%x: tensor<2x16x128xf32>, %g: tensor<128xf32>, %s:
 // CHECK: graph.sqrt
 func.func @layer_norm_inner_axis(%x: tensor<2x16x128xf32>, %g: tensor<128xf32>, %b: tensor<128xf32>) -> tensor<2x16x128xf32> {
   %eps = graph.constant dense<1.0e-5> : tensor<f32> : tensor<f32>
-  %m = graph.reduce %x {kind = "mean", axes = [1], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x1x128xf32>
+  %m = graph.reduce %x {kind = #graph.reduce_kind<mean>, axes = [1], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x1x128xf32>
   %d = graph.sub %x, %m : (tensor<2x16x128xf32>, tensor<2x1x128xf32>) -> tensor<2x16x128xf32>
   %0 = graph.mul %d, %d : (tensor<2x16x128xf32>, tensor<2x16x128xf32>) -> tensor<2x16x128xf32>
-  %v = graph.reduce %0 {kind = "mean", axes = [1], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x1x128xf32>
+  %v = graph.reduce %0 {kind = #graph.reduce_kind<mean>, axes = [1], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x1x128xf32>
   %1 = graph.add %v, %eps : (tensor<2x1x128xf32>, tensor<f32>) -> tensor<2x1x128xf32>
   %2 = graph.sqrt %1 : (tensor<2x1x128xf32>) -> tensor<2x1x128xf32>
   %y = graph.div %d, %2 : (tensor<2x16x128xf32>, tensor<2x1x128xf32>) -> tensor<2x16x128xf32>
@@ -302,10 +302,10 @@ func.func @layer_norm_inner_axis(%x: tensor<2x16x128xf32>, %g: tensor<128xf32>, 
 // CHECK: graph.sqrt
 func.func @layer_norm_shared_variance(%x: tensor<2x16x128xf32>, %g: tensor<128xf32>, %b: tensor<128xf32>) -> (tensor<2x16x128xf32>, tensor<2x16x1xf32>) {
   %eps = graph.constant dense<1.0e-5> : tensor<f32> : tensor<f32>
-  %m = graph.reduce %x {kind = "mean", axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
+  %m = graph.reduce %x {kind = #graph.reduce_kind<mean>, axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
   %d = graph.sub %x, %m : (tensor<2x16x128xf32>, tensor<2x16x1xf32>) -> tensor<2x16x128xf32>
   %0 = graph.mul %d, %d : (tensor<2x16x128xf32>, tensor<2x16x128xf32>) -> tensor<2x16x128xf32>
-  %v = graph.reduce %0 {kind = "mean", axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
+  %v = graph.reduce %0 {kind = #graph.reduce_kind<mean>, axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
   %1 = graph.add %v, %eps : (tensor<2x16x1xf32>, tensor<f32>) -> tensor<2x16x1xf32>
   %2 = graph.sqrt %1 : (tensor<2x16x1xf32>) -> tensor<2x16x1xf32>
   %y = graph.div %d, %2 : (tensor<2x16x128xf32>, tensor<2x16x1xf32>) -> tensor<2x16x128xf32>
@@ -327,10 +327,10 @@ func.func @layer_norm_shared_variance(%x: tensor<2x16x128xf32>, %g: tensor<128xf
 // CHECK: graph.add %[[N]], %[[B]]
 func.func @layer_norm_other_mean(%x: tensor<2x16x128xf32>, %z: tensor<2x16x128xf32>, %g: tensor<128xf32>, %b: tensor<128xf32>) -> tensor<2x16x128xf32> {
   %eps = graph.constant dense<1.0e-5> : tensor<f32> : tensor<f32>
-  %m = graph.reduce %x {kind = "mean", axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
+  %m = graph.reduce %x {kind = #graph.reduce_kind<mean>, axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
   %d = graph.sub %z, %m : (tensor<2x16x128xf32>, tensor<2x16x1xf32>) -> tensor<2x16x128xf32>
   %0 = graph.mul %d, %d : (tensor<2x16x128xf32>, tensor<2x16x128xf32>) -> tensor<2x16x128xf32>
-  %v = graph.reduce %0 {kind = "mean", axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
+  %v = graph.reduce %0 {kind = #graph.reduce_kind<mean>, axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
   %1 = graph.add %v, %eps : (tensor<2x16x1xf32>, tensor<f32>) -> tensor<2x16x1xf32>
   %2 = graph.sqrt %1 : (tensor<2x16x1xf32>) -> tensor<2x16x1xf32>
   %y = graph.div %d, %2 : (tensor<2x16x128xf32>, tensor<2x16x1xf32>) -> tensor<2x16x128xf32>
@@ -354,7 +354,7 @@ func.func @rms_norm_llama(%x: tensor<2x16x128xf32>, %w: tensor<128xf32>) -> tens
   %two = graph.constant dense<2> : tensor<i64> : tensor<i64>
   %eps = graph.constant dense<1.0e-6> : tensor<f32> : tensor<f32>
   %0 = graph.pow %x, %two : (tensor<2x16x128xf32>, tensor<i64>) -> tensor<2x16x128xf32>
-  %v = graph.reduce %0 {kind = "mean", axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
+  %v = graph.reduce %0 {kind = #graph.reduce_kind<mean>, axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
   %1 = graph.add %v, %eps : (tensor<2x16x1xf32>, tensor<f32>) -> tensor<2x16x1xf32>
   %2 = graph.sqrt %1 : (tensor<2x16x1xf32>) -> tensor<2x16x1xf32>
   %3 = graph.reciprocal %2 : (tensor<2x16x1xf32>) -> tensor<2x16x1xf32>
@@ -376,13 +376,13 @@ func.func @rms_norm_div(%x: tensor<2x16x128xf32>, %w: tensor<128xf32>) -> (tenso
   %eps = graph.constant dense<1.0e-6> : tensor<f32> : tensor<f32>
   %eps5 = graph.constant dense<1.0e-5> : tensor<f32> : tensor<f32>
   %0 = graph.mul %x, %x : (tensor<2x16x128xf32>, tensor<2x16x128xf32>) -> tensor<2x16x128xf32>
-  %v = graph.reduce %0 {kind = "mean", axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
+  %v = graph.reduce %0 {kind = #graph.reduce_kind<mean>, axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
   %1 = graph.add %eps, %v : (tensor<f32>, tensor<2x16x1xf32>) -> tensor<2x16x1xf32>
   %2 = graph.sqrt %1 : (tensor<2x16x1xf32>) -> tensor<2x16x1xf32>
   %y = graph.div %x, %2 : (tensor<2x16x128xf32>, tensor<2x16x1xf32>) -> tensor<2x16x128xf32>
   %a = graph.mul %y, %w : (tensor<2x16x128xf32>, tensor<128xf32>) -> tensor<2x16x128xf32>
   %3 = graph.mul %x, %x : (tensor<2x16x128xf32>, tensor<2x16x128xf32>) -> tensor<2x16x128xf32>
-  %4 = graph.reduce %3 {kind = "mean", axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
+  %4 = graph.reduce %3 {kind = #graph.reduce_kind<mean>, axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
   %5 = graph.add %4, %eps5 : (tensor<2x16x1xf32>, tensor<f32>) -> tensor<2x16x1xf32>
   %6 = graph.sqrt %5 : (tensor<2x16x1xf32>) -> tensor<2x16x1xf32>
   %7 = graph.div %one, %6 : (tensor<f32>, tensor<2x16x1xf32>) -> tensor<2x16x1xf32>
@@ -401,13 +401,13 @@ func.func @rms_norm_not_exact(%x: tensor<2x16x128xf32>, %z: tensor<2x16x128xf32>
   %three = graph.constant dense<3.0> : tensor<f32> : tensor<f32>
   %eps = graph.constant dense<1.0e-6> : tensor<f32> : tensor<f32>
   %0 = graph.pow %x, %three : (tensor<2x16x128xf32>, tensor<f32>) -> tensor<2x16x128xf32>
-  %v = graph.reduce %0 {kind = "mean", axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
+  %v = graph.reduce %0 {kind = #graph.reduce_kind<mean>, axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
   %1 = graph.add %v, %eps : (tensor<2x16x1xf32>, tensor<f32>) -> tensor<2x16x1xf32>
   %2 = graph.sqrt %1 : (tensor<2x16x1xf32>) -> tensor<2x16x1xf32>
   %y = graph.div %x, %2 : (tensor<2x16x128xf32>, tensor<2x16x1xf32>) -> tensor<2x16x128xf32>
   %a = graph.mul %y, %w : (tensor<2x16x128xf32>, tensor<128xf32>) -> tensor<2x16x128xf32>
   %3 = graph.mul %z, %z : (tensor<2x16x128xf32>, tensor<2x16x128xf32>) -> tensor<2x16x128xf32>
-  %4 = graph.reduce %3 {kind = "mean", axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
+  %4 = graph.reduce %3 {kind = #graph.reduce_kind<mean>, axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
   %5 = graph.add %4, %eps : (tensor<2x16x1xf32>, tensor<f32>) -> tensor<2x16x1xf32>
   %6 = graph.sqrt %5 : (tensor<2x16x1xf32>) -> tensor<2x16x1xf32>
   %7 = graph.div %x, %6 : (tensor<2x16x128xf32>, tensor<2x16x1xf32>) -> tensor<2x16x128xf32>
@@ -424,13 +424,13 @@ func.func @rms_norm_not_exact(%x: tensor<2x16x128xf32>, %z: tensor<2x16x128xf32>
 func.func @rms_norm_shared_or_inner(%x: tensor<2x16x128xf32>, %w: tensor<128xf32>) -> (tensor<2x16x128xf32>, tensor<2x16x1xf32>, tensor<2x16x128xf32>) {
   %eps = graph.constant dense<1.0e-6> : tensor<f32> : tensor<f32>
   %0 = graph.mul %x, %x : (tensor<2x16x128xf32>, tensor<2x16x128xf32>) -> tensor<2x16x128xf32>
-  %v = graph.reduce %0 {kind = "mean", axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
+  %v = graph.reduce %0 {kind = #graph.reduce_kind<mean>, axes = [2], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<2x16x1xf32>
   %1 = graph.add %v, %eps : (tensor<2x16x1xf32>, tensor<f32>) -> tensor<2x16x1xf32>
   %2 = graph.sqrt %1 : (tensor<2x16x1xf32>) -> tensor<2x16x1xf32>
   %y = graph.div %x, %2 : (tensor<2x16x128xf32>, tensor<2x16x1xf32>) -> tensor<2x16x128xf32>
   %a = graph.mul %y, %w : (tensor<2x16x128xf32>, tensor<128xf32>) -> tensor<2x16x128xf32>
   %3 = graph.mul %x, %x : (tensor<2x16x128xf32>, tensor<2x16x128xf32>) -> tensor<2x16x128xf32>
-  %4 = graph.reduce %3 {kind = "mean", axes = [0], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<1x16x128xf32>
+  %4 = graph.reduce %3 {kind = #graph.reduce_kind<mean>, axes = [0], keepdims = true} : (tensor<2x16x128xf32>) -> tensor<1x16x128xf32>
   %5 = graph.add %4, %eps : (tensor<1x16x128xf32>, tensor<f32>) -> tensor<1x16x128xf32>
   %6 = graph.sqrt %5 : (tensor<1x16x128xf32>) -> tensor<1x16x128xf32>
   %7 = graph.div %x, %6 : (tensor<2x16x128xf32>, tensor<1x16x128xf32>) -> tensor<2x16x128xf32>
