@@ -6,7 +6,7 @@
 For each case (bench/make_models.py writes the models if they are missing):
   1. compile it with `kiln-compile model.onnx -o DIR --name NAME --target host` (timed;
      a failure is recorded with its first error line and the case goes on the report);
-  2. link tests/e2e/run_model.c (the generic driver; its --serve mode speaks the protocol)
+  2. link tools/kiln-model-driver (the generic driver; its --serve mode speaks the protocol)
      against build/lib/libkiln_runtime.a and DIR/libNAME.a;
   3. for each thread count, start two processes that load the model once and wait for
      commands: the Kiln driver and bench/ort_driver.js (onnxruntime-node, graph
@@ -159,8 +159,10 @@ def compile_case(case, model, out_dir, args):
             return info
         info["ok"] = True
     exe = os.path.join(out_dir, "kiln_driver")
-    cmd = ["cc", "-O2", f"-I{os.path.join(ROOT, 'runtime', 'include')}", f"-I{out_dir}", f"-DKILN_MODEL_FN={case}_model",
-           os.path.join(ROOT, "tests", "e2e", "run_model.c"), os.path.join(ROOT, "build", "lib", "libkiln_runtime.a"), lib,
+    driver = os.path.join(ROOT, "tools", "kiln-model-driver")
+    cmd = ["cc", "-O2", f"-I{ROOT}", f"-I{os.path.join(ROOT, 'runtime', 'include')}", f"-I{out_dir}",
+           f"-DKILN_MODEL_FN={case}_model", os.path.join(driver, "main.c"), os.path.join(driver, "driver.c"),
+           os.path.join(ROOT, "tools", "common", "compare.c"), os.path.join(ROOT, "build", "lib", "libkiln_runtime.a"), lib,
            "-lpthread", "-ldl", "-lm", "-o", exe]
     rc, secs, _, out = timed_run(cmd, os.path.join(out_dir, "link.log"), 1800)
     info["link_seconds"] = round(secs, 1)
@@ -186,7 +188,7 @@ def compile_case(case, model, out_dir, args):
 
 # --- the two servers -----------------------------------------------------------------------
 class Server:
-    """A process speaking the bench protocol (see tests/e2e/run_model.c / ort_driver.js)."""
+    """A process speaking the bench protocol (see tools/kiln-model-driver/driver.c / ort_driver.js)."""
 
     def __init__(self, name, cmd, env, log_path):
         self.name = name

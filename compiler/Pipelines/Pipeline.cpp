@@ -120,6 +120,11 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
     owned.back()->startTimer();
     return owned.back().get();
   };
+  auto enter = [&](StringRef name) {
+    stage = name.str();
+    if (opts.progress)
+      opts.progress(name, 0, 0);
+  };
   auto stop = [](llvm::Timer *t) {
     if (t)
       t->stopTimer();
@@ -135,7 +140,7 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
   targetOpts.profile = opts.profile;
   std::string targetString = halideTargetString(targetOpts);
 
-  stage = "import";
+  enter("import");
   llvm::Timer *t = start("import");
   std::string error;
   ImportReport report;
@@ -159,7 +164,7 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
     return 0;
   }
 
-  stage = "graph-to-kernel";
+  enter("graph-to-kernel");
   t = start("graph-to-kernel");
   PassManager pm(&context);
   auto fusion = [&](std::unique_ptr<Pass> p) {
@@ -188,7 +193,7 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
     return 0;
   }
 
-  stage = "kernel-to-halide";
+  enter("kernel-to-halide");
   t = start("kernel-to-halide");
   PassManager pm2(&context);
   ConvertKernelToHalideOptions khOpts;
@@ -220,7 +225,7 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
   // Intermediates are built in a temporary folder; only libNAME.a and NAME.h
   // reach the output folder, and only once both exist, so a failed build
   // writes nothing there.
-  stage = "halide-codegen";
+  enter("halide-codegen");
   llvm::SmallString<128> work;
   if (auto ec = llvm::sys::fs::createUniqueDirectory("kiln-compile", work))
     return failWith("cannot make a temporary folder: " + ec.message());
@@ -234,10 +239,13 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
   t = start("halide-codegen");
   std::vector<std::string> objects;
   if (failed(emitHalideObjects(*module, targetOpts, workDir, opts.name, objects,
-                               /*withRuntime=*/opts.halideRuntime.empty())))
+                               /*withRuntime=*/opts.halideRuntime.empty(), [&](unsigned done, unsigned total) {
+                                 if (opts.progress)
+                                   opts.progress("halide-codegen", done, total);
+                               })))
     return fail();
   stop(t);
-  stage = "library";
+  enter("library");
   t = start("library");
   // The file name alone: two machines building one model write the same bytes.
   LibraryOptions lib = libraryOptions(targetOpts, workDir, opts.name,

@@ -6,8 +6,10 @@
 #include "compiler/Target/Halide/HalideTranslation.h"
 #include "compiler/Target/Library/LibraryEmitter.h"
 
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,10 @@ struct CompileOptions {
   /// and archived into every library instead of compiling one per library
   /// (kiln-conformance builds hundreds). Empty: compile one.
   std::string halideRuntime;
+  /// Called at the start of each stage with (stage, 0, 0) and, during Halide
+  /// code generation, after each kernel with ("halide-codegen", done, total):
+  /// a tool shows it while a long compile runs. Empty: no calls.
+  std::function<void(llvm::StringRef stage, unsigned done, unsigned total)> progress;
 };
 
 /// Why compileModel failed, for tools that sort failures (kiln-conformance).

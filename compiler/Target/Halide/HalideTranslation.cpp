@@ -711,7 +711,7 @@ LogicalResult KernelTranslator::run(const std::string &path, const std::string &
 
 LogicalResult emitHalideObjects(ModuleOp module, const HalideTargetOptions &options, const std::string &dir,
                                 const std::string &prefix, std::vector<std::string> &objects,
-                                bool withRuntime) {
+                                bool withRuntime, llvm::function_ref<void(unsigned, unsigned)> progress) {
   Halide::Target target = halideTarget(options);
   Halide::Target kernelTarget = target.with_feature(Halide::Target::NoRuntime);
 
@@ -721,6 +721,7 @@ LogicalResult emitHalideObjects(ModuleOp module, const HalideTargetOptions &opti
       kernels.push_back(k);
   });
 
+  size_t first = objects.size();
   for (halide::KernelOp kernel : kernels) {
     std::string fnName = prefix + "_" + kernel.getSymName().str();
     if (!isCIdentifier(fnName))
@@ -737,6 +738,8 @@ LogicalResult emitHalideObjects(ModuleOp module, const HalideTargetOptions &opti
       return kernel.emitError("halide translation: error in @") << kernel.getSymName() << ": " << e.what();
     }
     objects.push_back(path);
+    if (progress)
+      progress(objects.size() - first, kernels.size());
   }
 
   if (!withRuntime)

@@ -4,6 +4,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LogicalResult.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 
 #include <string>
 #include <vector>
@@ -29,10 +30,12 @@ std::string halideTargetString(const HalideTargetOptions &options);
 /// Halide runtime object for the target, `<dir>/<prefix>_halide_runtime.o`,
 /// unless `withRuntime` is false (the caller then links one written by
 /// emitHalideRuntime). Appends the object paths to `objects`. Errors are
-/// emitted as MLIR diagnostics on the offending op.
+/// emitted as MLIR diagnostics on the offending op. `progress`, when given, is
+/// called after each kernel with (kernels done, kernels in all).
 mlir::LogicalResult emitHalideObjects(mlir::ModuleOp module, const HalideTargetOptions &options,
                                       const std::string &dir, const std::string &prefix,
-                                      std::vector<std::string> &objects, bool withRuntime = true);
+                                      std::vector<std::string> &objects, bool withRuntime = true,
+                                      llvm::function_ref<void(unsigned done, unsigned total)> progress = {});
 
 /// Writes the standalone Halide runtime object for the target to `path`: the
 /// one emitHalideObjects writes, for tools that build many libraries and
