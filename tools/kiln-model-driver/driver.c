@@ -262,7 +262,7 @@ static int compare_outputs(const kiln_model_t *model, kiln_tensor_t *out, int no
     else
       printf("output %d '%s' vs %s: max|a-b| = %.3g  %s\n", i, t.name, label, r.max_err, ok ? "ok" : "FAIL");
     if (!ok && !oneline)
-      printf("  first mismatch at flat index %zu: got %g, expected %g (%zu of %zu differ)\n", r.first_bad,
+      printf("  first mismatch at flat index %zu: got %.9g, expected %.9g (%zu of %zu differ)\n", r.first_bad,
              r.first_got, r.first_want, r.mismatches, n);
   }
   if (oneline)
