@@ -110,8 +110,8 @@ def run_driver(server, spec, ds, ort_out, meta, work):
         return False, str(e)
     verdict, detail = reply.split(" ", 1)
     shapes = [list(o["shape"]) for o in (meta["outputs"] if isinstance(meta, dict) else meta)]
-    # "output 0 max|a-b| E; ..." with the shapes onnxruntime gave.
-    notes = [f"workspace {ws} B"] + [f"output {i} {shapes[i]} {d.split(' ', 2)[2]}"
+    # "output 0 max|a-b| E bad N; ..." with the shapes onnxruntime gave.
+    notes = [f"workspace {ws} B"] + [f"output {i} {shapes[i]} max|a-b| {d.split()[3]}"
                                      for i, d in enumerate(detail.split("; "))]
     return verdict == "ok", "; ".join(notes)
 

@@ -36,7 +36,7 @@
  *     (start)    -> "ready <create_ms> <baseline_rss_kb>"
  *     "run K"    -> "ms t1 ... tK"   K calls of kiln_context_run, each timed alone
  *     "out DIR"  -> "ok"             the last call's outputs as DIR/<index>.bin
- *     "compare DIR" -> "ok|mismatch output 0 max|a-b| E; ..."  the last call's outputs
+ *     "compare DIR" -> "ok|mismatch output 0 max|a-b| E bad N; ..."  the last call's outputs
  *                                    against DIR/<index>.bin (--atol, --rtol)
  *     "size SPEC IN0.bin ..." -> "ok workspace <bytes>"  (symbolic dims) new inputs
  *                                    at the sizes SPEC gives (batch=3,seq=7), on the
@@ -257,8 +257,8 @@ static int compare_outputs(const kiln_model_t *model, kiln_tensor_t *out, int no
     free(want);
     bad += !ok;
     if (oneline)
-      used += (size_t)snprintf(reply + used, used < sizeof reply ? sizeof reply - used : 0, "%soutput %d max|a-b| %.2e",
-                               i ? "; " : "", i, r.max_err);
+      used += (size_t)snprintf(reply + used, used < sizeof reply ? sizeof reply - used : 0,
+                               "%soutput %d max|a-b| %.2e bad %zu", i ? "; " : "", i, r.max_err, r.mismatches);
     else
       printf("output %d '%s' vs %s: max|a-b| = %.3g  %s\n", i, t.name, label, r.max_err, ok ? "ok" : "FAIL");
     if (!ok && !oneline)
