@@ -15,5 +15,5 @@ config.substitutions.append(("%shared", config.kiln_shared_dir))
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.kiln_tools_dir, append_path=True)
-tools = ["kiln-opt", "kiln-compile", "kiln-emit-library", "FileCheck", "not", "count"]
+tools = ["kiln-opt", "kiln-compile", "kiln-translate", "FileCheck", "not", "count"]
 llvm_config.add_tool_substitutions(tools, [config.kiln_tools_dir, config.llvm_tools_dir])

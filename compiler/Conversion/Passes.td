@@ -33,12 +33,9 @@ def ConvertKernelToHalide : Pass<"convert-kernel-to-halide", "mlir::ModuleOp"> {
     e.g. `k3_matmul_f32`) and, in the function, a `halide.launch` of it. The
     halide.kernel holds the algorithm (inputs, funcs, updates, the output) and
     a default schedule per target: vectorized and parallel on "cpu", gpu_tile
-    on "cuda".
+    on "cuda". The vector width comes from the module's `halide.target`
+    (`#halide.target<"x86-64-linux-avx-avx2-avx512">`: 64 bytes; none: 32).
   }];
-  let options = [
-    Option<"vectorBytes", "vector-bytes", "int64_t", /*default=*/"32",
-           "SIMD register width in bytes for CPU schedules (32: AVX2, 64: AVX-512)">,
-  ];
   let dependentDialects = ["kiln::halide::HalideDialect", "mlir::arith::ArithDialect",
                            "mlir::math::MathDialect"];
 }

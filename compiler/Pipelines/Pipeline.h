@@ -3,8 +3,6 @@
 #define KILN_COMPILER_PIPELINES_PIPELINE_H
 
 #include "compiler/Import/Onnx/OnnxImporter.h"
-#include "compiler/Target/Halide/HalideTranslation.h"
-#include "compiler/Target/Library/LibraryEmitter.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/raw_ostream.h"
@@ -22,10 +20,13 @@ struct CompileOptions {
   /// in their temporary folder and print its path; by default it is removed.
   bool keepIntermediates = false;
   std::string name;           ///< symbol prefix; a C identifier
-  std::string target = "host"; ///< "host" or "host-cuda"
+  /// "host", "host-cuda", or a Halide target string (x86-64-linux-avx2-fma-...)
+  std::string target = "host";
   std::string emit;           ///< "", "graph", "kernel" or "halide": print that stage and stop
+  /// With --emit: print weights in full (a module kiln-opt can run on), not elided.
+  bool printWeights = false;
   ImportOptions import;
-  bool timing = false;        ///< print time per stage to stderr
+  bool timing = false;        ///< print time per stage and per pass to stderr
   bool stats = false;         ///< print kernel counts to stderr
   bool profile = false;       ///< build the kernels with Halide's profiler
   bool fuse = true;           ///< run the fusion passes (off: one kernel per op, for bisecting)
@@ -35,9 +36,9 @@ struct CompileOptions {
   /// and archived into every library instead of compiling one per library
   /// (kiln-conformance builds hundreds). Empty: compile one.
   std::string halideRuntime;
-  /// Called at the start of each stage with (stage, 0, 0) and, during Halide
-  /// code generation, after each kernel with ("halide-codegen", done, total):
-  /// a tool shows it while a long compile runs. Empty: no calls.
+  /// Called at the start of each stage (import, passes, halide-codegen,
+  /// library) with (stage, 0, 0), and after each kernel object with
+  /// ("halide-codegen", done, total): for a progress line on a terminal.
   std::function<void(llvm::StringRef stage, unsigned done, unsigned total)> progress;
 };
 
@@ -50,7 +51,9 @@ enum class CompileFailure {
 
 struct CompileStatus {
   CompileFailure failure = CompileFailure::None;
-  std::string stage;   ///< the stage that failed: import, graph-to-kernel, kernel-to-halide, halide-codegen, library
+  /// Where it failed: options, import, the pass that failed (its argument:
+  /// convert-kernel-to-halide, ...), halide-codegen or library.
+  std::string stage;
   std::string message; ///< its first error, on one line
   /// Graph inputs the importer needed as constants (ImportReport::inputsToBind).
   std::vector<std::string> inputsToBind;
@@ -59,18 +62,11 @@ struct CompileStatus {
 /// Runs the whole pipeline. Diagnostics go to stderr; the module printed by
 /// --emit goes to `os`. Returns 0 on success, 1 on any error. When `status` is
 /// given it also says which stage failed and why: an import error is
-/// Unsupported when the importer's message says "supported" ("unsupported op",
-/// "not supported", "only output 0 is supported") or "must be a constant" (a
-/// shape or attribute computed at run time): its phrases for what it lacks.
-/// Every other failure is an Error.
+/// Unsupported when the importer classed it so (ImportReport::
+/// firstUnsupported: an op, type or form Kiln lacks, or a value it needs at
+/// compile time). Every other failure is an Error.
 int compileModel(const CompileOptions &options, llvm::raw_ostream &os,
                  CompileStatus *status = nullptr);
-
-/// What compileModel hands emitLibrary: the table and header name the machine
-/// the kernels need, without Halide's "no_runtime" bookkeeping. Also for tools
-/// that build a library from a module at the halide level (kiln-emit-library).
-LibraryOptions libraryOptions(const HalideTargetOptions &target, const std::string &outDir,
-                              const std::string &name, const std::string &source);
 
 } // namespace kiln
 

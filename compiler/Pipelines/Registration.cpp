@@ -1,6 +1,7 @@
 //===- Registration.cpp - Register Kiln's dialects and passes -===//
 #include "compiler/Pipelines/Registration.h"
 #include "compiler/Conversion/Passes.h"
+#include "compiler/Pipelines/GraphToHalide.h"
 #include "compiler/Transforms/Passes.h"
 #include "dialects/Graph/GraphDialect.h"
 #include "dialects/Halide/HalideDialect.h"
@@ -21,4 +22,5 @@ void kiln::registerAllPasses() {
   mlir::registerCSEPass();
   registerConversionPasses();
   registerTransformsPasses();
+  registerPipelines();
 }

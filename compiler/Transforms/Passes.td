@@ -115,6 +115,8 @@ def PackWeights : Pass<"kiln-pack-weights", "mlir::func::FuncOp"> {
     weights costs 3-4x, see shared/notes/halide-gemm.md). `trans_b` weights
     (Gemm) are transposed in the same copy; an N that no panel width divides
     is padded with zero columns. Left alone: activations as B and batched B.
+    The SIMD width comes from the module's `halide.target` (absent: AVX2's 32
+    bytes); a CUDA target packs nothing (its schedules read B as it is).
 
     Before:
     ```mlir
@@ -127,10 +129,6 @@ def PackWeights : Pass<"kiln-pack-weights", "mlir::func::FuncOp"> {
     %r = kernel.matmul %a, %p {b_panel = 16 : i64} : (tensor<16x128xf32>, tensor<32x128x16xf32>) -> tensor<16x512xf32>
     ```
   }];
-  let options = [
-    Option<"vectorBytes", "vector-bytes", "int64_t", /*default=*/"32",
-           "SIMD register width in bytes (32: AVX2, 64: AVX-512)">,
-  ];
   let dependentDialects = ["kiln::kernel::KernelDialect", "kiln::graph::GraphDialect"];
 }
 
@@ -228,6 +226,75 @@ def DedupKernels : Pass<"kiln-dedup-kernels", "mlir::ModuleOp"> {
     Bodies that differ in anything (an extent, a constant, a schedule) stay apart.
   }];
   let dependentDialects = ["kiln::halide::HalideDialect"];
+}
+
+def MaterializeOutputs : Pass<"kiln-materialize-outputs", "mlir::func::FuncOp"> {
+  let summary = "Give every function result a kernel of its own";
+  let description = [{
+    The library writes each model output straight into the caller's buffer,
+    so every returned value must be computed by a kernel, once. A result that
+    is a function argument, a constant, or a value returned twice gets an
+    identity `kernel.elementwise` copy.
+
+    Before:
+    ```mlir
+    func.func @main(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+      %r = kernel.elementwise ins(%x : tensor<4xf32>) ... { ... }
+      return %r, %r : tensor<4xf32>, tensor<4xf32>
+    }
+    ```
+    After: the second `%r` is a copy of it.
+  }];
+  let dependentDialects = ["kiln::kernel::KernelDialect"];
+}
+
+def MarkIndexBounds : Pass<"kiln-mark-index-bounds", "mlir::func::FuncOp"> {
+  let summary = "Record the table size that token-id inputs index";
+  let description = [{
+    A function argument used as the indices of a `kernel.gather` (token ids)
+    gets the argument attribute `kiln.index_bound = N`: the rows of the
+    smallest static table it indexes. The runtime refuses an id outside
+    [-N, N) before any kernel runs. A table whose gathered dim is symbolic is
+    clamped in the kernel instead and records nothing.
+  }];
+}
+
+def SetTarget : Pass<"kiln-set-target", "mlir::ModuleOp"> {
+  let summary = "Attach the compile target to the module";
+  let description = [{
+    Sets the module attribute `halide.target` to `#halide.target<"STRING">`,
+    Halide's target string (arch-bits-os-features, as `halide::TargetAttr`
+    checks it). Later passes read their target facts from it (vector width
+    for packing and CPU schedules, CUDA or not), and the translation builds
+    for it. The pipeline resolves `target=host` to this machine's string.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"\"",
+           "Halide target string, e.g. x86-64-linux-avx-avx2-f16c-fma-sse41">,
+  ];
+  let dependentDialects = ["kiln::halide::HalideDialect"];
+}
+
+def PlanMemory : Pass<"kiln-plan-memory", "mlir::ModuleOp"> {
+  let summary = "Place @main's intermediates in one arena, by liveness";
+  let description = [{
+    Decides where each intermediate of `func.func @main` (a straight line of
+    `halide.launch` ops) lives, and writes the decisions as attributes that
+    the library emitter reads (dialects/Halide/MemoryPlan.h):
+    - `kiln.last_use` on each launch of an intermediate: the last launch
+      (its index in @main) that reads it;
+    - `kiln.in_place = j` on a launch that writes over its input operand j:
+      an intermediate read last there, of the same size, that the kernel
+      reads only at the element it writes (and whose schedule splits divide
+      the extents, so no element is computed twice);
+    - for a static model, `kiln.arena_offset` on each such launch and
+      `kiln.arena_size` on @main: first-fit placement by liveness, the
+      planner the runtime uses for symbolic models (runtime/src/plan.c),
+      which also keeps the smaller of the plans with and without in place.
+    A symbolic model (@main has `kiln.symbols`) gets liveness and in-place
+    choices only: the runtime plans its offsets per size.
+    Model outputs live in the caller's buffers and get no attributes.
+  }];
 }
 
 #endif // KILN_TRANSFORMS_PASSES

@@ -1,5 +1,6 @@
 //===- HalideDialect.cpp - halide dialect registration -===//
 #include "dialects/Halide/HalideDialect.h"
+#include "dialects/Halide/HalideAttrs.h"
 #include "dialects/Halide/HalideOps.h"
 
 using namespace mlir;
@@ -12,4 +13,5 @@ void HalideDialect::initialize() {
 #define GET_OP_LIST
 #include "dialects/Halide/HalideOps.cpp.inc"
       >();
+  registerAttributes();
 }

@@ -33,6 +33,12 @@ def Halide_Dialect : Dialect {
   }];
   let cppNamespace = "::kiln::halide";
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect"];
+  let useDefaultAttributePrinterParser = 1;
+  // The module's `halide.target` is checked to be a #halide.target.
+  let hasOperationAttrVerify = 1;
+  let extraClassDeclaration = [{
+    void registerAttributes();
+  }];
 }
 
 class Halide_Op<string mnemonic, list<Trait> traits = []>

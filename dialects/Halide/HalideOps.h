@@ -2,6 +2,7 @@
 #ifndef KILN_DIALECTS_HALIDE_HALIDEOPS_H
 #define KILN_DIALECTS_HALIDE_HALIDEOPS_H
 
+#include "dialects/Halide/HalideAttrs.h"
 #include "dialects/Halide/HalideDialect.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"

@@ -3,6 +3,7 @@
 #define KILN_HALIDE_OPS
 
 include "dialects/Halide/HalideDialect.td"
+include "dialects/Halide/HalideAttrs.td"
 include "mlir/IR/SymbolInterfaces.td"
 include "mlir/IR/BuiltinAttributes.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"

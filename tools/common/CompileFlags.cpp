@@ -19,7 +19,7 @@ cl::OptionCategory &debugCategory() {
 
 namespace {
 
-cl::opt<std::string> target("target", cl::desc("host or host-cuda"), cl::init("host"), cl::cat(compileCategory()));
+cl::opt<std::string> target("target", cl::desc("host, host-cuda or a Halide target string"), cl::init("host"), cl::cat(compileCategory()));
 cl::list<std::string> shapes("shape", cl::desc("Pin a symbolic dim: --shape batch=2 (repeatable, or a,b lists)"),
                              cl::value_desc("NAME=N"), cl::CommaSeparated, cl::cat(compileCategory()));
 cl::list<std::string> binds("bind",
@@ -37,7 +37,7 @@ cl::opt<bool> noFuse("no-fuse", cl::desc("Skip the fusion passes: one kernel per
 cl::list<std::string> skipPass("skip-pass",
                                cl::desc("Skip one fusion pass by name (repeatable), e.g. kiln-fuse-attention"),
                                cl::value_desc("PASS"), cl::cat(debugCategory()));
-cl::opt<bool> timing("timing", cl::desc("Print the time each stage took"), cl::cat(debugCategory()));
+cl::opt<bool> timing("timing", cl::desc("Print the time each stage and pass took"), cl::cat(debugCategory()));
 // Spelled "stats" by parseCommandLine (LLVM owns that name too).
 cl::opt<bool> stats("kiln-stats", cl::desc("Print how many kernels the model became"), cl::cat(debugCategory()));
 cl::opt<Progress::Mode> progress(

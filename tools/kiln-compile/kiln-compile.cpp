@@ -1,6 +1,6 @@
 //===- kiln-compile.cpp - ONNX model in, static library and C header out -===//
 //
-//   kiln-compile model.onnx -o DIR --name NAME --target host|host-cuda
+//   kiln-compile model.onnx -o DIR --name NAME --target host|host-cuda|HALIDE-TARGET
 //   kiln-compile model.onnx --emit graph|kernel|halide
 //
 // The options that feed the compiler (--target, --shape, --bind, ...) are
@@ -25,6 +25,9 @@ static cl::opt<std::string> name("name", cl::desc("Model name: prefix of every s
                                  cl::cat(outputCategory));
 static cl::opt<std::string> emit("emit", cl::desc("Print the module after a stage instead: graph, kernel or halide"),
                                  cl::value_desc("STAGE"), cl::cat(outputCategory));
+static cl::opt<bool> printWeights(
+    "print-weights", cl::desc("With --emit: print weights in full, a module kiln-opt can run on (default: elided)"),
+    cl::cat(outputCategory));
 static cl::opt<bool> keepIntermediates(
     "keep-intermediates",
     cl::desc("Keep the objects, the table's C source and the weights blob in their temporary folder (printed)"),
@@ -55,6 +58,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   opts.emit = emit;
+  opts.printWeights = printWeights;
   opts.keepIntermediates = keepIntermediates;
   kiln::tools::Progress progress("kiln-compile", kiln::tools::progressMode());
   opts.progress = progress.callback();

@@ -472,10 +472,8 @@ std::string cpuModel() {
 }
 
 std::string isa() {
-  std::string t = kiln::halideTargetString({});
-  if (size_t p = t.find("-no_runtime"); p != std::string::npos)
-    t.erase(p, strlen("-no_runtime"));
-  return t;
+  std::string error;
+  return kiln::resolveHalideTarget("host", /*profile=*/false, error);
 }
 
 struct Totals {
@@ -695,10 +693,8 @@ int main(int argc, char **argv) {
   auto t0 = Clock::now();
   if (!todo.empty()) {
     settings.halideRuntime = std::string(work) + "/halide_runtime.o";
-    kiln::HalideTargetOptions targetOpts;
-    targetOpts.cuda = target == "host-cuda";
-    std::string err;
-    if (failed(kiln::emitHalideRuntime(targetOpts, settings.halideRuntime, err))) {
+    std::string err, targetString = kiln::resolveHalideTarget(target, /*profile=*/false, err);
+    if (targetString.empty() || failed(kiln::emitHalideRuntime(targetString, settings.halideRuntime, err))) {
       errs() << "kiln-conformance: " << err << "\n";
       return 2;
     }

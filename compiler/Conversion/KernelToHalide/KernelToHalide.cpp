@@ -102,22 +102,7 @@ struct ConvertKernelToHalidePass : kiln::impl::ConvertKernelToHalideBase<Convert
     if (failed(refuseSymbolic(module)))
       return signalPassFailure();
     ScheduleOptions options;
-    options.vectorBytes = vectorBytes;
-    // Function inputs that index a gather (token ids) are range-checked by the
-    // runtime: record the smallest table they index as `kiln.index_bound`.
-    module.walk([&](kernel::GatherOp g) {
-      auto arg = dyn_cast<BlockArgument>(g.getIndices());
-      auto fn = arg ? dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp()) : func::FuncOp();
-      if (!fn)
-        return;
-      int64_t rows = cast<RankedTensorType>(g.getData().getType()).getDimSize(g.getAxis());
-      if (ShapedType::isDynamic(rows)) // Clamped in the kernel; no table bound to record.
-        return;
-      auto old = fn.getArgAttrOfType<IntegerAttr>(arg.getArgNumber(), "kiln.index_bound");
-      if (!old || old.getInt() > rows)
-        fn.setArgAttr(arg.getArgNumber(), "kiln.index_bound",
-                      IntegerAttr::get(IntegerType::get(&getContext(), 64), rows));
-    });
+    options.vectorBytes = halide::getVectorBytes(module);
     int counter = 0;
     SmallVector<Operation *> work;
     module.walk([&](Operation *op) {

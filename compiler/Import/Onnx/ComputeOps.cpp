@@ -391,7 +391,7 @@ LogicalResult whereOp(NodeContext &n) {
 LogicalResult castTo(NodeContext &n, DType to) {
   const Operand &x = n.in(0);
   if (to == DType::F64 && x.dtype() != to && !n.canFold({&x}, x.numElements()))
-    return n.fail("value '" + n.node.output(0) + "' has unsupported element type DOUBLE");
+    return n.unsupported("value '" + n.node.output(0) + "' has unsupported element type DOUBLE");
   return n.set(0, convertTo(n, x, to));
 }
 
@@ -407,7 +407,7 @@ LogicalResult castOp(NodeContext &n) {
         onnx::TensorProto_DataType_IsValid(to)
             ? onnx::TensorProto_DataType_Name(static_cast<onnx::TensorProto_DataType>(to))
             : "type " + std::to_string(to);
-    return n.fail("value '" + n.node.output(0) + "' has unsupported element type " + name);
+    return n.unsupported("value '" + n.node.output(0) + "' has unsupported element type " + name);
   }
   return castTo(n, *dt);
 }
@@ -549,7 +549,7 @@ LogicalResult layerNormOp(NodeContext &n) {
     return failure();
   float epsilon = n.attrFloat("epsilon", 1e-5f);
   if ((n.outputUsed(1) || n.outputUsed(2)) && x.hasSymbolicDims())
-    return n.fail("the Mean and InvStdDev outputs of a symbolic-size LayerNormalization are not "
+    return n.unsupported("the Mean and InvStdDev outputs of a symbolic-size LayerNormalization are not "
                   "supported");
   if (n.outputUsed(1) || n.outputUsed(2)) {
     // Mean and InvStdDev (training outputs), in float32 as stash_type says.

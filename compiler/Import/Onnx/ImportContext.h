@@ -169,6 +169,8 @@ public:
   mlir::LogicalResult set(size_t i, Operand v);
   /// Records "FILE: node 'n' (Op): msg" and returns failure.
   mlir::LogicalResult fail(const llvm::Twine &msg);
+  /// The same for what Kiln does not support yet (ImportReport::firstUnsupported).
+  mlir::LogicalResult unsupported(const llvm::Twine &msg);
 
   // Building.
   /// True when all `ins` are constants and the result is small enough.
@@ -253,6 +255,8 @@ public:
   mlir::Location fileLoc;
   mlir::Value materialize(const Operand &x);
   void addError(std::string msg);
+  /// An error that says Kiln lacks something, not that the model is wrong.
+  void addUnsupported(std::string msg);
   bool isUsed(llvm::StringRef value) const { return used.contains(value); }
   void define(llvm::StringRef value, Operand v) { values[value] = std::move(v); }
   /// Notes that graph input `value` is needed at compile time.

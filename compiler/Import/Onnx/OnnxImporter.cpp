@@ -299,6 +299,12 @@ Importer::Importer(MLIRContext &ctx, std::string path, const ImportOptions &opti
 
 void Importer::addError(std::string msg) { errors.push_back(std::move(msg)); }
 
+void Importer::addUnsupported(std::string msg) {
+  if (report.firstUnsupported.empty())
+    report.firstUnsupported = msg;
+  errors.push_back(std::move(msg));
+}
+
 int64_t Importer::opsetFor(const std::string &domain) const {
   for (const auto &o : model.opset_import())
     if (normDomain(o.domain()) == domain)
@@ -411,7 +417,7 @@ bool Importer::checkSupported() {
     k.nodes.push_back(nodeName(node, i));
   }
   for (auto &[op, kind] : kinds)
-    errors.push_back(path + ": unsupported op '" + op + "' (opset " + std::to_string(kind.opset) +
+    addUnsupported(path + ": unsupported op '" + op + "' (opset " + std::to_string(kind.opset) +
                      ") in nodes: " + llvm::join(kind.nodes, ", "));
   return kinds.empty();
 }
@@ -425,7 +431,10 @@ bool Importer::loadInitializers() {
     std::optional<HostTensor> h =
         loadTensor(*t, t->name(), err, t->has_raw_data() ? t->mutable_raw_data() : nullptr);
     if (!h) {
-      errors.push_back(path + ": initializer " + err);
+      if (dtypeFromOnnx(t->data_type()))
+        errors.push_back(path + ": initializer " + err);
+      else
+        addUnsupported(path + ": initializer " + err);
       ok = false;
       continue;
     }
@@ -529,6 +538,10 @@ bool Importer::collectInputs(SmallVectorImpl<Type> &types, SmallVectorImpl<std::
     errors.push_back(path + ": " + msg.str());
     ok = false;
   };
+  auto inputUnsupported = [&](const Twine &msg) {
+    addUnsupported(path + ": " + msg.str());
+    ok = false;
+  };
   // Symbols first, in input order, so every type is built over all of them.
   if (options.symbolicDims) {
     int position = 0;
@@ -546,7 +559,7 @@ bool Importer::collectInputs(SmallVectorImpl<Type> &types, SmallVectorImpl<std::
         if (options.dimValues.count(sym) || llvm::is_contained(symbolNames, sym))
           continue;
         if (!isSymbolName(sym)) {
-          inputError("input '" + in.name() + "' dim " + std::to_string(d) + " is '" + sym +
+          inputUnsupported("input '" + in.name() + "' dim " + std::to_string(d) + " is '" + sym +
                      "': a dim that is an expression is not supported yet; pin it with --shape");
           continue;
         }
@@ -567,7 +580,7 @@ bool Importer::collectInputs(SmallVectorImpl<Type> &types, SmallVectorImpl<std::
     const auto &tt = in.type().tensor_type();
     std::optional<DType> dt = dtypeFromOnnx(tt.elem_type());
     if (!dt || *dt == DType::F64) {
-      inputError("input '" + name + "' has unsupported element type " +
+      inputUnsupported("input '" + name + "' has unsupported element type " +
                  onnxTypeName(tt.elem_type()));
       continue;
     }
@@ -671,7 +684,7 @@ Value Importer::materialize(const Operand &x) {
   HostTensor t = *x.constant;
   std::string name = t.name.empty() ? "constant" : t.name;
   if (t.dtype == DType::F64) {
-    errors.push_back(path + ": value '" + name + "' has unsupported element type DOUBLE");
+    addUnsupported(path + ": value '" + name + "' has unsupported element type DOUBLE");
     t = foldCast(t, DType::F32); // Placeholder: the module is dropped.
   }
   auto type = RankedTensorType::get(t.shape, mlirElementType(&ctx, t.dtype));
@@ -694,7 +707,15 @@ Value Importer::materialize(const Operand &x) {
         ArrayRef<char>(t.bytes(), t.byteSize()), dtypeSize(t.dtype),
         [storage = std::move(storage)](void *, size_t, size_t) mutable { storage.reset(); },
         /*dataIsMutable=*/false);
-    attr = DenseResourceElementsAttr::get(type, name, std::move(blob));
+    // A resource key prints bare, so it must read back as one identifier
+    // (`--emit graph --print-weights | kiln-opt`): ONNX names such as
+    // "/embeddings/Gather_output_0" keep their letters, digits, '_' and '.'.
+    std::string key;
+    for (char c : name)
+      key += isAlnum(c) || c == '_' || c == '.' ? c : '_';
+    if (key.empty() || !(isAlpha(key[0]) || key[0] == '_'))
+      key = "w" + key;
+    attr = DenseResourceElementsAttr::get(type, key, std::move(blob));
   }
   // Equal small constants (dense attributes are uniqued) share one op.
   bool dense = isa<DenseElementsAttr>(attr);
@@ -748,7 +769,7 @@ void Importer::importNode(const onnx::NodeProto &node, size_t index) {
   NodeContext n(*this, node, nodeName(node, index), opsetFor(normDomain(node.domain())),
                 std::move(ins));
   if (symbolic && !symbolicReady(node.op_type())) {
-    (void)n.fail("symbolic dims are not supported by " + node.op_type() +
+    (void)n.unsupported("symbolic dims are not supported by " + node.op_type() +
                  " yet; pin them with --shape NAME=N");
     return poisonOutputs();
   }
@@ -761,7 +782,7 @@ void Importer::importNode(const onnx::NodeProto &node, size_t index) {
   for (int i = 0; i < node.output_size(); ++i) {
     const std::string &out = node.output(i);
     if (!out.empty() && !values.count(out) && isUsed(out)) {
-      (void)n.fail("output " + Twine(i) + " ('" + out + "') is not supported");
+      (void)n.unsupported("output " + Twine(i) + " ('" + out + "') is not supported");
       poisoned.insert(out);
       continue;
     }
@@ -868,6 +889,11 @@ LogicalResult NodeContext::fail(const Twine &msg) {
   return failure();
 }
 
+LogicalResult NodeContext::unsupported(const Twine &msg) {
+  imp.addUnsupported(imp.path + ": node '" + name + "' (" + node.op_type() + "): " + msg.str());
+  return failure();
+}
+
 LogicalResult NodeContext::expectInputs(size_t count) {
   for (size_t i = 0; i < count; ++i)
     if (!hasInput(i))
@@ -953,17 +979,17 @@ FailureOr<const HostTensor *> NodeContext::constInput(size_t i, StringRef what) 
     std::string head = ("input " + Twine(i) + " '" + what + "' must be a constant").str();
     // Shape arithmetic over symbolic dims has no graph value to trace.
     if (in(i).isSym())
-      return fail(head + "; it depends on symbolic dims: pin them with --shape NAME=N");
+      return unsupported(head + "; it depends on symbolic dims: pin them with --shape NAME=N");
     SmallVector<std::string> roots = graphInputsBehind(in(i).value);
     for (const std::string &root : roots)
       imp.needBinding(root);
     if (roots.size() == 1 && isa<BlockArgument>(in(i).value))
-      return fail(head + "; it is the graph input '" + roots[0] + "': fix its value at compile time with --bind " +
+      return unsupported(head + "; it is the graph input '" + roots[0] + "': fix its value at compile time with --bind " +
                   roots[0] + "=FILE.pb");
     if (!roots.empty())
-      return fail(head + "; it is computed from the graph input(s) " + llvm::join(roots, ", ") +
+      return unsupported(head + "; it is computed from the graph input(s) " + llvm::join(roots, ", ") +
                   ": fix them at compile time with --bind NAME=FILE.pb");
-    return fail(head);
+    return unsupported(head);
   }
   return in(i).constant.get();
 }

@@ -34,6 +34,10 @@ struct ImportReport {
   /// Graph inputs used where a compile-time constant is required (a shape,
   /// an axis list); binding them (ImportOptions::boundInputs) lifts the error.
   std::vector<std::string> inputsToBind;
+  /// The first error that says Kiln lacks something (an op, an element type,
+  /// a form of an op, a value it needs at compile time), as opposed to an
+  /// invalid model; empty when there is none. Tools sort failures by it.
+  std::string firstUnsupported;
 };
 
 /// Reads an ONNX model (binary ModelProto, or ONNX text syntax when the file

@@ -128,7 +128,7 @@ LogicalResult quantizeLinearOp(NodeContext &n) {
   } else if (int64_t od = n.opset >= 21 ? n.attrInt("output_dtype", 0) : 0) {
     to = dtypeFromOnnx(od);
     if (!to)
-      return n.fail("output_dtype " +
+      return n.unsupported("output_dtype " +
                     Twine(onnx::TensorProto_DataType_IsValid(od)
                               ? onnx::TensorProto_DataType_Name((onnx::TensorProto_DataType)od)
                               : std::to_string(od)) +
@@ -137,7 +137,7 @@ LogicalResult quantizeLinearOp(NodeContext &n) {
     to = DType::UI8;
   }
   if (!isQuantType(*to))
-    return n.fail("quantized type " + Twine(dtypeName(*to)) + " is not supported (INT8 and UINT8 are)");
+    return n.unsupported("quantized type " + Twine(dtypeName(*to)) + " is not supported (INT8 and UINT8 are)");
   FailureOr<QuantParams> q = quantParams(n, x.shape());
   if (failed(q))
     return failure();
@@ -150,7 +150,7 @@ LogicalResult dequantizeLinearOp(NodeContext &n) {
     return failure();
   const Operand &x = n.in(0);
   if (!isQuantType(x.dtype()) && x.dtype() != DType::I32)
-    return n.fail("quantized type " + Twine(dtypeName(x.dtype())) +
+    return n.unsupported("quantized type " + Twine(dtypeName(x.dtype())) +
                   " is not supported (INT8, UINT8 and INT32 are)");
   if (n.hasInput(2) && n.in(2).dtype() != x.dtype())
     return n.fail("the zero point is " + Twine(dtypeName(n.in(2).dtype())) + ", the input " +
@@ -278,7 +278,7 @@ LogicalResult qlinearMatMulOp(NodeContext &n) {
     return failure();
   const Operand &a = n.in(0), &b = n.in(3), &yzp = n.in(7);
   if (!isQuantType(yzp.dtype()))
-    return n.fail("the output type " + Twine(dtypeName(yzp.dtype())) + " is not supported (INT8 and UINT8 are)");
+    return n.unsupported("the output type " + Twine(dtypeName(yzp.dtype())) + " is not supported (INT8 and UINT8 are)");
   if (yzp.numElements() != 1)
     return n.fail("y_zero_point must be a scalar, got " + shapeString(yzp.shape()));
   FailureOr<Operand> acc = integerMatMul(n, 0, 2, 3, 5);

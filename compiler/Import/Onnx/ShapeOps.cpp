@@ -388,7 +388,7 @@ LogicalResult symbolicSlice(NodeContext &n) {
   if (x.isSym()) { // Shape arithmetic: pick the elements.
     std::optional<SmallVector<int64_t>> b = staticDims(begin), sz = staticDims(shape);
     if (!b || !sz)
-      return n.fail("a symbolic slice of a shape value is not supported");
+      return n.unsupported("a symbolic slice of a shape value is not supported");
     SymTensor t{x.sym->dtype, {(*sz)[0]}, {}};
     for (int64_t k = 0; k < (*sz)[0]; ++k)
       t.elems.push_back(x.sym->elems[(*b)[0] + k]);
@@ -396,7 +396,7 @@ LogicalResult symbolicSlice(NodeContext &n) {
   }
   std::optional<SmallVector<int64_t>> b = staticDims(begin);
   if (!b)
-    return n.fail("a symbolic start is not supported yet (starts " + n.str(begin) + ")");
+    return n.unsupported("a symbolic start is not supported yet (starts " + n.str(begin) + ")");
   return n.set(0, Operand::of(n.create<graph::SliceOp>(shape, x.dtype(), n.materialize(x),
                                                        n.i64Array(*b),
                                                        n.i64Array(SmallVector<int64_t>(r, 1)))));
@@ -744,12 +744,12 @@ LogicalResult dropoutOp(NodeContext &n) {
         ratio = (*r)->numElements() == 1 ? (*r)->getDouble(0) : -1;
       }
       if (ratio != 0)
-        return n.fail("random dropout (training_mode true, ratio " + std::to_string(ratio) +
+        return n.unsupported("random dropout (training_mode true, ratio " + std::to_string(ratio) +
                       ") is not supported: Kiln compiles inference");
     }
   }
   if (n.outputUsed(1) && n.in(0).hasSymbolicDims())
-    return n.fail("the mask output of a symbolic-size Dropout is not supported");
+    return n.unsupported("the mask output of a symbolic-size Dropout is not supported");
   if (n.outputUsed(1)) {
     HostTensor one = HostTensor::fromInts(DType::Bool, {}, {1});
     (void)n.set(1, Operand::of(foldFill(one, n.in(0).shape())));
@@ -777,7 +777,7 @@ LogicalResult constantOp(NodeContext &n) {
       return n.set(0, Operand::of(HostTensor::fromInts(DType::I64, {(int64_t)v.size()}, v)));
     }
     if (name == "sparse_value" || name == "value_string" || name == "value_strings")
-      return n.fail("attribute '" + name + "' is not supported");
+      return n.unsupported("attribute '" + name + "' is not supported");
   }
   return n.fail("has no value attribute");
 }

@@ -299,7 +299,7 @@ LogicalResult einsumOp(NodeContext &n) {
     return n.fail("equation '" + eq + "' names " + Twine(specs.size()) + " operands, the node has " +
                   Twine(n.numInputs()));
   if (specs.size() > 2)
-    return n.fail("Einsum of more than two operands is not supported");
+    return n.unsupported("Einsum of more than two operands is not supported");
   // Ellipsis dims get letters that the equation does not use, right-aligned.
   std::string spare;
   for (char c = 'A'; c <= 'z'; ++c)
@@ -328,11 +328,11 @@ LogicalResult einsumOp(NodeContext &n) {
                     "'");
     for (auto [d, c] : llvm::enumerate(letters)) {
       if (letters.find(c) != d)
-        return n.fail("repeated index '" + Twine(c) + "' in one operand (a diagonal) is not supported");
+        return n.unsupported("repeated index '" + Twine(c) + "' in one operand (a diagonal) is not supported");
       int64_t dim = x.shape()[d];
       auto [it, isNew] = size.try_emplace(c, dim);
       if (!isNew && it->second != dim)
-        return n.fail("index '" + Twine(c) + "' has sizes " + Twine(it->second) + " and " +
+        return n.unsupported("index '" + Twine(c) + "' has sizes " + Twine(it->second) + " and " +
                       Twine(dim) + " (broadcasting is not supported)");
       ++count[c];
     }

@@ -100,6 +100,22 @@ std::string halideTargetString(const HalideTargetOptions &options) {
   return halideTarget(options).with_feature(Halide::Target::NoRuntime).to_string();
 }
 
+std::string resolveHalideTarget(llvm::StringRef target, bool profile, std::string &error) {
+  Halide::Target t;
+  if (target == "host" || target == "host-cuda") {
+    t = halideTarget({target == "host-cuda", profile});
+  } else if (Halide::Target::validate_target_string(target.str())) {
+    t = Halide::Target(target.str());
+    if (profile)
+      t = t.with_feature(Halide::Target::Profile);
+  } else {
+    error = "unknown target '" + target.str() + "' (expected host, host-cuda or a Halide target string)";
+    return "";
+  }
+  // Kernels are built without a runtime; the target names the machine.
+  return t.without_feature(Halide::Target::NoRuntime).to_string();
+}
+
 namespace {
 
 /// Runs `fn`, turning a Halide::Error it throws into an error on `op`.
@@ -195,14 +211,14 @@ struct FuncInfo {
 
 class KernelTranslator {
 public:
-  KernelTranslator(halide::KernelOp kernel, const HalideTargetOptions &options) : kernel(kernel), options(options) {}
+  KernelTranslator(halide::KernelOp kernel, bool cuda) : kernel(kernel), cuda(cuda) {}
 
   /// Builds the pipeline and compiles it to `path` as C function `fnName`.
   LogicalResult run(const std::string &path, const std::string &fnName, const Halide::Target &target);
 
 private:
   halide::KernelOp kernel;
-  const HalideTargetOptions &options;
+  bool cuda; ///< build the "cuda" schedule (else "cpu")
   std::map<std::string, Halide::Var> vars;
   llvm::StringMap<std::pair<Halide::ImageParam, bool>> inputs; // param, is i1
   std::vector<Halide::ImageParam> inputOrder;
@@ -656,7 +672,7 @@ LogicalResult KernelTranslator::applyDirective(Operation *op) {
 }
 
 LogicalResult KernelTranslator::schedule() {
-  StringRef target = options.cuda ? "cuda" : "cpu";
+  StringRef target = cuda ? "cuda" : "cpu";
   halide::ScheduleOp chosen;
   for (auto s : kernel.getBody().front().getOps<halide::ScheduleOp>()) {
     if (s.getTarget() != target)
@@ -709,10 +725,17 @@ LogicalResult KernelTranslator::run(const std::string &path, const std::string &
 
 } // namespace
 
-LogicalResult emitHalideObjects(ModuleOp module, const HalideTargetOptions &options, const std::string &dir,
-                                const std::string &prefix, std::vector<std::string> &objects,
-                                bool withRuntime, llvm::function_ref<void(unsigned, unsigned)> progress) {
-  Halide::Target target = halideTarget(options);
+LogicalResult emitHalideObjects(ModuleOp module, const std::string &dir, const std::string &prefix,
+                                std::vector<std::string> &objects, bool withRuntime,
+                                const KernelProgress &progress) {
+  halide::TargetAttr targetAttr = halide::getTarget(module);
+  if (!targetAttr)
+    return module.emitError("halide translation: the module has no ")
+           << halide::kTargetAttrName << " (kiln-set-target attaches it)";
+  if (!Halide::Target::validate_target_string(targetAttr.getValue().str()))
+    return module.emitError("halide translation: Halide does not know the target '")
+           << targetAttr.getValue() << "'";
+  Halide::Target target(targetAttr.getValue().str());
   Halide::Target kernelTarget = target.with_feature(Halide::Target::NoRuntime);
 
   auto kernels = llvm::to_vector(module.getOps<halide::KernelOp>());
@@ -721,13 +744,12 @@ LogicalResult emitHalideObjects(ModuleOp module, const HalideTargetOptions &opti
       kernels.push_back(k);
   });
 
-  size_t first = objects.size();
   for (halide::KernelOp kernel : kernels) {
     std::string fnName = prefix + "_" + kernel.getSymName().str();
     if (!isCIdentifier(fnName))
       return kernel.emitError("halide translation: '") << fnName << "' is not a C identifier";
     std::string path = dir + "/" + fnName + ".o";
-    KernelTranslator translator(kernel, options);
+    KernelTranslator translator(kernel, target.has_gpu_feature());
     try {
       if (failed(translator.run(path, fnName, kernelTarget)))
         return failure();
@@ -739,21 +761,25 @@ LogicalResult emitHalideObjects(ModuleOp module, const HalideTargetOptions &opti
     }
     objects.push_back(path);
     if (progress)
-      progress(objects.size() - first, kernels.size());
+      progress(objects.size(), kernels.size());
   }
 
   if (!withRuntime)
     return success();
   std::string runtime = dir + "/" + prefix + "_halide_runtime.o", error;
-  if (failed(emitHalideRuntime(options, runtime, error)))
+  if (failed(emitHalideRuntime(target.to_string(), runtime, error)))
     return module.emitError("halide translation: ") << error;
   objects.push_back(runtime);
   return success();
 }
 
-LogicalResult emitHalideRuntime(const HalideTargetOptions &options, const std::string &path, std::string &error) {
+LogicalResult emitHalideRuntime(llvm::StringRef targetString, const std::string &path, std::string &error) {
+  if (!Halide::Target::validate_target_string(targetString.str())) {
+    error = "Halide does not know the target '" + targetString.str() + "'";
+    return failure();
+  }
   try {
-    Halide::compile_standalone_runtime(path, halideTarget(options));
+    Halide::compile_standalone_runtime(path, Halide::Target(targetString.str()).without_feature(Halide::Target::NoRuntime));
   } catch (const Halide::Error &e) {
     error = "Halide error building the runtime: " + StringRef(e.what()).trim().str();
     return failure();

@@ -4,8 +4,8 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LogicalResult.h"
-#include "llvm/ADT/STLFunctionalExtras.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,24 +23,32 @@ struct HalideTargetOptions {
 /// "x86-64-linux-avx-avx2-f16c-fma-sse41-no_runtime" (+ "-cuda-cuda_capability_80").
 std::string halideTargetString(const HalideTargetOptions &options);
 
-/// Builds every `halide.kernel` in `module` through Halide's C++ API, using the
-/// schedule region for the target ("cpu", or "cuda" when options.cuda), and
-/// writes one object per kernel into `dir`. The C function of kernel @k is
-/// named `<prefix>_k` (and `<prefix>_k_argv`). Also writes the one standalone
-/// Halide runtime object for the target, `<dir>/<prefix>_halide_runtime.o`,
-/// unless `withRuntime` is false (the caller then links one written by
-/// emitHalideRuntime). Appends the object paths to `objects`. Errors are
-/// emitted as MLIR diagnostics on the offending op. `progress`, when given, is
-/// called after each kernel with (kernels done, kernels in all).
-mlir::LogicalResult emitHalideObjects(mlir::ModuleOp module, const HalideTargetOptions &options,
-                                      const std::string &dir, const std::string &prefix,
-                                      std::vector<std::string> &objects, bool withRuntime = true,
-                                      llvm::function_ref<void(unsigned done, unsigned total)> progress = {});
+/// The target string the pipeline attaches (halide.target) for a user's
+/// `target`: "host" and "host-cuda" become this machine's string, any other
+/// must be a valid Halide target string; "-profile" is added when asked.
+/// Returns "" and sets `error` for an unknown target.
+std::string resolveHalideTarget(llvm::StringRef target, bool profile, std::string &error);
 
-/// Writes the standalone Halide runtime object for the target to `path`: the
-/// one emitHalideObjects writes, for tools that build many libraries and
+/// Called after each kernel object is written: (done, total).
+using KernelProgress = std::function<void(unsigned done, unsigned total)>;
+
+/// Builds every `halide.kernel` in `module` through Halide's C++ API for the
+/// module's `halide.target`, using the schedule region for it ("cuda" when it
+/// has a GPU feature, else "cpu"), and writes one object per kernel into
+/// `dir`. The C function of kernel @k is named `<prefix>_k` (and
+/// `<prefix>_k_argv`). Also writes the one standalone Halide runtime object
+/// for the target, `<dir>/<prefix>_halide_runtime.o`, unless `withRuntime` is
+/// false (the caller then links one written by emitHalideRuntime). Appends the
+/// object paths to `objects`. Errors are emitted as MLIR diagnostics on the
+/// offending op.
+mlir::LogicalResult emitHalideObjects(mlir::ModuleOp module, const std::string &dir,
+                                      const std::string &prefix, std::vector<std::string> &objects,
+                                      bool withRuntime = true, const KernelProgress &progress = {});
+
+/// Writes the standalone Halide runtime object for a target string to `path`:
+/// the one emitHalideObjects writes, for tools that build many libraries and
 /// compile it once (kiln-conformance). On failure sets `error`.
-mlir::LogicalResult emitHalideRuntime(const HalideTargetOptions &options, const std::string &path,
+mlir::LogicalResult emitHalideRuntime(llvm::StringRef targetString, const std::string &path,
                                       std::string &error);
 
 } // namespace kiln

@@ -15,6 +15,7 @@
 #include "compiler/Utils/ConstantData.h"
 #include "dialects/Graph/GraphOps.h"
 #include "dialects/Halide/HalideOps.h"
+#include "dialects/Halide/MemoryPlan.h"
 #include "dialects/Utils/SymShape.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -148,6 +149,85 @@ LogicalResult run(Operation *op, ArrayRef<StringRef> argv) {
   return success();
 }
 
+
+/// Reads and checks @main's memory plan (dialects/Halide/MemoryPlan.h) into
+/// the intermediates' liveness, in-place partner and, when static, offsets.
+LogicalResult readMemoryPlan(func::FuncOp main, ArrayRef<halide::LaunchOp> launches,
+                             const llvm::DenseMap<Value, int> &ids, std::vector<Tensor> &tensors,
+                             bool symbolic, int64_t &arenaSize) {
+  auto missing = [&](Operation *op, StringRef attr) {
+    return op->emitError("no memory plan (") << attr << "): run -kiln-plan-memory before emitting the library";
+  };
+  auto intAttr = [](Operation *op, StringRef name) -> std::optional<int64_t> {
+    if (auto a = op->getAttrOfType<IntegerAttr>(name))
+      return a.getInt();
+    return std::nullopt;
+  };
+  std::vector<int> inter; // tensor ids of intermediates, by defining step
+  for (size_t step = 0; step < launches.size(); ++step) {
+    halide::LaunchOp l = launches[step];
+    int id = ids.lookup(l.getResult());
+    Tensor &t = tensors[id];
+    if (t.kind != Intermediate)
+      continue;
+    std::optional<int64_t> last = intAttr(l, halide::plan::kLastUse);
+    if (!last)
+      return missing(l, halide::plan::kLastUse);
+    if (*last < (int64_t)step || *last >= (int64_t)launches.size())
+      return l.emitError("memory plan: ") << halide::plan::kLastUse << " = " << *last
+                                          << " is outside steps " << step << ".." << launches.size() - 1;
+    for (size_t s = *last + 1; s < launches.size(); ++s)
+      if (llvm::is_contained(halide::LaunchOp(launches[s]).getInputs(), l.getResult()))
+        return l.emitError("memory plan: step ") << s << " reads this result after its "
+                                                  << halide::plan::kLastUse << " " << *last;
+    t.defStep = step;
+    t.lastStep = *last;
+    if (std::optional<int64_t> j = intAttr(l, halide::plan::kInPlace)) {
+      auto in = *j >= 0 && *j < (int64_t)l.getInputs().size() ? ids.find(l.getInputs()[*j]) : ids.end();
+      if (in == ids.end() || tensors[in->second].kind != Intermediate ||
+          tensors[in->second].lastStep != (int)step || !byteExpr(t) ||
+          byteExpr(tensors[in->second]) != byteExpr(t))
+        return l.emitError("memory plan: ") << halide::plan::kInPlace << " = " << *j
+                                            << " is not an intermediate of the same size read last here";
+      t.reuse = in->second;
+    }
+    inter.push_back(id);
+    if (symbolic)
+      continue; // placed by the runtime, per size
+    std::optional<int64_t> offset = intAttr(l, halide::plan::kArenaOffset);
+    if (!offset)
+      return missing(l, halide::plan::kArenaOffset);
+    t.offset = *offset;
+    t.nbytes = byteSize(t.type);
+  }
+  if (symbolic)
+    return success();
+  std::optional<int64_t> size = intAttr(main, halide::plan::kArenaSize);
+  if (inter.empty() && !size)
+    return success();
+  if (!size)
+    return missing(main, halide::plan::kArenaSize);
+  arenaSize = *size;
+  // Two intermediates alive at once share no byte, unless the later one is
+  // written in place over the earlier, which its kernel reads last.
+  for (size_t a = 0; a < inter.size(); ++a) {
+    const Tensor &x = tensors[inter[a]];
+    if (x.offset < 0 || x.nbytes > arenaSize || x.offset > arenaSize - x.nbytes)
+      return main.emitError("memory plan: '") << x.name << "' at [" << x.offset << ", +" << x.nbytes
+                                              << ") lies outside the arena of " << arenaSize << " bytes";
+    for (size_t c = a + 1; c < inter.size(); ++c) {
+      const Tensor &y = tensors[inter[c]];
+      bool alive = y.defStep <= x.lastStep;
+      bool share = x.offset < y.offset + y.nbytes && y.offset < x.offset + x.nbytes;
+      bool inPlace = y.reuse == inter[a] && x.offset == y.offset;
+      if (alive && share && !inPlace)
+        return main.emitError("memory plan: '") << x.name << "' and '" << y.name
+                                                << "' are alive at once and share arena bytes";
+    }
+  }
+  return success();
+}
+
 } // namespace
 
 LogicalResult kiln::emitLibrary(ModuleOp module, const LibraryOptions &opts,
@@ -221,62 +301,13 @@ LogicalResult kiln::emitLibrary(ModuleOp module, const LibraryOptions &opts,
       t.name = cast<StringAttr>(outputNames[i]).str();
   }
 
-  // Arena: liveness of intermediates over the launch sequence.
-  std::vector<int> inter, defs, lastUses, reuse;
-  std::vector<int64_t> sizes;
-  llvm::DenseMap<int, int> interIndex; // tensor id -> index in inter
-  llvm::DenseMap<int, int> lastUse;
-  for (auto [step, l] : llvm::enumerate(launches))
-    for (Value v : l.getInputs())
-      lastUse[ids[v]] = step;
-  for (auto [step, l] : llvm::enumerate(launches)) {
-    int id = ids[l.getResult()];
-    if (tensors[id].kind != Intermediate)
-      continue;
-    // In place: an intermediate input this step reads last, at the element it writes.
-    int over = -1;
-    auto kernel = module.lookupSymbol<halide::KernelOp>(l.getKernelAttr());
-    for (auto [j, v] : llvm::enumerate(l.getInputs())) {
-      auto it = ids.find(v);
-      if (over >= 0 || it == ids.end() || tensors[it->second].kind != Intermediate ||
-          lastUse.lookup(it->second) != (int)step || !interIndex.count(it->second))
-        continue;
-      // Same bytes at every size: the same polynomial (a constant when static).
-      auto inBytes = byteExpr(tensors[it->second]), outBytes = byteExpr(tensors[id]);
-      if (!inBytes || !outBytes || *inBytes != *outBytes)
-        continue;
-      bool ok = kernel != nullptr;
-      for (auto [k, w] : llvm::enumerate(l.getInputs()))
-        if (w == v)
-          ok = ok && readsPointwise(kernel, k);
-      if (ok)
-        over = interIndex[it->second];
-    }
-    tensors[id].defStep = step;
-    tensors[id].lastStep = lastUse.count(id) ? lastUse[id] : step;
-    tensors[id].reuse = over >= 0 ? inter[over] : -1;
-    interIndex[id] = inter.size();
-    inter.push_back(id);
-    defs.push_back(step);
-    lastUses.push_back(lastUse.count(id) ? lastUse[id] : step);
-    sizes.push_back(symbolic ? 0 : byteSize(tensors[id].type));
-    reuse.push_back(over);
-  }
-  // (The planner keeps the smaller of the plans with and without writing in place.)
-  // A symbolic model's offsets come from the runtime, which plans with the
-  // same algorithm per size from the liveness above.
+  // The memory plan -kiln-plan-memory wrote: checked, since the module may be
+  // hand-written, and a wrong plan would corrupt results silently.
   int64_t arenaSize = 0;
-  if (!symbolic) {
-    auto slots = planArena(sizes, defs, lastUses, reuse, arenaSize);
-    if (!slots)
-      return main.emitError("the arena plan overflows int64");
-    for (size_t i = 0; i < inter.size(); ++i) {
-      tensors[inter[i]].offset = (*slots)[i].offset;
-      tensors[inter[i]].nbytes = (*slots)[i].size;
-    }
-  }
+  if (failed(readMemoryPlan(main, launches, ids, tensors, symbolic, arenaSize)))
+    return failure();
   for (Tensor &t : tensors) {
-    if (t.kind == Weight || (t.kind == Intermediate && !symbolic))
+    if (t.kind == Weight)
       continue; // sized above
     // A tensor with symbolic dims is sized per call, at run time.
     t.nbytes = t.type.hasStaticShape() ? byteSize(t.type) : 0;

@@ -1,5 +1,4 @@
 // RUN: kiln-opt %s -convert-kernel-to-halide | FileCheck %s
-// RUN: kiln-opt %s -convert-kernel-to-halide=vector-bytes=64 | FileCheck %s --check-prefix=AVX512
 
 // CHECK-LABEL: func.func @main
 // CHECK: halide.launch @k0_addf_f32
@@ -18,8 +17,6 @@
 // CHECK-NEXT: halide.parallel @out "d0"
 // CHECK: halide.schedule "cuda"
 // CHECK-NEXT: halide.gpu_tile @out ["d1", "d0"] [16, 2]
-// AVX512-LABEL: halide.kernel @k0_addf_f32
-// AVX512: halide.vectorize @out "d1" 16
 
 // CHECK-LABEL: halide.kernel @k2_matmul_f32
 // CHECK: halide.update @acc rdom [0, 4] combine "add"

@@ -1,5 +1,5 @@
 // Kernel-level ops over symbolic dims, lowered by convert-kernel-to-halide,
-// compiled once (kiln-emit-halide) and run at many sizes from C by the ctest
+// compiled once (kiln-translate --halide-to-objects) and run at many sizes from C by the ctest
 // unit.lowerings_symbolic (symbolic_lowerings_test.c). The lowered text is
 // checked here.
 // RUN: kiln-opt %s -convert-kernel-to-halide | FileCheck %s

@@ -1,5 +1,5 @@
 // Kernel-level matmuls over symbolic rows (batch s0, seq s1), lowered by
-// convert-kernel-to-halide, compiled once by kiln-emit-halide and called at
+// convert-kernel-to-halide, compiled once by kiln-translate and called at
 // many sizes by the ctest unit.matmul_symbolic (symbolic_matmul_test.c).
 // RUN: kiln-opt %s -convert-kernel-to-halide | FileCheck %s
 

@@ -1,13 +1,13 @@
 // The library emitter refuses symbolic tables the runtime would refuse, or
-// that would miscompile, with a message (kiln-emit-library runs
-// kiln-compile's last stages on each module).
+// that would miscompile, with a message (kiln-opt plans each module's memory,
+// kiln-translate runs kiln-compile's last stages on it).
 // RUN: rm -rf %t && split-file %s %t
-// RUN: not kiln-emit-library %t/binder.mlir %t/out m 2>&1 | FileCheck %s --check-prefix=BINDER
-// RUN: not kiln-emit-library %t/kind.mlir %t/out m 2>&1 | FileCheck %s --check-prefix=KIND
-// RUN: not kiln-emit-library %t/nosymbols.mlir %t/out m 2>&1 | FileCheck %s --check-prefix=NOSYMBOLS
-// RUN: not kiln-emit-library %t/orphan.mlir %t/out m 2>&1 | FileCheck %s --check-prefix=ORPHAN
-// RUN: not kiln-emit-library %t/count.mlir %t/out m 2>&1 | FileCheck %s --check-prefix=COUNT
-// RUN: not kiln-emit-library %t/param.mlir %t/out m 2>&1 | FileCheck %s --check-prefix=PARAM
+// RUN: kiln-opt %t/binder.mlir -kiln-plan-memory | not kiln-translate --emit-library --output-dir %t/out --name m 2>&1 | FileCheck %s --check-prefix=BINDER
+// RUN: kiln-opt %t/kind.mlir -kiln-plan-memory | not kiln-translate --emit-library --output-dir %t/out --name m 2>&1 | FileCheck %s --check-prefix=KIND
+// RUN: kiln-opt %t/nosymbols.mlir -kiln-plan-memory | not kiln-translate --emit-library --output-dir %t/out --name m 2>&1 | FileCheck %s --check-prefix=NOSYMBOLS
+// RUN: kiln-opt %t/orphan.mlir -kiln-plan-memory | not kiln-translate --emit-library --output-dir %t/out --name m 2>&1 | FileCheck %s --check-prefix=ORPHAN
+// RUN: kiln-opt %t/count.mlir -kiln-plan-memory | not kiln-translate --emit-library --output-dir %t/out --name m 2>&1 | FileCheck %s --check-prefix=COUNT
+// RUN: kiln-opt %t/param.mlir -kiln-plan-memory | not kiln-translate --emit-library --output-dir %t/out --name m 2>&1 | FileCheck %s --check-prefix=PARAM
 
 //--- binder.mlir
 // BINDER: error: symbol 'batch' (s0) is bound to input 0 dim 1, which is not exactly s0

@@ -1,6 +1,6 @@
 /*===- symbolic_library_test.c - A symbolic-dims library, end to end -===*
  *
- * sym_model (symbolic_model.mlir, built once by kiln-emit-library) at several
+ * sym_model (symbolic_model.mlir, built once by kiln-translate --emit-library) at several
  * (batch, seq), shrinking and growing, against a scalar reference:
  *   z[b,s] = mask[b,s] * sum_c (x[b,s,c] * 2 + seq) * w[c],  w = 1..8
  * plus the model's queries, the resolved output shapes, the typed run of

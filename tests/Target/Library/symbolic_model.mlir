@@ -1,15 +1,26 @@
 // A hand-written model with two symbolic dims (batch = s0, seq = s1) at the
 // halide level, as kiln-compile hands it to the library emitter (design
-// step 6): kiln-emit-library builds libsym_model.a + sym_model.h from it
+// step 6): kiln-opt plans its memory and kiln-translate builds
+// libsym_model.a + sym_model.h from it
 // and symbolic_library_test.c runs it at many sizes from one build
 // (ctest e2e.symbolic.library).
 //   y  = x * 2 + seq          k0_scale  (reads halide.sym @s1)
 //   y2 = y * w                k1_weight (pointwise: may take y's slot)
 //   z  = mask * sum_c y2      k2_rowsum (a reduction over the 8)
 // with the constraint seq <= 64.
-// RUN: rm -rf %t && kiln-emit-library %s %t sym_model
-// RUN: FileCheck %s --input-file %t/sym_model_model.c
+// RUN: rm -rf %t && kiln-opt %s -kiln-plan-memory | kiln-translate --emit-library --output-dir %t --name sym_model --keep-intermediates 2> %t.log
+// RUN: FileCheck %s --input-file $(sed -n 's/^kiln-translate: intermediates kept in //p' %t.log)/sym_model_model.c
+// RUN: rm -rf $(sed -n 's/^kiln-translate: intermediates kept in //p' %t.log)
 // RUN: FileCheck %s --check-prefix=HEADER --input-file %t/sym_model.h
+// RUN: kiln-opt %s -kiln-plan-memory | FileCheck %s --check-prefix=PLAN
+
+// The plan of a symbolic model: liveness and the in-place choice, no offsets
+// and no arena size (the runtime places tensors per size).
+// PLAN-LABEL: func.func @main
+// PLAN-NOT:   kiln.arena_size
+// PLAN:       halide.launch @k0_scale(%arg0) {kiln.last_use = 1 : i64}
+// PLAN-NEXT:  halide.launch @k1_weight(%1, %0) {kiln.in_place = 0 : i64, kiln.last_use = 2 : i64}
+// PLAN-NEXT:  halide.launch @k2_rowsum(%2, %arg1) :
 
 // Each distinct dim expression once; the constraint reads 64 - seq.
 // CHECK:      static const kiln_abi_symbol_t symbols[] = {

@@ -1,5 +1,5 @@
 //===- Fusion.cpp - Questions the kernel fusion passes share -===//
-#include "compiler/Transforms/Fusion.h"
+#include "compiler/Transforms/Kernel/Fusion.h"
 #include "dialects/Utils/SymShape.h"
 
 using namespace mlir;

@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s -kiln-pack-weights=vector-bytes=32 -split-input-file | FileCheck %s
+// RUN: kiln-opt %s -kiln-pack-weights -split-input-file | FileCheck %s
 
 // A constant B is rewritten into [N/NR, K, NR] panels; NR = 24 (3 AVX2 vectors) divides 48.
 // CHECK-LABEL: func.func @weight

@@ -9,7 +9,7 @@
 // become matmul epilogues instead).
 //
 //===----------------------------------------------------------------------===//
-#include "compiler/Transforms/Fusion.h"
+#include "compiler/Transforms/Kernel/Fusion.h"
 #include "compiler/Transforms/Passes.h"
 #include "dialects/Kernel/KernelOps.h"
 

@@ -13,7 +13,7 @@
 // every split of the output must divide, and a fuse is refused.
 //
 //===----------------------------------------------------------------------===//
-#include "compiler/Target/Library/LibraryEmitter.h"
+#include "compiler/Transforms/Halide/MemoryPlanning.h"
 #include "dialects/Halide/HalideOps.h"
 
 #include "llvm/ADT/StringMap.h"

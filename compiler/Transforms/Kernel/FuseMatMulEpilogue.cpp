@@ -6,7 +6,7 @@
 // still in registers.
 //
 //===----------------------------------------------------------------------===//
-#include "compiler/Transforms/Fusion.h"
+#include "compiler/Transforms/Kernel/Fusion.h"
 #include "compiler/Transforms/Passes.h"
 #include "dialects/Kernel/KernelOps.h"
 

@@ -12,7 +12,7 @@
 // head dim, heads and head width stay static.
 //
 //===----------------------------------------------------------------------===//
-#include "compiler/Transforms/Fusion.h"
+#include "compiler/Transforms/Kernel/Fusion.h"
 #include "compiler/Transforms/Passes.h"
 #include "dialects/Utils/SymShape.h"
 

@@ -10,6 +10,7 @@
 #include "compiler/Transforms/Passes.h"
 #include "compiler/Utils/ConstantData.h"
 #include "dialects/Graph/GraphOps.h"
+#include "dialects/Halide/HalideAttrs.h"
 #include "dialects/Kernel/KernelOps.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -31,9 +32,13 @@ using namespace kiln;
 namespace {
 
 struct PackWeightsPass : kiln::impl::PackWeightsBase<PackWeightsPass> {
-  using PackWeightsBase::PackWeightsBase;
 
   void runOnOperation() override {
+    auto module = getOperation()->getParentOfType<ModuleOp>();
+    halide::TargetAttr target = module ? halide::getTarget(module) : halide::TargetAttr();
+    if (target && target.isCuda())
+      return;
+    int64_t vectorBytes = module ? halide::getVectorBytes(module) : 32;
     std::map<std::tuple<Operation *, int64_t, bool>, Value> packed;
     SmallVector<kernel::MatMulOp> work;
     getOperation().walk([&](kernel::MatMulOp op) { work.push_back(op); });

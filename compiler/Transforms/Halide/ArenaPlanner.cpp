@@ -1,11 +1,11 @@
-//===- MemoryPlan.cpp - Arena offsets for intermediates from liveness -===//
+//===- ArenaPlanner.cpp - Arena offsets for intermediates from liveness -===//
 //
 // A thin wrapper: the algorithm is runtime/src/plan.c, compiled into both the
 // compiler and the runtime so that static plans (made here) and symbolic ones
 // (made by the runtime per size) are one algorithm.
 //
 //===----------------------------------------------------------------------===//
-#include "compiler/Target/Library/LibraryEmitter.h"
+#include "compiler/Transforms/Halide/MemoryPlanning.h"
 #include "runtime/src/plan.h"
 
 using namespace kiln;

@@ -1,0 +1,71 @@
+//===- GraphToHalide.cpp - The registered pipeline from graph to halide -===//
+#include "compiler/Pipelines/GraphToHalide.h"
+#include "compiler/Conversion/Passes.h"
+#include "compiler/Target/Halide/HalideTranslation.h"
+#include "compiler/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/PassRegistry.h"
+
+using namespace mlir;
+using namespace kiln;
+
+namespace {
+
+/// The Halide target string for the pipeline's `target` option, or the
+/// option itself when it cannot be resolved (kiln-set-target then names it).
+std::string resolve(const GraphToHalideOptions &o) {
+  std::string error;
+  std::string resolved = resolveHalideTarget(o.target, o.profile, error);
+  return resolved.empty() ? o.target.getValue() : resolved;
+}
+
+void addKernelPasses(OpPassManager &pm, const GraphToHalideOptions &o) {
+  auto fusion = [&](std::unique_ptr<Pass> p) {
+    if (o.fuse && !llvm::is_contained(o.skip, p->getArgument()))
+      pm.addNestedPass<func::FuncOp>(std::move(p));
+  };
+  SetTargetOptions target;
+  target.target = resolve(o);
+  pm.addPass(createSetTarget(target));
+  fusion(createRecognizePatterns());
+  fusion(createMergeProjections());
+  pm.addPass(createConvertGraphToKernel());
+  fusion(createFuseElementwise());
+  fusion(createFuseMatMulEpilogue());
+  fusion(createFuseAttention());
+  pm.addNestedPass<func::FuncOp>(createPackWeights());
+  pm.addNestedPass<func::FuncOp>(createMaterializeOutputs());
+  pm.addNestedPass<func::FuncOp>(createMarkIndexBounds());
+}
+
+void addHalidePasses(OpPassManager &pm) {
+  pm.addPass(createConvertKernelToHalide());
+  // Layers that repeat become one kernel each: compiled once, launched per layer.
+  pm.addPass(createDedupKernels());
+  pm.addPass(createPlanMemory());
+}
+
+} // namespace
+
+void kiln::buildGraphToHalidePipeline(OpPassManager &pm, const GraphToHalideOptions &options,
+                                      PipelineEnd end) {
+  addKernelPasses(pm, options);
+  if (end == PipelineEnd::Halide)
+    addHalidePasses(pm);
+}
+
+void kiln::registerPipelines() {
+  PassPipelineRegistration<GraphToHalideOptions>(
+      "kiln-graph-to-halide",
+      "Graph dialect to planned halide dialect: fusion, kernels, schedules, memory plan",
+      [](OpPassManager &pm, const GraphToHalideOptions &o) { buildGraphToHalidePipeline(pm, o); });
+  PassPipelineRegistration<GraphToHalideOptions>(
+      "kiln-graph-to-kernel", "The first half of kiln-graph-to-halide: up to the kernel dialect",
+      [](OpPassManager &pm, const GraphToHalideOptions &o) {
+        buildGraphToHalidePipeline(pm, o, PipelineEnd::Kernel);
+      });
+  PassPipelineRegistration<>("kiln-kernel-to-halide",
+                             "The second half of kiln-graph-to-halide: kernels, schedules, memory plan",
+                             [](OpPassManager &pm) { addHalidePasses(pm); });
+}

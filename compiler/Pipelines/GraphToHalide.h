@@ -1,0 +1,46 @@
+//===- GraphToHalide.h - The registered pipeline from graph to halide -===//
+//
+// Everything between the importer and the translation is one pass pipeline:
+//   kiln-opt --kiln-graph-to-halide='target=host fuse=true'
+// kiln-compile runs the same builder, so `kiln-compile --emit halide` and that
+// command print the same module.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_COMPILER_PIPELINES_GRAPHTOHALIDE_H
+#define KILN_COMPILER_PIPELINES_GRAPHTOHALIDE_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace kiln {
+
+struct GraphToHalideOptions : public mlir::PassPipelineOptions<GraphToHalideOptions> {
+  Option<std::string> target{*this, "target",
+                             llvm::cl::desc("host, host-cuda, or a Halide target string "
+                                            "(x86-64-linux-avx-avx2-f16c-fma-sse41)"),
+                             llvm::cl::init("host")};
+  Option<bool> profile{*this, "profile", llvm::cl::desc("Build the kernels with Halide's profiler"),
+                       llvm::cl::init(false)};
+  Option<bool> fuse{*this, "fuse", llvm::cl::desc("Run the fusion passes (off: one kernel per op)"),
+                    llvm::cl::init(true)};
+  ListOption<std::string> skip{*this, "skip",
+                               llvm::cl::desc("Fusion passes not to run, by name (kiln-fuse-attention)")};
+};
+
+/// Where a pipeline stops: at the kernel dialect (kiln-compile --emit kernel)
+/// or at the halide dialect, planned and ready for the translation.
+enum class PipelineEnd { Kernel, Halide };
+
+/// Adds the passes from the graph dialect to `end`. The target is resolved
+/// here ("host" becomes this machine's Halide target string) and attached by
+/// kiln-set-target; an unknown one fails there, with its name.
+void buildGraphToHalidePipeline(mlir::OpPassManager &pm, const GraphToHalideOptions &options,
+                                PipelineEnd end = PipelineEnd::Halide);
+
+/// kiln-graph-to-halide, and its halves kiln-graph-to-kernel and
+/// kiln-kernel-to-halide (the second expects the first's output).
+void registerPipelines();
+
+} // namespace kiln
+
+#endif

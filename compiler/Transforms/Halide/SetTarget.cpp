@@ -1,0 +1,26 @@
+//===- SetTarget.cpp - the kiln-set-target pass -===//
+#include "compiler/Transforms/Passes.h"
+#include "dialects/Halide/HalideAttrs.h"
+
+namespace kiln {
+#define GEN_PASS_DEF_SETTARGET
+#include "compiler/Transforms/Passes.h.inc"
+} // namespace kiln
+
+using namespace mlir;
+using namespace kiln;
+
+namespace {
+struct SetTargetPass : kiln::impl::SetTargetBase<SetTargetPass> {
+  using SetTargetBase::SetTargetBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto attr = halide::TargetAttr::getChecked([&] { return module.emitError("kiln-set-target: "); },
+                                               &getContext(), llvm::StringRef(target.getValue()));
+    if (!attr)
+      return signalPassFailure();
+    module->setAttr(halide::kTargetAttrName, attr);
+  }
+};
+} // namespace

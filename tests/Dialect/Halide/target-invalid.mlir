@@ -1,0 +1,38 @@
+// RUN: kiln-opt %s -split-input-file -verify-diagnostics
+
+// expected-error @+1 {{target 'x86-64' is not arch-bits-os[-feature...]}}
+module attributes {halide.target = #halide.target<"x86-64">} {}
+
+// -----
+
+// expected-error @+1 {{has unknown arch 'vax'}}
+module attributes {halide.target = #halide.target<"vax-64-linux">} {}
+
+// -----
+
+// expected-error @+1 {{has bits '48', expected 32 or 64}}
+module attributes {halide.target = #halide.target<"x86-48-linux">} {}
+
+// -----
+
+// expected-error @+1 {{has a malformed part ''}}
+module attributes {halide.target = #halide.target<"x86-64-linux--avx2">} {}
+
+// -----
+
+// expected-error @+1 {{has a malformed part 'AVX2'}}
+module attributes {halide.target = #halide.target<"x86-64-linux-AVX2">} {}
+
+// -----
+
+// expected-error @+1 {{halide.target must be a #halide.target}}
+module attributes {halide.target = "x86-64-linux-avx2"} {}
+
+// -----
+
+module {
+  // expected-error @+1 {{halide.target belongs on a module}}
+  func.func @f() attributes {halide.target = #halide.target<"x86-64-linux">} {
+    return
+  }
+}
