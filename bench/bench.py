@@ -6,7 +6,7 @@
 For each case (bench/make_models.py writes the models if they are missing):
   1. compile it with `kiln-compile model.onnx -o DIR --name NAME --target host` (timed;
      a failure is recorded with its first error line and the case goes on the report);
-  2. link tests/e2e/run_model.c (the generic driver; its --serve mode speaks the protocol)
+  2. link tools/kiln-model-driver (the generic driver; its --serve mode speaks the protocol)
      against build/lib/libkiln_runtime.a and DIR/libNAME.a;
   3. for each thread count, start two processes that load the model once and wait for
      commands: the Kiln driver and bench/ort_driver.js (onnxruntime-node, graph
@@ -35,7 +35,6 @@ import subprocess
 import sys
 import time
 
-import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, "bench")
@@ -159,8 +158,10 @@ def compile_case(case, model, out_dir, args):
             return info
         info["ok"] = True
     exe = os.path.join(out_dir, "kiln_driver")
-    cmd = ["cc", "-O2", f"-I{os.path.join(ROOT, 'runtime', 'include')}", f"-I{out_dir}", f"-DKILN_MODEL_FN={case}_model",
-           os.path.join(ROOT, "tests", "e2e", "run_model.c"), os.path.join(ROOT, "build", "lib", "libkiln_runtime.a"), lib,
+    driver = os.path.join(ROOT, "tools", "kiln-model-driver")
+    cmd = ["cc", "-O2", f"-I{ROOT}", f"-I{os.path.join(ROOT, 'runtime', 'include')}", f"-I{out_dir}",
+           f"-DKILN_MODEL_FN={case}_model", os.path.join(driver, "main.c"), os.path.join(driver, "driver.c"),
+           os.path.join(ROOT, "tools", "common", "compare.c"), os.path.join(ROOT, "build", "lib", "libkiln_runtime.a"), lib,
            "-lpthread", "-ldl", "-lm", "-o", exe]
     rc, secs, _, out = timed_run(cmd, os.path.join(out_dir, "link.log"), 1800)
     info["link_seconds"] = round(secs, 1)
@@ -186,7 +187,7 @@ def compile_case(case, model, out_dir, args):
 
 # --- the two servers -----------------------------------------------------------------------
 class Server:
-    """A process speaking the bench protocol (see tests/e2e/run_model.c / ort_driver.js)."""
+    """A process speaking the bench protocol (see tools/kiln-model-driver/driver.c / ort_driver.js)."""
 
     def __init__(self, name, cmd, env, log_path):
         self.name = name
@@ -195,7 +196,7 @@ class Server:
                                   text=True, bufsize=1, env=env, cwd=ROOT)
         self.ready = self._reply("ready").split()
 
-    def _reply(self, expect):
+    def _reply(self, *expect):
         line = self.p.stdout.readline()
         if not line:
             self.p.wait()
@@ -206,14 +207,15 @@ class Server:
         word, _, rest = line.strip().partition(" ")
         if word == "error":
             raise RuntimeError(f"{self.name}: {rest}")
-        if word != expect:
+        if word not in expect:
             raise RuntimeError(f"{self.name}: unexpected reply '{line.strip()[:200]}'")
-        return rest
+        # One accepted word: the rest; several: the whole line, so the caller sees which.
+        return rest if len(expect) == 1 else line.strip()
 
-    def call(self, cmd, expect):
+    def call(self, cmd, *expect):
         self.p.stdin.write(cmd + "\n")
         self.p.stdin.flush()
-        return self._reply(expect)
+        return self._reply(*expect)
 
     def run(self, n):
         return [float(x) for x in self.call(f"run {n}", "ms").split()]
@@ -232,27 +234,16 @@ class Server:
         self.stderr.close()
 
 
-def compare(kiln_dir, ort_dir, meta):
-    """Elementwise |a - b| <= ATOL + RTOL |b| over every output (b: onnxruntime)."""
-    res = {"ok": True, "max_abs": 0.0, "worst": 0.0, "outputs": []}
-    for i, o in enumerate(meta["outputs"]):
-        a = np.fromfile(os.path.join(kiln_dir, f"{i}.bin"), np.float32)
-        b = np.fromfile(os.path.join(ort_dir, f"{i}.bin"), np.float32)
-        n = int(np.prod(o["shape"]))
-        if a.size != n or b.size != n:
-            res["ok"] = False
-            res["outputs"].append({"name": o["name"], "error": f"sizes kiln {a.size}, ort {b.size}, expected {n}"})
-            continue
-        d = np.abs(a.astype(np.float64) - b.astype(np.float64))
-        ratio = d / (ATOL + RTOL * np.abs(b.astype(np.float64)))
-        bad = int(np.count_nonzero(~(ratio <= 1.0)))  # NaN counts as bad
-        entry = {"name": o["name"], "max_abs": float(np.nanmax(d)) if n else 0.0,
-                 "worst": float(np.nanmax(ratio)) if n else 0.0, "bad": bad,
-                 "nan_kiln": int(np.isnan(a).sum()), "nan_ort": int(np.isnan(b).sum())}
+def compare(kiln, ort_dir, meta):
+    """The Kiln driver compares its last outputs with onnxruntime's (its "compare"
+    command: |a - b| <= ATOL + RTOL |b|, NaN matches NaN only; tools/common/compare.h)."""
+    verdict, _, detail = kiln.call(f"compare {ort_dir}", "ok", "mismatch").partition(" ")
+    res = {"ok": verdict == "ok", "max_abs": 0.0, "outputs": []}
+    for o, d in zip(meta["outputs"], detail.split("; ")):
+        f = d.split()  # output K max|a-b| E bad N
+        entry = {"name": o["name"], "max_abs": float(f[3]), "bad": int(f[5])}
         res["outputs"].append(entry)
         res["max_abs"] = max(res["max_abs"], entry["max_abs"])
-        res["worst"] = max(res["worst"], entry["worst"])
-        res["ok"] = res["ok"] and bad == 0
     return res
 
 
@@ -277,7 +268,8 @@ def bench_threads(case, meta, model, comp, threads, peak, args, work):
     with_kiln = comp.get("ok", False)  # without Kiln, time onnxruntime alone as a reference
     try:
         if with_kiln:
-            kiln = Server("kiln", [comp["driver"], "--serve", "--threads", str(threads)] + inputs, env,
+            kiln = Server("kiln", [comp["driver"], "--serve", "--threads", str(threads),
+                                   "--atol", str(ATOL), "--rtol", str(RTOL)] + inputs, env,
                           os.path.join(tdir, "kiln.stderr"))
             res["kiln_create_ms"], res["kiln_baseline_rss_kb"] = float(kiln.ready[0]), int(kiln.ready[1])
         ort = Server("onnxruntime", ["node", os.path.join(BENCH, "ort_driver.js"), model,
@@ -289,8 +281,7 @@ def bench_threads(case, meta, model, comp, threads, peak, args, work):
         res["warmup_ms"] = {k: [round(x, 3) for x in v] for k, v in warm.items()}
         ort.call(f"out {os.path.join(tdir, 'ort_out')}", "ok")
         if kiln:
-            kiln.call(f"out {os.path.join(tdir, 'kiln_out')}", "ok")
-            res["check"] = compare(os.path.join(tdir, "kiln_out"), os.path.join(tdir, "ort_out"), meta)
+            res["check"] = compare(kiln, os.path.join(tdir, "ort_out"), meta)
         # Alternate single calls; stop early when a side has used its time budget.
         # A kernel case alternates bursts of back-to-back calls instead: its weights
         # stay in cache, as inside a model, and the FMA-peak share means what it says.

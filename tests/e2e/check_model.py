@@ -1,8 +1,10 @@
 #!/usr/bin/python3
-"""Runs a model compiled and linked by Kiln (the run_model driver) on an ONNX
-backend-test folder and compares every output with the stored reference and
-with onnxruntime (tools/oracle) on the same inputs:
-max|a-b| <= atol + rtol*|b|. Exits 1 on any mismatch."""
+"""Runs a model compiled and linked by Kiln (the model driver,
+tools/kiln-model-driver) on an ONNX backend-test folder: every output against
+the stored reference and against onnxruntime (tools/oracle) on the same inputs.
+This script only writes the inputs and the references as raw files; the
+driver compares (--compare-with, the shared rule of tools/common/compare.h:
+|a-b| <= atol + rtol*|b|, NaN matches NaN only). Exits 1 on any mismatch."""
 import argparse, glob, json, os, subprocess, sys, tempfile
 import numpy as np
 import onnx
@@ -22,19 +24,6 @@ def info(driver):
             dims = [int(d) for d in shape.strip("[]").split(",") if d]
             (ins if kind == "input" else outs).append((name, dtype, dims))
     return ins, outs
-
-def compare(tag, got, want, atol, rtol):
-    got, want = got.astype(np.float64), want.astype(np.float64)
-    if got.shape != want.shape:
-        print(f"  {tag}: shape {got.shape} != {want.shape}  FAIL")
-        return False
-    with np.errstate(invalid="ignore"):
-        err = np.where(got == want, 0.0, np.abs(got - want))
-    err = np.where(np.isnan(got) & np.isnan(want), 0.0, err)
-    err = np.where(np.isnan(err), np.inf, err)
-    ok = bool(np.all((err == 0) | (np.isfinite(err) & (err <= atol + rtol * np.abs(want)))))
-    print(f"  {tag}: max|a-b| = {err.max() if err.size else 0:.3g}  {'ok' if ok else 'FAIL'}")
-    return ok
 
 def main():
     p = argparse.ArgumentParser()
@@ -69,17 +58,17 @@ def main():
                 arr.tofile(f)
                 files.append(f)
                 feeds.append(f"{name}={dtype}:{'x'.join(map(str, dims))}:{f}")
-            r = subprocess.run([a.driver, *files, "-o", tmp], capture_output=True, text=True)
-            if r.returncode != 0:
-                print(f"  {os.path.basename(ds)}: driver failed: {(r.stdout + r.stderr).strip()}")
-                return 1
-            got = [np.fromfile(os.path.join(tmp, f"{i}.bin"), DTYPES[d]).reshape(s)
-                   for i, (_, d, s) in enumerate(outs)]
-            for i in range(len(outs)):
+            # The references as raw files, shapes checked here (raw files carry none).
+            dirs = [os.path.join(tmp, "reference")]
+            os.makedirs(dirs[0])
+            for i, (name, dtype, dims) in enumerate(outs):
                 want = numpy_helper.to_array(onnx.load_tensor(os.path.join(ds, f"output_{i}.pb")))
-                ok &= compare(f"{os.path.basename(ds)} output {i} '{outs[i][0]}' vs reference", got[i], want, a.atol, a.rtol)
+                if list(want.shape) != dims:
+                    print(f"  {os.path.basename(ds)} output {i} '{name}': shape {dims} != {list(want.shape)}  FAIL")
+                    ok = False
+                want.astype(DTYPES[dtype]).tofile(os.path.join(dirs[0], f"{i}.bin"))
             if a.oracle:
-                odir = os.path.join(tmp, "ort")
+                odir = os.path.join(tmp, "onnxruntime")
                 os.makedirs(odir)
                 model = os.path.join(a.model_dir, "model.onnx")
                 r = subprocess.run(["node", a.oracle, model, odir, *feeds], capture_output=True, text=True)
@@ -87,9 +76,22 @@ def main():
                     print(f"  onnxruntime failed: {r.stderr.strip()}")
                     return 1
                 meta = json.load(open(os.path.join(odir, "outputs.json")))
-                for i, (_, d, s) in enumerate(outs):
-                    want = np.fromfile(os.path.join(odir, f"{i}.bin"), DTYPES[d]).reshape(s)
-                    ok &= compare(f"{os.path.basename(ds)} output {i} vs onnxruntime", got[i], want, a.atol, a.rtol)
+                meta = meta["outputs"] if isinstance(meta, dict) else meta
+                for i, (name, _, dims) in enumerate(outs):
+                    if list(meta[i]["shape"]) != dims:
+                        print(f"  {os.path.basename(ds)} output {i} vs onnxruntime: shape {dims} != {meta[i]['shape']}  FAIL")
+                        ok = False
+                dirs.append(odir)
+            compare = [arg for d in dirs for arg in ("--compare-with", d)]
+            r = subprocess.run([a.driver, *files, *compare, "--atol", str(a.atol), "--rtol", str(a.rtol)],
+                               capture_output=True, text=True)
+            report = [l for l in r.stdout.splitlines() if l.startswith(("output ", "  first mismatch"))]
+            if r.returncode not in (0, 1) or not report:
+                print(f"  {os.path.basename(ds)}: driver failed: {(r.stdout + r.stderr).strip()}")
+                return 1
+            for line in report:
+                print(f"  {os.path.basename(ds)} {line}" if line.startswith("output") else f"  {line}")
+            ok &= r.returncode == 0
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 

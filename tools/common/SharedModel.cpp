@@ -28,8 +28,11 @@ bool kiln::loadSharedModel(const std::string &cc, const std::string &dir, const 
   sym(out.destroy, "kiln_context_destroy");
   sym(out.lastError, "kiln_context_last_error");
   sym(out.outputInfo, "kiln_model_output_info");
+  sym(out.resolve, "kiln_context_resolve");
+  sym(out.contextOutputInfo, "kiln_context_output_info");
   auto getModel = (const kiln_model_t *(*)(void))dlsym(out.handle, (name + "_model").c_str());
-  if (!getModel || !out.create || !out.run || !out.destroy || !out.lastError || !out.outputInfo) {
+  if (!getModel || !out.create || !out.run || !out.destroy || !out.lastError || !out.outputInfo || !out.resolve ||
+      !out.contextOutputInfo) {
     error = "the shared object " + so + " lacks its entry points";
     return false;
   }

@@ -22,6 +22,10 @@ struct SharedModel {
   decltype(&kiln_context_destroy) destroy = nullptr;
   decltype(&kiln_context_last_error) lastError = nullptr;
   decltype(&kiln_model_output_info) outputInfo = nullptr;
+  /// For symbolic models: bind the dims from the inputs, then the resolved
+  /// output shapes.
+  decltype(&kiln_context_resolve) resolve = nullptr;
+  decltype(&kiln_context_output_info) contextOutputInfo = nullptr;
 };
 
 /// Links DIR/libNAME.a and `runtimeLibrary` (libkiln_runtime.a) into

@@ -6,13 +6,15 @@
 // kiln::compileModel, archiving the Halide runtime the parent compiled once,
 // linked with libkiln_runtime.a into a shared object, loaded with dlopen and
 // run on every test_data_set_N. Each output must have the expected dtype and
-// shape, and every element must satisfy |a - b| <= atol + rtol * |b| (floats;
-// NaN matches NaN) or be equal (bool and integers).
+// shape, and every element must match by the shared rule (tools/common/compare.h:
+// |a - b| <= atol + rtol * |b| for floats, NaN matches NaN only; bool and
+// integers equal).
 //
 //===----------------------------------------------------------------------===//
 #include "CaseRunner.h"
 #include "tools/common/SharedModel.h"
 #include "tools/common/TestData.h"
+#include "tools/common/compare.h"
 
 #include "compiler/Pipelines/Pipeline.h"
 #include "kiln/runtime.h"
@@ -58,26 +60,12 @@ std::string compare(const Tensor &a, const Tensor &b, size_t i, const std::strin
     return what + ": dtype " + dtypeName(a.dtype) + ", expected " + dtypeName(b.dtype);
   if (a.shape != b.shape)
     return what + ": shape " + shapeString(a.shape) + ", expected " + shapeString(b.shape);
-  size_t n = numElements(a.shape), bad = 0;
-  double maxErr = 0;
-  for (size_t e = 0; e < n; ++e) {
-    double err = 0;
-    if (isFloat(a.dtype)) {
-      double x = floatAt(a, e), y = floatAt(b, e);
-      if (std::isnan(x) || std::isnan(y))
-        err = std::isnan(x) == std::isnan(y) ? 0 : INFINITY;
-      else if (x != y) // Equal infinities match.
-        err = std::fabs(x - y);
-      bad += err != 0 && !(err <= s.atol + s.rtol * std::fabs(y));
-    } else {
-      int64_t x = intAt(a, e), y = intAt(b, e);
-      err = x == y ? 0 : std::fabs((double)x - (double)y);
-      bad += x != y;
-    }
-    maxErr = std::max(maxErr, err);
-  }
-  if (!bad)
+  size_t n = numElements(a.shape);
+  kiln_compare_result_t r;
+  if (kiln_compare(a.dtype, a.data.data(), b.data.data(), n, s.atol, s.rtol, &r))
     return "";
+  size_t bad = r.mismatches;
+  double maxErr = r.max_err;
   std::string msg;
   raw_string_ostream os(msg);
   os << what << " max|a-b| = " << format("%.3g", maxErr) << " (" << bad << " of " << n << " elements differ, "

@@ -60,42 +60,44 @@ using namespace llvm;
 using namespace kiln::conformance;
 using Clock = std::chrono::steady_clock;
 
-static cl::OptionCategory category("kiln-conformance options");
-static cl::list<std::string> roots(cl::Positional, cl::desc("[ROOT...]"), cl::cat(category));
+static cl::OptionCategory casesCategory("Case options");
+static cl::OptionCategory runCategory("Compile and run options");
+static cl::OptionCategory reportCategory("Report options");
+static cl::list<std::string> roots(cl::Positional, cl::desc("[ROOT...]"), cl::cat(casesCategory));
 static cl::opt<std::string> tablePath("table", cl::desc("write the per-op markdown table to FILE"),
-                                      cl::value_desc("FILE"), cl::cat(category));
+                                      cl::value_desc("FILE"), cl::cat(reportCategory));
 static cl::opt<std::string> expectPath("expect", cl::desc("exit 1 if a case listed in FILE does not pass"),
-                                       cl::value_desc("FILE"), cl::cat(category));
+                                       cl::value_desc("FILE"), cl::cat(reportCategory));
 static cl::opt<bool> expectedOnly("expected-only", cl::desc("run only the cases listed in the --expect file"),
-                                  cl::cat(category));
+                                  cl::cat(casesCategory));
 static cl::opt<std::string> writeExpectPath("write-expect", cl::desc("write the passing cases to FILE"),
-                                            cl::value_desc("FILE"), cl::cat(category));
+                                            cl::value_desc("FILE"), cl::cat(reportCategory));
 static cl::list<std::string> only("only", cl::CommaSeparated, cl::value_desc("op,..."),
                                   cl::desc("run only these table rows (op types) or cases"),
-                                  cl::cat(category));
+                                  cl::cat(casesCategory));
 static cl::opt<unsigned> jobs("jobs", cl::desc("cases run at once, each in a process (default: the cores)"),
-                              cl::init(0), cl::cat(category));
+                              cl::init(0), cl::cat(casesCategory));
 static cl::alias jobsShort("j", cl::desc("alias for --jobs"), cl::aliasopt(jobs));
 static cl::opt<double> timeoutSec("timeout", cl::desc("seconds one case may take"), cl::init(120),
-                                  cl::cat(category));
+                                  cl::cat(casesCategory));
 static cl::opt<std::string> target("target", cl::desc("host or host-cuda"), cl::init("host"),
-                                   cl::cat(category));
+                                   cl::cat(runCategory));
 static cl::opt<bool> fuse("fuse", cl::desc("run the fusion passes (--fuse=false: one kernel per op)"),
-                          cl::init(true), cl::cat(category));
+                          cl::init(true), cl::cat(runCategory));
 static cl::opt<int> kernelThreads("kernel-threads",
                                   cl::desc("threads for a case's kernels (0: Halide's default)"), cl::init(1),
-                                  cl::cat(category));
+                                  cl::cat(runCategory));
 static cl::opt<std::string> workDir("work-dir", cl::desc("build case N in DIR/N_<case> and keep it"),
-                                    cl::value_desc("DIR"), cl::cat(category));
+                                    cl::value_desc("DIR"), cl::cat(runCategory));
 static cl::opt<double> absTol("atol", cl::desc("absolute tolerance (ONNX's own: 1e-7)"), cl::init(1e-7),
-                              cl::cat(category));
+                              cl::cat(runCategory));
 static cl::opt<double> relTol("rtol", cl::desc("relative tolerance (ONNX's own: 1e-3)"), cl::init(1e-3),
-                              cl::cat(category));
+                              cl::cat(runCategory));
 static cl::opt<std::string> tolerancesPath(
     "tolerances", cl::desc("per-case atol overrides: lines 'CASE ATOL why' (cases fp32 cannot hold to --atol)"),
-    cl::value_desc("FILE"), cl::cat(category));
+    cl::value_desc("FILE"), cl::cat(runCategory));
 static cl::opt<bool> quiet("quiet", cl::desc("print only the cases that fail or do not compile"),
-                           cl::cat(category));
+                           cl::cat(reportCategory));
 
 namespace {
 
@@ -587,7 +589,7 @@ bool writeTable(const std::string &path, const std::vector<Case> &cases, const s
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  cl::HideUnrelatedOptions(category);
+  cl::HideUnrelatedOptions({&casesCategory, &runCategory, &reportCategory});
   cl::ParseCommandLineOptions(argc, argv, "Run Kiln on ONNX backend-test cases and report per op\n");
   std::string command = "kiln-conformance";
   for (int i = 1; i < argc; ++i)

@@ -1,19 +1,24 @@
 //===- kiln-run.cpp - Compile a model and check it on ONNX backend test data -===//
 //
-//   kiln-run DIR [--target host|host-cuda] [--atol A --rtol R] [--repeat N --threads T]
+//   kiln-run DIR [--target host|host-cuda] [--shape d=N] [--symbolic-dims]
+//            [--atol A --rtol R] [--repeat N --threads T]
 //
 // DIR holds model.onnx beside test_data_set_N/{input_K.pb, output_K.pb} (the
 // ONNX backend test layout). Symbolic dims are pinned from the first data
-// set's inputs. The model is compiled, linked into a shared object with the
-// runtime, loaded, run on every data set and compared element by element:
-// |a - b| <= atol + rtol * |b|. Exit status 1 on any mismatch or error.
+// set's inputs (unless --shape pins them or --symbolic-dims keeps them). The
+// model is compiled, linked into a shared object with the runtime, loaded,
+// run on every data set and compared element by element by the shared rule
+// (tools/common/compare.h). Exit status 1 on any mismatch or error.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Pipelines/Pipeline.h"
 #include "compiler/Utils/InstallLayout.h"
 #include "kiln/runtime.h"
+#include "tools/common/CompileFlags.h"
+#include "tools/common/Progress.h"
 #include "tools/common/SharedModel.h"
 #include "tools/common/TestData.h"
+#include "tools/common/compare.h"
 
 #include "onnx/onnx_pb.h"
 #include "llvm/ADT/ScopeExit.h"
@@ -34,21 +39,23 @@ using namespace llvm;
 using kiln::testdata::Tensor;
 using namespace kiln::testdata;
 
-static cl::opt<bool> noFuse("no-fuse", cl::desc("Skip the fusion passes: one kernel per op"));
-static cl::list<std::string> skipPass("skip-pass", cl::desc("Skip one fusion pass by name (repeatable), e.g. kiln-fuse-attention"));
-static cl::opt<std::string> dir(cl::Positional, cl::desc("<test folder>"), cl::Required);
-static cl::opt<std::string> target("target", cl::desc("host or host-cuda"), cl::init("host"));
-static cl::opt<double> absTol("atol", cl::desc("absolute tolerance"), cl::init(1e-4));
-static cl::opt<double> relTol("rtol", cl::desc("relative tolerance"), cl::init(1e-3));
-static cl::opt<int> repeat("repeat", cl::desc("time N runs and print min and median"), cl::init(0));
-static cl::opt<std::string> workDir("work-dir", cl::desc("build and keep the compiled library here (default: a temporary folder, removed on exit)"));
-static cl::opt<std::string> model("model", cl::desc("model file inside DIR"), cl::init("model.onnx"));
+static cl::OptionCategory testCategory("Test options");
+static cl::opt<std::string> dir(cl::Positional, cl::desc("<test folder>"), cl::Required, cl::cat(testCategory));
+static cl::opt<std::string> model("model", cl::desc("Model file inside the folder"), cl::init("model.onnx"),
+                                  cl::cat(testCategory));
+static cl::opt<double> absTol("atol", cl::desc("Absolute tolerance"), cl::init(1e-4), cl::cat(testCategory));
+static cl::opt<double> relTol("rtol", cl::desc("Relative tolerance"), cl::init(1e-3), cl::cat(testCategory));
+static cl::opt<std::string> workDir(
+    "work-dir", cl::desc("Build and keep the compiled library here (default: a temporary folder, removed on exit)"),
+    cl::value_desc("DIR"), cl::cat(testCategory));
+static cl::OptionCategory runCategory("Run options");
+static cl::opt<int> repeat("repeat", cl::desc("Time N runs and print min and median"), cl::value_desc("N"),
+                           cl::init(0), cl::cat(runCategory));
+// Spelled "threads" once LLVM's option of that name is out of the way (main).
+static cl::opt<int> threads("kiln-threads", cl::desc("Thread count for the kernels (0: Halide's default)"),
+                            cl::value_desc("T"), cl::init(0), cl::cat(runCategory));
 
 namespace {
-
-double element(const Tensor &t, size_t i) {
-  return isFloat(t.dtype) ? floatAt(t, i) : (double)intAt(t, i);
-}
 
 int fail(const std::string &msg) {
   errs() << "kiln-run: error: " << msg << "\n";
@@ -59,24 +66,14 @@ int fail(const std::string &msg) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  // LLVM owns "-threads"; ours sets the kernels' thread count, so take it out first.
-  int threads = 0;
-  std::vector<const char *> args;
-  for (int i = 0; i < argc; ++i) {
-    StringRef a(argv[i]);
-    if (i > 0 && (a == "--threads" || a == "-threads") && i + 1 < argc) {
-      if (StringRef(argv[++i]).getAsInteger(10, threads) || threads < 0)
-        return fail("--threads expects a non-negative integer");
-    } else if (i > 0 && a.consume_front("--threads=")) {
-      if (a.getAsInteger(10, threads) || threads < 0)
-        return fail("--threads expects a non-negative integer");
-    } else {
-      args.push_back(argv[i]);
-    }
-  }
-  cl::ParseCommandLineOptions(args.size(), args.data(),
-                              "Compile an ONNX model and check it against test data\n\n"
-                              "  --threads T   thread count for the kernels (0: Halide's default)\n");
+  kiln::tools::claimOptionName(threads, "threads");
+  kiln::tools::parseCommandLine(argc, argv, "Compile an ONNX model and check it against test data\n",
+                                {&testCategory, &runCategory});
+  if (threads < 0)
+    return fail("--threads expects a non-negative integer");
+  kiln::CompileOptions opts;
+  if (std::string err; !kiln::tools::fillCompileOptions(opts, err))
+    return fail(err);
   std::string modelPath = dir + "/" + model;
   std::ifstream mf(modelPath, std::ios::binary);
   onnx::ModelProto proto;
@@ -93,13 +90,13 @@ int main(int argc, char **argv) {
   if (sets.empty())
     return fail("no test_data_set_N folder in " + dir);
 
-  // Pin symbolic dims from the first data set's input shapes; the values are
-  // read after compiling, so that a model Kiln cannot take is refused by the
-  // importer, with its message, before any data is decoded.
+  // Pin symbolic dims from the first data set's input shapes, unless --shape
+  // pins them or --symbolic-dims keeps them; the values are read after
+  // compiling, so that a model Kiln cannot take is refused by the importer,
+  // with its message, before any data is decoded.
   std::vector<Tensor> first;
   if (std::string err; !loadSet(sets[0], "input_", first, err, /*withData=*/false))
     return fail(err);
-  kiln::CompileOptions opts;
   std::set<std::string> inits;
   for (auto &i : proto.graph().initializer())
     inits.insert(i.name());
@@ -111,7 +108,7 @@ int main(int argc, char **argv) {
       break;
     auto &dims = in.type().tensor_type().shape().dim();
     for (int d = 0; d < dims.size() && d < (int)first[k].shape.size(); ++d)
-      if (dims[d].has_dim_param())
+      if (dims[d].has_dim_param() && !opts.import.symbolicDims && !kiln::tools::shapeGiven(dims[d].dim_param()))
         opts.import.dimValues[dims[d].dim_param()] = first[k].shape[d];
     ++k;
   }
@@ -131,11 +128,12 @@ int main(int argc, char **argv) {
   opts.input = modelPath;
   opts.outDir = std::string(tmp);
   opts.name = "kiln_run_model";
-  opts.target = target;
-  opts.fuse = !noFuse;
-  opts.skipPasses.assign(skipPass.begin(), skipPass.end());
-  if (kiln::compileModel(opts, outs()) != 0)
-    return fail("compilation failed");
+  {
+    kiln::tools::Progress progress("kiln-run", kiln::tools::progressMode());
+    opts.progress = progress.callback();
+    if (kiln::compileModel(opts, outs()) != 0)
+      return fail("compilation failed");
+  }
 
   auto cc = sys::findProgramByName("cc");
   if (!cc)
@@ -151,7 +149,7 @@ int main(int argc, char **argv) {
   kiln_context_t *ctx = nullptr;
   if (sm.create(m, &copts, &ctx) != KILN_OK)
     return fail(std::string("context: ") + sm.lastError(nullptr));
-  outs() << "kiln-run: " << dir << " (" << target << ", " << m->target << ")\n";
+  outs() << "kiln-run: " << dir << " (" << opts.target << ", " << m->target << ")\n";
   outs() << "tolerance: |a-b| <= " << absTol << " + " << relTol << "*|b|\n";
 
   int failures = 0;
@@ -169,11 +167,20 @@ int main(int argc, char **argv) {
     in.clear();
     for (Tensor &t : inputs)
       in.push_back({(kiln_dtype_t)t.dtype, (int32_t)t.shape.size(), t.shape.data(), t.data.data()});
+    // Symbolic dims: the inputs bind them, then the outputs' shapes are known.
+    if (m->num_symbols > 0 && sm.resolve(ctx, in.data(), in.size()) != KILN_OK) {
+      outs() << sys::path::filename(set) << ": run failed: " << sm.lastError(ctx) << "\n";
+      ++failures;
+      continue;
+    }
     results.assign(m->num_outputs, Tensor());
     out.clear();
     for (int i = 0; i < m->num_outputs; ++i) {
       kiln_tensor_info_t info;
-      sm.outputInfo(m, i, &info);
+      if (m->num_symbols > 0)
+        sm.contextOutputInfo(ctx, i, &info);
+      else
+        sm.outputInfo(m, i, &info);
       Tensor &r = results[i];
       r.dtype = info.dtype;
       r.shape.assign(info.shape, info.shape + info.rank);
@@ -195,27 +202,16 @@ int main(int argc, char **argv) {
         ++failures;
         continue;
       }
-      size_t n = numElements(a.shape), bad = 0, firstBad = 0;
-      double maxErr = 0;
-      for (size_t e = 0; e < n; ++e) {
-        double x = element(a, e), y = element(b, e);
-        // Equal values (infinities included) and NaN against NaN agree; an
-        // infinity against anything else is an infinite error.
-        double err = x == y || (std::isnan(x) && std::isnan(y)) ? 0 : std::fabs(x - y);
-        if (std::isnan(err) || std::isinf(x) || std::isinf(y))
-          err = x == y ? 0 : INFINITY;
-        maxErr = std::max(maxErr, err);
-        bool ok = err == 0 || (std::isfinite(err) && err <= absTol + relTol * std::fabs(y));
-        if (!ok && bad++ == 0)
-          firstBad = e;
-      }
-      if (bad)
-        outs() << "  first mismatch at flat index " << firstBad << ": got " << element(a, firstBad)
-               << ", expected " << element(b, firstBad) << "\n";
+      size_t n = numElements(a.shape);
+      kiln_compare_result_t r;
+      bool ok = kiln_compare(a.dtype, a.data.data(), b.data.data(), n, absTol, relTol, &r);
+      if (!ok)
+        outs() << "  first mismatch at flat index " << r.first_bad << ": got " << r.first_got << ", expected "
+               << r.first_want << "\n";
       outs() << sys::path::filename(set) << " output " << i << " '" << a.name << "': max|a-b| = "
-             << format("%.3g", maxErr) << (bad ? ", MISMATCH in " + std::to_string(bad) + " of " + std::to_string(n) : ", ok")
-             << "\n";
-      failures += bad != 0;
+             << format("%.3g", r.max_err)
+             << (ok ? ", ok" : ", MISMATCH in " + std::to_string(r.mismatches) + " of " + std::to_string(n)) << "\n";
+      failures += !ok;
     }
   }
 

@@ -1,14 +1,23 @@
-/*===- run_model.c - A generic driver for any compiled Kiln model -===*
+/*===- driver.c - A generic driver for any compiled Kiln model -===*
  *
- * Used by the end-to-end tests (tests/e2e/check_model.py) and the benchmark
- * (bench/bench.py). Built once per model:
- *   cc -O2 -Iruntime/include -DKILN_MODEL_FN=NAME_model tests/e2e/run_model.c \
- *      build/lib/libkiln_runtime.a DIR/libNAME.a -lpthread -ldl -lm
+ * Used by the end-to-end tests (tests/e2e/check_model.py, check_shapes.py)
+ * and the benchmark (bench/bench.py). This file is the library
+ * kiln_model_driver; a driver for one model is main.c compiled with
+ * -DKILN_MODEL_FN=NAME_model and linked with it and the model
+ * (kiln_add_model_driver in KilnModelDriver.cmake), or by hand:
+ *   cc -O2 -I. -Iruntime/include -DKILN_MODEL_FN=NAME_model tools/kiln-model-driver/{main,driver}.c \
+ *      tools/common/compare.c build/lib/libkiln_runtime.a DIR/libNAME.a -lpthread -ldl -lm
  * Usage:
  *   run_model --info                              list inputs and outputs (symbolic dims
  *                                                 by name: [batch,seq])
  *   run_model [--threads N] IN0.bin ... -o DIR    run once, write DIR/K.bin
  *   run_model [--threads N] IN0.bin ... --repeat R  also time R runs (min, median)
+ *   run_model IN0.bin ... --compare-with DIR [--compare-with DIR2] [--atol A --rtol R]
+ *                                                 run once and compare output K with
+ *                                                 DIR/K.bin (the reference) by the shared
+ *                                                 rule (tools/common/compare.h; default
+ *                                                 1e-4 + 1e-3*|b|); one line per output,
+ *                                                 exit status 1 on any mismatch
  *   run_model [IN0.bin ...] --bad-shape           expect a rejected input shape
  *                                                 (zeros when no files are given)
  *   run_model [IN0.bin ...] --bad-index           expect a rejected token id (input 0's
@@ -27,6 +36,8 @@
  *     (start)    -> "ready <create_ms> <baseline_rss_kb>"
  *     "run K"    -> "ms t1 ... tK"   K calls of kiln_context_run, each timed alone
  *     "out DIR"  -> "ok"             the last call's outputs as DIR/<index>.bin
+ *     "compare DIR" -> "ok|mismatch output 0 max|a-b| E bad N; ..."  the last call's outputs
+ *                                    against DIR/<index>.bin (--atol, --rtol)
  *     "size SPEC IN0.bin ..." -> "ok workspace <bytes>"  (symbolic dims) new inputs
  *                                    at the sizes SPEC gives (batch=3,seq=7), on the
  *                                    same context: the runtime re-plans if they changed
@@ -41,6 +52,9 @@
  *===----------------------------------------------------------------------===*/
 #define _POSIX_C_SOURCE 200809L /* pthread barriers, strtok_r, clock_gettime under -std=c11 */
 
+#include "tools/kiln-model-driver/driver.h"
+
+#include "tools/common/compare.h"
 #include <kiln/runtime.h>
 
 #include <pthread.h>
@@ -49,8 +63,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-
-const kiln_model_t *KILN_MODEL_FN(void);
 
 /* Elements of a tensor; 0 for a shape the runtime refuses anyway (a negative
    dim, more than 2^31-1 elements: sizes from --dims may be anything). */
@@ -214,6 +226,50 @@ static int write_outputs(const kiln_model_t *model, kiln_tensor_t *out, int nout
   return 0;
 }
 
+/* Tolerances of --compare-with and "compare". */
+static double compare_atol = 1e-4, compare_rtol = 1e-3;
+
+/* Output i against DIR/i.bin for every output, by the shared rule: one
+   "output K 'NAME' vs DIR: max|a-b| = E  ok|FAIL" line each on stdout, or, with
+   `oneline`, one reply line for the server. Returns the number of outputs that
+   differ, or -1 when a file is missing or has the wrong size. */
+static int compare_outputs(const kiln_model_t *model, kiln_tensor_t *out, int nout, const char *dir, int oneline) {
+  const char *label = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
+  char reply[4096] = "";
+  size_t used = 0;
+  int bad = 0;
+  for (int i = 0; i < nout; ++i) {
+    kiln_tensor_info_t t;
+    kiln_model_output_info(model, i, &t);
+    t.shape = out[i].shape; /* the resolved shape, for a model with symbolic dims */
+    size_t n = numel(&t), bytes = n * kiln_dtype_size(t.dtype);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%d.bin", dir, i);
+    struct stat st;
+    if (stat(path, &st) != 0 || (size_t)st.st_size != bytes) {
+      printf("%serror %s: %s, expected %zu bytes (output %d '%s')\n", oneline ? "" : "  ", path,
+             stat(path, &st) ? "cannot read it" : "wrong size", bytes, i, t.name);
+      return -1;
+    }
+    void *want = read_file(path, bytes);
+    kiln_compare_result_t r;
+    int ok = kiln_compare(t.dtype, out[i].data, want, n, compare_atol, compare_rtol, &r);
+    free(want);
+    bad += !ok;
+    if (oneline)
+      used += (size_t)snprintf(reply + used, used < sizeof reply ? sizeof reply - used : 0,
+                               "%soutput %d max|a-b| %.2e bad %zu", i ? "; " : "", i, r.max_err, r.mismatches);
+    else
+      printf("output %d '%s' vs %s: max|a-b| = %.3g  %s\n", i, t.name, label, r.max_err, ok ? "ok" : "FAIL");
+    if (!ok && !oneline)
+      printf("  first mismatch at flat index %zu: got %.9g, expected %.9g (%zu of %zu differ)\n", r.first_bad,
+             r.first_got, r.first_want, r.mismatches, n);
+  }
+  if (oneline)
+    printf("%s %s\n", bad ? "mismatch" : "ok", reply);
+  return bad;
+}
+
 /* The server loop: see the file header. */
 /* "size SPEC IN0.bin ...": the inputs at other sizes, outputs sized to match. */
 static int resize(const kiln_model_t *model, kiln_context_t *ctx, char *args, kiln_tensor_t *in, int nin,
@@ -285,6 +341,9 @@ static int serve(const kiln_model_t *model, kiln_context_t *ctx, kiln_tensor_t *
       if (!have_run) { printf("error out before any run\n"); return 1; }
       if (write_outputs(model, out, nout, line + 4)) return 1;
       printf("ok\n");
+    } else if (!strncmp(line, "compare ", 8)) {
+      if (!have_run) { printf("error compare before any run\n"); return 1; }
+      if (compare_outputs(model, out, nout, line + 8, 1) < 0) return 1;
     } else if (!strcmp(line, "quit")) {
       printf("maxrss %ld\n", status_kb("VmHWM"));
       return 0;
@@ -483,9 +542,8 @@ static int negative_ids(const kiln_model_t *model, kiln_context_t *ctx, kiln_ten
   return rc;
 }
 
-int main(int argc, char **argv) {
+int kiln_model_driver_main(const kiln_model_t *model, int argc, char **argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
-  const kiln_model_t *model = KILN_MODEL_FN();
   int nin = kiln_model_input_count(model), nout = kiln_model_output_count(model);
   if (argc > 1 && !strcmp(argv[1], "--info")) {
     for (int i = 0; i < nin + nout; ++i) {
@@ -510,7 +568,8 @@ int main(int argc, char **argv) {
       printf("workspace: %lld bytes\n", (long long)kiln_model_workspace_size(model));
     return 0;
   }
-  const char *outdir = NULL;
+  const char *outdir = NULL, *compare_dirs[8];
+  int ncompare = 0;
   int k = 0, repeat = 0, threads = 0, server = 0, bad_shape = 0, bad_index = 0;
   int check_threads = 0, rounds = 20, check_negative = 0;
   int64_t wrong[KILN_MAX_RANK];
@@ -540,6 +599,19 @@ int main(int argc, char **argv) {
     if (!strcmp(argv[a], "--threads-check") && a + 1 < argc) { check_threads = atoi(argv[++a]); continue; }
     if (!strcmp(argv[a], "--rounds") && a + 1 < argc) { rounds = atoi(argv[++a]); continue; }
     if (!strcmp(argv[a], "--negative-ids")) { check_negative = 1; continue; }
+    if (!strcmp(argv[a], "--compare-with") && a + 1 < argc) {
+      if (ncompare == 8) { printf("error at most 8 --compare-with folders\n"); return 2; }
+      compare_dirs[ncompare++] = argv[++a];
+      continue;
+    }
+    if ((!strcmp(argv[a], "--atol") || !strcmp(argv[a], "--rtol")) && a + 1 < argc) {
+      char *end = NULL;
+      double v = strtod(argv[a + 1], &end);
+      if (end == argv[a + 1] || *end || !(v >= 0)) { printf("error %s expects a number >= 0\n", argv[a]); return 2; }
+      *(argv[a][2] == 'a' ? &compare_atol : &compare_rtol) = v;
+      ++a;
+      continue;
+    }
     if (k >= nin) { printf("error too many inputs\n"); return 2; }
     kiln_tensor_info_t t;
     input_info(model, k, &t, &shapes[(size_t)k * KILN_MAX_RANK]);
@@ -623,6 +695,11 @@ int main(int argc, char **argv) {
       return 1;
     }
     if (outdir && write_outputs(model, out, nout, outdir)) return 1;
+    for (int c = 0; c < ncompare; ++c) {
+      int bad = compare_outputs(model, out, nout, compare_dirs[c], 0);
+      if (bad < 0) return 1;
+      rc |= bad > 0;
+    }
     if (repeat > 0) {
       double *ms = calloc(repeat, sizeof(double));
       for (int r = 0; r < repeat; ++r) {

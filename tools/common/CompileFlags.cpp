@@ -1,0 +1,108 @@
+//===- CompileFlags.cpp - The compiler's options, declared once for every tool -===//
+#include "tools/common/CompileFlags.h"
+
+#include <list>
+
+using namespace llvm;
+
+namespace kiln::tools {
+
+cl::OptionCategory &compileCategory() {
+  static cl::OptionCategory category("Compile options");
+  return category;
+}
+
+cl::OptionCategory &debugCategory() {
+  static cl::OptionCategory category("Debugging options");
+  return category;
+}
+
+namespace {
+
+cl::opt<std::string> target("target", cl::desc("host, host-cuda or a Halide target string"), cl::init("host"), cl::cat(compileCategory()));
+cl::list<std::string> shapes("shape", cl::desc("Pin a symbolic dim: --shape batch=2 (repeatable, or a,b lists)"),
+                             cl::value_desc("NAME=N"), cl::CommaSeparated, cl::cat(compileCategory()));
+cl::list<std::string> binds("bind",
+                            cl::desc("Fix a graph input's value at compile time: --bind shape=FILE.pb or "
+                                     "--bind axes=0,2 (repeatable)"),
+                            cl::value_desc("NAME=VALUE"), cl::cat(compileCategory()));
+cl::opt<bool> symbolicDims("symbolic-dims",
+                           cl::desc("Keep unpinned named dims symbolic: one build for every size"),
+                           cl::cat(compileCategory()));
+cl::opt<bool> profile("profile",
+                      cl::desc("Build kernels with Halide's profiler: each kernel prints where its time went at exit"),
+                      cl::cat(compileCategory()));
+
+cl::opt<bool> noFuse("no-fuse", cl::desc("Skip the fusion passes: one kernel per op"), cl::cat(debugCategory()));
+cl::list<std::string> skipPass("skip-pass",
+                               cl::desc("Skip one fusion pass by name (repeatable), e.g. kiln-fuse-attention"),
+                               cl::value_desc("PASS"), cl::cat(debugCategory()));
+cl::opt<bool> timing("timing", cl::desc("Print the time each stage and pass took"), cl::cat(debugCategory()));
+// Spelled "stats" by parseCommandLine (LLVM owns that name too).
+cl::opt<bool> stats("kiln-stats", cl::desc("Print how many kernels the model became"), cl::cat(debugCategory()));
+cl::opt<Progress::Mode> progress(
+    "progress", cl::desc("Show the stage and kernel count on one line while compiling"),
+    cl::values(clEnumValN(Progress::Mode::Auto, "auto", "on a terminal, after 2 s (default)"),
+               clEnumValN(Progress::Mode::Always, "always", "at once, also when stderr is piped"),
+               clEnumValN(Progress::Mode::Never, "never", "never")),
+    cl::init(Progress::Mode::Auto), cl::cat(debugCategory()));
+
+} // namespace
+
+Progress::Mode progressMode() { return progress; }
+
+void claimOptionName(cl::Option &ours, StringRef name) {
+  // getRegisteredOptions also registers LLVM's lazily created options.
+  StringMap<cl::Option *> &registered = cl::getRegisteredOptions();
+  auto it = registered.find(name);
+  if (it != registered.end() && it->second != &ours) {
+    // The option keeps a StringRef to its name: the new one must outlive it.
+    static std::list<std::string> renamed;
+    it->second->setArgStr(renamed.emplace_back(("llvm-" + name).str()));
+  }
+  if (ours.ArgStr != name)
+    ours.setArgStr(name);
+}
+
+void parseCommandLine(int argc, char **argv, StringRef overview, ArrayRef<const cl::OptionCategory *> categories) {
+  claimOptionName(stats, "stats");
+  SmallVector<const cl::OptionCategory *> shown(categories.begin(), categories.end());
+  shown.push_back(&compileCategory());
+  shown.push_back(&debugCategory());
+  cl::HideUnrelatedOptions(shown);
+  cl::ParseCommandLineOptions(argc, argv, overview);
+}
+
+bool fillCompileOptions(CompileOptions &opts, std::string &error) {
+  opts.target = target;
+  opts.timing = timing;
+  opts.stats = stats;
+  opts.profile = profile;
+  opts.fuse = !noFuse;
+  opts.skipPasses.assign(skipPass.begin(), skipPass.end());
+  opts.import.symbolicDims = symbolicDims;
+  for (const std::string &s : shapes) {
+    auto [k, v] = StringRef(s).split('=');
+    int64_t dim;
+    if (k.empty() || v.getAsInteger(10, dim) || dim <= 0) {
+      error = "--shape expects name=positive-integer, got '" + s + "'";
+      return false;
+    }
+    opts.import.dimValues[k.str()] = dim;
+  }
+  for (const std::string &s : binds) {
+    auto [k, v] = StringRef(s).split('=');
+    if (k.empty() || v.empty()) {
+      error = "--bind expects name=FILE.pb or name=1,2,3, got '" + s + "'";
+      return false;
+    }
+    opts.import.boundInputs[k.str()] = v.str();
+  }
+  return true;
+}
+
+bool shapeGiven(StringRef dim) {
+  return llvm::any_of(shapes, [&](const std::string &s) { return StringRef(s).split('=').first == dim; });
+}
+
+} // namespace kiln::tools
