@@ -105,5 +105,8 @@ int main(int argc, char **argv) {
         return success();
       },
       registerDialects);
+  // LLVM's backend options are no business of this tool; mlirTranslateMain
+  // registers its own (the translations, -o, --split-input-file) after this.
+  cl::HideUnrelatedOptions(category);
   return failed(mlirTranslateMain(argc, argv, "Kiln translation: halide dialect to objects and libraries\n"));
 }
