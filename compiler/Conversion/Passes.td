@@ -32,8 +32,9 @@ def ConvertKernelToHalide : Pass<"convert-kernel-to-halide", "mlir::ModuleOp"> {
     Each kernel op becomes a `halide.kernel` symbol (named for what it computes,
     e.g. `k3_matmul_f32`) and, in the function, a `halide.launch` of it. The
     halide.kernel holds the algorithm (inputs, funcs, updates, the output) and
-    the `recipe` kiln-schedule-cpu/-cuda write its schedules from (attention
-    kernels still write their own cpu and cuda regions). The vector width of
+    the `recipe` kiln-schedule-cpu/-cuda write its schedules from, with the
+    sizes those read (attention: head_dim, value_dim, lanes, padded_keys,
+    key_block). The vector width of
     the algorithm's vector-wide partial sums comes from the module's
     `halide.target` (`#halide.target<"x86-64-linux-avx-avx2-avx512">`: 64
     bytes; none: 32).

@@ -325,8 +325,9 @@ def ScheduleCpu : Pass<"kiln-schedule-cpu", "mlir::ModuleOp"> {
     convert-kernel-to-halide builds algorithms and records a `recipe` on each
     kernel (with the few facts its schedule needs); this pass appends the
     `halide.schedule cpu` region the recipe calls for, its vector width from
-    the module's `halide.target` (none: 32 bytes). A kernel that has neither
-    a recipe nor a cpu region is an error naming it.
+    the module's `halide.target` (none: 32 bytes; the attention recipes use
+    the `lanes` their lowering padded the keys to). A kernel without a
+    recipe, or already scheduled for cpu, is an error naming it.
 
     ```mlir
     halide.kernel @k0_addf_f32 attributes {recipe = #halide.recipe<pointwise>} { ... }

@@ -69,7 +69,9 @@ def Halide_Recipe : I32EnumAttr<"Recipe", "which schedule the kiln-schedule-* pa
     I32EnumAttrCase<"MatMul", 2, "matmul">,
     I32EnumAttrCase<"MatMulPacked", 3, "matmul_packed">,
     I32EnumAttrCase<"Conv", 4, "conv">,
-    I32EnumAttrCase<"RowSums", 5, "row_sums">]> {
+    I32EnumAttrCase<"RowSums", 5, "row_sums">,
+    I32EnumAttrCase<"Attention", 6, "attention">,
+    I32EnumAttrCase<"AttentionBlocked", 7, "attention_blocked">]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::kiln::halide";
 }

@@ -103,6 +103,14 @@ LogicalResult KernelOp::verify() {
   }
   if (outputs == 0)
     return emitOpError("has no halide.output");
+  // The attention schedules read their tiles from these.
+  std::optional<Recipe> recipe = getRecipe();
+  if (recipe == Recipe::Attention || recipe == Recipe::AttentionBlocked) {
+    if (!getHeadDim() || !getValueDim() || !getLanes())
+      return emitOpError("with an attention recipe needs head_dim, value_dim and lanes");
+    if (recipe == Recipe::AttentionBlocked && (!getPaddedKeys() || !getKeyBlock()))
+      return emitOpError("with the attention_blocked recipe needs padded_keys and key_block");
+  }
   return success();
 }
 

@@ -18,17 +18,23 @@ def Halide_KernelOp : Halide_Op<"kernel", [SymbolTable, Symbol, NoTerminator,
     `recipe` (with `trans_b`, `b_panel` for matmuls and `root` on the funcs
     computed at root) says which schedule the kiln-schedule-cpu/cuda passes
     write: the lowering records what the schedule needs, the passes write
-    the `halide.schedule` regions.
+    the `halide.schedule` regions. The attention recipes record the head dim
+    and value dim, the vector lanes the keys are padded to, the padded key
+    count (absent when symbolic) and, blocked, the keys per block.
 
     ```mlir
     halide.kernel @k0_relu_f32 attributes {recipe = #halide.recipe<pointwise>} { ... }
     ```
   }];
   let arguments = (ins SymbolNameAttr:$sym_name, OptionalAttr<Halide_RecipeAttr>:$recipe,
-                   UnitAttr:$trans_b, OptionalAttr<I64Attr>:$b_panel);
+                   UnitAttr:$trans_b, OptionalAttr<I64Attr>:$b_panel,
+                   OptionalAttr<I64Attr>:$head_dim, OptionalAttr<I64Attr>:$value_dim,
+                   OptionalAttr<I64Attr>:$lanes, OptionalAttr<I64Attr>:$padded_keys,
+                   OptionalAttr<I64Attr>:$key_block);
   let builders = [
     OpBuilder<(ins "::llvm::StringRef":$name), [{
-      build($_builder, $_state, $_builder.getStringAttr(name), nullptr, nullptr, nullptr);
+      build($_builder, $_state, $_builder.getStringAttr(name), nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+            nullptr, nullptr);
     }]>];
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = "$sym_name attr-dict-with-keyword $body";

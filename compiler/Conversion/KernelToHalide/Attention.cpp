@@ -8,9 +8,11 @@
 //   o(b, i, e)   = sum_j ex(b, i, j) * v[v_map(b, j, e)]
 //   out(b, i, e) = o / sum
 // With a probs region, p = probs(ex / sum) weighs v instead and out = o.
-// On the CPU everything but kt is computed per tile of TI query rows, so only
-// a [TI, keys] block of scores exists at a time (in L1/L2): a row-block
-// flash attention, the score matrix never reaches memory. Scores are padded
+// The kiln-schedule-* passes write the schedules from the attention recipe
+// and the sizes recorded on the kernel (head_dim, value_dim, lanes,
+// padded_keys). On the CPU everything but kt is computed per tile of TI
+// query rows, so only a [TI, keys] block of scores exists at a time (in
+// L1/L2): a row-block flash attention, the score matrix never reaches memory. Scores are padded
 // to whole vectors of keys (-inf past the last key, weight 0); the row max
 // and sum reduce a vector of partial results first.
 //
@@ -24,7 +26,8 @@
 //     m' = max(m, bmx);  o' = o exp(m - m') + bo exp(bmx - m');  l' likewise
 //   out(b, i, e) = o / l
 // l and m are per row but kept per column: Halide lets a func's update read
-// the func only at its own point.
+// the func only at its own point. The attention_blocked recipe also records
+// key_block.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Conversion/KernelToHalide/Lowerings.h"
@@ -56,15 +59,15 @@ SmallVector<Value> with(Idx lead, ArrayRef<Value> rest) {
 RankedTensorType tt(Value x) { return cast<RankedTensorType>(x.getType()); }
 
 /// What both forms share: operands, K^T, the score of a key, the output
-/// layout and its CPU tiling.
+/// layout and what its schedules need.
 struct Lowering {
   kernel::AttentionOp op;
   KernelBuilder &kb;
   Type et;
-  SmallVector<int64_t> shape, batch;
+  SmallVector<int64_t> shape;
   size_t nb;
   bool merged, probs;
-  int64_t rows, E, keys, D, W, Kp = 0;
+  int64_t E, keys, D, W, Kp = 0;
   // Symbolic keys (a growing context, a padded batch): keyExpr over the
   // module's symbols, keys = Kp = kDynamic, and the row-block form only, its keys
   // padded to whole vector pairs (kpExpr).
@@ -72,11 +75,6 @@ struct Lowering {
   AffineExpr keyExpr, kpExpr;
   std::string q, k, v;
   SmallVector<std::string> scoreIn;
-  // Set by scheduleOut: TI rows x 2 vectors of accumulators per register tile
-  // (16 registers of AVX-512's 32, 8 of AVX2's 16).
-  int64_t TI = 0;
-  bool tiled = false;
-  std::string i, tile;
 
   Lowering(kernel::AttentionOp op, KernelBuilder &kb) : op(op), kb(kb) {
     et = tt(op.getResult()).getElementType();
@@ -84,11 +82,10 @@ struct Lowering {
     nb = op.numBatchDims();
     merged = op.getMergedHeads().has_value();
     probs = op.hasProbs();
-    rows = shape[nb], E = shape[nb + 1], D = op.getHeadDim();
+    E = shape[nb + 1], D = op.getHeadDim();
     SymExpr keyLen = op.keyLen();
     symKeys = !keyLen.isConst();
     keys = symKeys ? ShapedType::kDynamic : *keyLen.constValue();
-    batch.assign(shape.begin(), shape.begin() + nb);
     W = kb.options().vectorBytes / 4;
     if (symKeys) {
       unsigned n = 0; // the module's symbol count, from any symbolic type
@@ -169,102 +166,17 @@ struct Lowering {
     kb.output("out", tt(op.getResult()));
   }
 
-  /// CPU loops of out: batch..., heads, row tiles, rows, e (vectorized); with
-  /// merged heads, out's last dim c splits into heads (c_o) and e (c_i). K^T
-  /// is computed once per head, by scalar copies: vectorized over the keys it
-  /// is a gather per vector, 2-3x slower on Zen 5 (1-layer ViT, 1 thread:
-  /// 0.11 against 0.18-0.37 ms per call for the 12 heads).
-  void scheduleOut() {
-    OpBuilder s = kb.cpu();
-    Location l = s.getUnknownLoc();
-    i = KernelBuilder::var(nb);
-    std::string oi = i, oe = KernelBuilder::var(nb + 1), head = nb ? KernelBuilder::var(nb - 1) : "";
-    size_t outer = nb;
-    if (merged) {
-      std::string c = KernelBuilder::var(nb);
-      oi = KernelBuilder::var(nb - 1);
-      oe = c + "_i";
-      head = c + "_o";
-      outer = nb - 1;
-      s.create<halide::SplitOp>(l, "out", c, head, oe, E, 0);
-    }
-    TI = W >= 16 ? 8 : 4;
-    tiled = KernelBuilder::staticOr(rows, TI) >= TI; // symbolic rows: guarded tiles
-    tile = tiled ? oi + "_o" : head;
-    if (tiled)
-      s.create<halide::SplitOp>(l, "out", oi, oi + "_o", oi + "_i", TI, 0);
-    SmallVector<std::string> order{oe, tiled ? oi + "_i" : oi};
-    if (tiled)
-      order.push_back(oi + "_o");
-    if (merged)
-      order.push_back(head);
-    for (size_t x = outer; x-- > 0;)
-      order.push_back(KernelBuilder::var(x));
-    SmallVector<StringRef> refs(order.begin(), order.end());
-    s.create<halide::ReorderOp>(l, "out", s.getStrArrayAttr(refs), 0);
-    if (E >= W && (!merged || E % W == 0))
-      s.create<halide::VectorizeOp>(l, "out", oe, W, 0);
-    std::string par = merged ? head : (tiled ? oi + "_o" : "");
-    // A symbolic batch may be 1 at run time: heads or row tiles stay parallel.
-    for (size_t x = 0; x < outer; ++x)
-      if (shape[x] > 1) {
-        par = KernelBuilder::var(x);
-        break;
-      }
-    if (!par.empty())
-      s.create<halide::ParallelOp>(l, "out", par, 0);
-    if (!head.empty())
-      s.create<halide::ComputeAtOp>(l, "kt", "out", head);
-    else
-      s.create<halide::ComputeRootOp>(l, "kt");
-
-  }
-  /// Computes `f` at loop `var` of `at`, or by default per row tile of out.
-  void computeAt(StringRef f, StringRef at = "", StringRef var = "") {
-    OpBuilder s = kb.cpu();
-    Location l = s.getUnknownLoc();
-    if (!at.empty())
-      s.create<halide::ComputeAtOp>(l, f, at, var);
-    else if (tile.empty())
-      s.create<halide::ComputeRootOp>(l, f);
-    else
-      s.create<halide::ComputeAtOp>(l, f, "out", tile);
-  }
-  /// A rows x NR register tile of update `f` over its last dim `x` (extent n,
-  /// a multiple of W), the reduction outermost in it. NR must divide n: with a
-  /// tail, Halide's split update stage accumulated some columns twice.
-  void registerTile(StringRef f, const std::string &x, int64_t n) {
-    OpBuilder s = kb.cpu();
-    Location l = s.getUnknownLoc();
-    int64_t NR = n % (2 * W) == 0 ? 2 * W : W;
-    s.create<halide::VectorizeOp>(l, f, x, W, 0);
-    s.create<halide::SplitOp>(l, f, x, x + "_o", x + "_i", NR, 1);
-    s.create<halide::ReorderOp>(l, f, s.getStrArrayAttr({x + "_i", i, "r0", x + "_o"}), 1);
-    s.create<halide::VectorizeOp>(l, f, x + "_i", W, 1);
-    s.create<halide::UnrollOp>(l, f, x + "_i", 1);
-    if (tiled && !ShapedType::isDynamic(rows)) // a guarded row tile has no constant extent
-      s.create<halide::UnrollOp>(l, f, i, 1);
-  }
-  /// A row reduction from buildLastAxisReduction over rows of rank `rowRank`
-  /// (and its vector-wide partials, lane var var(rowRank)), computed at `at`.
-  void scheduleRowReduction(StringRef f, bool parts, size_t rowRank, StringRef at = "", StringRef var = "") {
-    computeAt(f, at, var);
-    if (!parts)
-      return;
-    std::string p = (f + "_part").str(), lane = KernelBuilder::var(rowRank);
-    computeAt(p, at, var);
-    OpBuilder s = kb.cpu();
-    s.create<halide::VectorizeOp>(s.getUnknownLoc(), p, lane, W, 0);
-    s.create<halide::VectorizeOp>(s.getUnknownLoc(), p, lane, W, 1);
-  }
-  /// CUDA: a stage at root over [batch..., rest...], one thread per element.
-  void cudaRoot(StringRef f, ArrayRef<int64_t> rest, bool update) {
-    // Symbolic extents (rows, padded keys) pass as `?`: tiled as if large.
-    SmallVector<int64_t> x(batch);
-    x.append(rest.begin(), rest.end());
-    OpBuilder c = kb.cuda();
-    c.create<halide::ComputeRootOp>(c.getUnknownLoc(), f);
-    kb.scheduleCudaPointwise(f, x, update);
+  /// Records the recipe and the sizes its schedules read: the padded keys
+  /// (absent when symbolic) and the vector lanes they and the partial row
+  /// reductions are padded to.
+  void record(halide::Recipe recipe) {
+    halide::KernelOp kernel = kb.op();
+    kb.recipe(recipe);
+    kernel.setHeadDim(D);
+    kernel.setValueDim(E);
+    kernel.setLanes(W);
+    if (!symKeys)
+      kernel.setPaddedKeys(Kp);
   }
 };
 
@@ -298,7 +210,7 @@ LogicalResult Lowering::lowerRowBlock() {
   kb.func("sc", nb + 2, et, [&](OpBuilder &b, Idx d) {
     return score(b, d.take_front(nb + 1), d[nb + 1], KernelBuilder::call(b, "s", et, d));
   });
-  bool parts = keyReduction("mx", halide::Combine::Max, [&](OpBuilder &b, Idx row, Value j) {
+  keyReduction("mx", halide::Combine::Max, [&](OpBuilder &b, Idx row, Value j) {
     return KernelBuilder::call(b, "sc", et, with(row, {j}));
   });
   kb.func("ex", nb + 2, et, [&](OpBuilder &b, Idx d) {
@@ -333,41 +245,7 @@ LogicalResult Lowering::lowerRowBlock() {
   if (probs)
     kb.strictFloat("ex");
 
-  scheduleOut();
-  OpBuilder s = kb.cpu();
-  Location l = s.getUnknownLoc();
-  std::string j = KernelBuilder::var(nb + 1);
-  computeAt("s");
-  computeAt("sc");
-  // Scores: a TI x NR register tile of s, the head dim outermost in it.
-  registerTile("s", j, symKeys ? 2 * W : Kp); // a symbolic Kp is a multiple of 2W
-  s.create<halide::VectorizeOp>(l, "sc", j, W, 0);
-  scheduleRowReduction("mx", parts, nb + 1);
-  scheduleRowReduction("sum", parts, nb + 1);
-  computeAt("ex");
-  s.create<halide::VectorizeOp>(l, "ex", j, W, 0);
-  if (probs) {
-    computeAt("p");
-    s.create<halide::VectorizeOp>(l, "p", j, W, 0);
-  }
-  // P V: a TI x E tile of o with the keys outermost in it.
-  computeAt("o");
-  if (E % W == 0)
-    registerTile("o", j, E);
-
-  cudaRoot("kt", {D, Kp}, false);
-  cudaRoot("s", {rows, Kp}, true);
-  cudaRoot("sc", {rows, Kp}, false);
-  for (StringRef f : {"mx", "sum"}) {
-    if (parts)
-      cudaRoot((f + "_part").str(), {rows, W}, true);
-    cudaRoot(f, {rows}, true);
-  }
-  cudaRoot("ex", {rows, Kp}, false);
-  if (probs)
-    cudaRoot("p", {rows, Kp}, false);
-  cudaRoot("o", {rows, E}, true);
-  kb.scheduleCudaPointwise("out", tt(op.getResult()).getShape());
+  record(halide::Recipe::Attention);
   return success();
 }
 
@@ -391,7 +269,7 @@ LogicalResult Lowering::lowerOnline() {
   kb.func("sc", nb + 3, et, [&](OpBuilder &b, Idx d) {
     return score(b, d.take_front(nb + 1), keyOf(b, d[nb + 1], d[nb + 2]), KernelBuilder::call(b, "s", et, d));
   });
-  bool parts = buildLastAxisReduction(kb, "bmx", nb + 2, KB, W, halide::Combine::Max, et, [&](OpBuilder &b, Idx row, Value jj) {
+  buildLastAxisReduction(kb, "bmx", nb + 2, KB, W, halide::Combine::Max, et, [&](OpBuilder &b, Idx row, Value jj) {
     return KernelBuilder::call(b, "sc", et, with(row, {jj}));
   });
   // A block's max, at least the lowest float: a block of -inf (masked) scores
@@ -442,38 +320,8 @@ LogicalResult Lowering::lowerOnline() {
                                    KernelBuilder::callElement(b, "st", et, d, 1));
   });
 
-  scheduleOut();
-  OpBuilder s = kb.cpu();
-  Location l = s.getUnknownLoc();
-  // The state per row tile, its update's loop over blocks outermost; each
-  // block's scores, exps, sums and P V are computed inside that loop.
-  std::string e = KernelBuilder::var(nb + 1), jj = KernelBuilder::var(nb + 2);
-  computeAt("st");
-  s.create<halide::VectorizeOp>(l, "st", e, W, 0);
-  s.create<halide::ReorderOp>(l, "st", s.getStrArrayAttr({e, i, "r0"}), 1);
-  s.create<halide::VectorizeOp>(l, "st", e, W, 1);
-  for (StringRef f : {"s", "sc", "bref", "ex", "bo"})
-    computeAt(f, "st", "r0");
-  registerTile("s", jj, KB);
-  s.create<halide::VectorizeOp>(l, "sc", jj, W, 0);
-  scheduleRowReduction("bmx", parts, nb + 2, "st", "r0");
-  scheduleRowReduction("bsum", parts, nb + 2, "st", "r0");
-  s.create<halide::VectorizeOp>(l, "ex", jj, W, 0);
-  registerTile("bo", jj, E);
-
-  cudaRoot("kt", {D, Kp}, false);
-  cudaRoot("s", {rows, blocks, KB}, true);
-  cudaRoot("sc", {rows, blocks, KB}, false);
-  for (StringRef f : {"bmx", "bsum"}) {
-    if (parts)
-      cudaRoot((f + "_part").str(), {rows, blocks, W}, true);
-    cudaRoot(f, {rows, blocks}, true);
-  }
-  cudaRoot("bref", {rows, blocks}, false);
-  cudaRoot("ex", {rows, blocks, KB}, false);
-  cudaRoot("bo", {rows, blocks, E}, true);
-  cudaRoot("st", {rows, E}, true); // the blocks loop stays serial inside each thread
-  kb.scheduleCudaPointwise("out", tt(op.getResult()).getShape());
+  record(halide::Recipe::AttentionBlocked);
+  kb.op().setKeyBlock(KB);
   return success();
 }
 

@@ -1,6 +1,5 @@
 //===- KernelBuilder.cpp - Build halide.kernel ops in row-major terms -===//
 #include "compiler/Conversion/KernelToHalide/KernelBuilder.h"
-#include "compiler/Transforms/Halide/Schedules.h"
 
 #include "dialects/Kernel/KernelOps.h"
 #include "dialects/Utils/SymShape.h"
@@ -188,28 +187,6 @@ void KernelBuilder::pointwiseOutput(StringRef name, RankedTensorType type) {
 void KernelBuilder::markRoot(StringRef name, ArrayRef<int64_t> shape) {
   auto f = cast<halide::FuncOp>(SymbolTable::lookupSymbolIn(kernel, name));
   f.setRootAttr(TypeAttr::get(RankedTensorType::get(shape, f.getResultType())));
-}
-
-static OpBuilder scheduleBuilder(OpBuilder &body, Location loc, halide::ScheduleOp &s,
-                                 halide::ScheduleTarget target) {
-  if (!s) {
-    s = body.create<halide::ScheduleOp>(loc, halide::ScheduleTargetAttr::get(body.getContext(), target));
-    s.getBody().push_back(new Block());
-  }
-  return OpBuilder::atBlockEnd(&s.getBody().front());
-}
-
-OpBuilder KernelBuilder::cpu() { return scheduleBuilder(body, loc, cpuSchedule, halide::ScheduleTarget::Cpu); }
-OpBuilder KernelBuilder::cuda() { return scheduleBuilder(body, loc, cudaSchedule, halide::ScheduleTarget::Cuda); }
-
-void KernelBuilder::scheduleCpuPointwise(StringRef f, ArrayRef<int64_t> shape, Type type, bool hasUpdate) {
-  OpBuilder s = cpu();
-  schedule::cpuPointwise(s, f, shape, type, opts.vectorBytes, hasUpdate);
-}
-
-void KernelBuilder::scheduleCudaPointwise(StringRef f, ArrayRef<int64_t> shape, bool hasUpdate) {
-  OpBuilder s = cuda();
-  schedule::cudaPointwise(s, f, shape, hasUpdate);
 }
 
 Value KernelBuilder::call(OpBuilder &b, StringRef callee, Type type, Idx idx) {

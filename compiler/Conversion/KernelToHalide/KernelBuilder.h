@@ -73,16 +73,6 @@ public:
   /// Marks func `name`, of row-major `shape`, as computed at root by its recipe.
   void markRoot(llvm::StringRef name, llvm::ArrayRef<int64_t> shape);
 
-  /// Schedule builders for the kernels that still write their own schedule
-  /// (attention): directives are appended to the cpu/cuda regions.
-  mlir::OpBuilder cpu();
-  mlir::OpBuilder cuda();
-
-  /// Default schedules for a func of row-major `shape` (and its update, if any).
-  void scheduleCpuPointwise(llvm::StringRef f, llvm::ArrayRef<int64_t> shape, mlir::Type type,
-                            bool hasUpdate = false);
-  void scheduleCudaPointwise(llvm::StringRef f, llvm::ArrayRef<int64_t> shape, bool hasUpdate = false);
-
   /// Row-major dims of `type` over the module's symbols: constants for static
   /// dims, the encoding's polynomials for `?` dims.
   static llvm::SmallVector<mlir::AffineExpr> dims(mlir::RankedTensorType type);
@@ -134,7 +124,6 @@ private:
   halide::KernelOp kernel;
   mlir::OpBuilder body;
   ScheduleOptions opts;
-  halide::ScheduleOp cpuSchedule, cudaSchedule;
   int numInputs = 0;
 };
 

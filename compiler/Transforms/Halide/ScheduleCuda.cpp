@@ -16,6 +16,49 @@ namespace kiln {
 using namespace mlir;
 using namespace kiln;
 
+/// The attention recipes: every stage but out at root over its canonical
+/// [batch..., rest...] extents, one thread per element; symbolic extents
+/// (rows, padded keys) tiled as if large. The blocked form's loop over key
+/// blocks stays serial inside each thread of the state.
+static void scheduleAttention(OpBuilder &s, halide::KernelOp kernel) {
+  schedule::AttentionLayout a(kernel);
+  SmallVector<int64_t> batch(a.shape.begin(), a.shape.begin() + a.nb);
+  auto root = [&](StringRef f, ArrayRef<int64_t> rest, bool update) {
+    SmallVector<int64_t> x(batch);
+    x.append(rest.begin(), rest.end());
+    s.create<halide::ComputeRootOp>(s.getUnknownLoc(), f);
+    schedule::cudaPointwise(s, f, x, update);
+  };
+  int64_t rows = a.rows, E = a.E, W = a.W, Kp = a.Kp;
+  root("kt", {a.D, Kp}, false);
+  if (!a.blocked) {
+    root("s", {rows, Kp}, true);
+    root("sc", {rows, Kp}, false);
+    for (StringRef f : {"mx", "sum"}) {
+      if (a.parts)
+        root((f + "_part").str(), {rows, W}, true);
+      root(f, {rows}, true);
+    }
+    root("ex", {rows, Kp}, false);
+    if (a.probs)
+      root("p", {rows, Kp}, false);
+    root("o", {rows, E}, true);
+    return;
+  }
+  int64_t KB = a.KB, blocks = Kp / KB;
+  root("s", {rows, blocks, KB}, true);
+  root("sc", {rows, blocks, KB}, false);
+  for (StringRef f : {"bmx", "bsum"}) {
+    if (a.parts)
+      root((f + "_part").str(), {rows, blocks, W}, true);
+    root(f, {rows, blocks}, true);
+  }
+  root("bref", {rows, blocks}, false);
+  root("ex", {rows, blocks, KB}, false);
+  root("bo", {rows, blocks, E}, true);
+  root("st", {rows, E}, true);
+}
+
 /// Appends kernel's cuda schedule for `recipe`.
 static void scheduleCuda(halide::KernelOp kernel, halide::Recipe recipe) {
   OpBuilder s = schedule::scheduleRegion(kernel, halide::ScheduleTarget::Cuda);
@@ -42,6 +85,10 @@ static void scheduleCuda(halide::KernelOp kernel, halide::Recipe recipe) {
   case halide::Recipe::Conv:
     root("acc", shape);
     break;
+  case halide::Recipe::Attention:
+  case halide::Recipe::AttentionBlocked:
+    scheduleAttention(s, kernel);
+    break;
   case halide::Recipe::MatMulPacked: {
     // acc in panel coordinates [batch..., N/NR, M, NR]. CUDA does not pack
     // (kiln-pack-weights runs for CPU targets); kept correct anyway.
@@ -63,10 +110,7 @@ struct ScheduleCudaPass : kiln::impl::ScheduleCudaBase<ScheduleCudaPass> {
       std::optional<halide::Recipe> recipe = kernel.getRecipe();
       bool scheduled = schedule::hasSchedule(kernel, halide::ScheduleTarget::Cuda);
       if (!recipe) {
-        // Attention kernels still carry the schedule their lowering wrote.
-        if (scheduled)
-          continue;
-        kernel.emitOpError("has no recipe and no cuda schedule");
+        kernel.emitOpError("has no recipe to schedule");
         return signalPassFailure();
       }
       if (scheduled) {

@@ -66,6 +66,23 @@ OpBuilder schedule::scheduleRegion(halide::KernelOp kernel, halide::ScheduleTarg
   return OpBuilder::atBlockEnd(&s.getBody().front());
 }
 
+schedule::AttentionLayout::AttentionLayout(halide::KernelOp kernel) {
+  blocked = kernel.getRecipe() == halide::Recipe::AttentionBlocked;
+  merged = (bool)funcNamed(kernel, "fin");
+  probs = (bool)funcNamed(kernel, "p");
+  parts = (bool)funcNamed(kernel, blocked ? "bmx_part" : "mx_part");
+  D = *kernel.getHeadDim(), E = *kernel.getValueDim(), W = *kernel.getLanes();
+  Kp = kernel.getPaddedKeys() ? *kernel.getPaddedKeys() : ShapedType::kDynamic;
+  KB = kernel.getKeyBlock().value_or(0);
+  shape = rowMajorShape(outputOf(kernel).getExtents());
+  if (merged) {
+    int64_t c = shape.pop_back_val(), r = shape.pop_back_val();
+    shape.append({ShapedType::isDynamic(c) ? c : c / E, r, E});
+  }
+  nb = shape.size() - 2;
+  rows = shape[nb];
+}
+
 void schedule::cpuPointwise(OpBuilder &s, StringRef f, ArrayRef<int64_t> shape, Type type, int64_t vectorBytes,
                             bool hasUpdate) {
   Location loc = s.getUnknownLoc();

@@ -40,6 +40,20 @@ mlir::OpBuilder scheduleRegion(halide::KernelOp kernel, halide::ScheduleTarget t
 /// Whether `kernel` already has a region for `target`.
 bool hasSchedule(halide::KernelOp kernel, halide::ScheduleTarget target);
 
+/// An attention or attention_blocked kernel as its schedules see it: the
+/// numbers its lowering recorded, which optional funcs it built, and its
+/// canonical result [batch..., rows, E]. With merged heads (a func `fin`,
+/// the canonical result) out is [outer..., rows, heads * E].
+struct AttentionLayout {
+  bool blocked, merged, probs, parts;
+  size_t nb; // batch dims, heads included
+  llvm::SmallVector<int64_t> shape;
+  // Kp: the padded keys, kDynamic when symbolic; KB: keys per block, 0
+  // unless blocked.
+  int64_t rows, D, E, W, Kp, KB;
+  explicit AttentionLayout(halide::KernelOp kernel);
+};
+
 /// Vectorize the innermost dim when it holds a full vector, parallel over
 /// the outermost dim with more than one iteration (and the same for the
 /// update when `hasUpdate`).

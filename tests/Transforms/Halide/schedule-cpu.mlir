@@ -72,6 +72,111 @@
 // CHECK-NEXT: halide.parallel @out "d1"
 // CHECK-NEXT: }
 
+// Attention kernels (see Attention.cpp): out in tiles of query rows, every
+// stage but K^T per tile; blocked, per block of keys inside the state's loop.
+// CHECK-LABEL: halide.kernel @attention attributes
+// CHECK: halide.schedule cpu
+// CHECK-NEXT: halide.split @out "d1" -> "d1_o", "d1_i" by 4
+// CHECK-NEXT: halide.reorder @out ["d2", "d1_i", "d1_o", "d0"]
+// CHECK-NEXT: halide.vectorize @out "d2" 8
+// CHECK-NEXT: halide.parallel @out "d0"
+// CHECK-NEXT: halide.compute_at @kt, @out "d0"
+// CHECK-NEXT: halide.compute_at @s, @out "d1_o"
+// CHECK-NEXT: halide.compute_at @sc, @out "d1_o"
+// CHECK-NEXT: halide.vectorize @s "d2" 8
+// CHECK-NEXT: halide.split @s "d2" -> "d2_o", "d2_i" by 16 {stage = 1 : i64}
+// CHECK-NEXT: halide.reorder @s ["d2_i", "d1", "r0", "d2_o"] {stage = 1 : i64}
+// CHECK-NEXT: halide.vectorize @s "d2_i" 8 {stage = 1 : i64}
+// CHECK-NEXT: halide.unroll @s "d2_i" {stage = 1 : i64}
+// CHECK-NEXT: halide.unroll @s "d1" {stage = 1 : i64}
+// CHECK-NEXT: halide.vectorize @sc "d2" 8
+// CHECK-NEXT: halide.compute_at @mx, @out "d1_o"
+// CHECK-NEXT: halide.compute_at @mx_part, @out "d1_o"
+// CHECK-NEXT: halide.vectorize @mx_part "d2" 8
+// CHECK-NEXT: halide.vectorize @mx_part "d2" 8 {stage = 1 : i64}
+// CHECK-NEXT: halide.compute_at @sum, @out "d1_o"
+// CHECK-NEXT: halide.compute_at @sum_part, @out "d1_o"
+// CHECK-NEXT: halide.vectorize @sum_part "d2" 8
+// CHECK-NEXT: halide.vectorize @sum_part "d2" 8 {stage = 1 : i64}
+// CHECK-NEXT: halide.compute_at @ex, @out "d1_o"
+// CHECK-NEXT: halide.vectorize @ex "d2" 8
+// CHECK-NEXT: halide.compute_at @o, @out "d1_o"
+// CHECK-NEXT: halide.vectorize @o "d2" 8
+// CHECK-NEXT: halide.split @o "d2" -> "d2_o", "d2_i" by 8 {stage = 1 : i64}
+// CHECK-NEXT: halide.reorder @o ["d2_i", "d1", "r0", "d2_o"] {stage = 1 : i64}
+// CHECK-NEXT: halide.vectorize @o "d2_i" 8 {stage = 1 : i64}
+// CHECK-NEXT: halide.unroll @o "d2_i" {stage = 1 : i64}
+// CHECK-NEXT: halide.unroll @o "d1" {stage = 1 : i64}
+// CHECK-NEXT: }
+// CHECK-LABEL: halide.kernel @attention_merged attributes
+// CHECK: halide.schedule cpu
+// CHECK-NEXT: halide.split @out "d2" -> "d2_o", "d2_i" by 8
+// CHECK-NEXT: halide.split @out "d1" -> "d1_o", "d1_i" by 4
+// CHECK-NEXT: halide.reorder @out ["d2_i", "d1_i", "d1_o", "d2_o", "d0"]
+// CHECK-NEXT: halide.vectorize @out "d2_i" 8
+// CHECK-NEXT: halide.parallel @out "d0"
+// CHECK-NEXT: halide.compute_at @kt, @out "d2_o"
+// CHECK-NEXT: halide.compute_at @s, @out "d1_o"
+// CHECK-NEXT: halide.compute_at @sc, @out "d1_o"
+// CHECK-NEXT: halide.vectorize @s "d3" 8
+// CHECK-NEXT: halide.split @s "d3" -> "d3_o", "d3_i" by 16 {stage = 1 : i64}
+// CHECK-NEXT: halide.reorder @s ["d3_i", "d2", "r0", "d3_o"] {stage = 1 : i64}
+// CHECK-NEXT: halide.vectorize @s "d3_i" 8 {stage = 1 : i64}
+// CHECK-NEXT: halide.unroll @s "d3_i" {stage = 1 : i64}
+// CHECK-NEXT: halide.vectorize @sc "d3" 8
+// CHECK-NEXT: halide.compute_at @mx, @out "d1_o"
+// CHECK-NEXT: halide.compute_at @sum, @out "d1_o"
+// CHECK-NEXT: halide.compute_at @ex, @out "d1_o"
+// CHECK-NEXT: halide.vectorize @ex "d3" 8
+// CHECK-NEXT: halide.compute_at @p, @out "d1_o"
+// CHECK-NEXT: halide.vectorize @p "d3" 8
+// CHECK-NEXT: halide.compute_at @o, @out "d1_o"
+// CHECK-NEXT: halide.vectorize @o "d3" 8
+// CHECK-NEXT: halide.split @o "d3" -> "d3_o", "d3_i" by 8 {stage = 1 : i64}
+// CHECK-NEXT: halide.reorder @o ["d3_i", "d2", "r0", "d3_o"] {stage = 1 : i64}
+// CHECK-NEXT: halide.vectorize @o "d3_i" 8 {stage = 1 : i64}
+// CHECK-NEXT: halide.unroll @o "d3_i" {stage = 1 : i64}
+// CHECK-NEXT: }
+// CHECK-LABEL: halide.kernel @attention_blocked attributes
+// CHECK: halide.schedule cpu
+// CHECK-NEXT: halide.split @out "d1" -> "d1_o", "d1_i" by 4
+// CHECK-NEXT: halide.reorder @out ["d2", "d1_i", "d1_o", "d0"]
+// CHECK-NEXT: halide.vectorize @out "d2" 8
+// CHECK-NEXT: halide.parallel @out "d0"
+// CHECK-NEXT: halide.compute_at @kt, @out "d0"
+// CHECK-NEXT: halide.compute_at @st, @out "d1_o"
+// CHECK-NEXT: halide.vectorize @st "d2" 8
+// CHECK-NEXT: halide.reorder @st ["d2", "d1", "r0"] {stage = 1 : i64}
+// CHECK-NEXT: halide.vectorize @st "d2" 8 {stage = 1 : i64}
+// CHECK-NEXT: halide.compute_at @s, @st "r0"
+// CHECK-NEXT: halide.compute_at @sc, @st "r0"
+// CHECK-NEXT: halide.compute_at @bref, @st "r0"
+// CHECK-NEXT: halide.compute_at @ex, @st "r0"
+// CHECK-NEXT: halide.compute_at @bo, @st "r0"
+// CHECK-NEXT: halide.vectorize @s "d3" 8
+// CHECK-NEXT: halide.split @s "d3" -> "d3_o", "d3_i" by 16 {stage = 1 : i64}
+// CHECK-NEXT: halide.reorder @s ["d3_i", "d1", "r0", "d3_o"] {stage = 1 : i64}
+// CHECK-NEXT: halide.vectorize @s "d3_i" 8 {stage = 1 : i64}
+// CHECK-NEXT: halide.unroll @s "d3_i" {stage = 1 : i64}
+// CHECK-NEXT: halide.unroll @s "d1" {stage = 1 : i64}
+// CHECK-NEXT: halide.vectorize @sc "d3" 8
+// CHECK-NEXT: halide.compute_at @bmx, @st "r0"
+// CHECK-NEXT: halide.compute_at @bmx_part, @st "r0"
+// CHECK-NEXT: halide.vectorize @bmx_part "d3" 8
+// CHECK-NEXT: halide.vectorize @bmx_part "d3" 8 {stage = 1 : i64}
+// CHECK-NEXT: halide.compute_at @bsum, @st "r0"
+// CHECK-NEXT: halide.compute_at @bsum_part, @st "r0"
+// CHECK-NEXT: halide.vectorize @bsum_part "d3" 8
+// CHECK-NEXT: halide.vectorize @bsum_part "d3" 8 {stage = 1 : i64}
+// CHECK-NEXT: halide.vectorize @ex "d3" 8
+// CHECK-NEXT: halide.vectorize @bo "d3" 8
+// CHECK-NEXT: halide.split @bo "d3" -> "d3_o", "d3_i" by 16 {stage = 1 : i64}
+// CHECK-NEXT: halide.reorder @bo ["d3_i", "d1", "r0", "d3_o"] {stage = 1 : i64}
+// CHECK-NEXT: halide.vectorize @bo "d3_i" 8 {stage = 1 : i64}
+// CHECK-NEXT: halide.unroll @bo "d3_i" {stage = 1 : i64}
+// CHECK-NEXT: halide.unroll @bo "d1" {stage = 1 : i64}
+// CHECK-NEXT: }
+
 // AVX512-LABEL: halide.kernel @pointwise attributes
 // AVX512: halide.vectorize @out "d1" 16
 // AVX512-LABEL: halide.kernel @row_sums attributes
@@ -92,6 +197,10 @@
 // AVX512: halide.vectorize @out "d1_i" 16
 // AVX512: halide.vectorize @acc "d2" 16
 // AVX512: halide.vectorize @acc "d2" 16 {stage = 1 : i64}
+
+// Attention vectors are the lanes its lowering padded the keys to, whatever the target.
+// AVX512-LABEL: halide.kernel @attention attributes
+// AVX512: halide.vectorize @out "d2" 8
 
 module attributes {halide.target = #halide.target<"x86-64-linux-avx-avx2-f16c-fma-sse41">} {
   halide.kernel @pointwise attributes {recipe = #halide.recipe<pointwise>} {
@@ -219,5 +328,175 @@ module attributes {halide.target = #halide.target<"x86-64-linux-avx-avx2-f16c-fm
         halide.return %v : f32
       }
       halide.output @out [6, 6, 8, 1]
+  }
+  halide.kernel @attention attributes {recipe = #halide.recipe<attention>, head_dim = 8 : i64, value_dim = 8 : i64, lanes = 8 : i64, padded_keys = 16 : i64} {
+      halide.func @kt ["d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @s ["d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @sc ["d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @mx ["d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @mx_part ["d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @ex ["d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @sum ["d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @sum_part ["d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @o ["d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @out ["d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.output @out [8, 6, 2]
+  }
+  halide.kernel @attention_merged attributes {recipe = #halide.recipe<attention>, head_dim = 8 : i64, value_dim = 8 : i64, lanes = 8 : i64} {
+      halide.param @s0
+      halide.func @kt ["d3", "d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32, %a3: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @s ["d3", "d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32, %a3: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @sc ["d3", "d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32, %a3: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @mx ["d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @ex ["d3", "d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32, %a3: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @sum ["d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @p ["d3", "d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32, %a3: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @o ["d3", "d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32, %a3: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @fin ["d3", "d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32, %a3: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @out ["d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.output @out affine_map<()[s0] -> (16, s0, 2)>
+  }
+  halide.kernel @attention_blocked attributes {recipe = #halide.recipe<attention_blocked>, head_dim = 8 : i64, value_dim = 16 : i64, lanes = 8 : i64, padded_keys = 768 : i64, key_block = 256 : i64} {
+      halide.func @kt ["d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @s ["d3", "d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32, %a3: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @sc ["d3", "d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32, %a3: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @bmx ["d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @bmx_part ["d3", "d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32, %a3: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @bref ["d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @ex ["d3", "d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32, %a3: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @bsum ["d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @bsum_part ["d3", "d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32, %a3: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @bo ["d3", "d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32, %a3: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @st ["d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @out ["d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.output @out [16, 32, 2]
   }
 }
