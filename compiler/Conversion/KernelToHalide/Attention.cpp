@@ -8,13 +8,13 @@
 //   o(b, i, e)   = sum_j ex(b, i, j) * v[v_map(b, j, e)]
 //   out(b, i, e) = o / sum
 // With a probs region, p = probs(ex / sum) weighs v instead and out = o.
-// The kiln-schedule-* passes write the schedules from the attention recipe
-// and the sizes recorded on the kernel (head_dim, value_dim, lanes,
-// padded_keys). On the CPU everything but kt is computed per tile of TI
-// query rows, so only a [TI, keys] block of scores exists at a time (in
-// L1/L2): a row-block flash attention, the score matrix never reaches memory. Scores are padded
-// to whole vectors of keys (-inf past the last key, weight 0); the row max
-// and sum reduce a vector of partial results first.
+// Scores are padded to whole vectors of keys (-inf past the last key, weight
+// 0); the row max and sum reduce a vector of partial results first. The
+// kiln-schedule-* passes write the schedules from the attention recipe and
+// the sizes recorded on the kernel (head_dim, value_dim, lanes, padded_keys):
+// on the CPU everything but kt is computed per tile of TI query rows, so
+// only a [TI, keys] block of scores exists at a time (in L1/L2): a row-block
+// flash attention, the score matrix never reaches memory.
 //
 // Past kOnlineMinKeys keys (without a probs region) the keys go in blocks of
 // kKeyBlock under an online softmax instead, so a tile holds [TI, kKeyBlock]
