@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s -convert-kernel-to-halide | FileCheck %s
+// RUN: kiln-opt %s -convert-kernel-to-halide -kiln-schedule-cpu -kiln-schedule-cuda | FileCheck %s
 
 // Four heads of 8 read straight from [1, 16, 32] (the head split is the
 // operand map h * 8 + d); K is transposed once per head (kt, computed at the
@@ -6,6 +6,8 @@
 // only (computed at the row-tile loop d2_o); keys fill whole vectors, so the
 // row max and sum reduce vector partials first.
 // CHECK-LABEL: halide.kernel @k0_attention_f32
+// The recipe and the sizes its schedules read.
+// CHECK-SAME: {head_dim = 8 : i64, lanes = 8 : i64, padded_keys = 16 : i64, recipe = #halide.recipe<attention>, value_dim = 8 : i64}
 // CHECK: halide.func @kt ["d3", "d2", "d1", "d0"]
 // CHECK: ^bb0(%[[J:.*]]: i32, %[[D:.*]]: i32, %[[H:.*]]: i32, %[[B:.*]]: i32):
 // CHECK:   %[[HD:.*]] = arith.muli %[[H]]
@@ -55,6 +57,7 @@ func.func @main(%q: tensor<1x16x32xf32>, %k: tensor<1x16x32xf32>, %v: tensor<1x1
 // padded scores are -inf and their exp 0; P V still sums the 12 real keys only. The probs
 // region maps ex / sum before it weighs v.
 // CHECK-LABEL: halide.kernel @k1_attention_f32
+// CHECK-SAME: {head_dim = 8 : i64, lanes = 8 : i64, padded_keys = 16 : i64, recipe = #halide.recipe<attention>, value_dim = 8 : i64}
 // CHECK: halide.func @kt
 // CHECK:   arith.minsi %{{.*}}, %c11_i32
 // CHECK: halide.func @sc
@@ -87,6 +90,7 @@ func.func @padded(%q: tensor<2x12x8xf32>, %k: tensor<2x12x8xf32>, %v: tensor<2x1
 // out reads it at (c / 8, i, c % 8), and out's c loop splits into heads
 // (K^T computed per head) and the 8 values of a head.
 // CHECK-LABEL: halide.kernel @k2_attention_f32
+// CHECK-SAME: {head_dim = 8 : i64, lanes = 8 : i64, padded_keys = 16 : i64, recipe = #halide.recipe<attention>, value_dim = 8 : i64}
 // CHECK: halide.func @fin ["d2", "d1", "d0"]
 // CHECK: halide.func @out ["d1", "d0"]
 // CHECK:   arith.divsi %{{.*}}, %c8_i32
@@ -111,6 +115,7 @@ func.func @merged(%q: tensor<4x16x8xf32>, %k: tensor<4x16x8xf32>, %v: tensor<4x1
 // itself), computed per row tile with its blocks loop outermost and every
 // block func computed inside that loop. out = o / l.
 // CHECK-LABEL: halide.kernel @k3_attention_f32
+// CHECK-SAME: {head_dim = 32 : i64, key_block = 256 : i64, lanes = 8 : i64, padded_keys = 768 : i64, recipe = #halide.recipe<attention_blocked>, value_dim = 32 : i64}
 // CHECK: halide.func @s ["d3", "d2", "d1", "d0"] : f32
 // CHECK: halide.func @bref ["d2", "d1", "d0"] : f32 strict_float
 // CHECK:   arith.maximumf %{{.*}}, %cst : f32
