@@ -43,6 +43,14 @@ void importOnce(const std::string &bytes, const kiln::ImportOptions &options) {
 }
 } // namespace
 
+/// LLVM's BumpPtrAllocator poisons its slabs under ASan and unpoisons each
+/// allocation in an inline function; Debian's MLIR libraries are not built
+/// with ASan, so their inlined copies never unpoison while the linker may pick
+/// our instrumented copy of the slab code: every MLIRContext would then read
+/// "poisoned" memory it owns. User poisoning off removes that false report
+/// (scripts/test-sanitized.sh sets the same).
+extern "C" const char *__asan_default_options() { return "allow_user_poisoning=0"; }
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size > INT_MAX)
     return 0;
