@@ -9,7 +9,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=${1:-/tmp/int8_cases}
 bin=${2:-$here/../../build/bin}
-export ORACLE_DIR=${3:-$here/../../tools/oracle}
+export ORACLE_DIR=$(cd "${3:-$here/../../tools/oracle}" && pwd)  # absolute: node resolves it from the script
 py=/usr/bin/python3
 
 rm -rf "$root"
