@@ -12,7 +12,6 @@
 #include "dialects/Halide/HalideOps.h"
 
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/IR/Verifier.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassInstrumentation.h"
 #include "mlir/Pass/PassManager.h"
@@ -80,8 +79,9 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
     firstError = "unknown --emit '" + opts.emit + "'";
     return fail();
   }
-  std::string targetError;
-  if (resolveHalideTarget(opts.target, opts.profile, targetError).empty()) {
+  // Resolved once: the pipeline gets the concrete string ("host" names this machine).
+  std::string targetError, target = resolveHalideTarget(opts.target, opts.profile, targetError);
+  if (target.empty()) {
     llvm::errs() << "error: " << targetError << "\n";
     firstError = targetError;
     return fail();
@@ -118,14 +118,12 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
   if (opts.timing)
     pm.enableTiming(passTiming);
   GraphToHalideOptions pipeline;
-  pipeline.target = opts.target;
-  pipeline.profile = opts.profile;
+  pipeline.target = target; // profile, if asked, is one of its features
   pipeline.fuse = opts.fuse;
   pipeline.skip = opts.skipPasses;
   buildGraphToHalidePipeline(pm, pipeline, opts.emit == "kernel" ? PipelineEnd::Kernel : PipelineEnd::Halide);
+  // The pass manager verifies the module after each pass.
   if (failed(pm.run(*module)))
-    return fail();
-  if (failed(verify(*module)))
     return fail();
   if (opts.emit == "kernel") {
     print(*module, os, opts.printWeights);

@@ -83,27 +83,25 @@ static bool hostHasAvx512Fp16() {
 #endif
 }
 
-static Halide::Target halideTarget(const HalideTargetOptions &options) {
+/// This host's target; `cuda` adds Halide's CUDA backend, `profile` its
+/// sampling profiler (each kernel prints where its time went at exit).
+static Halide::Target hostTarget(bool cuda, bool profile) {
   Halide::Target t = Halide::get_host_target();
   if (t.has_feature(Halide::Target::AVX512_SapphireRapids) && !hostHasAvx512Fp16())
     t = t.without_feature(Halide::Target::AVX512_SapphireRapids);
-  if (options.cuda)
+  if (cuda)
     // sm_80 PTX: runs natively on A100 and is JIT-compiled by the driver for
     // newer GPUs (sm_86/89/90), PTX being forward compatible.
     t = t.with_feature(Halide::Target::CUDA).with_feature(Halide::Target::CUDACapability80);
-  if (options.profile)
+  if (profile)
     t = t.with_feature(Halide::Target::Profile);
   return t;
-}
-
-std::string halideTargetString(const HalideTargetOptions &options) {
-  return halideTarget(options).with_feature(Halide::Target::NoRuntime).to_string();
 }
 
 std::string resolveHalideTarget(llvm::StringRef target, bool profile, std::string &error) {
   Halide::Target t;
   if (target == "host" || target == "host-cuda") {
-    t = halideTarget({target == "host-cuda", profile});
+    t = hostTarget(target == "host-cuda", profile);
   } else if (Halide::Target::validate_target_string(target.str())) {
     t = Halide::Target(target.str());
     if (profile)

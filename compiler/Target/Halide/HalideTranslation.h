@@ -11,18 +11,6 @@
 
 namespace kiln {
 
-struct HalideTargetOptions {
-  /// Run kernels on an NVIDIA GPU through Halide's CUDA backend.
-  bool cuda = false;
-  /// Halide's sampling profiler in every kernel: each pipeline prints the time
-  /// per func when the program exits (a per-kernel profile; slows kernels a little).
-  bool profile = false;
-};
-
-/// Halide's target string for these options on this host, e.g.
-/// "x86-64-linux-avx-avx2-f16c-fma-sse41-no_runtime" (+ "-cuda-cuda_capability_80").
-std::string halideTargetString(const HalideTargetOptions &options);
-
 /// The target string the pipeline attaches (halide.target) for a user's
 /// `target`: "host" and "host-cuda" become this machine's string, any other
 /// must be a valid Halide target string; "-profile" is added when asked.
