@@ -31,6 +31,11 @@ void addKernelPasses(OpPassManager &pm, const GraphToHalideOptions &o) {
   fusion(createRecognizePatterns());
   fusion(createMergeProjections());
   pm.addPass(createConvertGraphToKernel());
+  if (o.quantize == "int8-dynamic") {
+    QuantizeInt8DynamicOptions q;
+    q.skip = o.quantizeSkip;
+    pm.addNestedPass<func::FuncOp>(createQuantizeInt8Dynamic(q));
+  }
   fusion(createFuseElementwise());
   fusion(createFuseMatMulEpilogue());
   fusion(createFuseAttention());
@@ -50,6 +55,11 @@ void addHalidePasses(OpPassManager &pm) {
 }
 
 } // namespace
+
+ArrayRef<StringRef> kiln::quantizationSchemes() {
+  static const StringRef schemes[] = {"none", "int8-dynamic"};
+  return schemes;
+}
 
 void kiln::buildGraphToHalidePipeline(OpPassManager &pm, const GraphToHalideOptions &options,
                                       PipelineEnd end) {

@@ -25,7 +25,15 @@ struct GraphToHalideOptions : public mlir::PassPipelineOptions<GraphToHalideOpti
                     llvm::cl::init(true)};
   ListOption<std::string> skip{*this, "skip",
                                llvm::cl::desc("Fusion passes not to run, by name (kiln-fuse-attention)")};
+  Option<std::string> quantize{*this, "quantize",
+                               llvm::cl::desc("Quantization scheme for weight matmuls: none or int8-dynamic"),
+                               llvm::cl::init("none")};
+  ListOption<std::string> quantizeSkip{*this, "quantize-skip",
+                                       llvm::cl::desc("ONNX nodes whose matmuls stay in f32")};
 };
+
+/// The quantization schemes `quantize` names, each a pass.
+llvm::ArrayRef<llvm::StringRef> quantizationSchemes();
 
 /// Where a pipeline stops: at the kernel dialect (kiln-compile --emit kernel)
 /// or at the halide dialect, planned and ready for the translation.

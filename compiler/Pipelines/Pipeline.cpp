@@ -121,6 +121,8 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
   pipeline.target = target; // profile, if asked, is one of its features
   pipeline.fuse = opts.fuse;
   pipeline.skip = opts.skipPasses;
+  pipeline.quantize = opts.quantize;
+  pipeline.quantizeSkip = opts.quantizeSkip;
   buildGraphToHalidePipeline(pm, pipeline, opts.emit == "kernel" ? PipelineEnd::Kernel : PipelineEnd::Halide);
   // The pass manager verifies the module after each pass.
   if (failed(pm.run(*module)))

@@ -32,6 +32,10 @@ struct CompileOptions {
   bool fuse = true;           ///< run the fusion passes (off: one kernel per op, for bisecting)
   /// Fusion passes to skip, by name (kiln-fuse-attention, ...): bisects one pass.
   std::vector<std::string> skipPasses;
+  /// Quantization scheme for the weight matmuls ("none", "int8-dynamic": see
+  /// quantizationSchemes()), and ONNX nodes it leaves in f32.
+  std::string quantize = "none";
+  std::vector<std::string> quantizeSkip;
   /// A Halide runtime object for the target, written once by emitHalideRuntime
   /// and archived into every library instead of compiling one per library
   /// (kiln-conformance builds hundreds). Empty: compile one.

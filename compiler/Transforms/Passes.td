@@ -146,6 +146,44 @@ def PackWeights : Pass<"kiln-pack-weights", "mlir::func::FuncOp"> {
   let dependentDialects = ["kiln::kernel::KernelDialect", "kiln::graph::GraphDialect"];
 }
 
+def QuantizeInt8Dynamic : Pass<"kiln-quantize-int8-dynamic", "mlir::func::FuncOp"> {
+  let summary = "Quantize weight matmuls to int8: per-channel weights, per-row dynamic activations";
+  let description = [{
+    Runs on kernel ops, right after `convert-graph-to-kernel` (before fusion).
+    Each `kernel.matmul` whose B is a 2-D f32 constant becomes a
+    `kernel.qmatmul`:
+    - the weight is quantized at compile time, per output column and
+      symmetric: scale = max|w| / 127, q = round_half_even(w / scale) in
+      [-127, 127], and the column sums the kernel subtracts `a_zero` times;
+    - the activation is quantized at run time per row, with
+      DynamicQuantizeLinear's rule applied to each row instead of the whole
+      tensor: range [min(0, min x), max(0, max x)], scale = range / 255,
+      zero = round(-min / scale), q = saturate(round(x / scale) + zero) in u8.
+    `alpha` folds into the weight scales and a bias stays a bias. Matmuls
+    whose ONNX node is named in `skip` stay in f32.
+
+    Before:
+    ```mlir
+    %w = graph.constant dense_resource<w> : tensor<128x512xf32> : tensor<128x512xf32>
+    %r = kernel.matmul %a, %w : (tensor<16x128xf32>, tensor<128x512xf32>) -> tensor<16x512xf32>
+    ```
+    After:
+    ```mlir
+    %mn = kernel.reduce %a {axes = [1], keepdims = true, kind = #kernel.reduce_kind<min>} : ...
+    %mx = kernel.reduce %a {axes = [1], keepdims = true, kind = #kernel.reduce_kind<max>} : ...
+    %s = kernel.elementwise ins(%mn, %mx ...) ... -> tensor<16x1xf32>
+    %z = kernel.elementwise ins(%mn, %s ...) ... -> tensor<16x1xi32>
+    %q = kernel.elementwise ins(%a, %s, %z ...) ... -> tensor<16x128xui8>
+    %r = kernel.qmatmul %q, %wq scales(%s, %z, %ws, %wsum) : ... -> tensor<16x512xf32>
+    ```
+  }];
+  let options = [
+    ListOption<"skip", "skip", "std::string", "ONNX node names whose matmuls stay in f32">,
+  ];
+  let dependentDialects = ["kiln::kernel::KernelDialect", "kiln::graph::GraphDialect",
+                           "mlir::arith::ArithDialect", "mlir::math::MathDialect"];
+}
+
 def RecognizePatterns : Pass<"kiln-recognize-patterns", "mlir::func::FuncOp"> {
   let summary = "Rewrite exporters' decomposed GELU, LayerNorm and RMSNorm into the fused graph ops";
   let description = [{

@@ -71,7 +71,9 @@ def Halide_Recipe : I32EnumAttr<"Recipe", "which schedule the kiln-schedule-* pa
     I32EnumAttrCase<"Conv", 4, "conv">,
     I32EnumAttrCase<"RowSums", 5, "row_sums">,
     I32EnumAttrCase<"Attention", 6, "attention">,
-    I32EnumAttrCase<"AttentionBlocked", 7, "attention_blocked">]> {
+    I32EnumAttrCase<"AttentionBlocked", 7, "attention_blocked">,
+    I32EnumAttrCase<"QMatMul", 8, "qmatmul">,
+    I32EnumAttrCase<"QMatMulPacked", 9, "qmatmul_packed">]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::kiln::halide";
 }

@@ -169,6 +169,65 @@ LogicalResult MatMulOp::verifyEpilogue() {
                             getEpilogueMaps(), res.getRank(), "result", res.getElementType());
 }
 
+LogicalResult QMatMulOp::verify() {
+  auto elem = [](Value v) { return tt(v).getElementType(); };
+  if (!elem(getLhs()).isUnsignedInteger(8) || !elem(getRhs()).isSignlessInteger(8))
+    return emitOpError("expects u8 activations and s8 weights, got ") << elem(getLhs()) << " and " << elem(getRhs());
+  if (!elem(getAScale()).isF32() || !elem(getBScale()).isF32())
+    return emitOpError("scales must be f32");
+  if (!elem(getAZero()).isSignlessInteger(32) || !elem(getBColsum()).isSignlessInteger(32))
+    return emitOpError("a_zero and b_colsum must be i32");
+  if (getBias() && !elem(getBias()).isF32())
+    return emitOpError("bias must be f32");
+  SmallVector<SymExpr> a = dims(getLhs()), b = dims(getRhs()), r = dims(getResult());
+  if (a.size() < 2 || r.size() != a.size())
+    return emitOpError("A and the result must have one rank >= 2");
+  std::optional<int64_t> n = r.back().constValue(), k = a.back().constValue();
+  if (!n || !k)
+    return emitOpError("K and N must be static");
+  if (auto panel = getBPanel()) {
+    int64_t nr = *panel;
+    SmallVector<SymExpr> want{SymExpr::constant((*n + nr - 1) / nr), SymExpr::constant((*k + 3) / 4),
+                              SymExpr::constant(nr), SymExpr::constant(4)};
+    if (nr < 1 || b != want)
+      return emitOpError("b_panel = ") << nr << " needs B packed as " << shapeString(want) << ", got "
+                                       << shapeString(b);
+  } else if (b.size() != 2 || b[0] != a.back() || b[1] != r.back()) {
+    return emitOpError("B must be [K, N] = [") << *k << ", " << *n << "], got " << shapeString(b);
+  }
+  SmallVector<SymExpr> expect(a.begin(), a.end() - 1);
+  expect.push_back(SymExpr::constant(*n));
+  if (r != expect)
+    return emitOpError("result shape must be ") << shapeString(expect);
+  // Per tensor (rank 0) or per row ([..., M, 1]).
+  SmallVector<SymExpr> perRow(a.begin(), a.end() - 1);
+  perRow.push_back(SymExpr::constant(1));
+  for (auto [v, what] : {std::pair{getAScale(), "a_scale"}, std::pair{getAZero(), "a_zero"}})
+    if (tt(v).getRank() != 0 && dims(v) != perRow)
+      return emitOpError(what) << " must be one value (rank 0) or one per row " << shapeString(perRow)
+                               << ", got " << shapeString(dims(v));
+  if (tt(getAScale()).getRank() != tt(getAZero()).getRank())
+    return emitOpError("a_scale and a_zero must both be per tensor or both per row");
+  SmallVector<SymExpr> perCol{SymExpr::constant(*n)};
+  if (tt(getBScale()).getRank() != 0 && dims(getBScale()) != perCol)
+    return emitOpError("b_scale must be one value or [") << *n << "], got " << shapeString(dims(getBScale()));
+  if (dims(getBColsum()) != perCol)
+    return emitOpError("b_colsum must be [") << *n << "], got " << shapeString(dims(getBColsum()));
+  if (getBias() && failed(broadcastSym(dims(getBias()), r)))
+    return emitOpError("bias does not broadcast to the result");
+  Type f32 = Float32Type::get(getContext());
+  auto res = tt(getResult());
+  if (!hasEpilogue()) {
+    if (!getEpilogueInputs().empty() || getEpilogueMaps())
+      return emitOpError("epilogue inputs and maps need an epilogue region");
+    if (!res.getElementType().isF32())
+      return emitOpError("result must be f32 (only an epilogue converts)");
+    return success();
+  }
+  return verifyScalarRegion(*this, getEpilogue(), "epilogue", f32, "dequantized", getEpilogueInputs(),
+                            getEpilogueMaps(), res.getRank(), "result", res.getElementType());
+}
+
 namespace {
 /// The values an index expression takes: [lo, hi], each a polynomial of the
 /// symbols (constants for static IR).

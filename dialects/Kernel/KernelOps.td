@@ -40,7 +40,7 @@ def Kernel_ElementwiseOp : Kernel_Op<"elementwise",
                                  "::mlir::ArrayRef<::mlir::AffineMap>":$maps)>];
 }
 
-def Kernel_YieldOp : Kernel_Op<"yield", [Pure, Kernel_SymbolicDims, Terminator, ParentOneOf<["ElementwiseOp", "MatMulOp", "AttentionOp"]>]> {
+def Kernel_YieldOp : Kernel_Op<"yield", [Pure, Kernel_SymbolicDims, Terminator, ParentOneOf<["ElementwiseOp", "MatMulOp", "QMatMulOp", "AttentionOp"]>]> {
   let summary = "The value of one output element";
   let description = [{
     ```mlir
@@ -54,7 +54,7 @@ def Kernel_YieldOp : Kernel_Op<"yield", [Pure, Kernel_SymbolicDims, Terminator, 
 }
 
 def Kernel_IndexExprOp : Kernel_Op<"index_expr",
-    [Pure, Kernel_SymbolicDims, ParentOneOf<["ElementwiseOp", "MatMulOp", "AttentionOp"]>]> {
+    [Pure, Kernel_SymbolicDims, ParentOneOf<["ElementwiseOp", "MatMulOp", "QMatMulOp", "AttentionOp"]>]> {
   let summary = "Index and symbol arithmetic of the element being computed";
   let description = [{
     `map` takes the enclosing op's iteration dims (the output index of an
@@ -114,6 +114,50 @@ def Kernel_MatMulOp : Kernel_Op<"matmul", [Pure, Kernel_SymbolicDims, AttrSizedO
   let extraClassDeclaration = [{
     bool hasEpilogue() { return !getEpilogue().empty(); }
     ::mlir::LogicalResult verifyEpilogue();
+  }];
+  let hasVerifier = 1;
+}
+
+def Kernel_QMatMulOp : Kernel_Op<"qmatmul", [Pure, Kernel_SymbolicDims, AttrSizedOperandSegments]> {
+  let summary = "Quantized matmul: epilogue(f32(sum_k a * b - a_zero * b_colsum) * a_scale * b_scale (+ bias))";
+  let description = [{
+    A is u8 [..., M, K] with a zero point; B is a symmetric s8 weight [K, N]
+    (zero point 0), so sum_k (a - a_zero) * b is the exact int32 product minus
+    `a_zero * b_colsum`, where `b_colsum[n] = sum_k b[k, n]` is precomputed
+    with the weight. `a_scale` and `a_zero` are one value for the tensor (rank
+    0) or one per row ([..., M, 1]); `b_scale` is one value or one per column
+    ([N]). The scales multiply each other before they scale the product (the
+    order of onnxruntime's MatMulInteger + Cast + Mul form).
+
+    With `b_panel = NR`, B is packed by kiln-pack-weights as
+    [ceil(N/NR), ceil(K/4), NR, 4]: element [p, k/4, j, k%4] is B[k, p*NR + j]
+    (zero past K and N), so one 64-byte vector holds 4 consecutive k of 16
+    columns: the operand layout of vpdpbusd.
+
+    The optional `epilogue` region maps each f32 result on its way out, as
+    kernel.matmul's does (bias, GELU, residual).
+
+    ```mlir
+    %r = kernel.qmatmul %q, %w scales(%as, %az, %ws, %wsum)
+           : (tensor<16x128xui8>, tensor<128x512xi8>, tensor<16x1xf32>, tensor<16x1xi32>,
+              tensor<512xf32>, tensor<512xi32>) -> tensor<16x512xf32>
+    ```
+  }];
+  let arguments = (ins Kernel_Tensor:$lhs, Kernel_Tensor:$rhs, Kernel_Tensor:$a_scale, Kernel_Tensor:$a_zero,
+                   Kernel_Tensor:$b_scale, Kernel_Tensor:$b_colsum, Optional<Kernel_Tensor>:$bias,
+                   Variadic<Kernel_Tensor>:$epilogue_inputs,
+                   OptionalAttr<I64Attr>:$b_panel,
+                   OptionalAttr<AffineMapArrayAttr>:$epilogue_maps);
+  let results = (outs Kernel_Tensor:$result);
+  let regions = (region AnyRegion:$epilogue);
+  let assemblyFormat = [{
+    $lhs `,` $rhs `scales` `(` $a_scale `,` $a_zero `,` $b_scale `,` $b_colsum `)` (`bias` $bias^)?
+    (`epilogue` `(` $epilogue_inputs^ `)`)? attr-dict `:` functional-type(operands, results) ($epilogue^)?
+  }];
+  let extraClassDeclaration = [{
+    bool hasEpilogue() { return !getEpilogue().empty(); }
+    /// The contraction size K, from A.
+    int64_t k() { return ::llvm::cast<::mlir::RankedTensorType>(getLhs().getType()).getShape().back(); }
   }];
   let hasVerifier = 1;
 }

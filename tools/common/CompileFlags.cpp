@@ -1,5 +1,8 @@
 //===- CompileFlags.cpp - The compiler's options, declared once for every tool -===//
 #include "tools/common/CompileFlags.h"
+#include "compiler/Pipelines/GraphToHalide.h"
+
+#include "llvm/ADT/StringExtras.h"
 
 #include <list>
 
@@ -32,6 +35,10 @@ cl::opt<bool> symbolicDims("symbolic-dims",
 cl::opt<bool> profile("profile",
                       cl::desc("Build kernels with Halide's profiler: each kernel prints where its time went at exit"),
                       cl::cat(compileCategory()));
+cl::opt<std::string> quantize("quantize", cl::desc("Quantize the weight matmuls: none (default) or int8-dynamic"),
+                              cl::value_desc("SCHEME"), cl::init("none"), cl::cat(compileCategory()));
+cl::list<std::string> quantizeSkip("quantize-skip", cl::desc("ONNX nodes whose matmuls stay in f32 (a,b lists)"),
+                                   cl::value_desc("NODE"), cl::CommaSeparated, cl::cat(compileCategory()));
 
 cl::opt<bool> noFuse("no-fuse", cl::desc("Skip the fusion passes: one kernel per op"), cl::cat(debugCategory()));
 cl::list<std::string> skipPass("skip-pass",
@@ -80,6 +87,13 @@ bool fillCompileOptions(CompileOptions &opts, std::string &error) {
   opts.profile = profile;
   opts.fuse = !noFuse;
   opts.skipPasses.assign(skipPass.begin(), skipPass.end());
+  if (!llvm::is_contained(quantizationSchemes(), StringRef(quantize))) {
+    error = "--quantize: unknown scheme '" + quantize + "' (expected " +
+            llvm::join(quantizationSchemes(), ", ") + ")";
+    return false;
+  }
+  opts.quantize = quantize;
+  opts.quantizeSkip.assign(quantizeSkip.begin(), quantizeSkip.end());
   opts.import.symbolicDims = symbolicDims;
   for (const std::string &s : shapes) {
     auto [k, v] = StringRef(s).split('=');

@@ -115,6 +115,7 @@ struct ConvertKernelToHalidePass : kiln::impl::ConvertKernelToHalideBase<Convert
           llvm::TypeSwitch<Operation *, LogicalResult>(op)
               .Case([&](kernel::ElementwiseOp o) { return lowerElementwise(o, kb); })
               .Case([&](kernel::MatMulOp o) { return lowerMatMul(o, kb); })
+              .Case([&](kernel::QMatMulOp o) { return lowerQMatMul(o, kb); })
               .Case([&](kernel::AttentionOp o) { return lowerAttention(o, kb); })
               .Case([&](kernel::ReduceOp o) { return lowerReduce(o, kb); })
               .Case([&](kernel::SoftmaxOp o) { return lowerSoftmax(o, kb); })

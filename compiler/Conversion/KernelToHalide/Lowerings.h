@@ -12,6 +12,7 @@ namespace kiln {
 /// operands in order; its output is named "out".
 mlir::LogicalResult lowerElementwise(kernel::ElementwiseOp op, KernelBuilder &kb);
 mlir::LogicalResult lowerMatMul(kernel::MatMulOp op, KernelBuilder &kb);
+mlir::LogicalResult lowerQMatMul(kernel::QMatMulOp op, KernelBuilder &kb);
 mlir::LogicalResult lowerAttention(kernel::AttentionOp op, KernelBuilder &kb);
 mlir::LogicalResult lowerReduce(kernel::ReduceOp op, KernelBuilder &kb);
 mlir::LogicalResult lowerSoftmax(kernel::SoftmaxOp op, KernelBuilder &kb);

@@ -82,6 +82,7 @@ static void scheduleCuda(halide::KernelOp kernel, halide::Recipe recipe) {
       root(f.getSymName(), schedule::rootShape(f));
     return;
   case halide::Recipe::MatMul:
+  case halide::Recipe::QMatMul:
   case halide::Recipe::Conv:
     root("acc", shape);
     break;
@@ -89,6 +90,7 @@ static void scheduleCuda(halide::KernelOp kernel, halide::Recipe recipe) {
   case halide::Recipe::AttentionBlocked:
     scheduleAttention(s, kernel);
     break;
+  case halide::Recipe::QMatMulPacked:
   case halide::Recipe::MatMulPacked: {
     // acc in panel coordinates [batch..., N/NR, M, NR]. CUDA does not pack
     // (kiln-pack-weights runs for CPU targets); kept correct anyway.

@@ -32,6 +32,52 @@ using namespace kiln;
 namespace {
 
 struct PackWeightsPass : kiln::impl::PackWeightsBase<PackWeightsPass> {
+  /// kernel.qmatmul's s8 [K, N] constant as [ceil(N/NR), ceil(K/4), NR, 4]:
+  /// 4 consecutive k of one column are one i32 lane of vpdpbusd, NR columns
+  /// (4 vectors on AVX-512, 2 on AVX2) one register tile. Zero past K and N.
+  void packQuantized(int64_t vectorBytes) {
+    std::map<std::pair<Operation *, int64_t>, Value> packed;
+    SmallVector<kernel::QMatMulOp> work;
+    getOperation().walk([&](kernel::QMatMulOp op) { work.push_back(op); });
+    for (kernel::QMatMulOp op : work) {
+      auto c = op.getRhs().getDefiningOp<graph::ConstantOp>();
+      if (!c || op.getBPanel())
+        continue;
+      auto b = cast<RankedTensorType>(op.getRhs().getType());
+      int64_t K = b.getDimSize(0), N = b.getDimSize(1), W = vectorBytes / 4;
+      int64_t NR = vectorBytes >= 64 ? 4 * W : 2 * W;
+      for (int64_t v : {4, 2, 1})
+        if (v * W <= NR && N % (v * W) == 0) {
+          NR = v * W;
+          break;
+        }
+      int64_t panels = (N + NR - 1) / NR, K4 = (K + 3) / 4;
+      Value &p = packed[{c, NR}];
+      if (!p) {
+        std::vector<char> src = constantBytes(c.getValue());
+        std::vector<int8_t> dst(panels * K4 * NR * 4, 0);
+        for (int64_t q = 0; q < panels; ++q)
+          for (int64_t k = 0; k < K; ++k)
+            for (int64_t j = 0; j < NR; ++j)
+              if (int64_t n = q * NR + j; n < N)
+                dst[((q * K4 + k / 4) * NR + j) * 4 + k % 4] = (int8_t)src[k * N + n];
+        auto type = RankedTensorType::get({panels, K4, NR, 4}, b.getElementType());
+        std::string name = "packed_qweight";
+        if (auto r = dyn_cast<DenseResourceElementsAttr>(c.getValue()))
+          name = r.getRawHandle().getKey().str();
+        name += "_panel" + std::to_string(NR);
+        auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<int8_t>(dst));
+        OpBuilder ob(c);
+        p = ob.create<graph::ConstantOp>(c.getLoc(), type,
+                                         DenseResourceElementsAttr::get(type, name, std::move(blob)));
+      }
+      op.getRhsMutable().assign(p);
+      op.setBPanelAttr(OpBuilder(op).getI64IntegerAttr(NR));
+      if (c->use_empty())
+        c.erase();
+    }
+  }
+
 
   void runOnOperation() override {
     auto module = getOperation()->getParentOfType<ModuleOp>();
@@ -39,6 +85,7 @@ struct PackWeightsPass : kiln::impl::PackWeightsBase<PackWeightsPass> {
     if (target && target.isCuda())
       return;
     int64_t vectorBytes = module ? halide::getVectorBytes(module) : 32;
+    packQuantized(vectorBytes);
     std::map<std::tuple<Operation *, int64_t, bool>, Value> packed;
     SmallVector<kernel::MatMulOp> work;
     getOperation().walk([&](kernel::MatMulOp op) { work.push_back(op); });

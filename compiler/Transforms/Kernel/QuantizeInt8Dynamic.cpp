@@ -1,0 +1,195 @@
+//===- QuantizeInt8Dynamic.cpp - Weight matmuls to kernel.qmatmul -===//
+//
+// Expects: kernel ops from convert-graph-to-kernel, before fusion (a matmul
+// with no epilogue yet). Leaves: every kernel.matmul with a 2-D f32 constant
+// B (not skipped) as per-row activation quantization (two row reductions and
+// three small elementwise ops) feeding a kernel.qmatmul with a per-column
+// symmetric int8 weight. See the pass description in Passes.td.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Transforms/Passes.h"
+#include "compiler/Utils/ConstantData.h"
+#include "dialects/Graph/GraphOps.h"
+#include "dialects/Kernel/KernelOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/StringSet.h"
+
+#include <cmath>
+
+#define DEBUG_TYPE "kiln-quantize-int8-dynamic"
+
+namespace kiln {
+#define GEN_PASS_DEF_QUANTIZEINT8DYNAMIC
+#include "compiler/Transforms/Passes.h.inc"
+} // namespace kiln
+
+using namespace mlir;
+using namespace kiln;
+
+namespace {
+
+RankedTensorType tt(Value v) { return cast<RankedTensorType>(v.getType()); }
+
+/// The ONNX node name a location carries (the importer's NameLoc).
+std::string nodeName(Location loc) {
+  if (auto n = dyn_cast<NameLoc>(loc))
+    return n.getName().str();
+  if (auto f = dyn_cast<FusedLoc>(loc))
+    for (Location l : f.getLocations())
+      if (std::string s = nodeName(l); !s.empty())
+        return s;
+  return "";
+}
+
+template <typename T>
+Value constant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type et, ArrayRef<T> data, const std::string &name) {
+  auto type = RankedTensorType::get(shape, et);
+  auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(data);
+  return b.create<graph::ConstantOp>(loc, type, DenseResourceElementsAttr::get(type, name, std::move(blob)));
+}
+
+/// The weight quantized per column: q [K, N] s8, scales [N] (times alpha),
+/// column sums [N].
+struct QuantizedWeight {
+  Value q, scale, colsum;
+};
+
+QuantizedWeight quantizeWeight(OpBuilder &b, Location loc, graph::ConstantOp c, bool trans, float alpha) {
+  auto wt = cast<RankedTensorType>(c.getType());
+  int64_t K = trans ? wt.getDimSize(1) : wt.getDimSize(0), N = trans ? wt.getDimSize(0) : wt.getDimSize(1);
+  std::vector<char> bytes = constantBytes(c.getValue());
+  const float *w = reinterpret_cast<const float *>(bytes.data());
+  auto at = [&](int64_t k, int64_t n) { return trans ? w[n * K + k] : w[k * N + n]; };
+  std::vector<int8_t> q(K * N);
+  std::vector<float> scale(N);
+  std::vector<int32_t> colsum(N, 0);
+  for (int64_t n = 0; n < N; ++n) {
+    float amax = 0;
+    for (int64_t k = 0; k < K; ++k)
+      amax = std::max(amax, std::fabs(at(k, n)));
+    float s = amax > 0 ? amax / 127.0f : 1.0f;
+    for (int64_t k = 0; k < K; ++k) {
+      float v = std::nearbyint(at(k, n) / s); // the default rounding mode: half to even
+      int8_t qi = (int8_t)std::clamp(v, -127.0f, 127.0f);
+      q[k * N + n] = qi;
+      colsum[n] += qi;
+    }
+    scale[n] = s * alpha;
+  }
+  std::string name = "weight";
+  if (auto r = dyn_cast<DenseResourceElementsAttr>(c.getValue()))
+    name = r.getRawHandle().getKey().str();
+  MLIRContext *ctx = b.getContext();
+  return {constant<int8_t>(b, loc, {K, N}, IntegerType::get(ctx, 8), q, name + "_q8"),
+          constant<float>(b, loc, {N}, Float32Type::get(ctx), scale, name + "_q8_scale"),
+          constant<int32_t>(b, loc, {N}, IntegerType::get(ctx, 32), colsum, name + "_q8_colsum")};
+}
+
+/// A kernel.elementwise of `type` over `inputs` read through `maps`, its body
+/// built by `body` from one scalar per input.
+Value elementwise(OpBuilder &b, Location loc, RankedTensorType type, ValueRange inputs, ArrayRef<AffineMap> maps,
+                  function_ref<Value(OpBuilder &, ValueRange)> body) {
+  auto op = b.create<kernel::ElementwiseOp>(loc, type, inputs, maps);
+  Block &blk = op.getBody().front();
+  OpBuilder bb = OpBuilder::atBlockEnd(&blk);
+  bb.create<kernel::YieldOp>(loc, body(bb, blk.getArguments()));
+  return op.getResult();
+}
+
+struct Scalars {
+  OpBuilder &b;
+  Location l;
+  Value f(double v) { return b.create<arith::ConstantOp>(l, b.getF32FloatAttr(v)); }
+  Value min(Value x, Value y) { return b.create<arith::SelectOp>(l, lt(x, y), x, y); }
+  Value max(Value x, Value y) { return b.create<arith::SelectOp>(l, lt(x, y), y, x); }
+  Value lt(Value x, Value y) { return b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OLT, x, y); }
+  Value isZero(Value x) { return b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OEQ, x, f(0)); }
+  Value clamp(Value x, double lo, double hi) { return min(max(x, f(lo)), f(hi)); }
+  Value round(Value x) { return b.create<math::RoundEvenOp>(l, x); }
+  Value div(Value x, Value y) { return b.create<arith::DivFOp>(l, x, y); }
+};
+
+/// Per-row DynamicQuantizeLinear of x [..., M, K]: (q u8, scale [..., M, 1], zero i32 [..., M, 1]).
+std::tuple<Value, Value, Value> quantizeRows(OpBuilder &b, Location loc, Value x) {
+  MLIRContext *ctx = b.getContext();
+  auto xt = tt(x);
+  int64_t rank = xt.getRank();
+  SmallVector<int64_t> rowShape(xt.getShape());
+  rowShape.back() = 1;
+  Type f32 = Float32Type::get(ctx), i32 = IntegerType::get(ctx, 32);
+  auto rowF = RankedTensorType::get(rowShape, f32), rowI = RankedTensorType::get(rowShape, i32);
+  auto reduce = [&](kernel::ReduceKind kind) {
+    return b.create<kernel::ReduceOp>(loc, rowF, x, kernel::ReduceKindAttr::get(ctx, kind),
+                                      b.getI64ArrayAttr({rank - 1}), b.getBoolAttr(true))
+        .getResult();
+  };
+  Value mn = reduce(kernel::ReduceKind::Min), mx = reduce(kernel::ReduceKind::Max);
+  AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+  SmallVector<AffineExpr> rowExprs(id.getResults().drop_back());
+  rowExprs.push_back(getAffineConstantExpr(0, ctx));
+  AffineMap row = AffineMap::get(rank, 0, rowExprs, ctx);
+
+  Value scale = elementwise(b, loc, rowF, {mn, mx}, {id, id}, [&](OpBuilder &bb, ValueRange a) {
+    Scalars s{bb, loc};
+    Value range = bb.create<arith::SubFOp>(loc, s.max(a[1], s.f(0)), s.min(a[0], s.f(0)));
+    return s.div(range, s.f(255));
+  });
+  Value zero = elementwise(b, loc, rowI, {mn, scale}, {id, id}, [&](OpBuilder &bb, ValueRange a) {
+    Scalars s{bb, loc};
+    Value neg = bb.create<arith::NegFOp>(loc, s.min(a[0], s.f(0)));
+    Value z = s.clamp(s.round(s.div(neg, a[1])), 0, 255);
+    z = bb.create<arith::SelectOp>(loc, s.isZero(a[1]), s.f(0), z);
+    return bb.create<arith::FPToSIOp>(loc, i32, z).getResult();
+  });
+  auto qType = RankedTensorType::get(xt.getShape(), IntegerType::get(ctx, 8, IntegerType::Unsigned));
+  Value q = elementwise(b, loc, qType, {x, scale, zero}, {id, row, row}, [&](OpBuilder &bb, ValueRange a) {
+    Scalars s{bb, loc};
+    Value v = bb.create<arith::SelectOp>(loc, s.isZero(a[1]), s.f(0), s.round(s.div(a[0], a[1])));
+    v = s.clamp(bb.create<arith::AddFOp>(loc, v, bb.create<arith::SIToFPOp>(loc, f32, a[2])), 0, 255);
+    Value u = bb.create<arith::FPToUIOp>(loc, IntegerType::get(ctx, 8), v);
+    return bb.create<UnrealizedConversionCastOp>(loc, qType.getElementType(), u).getResult(0);
+  });
+  return {q, scale, zero};
+}
+
+struct QuantizeInt8DynamicPass : kiln::impl::QuantizeInt8DynamicBase<QuantizeInt8DynamicPass> {
+  using QuantizeInt8DynamicBase::QuantizeInt8DynamicBase;
+
+  void runOnOperation() override {
+    llvm::StringSet<> skipped;
+    for (const std::string &s : skip)
+      skipped.insert(s);
+    SmallVector<kernel::MatMulOp> work;
+    getOperation().walk([&](kernel::MatMulOp op) { work.push_back(op); });
+    for (kernel::MatMulOp op : work) {
+      auto c = op.getRhs().getDefiningOp<graph::ConstantOp>();
+      auto a = tt(op.getLhs()), w = tt(op.getRhs()), r = tt(op.getResult());
+      if (!c || w.getRank() != 2 || !w.getElementType().isF32() || !a.getElementType().isF32() ||
+          !r.getElementType().isF32() || op.hasEpilogue() || op.getBPanel() || a.getRank() < 2 ||
+          !a.hasStaticShape() || skipped.contains(nodeName(op.getLoc())))
+        continue;
+      if (op.getBias() && !tt(op.getBias()).getElementType().isF32())
+        continue;
+      OpBuilder b(op);
+      Location loc = op.getLoc();
+      QuantizedWeight qw;
+      {
+        OpBuilder cb(c);
+        qw = quantizeWeight(cb, c.getLoc(), c, op.getTransB(), op.getAlpha().convertToFloat());
+      }
+      auto [q, scale, zero] = quantizeRows(b, loc, op.getLhs());
+      auto qm = b.create<kernel::QMatMulOp>(loc, r, q, qw.q, scale, zero, qw.scale, qw.colsum, op.getBias(),
+                                            ValueRange(), IntegerAttr(), ArrayAttr());
+      op.getResult().replaceAllUsesWith(qm.getResult());
+      op.erase();
+      if (c->use_empty())
+        c.erase();
+    }
+  }
+};
+
+} // namespace
