@@ -82,3 +82,17 @@ int kiln_compare(int dtype, const void *got, const void *want, size_t n, double 
   }
   return r->mismatches == 0;
 }
+
+double kiln_compare_cosine(int dtype, const void *got, const void *want, size_t n) {
+  double dot = 0, gg = 0, ww = 0;
+  for (size_t i = 0; i < n; ++i) {
+    double x = kiln_compare_element(dtype, got, i), y = kiln_compare_element(dtype, want, i);
+    if (!isfinite(x) || !isfinite(y)) return NAN;
+    dot += x * y;
+    gg += x * x;
+    ww += y * y;
+  }
+  if (gg == 0 && ww == 0) return 1;
+  if (gg == 0 || ww == 0) return NAN;
+  return dot / (sqrt(gg) * sqrt(ww));
+}

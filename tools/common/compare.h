@@ -36,6 +36,12 @@ double kiln_compare_element(int dtype, const void *data, size_t i);
 int kiln_compare(int dtype, const void *got, const void *want, size_t n, double atol, double rtol,
                  kiln_compare_result_t *r);
 
+/* The cosine similarity of `got` and `want` (n elements of a float dtype,
+   taken as vectors), for quantized builds checked against f32 references:
+   NaN when either holds a NaN or an infinity, or when one is all zeros and
+   the other is not (two zero vectors: 1). */
+double kiln_compare_cosine(int dtype, const void *got, const void *want, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -45,6 +45,11 @@ static cl::opt<std::string> model("model", cl::desc("Model file inside the folde
                                   cl::cat(testCategory));
 static cl::opt<double> absTol("atol", cl::desc("Absolute tolerance"), cl::init(1e-4), cl::cat(testCategory));
 static cl::opt<double> relTol("rtol", cl::desc("Relative tolerance"), cl::init(1e-3), cl::cat(testCategory));
+static cl::opt<double> minCosine(
+    "min-cosine",
+    cl::desc("Compare float outputs by cosine similarity >= X instead of atol/rtol (quantized builds against "
+             "f32 references)"),
+    cl::value_desc("X"), cl::init(0), cl::cat(testCategory));
 static cl::opt<std::string> workDir(
     "work-dir", cl::desc("Build and keep the compiled library here (default: a temporary folder, removed on exit)"),
     cl::value_desc("DIR"), cl::cat(testCategory));
@@ -150,7 +155,10 @@ int main(int argc, char **argv) {
   if (sm.create(m, &copts, &ctx) != KILN_OK)
     return fail(std::string("context: ") + sm.lastError(nullptr));
   outs() << "kiln-run: " << dir << " (" << opts.target << ", " << m->target << ")\n";
-  outs() << "tolerance: |a-b| <= " << absTol << " + " << relTol << "*|b|\n";
+  if (minCosine > 0)
+    outs() << "tolerance: float outputs by cosine >= " << minCosine << ", integers exactly\n";
+  else
+    outs() << "tolerance: |a-b| <= " << absTol << " + " << relTol << "*|b|\n";
 
   int failures = 0;
   std::vector<Tensor> inputs, expected, results;
@@ -205,6 +213,16 @@ int main(int argc, char **argv) {
       size_t n = numElements(a.shape);
       kiln_compare_result_t r;
       bool ok = kiln_compare(a.dtype, a.data.data(), b.data.data(), n, absTol, relTol, &r);
+      if (minCosine > 0 && kiln_compare_is_float(a.dtype)) {
+        // Cosine decides; max|a-b| is still reported. NaN fails.
+        double cos = kiln_compare_cosine(a.dtype, a.data.data(), b.data.data(), n);
+        ok = cos >= minCosine;
+        outs() << sys::path::filename(set) << " output " << i << " '" << a.name << "': cosine "
+               << format("%.6f", cos) << " (min " << format("%g", (double)minCosine) << "), max|a-b| = "
+               << format("%.3g", r.max_err) << (ok ? ", ok" : ", MISMATCH") << "\n";
+        failures += !ok;
+        continue;
+      }
       if (!ok)
         outs() << "  first mismatch at flat index " << r.first_bad << ": got " << r.first_got << ", expected "
                << r.first_want << "\n";

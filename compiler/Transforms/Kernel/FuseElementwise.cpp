@@ -50,7 +50,7 @@ struct FuseProducer : OpRewritePattern<kernel::ElementwiseOp> {
       // reshape stays apart: it becomes the matmul's epilogue (in registers)
       // and the pure data movement left can fold into the map of whatever
       // reads it next (an attention operand).
-      if (kernel::MatMulOp m = epilogueProducer(producer);
+      if (Operation *m = epilogueProducer(producer);
           m && !cast<AffineMapAttr>(consumer.getMaps()[idx]).getValue().isIdentity()) {
         (void)missed(rewriter, producer, DEBUG_TYPE, explain,
                      "not fused into its consumer: it becomes the epilogue of " + describe(m) +

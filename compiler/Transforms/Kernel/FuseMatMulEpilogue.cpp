@@ -25,8 +25,27 @@ using namespace kiln;
 
 namespace {
 
-void fuse(kernel::ElementwiseOp e, kernel::MatMulOp m) {
-  Value product = m.getResult();
+/// The matmul `m` again, with `e` as its epilogue: same operands and
+/// attributes, `e`'s other inputs as epilogue inputs. Returns its epilogue
+/// region (empty) and the element type the region's first argument takes.
+std::pair<Operation *, Region *> refuse(OpBuilder &b, kernel::ElementwiseOp e, Operation *m, ValueRange inputs,
+                                        ArrayAttr maps, Type &acc) {
+  Type type = e.getResult().getType();
+  if (auto mm = dyn_cast<kernel::MatMulOp>(m)) {
+    auto f = b.create<kernel::MatMulOp>(e.getLoc(), type, mm.getLhs(), mm.getRhs(), mm.getBias(), inputs,
+                                        mm.getTransBAttr(), mm.getAlphaAttr(), mm.getBPanelAttr(), maps);
+    acc = cast<RankedTensorType>(mm.getLhs().getType()).getElementType();
+    return {f, &f.getEpilogue()};
+  }
+  auto q = cast<kernel::QMatMulOp>(m);
+  auto f = b.create<kernel::QMatMulOp>(e.getLoc(), type, q.getLhs(), q.getRhs(), q.getAScale(), q.getAZero(),
+                                       q.getBScale(), q.getBColsum(), q.getBias(), inputs, q.getBPanelAttr(), maps);
+  acc = b.getF32Type(); // the dequantized value
+  return {f, &f.getEpilogue()};
+}
+
+void fuse(kernel::ElementwiseOp e, Operation *m) {
+  Value product = m->getResult(0);
   SmallVector<Value> inputs;
   SmallVector<Attribute> maps;
   for (auto [i, in] : llvm::enumerate(e.getInputs()))
@@ -35,21 +54,20 @@ void fuse(kernel::ElementwiseOp e, kernel::MatMulOp m) {
       maps.push_back(e.getMaps()[i]);
     }
   OpBuilder b(e);
-  auto fused = b.create<kernel::MatMulOp>(e.getLoc(), e.getResult().getType(), m.getLhs(), m.getRhs(), m.getBias(),
-                                          inputs, m.getTransBAttr(), m.getAlphaAttr(), m.getBPanelAttr(),
-                                          b.getArrayAttr(maps));
+  Type accType;
+  auto [fused, region] = refuse(b, e, m, inputs, b.getArrayAttr(maps), accType);
   Block &src = e.getBody().front();
-  Block *body = b.createBlock(&fused.getEpilogue());
-  Value acc = body->addArgument(cast<RankedTensorType>(m.getLhs().getType()).getElementType(), e.getLoc());
+  Block *body = b.createBlock(region);
+  Value acc = body->addArgument(accType, e.getLoc());
   IRMapping mapping;
   for (auto [i, in] : llvm::enumerate(e.getInputs()))
     mapping.map(src.getArgument(i),
                 in == product ? acc : body->addArgument(src.getArgument(i).getType(), e.getLoc()));
   for (Operation &op : src)
     b.clone(op, mapping);
-  e.getResult().replaceAllUsesWith(fused.getResult());
+  e.getResult().replaceAllUsesWith(fused->getResult(0));
   e.erase();
-  m.erase();
+  m->erase();
 }
 
 struct FuseMatMulEpiloguePass : kiln::impl::FuseMatMulEpilogueBase<FuseMatMulEpiloguePass> {
@@ -58,10 +76,10 @@ struct FuseMatMulEpiloguePass : kiln::impl::FuseMatMulEpilogueBase<FuseMatMulEpi
     SmallVector<kernel::ElementwiseOp> work;
     getOperation().walk([&](kernel::ElementwiseOp e) { work.push_back(e); });
     for (kernel::ElementwiseOp e : work) {
-      auto reject = [&](kernel::MatMulOp m, const Twine &why) {
+      auto reject = [&](Operation *m, const Twine &why) {
         (void)missed(m, DEBUG_TYPE, explain, "no epilogue fused: " + why);
       };
-      if (kernel::MatMulOp m = epilogueProducer(e, reject))
+      if (Operation *m = epilogueProducer(e, reject))
         fuse(e, m);
     }
   }

@@ -14,22 +14,23 @@ AffineMap kiln::composeMaps(AffineMap outer, AffineMap inner) {
   return outer.replaceDimsAndSymbols(inner.getResults(), symbols, inner.getNumDims(), n);
 }
 
-kernel::MatMulOp kiln::epilogueProducer(kernel::ElementwiseOp e,
-                                        function_ref<void(kernel::MatMulOp, const Twine &)> reject) {
+Operation *kiln::epilogueProducer(kernel::ElementwiseOp e, function_ref<void(Operation *, const Twine &)> reject) {
   auto type = cast<RankedTensorType>(e.getResult().getType());
-  auto no = [&](kernel::MatMulOp m, const Twine &why) {
+  auto no = [&](Operation *m, const Twine &why) {
     if (reject)
       reject(m, why);
   };
   for (auto [i, in] : llvm::enumerate(e.getInputs())) {
-    auto m = in.getDefiningOp<kernel::MatMulOp>();
-    if (!m)
+    Operation *m = in.getDefiningOp();
+    if (!isa_and_nonnull<kernel::MatMulOp, kernel::QMatMulOp>(m))
       continue;
-    if (m.hasEpilogue()) {
+    bool hasEpilogue = isa<kernel::MatMulOp>(m) ? cast<kernel::MatMulOp>(m).hasEpilogue()
+                                                : cast<kernel::QMatMulOp>(m).hasEpilogue();
+    if (hasEpilogue) {
       no(m, "the matmul already has an epilogue");
       continue;
     }
-    if (!sameShape(cast<RankedTensorType>(m.getType()), type)) {
+    if (!sameShape(cast<RankedTensorType>(m->getResult(0).getType()), type)) {
       no(m, "the product is read transposed or broadcast (its shape differs from the result's)");
       continue;
     }

@@ -11,13 +11,13 @@ namespace kiln {
 /// two symbol lists instead.
 mlir::AffineMap composeMaps(mlir::AffineMap outer, mlir::AffineMap inner);
 
-/// The matmul whose epilogue `e` can become (kiln-fuse-matmul-epilogue): `e`
-/// reads its result element for element and is its only user; null if none.
-/// `reject`, if given, hears each matmul input of `e` that cannot take it,
-/// and why.
-kernel::MatMulOp epilogueProducer(
+/// The matmul (kernel.matmul or kernel.qmatmul) whose epilogue `e` can
+/// become (kiln-fuse-matmul-epilogue): `e` reads its result element for
+/// element and is its only user; null if none. `reject`, if given, hears each
+/// matmul input of `e` that cannot take it, and why.
+mlir::Operation *epilogueProducer(
     kernel::ElementwiseOp e,
-    llvm::function_ref<void(kernel::MatMulOp, const llvm::Twine &)> reject = nullptr);
+    llvm::function_ref<void(mlir::Operation *, const llvm::Twine &)> reject = nullptr);
 
 /// True when `e` only moves data: one input, and its body yields that input
 /// unchanged (a transpose, reshape, slice or broadcast).
