@@ -3,25 +3,45 @@
 
     bench/run.sh [options]          (runs this file with /usr/bin/python3)
 
-For each case (bench/make_models.py writes the models if they are missing):
-  1. compile it with `kiln-compile model.onnx -o DIR --name NAME --target host` (timed;
-     a failure is recorded with its first error line and the case goes on the report);
-  2. link tools/kiln-model-driver (the generic driver; its --serve mode speaks the protocol)
-     against build/lib/libkiln_runtime.a and DIR/libNAME.a;
-  3. for each thread count, start two processes that load the model once and wait for
-     commands: the Kiln driver and bench/ort_driver.js (onnxruntime-node, graph
-     optimisation 'all', sequential execution, intraOpNumThreads N). Warm up both, check
-     that they give the same outputs (|kiln - ort| <= 1e-3 + 1e-3 |ort|), then alternate
-     single timed calls, Kiln then ORT, for --reps rounds. Each call is timed inside its
-     process (clock_gettime / hrtime around the run call): process start, model load and
-     input reading are outside the timings. Peak resident memory is each process's own
-     VmHWM (/proc/self/status) at the end.
+A row compares a subject with one or more peers; each is a side, one engine on one form of a
+model (SIDES, ROWS below):
+  fp32               Kiln fp32 vs onnxruntime fp32 (every model and kernel case);
+  ort_int8           onnxruntime on the MatMulInteger form vs onnxruntime fp32;
+  kiln_int8_dynamic  `kiln-compile --quantize=int8-dynamic` on the fp32 model vs onnxruntime on
+                     the MatMulInteger form, and vs onnxruntime fp32;
+  kiln_mmi           Kiln compiling the MatMulInteger form vs onnxruntime on it;
+  w4 (gpt2_decode_w4) `kiln-compile --quantize=w4` on GPT-2 decode vs onnxruntime on the
+                     MatMulNBits form, and vs Kiln fp32.
+The int8 rows cover bert_s128, vit_b16, gpt2_prefill and gpt2_decode. The quantized forms are
+written by bench/quantize_models.py beside the fp32 model (CASE_mmi, CASE_nbits). Until
+kiln-compile has --quantize, the rows that need it say "not available" and the run goes on.
+
+For each model (bench/make_models.py writes the models if they are missing):
+  1. compile each Kiln side with `kiln-compile MODEL -o DIR --name NAME --target host --stats
+     [--quantize=SCHEME]` (timed; a failure is recorded with its first error line and the
+     rows go on with the peers alone), and link tools/kiln-model-driver (its --serve mode
+     speaks the protocol) against build/lib/libkiln_runtime.a and DIR/libNAME.a;
+  2. for each thread count, start one process per side that loads its model once and waits
+     for commands: the Kiln driver (inputs and outputs allocated once, at start) or
+     bench/ort_driver.js (onnxruntime-node, graph optimisation 'all', sequential execution,
+     intraOpNumThreads N, output tensors made once and passed as fetches);
+  3. warm up in rounds that call every side once, until the median of each onnxruntime
+     side's last 5 rounds is within --warmup-tolerance (2%) of the 5 before (at least
+     --warmup rounds, at most --warmup-max or --warmup-seconds), then write every side's
+     outputs and compare them: fp32 rows by |kiln - ort| <= 1e-3 + 1e-3 |ort|, quantized
+     rows by cosine (first output: last hidden state or logits) against the peer and fp32;
+  4. --reps timed rounds (20), each calling every side once (a burst of 10 for kernel
+     cases), the order rotating round by round, a --gap-ms pause before each call. Each call
+     is timed inside its process (clock_gettime / hrtime around the run call): process
+     start, model load, input reading and output allocation are outside the timings. Peak
+     resident memory is each process's own VmHWM (/proc/self/status) at the end.
+Each row reports subject and peer min / median and both ratios (subject / peer).
 GFLOP/s count 2 x the multiply-adds of MatMul/Gemm/Conv (make_models.py's meta.json) over the
 median time, against the FMA peak that bench/fma_peak.c measures on this machine for the
-same thread count (the widest vector ISA the CPU has, from /proc/cpuinfo).
+same thread count (fp32 sides only; the widest vector ISA the CPU has, from /proc/cpuinfo).
 
-Writes --json (bench/results.json) and --report (docs/benchmark.md) for a full run with the
-12-layer models; a run with --layers other than 12 writes under its --work folder instead.
+Writes --json (bench/results.json) and --report (docs/benchmark.md) only for the whole
+default run with the 12-layer models; any other run writes under its --work folder.
 """
 import argparse
 import datetime
