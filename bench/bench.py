@@ -3,25 +3,45 @@
 
     bench/run.sh [options]          (runs this file with /usr/bin/python3)
 
-For each case (bench/make_models.py writes the models if they are missing):
-  1. compile it with `kiln-compile model.onnx -o DIR --name NAME --target host` (timed;
-     a failure is recorded with its first error line and the case goes on the report);
-  2. link tools/kiln-model-driver (the generic driver; its --serve mode speaks the protocol)
-     against build/lib/libkiln_runtime.a and DIR/libNAME.a;
-  3. for each thread count, start two processes that load the model once and wait for
-     commands: the Kiln driver and bench/ort_driver.js (onnxruntime-node, graph
-     optimisation 'all', sequential execution, intraOpNumThreads N). Warm up both, check
-     that they give the same outputs (|kiln - ort| <= 1e-3 + 1e-3 |ort|), then alternate
-     single timed calls, Kiln then ORT, for --reps rounds. Each call is timed inside its
-     process (clock_gettime / hrtime around the run call): process start, model load and
-     input reading are outside the timings. Peak resident memory is each process's own
-     VmHWM (/proc/self/status) at the end.
+A row compares a subject with one or more peers; each is a side, one engine on one form of a
+model (SIDES, ROWS below):
+  fp32               Kiln fp32 vs onnxruntime fp32 (every model and kernel case);
+  ort_int8           onnxruntime on the MatMulInteger form vs onnxruntime fp32;
+  kiln_int8_dynamic  `kiln-compile --quantize=int8-dynamic` on the fp32 model vs onnxruntime on
+                     the MatMulInteger form, and vs onnxruntime fp32;
+  kiln_mmi           Kiln compiling the MatMulInteger form vs onnxruntime on it;
+  w4 (gpt2_decode_w4) `kiln-compile --quantize=w4` on GPT-2 decode vs onnxruntime on the
+                     MatMulNBits form, and vs Kiln fp32.
+The int8 rows cover bert_s128, vit_b16, gpt2_prefill and gpt2_decode. The quantized forms are
+written by bench/quantize_models.py beside the fp32 model (CASE_mmi, CASE_nbits). Until
+kiln-compile has --quantize, the rows that need it say "not available" and the run goes on.
+
+For each model (bench/make_models.py writes the models if they are missing):
+  1. compile each Kiln side with `kiln-compile MODEL -o DIR --name NAME --target host --stats
+     [--quantize=SCHEME]` (timed; a failure is recorded with its first error line and the
+     rows go on with the peers alone), and link tools/kiln-model-driver (its --serve mode
+     speaks the protocol) against build/lib/libkiln_runtime.a and DIR/libNAME.a;
+  2. for each thread count, start one process per side that loads its model once and waits
+     for commands: the Kiln driver (inputs and outputs allocated once, at start) or
+     bench/ort_driver.js (onnxruntime-node, graph optimisation 'all', sequential execution,
+     intraOpNumThreads N, output tensors made once and passed as fetches);
+  3. warm up in rounds that call every side once, until the median of each onnxruntime
+     side's last 5 rounds is within --warmup-tolerance (2%) of the 5 before (at least
+     --warmup rounds, at most --warmup-max or --warmup-seconds), then write every side's
+     outputs and compare them: fp32 rows by |kiln - ort| <= 1e-3 + 1e-3 |ort|, quantized
+     rows by cosine (first output: last hidden state or logits) against the peer and fp32;
+  4. --reps timed rounds (20), each calling every side once (a burst of 10 for kernel
+     cases), the order rotating round by round, a --gap-ms pause before each call. Each call
+     is timed inside its process (clock_gettime / hrtime around the run call): process
+     start, model load, input reading and output allocation are outside the timings. Peak
+     resident memory is each process's own VmHWM (/proc/self/status) at the end.
+Each row reports subject and peer min / median and both ratios (subject / peer).
 GFLOP/s count 2 x the multiply-adds of MatMul/Gemm/Conv (make_models.py's meta.json) over the
 median time, against the FMA peak that bench/fma_peak.c measures on this machine for the
-same thread count (the widest vector ISA the CPU has, from /proc/cpuinfo).
+same thread count (fp32 sides only; the widest vector ISA the CPU has, from /proc/cpuinfo).
 
-Writes --json (bench/results.json) and --report (docs/benchmark.md) for a full run with the
-12-layer models; a run with --layers other than 12 writes under its --work folder instead.
+Writes --json (bench/results.json) and --report (docs/benchmark.md) only for the whole
+default run with the 12-layer models; any other run writes under its --work folder.
 """
 import argparse
 import datetime
@@ -40,6 +60,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, "bench")
 sys.path.insert(0, BENCH)
 from make_models import CASES, KERNEL_CASES  # noqa: E402  (the model cases and the kernel cases)
+from quantize_models import MMI_CASES, NBITS_CASES, ensure_forms  # noqa: E402
+import numpy as np  # noqa: E402
 ATOL, RTOL = 1e-3, 1e-3
 KERNEL_BURST = 10  # back-to-back calls per side and round for the kernel cases
 
@@ -133,18 +155,25 @@ def timed_run(cmd, log_path, timeout, env=None):
     return rc, secs, rss, out
 
 
-def compile_case(case, model, out_dir, args):
+def kiln_has_quantize(kiln):
+    """Whether this kiln-compile has --quantize (the flag issue 14 adds)."""
+    p = subprocess.run([kiln, "--help"], capture_output=True, text=True)
+    return re.search(r"^\s*--quantize\b", p.stdout + p.stderr, re.M) is not None
+
+
+def compile_case(case, model, out_dir, args, flags=()):
+    """Compiles `model` as library `case` (a C identifier) with extra kiln-compile `flags`, links the driver."""
     os.makedirs(out_dir, exist_ok=True)
     lib = os.path.join(out_dir, f"lib{case}.a")
-    info = {"command": f"{rel(args.kiln)} {rel(model)} -o {rel(out_dir)} --name {case} --target host --stats"}
+    cmd = [args.kiln, model, "-o", out_dir, "--name", case, "--target", "host", "--stats", *flags]
+    info = {"command": " ".join([rel(args.kiln), rel(model)] + [rel(c) if c == out_dir else c for c in cmd[2:]])}
     if args.reuse and os.path.exists(lib) and os.path.getmtime(lib) > os.path.getmtime(model):
         info.update(ok=True, reused=True)
     else:
         for stale in (lib, os.path.join(out_dir, f"{case}.h")):
             if os.path.exists(stale):
                 os.remove(stale)
-        rc, secs, rss, out = timed_run([args.kiln, model, "-o", out_dir, "--name", case, "--target", "host", "--stats"],
-                                       os.path.join(out_dir, "compile.log"), args.compile_timeout)
+        rc, secs, rss, out = timed_run(cmd, os.path.join(out_dir, "compile.log"), args.compile_timeout)
         info.update(seconds=round(secs, 1), maxrss_kb=rss)
         m = re.search(r"(\d+) kernels", out)
         if m:
@@ -185,7 +214,7 @@ def compile_case(case, model, out_dir, args):
     return info
 
 
-# --- the two servers -----------------------------------------------------------------------
+# --- the servers -----------------------------------------------------------------------
 class Server:
     """A process speaking the bench protocol (see tools/kiln-model-driver/driver.c / ort_driver.js)."""
 
@@ -234,17 +263,125 @@ class Server:
         self.stderr.close()
 
 
-def compare(kiln, ort_dir, meta):
-    """The Kiln driver compares its last outputs with onnxruntime's (its "compare"
-    command: |a - b| <= ATOL + RTOL |b|, NaN matches NaN only; tools/common/compare.h)."""
-    verdict, _, detail = kiln.call(f"compare {ort_dir}", "ok", "mismatch").partition(" ")
-    res = {"ok": verdict == "ok", "max_abs": 0.0, "outputs": []}
-    for o, d in zip(meta["outputs"], detail.split("; ")):
-        f = d.split()  # output K max|a-b| E bad N
-        entry = {"name": o["name"], "max_abs": float(f[3]), "bad": int(f[5])}
-        res["outputs"].append(entry)
-        res["max_abs"] = max(res["max_abs"], entry["max_abs"])
+# --- sides and rows ----------------------------------------------------------------------
+# A side is one engine on one form of a model; a row compares a subject side with its peers.
+SIDES = {  # name: (engine, model form ("" = the fp32 model), kiln-compile --quantize scheme, label)
+    "kiln_fp32": ("kiln", "", None, "Kiln fp32"),
+    "kiln_int8_dynamic": ("kiln", "", "int8-dynamic", "Kiln --quantize int8-dynamic"),
+    "kiln_mmi": ("kiln", "mmi", None, "Kiln on the MatMulInteger model"),
+    "kiln_w4": ("kiln", "", "w4", "Kiln --quantize w4"),
+    "ort_fp32": ("ort", "", None, "ORT fp32"),
+    "ort_mmi": ("ort", "mmi", None, "ORT MatMulInteger model"),
+    "ort_nbits": ("ort", "nbits", None, "ORT MatMulNBits model"),
+}
+ROWS = {  # name: (subject, peers, the models it applies to)
+    "fp32": ("kiln_fp32", ("ort_fp32",), CASES + KERNEL_CASES),
+    "ort_int8": ("ort_mmi", ("ort_fp32",), MMI_CASES),
+    "kiln_int8_dynamic": ("kiln_int8_dynamic", ("ort_mmi", "ort_fp32"), MMI_CASES),
+    "kiln_mmi": ("kiln_mmi", ("ort_mmi",), MMI_CASES),
+    "w4": ("kiln_w4", ("ort_nbits", "kiln_fp32"), NBITS_CASES),
+}
+INT8_ROWS = ("ort_int8", "kiln_int8_dynamic", "kiln_mmi")
+DEFAULT_ROWS = ([(c, "fp32") for c in CASES] + [(c, r) for r in INT8_ROWS for c in MMI_CASES]
+                + [(c, "w4") for c in NBITS_CASES])
+CASES_HELP = (
+    "comma-separated rows: a model name (its fp32 row: Kiln fp32 vs onnxruntime fp32; models: "
+    + ", ".join(CASES + KERNEL_CASES) + "); ort_int8, kiln_int8_dynamic or kiln_mmi (that row for each of "
+    + ", ".join(MMI_CASES) + "); gpt2_decode_w4; ROW:MODEL for one row of one model (kiln_mmi:bert_s128); "
+    "all (every row and the kernel cases). Default: the fp32 rows of the five models, the three int8 rows "
+    "and gpt2_decode_w4")
+
+
+def parse_cases(spec):
+    """The --cases list as ordered (model, row) pairs, or an error message."""
+    if spec == "all":
+        return DEFAULT_ROWS + [(c, "fp32") for c in KERNEL_CASES], None
+    out = []
+    for tok in (t for t in spec.split(",") if t):
+        if tok in CASES + KERNEL_CASES:
+            out.append((tok, "fp32"))
+        elif tok in INT8_ROWS:
+            out += [(c, tok) for c in MMI_CASES]
+        elif tok == "gpt2_decode_w4":
+            out.append(("gpt2_decode", "w4"))
+        elif ":" in tok and tok.split(":", 1)[0] in ROWS:
+            row, model = tok.split(":", 1)
+            if model not in ROWS[row][2]:
+                return None, f"row {row} applies to {', '.join(ROWS[row][2])}, not '{model}'"
+            out.append((model, row))
+        else:
+            return None, f"unknown case '{tok}'"
+    return list(dict.fromkeys(out)), None
+
+
+def side_model(models, case, side):
+    form = SIDES[side][1]
+    return os.path.join(models, f"{case}_{form}" if form else case)
+
+
+def prepare_sides(case, sides, models, args, have_quantize, work):
+    """Compiles the Kiln sides; returns {side: info} with ok/available, the driver or the error."""
+    info = {}
+    for side in sides:
+        engine, form, scheme, label = SIDES[side]
+        mdir = side_model(models, case, side)
+        d = {"engine": engine, "form": form or "fp32", "label": label, "model": rel(os.path.join(mdir, "model.onnx"))}
+        info[side] = d
+        if engine == "ort":
+            d["ok"] = True
+            continue
+        if scheme and not have_quantize:
+            d.update(ok=False, available=False, error="not available: kiln-compile has no --quantize")
+            log(f"{case} {side}: {d['error']}")
+            continue
+        variant = side[len("kiln_"):]
+        name = case if variant == "fp32" else f"{case}_{variant}"
+        log(f"{case} {side}: compiling")
+        comp = compile_case(name, os.path.join(mdir, "model.onnx"), os.path.join(work, name), args,
+                            [f"--quantize={scheme}"] if scheme else [])
+        d["compile"] = comp
+        d["ok"] = comp["ok"]
+        if comp["ok"]:
+            d["driver"] = comp["driver"]
+            log(f"{case} {side}: " + (f"compiled in {comp['seconds']} s" if "seconds" in comp else "reused")
+                + f", target {comp['target']}")
+        else:
+            d["error"] = f"Kiln {comp['stage']} failed: {comp['error']}"
+            log(f"{case} {side}: {d['error']}")
+    return info
+
+
+# --- measuring -----------------------------------------------------------------------------
+def read_outputs(out_dir, meta):
+    return [np.fromfile(os.path.join(out_dir, f"{i}.bin"), np.float32).reshape(o["shape"])
+            for i, o in enumerate(meta["outputs"])]
+
+
+def tolerance_check(a_outs, b_outs, meta):
+    """|a - b| <= ATOL + RTOL |b| on every element, NaN matching NaN only (tools/common/compare.h)."""
+    res = {"ok": True, "max_abs": 0.0, "outputs": []}
+    for o, a, b in zip(meta["outputs"], a_outs, b_outs):
+        both_nan = np.isnan(a) & np.isnan(b)
+        diff = np.where(both_nan, 0, np.abs(a.astype(np.float64) - b))
+        bad = int(np.count_nonzero(~(diff <= ATOL + RTOL * np.abs(b.astype(np.float64))) & ~both_nan))
+        m = float(np.nanmax(diff)) if diff.size else 0.0
+        res["outputs"].append({"name": o["name"], "max_abs": m, "bad": bad})
+        res["max_abs"] = max(res["max_abs"], m)
+        res["ok"] &= bad == 0
     return res
+
+
+def cosine(a, b):
+    a, b = a.astype(np.float64).ravel(), b.astype(np.float64).ravel()
+    d = np.linalg.norm(a) * np.linalg.norm(b)
+    return float(a @ b / d) if d else float("nan")
+
+
+def cosine_check(a_outs, b_outs, meta):
+    """Cosine and max abs per output; `cosine` is the first output's (last hidden state, logits, y)."""
+    outs = [{"name": o["name"], "cosine": round(cosine(a, b), 7), "max_abs": float(np.abs(a - b).max())}
+            for o, a, b in zip(meta["outputs"], a_outs, b_outs)]
+    return {"cosine": outs[0]["cosine"], "max_abs": outs[0]["max_abs"], "outputs": outs}
 
 
 def summarize(ms, flops, peak):
@@ -257,61 +394,116 @@ def summarize(ms, flops, peak):
     return s
 
 
-def bench_threads(case, meta, model, comp, threads, peak, args, work):
-    case_dir = os.path.dirname(model)
-    inputs = [os.path.join(case_dir, t["file"]) for t in meta["inputs"]]
+def drifting(per_round, tol):
+    """True until the median of the last 5 rounds is within tol of the median of the 5 before."""
+    if len(per_round) < 10:
+        return True
+    prev, last = statistics.median(per_round[-10:-5]), statistics.median(per_round[-5:])
+    return abs(last - prev) > tol * prev
+
+
+def start_server(side, info, meta_path, threads, env, tdir, case_dir):
+    engine, mdir = info["engine"], os.path.dirname(os.path.join(ROOT, info["model"]))
+    log_path = os.path.join(tdir, f"{side}.stderr")
+    if engine == "kiln":
+        meta = json.load(open(meta_path))
+        inputs = [os.path.join(case_dir, t["file"]) for t in meta["inputs"]]
+        return Server(side, [info["driver"], "--serve", "--threads", str(threads)] + inputs, env, log_path)
+    return Server(side, ["node", os.path.join(BENCH, "ort_driver.js"), os.path.join(mdir, "model.onnx"),
+                         os.path.join(mdir, "meta.json"), "--threads", str(threads)], env, log_path)
+
+
+def bench_threads(case, meta, case_dir, sides, rows, threads, peak, args, work):
+    """One thread count of one model: every runnable side loaded once, warmed up, checked, then timed
+    in rounds that call each side once (a burst for kernel cases), the order rotating each round."""
     env = dict(os.environ, HL_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
-    tdir = os.path.join(work, f"t{threads}")
+    tdir = os.path.join(work, case, f"t{threads}")
     os.makedirs(tdir, exist_ok=True)
-    res = {"threads": threads, "load_average": [round(x, 2) for x in os.getloadavg()]}
-    kiln = ort = None
-    with_kiln = comp.get("ok", False)  # without Kiln, time onnxruntime alone as a reference
+    res = {"threads": threads, "load_average": [round(x, 2) for x in os.getloadavg()], "sides": {}, "pairs": []}
+    servers = {}
+    burst = KERNEL_BURST if case in KERNEL_CASES else 1
+    gap = args.gap_ms / 1e3
     try:
-        if with_kiln:
-            kiln = Server("kiln", [comp["driver"], "--serve", "--threads", str(threads),
-                                   "--atol", str(ATOL), "--rtol", str(RTOL)] + inputs, env,
-                          os.path.join(tdir, "kiln.stderr"))
-            res["kiln_create_ms"], res["kiln_baseline_rss_kb"] = float(kiln.ready[0]), int(kiln.ready[1])
-        ort = Server("onnxruntime", ["node", os.path.join(BENCH, "ort_driver.js"), model,
-                                     os.path.join(case_dir, "meta.json"), "--threads", str(threads)], env,
-                     os.path.join(tdir, "ort.stderr"))
-        res["ort_load_ms"], res["ort_baseline_rss_kb"] = float(ort.ready[0]), int(ort.ready[1])
-        gap = args.gap_ms / 1e3
-        warm = {"kiln": kiln.run(args.warmup) if kiln else [], "ort": ort.run(args.warmup)}
-        res["warmup_ms"] = {k: [round(x, 3) for x in v] for k, v in warm.items()}
-        ort.call(f"out {os.path.join(tdir, 'ort_out')}", "ok")
-        if kiln:
-            res["check"] = compare(kiln, os.path.join(tdir, "ort_out"), meta)
-        # Alternate single calls; stop early when a side has used its time budget.
-        # A kernel case alternates bursts of back-to-back calls instead: its weights
-        # stay in cache, as inside a model, and the FMA-peak share means what it says.
-        burst = KERNEL_BURST if case in KERNEL_CASES else 1
-        kt, ot, t_start = [], [], time.time()
-        for r in range(args.reps):
-            if kiln:
+        for side, info in sides.items():
+            if not info["ok"]:
+                continue
+            try:
+                servers[side] = start_server(side, info, os.path.join(case_dir, "meta.json"), threads, env, tdir, case_dir)
+                res["sides"][side] = {"ready": servers[side].ready}
+            except (RuntimeError, OSError) as e:
+                res["sides"][side] = {"error": str(e)}
+                log(f"{case} t{threads} {side}: FAILED to start: {e}")
+        order = list(servers)
+        t_warm, per_round, rounds, converged = time.time(), {n: [] for n in order}, 0, False
+        watch = [n for n in order if SIDES[n][0] == "ort"] or order  # onnxruntime's drift is the criterion
+
+        def one_round(r, store):
+            for k in range(len(order)):  # rotate who goes first, so no side always follows the same one
+                name = order[(r + k) % len(order)]
+                if name not in servers:
+                    continue
                 time.sleep(gap)
-                kt += kiln.run(burst)
-            time.sleep(gap)
-            ot += ort.run(burst)
-            if r + 1 >= args.min_reps and max(sum(kt), sum(ot)) / 1e3 > args.max_seconds:
+                try:
+                    ms = servers[name].run(burst)
+                except RuntimeError as e:
+                    res["sides"][name]["error"] = str(e)
+                    log(f"{case} t{threads} {name}: FAILED: {e}")
+                    servers.pop(name).kill()
+                    continue
+                store(name, ms)
+
+        while order:
+            one_round(rounds, lambda n, ms: per_round[n].append(statistics.median(ms)))
+            rounds += 1
+            live = [n for n in watch if n in servers]
+            if rounds >= args.warmup and not any(drifting(per_round[n], args.warmup_tolerance) for n in live):
+                converged = True
+                break
+            if rounds >= args.warmup_max or time.time() - t_warm > args.warmup_seconds:
+                converged = False
+                break
+        res["warmup"] = {"rounds": rounds, "converged": converged, "seconds": round(time.time() - t_warm, 1),
+                         "round_median_ms": {n: [round(x, 3) for x in v] for n, v in per_round.items()}}
+        if order and not converged:
+            log(f"{case} t{threads}: WARNING: onnxruntime still drifting after {rounds} warm-up rounds")
+        outs = {}
+        for name, srv in servers.items():
+            srv.call(f"out {os.path.join(tdir, name)}", "ok")
+            outs[name] = read_outputs(os.path.join(tdir, name), meta)
+        times, t_start = {n: [] for n in order}, time.time()
+        for r in range(args.reps):
+            one_round(r, lambda n, ms: times[n].extend(ms))
+            if r + 1 >= args.min_reps and max(sum(v) for v in times.values()) / 1e3 > args.max_seconds:
                 break
         res["bench_seconds"] = round(time.time() - t_start, 1)
-        res["ort"] = summarize(ot, meta["flops"], peak)
-        res["ort"]["maxrss_kb"] = ort.quit()
-        ort = None
-        if kiln:
-            res["kiln"] = summarize(kt, meta["flops"], peak)
-            res["kiln"]["maxrss_kb"] = kiln.quit()
-            kiln = None
-            res["ratio_median"] = round(res["kiln"]["median_ms"] / res["ort"]["median_ms"], 3)
-            res["ratio_min"] = round(res["kiln"]["min_ms"] / res["ort"]["min_ms"], 3)
+        for name in list(servers):
+            srv = servers.pop(name)
+            # % of the fp32 FMA peak means something for fp32 work only
+            fp32 = SIDES[name][1] == "" and not SIDES[name][2]
+            res["sides"][name].update(summarize(times[name], meta["flops"], peak if fp32 else None), maxrss_kb=srv.quit())
+        ref = outs.get("ort_fp32", outs.get("kiln_fp32"))  # what the quantized sides are held against
+        for row in rows:
+            subject, peers, _ = ROWS[row]
+            for peer in peers:
+                pair = {"row": row, "subject": subject, "peer": peer}
+                a, b = res["sides"].get(subject, {}), res["sides"].get(peer, {})
+                if "median_ms" in a and "median_ms" in b:
+                    pair["ratio_median"] = round(a["median_ms"] / b["median_ms"], 3)
+                    pair["ratio_min"] = round(a["min_ms"] / b["min_ms"], 3)
+                if subject in outs and peer in outs:
+                    if row == "fp32":
+                        pair["check"] = tolerance_check(outs[subject], outs[peer], meta)
+                    else:
+                        pair["check"] = cosine_check(outs[subject], outs[peer], meta)
+                        if ref is not None and peer not in ("ort_fp32", "kiln_fp32"):
+                            pair["check_fp32"] = cosine_check(outs[subject], ref, meta)
+                res["pairs"].append(pair)
         res["ok"] = True
     except (RuntimeError, OSError, ValueError, subprocess.TimeoutExpired) as e:
         res.update(ok=False, error=str(e))
     finally:
-        for s in (kiln, ort):
-            if s is not None:
-                s.kill()
+        for s in servers.values():
+            s.kill()
     return res
 
 
@@ -330,31 +522,43 @@ def md_escape(text):
     return text.replace("|", "\\|").replace("`", "'")
 
 
+def fmt_check(pair):
+    chk = pair.get("check")
+    if chk is None:
+        return ""
+    if pair["row"] == "fp32":
+        return (f"yes (max abs {chk['max_abs']:.1e})" if chk["ok"]
+                else f"**NO** ({sum(x['bad'] for x in chk['outputs'])} elements out of tolerance, max abs {chk['max_abs']:.2g})")
+    text = f"cos {chk['cosine']:.5f} vs peer"
+    if "check_fp32" in pair:
+        text += f"; {pair['check_fp32']['cosine']:.5f} vs fp32"
+    return text
+
+
 def render_table(results):
-    head = ("| case | GFLOP | threads | Kiln min / median (ms) | ORT min / median (ms) | Kiln/ORT (median) "
-            "| Kiln GFLOP/s (% peak) | ORT GFLOP/s (% peak) | peak RSS Kiln / ORT (MiB) | outputs match |\n"
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    head = ("| case | row | threads | subject | min / median (ms) | peer | min / median (ms) | ratio min | ratio median "
+            "| subject GFLOP/s (% peak) | peak RSS subject / peer (MiB) | outputs |\n"
+            "| --- | --- | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |")
     rows = [head]
     for c in results["cases"]:
-        gf = f"{c['flops'] / 1e9:.2f}" if c.get("flops") else "-"
-        comp = c.get("compile", {})
-        if not comp.get("ok"):
-            stage = comp.get("stage", "compile")
-            msg = md_escape(comp.get("error", c.get("error", "?")))[:300]
-            ort = {r["threads"]: r["ort"] for r in c["runs"] if r.get("ok")}
-            rows.append(f"| {c['case']} | {gf} | {', '.join(map(str, ort)) or '-'} | **Kiln {stage} failed**: `{msg}` "
-                        f"| {'; '.join(fmt_ms(o) for o in ort.values())} | | | {'; '.join(fmt_perf(o) for o in ort.values())} "
-                        f"| - / {'; '.join(str(round(o['maxrss_kb'] / 1024)) for o in ort.values())} | |")
-            continue
+        sides = c["sides"]
         for r in c["runs"]:
             if not r.get("ok"):
-                rows.append(f"| {c['case']} | {gf} | {r['threads']} | **run failed**: `{md_escape(r['error'])[:300]}` | | | | | | |")
+                rows.append(f"| {c['case']} | | {r['threads']} | **run failed**: `{md_escape(r.get('error', '?'))[:300]}` | | | | | | | | |")
                 continue
-            k, o, chk = r["kiln"], r["ort"], r["check"]
-            match = (f"yes (max abs {chk['max_abs']:.1e})" if chk["ok"]
-                     else f"**NO** ({sum(x.get('bad', 0) for x in chk['outputs'])} elements out of tolerance, max abs {chk['max_abs']:.2g})")
-            rows.append(f"| {c['case']} | {gf} | {r['threads']} | {fmt_ms(k)} | {fmt_ms(o)} | {r['ratio_median']:.2f} "
-                        f"| {fmt_perf(k)} | {fmt_perf(o)} | {k['maxrss_kb'] / 1024:.0f} / {o['maxrss_kb'] / 1024:.0f} | {match} |")
+            for pair in r["pairs"]:
+                subj, peer = pair["subject"], pair["peer"]
+                a, b = r["sides"].get(subj, {}), r["sides"].get(peer, {})
+                why = lambda side, m: (f"**{md_escape(sides[side]['error'])[:200]}**" if sides[side].get("error")
+                                       else f"**run failed**: `{md_escape(m.get('error', '?'))[:200]}`")
+                ta = fmt_ms(a) if "median_ms" in a else why(subj, a)
+                tb = fmt_ms(b) if "median_ms" in b else why(peer, b)
+                rmin = f"{pair['ratio_min']:.2f}" if "ratio_min" in pair else "-"
+                rmed = f"{pair['ratio_median']:.2f}" if "ratio_median" in pair else "-"
+                rss = (f"{a['maxrss_kb'] / 1024:.0f} / {b['maxrss_kb'] / 1024:.0f}"
+                       if "maxrss_kb" in a and "maxrss_kb" in b else "-")
+                rows.append(f"| {c['case']} | {pair['row']} | {r['threads']} | {SIDES[subj][3]} | {ta} | {SIDES[peer][3]} | {tb} "
+                            f"| {rmin} | {rmed} | {fmt_perf(a) if 'median_ms' in a else '-'} | {rss} | {fmt_check(pair)} |")
     return "\n".join(rows)
 
 
@@ -365,28 +569,43 @@ def render_report(results, template_path):
     for isa, by_t in pk.items():
         label = {"avx2": "AVX2 + FMA (ymm)", "avx512": "AVX-512F (zmm)"}.get(isa, isa)
         peak_rows.append(f"| {label} | " + " | ".join(f"{by_t.get(str(t), 0):.1f}" for t in results["threads"]) + " |")
-    targets = sorted({c["compile"]["target"] for c in results["cases"] if c.get("compile", {}).get("target")})
-    compile_rows = ["| case | ONNX nodes | params (M) | Kiln kernels (distinct, compiled) | Kiln compile (s) | compile peak RSS (MiB) | link (s) |",
-                    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    for c in results["cases"]:
-        comp = c.get("compile", {})
+    kiln_sides = [(c, side, info) for c in results["cases"] for side, info in c["sides"].items() if info["engine"] == "kiln"]
+    targets = sorted({i["compile"]["target"] for _, _, i in kiln_sides if i.get("compile", {}).get("target")})
+    compile_rows = ["| case | Kiln side | ONNX nodes | params (M) | Kiln kernels (distinct, compiled) | Kiln compile (s) | compile peak RSS (MiB) | link (s) |",
+                    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for c, side, info in kiln_sides:
+        comp = info.get("compile", {})
+        if not comp:
+            compile_rows.append(f"| {c['case']} | {side} | | | {info.get('error', '-')} | | | |")
+            continue
         rss = f"{comp['maxrss_kb'] / 1024:.0f}" if comp.get("maxrss_kb") else "-"
-        compile_rows.append(f"| {c['case']} | {c.get('nodes', '-')} | {c.get('params', 0) / 1e6:.1f} | {comp.get('kernels', '-')} ({comp.get('distinct_kernels', '-')}) "
+        nodes = c["nodes"] if info["form"] == "fp32" else c.get("nodes_by_form", {}).get(info["form"], "-")
+        compile_rows.append(f"| {c['case']} | {side} | {nodes} | {c.get('params', 0) / 1e6:.1f} | {comp.get('kernels', '-')} ({comp.get('distinct_kernels', '-')}) "
                             f"| {comp.get('seconds', '-')} | {rss} | {comp.get('link_seconds', '-') if comp.get('ok') else 'failed'} |")
-    failures = []
+    failures, unavailable = [], []
     for c in results["cases"]:
-        comp = c.get("compile", {})
-        if not comp.get("ok"):
-            failures.append(f"- **{c['case']}** ({comp.get('stage', 'compile')}): `{md_escape(comp.get('error', c.get('error', '?')))}`")
+        for side, info in c["sides"].items():
+            if info.get("available") is False:
+                unavailable.append(f"{c['case']} {side}")
+            elif info.get("error"):
+                failures.append(f"- **{c['case']}** {side}: `{md_escape(info['error'])}`")
         for r in c.get("runs", []):
-            if not comp.get("ok"):
-                continue
             if not r.get("ok"):
                 failures.append(f"- **{c['case']}**, {r['threads']} thread(s): `{md_escape(r['error'])}`")
-            elif not r["check"]["ok"]:
-                bad = [f"{x['name']} ({x.get('bad', '?')} elements, max abs {x.get('max_abs', float('nan')):.3g})"
-                       for x in r["check"]["outputs"] if x.get("bad") or x.get("error")]
-                failures.append(f"- **{c['case']}**, {r['threads']} thread(s): outputs differ: " + ", ".join(bad))
+                continue
+            for side, got in r["sides"].items():
+                if got.get("error"):
+                    failures.append(f"- **{c['case']}** {side}, {r['threads']} thread(s): `{md_escape(got['error'])}`")
+            for pair in r["pairs"]:
+                chk = pair.get("check")
+                if pair["row"] == "fp32" and chk and not chk["ok"]:
+                    bad = [f"{x['name']} ({x['bad']} elements, max abs {x['max_abs']:.3g})" for x in chk["outputs"] if x["bad"]]
+                    failures.append(f"- **{c['case']}**, {r['threads']} thread(s): Kiln fp32 and onnxruntime fp32 differ: " + ", ".join(bad))
+            if not r.get("warmup", {}).get("converged", True):
+                failures.append(f"- **{c['case']}**, {r['threads']} thread(s): onnxruntime's times still drifted after "
+                                f"{r['warmup']['rounds']} warm-up rounds ({r['warmup']['seconds']} s)")
+    if unavailable:
+        failures.append("- Not measured, kiln-compile has no `--quantize` yet: " + ", ".join(unavailable))
     full = results["layers"] == 12
     banner = ("" if full else
               f"> **Harness check, not the benchmark**: {results['layers']}-layer versions of the models, "
@@ -410,8 +629,11 @@ def render_report(results, template_path):
         "LOAD": " ".join(results.get("load_average_at_start", [])),
         "TABLE": render_table(results),
         "COMPILE": "\n".join(compile_rows),
-        "FAILURES": "\n".join(failures) if failures else "None: every case compiled, ran and matched onnxruntime.",
+        "FAILURES": "\n".join(failures) if failures else "None: every side compiled, warmed up and ran; every fp32 row matched onnxruntime.",
         "REPS": str(results["settings"]["reps"]), "WARMUP": str(results["settings"]["warmup"]),
+        "WARMUP_MAX": str(results["settings"]["warmup_max"]),
+        "WARMUP_TOL": f"{100 * results['settings']['warmup_tolerance']:g}",
+        "MIN_REPS": str(results["settings"]["min_reps"]),
         "LAYERS": str(results["layers"]),
         "TOTAL_MIN": f"{results['total_seconds'] / 60:.0f}",
     }
@@ -424,34 +646,44 @@ def render_report(results, template_path):
 # --- main ----------------------------------------------------------------------------------
 def main():
     p = argparse.ArgumentParser(description="Kiln vs onnxruntime benchmark (see docs/benchmark.md)")
-    p.add_argument("--cases", default=",".join(CASES),
-                   help="comma-separated subset of: " + ", ".join(CASES + KERNEL_CASES) + ", or all (default: the first five)")
+    p.add_argument("--cases", default="default", help=CASES_HELP)
     p.add_argument("--threads", default="1,2", help="thread counts, comma-separated (default 1,2)")
     p.add_argument("--layers", type=int, default=12, help="transformer layers (12: the real models; fewer for a quick check)")
-    p.add_argument("--reps", type=int, default=20, help="alternating timed rounds per case and thread count (default 20)")
-    p.add_argument("--min-reps", type=int, default=5, help="rounds run even past --max-seconds (default 5)")
+    p.add_argument("--reps", type=int, default=20, help="timed rounds per model and thread count, each calling every side once (default 20)")
+    p.add_argument("--min-reps", type=int, default=20, help="rounds run even past --max-seconds (default 20)")
     p.add_argument("--max-seconds", type=float, default=120, help="stop the rounds once a side has spent this long timing (default 120)")
-    p.add_argument("--warmup", type=int, default=3, help="untimed calls per side first (default 3)")
+    p.add_argument("--warmup", type=int, default=10, help="least untimed warm-up rounds (default 10)")
+    p.add_argument("--warmup-max", type=int, default=60, help="most warm-up rounds (default 60)")
+    p.add_argument("--warmup-seconds", type=float, default=180, help="most warm-up seconds per model and thread count (default 180)")
+    p.add_argument("--warmup-tolerance", type=float, default=0.02,
+                   help="warm-up ends when each onnxruntime side's median of its last 5 rounds is within this "
+                        "fraction of the 5 before (default 0.02)")
     p.add_argument("--gap-ms", type=float, default=20, help="pause before each timed call, so the other side's spinning threads settle (default 20)")
     p.add_argument("--models", help="model folder (default bench/models/L<layers>)")
     p.add_argument("--work", help="compile and scratch folder (default bench/out/L<layers>)")
     p.add_argument("--json", help="results file (default bench/results.json for 12 layers, else WORK/results.json)")
-    p.add_argument("--report", help="markdown report (default docs/benchmark.md for 12 layers, else WORK/benchmark.md)")
+    p.add_argument("--report", help="markdown report (default docs/benchmark.md for the default rows at 12 layers, else WORK/benchmark.md)")
     p.add_argument("--kiln", default=os.path.join(ROOT, "build", "bin", "kiln-compile"), help="the compiler (default build/bin/kiln-compile)")
     p.add_argument("--compile-timeout", type=int, default=7200, help="seconds per kiln-compile (default 7200)")
     p.add_argument("--reuse", action="store_true", help="reuse a compiled library newer than its model")
     p.add_argument("--keep", action="store_true", help="keep Kiln's weight blob and object beside the archive")
     args = p.parse_args()
     t_begin = time.time()
-    cases = list(CASES + KERNEL_CASES) if args.cases == "all" else [c for c in args.cases.split(",") if c]
-    for c in cases:
-        if c not in CASES + KERNEL_CASES:
-            p.error(f"unknown case '{c}' (cases: {', '.join(CASES + KERNEL_CASES)})")
+    wanted, err = (DEFAULT_ROWS, None) if args.cases == "default" else parse_cases(args.cases)
+    if err:
+        p.error(f"{err} (see --help for --cases)")
+    if args.reps < 20:
+        log(f"note: --reps {args.reps} is below the 20 timed rounds the report's claims need")
+    args.min_reps = min(args.min_reps, args.reps)
+    plan = {}  # model -> its rows, in --cases order
+    for model, row in wanted:
+        plan.setdefault(model, []).append(row)
     threads = [int(t) for t in args.threads.split(",")]
     tag = f"L{args.layers}"
     models = os.path.abspath(args.models or os.path.join(BENCH, "models", tag))
     work = os.path.abspath(args.work or os.path.join(BENCH, "out", tag))
-    full = args.layers == 12
+    # Only the whole default run at 12 layers replaces the published results.
+    full = args.layers == 12 and set(wanted) >= set(DEFAULT_ROWS)
     json_path = os.path.abspath(args.json or (os.path.join(BENCH, "results.json") if full else os.path.join(work, "results.json")))
     report_path = os.path.abspath(args.report or (os.path.join(ROOT, "docs", "benchmark.md") if full else os.path.join(work, "benchmark.md")))
     os.makedirs(work, exist_ok=True)
@@ -481,40 +713,49 @@ def main():
         "peak_warnings": busy, "load_average_at_start": open("/proc/loadavg").read().split()[:3],
         "threads": threads, "layers": args.layers,
         "settings": {"reps": args.reps, "min_reps": args.min_reps, "max_seconds": args.max_seconds,
-                     "warmup": args.warmup, "gap_ms": args.gap_ms, "atol": ATOL, "rtol": RTOL},
+                     "warmup": args.warmup, "warmup_max": args.warmup_max, "warmup_seconds": args.warmup_seconds,
+                     "warmup_tolerance": args.warmup_tolerance, "gap_ms": args.gap_ms, "atol": ATOL, "rtol": RTOL},
         "cases": [],
     }
 
-    for case in cases:
-        model = os.path.join(models, case, "model.onnx")
-        meta_path = os.path.join(models, case, "meta.json")
-        if not (os.path.exists(model) and os.path.exists(meta_path)):
+    have_quantize = kiln_has_quantize(args.kiln)
+    log(f"kiln-compile --quantize: {'present' if have_quantize else 'absent (the rows that need it say so)'}")
+    results["kiln_has_quantize"] = have_quantize
+    for case, rows in plan.items():
+        case_dir = os.path.join(models, case)
+        meta_path = os.path.join(case_dir, "meta.json")
+        if not (os.path.exists(os.path.join(case_dir, "model.onnx")) and os.path.exists(meta_path)):
             log(f"{case}: writing the {args.layers}-layer model")
             subprocess.run(["/usr/bin/python3", os.path.join(BENCH, "make_models.py"), "--out", models,
                             "--layers", str(args.layers), "--cases", case], check=True)
+        sides = list(dict.fromkeys(s for r in rows for s in (ROWS[r][0],) + ROWS[r][1]))
+        forms = sorted({SIDES[s][1] for s in sides} - {""})
+        if forms:
+            log(f"{case}: the {', '.join(forms)} form(s) (bench/quantize_models.py)")
+            ensure_forms(models, [case], forms)
         meta = json.load(open(meta_path))
-        entry = {"case": case, "description": meta["description"], "flops": meta["flops"],
-                 "flops_by_op": meta["flops_by_op"], "params": meta["params"], "nodes": meta["nodes"], "model": rel(model), "runs": []}
+        entry = {"case": case, "rows": rows, "description": meta["description"], "flops": meta["flops"],
+                 "flops_by_op": meta["flops_by_op"], "params": meta["params"], "nodes": meta["nodes"],
+                 "nodes_by_form": {f: json.load(open(os.path.join(models, f"{case}_{f}", "meta.json")))["nodes"] for f in forms},
+                 "runs": []}
         results["cases"].append(entry)
-        log(f"{case}: compiling ({meta['params'] / 1e6:.0f}M params, {meta['flops'] / 1e9:.2f} GFLOP)")
-        comp = compile_case(case, model, os.path.join(work, case), args)
-        entry["compile"] = comp
-        if comp["ok"]:
-            log(f"{case}: compiled in {comp.get('seconds', 'reused')} s, target {comp['target']}")
-        else:
-            log(f"{case}: Kiln {comp['stage']} FAILED: {comp['error']} (timing onnxruntime alone)")
+        log(f"{case}: rows {', '.join(rows)}; sides {', '.join(sides)} ({meta['params'] / 1e6:.0f}M params, {meta['flops'] / 1e9:.2f} GFLOP)")
+        entry["sides"] = prepare_sides(case, sides, models, args, have_quantize, work)
         for t in threads:
-            r = bench_threads(case, meta, model, comp, t, peaks.get(peak_isa, {}).get(str(t)), args,
-                              os.path.join(work, case))
+            r = bench_threads(case, meta, case_dir, entry["sides"], rows, t, peaks.get(peak_isa, {}).get(str(t)), args, work)
             entry["runs"].append(r)
-            if r["ok"] and "kiln" not in r:
-                log(f"{case} t{t}: ort {r['ort']['median_ms']:.2f} ms (median)")
-            elif r["ok"]:
-                log(f"{case} t{t}: kiln {r['kiln']['median_ms']:.2f} ms, ort {r['ort']['median_ms']:.2f} ms "
-                    f"(median, ratio {r['ratio_median']:.2f}), outputs {'match' if r['check']['ok'] else 'DIFFER'} "
-                    f"(max abs {r['check']['max_abs']:.2g})")
-            else:
+            if not r["ok"]:
                 log(f"{case} t{t}: FAILED: {r['error']}")
+                continue
+            log(f"{case} t{t}: warm-up {r['warmup']['rounds']} rounds ({'settled' if r['warmup']['converged'] else 'still drifting'}); "
+                + ", ".join(f"{n} {m['median_ms']:.2f}" for n, m in r["sides"].items() if "median_ms" in m) + " ms (median)")
+            for pair in r["pairs"]:
+                missing = [x for x in (pair["subject"], pair["peer"]) if entry["sides"][x].get("error")]
+                if missing:
+                    log(f"{case} t{t}: {pair['row']}: {pair['subject']} vs {pair['peer']}: {entry['sides'][missing[0]]['error']}")
+                elif "ratio_median" in pair:
+                    log(f"{case} t{t}: {pair['row']}: {pair['subject']}/{pair['peer']} = {pair['ratio_min']:.2f} (min), "
+                        f"{pair['ratio_median']:.2f} (median); outputs {fmt_check(pair).replace('**', '')}")
         # Save as we go, so a long run that dies still leaves its results.
         results["total_seconds"] = round(time.time() - t_begin)
         with open(json_path, "w") as f:

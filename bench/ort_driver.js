@@ -6,12 +6,18 @@
 //   node bench/ort_driver.js MODEL.onnx META.json --threads N
 //
 // META.json is make_models.py's: its `inputs` list (name, dtype, shape, file relative to
-// META.json's folder) gives the feeds. Session: CPU provider, graphOptimizationLevel 'all',
-// sequential execution, intraOpNumThreads N, interOpNumThreads 1.
+// META.json's folder) gives the feeds, its `outputs` list (name, shape, dtype: float32 when
+// absent) the outputs. Session: CPU provider, graphOptimizationLevel 'all', sequential
+// execution, intraOpNumThreads N, interOpNumThreads 1.
+//
+// The output tensors are made once and passed as `fetches` to every session.run: onnxruntime
+// then writes into them instead of allocating new ones each call (onnxruntime-node has no
+// IO binding; pre-made fetches are its way to pre-allocate, onnxruntime-common's
+// InferenceSession.FetchesType), so neither side of the benchmark pays for allocation.
 //
 // Protocol, one line each way:
 //   (start)      -> "ready <load_ms> <baseline_rss_kb>"
-//   "run K"      -> "ms t1 ... tK"     K calls, each timed alone (await session.run)
+//   "run K"      -> "ms t1 ... tK"     K calls, each timed alone (await session.run(feeds, fetches))
 //   "out DIR"    -> "ok"               the last call's outputs as DIR/<index>.bin (raw)
 //   "quit"       -> "maxrss <kb>"      peak resident set of this process (VmHWM), then exit
 // Any failure -> "error <message>" and exit status 1.
@@ -69,7 +75,16 @@ async function main() {
     const data = new A(buf.buffer, buf.byteOffset, buf.byteLength / A.BYTES_PER_ELEMENT);
     feeds[t.name] = new ort.Tensor(t.dtype, data, t.shape);
   }
-  let last = null;
+  const fetches = {};
+  for (const o of meta.outputs) {
+    const dtype = o.dtype || 'float32';
+    const A = ARRAYS[dtype];
+    if (!A) fail(`output ${o.name}: dtype ${dtype} not handled`);
+    fetches[o.name] = new ort.Tensor(dtype, new A(o.shape.reduce((a, b) => a * b, 1)), o.shape);
+  }
+  const missing = session.outputNames.filter((n) => !(n in fetches));
+  if (missing.length) fail(`outputs not in META.json: ${missing.join(', ')}`);
+  let ran = false;
   process.stdout.write(`ready ${loadMs.toFixed(1)} ${baselineRssKb}\n`);
 
   const rl = readline.createInterface({ input: process.stdin });
@@ -79,15 +94,16 @@ async function main() {
       const n = parseInt(arg, 10), ms = [];
       for (let i = 0; i < n; i++) {
         const s = process.hrtime.bigint();
-        last = await session.run(feeds);
+        await session.run(feeds, fetches);
         ms.push(Number(process.hrtime.bigint() - s) / 1e6);
       }
+      ran = true;
       process.stdout.write(`ms ${ms.map((x) => x.toFixed(4)).join(' ')}\n`);
     } else if (cmd === 'out') {
-      if (!last) fail('out before any run');
+      if (!ran) fail('out before any run');
       fs.mkdirSync(arg, { recursive: true });
       session.outputNames.forEach((name, i) => {
-        const d = last[name].data;
+        const d = fetches[name].data;  // written in place by the last run
         fs.writeFileSync(path.join(arg, `${i}.bin`), Buffer.from(d.buffer, d.byteOffset, d.byteLength));
       });
       process.stdout.write('ok\n');

@@ -1,10 +1,12 @@
 #!/bin/bash
 # Kiln's benchmark: every case against onnxruntime, threads 1 and 2, one command.
 #
-#   bench/run.sh                       the full run: 12-layer models, writes
-#                                      bench/results.json and docs/benchmark.md
+#   bench/run.sh                       the full run: 12-layer models, fp32 and int8 rows,
+#                                      writes bench/results.json and docs/benchmark.md
 #   bench/run.sh --layers 2            a quick check of the harness (bench/out/L2/)
-#   bench/run.sh --cases bert_s128 --threads 1 --reps 5
+#   bench/run.sh --cases bert_s128 --threads 1       Kiln fp32 vs onnxruntime fp32 only
+#   bench/run.sh --cases ort_int8,kiln_mmi:bert_s128  int8 rows (bench/quantize_models.py
+#                                      writes the MatMulInteger and MatMulNBits forms)
 #   bench/run.sh --help                every option
 #
 # Needs build/bin/kiln-compile and build/lib/libkiln_runtime.a (build Kiln first), the
