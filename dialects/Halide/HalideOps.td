@@ -275,6 +275,15 @@ def Halide_UnrollOp : Halide_Directive<"unroll", "Stage::unroll(var)"> {
   let arguments = (ins FlatSymbolRefAttr:$func, StrAttr:$var, DefaultValuedAttr<I64Attr, "0">:$stage);
   let assemblyFormat = "$func $var attr-dict";
 }
+def Halide_AtomicOp : Halide_Directive<"atomic", "Stage::atomic()"> {
+  let description = [{
+    Lets an update vectorize over a reduction var: the lanes combine as a
+    VectorReduce, the form Halide matches to dot-product instructions
+    (vpdpbusd for u8 x s8 on AVX512-VNNI).
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$func, DefaultValuedAttr<I64Attr, "1">:$stage);
+  let assemblyFormat = "$func attr-dict";
+}
 def Halide_ParallelOp : Halide_Directive<"parallel", "Stage::parallel(var)"> {
   let arguments = (ins FlatSymbolRefAttr:$func, StrAttr:$var, DefaultValuedAttr<I64Attr, "0">:$stage);
   let assemblyFormat = "$func $var attr-dict";

@@ -635,6 +635,10 @@ LogicalResult KernelTranslator::applyDirective(Operation *op) {
     st->unroll(R(d.getVar()));
     return success();
   }
+  if (isa<halide::AtomicOp>(op)) {
+    st->atomic();
+    return success();
+  }
   if (auto d = dyn_cast<halide::ParallelOp>(op)) {
     st->parallel(R(d.getVar()));
     return success();
