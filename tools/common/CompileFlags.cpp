@@ -21,9 +21,8 @@ namespace {
 
 cl::opt<std::string> target("target", cl::desc("host, host-cuda or a Halide target string"), cl::init("host"), cl::cat(compileCategory()));
 cl::opt<std::string> cpu("cpu",
-                         cl::desc("The LLVM CPU the int8 kernels run on (znver4, host, ...): their code is "
-                                  "generated for it, VNNI without AVX512-FP16/AMX. Default: the host when "
-                                  "--target host and it has VNNI but no FP16"),
+                         cl::desc("LLVM CPU for the int8 kernels (znver4, host): VNNI without AVX512-FP16/AMX; "
+                                  "default: the host if it has VNNI and no FP16"),
                          cl::value_desc("NAME"), cl::cat(compileCategory()));
 cl::list<std::string> shapes("shape", cl::desc("Pin a symbolic dim: --shape batch=2 (repeatable, or a,b lists)"),
                              cl::value_desc("NAME=N"), cl::CommaSeparated, cl::cat(compileCategory()));
