@@ -116,7 +116,7 @@ LogicalResult HalideDialect::verifyOperationAttribute(Operation *op, NamedAttrib
   if (!isTarget && !isCpu)
     return op->emitError("unknown halide dialect attribute ") << attr.getName();
   if (!isa<ModuleOp>(op))
-    return op->emitError() << attr.getName() << " belongs on a module";
+    return op->emitError() << attr.getName().getValue() << " belongs on a module";
   if (isTarget && !isa<TargetAttr>(attr.getValue()))
     return op->emitError() << kTargetAttrName << " must be a #halide.target";
   if (isCpu && !isa<CpuAttr>(attr.getValue()))
