@@ -20,6 +20,17 @@ std::string resolve(const GraphToHalideOptions &o) {
   return resolved.empty() ? o.target.getValue() : resolved;
 }
 
+/// The halide.cpu for the options: as given when its features are, else
+/// resolved. An unknown CPU name reaches kiln-set-target with no features,
+/// and fails there with its name.
+void resolveCpu(const GraphToHalideOptions &o, SetTargetOptions &target) {
+  target.cpu = o.cpu.getValue();
+  target.cpuFeatures = o.cpuFeatures.getValue();
+  std::string error;
+  if (o.cpuFeatures.empty() && !resolveHalideCpu(o.target, o.cpu, target.cpu, target.cpuFeatures, error))
+    target.cpu = o.cpu.getValue();
+}
+
 void addKernelPasses(OpPassManager &pm, const GraphToHalideOptions &o) {
   auto fusion = [&](std::unique_ptr<Pass> p) {
     if (o.fuse && !llvm::is_contained(o.skip, p->getArgument()))
@@ -27,6 +38,7 @@ void addKernelPasses(OpPassManager &pm, const GraphToHalideOptions &o) {
   };
   SetTargetOptions target;
   target.target = resolve(o);
+  resolveCpu(o, target);
   pm.addPass(createSetTarget(target));
   fusion(createRecognizePatterns());
   fusion(createMergeProjections());

@@ -19,6 +19,12 @@ struct GraphToHalideOptions : public mlir::PassPipelineOptions<GraphToHalideOpti
                              llvm::cl::desc("host, host-cuda, or a Halide target string "
                                             "(x86-64-linux-avx-avx2-f16c-fma-sse41)"),
                              llvm::cl::init("host")};
+  Option<std::string> cpu{*this, "cpu",
+                          llvm::cl::desc("LLVM CPU for the int8 dot-product kernels: host or a name "
+                                         "(znver4); empty: the host when target=host has VNNI but no FP16")};
+  Option<std::string> cpuFeatures{*this, "cpu-features",
+                                  llvm::cl::desc("LLVM features for `cpu` as resolved (+avx512vnni,...); "
+                                                 "empty: resolved from `cpu`")};
   Option<bool> profile{*this, "profile", llvm::cl::desc("Build the kernels with Halide's profiler"),
                        llvm::cl::init(false)};
   Option<bool> fuse{*this, "fuse", llvm::cl::desc("Run the fusion passes (off: one kernel per op)"),

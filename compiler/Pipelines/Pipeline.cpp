@@ -87,6 +87,13 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
     return fail();
   }
 
+  std::string cpuName, cpuFeatures;
+  if (!resolveHalideCpu(opts.target, opts.cpu, cpuName, cpuFeatures, targetError)) {
+    llvm::errs() << "error: --cpu: " << targetError << "\n";
+    firstError = targetError;
+    return fail();
+  }
+
   report("import");
   std::string error;
   ImportReport imported;
@@ -119,6 +126,8 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
     pm.enableTiming(passTiming);
   GraphToHalideOptions pipeline;
   pipeline.target = target; // profile, if asked, is one of its features
+  pipeline.cpu = cpuName;
+  pipeline.cpuFeatures = cpuFeatures;
   pipeline.fuse = opts.fuse;
   pipeline.skip = opts.skipPasses;
   pipeline.quantize = opts.quantize;

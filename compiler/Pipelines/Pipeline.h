@@ -22,6 +22,9 @@ struct CompileOptions {
   std::string name;           ///< symbol prefix; a C identifier
   /// "host", "host-cuda", or a Halide target string (x86-64-linux-avx2-fma-...)
   std::string target = "host";
+  /// The LLVM CPU the int8 kernels are generated for ("", "host" or a name:
+  /// resolveHalideCpu); "" lets a VNNI host without FP16 pick itself.
+  std::string cpu;
   std::string emit;           ///< "", "graph", "kernel" or "halide": print that stage and stop
   /// With --emit: print weights in full (a module kiln-opt can run on), not elided.
   bool printWeights = false;

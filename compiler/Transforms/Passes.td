@@ -327,10 +327,18 @@ def SetTarget : Pass<"kiln-set-target", "mlir::ModuleOp"> {
     checks it). Later passes read their target facts from it (vector width
     for packing and CPU schedules, CUDA or not), and the translation builds
     for it. The pipeline resolves `target=host` to this machine's string.
+    With `cpu`, also sets `halide.cpu = #halide.cpu<"CPU", "FEATURES">`: the
+    LLVM CPU the int8 dot-product kernels are generated for (see
+    `halide::CpuAttr`; the pipeline resolves `host` and CPUs without
+    AVX512-FP16).
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"\"",
            "Halide target string, e.g. x86-64-linux-avx-avx2-f16c-fma-sse41">,
+    Option<"cpu", "cpu", "std::string", /*default=*/"\"\"",
+           "LLVM CPU name for the int8 dot-product kernels (none: Halide's choice)">,
+    Option<"cpuFeatures", "cpu-features", "std::string", /*default=*/"\"\"",
+           "LLVM feature list for `cpu`, e.g. +avx512vnni,-avx512fp16">,
   ];
   let dependentDialects = ["kiln::halide::HalideDialect"];
 }

@@ -1,4 +1,4 @@
-//===- HalideAttrs.cpp - halide.target: parsing Halide's target string -===//
+//===- HalideAttrs.cpp - halide.target and halide.cpu: what kernels are built for -===//
 #include "dialects/Halide/HalideAttrs.h"
 
 #include "mlir/IR/Builders.h"
@@ -65,6 +65,45 @@ int64_t kiln::halide::getVectorBytes(ModuleOp module, int64_t fallback) {
   return t ? t.getVectorBytes() : fallback;
 }
 
+LogicalResult CpuAttr::verify(function_ref<InFlightDiagnostic()> emitError, StringRef name, StringRef features) {
+  auto word = [](StringRef s) {
+    return !s.empty() && llvm::all_of(s, [](char c) { return llvm::isAlnum(c) || c == '-' || c == '_' || c == '.'; });
+  };
+  if (!word(name))
+    return emitError() << "cpu name '" << name << "' is not an LLVM CPU name";
+  if (features.empty())
+    return success();
+  SmallVector<StringRef> list;
+  features.split(list, ',');
+  for (StringRef f : list)
+    if (f.size() < 2 || (f[0] != '+' && f[0] != '-') || !word(f.drop_front()))
+      return emitError() << "cpu feature '" << f << "' is not +name or -name";
+  return success();
+}
+
+bool CpuAttr::hasFeature(StringRef feature) const {
+  SmallVector<StringRef> list;
+  getFeatures().split(list, ',');
+  // The last mention wins, as in LLVM's -mattr.
+  bool on = false;
+  for (StringRef f : list)
+    if (f.drop_front() == feature)
+      on = f[0] == '+';
+  return on;
+}
+
+CpuAttr kiln::halide::getCpu(ModuleOp module) { return module->getAttrOfType<CpuAttr>(kCpuAttrName); }
+
+bool kiln::halide::hasInt8DotProduct(TargetAttr target, CpuAttr cpu) {
+  if (!target || target.getArch() != "x86" || target.isCuda())
+    return false;
+  if (!cpu)
+    return target.hasFeature("avx512_sapphirerapids");
+  return target.hasFeature("avx512_skylake") && cpu.hasFeature("avx512vnni");
+}
+
+bool kiln::halide::hasInt8DotProduct(ModuleOp module) { return hasInt8DotProduct(getTarget(module), getCpu(module)); }
+
 void HalideDialect::registerAttributes() {
   addAttributes<
 #define GET_ATTRDEF_LIST
@@ -73,11 +112,14 @@ void HalideDialect::registerAttributes() {
 }
 
 LogicalResult HalideDialect::verifyOperationAttribute(Operation *op, NamedAttribute attr) {
-  if (attr.getName() != kTargetAttrName)
+  bool isTarget = attr.getName() == kTargetAttrName, isCpu = attr.getName() == kCpuAttrName;
+  if (!isTarget && !isCpu)
     return op->emitError("unknown halide dialect attribute ") << attr.getName();
   if (!isa<ModuleOp>(op))
-    return op->emitError() << kTargetAttrName << " belongs on a module";
-  if (!isa<TargetAttr>(attr.getValue()))
+    return op->emitError() << attr.getName().getValue() << " belongs on a module";
+  if (isTarget && !isa<TargetAttr>(attr.getValue()))
     return op->emitError() << kTargetAttrName << " must be a #halide.target";
+  if (isCpu && !isa<CpuAttr>(attr.getValue()))
+    return op->emitError() << kCpuAttrName << " must be a #halide.cpu";
   return success();
 }

@@ -39,6 +39,35 @@ def Halide_TargetAttr : Halide_Attr<"Target", "target"> {
   }];
 }
 
+def Halide_CpuAttr : Halide_Attr<"Cpu", "cpu"> {
+  let summary = "The LLVM CPU and features Kiln generates int8 dot-product kernels for";
+  let description = [{
+    Halide 14 emits VNNI (`vpdpbusd`) only for a target with
+    `avx512_sapphirerapids`, and that feature makes its LLVM 14 generate code
+    for the CPU "sapphirerapids", which may use AVX512-FP16 and AMX anywhere.
+    A module carries `halide.cpu` (`halide::getCpu`) when that CPU must not
+    be assumed: the CPU to run on lacks AVX512-FP16 (AMD Zen 4, Ice Lake) or
+    `--cpu` named another. Then the translation builds the kernels that want
+    int8 dot products with `avx512_sapphirerapids` to LLVM bitcode and
+    generates their code with LLVM 19 for `name` and `features` (an LLVM
+    `-mattr` list; FP16 and AMX always off), and every other kernel, and the
+    runtime, without that feature. Without `halide.cpu`, Halide's target
+    string alone decides, as before.
+
+    ```mlir
+    module attributes {halide.cpu = #halide.cpu<"znver4", "+avx512vnni,-avx512fp16">} {}
+    ```
+  }];
+  let parameters = (ins StringRefParameter<"LLVM CPU name">:$name,
+                        StringRefParameter<"LLVM feature list, +f,-g">:$features);
+  let assemblyFormat = "`<` $name `,` $features `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Whether `features` enables `feature` ("avx512vnni" for "+avx512vnni").
+    bool hasFeature(::llvm::StringRef feature) const;
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Enums, printed bare in ops (`combine add`, `halide.schedule cpu`).
 //===----------------------------------------------------------------------===//

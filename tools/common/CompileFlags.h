@@ -1,7 +1,7 @@
 //===- CompileFlags.h - The compiler's options, declared once for every tool -===//
 //
 // kiln-compile and kiln-run (and any tool that calls kiln::compileModel) take
-// the same spellings for what feeds the compiler: --target, --shape, --bind,
+// the same spellings for what feeds the compiler: --target, --cpu, --shape, --bind,
 // --symbolic-dims, --profile, --no-fuse, --skip-pass, --timing, --stats. They
 // live here, in two option categories, so each tool's --help shows them
 // grouped and the same way.
@@ -19,7 +19,7 @@
 
 namespace kiln::tools {
 
-/// --target, --shape, --bind, --symbolic-dims, --profile.
+/// --target, --cpu, --shape, --bind, --symbolic-dims, --profile.
 llvm::cl::OptionCategory &compileCategory();
 /// --no-fuse, --skip-pass, --timing, --stats, --progress.
 llvm::cl::OptionCategory &debugCategory();

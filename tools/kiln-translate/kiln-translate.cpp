@@ -9,7 +9,8 @@
 // runtime; the second the whole library (libNAME.a + NAME.h), and needs
 // @main's memory plan (-kiln-plan-memory). Both print the files they wrote.
 // The module's halide.target picks the machine; --target stands in for it
-// when the module has none.
+// when the module has none. --cpu NAME (or host) sets the module's halide.cpu:
+// the CPU its int8 dot-product kernels are generated for by LLVM 19.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Target/Halide/HalideTranslation.h"
@@ -39,6 +40,10 @@ static cl::opt<std::string> target("target",
                                    cl::desc("host, host-cuda or a Halide target string: used when the "
                                             "module has no halide.target"),
                                    cl::init("host"), cl::cat(category));
+static cl::opt<std::string> cpu("cpu",
+                                cl::desc("host or an LLVM CPU name (znver4): the int8 dot-product kernels "
+                                         "are generated for it, replacing the module's halide.cpu"),
+                                cl::value_desc("NAME"), cl::cat(category));
 static cl::opt<bool> keepIntermediates("keep-intermediates",
                                        cl::desc("Keep the objects, the table's C source and the weights "
                                                 "blob in their temporary folder (printed)"),
@@ -63,13 +68,24 @@ static LogicalResult ensureTarget(ModuleOp module) {
   return success();
 }
 
+/// --cpu, resolved, as the module's halide.cpu.
+static LogicalResult applyCpu(ModuleOp module) {
+  if (cpu.empty())
+    return success();
+  std::string name, features, error;
+  if (!kiln::resolveHalideCpu(target, cpu, name, features, error))
+    return module.emitError("--cpu: ") << error;
+  module->setAttr(kiln::halide::kCpuAttrName, kiln::halide::CpuAttr::get(module.getContext(), name, features));
+  return success();
+}
+
 static LogicalResult prepare(Operation *op, ModuleOp &module) {
   module = dyn_cast<ModuleOp>(op);
   if (!module)
     return op->emitError("expected a builtin.module");
   if (auto ec = sys::fs::create_directories(outputDir))
     return module.emitError("cannot create ") << outputDir << ": " << ec.message();
-  return ensureTarget(module);
+  return failure(failed(ensureTarget(module)) || failed(applyCpu(module)));
 }
 
 int main(int argc, char **argv) {

@@ -48,6 +48,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Target/Halide/HalideTranslation.h"
+#include "compiler/Target/Halide/CpuCodegen.h"
 #include "compiler/Target/Halide/HalideExprBuilder.h"
 
 #include "dialects/Halide/HalideOps.h"
@@ -56,10 +57,9 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 
+#include "llvm/Support/FileSystem.h"
+
 #include <climits>
-#if defined(__x86_64__) || defined(__i386__)
-#include <cpuid.h>
-#endif
 #include <functional>
 #include <map>
 #include <set>
@@ -70,19 +70,9 @@ namespace kiln {
 
 /// Halide 14 reports avx512_sapphirerapids for any CPU with AVX-VNNI and
 /// AVX512-BF16 (AMD Zen 4 has both), and then emits AVX512-FP16 instructions
-/// (vmovw for i1 vectors) that such CPUs lack: SIGILL. Keep the feature only
-/// when CPUID says AVX512-FP16 is there (leaf 7, EDX bit 23).
-static bool hostHasAvx512Fp16() {
-#if defined(__x86_64__) || defined(__i386__)
-  unsigned eax, ebx, ecx, edx;
-  if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx))
-    return false;
-  return (edx >> 23) & 1;
-#else
-  return false;
-#endif
-}
-
+/// (vmovw for i1 vectors) that such CPUs lack: SIGILL. The target keeps the
+/// feature only when CPUID says AVX512-FP16 is there; VNNI then comes back
+/// through halide.cpu (resolveHalideCpu).
 /// This host's target; `cuda` adds Halide's CUDA backend, `profile` its
 /// sampling profiler (each kernel prints where its time went at exit).
 static Halide::Target hostTarget(bool cuda, bool profile) {
@@ -96,6 +86,28 @@ static Halide::Target hostTarget(bool cuda, bool profile) {
   if (profile)
     t = t.with_feature(Halide::Target::Profile);
   return t;
+}
+
+bool resolveHalideCpu(llvm::StringRef target, llvm::StringRef cpu, std::string &name, std::string &features,
+                      std::string &error) {
+  name.clear();
+  features.clear();
+  if (cpu.empty()) {
+    // Only a host with VNNI but no FP16 needs one: elsewhere Halide's target
+    // string says all (sapphirerapids is safe, or there is no VNNI to use).
+    if (target != "host" || !hostHasAvx512Vnni() || hostHasAvx512Fp16())
+      return true;
+    cpu = "host";
+  }
+  if (cpu == "host") {
+    name = hostCpuName();
+    features = hostCpuFeatures();
+    return true;
+  }
+  if (!namedCpuFeatures(cpu, features, error))
+    return false;
+  name = cpu.str();
+  return true;
 }
 
 std::string resolveHalideTarget(llvm::StringRef target, bool profile, std::string &error) {
@@ -211,8 +223,11 @@ class KernelTranslator {
 public:
   KernelTranslator(halide::KernelOp kernel, bool cuda) : kernel(kernel), cuda(cuda) {}
 
-  /// Builds the pipeline and compiles it to `path` as C function `fnName`.
-  LogicalResult run(const std::string &path, const std::string &fnName, const Halide::Target &target);
+  /// Builds the pipeline and compiles it to `path` as C function `fnName`:
+  /// by Halide, or, given `cpu`, by Halide to bitcode and LLVM 19 to code for
+  /// that CPU.
+  LogicalResult run(const std::string &path, const std::string &fnName, const Halide::Target &target,
+                    halide::CpuAttr cpu = {});
 
 private:
   halide::KernelOp kernel;
@@ -703,7 +718,8 @@ LogicalResult KernelTranslator::schedule() {
   return success();
 }
 
-LogicalResult KernelTranslator::run(const std::string &path, const std::string &fnName, const Halide::Target &target) {
+LogicalResult KernelTranslator::run(const std::string &path, const std::string &fnName, const Halide::Target &target,
+                                    halide::CpuAttr cpu) {
   if (failed(declare()) || failed(defineAll()))
     return failure();
 
@@ -733,8 +749,31 @@ LogicalResult KernelTranslator::run(const std::string &path, const std::string &
     args.push_back(p);
   Halide::Pipeline pipeline(outFunc);
   pipeline.add_custom_lowering_pass(new OutputLoadParam(outFunc.name(), outFunc.output_buffer().parameter()));
-  pipeline.compile_to_object(path, args, fnName, target);
+  if (!cpu) {
+    pipeline.compile_to_object(path, args, fnName, target);
+    return success();
+  }
+  std::string bitcode = path + ".bc", error;
+  pipeline.compile_to_bitcode(bitcode, args, fnName, target);
+  bool ok = compileBitcodeForCpu(bitcode, path, cpu.getName(), cpu.getFeatures(), error);
+  llvm::sys::fs::remove(bitcode);
+  if (!ok)
+    return kernel.emitError("halide translation: ") << error;
   return success();
+}
+
+/// Whether `kernel` is one for vpdpbusd: a quantized matmul recipe, or (for
+/// kernels with no recipe, hand-written) a reduction reading 8-bit integers.
+/// Only these are built with avx512_sapphirerapids under a halide.cpu.
+static bool wantsInt8DotProduct(halide::KernelOp kernel) {
+  if (std::optional<halide::Recipe> recipe = kernel.getRecipe())
+    return halide::stringifyRecipe(*recipe).starts_with("qmatmul");
+  Block &body = kernel.getBody().front();
+  bool reads8 = llvm::any_of(body.getOps<halide::InputOp>(),
+                             [](halide::InputOp in) { return in.getElementType().isInteger(8); });
+  bool reduces = llvm::any_of(body.getOps<halide::UpdateOp>(),
+                              [](halide::UpdateOp u) { return u.getRdom().getNumResults() > 0; });
+  return reads8 && reduces;
 }
 
 } // namespace
@@ -750,7 +789,14 @@ LogicalResult emitHalideObjects(ModuleOp module, const std::string &dir, const s
     return module.emitError("halide translation: Halide does not know the target '")
            << targetAttr.getValue() << "'";
   Halide::Target target(targetAttr.getValue().str());
+  // Under a halide.cpu, Halide's sapphirerapids CPU may not be assumed: only
+  // the int8 dot-product kernels get the feature, and LLVM 19 their code.
+  halide::CpuAttr cpu = halide::getCpu(module);
+  if (cpu)
+    target = target.without_feature(Halide::Target::AVX512_SapphireRapids);
+  bool dotProducts = cpu && halide::hasInt8DotProduct(targetAttr, cpu);
   Halide::Target kernelTarget = target.with_feature(Halide::Target::NoRuntime);
+  Halide::Target dotTarget = kernelTarget.with_feature(Halide::Target::AVX512_SapphireRapids);
 
   auto kernels = llvm::to_vector(module.getOps<halide::KernelOp>());
   module.walk([&](halide::KernelOp k) {
@@ -765,7 +811,8 @@ LogicalResult emitHalideObjects(ModuleOp module, const std::string &dir, const s
     std::string path = dir + "/" + fnName + ".o";
     KernelTranslator translator(kernel, target.has_gpu_feature());
     try {
-      if (failed(translator.run(path, fnName, kernelTarget)))
+      bool viaLlvm = dotProducts && wantsInt8DotProduct(kernel);
+      if (failed(viaLlvm ? translator.run(path, fnName, dotTarget, cpu) : translator.run(path, fnName, kernelTarget)))
         return failure();
     } catch (const Halide::Error &e) {
       return kernel.emitError("halide translation: Halide error in @")

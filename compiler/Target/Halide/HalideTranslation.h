@@ -17,13 +17,23 @@ namespace kiln {
 /// Returns "" and sets `error` for an unknown target.
 std::string resolveHalideTarget(llvm::StringRef target, bool profile, std::string &error);
 
+/// The CPU the int8 dot-product kernels are generated for (halide.cpu), for
+/// a user's `target` and `cpu`: "" picks one only for target "host" on a CPU
+/// with AVX512-VNNI and no AVX512-FP16 (the host); "host" is this machine's
+/// LLVM CPU name and features; any other must be an LLVM x86 CPU name. Sets
+/// `name` ("" for none) and `features` (FP16 and AMX always off); returns
+/// false and sets `error` for a CPU LLVM does not know.
+bool resolveHalideCpu(llvm::StringRef target, llvm::StringRef cpu, std::string &name, std::string &features,
+                      std::string &error);
+
 /// Called after each kernel object is written: (done, total).
 using KernelProgress = std::function<void(unsigned done, unsigned total)>;
 
 /// Builds every `halide.kernel` in `module` through Halide's C++ API for the
 /// module's `halide.target`, using the schedule region for it ("cuda" when it
 /// has a GPU feature, else "cpu"), and writes one object per kernel into
-/// `dir`. The C function of kernel @k is named `<prefix>_k` (and
+/// `dir` (kernels that want int8 dot products through LLVM 19 under a
+/// `halide.cpu`, see halide::CpuAttr). The C function of kernel @k is named `<prefix>_k` (and
 /// `<prefix>_k_argv`). Also writes the one standalone Halide runtime object
 /// for the target, `<dir>/<prefix>_halide_runtime.o`, unless `withRuntime` is
 /// false (the caller then links one written by emitHalideRuntime). Appends the

@@ -21,6 +21,18 @@ struct SetTargetPass : kiln::impl::SetTargetBase<SetTargetPass> {
     if (!attr)
       return signalPassFailure();
     module->setAttr(halide::kTargetAttrName, attr);
+    if (cpu.empty())
+      return;
+    // Resolved features always turn FP16 off: none means the CPU was unknown.
+    if (cpuFeatures.empty()) {
+      module.emitError("kiln-set-target: cpu '") << cpu << "' has no features (not an LLVM x86 CPU name?)";
+      return signalPassFailure();
+    }
+    auto cpuAttr = halide::CpuAttr::getChecked([&] { return module.emitError("kiln-set-target: "); }, &getContext(),
+                                               llvm::StringRef(cpu.getValue()), llvm::StringRef(cpuFeatures.getValue()));
+    if (!cpuAttr)
+      return signalPassFailure();
+    module->setAttr(halide::kCpuAttrName, cpuAttr);
   }
 };
 } // namespace

@@ -36,3 +36,27 @@ module {
     return
   }
 }
+
+// -----
+
+// expected-error @+1 {{halide.cpu must be a #halide.cpu}}
+module attributes {halide.cpu = "znver4"} {}
+
+// -----
+
+// expected-error @+1 {{cpu feature 'avx512vnni' is not +name or -name}}
+module attributes {halide.cpu = #halide.cpu<"znver4", "avx512vnni">} {}
+
+// -----
+
+// expected-error @+1 {{cpu name 'zen 4' is not an LLVM CPU name}}
+module attributes {halide.cpu = #halide.cpu<"zen 4", "">} {}
+
+// -----
+
+module {
+  // expected-error @+1 {{halide.cpu belongs on a module}}
+  func.func @f() attributes {halide.cpu = #halide.cpu<"znver4", "+avx512vnni">} {
+    return
+  }
+}
