@@ -43,6 +43,7 @@ void addKernelPasses(OpPassManager &pm, const GraphToHalideOptions &o) {
   fusion(createRecognizePatterns());
   fusion(createMergeProjections());
   pm.addPass(createConvertGraphToKernel());
+  pm.addNestedPass<func::FuncOp>(createLiftIntegerMatMul());
   if (o.quantize == "int8-dynamic") {
     QuantizeInt8DynamicOptions q;
     q.skip = o.quantizeSkip;

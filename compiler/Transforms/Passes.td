@@ -146,6 +146,38 @@ def PackWeights : Pass<"kiln-pack-weights", "mlir::func::FuncOp"> {
   let dependentDialects = ["kiln::kernel::KernelDialect", "kiln::graph::GraphDialect"];
 }
 
+def LiftIntegerMatMul : Pass<"kiln-lift-integer-matmul", "mlir::func::FuncOp"> {
+  let summary = "Run the importer's decomposed MatMulInteger and QLinearMatMul as kernel.qmatmul";
+  let description = [{
+    Runs on kernel ops, right after `convert-graph-to-kernel` (before fusion),
+    always: the rewrite is exact. The importer writes MatMulInteger and
+    QLinearMatMul as an i32 `kernel.matmul` of `i32(a) - a_zero` (a u8 or s8,
+    the zero point a scalar or one per row) by a folded i32 constant
+    `b - b_zero`, read only by Casts to f32. Where that constant fits s8, the
+    matmul becomes a `kernel.qmatmul` with unit scales, the column sums for the
+    zero point precomputed, and its f32 result replaces the Casts: the same
+    integer, rounded to f32 once. s8 activations are flipped to u8
+    (`q xor 0x80`, zero + 128), the form VNNI multiplies. Matmuls whose i32
+    product is read as an integer, or whose weights need 9 bits (u8 weights
+    with a zero point far from 128), keep the exact i32 decomposition.
+
+    Before:
+    ```mlir
+    %x = kernel.elementwise ins(%q : tensor<8x64xui8>) ... -> tensor<8x64xi32>   // extui
+    %a = kernel.elementwise ins(%x, %z : tensor<8x64xi32>, tensor<i32>) ... // subi
+    %w = graph.constant dense_resource<w> : tensor<64x96xi32> : tensor<64x96xi32>
+    %m = kernel.matmul %a, %w : (tensor<8x64xi32>, tensor<64x96xi32>) -> tensor<8x96xi32>
+    %f = kernel.elementwise ins(%m : tensor<8x96xi32>) ... -> tensor<8x96xf32>  // sitofp
+    ```
+    After:
+    ```mlir
+    %f = kernel.qmatmul %q, %w_s8 scales(%one, %z, %one, %w_s8_colsum) : ... -> tensor<8x96xf32>
+    ```
+  }];
+  let dependentDialects = ["kiln::kernel::KernelDialect", "kiln::graph::GraphDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 def QuantizeInt8Dynamic : Pass<"kiln-quantize-int8-dynamic", "mlir::func::FuncOp"> {
   let summary = "Quantize weight matmuls to int8: per-channel weights, per-row dynamic activations";
   let description = [{

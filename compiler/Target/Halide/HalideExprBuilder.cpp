@@ -30,6 +30,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 #include <iterator>
 
@@ -80,6 +81,35 @@ static Halide::Expr vectorTanh(Halide::Expr x) {
 }
 
 namespace {
+
+/// Whether a float division must stay an IEEE division. Halide hands LLVM
+/// fast-math flags that let it multiply by the reciprocal, 1 ulp off. ONNX's
+/// quantization is defined on the exact quotient: DynamicQuantizeLinear's
+/// `range / 255` and QuantizeLinear's `round(x / scale)`, where one ulp flips
+/// a quantized value. So a division stays exact when a rounding reads it
+/// within the body, or when it divides by a constant whose reciprocal is not
+/// exact (a power of two's is, and costs nothing).
+bool exactDivision(Operation *div) {
+  if (auto c = div->getOperand(1).getDefiningOp<arith::ConstantOp>())
+    if (auto f = dyn_cast<FloatAttr>(c.getValue())) {
+      int exp = 0;
+      double m = std::frexp(std::abs(f.getValueAsDouble()), &exp);
+      return m != 0.5;
+    }
+  SmallVector<Operation *> work{div};
+  llvm::SmallPtrSet<Operation *, 16> seen;
+  while (!work.empty()) {
+    Operation *op = work.pop_back_val();
+    for (Operation *u : op->getUsers()) {
+      if (isa<math::RoundEvenOp, math::RoundOp, math::FloorOp, math::CeilOp, arith::FPToSIOp, arith::FPToUIOp>(u))
+        return true;
+      if (seen.insert(u).second)
+        work.push_back(u);
+    }
+  }
+  return false;
+}
+
 
 using Halide::Expr;
 using Halide::Internal::make_const;
@@ -468,7 +498,7 @@ private:
       if (isa<arith::AddFOp>(op)) return set(op, a + b);
       if (isa<arith::SubFOp>(op)) return set(op, a - b);
       if (isa<arith::MulFOp>(op)) return set(op, a * b);
-      if (isa<arith::DivFOp>(op)) return set(op, a / b);
+      if (isa<arith::DivFOp>(op)) return set(op, exactDivision(op) ? Halide::strict_float(a / b) : a / b);
       if (isa<arith::RemFOp>(op)) return set(op, a - b * Halide::trunc(a / b));
       if (isa<arith::MaximumFOp, arith::MaxNumFOp>(op)) return set(op, Halide::max(a, b));
       return set(op, Halide::min(a, b));

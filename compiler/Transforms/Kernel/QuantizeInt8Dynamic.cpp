@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Transforms/Passes.h"
+#include "compiler/Transforms/Kernel/QuantBuilders.h"
 #include "compiler/Utils/ConstantData.h"
 #include "dialects/Graph/GraphOps.h"
 #include "dialects/Kernel/KernelOps.h"
@@ -33,24 +34,6 @@ using namespace kiln;
 namespace {
 
 RankedTensorType tt(Value v) { return cast<RankedTensorType>(v.getType()); }
-
-/// The ONNX node name a location carries (the importer's NameLoc).
-std::string nodeName(Location loc) {
-  if (auto n = dyn_cast<NameLoc>(loc))
-    return n.getName().str();
-  if (auto f = dyn_cast<FusedLoc>(loc))
-    for (Location l : f.getLocations())
-      if (std::string s = nodeName(l); !s.empty())
-        return s;
-  return "";
-}
-
-template <typename T>
-Value constant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type et, ArrayRef<T> data, const std::string &name) {
-  auto type = RankedTensorType::get(shape, et);
-  auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(data);
-  return b.create<graph::ConstantOp>(loc, type, DenseResourceElementsAttr::get(type, name, std::move(blob)));
-}
 
 /// The weight quantized per column: q [K, N] s8, scales [N] (times alpha),
 /// column sums [N].
@@ -80,24 +63,11 @@ QuantizedWeight quantizeWeight(OpBuilder &b, Location loc, graph::ConstantOp c, 
     }
     scale[n] = s * alpha;
   }
-  std::string name = "weight";
-  if (auto r = dyn_cast<DenseResourceElementsAttr>(c.getValue()))
-    name = r.getRawHandle().getKey().str();
+  std::string name = constantKey(c);
   MLIRContext *ctx = b.getContext();
-  return {constant<int8_t>(b, loc, {K, N}, IntegerType::get(ctx, 8), q, name + "_q8"),
-          constant<float>(b, loc, {N}, Float32Type::get(ctx), scale, name + "_q8_scale"),
-          constant<int32_t>(b, loc, {N}, IntegerType::get(ctx, 32), colsum, name + "_q8_colsum")};
-}
-
-/// A kernel.elementwise of `type` over `inputs` read through `maps`, its body
-/// built by `body` from one scalar per input.
-Value elementwise(OpBuilder &b, Location loc, RankedTensorType type, ValueRange inputs, ArrayRef<AffineMap> maps,
-                  function_ref<Value(OpBuilder &, ValueRange)> body) {
-  auto op = b.create<kernel::ElementwiseOp>(loc, type, inputs, maps);
-  Block &blk = op.getBody().front();
-  OpBuilder bb = OpBuilder::atBlockEnd(&blk);
-  bb.create<kernel::YieldOp>(loc, body(bb, blk.getArguments()));
-  return op.getResult();
+  return {resourceConstant<int8_t>(b, loc, {K, N}, IntegerType::get(ctx, 8), q, name + "_q8"),
+          resourceConstant<float>(b, loc, {N}, Float32Type::get(ctx), scale, name + "_q8_scale"),
+          resourceConstant<int32_t>(b, loc, {N}, IntegerType::get(ctx, 32), colsum, name + "_q8_colsum")};
 }
 
 struct Scalars {
@@ -133,12 +103,12 @@ std::tuple<Value, Value, Value> quantizeRows(OpBuilder &b, Location loc, Value x
   rowExprs.push_back(getAffineConstantExpr(0, ctx));
   AffineMap row = AffineMap::get(rank, 0, rowExprs, ctx);
 
-  Value scale = elementwise(b, loc, rowF, {mn, mx}, {id, id}, [&](OpBuilder &bb, ValueRange a) {
+  Value scale = buildElementwise(b, loc, rowF, {mn, mx}, {id, id}, [&](OpBuilder &bb, ValueRange a) {
     Scalars s{bb, loc};
     Value range = bb.create<arith::SubFOp>(loc, s.max(a[1], s.f(0)), s.min(a[0], s.f(0)));
     return s.div(range, s.f(255));
   });
-  Value zero = elementwise(b, loc, rowI, {mn, scale}, {id, id}, [&](OpBuilder &bb, ValueRange a) {
+  Value zero = buildElementwise(b, loc, rowI, {mn, scale}, {id, id}, [&](OpBuilder &bb, ValueRange a) {
     Scalars s{bb, loc};
     Value neg = bb.create<arith::NegFOp>(loc, s.min(a[0], s.f(0)));
     Value z = s.clamp(s.round(s.div(neg, a[1])), 0, 255);
@@ -146,7 +116,7 @@ std::tuple<Value, Value, Value> quantizeRows(OpBuilder &b, Location loc, Value x
     return bb.create<arith::FPToSIOp>(loc, i32, z).getResult();
   });
   auto qType = RankedTensorType::get(xt.getShape(), IntegerType::get(ctx, 8, IntegerType::Unsigned));
-  Value q = elementwise(b, loc, qType, {x, scale, zero}, {id, row, row}, [&](OpBuilder &bb, ValueRange a) {
+  Value q = buildElementwise(b, loc, qType, {x, scale, zero}, {id, row, row}, [&](OpBuilder &bb, ValueRange a) {
     Scalars s{bb, loc};
     Value v = bb.create<arith::SelectOp>(loc, s.isZero(a[1]), s.f(0), s.round(s.div(a[0], a[1])));
     v = s.clamp(bb.create<arith::AddFOp>(loc, v, bb.create<arith::SIToFPOp>(loc, f32, a[2])), 0, 255);
