@@ -114,11 +114,53 @@ std::optional<Activation> matchActivation(Value a) {
   return Activation{q, z};
 }
 
-/// The constant B as row-major [K, N] integers, from an i32 constant or the
-/// widening of an i8/ui8 constant; none if B is neither.
-std::optional<std::vector<int64_t>> constantB(Value b, bool trans) {
+/// The constant B as row-major [K, N] integers, and the constant it was read
+/// from: an i32 constant (the importer folds b - b_zero when it is small), or
+/// the widening of an i8/ui8 constant less a zero point (a constant in the
+/// body, or a scalar or per-column [N] constant tensor).
+struct ConstantB {
+  std::vector<int64_t> w;
+  graph::ConstantOp source;
+};
+
+std::optional<ConstantB> constantB(Value b, bool trans) {
   Value src = b;
-  if (Value w = widenedFrom(b))
+  std::vector<int64_t> zero{0}; // one value, or one per column
+  auto ew = b.getDefiningOp<kernel::ElementwiseOp>();
+  if (ew && !widenedFrom(b)) {
+    Block &body = ew.getBody().front();
+    auto ops = unaryBody(ew);
+    if (ops && ops->size() == 2) {
+      auto c = dyn_cast<arith::ConstantOp>((*ops)[0]);
+      auto sub = dyn_cast<arith::SubIOp>((*ops)[1]);
+      if (!c || !sub || !isa<IntegerAttr>(c.getValue()) || sub.getLhs() != body.getArgument(0) ||
+          sub.getRhs() != c.getResult())
+        return std::nullopt;
+      zero = {cast<IntegerAttr>(c.getValue()).getInt()};
+    } else if (ew.getInputs().size() == 2 && isa<arith::SubIOp>(body.front()) &&
+               body.front().getOperand(0) == body.getArgument(0) && body.front().getOperand(1) == body.getArgument(1) &&
+               body.front().getNextNode() == body.getTerminator()) {
+      auto zc = ew.getInputs()[1].getDefiningOp<graph::ConstantOp>();
+      auto zt = tt(ew.getInputs()[1]);
+      int64_t N = tt(b).getShape().back();
+      if (!zc || trans || !zt.getElementType().isSignlessInteger(32) ||
+          !(zt.getRank() == 0 || (zt.getRank() == 1 && zt.getDimSize(0) == N)))
+        return std::nullopt;
+      auto maps = ew.getMaps().getAsValueRange<AffineMapAttr>();
+      AffineMap zm = *std::next(maps.begin());
+      if (zt.getRank() == 1 && zm != AffineMap::get(2, 0, getAffineDimExpr(1, b.getContext())))
+        return std::nullopt;
+      std::vector<char> zb = constantBytes(zc.getValue());
+      const int32_t *zp = reinterpret_cast<const int32_t *>(zb.data());
+      zero.assign(zp, zp + zb.size() / 4);
+    } else {
+      return std::nullopt;
+    }
+    if (!(*ew.getMaps().getAsValueRange<AffineMapAttr>().begin()).isIdentity())
+      return std::nullopt;
+    src = ew.getInputs()[0];
+  }
+  if (Value w = widenedFrom(src))
     src = w;
   auto c = src.getDefiningOp<graph::ConstantOp>();
   auto t = tt(src);
@@ -134,13 +176,15 @@ std::optional<std::vector<int64_t>> constantB(Value b, bool trans) {
       return reinterpret_cast<const uint8_t *>(bytes.data())[i];
     return reinterpret_cast<const int8_t *>(bytes.data())[i];
   };
-  if (!(et.isSignlessInteger(32) || et.isInteger(8)) || (int64_t)bytes.size() != R * C * (et.getIntOrFloatBitWidth() / 8))
+  if (!(et.isSignlessInteger(32) || et.isInteger(8)) ||
+      (int64_t)bytes.size() != R * C * (et.getIntOrFloatBitWidth() / 8) ||
+      (zero.size() != 1 && (int64_t)zero.size() != N))
     return std::nullopt;
-  std::vector<int64_t> w(K * N);
+  ConstantB r{std::vector<int64_t>(K * N), c};
   for (int64_t k = 0; k < K; ++k)
     for (int64_t n = 0; n < N; ++n)
-      w[k * N + n] = at(trans ? n * C + k : k * C + n);
-  return w;
+      r.w[k * N + n] = at(trans ? n * C + k : k * C + n) - zero[zero.size() == 1 ? 0 : n];
+  return r;
 }
 
 /// The users of `r`, when every one is an elementwise that only converts it
@@ -174,9 +218,9 @@ struct LiftIntegerMatMulPass : kiln::impl::LiftIntegerMatMulBase<LiftIntegerMatM
         !op.getAlpha().isExactlyValue(1.0) || !tt(op.getLhs()).hasStaticShape() || tt(op.getLhs()).getRank() < 2)
       return;
     std::optional<Activation> act = matchActivation(op.getLhs());
-    std::optional<std::vector<int64_t>> w = act ? constantB(op.getRhs(), op.getTransB()) : std::nullopt;
+    std::optional<ConstantB> w = act ? constantB(op.getRhs(), op.getTransB()) : std::nullopt;
     std::optional<SmallVector<kernel::ElementwiseOp>> casts = w ? floatCasts(op.getResult()) : std::nullopt;
-    if (!casts || !llvm::all_of(*w, [](int64_t v) { return v >= -128 && v <= 127; }))
+    if (!casts || !llvm::all_of(w->w, [](int64_t v) { return v >= -128 && v <= 127; }))
       return;
     int64_t K = tt(op.getLhs()).getShape().back(), N = r.getShape().back();
     MLIRContext *ctx = &getContext();
@@ -184,17 +228,12 @@ struct LiftIntegerMatMulPass : kiln::impl::LiftIntegerMatMulBase<LiftIntegerMatM
          i32 = IntegerType::get(ctx, 32), f32 = Float32Type::get(ctx);
     Location loc = op.getLoc();
     OpBuilder b(op);
-    std::vector<int8_t> q8(w->begin(), w->end());
+    std::vector<int8_t> q8(w->w.begin(), w->w.end());
     std::vector<int32_t> colsum(N, 0);
     for (int64_t k = 0; k < K; ++k)
       for (int64_t n = 0; n < N; ++n)
         colsum[n] += q8[k * N + n];
-    std::string key = "lifted";
-    Value src = op.getRhs();
-    if (Value wsrc = widenedFrom(src))
-      src = wsrc;
-    if (auto c = src.getDefiningOp<graph::ConstantOp>())
-      key = constantKey(c);
+    std::string key = constantKey(w->source);
     Value bq = resourceConstant<int8_t>(b, loc, {K, N}, i8, q8, key + "_s8");
     Value bsum = resourceConstant<int32_t>(b, loc, {N}, i32, colsum, key + "_s8_colsum");
     Value one = b.create<graph::ConstantOp>(loc, RankedTensorType::get({}, f32),

@@ -157,3 +157,79 @@ func.func @folded_zero(%q: tensor<4x3xui8>) -> tensor<4x2xf32> {
   }
   return %f : tensor<4x2xf32>
 }
+
+// -----
+
+// A large weight the importer does not fold: widen(s8 constant) less its zero
+// point, in the body (scalar) or as a per-column [N] constant. The s8 values
+// are re-read less the zero point: [[1,-2],[3,4],[-1,5]] - [1, -2] = [[0,0],[2,6],[-2,7]].
+// CHECK-LABEL: func.func @unfolded
+// CHECK:       kernel.qmatmul %arg0, %[[W:.*]] scales
+// CHECK-LABEL: func.func @per_column
+// CHECK:       kernel.qmatmul %arg0, %{{.*}} scales
+// CHECK-NOT:   kernel.matmul
+// CHECK:       w_s8: "0x01000000{{.*}}"
+// CHECK:       w2_s8: "0x0100000000000206FE07"
+func.func @unfolded(%q: tensor<4x3xui8>) -> tensor<4x2xf32> {
+  %x = kernel.elementwise ins(%q : tensor<4x3xui8>) maps [affine_map<(d0, d1) -> (d0, d1)>] -> tensor<4x3xi32> {
+  ^bb0(%v: ui8):
+    %0 = builtin.unrealized_conversion_cast %v : ui8 to i8
+    %1 = arith.extui %0 : i8 to i32
+    kernel.yield %1 : i32
+  }
+  %w8 = graph.constant dense_resource<w> : tensor<3x2xi8> : tensor<3x2xi8>
+  %w32 = kernel.elementwise ins(%w8 : tensor<3x2xi8>) maps [affine_map<(d0, d1) -> (d0, d1)>] -> tensor<3x2xi32> {
+  ^bb0(%v: i8):
+    %0 = arith.extsi %v : i8 to i32
+    kernel.yield %0 : i32
+  }
+  %w = kernel.elementwise ins(%w32 : tensor<3x2xi32>) maps [affine_map<(d0, d1) -> (d0, d1)>] -> tensor<3x2xi32> {
+  ^bb0(%v: i32):
+    %c = arith.constant 0 : i32
+    %0 = arith.subi %v, %c : i32
+    kernel.yield %0 : i32
+  }
+  %m = kernel.matmul %x, %w : (tensor<4x3xi32>, tensor<3x2xi32>) -> tensor<4x2xi32>
+  %f = kernel.elementwise ins(%m : tensor<4x2xi32>) maps [affine_map<(d0, d1) -> (d0, d1)>] -> tensor<4x2xf32> {
+  ^bb0(%v: i32):
+    %0 = arith.sitofp %v : i32 to f32
+    kernel.yield %0 : f32
+  }
+  return %f : tensor<4x2xf32>
+}
+func.func @per_column(%q: tensor<4x3xui8>) -> tensor<4x2xf32> {
+  %x = kernel.elementwise ins(%q : tensor<4x3xui8>) maps [affine_map<(d0, d1) -> (d0, d1)>] -> tensor<4x3xi32> {
+  ^bb0(%v: ui8):
+    %0 = builtin.unrealized_conversion_cast %v : ui8 to i8
+    %1 = arith.extui %0 : i8 to i32
+    kernel.yield %1 : i32
+  }
+  %w8 = graph.constant dense_resource<w2> : tensor<3x2xi8> : tensor<3x2xi8>
+  %w32 = kernel.elementwise ins(%w8 : tensor<3x2xi8>) maps [affine_map<(d0, d1) -> (d0, d1)>] -> tensor<3x2xi32> {
+  ^bb0(%v: i8):
+    %0 = arith.extsi %v : i8 to i32
+    kernel.yield %0 : i32
+  }
+  %zp = graph.constant dense<[1, -2]> : tensor<2xi32> : tensor<2xi32>
+  %w = kernel.elementwise ins(%w32, %zp : tensor<3x2xi32>, tensor<2xi32>) maps [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>] -> tensor<3x2xi32> {
+  ^bb0(%v: i32, %z: i32):
+    %0 = arith.subi %v, %z : i32
+    kernel.yield %0 : i32
+  }
+  %m = kernel.matmul %x, %w : (tensor<4x3xi32>, tensor<3x2xi32>) -> tensor<4x2xi32>
+  %f = kernel.elementwise ins(%m : tensor<4x2xi32>) maps [affine_map<(d0, d1) -> (d0, d1)>] -> tensor<4x2xf32> {
+  ^bb0(%v: i32):
+    %0 = arith.sitofp %v : i32 to f32
+    kernel.yield %0 : f32
+  }
+  return %f : tensor<4x2xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      w: "0x0100000001FE0304FF05",
+      w2: "0x0100000001FE0304FF05"
+    }
+  }
+#-}
