@@ -418,7 +418,15 @@ def ScheduleCpu : Pass<"kiln-schedule-cpu", "mlir::ModuleOp"> {
       }
     }
     ```
+
+    Pointwise kernels and reductions to a root whose static work (points,
+    times the reduction's extent) is under `min-parallel` run on one thread:
+    waking the thread pool for them cost more than it saved.
   }];
+  let options = [
+    Option<"minParallel", "min-parallel", "int64_t", "1 << 18",
+           "least static work (elements) for which pointwise kernels and root reductions run in parallel">,
+  ];
   let dependentDialects = ["kiln::halide::HalideDialect"];
 }
 

@@ -172,13 +172,15 @@ struct CpuScheduler {
   SmallVector<int64_t> shape; // the output's, row-major
   Type outType;
 
-  CpuScheduler(halide::KernelOp kernel, int64_t vectorBytes)
+  int64_t minParallel;
+
+  CpuScheduler(halide::KernelOp kernel, int64_t vectorBytes, int64_t minParallel)
       : kernel(kernel), s(schedule::scheduleRegion(kernel, halide::ScheduleTarget::Cpu)),
         vectorBytes(vectorBytes), l(s.getUnknownLoc()), out(schedule::outputOf(kernel)),
         shape(schedule::rowMajorShape(out.getExtents())),
-        outType(schedule::funcNamed(kernel, out.getFunc()).getResultType()) {}
+        outType(schedule::funcNamed(kernel, out.getFunc()).getResultType()), minParallel(minParallel) {}
 
-  void pointwise() { schedule::cpuPointwise(s, out.getFunc(), shape, outType, vectorBytes); }
+  void pointwise() { schedule::cpuPointwise(s, out.getFunc(), shape, outType, vectorBytes, minParallel); }
 
   /// Each func marked root: at root, its update parallel over its outermost
   /// dim (a static one > 1 first: a symbolic one may be 1 at run time).
@@ -193,7 +195,15 @@ struct CpuScheduler {
       for (size_t d = 0; d < rs.size() && par < 0; ++d)
         if (ShapedType::isDynamic(rs[d]))
           par = d;
-      if (par >= 0)
+      // The work: the root's points times its reduction's extent, when static.
+      SmallVector<int64_t> work(rs);
+      for (auto u : kernel.getBody().front().getOps<halide::UpdateOp>())
+        if (u.getFunc() == f.getSymName())
+          for (unsigned i = 1; i < u.getRdom().getNumResults(); i += 2) {
+            auto c = dyn_cast<AffineConstantExpr>(u.getRdom().getResult(i));
+            work.push_back(c ? c.getValue() : ShapedType::kDynamic);
+          }
+      if (par >= 0 && schedule::cappedProduct(work, minParallel) >= minParallel)
         s.create<halide::ParallelOp>(l, f.getSymName(), var(par), 1);
     }
   }
@@ -370,6 +380,7 @@ struct CpuScheduler {
 };
 
 struct ScheduleCpuPass : kiln::impl::ScheduleCpuBase<ScheduleCpuPass> {
+  using ScheduleCpuBase::ScheduleCpuBase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
     int64_t vectorBytes = halide::getVectorBytes(module);
@@ -387,7 +398,7 @@ struct ScheduleCpuPass : kiln::impl::ScheduleCpuBase<ScheduleCpuPass> {
         kernel.emitOpError("has no halide.output to schedule");
         return signalPassFailure();
       }
-      if (failed(CpuScheduler(kernel, vectorBytes).run(*recipe)))
+      if (failed(CpuScheduler(kernel, vectorBytes, minParallel).run(*recipe)))
         return signalPassFailure();
     }
   }

@@ -83,8 +83,15 @@ schedule::AttentionLayout::AttentionLayout(halide::KernelOp kernel) {
   rows = shape[nb];
 }
 
+int64_t schedule::cappedProduct(ArrayRef<int64_t> dims, int64_t cap) {
+  int64_t p = 1;
+  for (int64_t d : dims)
+    p = ShapedType::isDynamic(d) || p >= cap || d >= cap ? cap : std::min(cap, p * d);
+  return p;
+}
+
 void schedule::cpuPointwise(OpBuilder &s, StringRef f, ArrayRef<int64_t> shape, Type type, int64_t vectorBytes,
-                            bool hasUpdate) {
+                            int64_t minParallel, bool hasUpdate) {
   Location loc = s.getUnknownLoc();
   size_t rank = shape.size();
   int64_t width = vectorBytes / elementBytes(type);
@@ -99,7 +106,11 @@ void schedule::cpuPointwise(OpBuilder &s, StringRef f, ArrayRef<int64_t> shape, 
     for (size_t d = 0; d + 1 < rank && outer < 0; ++d)
       if (ShapedType::isDynamic(shape[d]))
         outer = d;
-    if (outer >= 0)
+    // A small static kernel runs on one thread: waking the pool's workers
+    // costs more than it saves (int8 BERT, 2 threads: the per-row
+    // reductions, LayerNorms and quantizations of [128, 768] took 2-5x longer
+    // in parallel than alone).
+    if (outer >= 0 && cappedProduct(shape, minParallel) >= minParallel)
       s.create<halide::ParallelOp>(loc, f, var(outer), stage);
   }
 }

@@ -56,9 +56,14 @@ struct AttentionLayout {
 
 /// Vectorize the innermost dim when it holds a full vector, parallel over
 /// the outermost dim with more than one iteration (and the same for the
-/// update when `hasUpdate`).
+/// update when `hasUpdate`) unless the kernel is static with fewer than
+/// `minParallel` elements.
+
 void cpuPointwise(mlir::OpBuilder &s, llvm::StringRef f, llvm::ArrayRef<int64_t> shape, mlir::Type type,
-                  int64_t vectorBytes, bool hasUpdate = false);
+                  int64_t vectorBytes, int64_t minParallel, bool hasUpdate = false);
+
+/// The product of `dims`, saturating at `cap` (a dynamic dim counts as `cap`).
+int64_t cappedProduct(llvm::ArrayRef<int64_t> dims, int64_t cap);
 /// One thread per point: gpu_tile over the two innermost dims.
 void cudaPointwise(mlir::OpBuilder &s, llvm::StringRef f, llvm::ArrayRef<int64_t> shape, bool hasUpdate = false);
 

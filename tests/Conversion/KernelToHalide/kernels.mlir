@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s -convert-kernel-to-halide -kiln-schedule-cpu -kiln-schedule-cuda | FileCheck %s
+// RUN: kiln-opt %s -convert-kernel-to-halide -kiln-schedule-cpu=min-parallel=0 -kiln-schedule-cuda | FileCheck %s
 
 // CHECK-LABEL: func.func @main
 // CHECK: halide.launch @k0_addf_f32

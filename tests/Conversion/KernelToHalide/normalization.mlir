@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s -convert-kernel-to-halide -kiln-schedule-cpu -kiln-schedule-cuda | FileCheck %s
+// RUN: kiln-opt %s -convert-kernel-to-halide -kiln-schedule-cpu=min-parallel=0 -kiln-schedule-cuda | FileCheck %s
 
 // LayerNorm over a last dim of whole vectors (32 = 4 x 8): each row sum
 // reduces vector-wide partials (sum_part, lanes vectorized), computed per row

@@ -1,5 +1,24 @@
-// RUN: kiln-opt %s -kiln-schedule-cpu | FileCheck %s
-// RUN: sed 's/avx2-f16c/avx2-avx512-avx512_skylake-f16c/' %s | kiln-opt -kiln-schedule-cpu | FileCheck %s --check-prefix=AVX512
+// RUN: kiln-opt %s -kiln-schedule-cpu=min-parallel=0 | FileCheck %s
+// RUN: sed 's/avx2-f16c/avx2-avx512-avx512_skylake-f16c/' %s | kiln-opt -kiln-schedule-cpu=min-parallel=0 | FileCheck %s --check-prefix=AVX512
+
+// RUN: kiln-opt %s -kiln-schedule-cpu | FileCheck %s --check-prefix=SMALL
+// RUN: kiln-opt %s -kiln-schedule-cpu=min-parallel=128 | FileCheck %s --check-prefix=EDGE
+
+// SMALL, the default: these kernels' static work is far under 2^18 elements,
+// so pointwise kernels and root reductions stay on one thread. With
+// min-parallel=128, the root reduction (4 points times its rdom extent 32)
+// is parallel again.
+// SMALL-LABEL: halide.kernel @pointwise attributes
+// SMALL:       halide.schedule cpu
+// SMALL-NEXT:  halide.vectorize @out "d1" 8
+// SMALL-NEXT:  }
+// SMALL-LABEL: halide.kernel @root_update attributes
+// SMALL:       halide.schedule cpu
+// SMALL-NEXT:  halide.compute_root @red
+// SMALL-NEXT:  }
+// EDGE-LABEL:  halide.kernel @root_update attributes
+// EDGE:        halide.compute_root @red
+// EDGE-NEXT:   halide.parallel @red "d0" {stage = 1 : i64}
 
 // One unscheduled kernel per recipe; kiln-schedule-cpu writes its cpu region,
 // vectors 32 bytes wide for this avx2 target and 64 with avx512.

@@ -4,7 +4,8 @@
 // Weights per column, symmetric, half to even: column 0 (max 1) scales by
 // 1/127, so 0.5 -> 63.5 -> 64; column 1 (max 2) 1.0 -> 64 and 0.25 -> 16; an
 // all-zero column keeps scale 1. Column sums 64, 80, 0. Activations per row:
-// min/max reductions over the last axis, scale, zero point, u8.
+// min/max reductions over the last axis, scale, zero point, the scale's
+// reciprocal (one division per row), u8 by multiplying with it.
 // CHECK-LABEL: func.func @weights
 // CHECK-DAG:   %[[W:.*]] = graph.constant dense_resource<weight_q8> : tensor<4x3xi8>
 // CHECK-DAG:   %[[WS:.*]] = graph.constant dense_resource<weight_q8_scale> : tensor<3xf32>
@@ -16,7 +17,11 @@
 // CHECK:       %[[Z:.*]] = kernel.elementwise ins(%[[MN]], %[[S]] : {{.*}}) {{.*}} -> tensor<2x1xi32>
 // CHECK:         math.roundeven
 // CHECK:         arith.fptosi
-// CHECK:       %[[Q:.*]] = kernel.elementwise ins(%arg0, %[[S]], %[[Z]] : {{.*}}) maps [#map, #map1, #map1] -> tensor<2x4xui8>
+// CHECK:       %[[INV:.*]] = kernel.elementwise ins(%[[S]] : {{.*}}) {{.*}} -> tensor<2x1xf32>
+// CHECK:         arith.divf %{{.*}}, %{{.*}} : f32
+// CHECK:       %[[Q:.*]] = kernel.elementwise ins(%arg0, %[[INV]], %[[Z]] : {{.*}}) maps [#map, #map1, #map1] -> tensor<2x4xui8>
+// CHECK:         arith.mulf %{{.*}}, %{{.*}} : f32
+// CHECK:         math.roundeven
 // CHECK:         arith.fptoui %{{.*}} : f32 to i8
 // CHECK:       kernel.qmatmul %[[Q]], %[[W]] scales(%[[S]], %[[Z]], %[[WS]], %[[WC]]) : {{.*}} -> tensor<2x3xf32>
 // CHECK-NOT:   kernel.matmul
