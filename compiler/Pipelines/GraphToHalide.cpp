@@ -48,6 +48,11 @@ void addKernelPasses(OpPassManager &pm, const GraphToHalideOptions &o) {
     QuantizeInt8DynamicOptions q;
     q.skip = o.quantizeSkip;
     pm.addNestedPass<func::FuncOp>(createQuantizeInt8Dynamic(q));
+  } else if (o.quantize == "w4") {
+    QuantizeW4Options q;
+    q.skip = o.quantizeSkip;
+    q.groupSize = o.quantizeGroup;
+    pm.addNestedPass<func::FuncOp>(createQuantizeW4(q));
   }
   fusion(createFuseElementwise());
   fusion(createFuseMatMulEpilogue());
@@ -70,7 +75,7 @@ void addHalidePasses(OpPassManager &pm) {
 } // namespace
 
 ArrayRef<StringRef> kiln::quantizationSchemes() {
-  static const StringRef schemes[] = {"none", "int8-dynamic"};
+  static const StringRef schemes[] = {"none", "int8-dynamic", "w4"};
   return schemes;
 }
 

@@ -32,8 +32,10 @@ struct GraphToHalideOptions : public mlir::PassPipelineOptions<GraphToHalideOpti
   ListOption<std::string> skip{*this, "skip",
                                llvm::cl::desc("Fusion passes not to run, by name (kiln-fuse-attention)")};
   Option<std::string> quantize{*this, "quantize",
-                               llvm::cl::desc("Quantization scheme for weight matmuls: none or int8-dynamic"),
+                               llvm::cl::desc("Quantization scheme for weight matmuls: none, int8-dynamic or w4"),
                                llvm::cl::init("none")};
+  Option<int64_t> quantizeGroup{*this, "quantize-group",
+                                llvm::cl::desc("w4: weights per scale and zero point along K"), llvm::cl::init(32)};
   ListOption<std::string> quantizeSkip{*this, "quantize-skip",
                                        llvm::cl::desc("ONNX nodes whose matmuls stay in f32")};
 };

@@ -132,6 +132,7 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
   pipeline.skip = opts.skipPasses;
   pipeline.quantize = opts.quantize;
   pipeline.quantizeSkip = opts.quantizeSkip;
+  pipeline.quantizeGroup = opts.quantizeGroup;
   buildGraphToHalidePipeline(pm, pipeline, opts.emit == "kernel" ? PipelineEnd::Kernel : PipelineEnd::Halide);
   // The pass manager verifies the module after each pass.
   if (failed(pm.run(*module)))

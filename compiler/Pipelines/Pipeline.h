@@ -39,6 +39,8 @@ struct CompileOptions {
   /// quantizationSchemes()), and ONNX nodes it leaves in f32.
   std::string quantize = "none";
   std::vector<std::string> quantizeSkip;
+  /// w4: weights per scale along K.
+  int64_t quantizeGroup = 32;
   /// A Halide runtime object for the target, written once by emitHalideRuntime
   /// and archived into every library instead of compiling one per library
   /// (kiln-conformance builds hundreds). Empty: compile one.

@@ -216,6 +216,35 @@ def QuantizeInt8Dynamic : Pass<"kiln-quantize-int8-dynamic", "mlir::func::FuncOp
                            "mlir::arith::ArithDialect", "mlir::math::MathDialect"];
 }
 
+def QuantizeW4 : Pass<"kiln-quantize-w4", "mlir::func::FuncOp"> {
+  let summary = "Quantize weight matmuls to 4-bit weights in blocks along K (weight-only)";
+  let description = [{
+    Runs on kernel ops, right after `convert-graph-to-kernel` (before fusion).
+    Each `kernel.matmul` whose B is a 2-D f32 constant becomes a
+    `kernel.w4matmul`; activations stay f32. Per block of `group-size` k and
+    per column, asymmetric with 0 representable (as MatMulNBits' quantizer):
+    lo = min(0, min w), hi = max(0, max w), scale = (hi - lo) / 15,
+    zero = clamp(round(-lo / scale), 0, 15), q = clamp(round(w / scale) + zero,
+    0, 15); an all-zero block gets scale 1, zero 0. `alpha` folds into the
+    scales, `trans_b` is read transposed, a bias stays. The weight is packed
+    at once in the kernel's layout ([ceil(N/NR), ceil(K/G) * G / 2, NR] u8, two
+    k per byte; NR = four vectors of f32). For memory-bound decode steps: the
+    weights read per token shrink 8x.
+
+    ```mlir
+    %r = kernel.matmul %a, %w : (tensor<1x64xf32>, tensor<64x96xf32>) -> tensor<1x96xf32>
+    // becomes
+    %r = kernel.w4matmul %a, %q scales(%s, %z) {b_panel = 32 : i64, group_size = 32 : i64}
+           : (tensor<1x64xf32>, tensor<3x32x32xui8>, tensor<2x96xf32>, tensor<2x96xf32>) -> tensor<1x96xf32>
+    ```
+  }];
+  let options = [
+    Option<"groupSize", "group-size", "int64_t", "32", "weights per scale and zero point along K (even)">,
+    ListOption<"skip", "skip", "std::string", "ONNX node names whose matmuls stay in f32">,
+  ];
+  let dependentDialects = ["kiln::kernel::KernelDialect", "kiln::graph::GraphDialect"];
+}
+
 def RecognizePatterns : Pass<"kiln-recognize-patterns", "mlir::func::FuncOp"> {
   let summary = "Rewrite exporters' decomposed GELU, LayerNorm and RMSNorm into the fused graph ops";
   let description = [{

@@ -228,6 +228,57 @@ LogicalResult QMatMulOp::verify() {
                             getEpilogueMaps(), res.getRank(), "result", res.getElementType());
 }
 
+LogicalResult W4MatMulOp::verify() {
+  auto elem = [](Value v) { return tt(v).getElementType(); };
+  if (!elem(getLhs()).isF32() || !elem(getRhs()).isUnsignedInteger(8))
+    return emitOpError("expects f32 activations and a u8 packed weight, got ") << elem(getLhs()) << " and "
+                                                                               << elem(getRhs());
+  if (!elem(getScale()).isF32() || !elem(getZero()).isF32())
+    return emitOpError("scale and zero must be f32");
+  if (getBias() && !elem(getBias()).isF32())
+    return emitOpError("bias must be f32");
+  int64_t g = getGroupSize(), nr = getBPanel();
+  if (g < 2 || g % 2)
+    return emitOpError("group_size must be even and >= 2, got ") << g;
+  if (nr < 1)
+    return emitOpError("b_panel must be >= 1, got ") << nr;
+  SmallVector<SymExpr> a = dims(getLhs()), b = dims(getRhs()), r = dims(getResult());
+  if (a.size() < 2 || r.size() != a.size())
+    return emitOpError("A and the result must have one rank >= 2");
+  std::optional<int64_t> n = r.back().constValue(), k = a.back().constValue();
+  if (!n || !k)
+    return emitOpError("K and N must be static");
+  int64_t blocks = (*k + g - 1) / g;
+  SmallVector<SymExpr> want{SymExpr::constant((*n + nr - 1) / nr), SymExpr::constant(blocks * g / 2),
+                            SymExpr::constant(nr)};
+  if (b != want)
+    return emitOpError("B must be packed as ") << shapeString(want) << " (N = " << *n << ", K = " << *k
+                                               << ", group_size " << g << ", b_panel " << nr << "), got "
+                                               << shapeString(b);
+  SmallVector<SymExpr> expect(a.begin(), a.end() - 1);
+  expect.push_back(SymExpr::constant(*n));
+  if (r != expect)
+    return emitOpError("result shape must be ") << shapeString(expect);
+  SmallVector<SymExpr> perBlock{SymExpr::constant(blocks), SymExpr::constant(*n)};
+  for (auto [v, what] : {std::pair{getScale(), "scale"}, std::pair{getZero(), "zero"}})
+    if (dims(v) != perBlock)
+      return emitOpError(what) << " must be one value per block and column " << shapeString(perBlock) << ", got "
+                               << shapeString(dims(v));
+  if (getBias() && failed(broadcastSym(dims(getBias()), r)))
+    return emitOpError("bias does not broadcast to the result");
+  Type f32 = Float32Type::get(getContext());
+  auto res = tt(getResult());
+  if (!hasEpilogue()) {
+    if (!getEpilogueInputs().empty() || getEpilogueMaps())
+      return emitOpError("epilogue inputs and maps need an epilogue region");
+    if (!res.getElementType().isF32())
+      return emitOpError("result must be f32 (only an epilogue converts)");
+    return success();
+  }
+  return verifyScalarRegion(*this, getEpilogue(), "epilogue", f32, "product", getEpilogueInputs(),
+                            getEpilogueMaps(), res.getRank(), "result", res.getElementType());
+}
+
 namespace {
 /// The values an index expression takes: [lo, hi], each a polynomial of the
 /// symbols (constants for static IR).

@@ -40,7 +40,7 @@ def Kernel_ElementwiseOp : Kernel_Op<"elementwise",
                                  "::mlir::ArrayRef<::mlir::AffineMap>":$maps)>];
 }
 
-def Kernel_YieldOp : Kernel_Op<"yield", [Pure, Kernel_SymbolicDims, Terminator, ParentOneOf<["ElementwiseOp", "MatMulOp", "QMatMulOp", "AttentionOp"]>]> {
+def Kernel_YieldOp : Kernel_Op<"yield", [Pure, Kernel_SymbolicDims, Terminator, ParentOneOf<["ElementwiseOp", "MatMulOp", "QMatMulOp", "W4MatMulOp", "AttentionOp"]>]> {
   let summary = "The value of one output element";
   let description = [{
     ```mlir
@@ -54,7 +54,7 @@ def Kernel_YieldOp : Kernel_Op<"yield", [Pure, Kernel_SymbolicDims, Terminator, 
 }
 
 def Kernel_IndexExprOp : Kernel_Op<"index_expr",
-    [Pure, Kernel_SymbolicDims, ParentOneOf<["ElementwiseOp", "MatMulOp", "QMatMulOp", "AttentionOp"]>]> {
+    [Pure, Kernel_SymbolicDims, ParentOneOf<["ElementwiseOp", "MatMulOp", "QMatMulOp", "W4MatMulOp", "AttentionOp"]>]> {
   let summary = "Index and symbol arithmetic of the element being computed";
   let description = [{
     `map` takes the enclosing op's iteration dims (the output index of an
@@ -152,6 +152,46 @@ def Kernel_QMatMulOp : Kernel_Op<"qmatmul", [Pure, Kernel_SymbolicDims, AttrSize
   let regions = (region AnyRegion:$epilogue);
   let assemblyFormat = [{
     $lhs `,` $rhs `scales` `(` $a_scale `,` $a_zero `,` $b_scale `,` $b_colsum `)` (`bias` $bias^)?
+    (`epilogue` `(` $epilogue_inputs^ `)`)? attr-dict `:` functional-type(operands, results) ($epilogue^)?
+  }];
+  let extraClassDeclaration = [{
+    bool hasEpilogue() { return !getEpilogue().empty(); }
+    /// The contraction size K, from A.
+    int64_t k() { return ::llvm::cast<::mlir::RankedTensorType>(getLhs().getType()).getShape().back(); }
+  }];
+  let hasVerifier = 1;
+}
+
+def Kernel_W4MatMulOp : Kernel_Op<"w4matmul", [Pure, Kernel_SymbolicDims, AttrSizedOperandSegments]> {
+  let summary = "Matmul by a 4-bit weight in blocks along K: epilogue(sum_k a[k] * (q[k, n] - zero) * scale (+ bias))";
+  let description = [{
+    A is f32 [..., M, K]; the weight is 4-bit, q[k, n] in [0, 15], with one
+    f32 `scale` and `zero` per block of `group_size` k and column n
+    ([ceil(K/G), N]): w[k, n] = (q[k, n] - zero[k/G, n]) * scale[k/G, n].
+    B holds q packed in panels of `b_panel` = NR columns, two k per byte:
+    [ceil(N/NR), ceil(K/G) * G / 2, NR] u8, byte [p, k/2, j] holds q[k, p*NR + j]
+    in its low nibble for even k and its high nibble for odd k (zero past K and
+    N). One vector load then feeds NR columns for two k, and the weights stay
+    4-bit until a register unpacks them. The kernel sums a * q per block and
+    applies `scale * (sum - zero * sum_k a)`, so the zero point and scale cost
+    two operations per block, not per weight.
+
+    The optional `epilogue` region maps each f32 result, as kernel.matmul's.
+
+    ```mlir
+    %r = kernel.w4matmul %a, %q scales(%s, %z) {b_panel = 64 : i64, group_size = 32 : i64}
+           : (tensor<1x768xf32>, tensor<48x384x64xui8>, tensor<24x3072xf32>, tensor<24x3072xf32>)
+           -> tensor<1x3072xf32>
+    ```
+  }];
+  let arguments = (ins Kernel_Tensor:$lhs, Kernel_Tensor:$rhs, Kernel_Tensor:$scale, Kernel_Tensor:$zero,
+                   Optional<Kernel_Tensor>:$bias, Variadic<Kernel_Tensor>:$epilogue_inputs,
+                   I64Attr:$group_size, I64Attr:$b_panel,
+                   OptionalAttr<AffineMapArrayAttr>:$epilogue_maps);
+  let results = (outs Kernel_Tensor:$result);
+  let regions = (region AnyRegion:$epilogue);
+  let assemblyFormat = [{
+    $lhs `,` $rhs `scales` `(` $scale `,` $zero `)` (`bias` $bias^)?
     (`epilogue` `(` $epilogue_inputs^ `)`)? attr-dict `:` functional-type(operands, results) ($epilogue^)?
   }];
   let extraClassDeclaration = [{

@@ -39,8 +39,10 @@ cl::opt<bool> symbolicDims("symbolic-dims",
 cl::opt<bool> profile("profile",
                       cl::desc("Build kernels with Halide's profiler: each kernel prints where its time went at exit"),
                       cl::cat(compileCategory()));
-cl::opt<std::string> quantize("quantize", cl::desc("Quantize the weight matmuls: none (default) or int8-dynamic"),
+cl::opt<std::string> quantize("quantize", cl::desc("Quantize the weight matmuls: none (default), int8-dynamic or w4"),
                               cl::value_desc("SCHEME"), cl::init("none"), cl::cat(compileCategory()));
+cl::opt<unsigned> quantizeGroup("quantize-group", cl::desc("w4: weights per scale along K: 16 to 256, a power of 2 (default 32)"),
+                                cl::value_desc("N"), cl::init(32), cl::cat(compileCategory()));
 cl::list<std::string> quantizeSkip("quantize-skip", cl::desc("ONNX nodes whose matmuls stay in f32 (a,b lists)"),
                                    cl::value_desc("NODE"), cl::CommaSeparated, cl::cat(compileCategory()));
 
@@ -98,6 +100,11 @@ bool fillCompileOptions(CompileOptions &opts, std::string &error) {
     return false;
   }
   opts.quantize = quantize;
+  if (quantizeGroup < 16 || quantizeGroup > 256 || (quantizeGroup & (quantizeGroup - 1))) {
+    error = "--quantize-group: " + std::to_string(quantizeGroup) + " is not a power of 2 from 16 to 256";
+    return false;
+  }
+  opts.quantizeGroup = quantizeGroup;
   opts.quantizeSkip.assign(quantizeSkip.begin(), quantizeSkip.end());
   opts.import.symbolicDims = symbolicDims;
   for (const std::string &s : shapes) {

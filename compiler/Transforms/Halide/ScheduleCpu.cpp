@@ -332,6 +332,48 @@ struct CpuScheduler {
     s.create<halide::UnrollOp>(l, "acc", am, 1);
   }
 
+  /// kernel.w4matmul (W4MatMul.cpp): out tiles of MR rows x NR columns, panels
+  /// in parallel; per tile, acc's update loops over the blocks, and per block
+  /// blk is computed for the tile: NR/W vectors x MR rows of accumulators,
+  /// two k per unpacked byte (jl unrolled: constant shifts). asum (a's
+  /// block sums) is tiny and computed first.
+  void w4Matmul() {
+    size_t rank = shape.size();
+    int64_t W = vectorBytes / 4, M = schedule::staticOr(shape[rank - 2], kAssumedRows);
+    const int64_t MR = M >= 4 ? 4 : M;
+    int64_t NR = *kernel.getBPanel(), w = NR % W == 0 ? W : NR;
+    std::string n = var(rank - 1), m = var(rank - 2);
+    SmallVector<std::string> order{n + "_i", m + "_i", m + "_o", n + "_o"};
+    for (size_t i = rank - 2; i-- > 0;)
+      order.push_back(var(i));
+    s.create<halide::SplitOp>(l, "out", n, n + "_o", n + "_i", NR, 0);
+    s.create<halide::SplitOp>(l, "out", m, m + "_o", m + "_i", MR, 0);
+    s.create<halide::ReorderOp>(l, "out", s.getStrArrayAttr(SmallVector<StringRef>(order.begin(), order.end())), 0);
+    if (NR % W == 0)
+      s.create<halide::VectorizeOp>(l, "out", n + "_i", W, 0);
+    s.create<halide::ParallelOp>(l, "out", parallelVar(n + "_o"), 0);
+    // acc [batch..., no, m, ni]: ni = d<rank>, m = d<rank-1>; rvar r0 = kb.
+    std::string ani = var(rank), am = var(rank - 1);
+    s.create<halide::ComputeAtOp>(l, "acc", "out", m + "_o");
+    s.create<halide::VectorizeOp>(l, "acc", ani, w, 0);
+    s.create<halide::ReorderOp>(l, "acc", s.getStrArrayAttr({ani, am, "r0"}), 1);
+    s.create<halide::VectorizeOp>(l, "acc", ani, w, 1);
+    s.create<halide::UnrollOp>(l, "acc", ani, 1);
+    s.create<halide::UnrollOp>(l, "acc", am, 1);
+    // blk [batch..., no, kb, m, ni]: ni = d<rank+1>, m = d<rank>; rvars r0 = jl, r1 = j2.
+    std::string bni = var(rank + 1), bm = var(rank);
+    s.create<halide::ComputeAtOp>(l, "blk", "acc", "r0");
+    s.create<halide::VectorizeOp>(l, "blk", bni, w, 0);
+    s.create<halide::UnrollOp>(l, "blk", bni, 0);
+    s.create<halide::UnrollOp>(l, "blk", bm, 0);
+    s.create<halide::ReorderOp>(l, "blk", s.getStrArrayAttr({bni, "r0", bm, "r1"}), 1);
+    s.create<halide::VectorizeOp>(l, "blk", bni, w, 1);
+    s.create<halide::UnrollOp>(l, "blk", bni, 1);
+    s.create<halide::UnrollOp>(l, "blk", "r0", 1);
+    s.create<halide::UnrollOp>(l, "blk", bm, 1);
+    s.create<halide::ComputeRootOp>(l, "asum");
+  }
+
   /// The constant extent of the first update of `f` (its K).
   int64_t reductionExtent(StringRef f) {
     for (auto u : kernel.getBody().front().getOps<halide::UpdateOp>())
@@ -361,6 +403,9 @@ struct CpuScheduler {
       break;
     case halide::Recipe::QMatMulPacked:
       packedQMatmul();
+      break;
+    case halide::Recipe::W4MatMul:
+      w4Matmul();
       break;
     case halide::Recipe::RowSums:
       pointwise();

@@ -90,6 +90,24 @@ static void scheduleCuda(halide::KernelOp kernel, halide::Recipe recipe) {
   case halide::Recipe::AttentionBlocked:
     scheduleAttention(s, kernel);
     break;
+  case halide::Recipe::W4MatMul: {
+    // Correct, not tuned: each stage at root, one thread per point. Shapes
+    // (W4MatMul.cpp): asum [b..., M, KB], blk [b..., P, KB, M, NR], acc
+    // [b..., P, M, NR]; KB from the scales input [KB, N].
+    size_t rank = shape.size();
+    int64_t NR = *kernel.getBPanel(), M = shape[rank - 2], P = (shape[rank - 1] + NR - 1) / NR, KB = 1;
+    for (auto in : kernel.getBody().front().getOps<halide::InputOp>())
+      if (in.getSymName() == "in2")
+        KB = schedule::rowMajorShape(in.getExtents())[0];
+    SmallVector<int64_t> b(shape.begin(), shape.end() - 2), asum(b), blk(b), acc(b);
+    asum.append({M, KB});
+    blk.append({P, KB, M, NR});
+    acc.append({P, M, NR});
+    root("asum", asum);
+    root("blk", blk);
+    root("acc", acc);
+    break;
+  }
   case halide::Recipe::QMatMulPacked:
   case halide::Recipe::MatMulPacked: {
     // acc in panel coordinates [batch..., N/NR, M, NR]. CUDA does not pack

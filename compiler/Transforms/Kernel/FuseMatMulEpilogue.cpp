@@ -37,6 +37,12 @@ std::pair<Operation *, Region *> refuse(OpBuilder &b, kernel::ElementwiseOp e, O
     acc = cast<RankedTensorType>(mm.getLhs().getType()).getElementType();
     return {f, &f.getEpilogue()};
   }
+  if (auto w = dyn_cast<kernel::W4MatMulOp>(m)) {
+    auto f = b.create<kernel::W4MatMulOp>(e.getLoc(), type, w.getLhs(), w.getRhs(), w.getScale(), w.getZero(),
+                                          w.getBias(), inputs, w.getGroupSizeAttr(), w.getBPanelAttr(), maps);
+    acc = b.getF32Type();
+    return {f, &f.getEpilogue()};
+  }
   auto q = cast<kernel::QMatMulOp>(m);
   auto f = b.create<kernel::QMatMulOp>(e.getLoc(), type, q.getLhs(), q.getRhs(), q.getAScale(), q.getAZero(),
                                        q.getBScale(), q.getBColsum(), q.getBias(), inputs, q.getBPanelAttr(), maps);

@@ -22,10 +22,10 @@ Operation *kiln::epilogueProducer(kernel::ElementwiseOp e, function_ref<void(Ope
   };
   for (auto [i, in] : llvm::enumerate(e.getInputs())) {
     Operation *m = in.getDefiningOp();
-    if (!isa_and_nonnull<kernel::MatMulOp, kernel::QMatMulOp>(m))
+    if (!isa_and_nonnull<kernel::MatMulOp, kernel::QMatMulOp, kernel::W4MatMulOp>(m))
       continue;
-    bool hasEpilogue = isa<kernel::MatMulOp>(m) ? cast<kernel::MatMulOp>(m).hasEpilogue()
-                                                : cast<kernel::QMatMulOp>(m).hasEpilogue();
+    // Each matmul kind has an epilogue region (0 or 1 block).
+    bool hasEpilogue = !m->getRegion(0).empty();
     if (hasEpilogue) {
       no(m, "the matmul already has an epilogue");
       continue;

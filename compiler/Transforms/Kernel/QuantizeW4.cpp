@@ -1,0 +1,119 @@
+//===- QuantizeW4.cpp - Weight matmuls to kernel.w4matmul -===//
+//
+// Expects: kernel ops from convert-graph-to-kernel, before fusion. Leaves:
+// every kernel.matmul with a 2-D f32 constant B (not skipped, A static) as a
+// kernel.w4matmul whose weight is 4-bit per block of group-size k and column,
+// packed in the kernel's layout. See the pass description in Passes.td.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Transforms/Kernel/QuantBuilders.h"
+#include "compiler/Transforms/Passes.h"
+#include "compiler/Utils/ConstantData.h"
+#include "dialects/Graph/GraphOps.h"
+#include "dialects/Halide/HalideAttrs.h"
+#include "dialects/Kernel/KernelOps.h"
+
+#include "llvm/ADT/StringSet.h"
+
+#include <cmath>
+
+#define DEBUG_TYPE "kiln-quantize-w4"
+
+namespace kiln {
+#define GEN_PASS_DEF_QUANTIZEW4
+#include "compiler/Transforms/Passes.h.inc"
+} // namespace kiln
+
+using namespace mlir;
+using namespace kiln;
+
+namespace {
+
+RankedTensorType tt(Value v) { return cast<RankedTensorType>(v.getType()); }
+
+struct W4Weight {
+  Value packed, scale, zero;
+};
+
+W4Weight quantizeWeight(OpBuilder &b, Location loc, graph::ConstantOp c, bool trans, float alpha, int64_t G,
+                        int64_t NR) {
+  auto wt = cast<RankedTensorType>(c.getType());
+  int64_t K = trans ? wt.getDimSize(1) : wt.getDimSize(0), N = trans ? wt.getDimSize(0) : wt.getDimSize(1);
+  int64_t KB = (K + G - 1) / G, P = (N + NR - 1) / NR, KH = KB * G / 2;
+  std::vector<char> bytes = constantBytes(c.getValue());
+  const float *w = reinterpret_cast<const float *>(bytes.data());
+  auto at = [&](int64_t k, int64_t n) { return trans ? w[n * K + k] : w[k * N + n]; };
+  std::vector<uint8_t> packed(P * KH * NR, 0);
+  std::vector<float> scale(KB * N), zero(KB * N);
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t kb = 0; kb < KB; ++kb) {
+      int64_t k0 = kb * G, k1 = std::min(K, k0 + G);
+      float lo = 0, hi = 0;
+      for (int64_t k = k0; k < k1; ++k) {
+        lo = std::min(lo, at(k, n));
+        hi = std::max(hi, at(k, n));
+      }
+      float s = (hi - lo) / 15.0f, z = 0;
+      if (s > 0)
+        z = std::clamp(std::nearbyint(-lo / s), 0.0f, 15.0f);
+      else
+        s = 1;
+      for (int64_t k = k0; k < k1; ++k) {
+        auto q = (uint8_t)std::clamp(std::nearbyint(at(k, n) / s) + z, 0.0f, 15.0f);
+        uint8_t &byte = packed[((n / NR) * KH + k / 2) * NR + n % NR];
+        byte |= k % 2 ? q << 4 : q;
+      }
+      scale[kb * N + n] = s * alpha;
+      zero[kb * N + n] = z;
+    }
+  std::string name = constantKey(c);
+  MLIRContext *ctx = b.getContext();
+  return {resourceConstant<uint8_t>(b, loc, {P, KH, NR}, IntegerType::get(ctx, 8, IntegerType::Unsigned), packed,
+                                    name + "_w4"),
+          resourceConstant<float>(b, loc, {KB, N}, Float32Type::get(ctx), scale, name + "_w4_scale"),
+          resourceConstant<float>(b, loc, {KB, N}, Float32Type::get(ctx), zero, name + "_w4_zero")};
+}
+
+struct QuantizeW4Pass : kiln::impl::QuantizeW4Base<QuantizeW4Pass> {
+  using QuantizeW4Base::QuantizeW4Base;
+
+  void runOnOperation() override {
+    if (groupSize < 2 || groupSize % 2) {
+      getOperation().emitError("kiln-quantize-w4: group-size must be even and >= 2, got ") << groupSize;
+      return signalPassFailure();
+    }
+    llvm::StringSet<> skipped;
+    for (const std::string &s : skip)
+      skipped.insert(s);
+    // Four f32 vectors of columns per panel (the kernel's register tile).
+    auto module = getOperation()->getParentOfType<ModuleOp>();
+    int64_t NR = 4 * ((module ? halide::getVectorBytes(module) : 32) / 4);
+    SmallVector<kernel::MatMulOp> work;
+    getOperation().walk([&](kernel::MatMulOp op) { work.push_back(op); });
+    for (kernel::MatMulOp op : work) {
+      auto c = op.getRhs().getDefiningOp<graph::ConstantOp>();
+      auto a = tt(op.getLhs()), w = tt(op.getRhs()), r = tt(op.getResult());
+      if (!c || w.getRank() != 2 || !w.getElementType().isF32() || !a.getElementType().isF32() ||
+          !r.getElementType().isF32() || op.hasEpilogue() || op.getBPanel() || a.getRank() < 2 ||
+          !a.hasStaticShape() || skipped.contains(nodeName(op.getLoc())))
+        continue;
+      if (op.getBias() && !tt(op.getBias()).getElementType().isF32())
+        continue;
+      W4Weight qw;
+      {
+        OpBuilder cb(c);
+        qw = quantizeWeight(cb, c.getLoc(), c, op.getTransB(), op.getAlpha().convertToFloat(), groupSize, NR);
+      }
+      OpBuilder b(op);
+      auto qm = b.create<kernel::W4MatMulOp>(op.getLoc(), r, op.getLhs(), qw.packed, qw.scale, qw.zero,
+                                             op.getBias(), ValueRange(), b.getI64IntegerAttr(groupSize),
+                                             b.getI64IntegerAttr(NR), ArrayAttr());
+      op.getResult().replaceAllUsesWith(qm.getResult());
+      op.erase();
+      if (c->use_empty())
+        c.erase();
+    }
+  }
+};
+
+} // namespace
