@@ -55,7 +55,7 @@ W4Weight quantizeWeight(OpBuilder &b, Location loc, graph::ConstantOp c, bool tr
       }
       float s = (hi - lo) / 15.0f, z = 0;
       if (s > 0)
-        z = std::clamp(std::nearbyint(-lo / s), 0.0f, 15.0f);
+        z = std::clamp(std::nearbyint(-lo / s), 0.0f, 15.0f) + 0.0f; // never -0
       else
         s = 1;
       for (int64_t k = k0; k < k1; ++k) {
