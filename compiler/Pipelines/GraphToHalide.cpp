@@ -44,6 +44,7 @@ void addKernelPasses(OpPassManager &pm, const GraphToHalideOptions &o) {
   fusion(createMergeProjections());
   pm.addPass(createConvertGraphToKernel());
   pm.addNestedPass<func::FuncOp>(createLiftIntegerMatMul());
+  pm.addNestedPass<func::FuncOp>(createLiftQdqMatMul());
   if (o.quantize == "int8-dynamic") {
     QuantizeInt8DynamicOptions q;
     q.skip = o.quantizeSkip;

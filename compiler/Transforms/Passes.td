@@ -178,6 +178,44 @@ def LiftIntegerMatMul : Pass<"kiln-lift-integer-matmul", "mlir::func::FuncOp"> {
                            "mlir::arith::ArithDialect"];
 }
 
+def LiftQdqMatMul : Pass<"kiln-lift-qdq-matmul", "mlir::func::FuncOp"> {
+  let summary = "Run static QDQ matmuls (dequantized activation by dequantized integer weight) as kernel.qmatmul";
+  let description = [{
+    Runs on kernel ops, right after `kiln-lift-integer-matmul` (before
+    fusion), always: the quantization is the model's own. The static QDQ form
+    (QuantizeLinear -> DequantizeLinear on the activation, DequantizeLinear of
+    an integer initializer as the weight, then MatMul or Gemm) arrives as a
+    f32 `kernel.matmul` of two dequantizations `(f32(q) - zero) * scale`. When
+    the activation's scale and zero point are per tensor, the weight's per
+    tensor or per output column (MatMul's axis 1, Gemm transB's axis 0), and
+    the weight less its zero point fits s8, the matmul becomes a
+    `kernel.qmatmul` of q by that weight with those scales (Gemm's alpha folded
+    into the weight's), the column sums precomputed and Gemm's bias kept. s8
+    activations are flipped to u8 (`q xor 0x80`, zero + 128). The integer
+    products are summed exactly and scaled once, where the float form rounds
+    each product of dequantized values: the two differ by rounding only.
+    Per-axis activations, per-K (or blocked) weight scales and weights that
+    need 9 bits keep the float matmul.
+
+    Before:
+    ```mlir
+    %x = kernel.elementwise ins(%q : tensor<8x64xui8>) ... -> tensor<8x64xf32>   // uitofp
+    %s = kernel.elementwise ins(%x : tensor<8x64xf32>) ...                     // subf 121.0
+    %a = kernel.elementwise ins(%s : tensor<8x64xf32>) ...                     // mulf 0.025
+    %w = graph.constant dense_resource<w> : tensor<64x96xi8> : tensor<64x96xi8>
+    %v = kernel.elementwise ins(%w : tensor<64x96xi8>) ... -> tensor<64x96xf32> // sitofp
+    %d = kernel.elementwise ins(%v, %ws : tensor<64x96xf32>, tensor<1x96xf32>) ... // mulf
+    %m = kernel.matmul %a, %d : (tensor<8x64xf32>, tensor<64x96xf32>) -> tensor<8x96xf32>
+    ```
+    After:
+    ```mlir
+    %m = kernel.qmatmul %q, %w_s8 scales(%a_scale, %a_zero, %w_s8_scale, %w_s8_colsum) : ... -> tensor<8x96xf32>
+    ```
+  }];
+  let dependentDialects = ["kiln::kernel::KernelDialect", "kiln::graph::GraphDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 def QuantizeInt8Dynamic : Pass<"kiln-quantize-int8-dynamic", "mlir::func::FuncOp"> {
   let summary = "Quantize weight matmuls to int8: per-channel weights, per-row dynamic activations";
   let description = [{

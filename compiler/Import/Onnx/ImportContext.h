@@ -166,6 +166,9 @@ public:
   // Outputs.
   size_t numOutputs() const { return node.output_size(); }
   bool outputUsed(size_t i) const;
+  /// Whether output i is the B of a MatMul/Gemm whose A is dequantized (the
+  /// static QDQ form).
+  bool outputIsQdqWeight(size_t i) const;
   mlir::LogicalResult set(size_t i, Operand v);
   /// Records "FILE: node 'n' (Op): msg" and returns failure.
   mlir::LogicalResult fail(const llvm::Twine &msg);
@@ -258,6 +261,7 @@ public:
   /// An error that says Kiln lacks something, not that the model is wrong.
   void addUnsupported(std::string msg);
   bool isUsed(llvm::StringRef value) const { return used.contains(value); }
+  bool isQdqWeight(llvm::StringRef value) const { return qdqWeights.contains(value); }
   void define(llvm::StringRef value, Operand v) { values[value] = std::move(v); }
   /// Notes that graph input `value` is needed at compile time.
   void needBinding(llvm::StringRef value);
@@ -291,6 +295,8 @@ private:
   llvm::StringMap<OpHandler> handlers;
   llvm::StringMap<Operand> values;
   llvm::StringSet<> poisoned, used;
+  /// B operands of MatMul/Gemm nodes whose A is a DequantizeLinear's output.
+  llvm::StringSet<> qdqWeights;
   /// One graph.constant per host tensor; holds the tensor so that its
   /// address is not reused while cached.
   llvm::DenseMap<const HostTensor *, std::pair<std::shared_ptr<HostTensor>, mlir::Value>>

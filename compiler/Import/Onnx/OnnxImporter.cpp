@@ -387,6 +387,18 @@ bool Importer::checkStructure() {
                                                  : nodeWhere(it->second)));
     }
   }
+  // Static QDQ matmuls: MatMul/Gemm whose A is a DequantizeLinear's output.
+  // Their B's DequantizeLinear stays unfolded (QuantOps.cpp), so that
+  // kiln-lift-qdq-matmul finds the integer weights.
+  for (const onnx::NodeProto &node : g.node()) {
+    if (!normDomain(node.domain()).empty() || (node.op_type() != "MatMul" && node.op_type() != "Gemm") ||
+        node.input_size() < 2)
+      continue;
+    auto a = writer.find(node.input(0));
+    if (a != writer.end() && g.node(a->second).op_type() == "DequantizeLinear" &&
+        normDomain(g.node(a->second).domain()).empty())
+      qdqWeights.insert(node.input(1));
+  }
   for (const auto &out : g.output()) {
     used.insert(out.name());
     if (!definedBy.contains(out.name()))
@@ -1038,6 +1050,10 @@ FailureOr<int64_t> NodeContext::normAxis(int64_t axis, int64_t rank, StringRef w
 
 bool NodeContext::outputUsed(size_t i) const {
   return i < numOutputs() && !node.output(i).empty() && imp.isUsed(node.output(i));
+}
+
+bool NodeContext::outputIsQdqWeight(size_t i) const {
+  return i < numOutputs() && imp.isQdqWeight(node.output(i));
 }
 
 LogicalResult NodeContext::set(size_t i, Operand v) {

@@ -158,7 +158,12 @@ LogicalResult dequantizeLinearOp(NodeContext &n) {
   FailureOr<QuantParams> q = quantParams(n, x.shape());
   if (failed(q))
     return failure();
-  Chain c{n, convertTo(n, x, DType::F32)};
+  // The integer weight of a static QDQ matmul stays in the IR (not folded to
+  // f32) for kiln-lift-qdq-matmul; blocked scales are left to fold.
+  bool keepInteger = x.isConst() && isQuantType(x.dtype()) && x.rank() == 2 &&
+                     !(n.opset >= 21 && n.attrInt("block_size", 0) > 0) && n.outputIsQdqWeight(0);
+  Chain c{n, keepInteger ? Operand::of(n.create<graph::CastOp>(x.symShape(), DType::F32, n.materialize(x)))
+                         : convertTo(n, x, DType::F32)};
   if (q->zeroPoint)
     c.bin(BinaryKind::Sub, convertTo(n, *q->zeroPoint, DType::F32));
   c.bin(BinaryKind::Mul, q->scale);
