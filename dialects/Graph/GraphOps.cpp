@@ -199,6 +199,35 @@ LogicalResult GemmOp::verify() {
   return success();
 }
 
+LogicalResult MatMulNBitsOp::verify() {
+  auto a = dims(getA()), b = dims(getB()), r = dims(getResult());
+  int64_t g = getBlockSize();
+  if (g < 2 || g % 2)
+    return emitOpError("block_size must be even and >= 2, got ") << g;
+  if (!tt(getA()).getElementType().isF32() || !tt(getB()).getElementType().isUnsignedInteger(8) ||
+      !tt(getScales()).getElementType().isF32() || !tt(getZeros()).getElementType().isF32())
+    return emitOpError("expects f32 A, u8 B and f32 scales and zeros");
+  if (a.size() < 2 || b.size() != 3 || r.size() != a.size())
+    return emitOpError("expects A of rank >= 2, B [N, blocks, block_size/2] and a result of A's rank");
+  std::optional<int64_t> k = a.back().constValue(), n = b[0].constValue();
+  if (!k || !n)
+    return emitOpError("K and N must be static");
+  int64_t blocks = (*k + g - 1) / g;
+  SmallVector<SymExpr> wantB{SymExpr::constant(*n), SymExpr::constant(blocks), SymExpr::constant(g / 2)};
+  if (b != wantB)
+    return emitOpError("B must be ") << shapeString(wantB) << " for K = " << *k << ", got " << shapeString(b);
+  SmallVector<SymExpr> perBlock{SymExpr::constant(*n), SymExpr::constant(blocks)};
+  if (dims(getScales()) != perBlock || dims(getZeros()) != perBlock)
+    return emitOpError("scales and zeros must be ") << shapeString(perBlock);
+  SmallVector<SymExpr> expect(a.begin(), a.end() - 1);
+  expect.push_back(SymExpr::constant(*n));
+  if (r != expect)
+    return emitOpError("result must be ") << shapeString(expect);
+  if (getBias() && dims(getBias()) != SmallVector<SymExpr>{SymExpr::constant(*n)})
+    return emitOpError("bias must be [") << *n << "]";
+  return success();
+}
+
 static LogicalResult verifyAxis(Operation *op, int64_t axis, int64_t rank) {
   if (axis < 0 || axis >= rank)
     return op->emitOpError("axis ") << axis << " out of range for rank " << rank;

@@ -212,6 +212,28 @@ def Graph_GemmOp : Graph_Op<"gemm", [Pure, Graph_SymbolicDims]> {
   let hasVerifier = 1;
 }
 
+def Graph_MatMulNBitsOp : Graph_Op<"matmul_nbits", [Pure, Graph_SymbolicDims]> {
+  let summary = "com.microsoft MatMulNBits with 4 bits: A x W, W[k, n] = (q[k, n] - zero) * scale per block along K";
+  let description = [{
+    A is f32 [..., K]. `b` holds the weight as MatMulNBits stores it: u8
+    [N, ceil(K/block_size), block_size/2], two k per byte, the even k in the
+    low nibble. `scales` and `zeros` are f32 [N, ceil(K/block_size)] (the
+    importer unpacks MatMulNBits' 4-bit zero points; 8 where it has none).
+    An optional `bias` [N] is added. convert-graph-to-kernel repacks the
+    constant weight into kernel.w4matmul's layout.
+
+    ```mlir
+    %r = graph.matmul_nbits %a, %q, %s, %z {block_size = 32 : i64}
+           : (tensor<1x768xf32>, tensor<3072x24x16xui8>, tensor<3072x24xf32>, tensor<3072x24xf32>) -> tensor<1x3072xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$a, Graph_Tensor:$b, Graph_Tensor:$scales, Graph_Tensor:$zeros,
+                   Optional<Graph_Tensor>:$bias, I64Attr:$block_size);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$a `,` $b `,` $scales `,` $zeros (`,` $bias^)? attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def Graph_SoftmaxOp : Graph_Op<"softmax", [Pure, Graph_SymbolicDims]> {
   let summary = "ONNX Softmax (opset 13+: along one axis)";
   let description = [{

@@ -56,6 +56,7 @@ struct ConvertGraphToKernelPass : kiln::impl::ConvertGraphToKernelBase<ConvertGr
     populateConvToKernelPatterns(patterns);
     populateElementwiseToKernelPatterns(patterns);
     populateMatMulToKernelPatterns(patterns);
+    populateMatMulNBitsToKernelPatterns(patterns);
     populateNormalizationToKernelPatterns(patterns);
     populateReductionToKernelPatterns(patterns);
     populateShapeToKernelPatterns(patterns);

@@ -14,6 +14,8 @@ namespace kiln {
 void populateConvToKernelPatterns(mlir::RewritePatternSet &patterns);
 void populateElementwiseToKernelPatterns(mlir::RewritePatternSet &patterns);
 void populateMatMulToKernelPatterns(mlir::RewritePatternSet &patterns);
+/// graph.matmul_nbits to kernel.w4matmul, the constant weight repacked.
+void populateMatMulNBitsToKernelPatterns(mlir::RewritePatternSet &patterns);
 void populateNormalizationToKernelPatterns(mlir::RewritePatternSet &patterns);
 void populateReductionToKernelPatterns(mlir::RewritePatternSet &patterns);
 void populateShapeToKernelPatterns(mlir::RewritePatternSet &patterns);

@@ -119,6 +119,8 @@ void addComputeOpHandlers(llvm::StringMap<OpHandler> &handlers);
 void addShapeOpHandlers(llvm::StringMap<OpHandler> &handlers);
 void addTensorOpHandlers(llvm::StringMap<OpHandler> &handlers);
 void addQuantOpHandlers(llvm::StringMap<OpHandler> &handlers);
+/// Handlers of other domains, keyed DOMAIN.OpType (com.microsoft.MatMulNBits).
+void addMicrosoftOpHandlers(llvm::StringMap<OpHandler> &handlers);
 
 /// One node being imported.
 class NodeContext {

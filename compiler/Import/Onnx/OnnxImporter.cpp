@@ -295,6 +295,7 @@ Importer::Importer(MLIRContext &ctx, std::string path, const ImportOptions &opti
   addShapeOpHandlers(handlers);
   addTensorOpHandlers(handlers);
   addQuantOpHandlers(handlers);
+  addMicrosoftOpHandlers(handlers);
 }
 
 void Importer::addError(std::string msg) { errors.push_back(std::move(msg)); }
@@ -419,9 +420,9 @@ bool Importer::checkSupported() {
   for (int i = 0; i < g.node_size(); ++i) {
     const onnx::NodeProto &node = g.node(i);
     std::string domain = normDomain(node.domain());
-    if (domain.empty() && handlers.count(node.op_type()))
-      continue;
     std::string key = domain.empty() ? node.op_type() : domain + "." + node.op_type();
+    if (handlers.count(key))
+      continue;
     auto [it, isNew] = index.try_emplace(key, kinds.size());
     if (isNew)
       kinds.push_back({key, Kind{opsetFor(domain), {}}});
@@ -786,7 +787,8 @@ void Importer::importNode(const onnx::NodeProto &node, size_t index) {
     return poisonOutputs();
   }
   size_t errorsBefore = errors.size();
-  if (failed(handlers.lookup(node.op_type())(n))) {
+  std::string domain = normDomain(node.domain());
+  if (failed(handlers.lookup(domain.empty() ? node.op_type() : domain + "." + node.op_type())(n))) {
     if (errors.size() == errorsBefore)
       (void)n.fail("cannot be imported");
     return poisonOutputs();
