@@ -266,14 +266,15 @@ def QuantizeW4 : Pass<"kiln-quantize-w4", "mlir::func::FuncOp"> {
     0, 15); an all-zero block gets scale 1, zero 0. `alpha` folds into the
     scales, `trans_b` is read transposed, a bias stays. The weight is packed
     at once in the kernel's layout ([ceil(N/NR), ceil(K/G) * G / 2, NR] u8, two
-    k per byte; NR = four vectors of f32). For memory-bound decode steps: the
+    k per byte; NR = four vectors of f32), its scales and zero points in the
+    same panels ([ceil(N/NR), ceil(K/G), NR]). For memory-bound decode steps: the
     weights read per token shrink 8x.
 
     ```mlir
     %r = kernel.matmul %a, %w : (tensor<1x64xf32>, tensor<64x96xf32>) -> tensor<1x96xf32>
     // becomes
     %r = kernel.w4matmul %a, %q scales(%s, %z) {b_panel = 32 : i64, group_size = 32 : i64}
-           : (tensor<1x64xf32>, tensor<3x32x32xui8>, tensor<2x96xf32>, tensor<2x96xf32>) -> tensor<1x96xf32>
+           : (tensor<1x64xf32>, tensor<3x32x32xui8>, tensor<3x2x32xf32>, tensor<3x2x32xf32>) -> tensor<1x96xf32>
     ```
   }];
   let options = [

@@ -259,10 +259,12 @@ LogicalResult W4MatMulOp::verify() {
   expect.push_back(SymExpr::constant(*n));
   if (r != expect)
     return emitOpError("result shape must be ") << shapeString(expect);
-  SmallVector<SymExpr> perBlock{SymExpr::constant(blocks), SymExpr::constant(*n)};
+  SmallVector<SymExpr> perBlock{SymExpr::constant((*n + nr - 1) / nr), SymExpr::constant(blocks),
+                                 SymExpr::constant(nr)};
   for (auto [v, what] : {std::pair{getScale(), "scale"}, std::pair{getZero(), "zero"}})
     if (dims(v) != perBlock)
-      return emitOpError(what) << " must be one value per block and column " << shapeString(perBlock) << ", got "
+      return emitOpError(what) << " must be one value per block and column, in panels " << shapeString(perBlock)
+                               << ", got "
                                << shapeString(dims(v));
   if (getBias() && failed(broadcastSym(dims(getBias()), r)))
     return emitOpError("bias does not broadcast to the result");

@@ -166,8 +166,10 @@ def Kernel_W4MatMulOp : Kernel_Op<"w4matmul", [Pure, Kernel_SymbolicDims, AttrSi
   let summary = "Matmul by a 4-bit weight in blocks along K: epilogue(sum_k a[k] * (q[k, n] - zero) * scale (+ bias))";
   let description = [{
     A is f32 [..., M, K]; the weight is 4-bit, q[k, n] in [0, 15], with one
-    f32 `scale` and `zero` per block of `group_size` k and column n
-    ([ceil(K/G), N]): w[k, n] = (q[k, n] - zero[k/G, n]) * scale[k/G, n].
+    f32 `scale` and `zero` per block of `group_size` k and column n, stored
+    in the weight's panels, [ceil(N/NR), ceil(K/G), NR] (zero past N), so a
+    panel's parameters are contiguous too: w[k, n] = (q[k, n] - zero) * scale
+    with both read at [n / NR, k / G, n % NR].
     B holds q packed in panels of `b_panel` = NR columns, two k per byte:
     [ceil(N/NR), ceil(K/G) * G / 2, NR] u8, byte [p, k/2, j] holds q[k, p*NR + j]
     in its low nibble for even k and its high nibble for odd k (zero past K and
@@ -180,7 +182,7 @@ def Kernel_W4MatMulOp : Kernel_Op<"w4matmul", [Pure, Kernel_SymbolicDims, AttrSi
 
     ```mlir
     %r = kernel.w4matmul %a, %q scales(%s, %z) {b_panel = 64 : i64, group_size = 32 : i64}
-           : (tensor<1x768xf32>, tensor<48x384x64xui8>, tensor<24x3072xf32>, tensor<24x3072xf32>)
+           : (tensor<1x768xf32>, tensor<48x384x64xui8>, tensor<48x24x64xf32>, tensor<48x24x64xf32>)
            -> tensor<1x3072xf32>
     ```
   }];

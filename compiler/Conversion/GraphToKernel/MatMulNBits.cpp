@@ -4,8 +4,8 @@
 // kernel.w4matmul wants NR columns side by side per byte row ([ceil(N/NR),
 // blocks * G/2, NR]) so that one vector load feeds NR columns. The constant
 // weight is repacked here, at compile time, with the nibbles as they are (the
-// even k in the low nibble in both); scales and zero points are transposed
-// to [blocks, N]. NR is four f32 vectors of the module's target.
+// even k in the low nibble in both); scales and zero points go to the same
+// panels, [ceil(N/NR), blocks, NR]. NR is four f32 vectors of the module's target.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Conversion/GraphToKernel/Patterns.h"
@@ -56,18 +56,18 @@ struct MatMulNBitsPattern : OpRewritePattern<graph::MatMulNBitsOp> {
     for (int64_t n = 0; n < N; ++n)
       for (int64_t kk = 0; kk < KB * GH; ++kk)
         packed[((n / NR) * KB * GH + kk) * NR + n % NR] = (uint8_t)src[n * KB * GH + kk];
-    std::vector<float> scale(KB * N), zero(KB * N);
+    std::vector<float> scale(P * KB * NR, 0.0f), zero(P * KB * NR, 0.0f);
     for (int64_t n = 0; n < N; ++n)
       for (int64_t b = 0; b < KB; ++b) {
-        scale[b * N + n] = s[n * KB + b];
-        zero[b * N + n] = z[n * KB + b];
+        scale[((n / NR) * KB + b) * NR + n % NR] = s[n * KB + b];
+        zero[((n / NR) * KB + b) * NR + n % NR] = z[n * KB + b];
       }
     Location loc = op.getLoc();
     std::string key = keyOf(bc);
     Value q = blobConstant<uint8_t>(rewriter, loc, {P, KB * GH, NR}, bt.getElementType(), packed,
                                     key + "_panel" + std::to_string(NR));
-    Value sv = blobConstant<float>(rewriter, loc, {KB, N}, rewriter.getF32Type(), scale, keyOf(sc) + "_blocks");
-    Value zv = blobConstant<float>(rewriter, loc, {KB, N}, rewriter.getF32Type(), zero, keyOf(zc) + "_blocks");
+    Value sv = blobConstant<float>(rewriter, loc, {P, KB, NR}, rewriter.getF32Type(), scale, keyOf(sc) + "_panels");
+    Value zv = blobConstant<float>(rewriter, loc, {P, KB, NR}, rewriter.getF32Type(), zero, keyOf(zc) + "_panels");
     rewriter.replaceOpWithNewOp<kernel::W4MatMulOp>(op, tt(op.getResult()), op.getA(), q, sv, zv, op.getBias(),
                                                     ValueRange(), op.getBlockSizeAttr(),
                                                     rewriter.getI64IntegerAttr(NR), ArrayAttr());

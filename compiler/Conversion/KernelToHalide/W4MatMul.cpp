@@ -3,7 +3,7 @@
 // The weight stays 4-bit until a register unpacks it. Per block of G k:
 //   asum[m, kb]          = sum_j a[m, kb*G + j]
 //   blk[no, kb, m, ni]   = sum_j a[m, kb*G + j] * q[kb*G + j, no*NR + ni]
-//   acc[no, m, ni]       = sum_kb scale[kb, n] * (blk - zero[kb, n] * asum[m, kb])
+//   acc[no, m, ni]       = sum_kb scale[no, kb, ni] * (blk - zero[no, kb, ni] * asum[m, kb])
 //   out[m, n]            = acc[n / NR, m, n % NR] (+ bias), then the epilogue
 // so the zero point and the scale cost two operations per block and column,
 // and the inner loop is an unpack, a convert and an FMA per weight. blk's
@@ -23,7 +23,7 @@ LogicalResult kiln::lowerW4MatMul(kernel::W4MatMulOp op, KernelBuilder &kb) {
   MLIRContext *ctx = op.getContext();
   Type i32 = IntegerType::get(ctx, 32), f32 = Float32Type::get(ctx), u8 = tt(op.getRhs()).getElementType();
   size_t rank = res.getRank(), batch = rank - 2;
-  int64_t K = op.k(), N = res.getShape().back(), G = op.getGroupSize(), NR = op.getBPanel();
+  int64_t K = op.k(), G = op.getGroupSize(), NR = op.getBPanel();
   int64_t KB = (K + G - 1) / G;
 
   std::string a = kb.input(op.getLhs()), bName = kb.input(op.getRhs());
@@ -83,8 +83,7 @@ LogicalResult kiln::lowerW4MatMul(kernel::W4MatMulOp op, KernelBuilder &kb) {
               return b.create<arith::MulFOp>(l, av, b.create<arith::SIToFPOp>(l, f32, q)).getResult();
             });
 
-  // acc: [batch..., no, m, ni]; rdom kb. Padded columns (n >= N) read the
-  // last column's scale and zero; out never reads them.
+  // acc: [batch..., no, m, ni]; rdom kb.
   kb.func("acc", rank + 1, f32, [&](OpBuilder &b, KernelBuilder::Idx) {
     return b.create<arith::ConstantOp>(b.getUnknownLoc(), b.getF32FloatAttr(0.0f)).getResult();
   });
@@ -92,17 +91,14 @@ LogicalResult kiln::lowerW4MatMul(kernel::W4MatMulOp op, KernelBuilder &kb) {
             [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
               Location l = b.getUnknownLoc();
               Value no = d[batch], m = d[batch + 1], ni = d[batch + 2], kbIdx = r[0];
-              Value n = b.create<arith::AddIOp>(l, b.create<arith::MulIOp>(l, no, c32(b, NR)), ni);
-              if (N % NR)
-                n = b.create<arith::MinSIOp>(l, n, c32(b, N - 1));
               SmallVector<Value> bi(d.begin(), d.begin() + batch);
               bi.append({no, kbIdx, m, ni});
               Value blk = KernelBuilder::call(b, "blk", f32, bi);
               SmallVector<Value> si(d.begin(), d.begin() + batch);
               si.append({m, kbIdx});
               Value as = KernelBuilder::call(b, "asum", f32, si);
-              Value s = KernelBuilder::call(b, scale, f32, {kbIdx, n});
-              Value z = KernelBuilder::call(b, zero, f32, {kbIdx, n});
+              Value s = KernelBuilder::call(b, scale, f32, {no, kbIdx, ni});
+              Value z = KernelBuilder::call(b, zero, f32, {no, kbIdx, ni});
               Value centered = b.create<arith::SubFOp>(l, blk, b.create<arith::MulFOp>(l, z, as));
               return b.create<arith::MulFOp>(l, s, centered).getResult();
             });

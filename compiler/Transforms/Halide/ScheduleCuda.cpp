@@ -93,12 +93,12 @@ static void scheduleCuda(halide::KernelOp kernel, halide::Recipe recipe) {
   case halide::Recipe::W4MatMul: {
     // Correct, not tuned: each stage at root, one thread per point. Shapes
     // (W4MatMul.cpp): asum [b..., M, KB], blk [b..., P, KB, M, NR], acc
-    // [b..., P, M, NR]; KB from the scales input [KB, N].
+    // [b..., P, M, NR]; KB from the scales input [P, KB, NR].
     size_t rank = shape.size();
     int64_t NR = *kernel.getBPanel(), M = shape[rank - 2], P = (shape[rank - 1] + NR - 1) / NR, KB = 1;
     for (auto in : kernel.getBody().front().getOps<halide::InputOp>())
       if (in.getSymName() == "in2")
-        KB = schedule::rowMajorShape(in.getExtents())[0];
+        KB = schedule::rowMajorShape(in.getExtents())[1];
     SmallVector<int64_t> b(shape.begin(), shape.end() - 2), asum(b), blk(b), acc(b);
     asum.append({M, KB});
     blk.append({P, KB, M, NR});

@@ -44,7 +44,7 @@ W4Weight quantizeWeight(OpBuilder &b, Location loc, graph::ConstantOp c, bool tr
   const float *w = reinterpret_cast<const float *>(bytes.data());
   auto at = [&](int64_t k, int64_t n) { return trans ? w[n * K + k] : w[k * N + n]; };
   std::vector<uint8_t> packed(P * KH * NR, 0);
-  std::vector<float> scale(KB * N), zero(KB * N);
+  std::vector<float> scale(P * KB * NR, 0.0f), zero(P * KB * NR, 0.0f);
   for (int64_t n = 0; n < N; ++n)
     for (int64_t kb = 0; kb < KB; ++kb) {
       int64_t k0 = kb * G, k1 = std::min(K, k0 + G);
@@ -63,15 +63,15 @@ W4Weight quantizeWeight(OpBuilder &b, Location loc, graph::ConstantOp c, bool tr
         uint8_t &byte = packed[((n / NR) * KH + k / 2) * NR + n % NR];
         byte |= k % 2 ? q << 4 : q;
       }
-      scale[kb * N + n] = s * alpha;
-      zero[kb * N + n] = z;
+      scale[((n / NR) * KB + kb) * NR + n % NR] = s * alpha;
+      zero[((n / NR) * KB + kb) * NR + n % NR] = z;
     }
   std::string name = constantKey(c);
   MLIRContext *ctx = b.getContext();
   return {resourceConstant<uint8_t>(b, loc, {P, KH, NR}, IntegerType::get(ctx, 8, IntegerType::Unsigned), packed,
                                     name + "_w4"),
-          resourceConstant<float>(b, loc, {KB, N}, Float32Type::get(ctx), scale, name + "_w4_scale"),
-          resourceConstant<float>(b, loc, {KB, N}, Float32Type::get(ctx), zero, name + "_w4_zero")};
+          resourceConstant<float>(b, loc, {P, KB, NR}, Float32Type::get(ctx), scale, name + "_w4_scale"),
+          resourceConstant<float>(b, loc, {P, KB, NR}, Float32Type::get(ctx), zero, name + "_w4_zero")};
 }
 
 struct QuantizeW4Pass : kiln::impl::QuantizeW4Base<QuantizeW4Pass> {
