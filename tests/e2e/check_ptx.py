@@ -38,7 +38,8 @@ def main():
     p.add_argument("--ptxas", default="/usr/local/cuda/bin/ptxas")
     p.add_argument("--arch", default="sm_90")
     p.add_argument("models", nargs="+",
-                   help="model.onnx, optionally @name=dim,... for --shape or @symbolic for --symbolic-dims")
+                   help="model.onnx, optionally @name=dim,... for --shape, @symbolic for --symbolic-dims, "
+                        "or @--flag=value,... for other kiln-compile flags (@--quantize=w4)")
     args = p.parse_args()
     if not os.path.exists(args.ptxas):
         print(f"SKIP: {args.ptxas} not found (the CUDA toolkit is part of the machine image, not of apt)")
@@ -52,6 +53,8 @@ def main():
             cmd = [args.kiln_compile, model, "-o", work, "--name", f"m{i}", "--target", "host-cuda"]
             if shapes == "symbolic":
                 cmd += ["--symbolic-dims"]
+            elif shapes.startswith("-"):
+                cmd += shapes.split(",")
             elif shapes:
                 cmd += ["--shape", shapes]
             r = subprocess.run(cmd, capture_output=True, text=True)
