@@ -169,6 +169,24 @@ LogicalResult MatMulOp::verifyEpilogue() {
                             getEpilogueMaps(), res.getRank(), "result", res.getElementType());
 }
 
+/// The epilogue of a quantized matmul kind: without one the result is f32;
+/// with one, the region maps the f32 value (`what`) and the inputs to the
+/// result's element type.
+template <typename OpT>
+static LogicalResult verifyF32Epilogue(OpT op, StringRef what) {
+  auto res = tt(op.getResult());
+  if (!op.hasEpilogue()) {
+    if (!op.getEpilogueInputs().empty() || op.getEpilogueMaps())
+      return op.emitOpError("epilogue inputs and maps need an epilogue region");
+    if (!res.getElementType().isF32())
+      return op.emitOpError("result must be f32 (only an epilogue converts)");
+    return success();
+  }
+  return verifyScalarRegion(op, op.getEpilogue(), "epilogue", Float32Type::get(op.getContext()), what,
+                            op.getEpilogueInputs(), op.getEpilogueMaps(), res.getRank(), "result",
+                            res.getElementType());
+}
+
 LogicalResult QMatMulOp::verify() {
   auto elem = [](Value v) { return tt(v).getElementType(); };
   if (!elem(getLhs()).isUnsignedInteger(8) || !elem(getRhs()).isSignlessInteger(8))
@@ -215,17 +233,7 @@ LogicalResult QMatMulOp::verify() {
     return emitOpError("b_colsum must be [") << *n << "], got " << shapeString(dims(getBColsum()));
   if (getBias() && failed(broadcastSym(dims(getBias()), r)))
     return emitOpError("bias does not broadcast to the result");
-  Type f32 = Float32Type::get(getContext());
-  auto res = tt(getResult());
-  if (!hasEpilogue()) {
-    if (!getEpilogueInputs().empty() || getEpilogueMaps())
-      return emitOpError("epilogue inputs and maps need an epilogue region");
-    if (!res.getElementType().isF32())
-      return emitOpError("result must be f32 (only an epilogue converts)");
-    return success();
-  }
-  return verifyScalarRegion(*this, getEpilogue(), "epilogue", f32, "dequantized", getEpilogueInputs(),
-                            getEpilogueMaps(), res.getRank(), "result", res.getElementType());
+  return verifyF32Epilogue(*this, "dequantized");
 }
 
 LogicalResult W4MatMulOp::verify() {
@@ -268,17 +276,7 @@ LogicalResult W4MatMulOp::verify() {
                                << shapeString(dims(v));
   if (getBias() && failed(broadcastSym(dims(getBias()), r)))
     return emitOpError("bias does not broadcast to the result");
-  Type f32 = Float32Type::get(getContext());
-  auto res = tt(getResult());
-  if (!hasEpilogue()) {
-    if (!getEpilogueInputs().empty() || getEpilogueMaps())
-      return emitOpError("epilogue inputs and maps need an epilogue region");
-    if (!res.getElementType().isF32())
-      return emitOpError("result must be f32 (only an epilogue converts)");
-    return success();
-  }
-  return verifyScalarRegion(*this, getEpilogue(), "epilogue", f32, "product", getEpilogueInputs(),
-                            getEpilogueMaps(), res.getRank(), "result", res.getElementType());
+  return verifyF32Epilogue(*this, "product");
 }
 
 namespace {

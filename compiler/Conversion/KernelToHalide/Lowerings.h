@@ -33,6 +33,20 @@ mlir::LogicalResult lowerTrilu(kernel::TriluOp op, KernelBuilder &kb);
 mlir::LogicalResult lowerScatterND(kernel::ScatterNDOp op, KernelBuilder &kb);
 
 // Scalar helpers for bodies (Normalization.cpp).
+/// The tail every matmul kind (matmul, qmatmul, w4matmul) applies to its
+/// value `v` at result index `d`: + the bias named `bias` (if any, broadcast
+/// from the result's trailing dims), then the op's epilogue region, whose
+/// inputs the kernel names `inputs`.
+mlir::Value matmulTail(mlir::OpBuilder &b, mlir::Value v, mlir::Value biasOperand, llvm::StringRef bias,
+                       mlir::Region &epilogue, mlir::ValueRange epilogueInputs, mlir::ArrayAttr epilogueMaps,
+                       llvm::ArrayRef<std::string> inputs, KernelBuilder::Idx d);
+template <typename MatMulOpT>
+mlir::Value matmulTail(mlir::OpBuilder &b, MatMulOpT op, mlir::Value v, llvm::StringRef bias,
+                       llvm::ArrayRef<std::string> inputs, KernelBuilder::Idx d) {
+  return matmulTail(b, v, op.getBias(), bias, op.getEpilogue(), op.getEpilogueInputs(),
+                    op.getEpilogueMaps().value_or(mlir::ArrayAttr()), inputs, d);
+}
+
 /// The type a reduction accumulates in: f16 in f32, 8-bit integers in i32
 /// (sums and products wrap to the same low bits), the rest in their own type.
 mlir::Type accumulatorType(mlir::Type elementType);

@@ -58,17 +58,22 @@ static Value epilogue(OpBuilder &b, kernel::MatMulOp op, StringRef bias, ArrayRe
   float alpha = op.getAlpha().convertToFloat();
   if (alpha != 1.0f)
     v = b.create<arith::MulFOp>(l, v, KernelBuilder::constant(b, et, alpha));
+  return matmulTail(b, op, v, bias, inputs, d);
+}
+
+Value kiln::matmulTail(OpBuilder &b, Value v, Value biasOperand, StringRef bias, Region &epilogue,
+                       ValueRange epilogueInputs, ArrayAttr epilogueMaps, ArrayRef<std::string> inputs,
+                       KernelBuilder::Idx d) {
   if (!bias.empty()) {
-    auto bs = tt(op.getBias()).getShape();
+    auto bs = tt(biasOperand).getShape();
     SmallVector<Value> bi;
     for (size_t i = 0; i < bs.size(); ++i)
       bi.push_back(bs[i] == 1 ? KernelBuilder::i32(b, 0) : d[d.size() - bs.size() + i]);
-    v = add(b, v, KernelBuilder::call(b, bias, et, bi));
+    v = ::add(b, v, KernelBuilder::call(b, bias, v.getType(), bi));
   }
-  if (!op.hasEpilogue())
+  if (epilogue.empty())
     return v;
-  return KernelBuilder::inlineBody(b, op.getEpilogue().front(), v, op.getEpilogueInputs(),
-                                   op.getEpilogueMaps().value_or(ArrayAttr()), inputs, d);
+  return KernelBuilder::inlineBody(b, epilogue.front(), v, epilogueInputs, epilogueMaps, inputs, d);
 }
 
 /// B pre-packed as panels [N/NR, K, NR] (kiln-pack-weights). The accumulator

@@ -98,17 +98,7 @@ LogicalResult kiln::lowerQMatMul(kernel::QMatMulOp op, KernelBuilder &kb) {
     Value sb = KernelBuilder::call(b, bScale, f32, colParamIndex(op.getBScale(), n));
     Value v = b.create<arith::MulFOp>(l, b.create<arith::SIToFPOp>(l, f32, acc),
                                       b.create<arith::MulFOp>(l, sa, sb));
-    if (!bias.empty()) {
-      auto bs = tt(op.getBias()).getShape();
-      SmallVector<Value> bi;
-      for (size_t i = 0; i < bs.size(); ++i)
-        bi.push_back(bs[i] == 1 ? KernelBuilder::i32(b, 0) : d[d.size() - bs.size() + i]);
-      v = b.create<arith::AddFOp>(l, v, KernelBuilder::call(b, bias, f32, bi));
-    }
-    if (!op.hasEpilogue())
-      return v;
-    return KernelBuilder::inlineBody(b, op.getEpilogue().front(), v, op.getEpilogueInputs(),
-                                     op.getEpilogueMaps().value_or(ArrayAttr()), epi, d);
+    return matmulTail(b, op, v, bias, epi, d);
   });
   kb.output("out", res);
   kb.recipe(panel ? halide::Recipe::QMatMulPacked : halide::Recipe::QMatMul);

@@ -111,17 +111,7 @@ LogicalResult kiln::lowerW4MatMul(kernel::W4MatMulOp op, KernelBuilder &kb) {
     idx.push_back(d[rank - 2]);
     idx.push_back(b.create<arith::RemSIOp>(l, n, c32(b, NR)));
     Value v = KernelBuilder::call(b, "acc", f32, idx);
-    if (!bias.empty()) {
-      auto bs = tt(op.getBias()).getShape();
-      SmallVector<Value> bi;
-      for (size_t i = 0; i < bs.size(); ++i)
-        bi.push_back(bs[i] == 1 ? c32(b, 0) : d[d.size() - bs.size() + i]);
-      v = b.create<arith::AddFOp>(l, v, KernelBuilder::call(b, bias, f32, bi));
-    }
-    if (!op.hasEpilogue())
-      return v;
-    return KernelBuilder::inlineBody(b, op.getEpilogue().front(), v, op.getEpilogueInputs(),
-                                     op.getEpilogueMaps().value_or(ArrayAttr()), epi, d);
+    return matmulTail(b, op, v, bias, epi, d);
   });
   kb.output("out", res);
   kb.recipe(halide::Recipe::W4MatMul);

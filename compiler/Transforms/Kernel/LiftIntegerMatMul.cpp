@@ -53,14 +53,7 @@ Value widenedFrom(Value v) {
   auto ops = unaryBody(ew);
   if (!ops || !tt(v).getElementType().isSignlessInteger(32))
     return {};
-  Type in = tt(ew.getInputs()[0]).getElementType();
-  // ui8 reaches arith through an unrealized cast to i8, then extui; i8 extsi.
-  if (in.isUnsignedInteger(8) && ops->size() == 2 && isa<UnrealizedConversionCastOp>((*ops)[0]) &&
-      isa<arith::ExtUIOp>((*ops)[1]))
-    return ew.getInputs()[0];
-  if (in.isSignlessInteger(8) && ops->size() == 1 && isa<arith::ExtSIOp>((*ops)[0]))
-    return ew.getInputs()[0];
-  return {};
+  return eightBitOperand<arith::ExtUIOp, arith::ExtSIOp>(ew, *ops);
 }
 
 /// The activation side: q (u8 or s8) and its zero point (i32, [] or a row
@@ -224,18 +217,11 @@ struct LiftIntegerMatMulPass : kiln::impl::LiftIntegerMatMulBase<LiftIntegerMatM
       return;
     int64_t K = tt(op.getLhs()).getShape().back(), N = r.getShape().back();
     MLIRContext *ctx = &getContext();
-    Type i8 = IntegerType::get(ctx, 8), u8 = IntegerType::get(ctx, 8, IntegerType::Unsigned),
-         i32 = IntegerType::get(ctx, 32), f32 = Float32Type::get(ctx);
+    Type i32 = IntegerType::get(ctx, 32), f32 = Float32Type::get(ctx);
     Location loc = op.getLoc();
     OpBuilder b(op);
     std::vector<int8_t> q8(w->w.begin(), w->w.end());
-    std::vector<int32_t> colsum(N, 0);
-    for (int64_t k = 0; k < K; ++k)
-      for (int64_t n = 0; n < N; ++n)
-        colsum[n] += q8[k * N + n];
-    std::string key = constantKey(w->source);
-    Value bq = resourceConstant<int8_t>(b, loc, {K, N}, i8, q8, key + "_s8");
-    Value bsum = resourceConstant<int32_t>(b, loc, {N}, i32, colsum, key + "_s8_colsum");
+    auto [bq, bsum] = s8WeightConstants(b, loc, q8, K, N, constantKey(w->source));
     Value one = b.create<graph::ConstantOp>(loc, RankedTensorType::get({}, f32),
                                             DenseElementsAttr::get(RankedTensorType::get({}, f32), 1.0f));
     Value q = act->q, zero = act->zero;
@@ -243,14 +229,7 @@ struct LiftIntegerMatMulPass : kiln::impl::LiftIntegerMatMulBase<LiftIntegerMatM
       zero = b.create<graph::ConstantOp>(loc, RankedTensorType::get({}, i32),
                                          DenseElementsAttr::get(RankedTensorType::get({}, i32), int32_t(act->zeroConstant)));
     if (tt(q).getElementType().isSignlessInteger(8)) {
-      // s8 activations: q + 128 as u8 (flip the sign bit), zero + 128.
-      auto qt = tt(q);
-      AffineMap id = AffineMap::getMultiDimIdentityMap(qt.getRank(), ctx);
-      q = buildElementwise(b, loc, RankedTensorType::get(qt.getShape(), u8), {q}, {id},
-                           [&](OpBuilder &bb, ValueRange a) {
-                             Value f = bb.create<arith::XOrIOp>(loc, a[0], bb.create<arith::ConstantIntOp>(loc, -128, 8));
-                             return bb.create<UnrealizedConversionCastOp>(loc, u8, f).getResult(0);
-                           });
+      q = flipToUnsigned(b, loc, q);
       auto zt = tt(zero);
       AffineMap zid = AffineMap::getMultiDimIdentityMap(zt.getRank(), ctx);
       zero = buildElementwise(b, loc, zt, {zero}, {zid}, [&](OpBuilder &bb, ValueRange a) {
@@ -271,16 +250,6 @@ struct LiftIntegerMatMulPass : kiln::impl::LiftIntegerMatMulBase<LiftIntegerMatM
     // The decomposition's now-dead producers (the widenings, the subtraction, the i32 constant).
     for (Value v : {lhs, rhs})
       eraseDeadChain(v);
-  }
-
-  static void eraseDeadChain(Value v) {
-    Operation *d = v.getDefiningOp();
-    if (!d || !d->use_empty() || !isa<kernel::ElementwiseOp, graph::ConstantOp>(d))
-      return;
-    SmallVector<Value> ins(d->getOperands());
-    d->erase();
-    for (Value in : ins)
-      eraseDeadChain(in);
   }
 };
 

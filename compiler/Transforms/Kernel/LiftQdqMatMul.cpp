@@ -111,16 +111,9 @@ template <typename OpT> std::optional<std::pair<Value, Param>> constantStep(Valu
 Value convertedFrom(Value v) {
   auto ew = v.getDefiningOp<kernel::ElementwiseOp>();
   auto ops = bodyOver(ew);
-  if (!ops || ew.getInputs().size() != 1 || !tt(v).getElementType().isF32())
+  if (!ops || !tt(v).getElementType().isF32())
     return {};
-  Type in = tt(ew.getInputs()[0]).getElementType();
-  // ui8 reaches arith through an unrealized cast to i8, then uitofp; i8 sitofp.
-  if (in.isUnsignedInteger(8) && ops->size() == 2 && isa<UnrealizedConversionCastOp>((*ops)[0]) &&
-      isa<arith::UIToFPOp>((*ops)[1]))
-    return ew.getInputs()[0];
-  if (in.isSignlessInteger(8) && ops->size() == 1 && isa<arith::SIToFPOp>((*ops)[0]))
-    return ew.getInputs()[0];
-  return {};
+  return eightBitOperand<arith::UIToFPOp, arith::SIToFPOp>(ew, *ops);
 }
 
 /// DequantizeLinear as the importer writes it: (f32(q) - zero) * scale, the
@@ -181,7 +174,6 @@ struct LiftQdqMatMulPass : kiln::impl::LiftQdqMatMulBase<LiftQdqMatMulPass> {
       return;
     bool unsignedW = wt.getElementType().isUnsignedInteger(8);
     std::vector<int8_t> q8(K * N);
-    std::vector<int32_t> colsum(N, 0);
     for (int64_t k = 0; k < K; ++k)
       for (int64_t n = 0; n < N; ++n) {
         int64_t i = trans ? n * C + k : k * C + n;
@@ -190,12 +182,10 @@ struct LiftQdqMatMulPass : kiln::impl::LiftQdqMatMulBase<LiftQdqMatMulPass> {
         if (v < -128 || v > 127)
           return; // Needs 9 bits: the float matmul stays.
         q8[k * N + n] = int8_t(v);
-        colsum[n] += int32_t(v);
       }
 
     MLIRContext *ctx = &getContext();
-    Type i8 = IntegerType::get(ctx, 8), u8 = IntegerType::get(ctx, 8, IntegerType::Unsigned),
-         i32 = IntegerType::get(ctx, 32), f32 = Float32Type::get(ctx);
+    Type i32 = IntegerType::get(ctx, 32), f32 = Float32Type::get(ctx);
     Location loc = op.getLoc();
     OpBuilder b(op);
     auto scalar = [&](Type et, Attribute v) {
@@ -203,8 +193,7 @@ struct LiftQdqMatMulPass : kiln::impl::LiftQdqMatMulBase<LiftQdqMatMulPass> {
       return b.create<graph::ConstantOp>(loc, t, DenseElementsAttr::get(t, v)).getResult();
     };
     std::string key = constantKey(wc);
-    Value bq = resourceConstant<int8_t>(b, loc, {K, N}, i8, q8, key + "_s8");
-    Value bsum = resourceConstant<int32_t>(b, loc, {N}, i32, colsum, key + "_s8_colsum");
+    auto [bq, bsum] = s8WeightConstants(b, loc, q8, K, N, key);
     // Gemm's alpha scales the weight.
     float alpha = op.getAlpha().convertToFloat();
     std::vector<float> bs(w->scale.v);
@@ -215,14 +204,7 @@ struct LiftQdqMatMulPass : kiln::impl::LiftQdqMatMulBase<LiftQdqMatMulPass> {
     Value q = a->q;
     int32_t zero = int32_t(a->zero.v[0]);
     if (tt(q).getElementType().isSignlessInteger(8)) {
-      // s8 activations: q + 128 as u8 (flip the sign bit), zero + 128.
-      auto qt = tt(q);
-      AffineMap id = AffineMap::getMultiDimIdentityMap(qt.getRank(), ctx);
-      q = buildElementwise(b, loc, RankedTensorType::get(qt.getShape(), u8), {q}, {id},
-                           [&](OpBuilder &bb, ValueRange v) {
-                             Value f = bb.create<arith::XOrIOp>(loc, v[0], bb.create<arith::ConstantIntOp>(loc, -128, 8));
-                             return bb.create<UnrealizedConversionCastOp>(loc, u8, f).getResult(0);
-                           });
+      q = flipToUnsigned(b, loc, q);
       zero += 128;
     }
     auto qm = b.create<kernel::QMatMulOp>(loc, r, q, bq, scalar(f32, b.getF32FloatAttr(a->scale.v[0])),
@@ -234,16 +216,6 @@ struct LiftQdqMatMulPass : kiln::impl::LiftQdqMatMulBase<LiftQdqMatMulPass> {
     // The dequantizations, when nothing else reads them, and the integer weight.
     for (Value v : {lhs, rhs})
       eraseDeadChain(v);
-  }
-
-  static void eraseDeadChain(Value v) {
-    Operation *d = v.getDefiningOp();
-    if (!d || !d->use_empty() || !isa<kernel::ElementwiseOp, graph::ConstantOp>(d))
-      return;
-    SmallVector<Value> ins(d->getOperands());
-    d->erase();
-    for (Value in : ins)
-      eraseDeadChain(in);
   }
 };
 

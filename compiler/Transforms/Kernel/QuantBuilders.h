@@ -8,10 +8,12 @@
 #define KILN_TRANSFORMS_KERNEL_QUANTBUILDERS_H
 
 #include "dialects/Graph/GraphOps.h"
+#include "dialects/Kernel/KernelOps.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <string>
 
@@ -38,6 +40,43 @@ mlir::Value resourceConstant(mlir::OpBuilder &b, mlir::Location loc, llvm::Array
 mlir::Value buildElementwise(mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType type,
                              mlir::ValueRange inputs, llvm::ArrayRef<mlir::AffineMap> maps,
                              llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::ValueRange)> body);
+
+/// The u8 or s8 input of a one-input elementwise `ew` whose body `ops` (its
+/// ops before the yield) only converts it: ui8 reaches arith through an
+/// unrealized cast to i8 and then `UnsignedOp` (extui, uitofp), i8 goes
+/// straight to `SignedOp` (extsi, sitofp). Null otherwise.
+template <typename UnsignedOp, typename SignedOp>
+mlir::Value eightBitOperand(kernel::ElementwiseOp ew, llvm::ArrayRef<mlir::Operation *> ops) {
+  if (!ew || ew.getInputs().size() != 1)
+    return {};
+  mlir::Type in = llvm::cast<mlir::RankedTensorType>(ew.getInputs()[0].getType()).getElementType();
+  if (in.isUnsignedInteger(8) && ops.size() == 2 && llvm::isa<mlir::UnrealizedConversionCastOp>(ops[0]) &&
+      llvm::isa<UnsignedOp>(ops[1]))
+    return ew.getInputs()[0];
+  if (in.isSignlessInteger(8) && ops.size() == 1 && llvm::isa<SignedOp>(ops[0]))
+    return ew.getInputs()[0];
+  return {};
+}
+
+/// s8 activations as the u8 VNNI multiplies: q xor 0x80 (= q + 128), an
+/// elementwise of q's shape. The zero point moves by +128 with it.
+mlir::Value flipToUnsigned(mlir::OpBuilder &b, mlir::Location loc, mlir::Value q);
+
+/// The s8 weight q [K, N] (row-major) as a constant `<key>_s8`, with its
+/// column sums `<key>_s8_colsum` (kernel.qmatmul's b_colsum).
+std::pair<mlir::Value, mlir::Value> s8WeightConstants(mlir::OpBuilder &b, mlir::Location loc,
+                                                       llvm::ArrayRef<int8_t> q, int64_t K, int64_t N,
+                                                       const std::string &key);
+
+/// Erases `v`'s producer and, recursively, its operands' when nothing else
+/// reads them (elementwise ops and constants only): a decomposition a
+/// quantized kernel replaced.
+void eraseDeadChain(mlir::Value v);
+
+/// Whether a quantization scheme may rewrite `op`: a kernel.matmul of a
+/// static-shaped f32 A (rank >= 2) by a 2-D f32 constant, with no epilogue or
+/// panel yet and an f32 bias if any, whose ONNX node is not in `skipped`.
+bool isWeightMatMul(kernel::MatMulOp op, const llvm::StringSet<> &skipped);
 
 } // namespace kiln
 

@@ -144,14 +144,10 @@ struct QuantizeInt8DynamicPass : kiln::impl::QuantizeInt8DynamicBase<QuantizeInt
     SmallVector<kernel::MatMulOp> work;
     getOperation().walk([&](kernel::MatMulOp op) { work.push_back(op); });
     for (kernel::MatMulOp op : work) {
+      if (!isWeightMatMul(op, skipped))
+        continue;
       auto c = op.getRhs().getDefiningOp<graph::ConstantOp>();
-      auto a = tt(op.getLhs()), w = tt(op.getRhs()), r = tt(op.getResult());
-      if (!c || w.getRank() != 2 || !w.getElementType().isF32() || !a.getElementType().isF32() ||
-          !r.getElementType().isF32() || op.hasEpilogue() || op.getBPanel() || a.getRank() < 2 ||
-          !a.hasStaticShape() || skipped.contains(nodeName(op.getLoc())))
-        continue;
-      if (op.getBias() && !tt(op.getBias()).getElementType().isF32())
-        continue;
+      auto r = tt(op.getResult());
       OpBuilder b(op);
       Location loc = op.getLoc();
       QuantizedWeight qw;
