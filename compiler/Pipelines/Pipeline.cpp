@@ -50,6 +50,14 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
   context.loadAllAvailableDialects();
   // With a status to fill: remember the first error and still print it.
   std::string stage = "options", firstError;
+  // MLIR drops warnings no handler takes (it prints only errors): passes warn
+  // about slow choices (kiln-quantize-int8-dynamic on a target without VNNI).
+  ScopedDiagnosticHandler warnings(&context, [](Diagnostic &d) {
+    if (d.getSeverity() != DiagnosticSeverity::Warning)
+      return failure();
+    llvm::errs() << "warning: " << d.str() << "\n";
+    return success();
+  });
   std::optional<ScopedDiagnosticHandler> capture;
   if (status)
     capture.emplace(&context, [&](Diagnostic &d) {
