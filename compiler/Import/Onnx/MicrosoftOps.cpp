@@ -37,7 +37,8 @@ LogicalResult matMulNBitsOp(NodeContext &n) {
   int64_t blocks = (K + G - 1) / G, blob = G / 2;
   if (!b.isConst() || b.dtype() != DType::UI8)
     return n.unsupported("B must be a UINT8 initializer (a weight computed at run time is not supported)");
-  if (b.numElements() != N * blocks * blob)
+  // N from an attribute: bounded by B's size before any product can overflow.
+  if (N > b.numElements() || b.numElements() % N || b.numElements() / N != blocks * blob)
     return n.fail("B must hold N x blocks x block_size/2 = " + Twine(N) + " x " + Twine(blocks) + " x " +
                   Twine(blob) + " bytes, got " + shapeString(b.shape()));
   if (!scales.isConst() || scales.dtype() != DType::F32 || scales.numElements() != N * blocks)
