@@ -44,3 +44,9 @@ std::vector<char> kiln::constantBytes(ElementsAttr value) {
   }
   return out;
 }
+
+std::string kiln::resourceKey(mlir::ElementsAttr value, llvm::StringRef fallback) {
+  if (auto r = llvm::dyn_cast<mlir::DenseResourceElementsAttr>(value))
+    return r.getRawHandle().getKey().str();
+  return fallback.str();
+}

@@ -3,7 +3,11 @@
 #define KILN_COMPILER_UTILS_CONSTANTDATA_H
 
 #include "mlir/IR/BuiltinAttributeInterfaces.h"
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+#include <string>
 
 #include <vector>
 
@@ -19,6 +23,20 @@ llvm::ArrayRef<char> storedBytes(mlir::ElementsAttr value);
 /// The dense row-major bytes of a constant (dense_resource blob or dense attr;
 /// splats expanded, bools one byte each).
 std::vector<char> constantBytes(mlir::ElementsAttr value);
+
+/// `data` as a dense_resource attribute of `type`, stored as the resource
+/// `name` (a weight of the library's blob): what compile-time weight
+/// rewrites (packing, quantization) put in their graph.constant.
+template <typename T>
+mlir::DenseResourceElementsAttr resourceAttr(mlir::RankedTensorType type, llvm::ArrayRef<T> data,
+                                             const std::string &name) {
+  auto blob = mlir::HeapAsmResourceBlob::allocateAndCopyInferAlign(data);
+  return mlir::DenseResourceElementsAttr::get(type, name, std::move(blob));
+}
+
+/// The resource key a constant's data is stored under, or `fallback` when it
+/// is inline: derived weights are named after their source.
+std::string resourceKey(mlir::ElementsAttr value, llvm::StringRef fallback);
 
 } // namespace kiln
 

@@ -169,6 +169,28 @@ LogicalResult MatMulOp::verifyEpilogue() {
                             getEpilogueMaps(), res.getRank(), "result", res.getElementType());
 }
 
+/// What the quantized matmul kinds share: A [..., M, K] and the result
+/// [..., M, N] of one rank >= 2 with static K and N, an f32 bias that
+/// broadcasts to the result. Returns (K, N).
+template <typename OpT>
+static FailureOr<std::pair<int64_t, int64_t>> verifyQuantizedShapes(OpT op) {
+  if (op.getBias() && !tt(op.getBias()).getElementType().isF32())
+    return op.emitOpError("bias must be f32");
+  SmallVector<SymExpr> a = dims(op.getLhs()), r = dims(op.getResult());
+  if (a.size() < 2 || r.size() != a.size())
+    return op.emitOpError("A and the result must have one rank >= 2");
+  std::optional<int64_t> n = r.back().constValue(), k = a.back().constValue();
+  if (!n || !k)
+    return op.emitOpError("K and N must be static");
+  SmallVector<SymExpr> expect(a.begin(), a.end() - 1);
+  expect.push_back(SymExpr::constant(*n));
+  if (r != expect)
+    return op.emitOpError("result shape must be ") << shapeString(expect);
+  if (op.getBias() && failed(broadcastSym(dims(op.getBias()), r)))
+    return op.emitOpError("bias does not broadcast to the result");
+  return std::pair{*k, *n};
+}
+
 /// The epilogue of a quantized matmul kind: without one the result is f32;
 /// with one, the region maps the f32 value (`what`) and the inputs to the
 /// result's element type.
@@ -195,14 +217,11 @@ LogicalResult QMatMulOp::verify() {
     return emitOpError("scales must be f32");
   if (!elem(getAZero()).isSignlessInteger(32) || !elem(getBColsum()).isSignlessInteger(32))
     return emitOpError("a_zero and b_colsum must be i32");
-  if (getBias() && !elem(getBias()).isF32())
-    return emitOpError("bias must be f32");
+  FailureOr<std::pair<int64_t, int64_t>> kn = verifyQuantizedShapes(*this);
+  if (failed(kn))
+    return failure();
+  std::optional<int64_t> k = kn->first, n = kn->second;
   SmallVector<SymExpr> a = dims(getLhs()), b = dims(getRhs()), r = dims(getResult());
-  if (a.size() < 2 || r.size() != a.size())
-    return emitOpError("A and the result must have one rank >= 2");
-  std::optional<int64_t> n = r.back().constValue(), k = a.back().constValue();
-  if (!n || !k)
-    return emitOpError("K and N must be static");
   if (auto panel = getBPanel()) {
     int64_t nr = *panel;
     SmallVector<SymExpr> want{SymExpr::constant((*n + nr - 1) / nr), SymExpr::constant((*k + 3) / 4),
@@ -213,10 +232,6 @@ LogicalResult QMatMulOp::verify() {
   } else if (b.size() != 2 || b[0] != a.back() || b[1] != r.back()) {
     return emitOpError("B must be [K, N] = [") << *k << ", " << *n << "], got " << shapeString(b);
   }
-  SmallVector<SymExpr> expect(a.begin(), a.end() - 1);
-  expect.push_back(SymExpr::constant(*n));
-  if (r != expect)
-    return emitOpError("result shape must be ") << shapeString(expect);
   // Per tensor (rank 0) or per row ([..., M, 1]).
   SmallVector<SymExpr> perRow(a.begin(), a.end() - 1);
   perRow.push_back(SymExpr::constant(1));
@@ -231,8 +246,6 @@ LogicalResult QMatMulOp::verify() {
     return emitOpError("b_scale must be one value or [") << *n << "], got " << shapeString(dims(getBScale()));
   if (dims(getBColsum()) != perCol)
     return emitOpError("b_colsum must be [") << *n << "], got " << shapeString(dims(getBColsum()));
-  if (getBias() && failed(broadcastSym(dims(getBias()), r)))
-    return emitOpError("bias does not broadcast to the result");
   return verifyF32Epilogue(*this, "dequantized");
 }
 
@@ -243,19 +256,16 @@ LogicalResult W4MatMulOp::verify() {
                                                                                << elem(getRhs());
   if (!elem(getScale()).isF32() || !elem(getZero()).isF32())
     return emitOpError("scale and zero must be f32");
-  if (getBias() && !elem(getBias()).isF32())
-    return emitOpError("bias must be f32");
   int64_t g = getGroupSize(), nr = getBPanel();
   if (g < 2 || g % 2)
     return emitOpError("group_size must be even and >= 2, got ") << g;
   if (nr < 1)
     return emitOpError("b_panel must be >= 1, got ") << nr;
-  SmallVector<SymExpr> a = dims(getLhs()), b = dims(getRhs()), r = dims(getResult());
-  if (a.size() < 2 || r.size() != a.size())
-    return emitOpError("A and the result must have one rank >= 2");
-  std::optional<int64_t> n = r.back().constValue(), k = a.back().constValue();
-  if (!n || !k)
-    return emitOpError("K and N must be static");
+  FailureOr<std::pair<int64_t, int64_t>> kn = verifyQuantizedShapes(*this);
+  if (failed(kn))
+    return failure();
+  std::optional<int64_t> k = kn->first, n = kn->second;
+  SmallVector<SymExpr> b = dims(getRhs());
   int64_t blocks = (*k + g - 1) / g;
   SmallVector<SymExpr> want{SymExpr::constant((*n + nr - 1) / nr), SymExpr::constant(blocks * g / 2),
                             SymExpr::constant(nr)};
@@ -263,19 +273,12 @@ LogicalResult W4MatMulOp::verify() {
     return emitOpError("B must be packed as ") << shapeString(want) << " (N = " << *n << ", K = " << *k
                                                << ", group_size " << g << ", b_panel " << nr << "), got "
                                                << shapeString(b);
-  SmallVector<SymExpr> expect(a.begin(), a.end() - 1);
-  expect.push_back(SymExpr::constant(*n));
-  if (r != expect)
-    return emitOpError("result shape must be ") << shapeString(expect);
   SmallVector<SymExpr> perBlock{SymExpr::constant((*n + nr - 1) / nr), SymExpr::constant(blocks),
                                  SymExpr::constant(nr)};
   for (auto [v, what] : {std::pair{getScale(), "scale"}, std::pair{getZero(), "zero"}})
     if (dims(v) != perBlock)
       return emitOpError(what) << " must be one value per block and column, in panels " << shapeString(perBlock)
-                               << ", got "
-                               << shapeString(dims(v));
-  if (getBias() && failed(broadcastSym(dims(getBias()), r)))
-    return emitOpError("bias does not broadcast to the result");
+                               << ", got " << shapeString(dims(v));
   return verifyF32Epilogue(*this, "product");
 }
 

@@ -12,8 +12,6 @@
 #include "compiler/Utils/ConstantData.h"
 #include "dialects/Halide/HalideAttrs.h"
 
-#include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 
 using namespace mlir;
 using namespace kiln;
@@ -26,15 +24,10 @@ template <typename T>
 Value blobConstant(PatternRewriter &rewriter, Location loc, ArrayRef<int64_t> shape, Type et, ArrayRef<T> data,
                    const std::string &name) {
   auto type = RankedTensorType::get(shape, et);
-  auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(data);
-  return rewriter.create<graph::ConstantOp>(loc, type, DenseResourceElementsAttr::get(type, name, std::move(blob)));
+  return rewriter.create<graph::ConstantOp>(loc, type, resourceAttr(type, data, name));
 }
 
-std::string keyOf(graph::ConstantOp c) {
-  if (auto r = dyn_cast<DenseResourceElementsAttr>(c.getValue()))
-    return r.getRawHandle().getKey().str();
-  return "nbits";
-}
+std::string keyOf(graph::ConstantOp c) { return resourceKey(c.getValue(), "nbits"); }
 
 struct MatMulNBitsPattern : OpRewritePattern<graph::MatMulNBitsOp> {
   using OpRewritePattern::OpRewritePattern;

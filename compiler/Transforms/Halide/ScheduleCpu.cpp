@@ -266,23 +266,12 @@ struct CpuScheduler {
   /// B pre-packed as panels of NR (b_panel): an MR x NR register tile with
   /// the full K loop inside it, unrolled by 4, panels outermost and parallel.
   void packedMatmul() {
-    size_t rank = shape.size(), batch = rank - 2;
-    int64_t W = vectorBytes / 4, M = schedule::staticOr(shape[rank - 2], kAssumedRows);
-    int64_t NR = *kernel.getBPanel();
-    const int64_t MR = M % 4 == 0 || M > 8 ? 4 : (M >= 2 ? 2 : 1);
-    std::string n = var(rank - 1), m = var(rank - 2);
-    SmallVector<std::string> order{n + "_i", m + "_i", m + "_o", n + "_o"};
-    for (size_t i = batch; i-- > 0;)
-      order.push_back(var(i));
-    s.create<halide::SplitOp>(l, "out", n, n + "_o", n + "_i", NR, 0);
-    s.create<halide::SplitOp>(l, "out", m, m + "_o", m + "_i", MR, 0);
-    s.create<halide::ReorderOp>(l, "out", s.getStrArrayAttr(SmallVector<StringRef>(order.begin(), order.end())), 0);
-    s.create<halide::VectorizeOp>(l, "out", n + "_i", W, 0);
-    s.create<halide::UnrollOp>(l, "out", m + "_i", 0);
-    s.create<halide::ParallelOp>(l, "out", parallelVar(n + "_o"), 0);
+    size_t rank = shape.size();
+    int64_t W = vectorBytes / 4;
+    std::string tile = outPanelTiles(*kernel.getBPanel(), rowTile(), /*unrollRows=*/true);
     // acc vars: ni = d<rank>, m = d<rank-1>, no = d<rank-2>.
     std::string ani = var(rank), am = var(rank - 1);
-    s.create<halide::ComputeAtOp>(l, "acc", "out", m + "_o");
+    s.create<halide::ComputeAtOp>(l, "acc", "out", tile);
     s.create<halide::VectorizeOp>(l, "acc", ani, W, 0);
     s.create<halide::UnrollOp>(l, "acc", ani, 0);
     s.create<halide::UnrollOp>(l, "acc", am, 0);
@@ -296,30 +285,46 @@ struct CpuScheduler {
     }
   }
 
-  /// B packed as [N/NR, K/4, NR, 4] (kernel.qmatmul's b_panel): an MR x NR
-  /// register tile of i32 accumulators; in the update the 4 k of one i32 lane
-  /// are vectorized atomically (r0) inside the NR columns, the VectorReduce
-  /// Halide turns into vpdpbusd on AVX512-VNNI (measured 440-650 GOP/s per
-  /// core on BERT-base's shapes on a Xeon with it, 3-3.7x its fp32 FMA peak).
-  void packedQMatmul() {
-    size_t rank = shape.size(), batch = rank - 2;
-    int64_t W = vectorBytes / 4, M = schedule::staticOr(shape[rank - 2], kAssumedRows);
-    const int64_t MR = M % 4 == 0 || M > 8 ? 4 : (M >= 2 ? 2 : 1);
-    int64_t NR = *kernel.getBPanel();
+  /// Rows per register tile of the packed matmuls: 4, or fewer for a few rows
+  /// (a tile may not be taller than the output).
+  int64_t rowTile() {
+    int64_t M = schedule::staticOr(shape[shape.size() - 2], kAssumedRows);
+    return M % 4 == 0 || M > 8 ? 4 : (M >= 2 ? 2 : 1);
+  }
+
+  /// out in tiles of MR rows x NR columns over panel-packed weights: columns
+  /// vectorized, rows unrolled when `unrollRows`, panels in parallel. The
+  /// accumulator is computed per tile, at the returned row-tile var.
+  std::string outPanelTiles(int64_t NR, int64_t MR, bool unrollRows) {
+    size_t rank = shape.size();
+    int64_t W = vectorBytes / 4;
     std::string n = var(rank - 1), m = var(rank - 2);
     SmallVector<std::string> order{n + "_i", m + "_i", m + "_o", n + "_o"};
-    for (size_t i = batch; i-- > 0;)
+    for (size_t i = rank - 2; i-- > 0;)
       order.push_back(var(i));
     s.create<halide::SplitOp>(l, "out", n, n + "_o", n + "_i", NR, 0);
     s.create<halide::SplitOp>(l, "out", m, m + "_o", m + "_i", MR, 0);
     s.create<halide::ReorderOp>(l, "out", s.getStrArrayAttr(SmallVector<StringRef>(order.begin(), order.end())), 0);
     if (NR % W == 0)
       s.create<halide::VectorizeOp>(l, "out", n + "_i", W, 0);
-    s.create<halide::UnrollOp>(l, "out", m + "_i", 0);
+    if (unrollRows)
+      s.create<halide::UnrollOp>(l, "out", m + "_i", 0);
     s.create<halide::ParallelOp>(l, "out", parallelVar(n + "_o"), 0);
+    return m + "_o";
+  }
+
+  /// B packed as [N/NR, K/4, NR, 4] (kernel.qmatmul's b_panel): an MR x NR
+  /// register tile of i32 accumulators; in the update the 4 k of one i32 lane
+  /// are vectorized atomically (r0) inside the NR columns, the VectorReduce
+  /// Halide turns into vpdpbusd on AVX512-VNNI (measured 440-650 GOP/s per
+  /// core on BERT-base's shapes on a Xeon with it, 3-3.7x its fp32 FMA peak).
+  void packedQMatmul() {
+    size_t rank = shape.size();
+    int64_t W = vectorBytes / 4, NR = *kernel.getBPanel();
+    std::string tile = outPanelTiles(NR, rowTile(), /*unrollRows=*/true);
     // acc vars: ni = d<rank>, m = d<rank-1>, no = d<rank-2>; rvars r0 = k % 4, r1 = k / 4.
     std::string ani = var(rank), am = var(rank - 1);
-    s.create<halide::ComputeAtOp>(l, "acc", "out", m + "_o");
+    s.create<halide::ComputeAtOp>(l, "acc", "out", tile);
     int64_t w = NR % W == 0 ? W : NR;
     s.create<halide::VectorizeOp>(l, "acc", ani, w, 0);
     s.create<halide::UnrollOp>(l, "acc", ani, 0);
@@ -342,19 +347,10 @@ struct CpuScheduler {
     int64_t W = vectorBytes / 4, M = schedule::staticOr(shape[rank - 2], kAssumedRows);
     const int64_t MR = M >= 4 ? 4 : M;
     int64_t NR = *kernel.getBPanel(), w = NR % W == 0 ? W : NR;
-    std::string n = var(rank - 1), m = var(rank - 2);
-    SmallVector<std::string> order{n + "_i", m + "_i", m + "_o", n + "_o"};
-    for (size_t i = rank - 2; i-- > 0;)
-      order.push_back(var(i));
-    s.create<halide::SplitOp>(l, "out", n, n + "_o", n + "_i", NR, 0);
-    s.create<halide::SplitOp>(l, "out", m, m + "_o", m + "_i", MR, 0);
-    s.create<halide::ReorderOp>(l, "out", s.getStrArrayAttr(SmallVector<StringRef>(order.begin(), order.end())), 0);
-    if (NR % W == 0)
-      s.create<halide::VectorizeOp>(l, "out", n + "_i", W, 0);
-    s.create<halide::ParallelOp>(l, "out", parallelVar(n + "_o"), 0);
+    std::string tile = outPanelTiles(NR, MR, /*unrollRows=*/false);
     // acc [batch..., no, m, ni]: ni = d<rank>, m = d<rank-1>; rvar r0 = kb.
     std::string ani = var(rank), am = var(rank - 1);
-    s.create<halide::ComputeAtOp>(l, "acc", "out", m + "_o");
+    s.create<halide::ComputeAtOp>(l, "acc", "out", tile);
     s.create<halide::VectorizeOp>(l, "acc", ani, w, 0);
     s.create<halide::ReorderOp>(l, "acc", s.getStrArrayAttr({ani, am, "r0"}), 1);
     s.create<halide::VectorizeOp>(l, "acc", ani, w, 1);

@@ -13,8 +13,6 @@
 #include "dialects/Halide/HalideAttrs.h"
 #include "dialects/Kernel/KernelOps.h"
 
-#include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 
 #include <cstring>
 #include <map>
@@ -62,14 +60,8 @@ struct PackWeightsPass : kiln::impl::PackWeightsBase<PackWeightsPass> {
               if (int64_t n = q * NR + j; n < N)
                 dst[((q * K4 + k / 4) * NR + j) * 4 + k % 4] = (int8_t)src[k * N + n];
         auto type = RankedTensorType::get({panels, K4, NR, 4}, b.getElementType());
-        std::string name = "packed_qweight";
-        if (auto r = dyn_cast<DenseResourceElementsAttr>(c.getValue()))
-          name = r.getRawHandle().getKey().str();
-        name += "_panel" + std::to_string(NR);
-        auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<int8_t>(dst));
-        OpBuilder ob(c);
-        p = ob.create<graph::ConstantOp>(c.getLoc(), type,
-                                         DenseResourceElementsAttr::get(type, name, std::move(blob)));
+        std::string name = resourceKey(c.getValue(), "packed_qweight") + "_panel" + std::to_string(NR);
+        p = OpBuilder(c).create<graph::ConstantOp>(c.getLoc(), type, resourceAttr(type, ArrayRef<int8_t>(dst), name));
       }
       op.getRhsMutable().assign(p);
       op.setBPanelAttr(OpBuilder(op).getI64IntegerAttr(NR));
@@ -119,14 +111,8 @@ struct PackWeightsPass : kiln::impl::PackWeightsBase<PackWeightsPass> {
                 dst[(q * K + k) * NR + j] = trans ? s[n * K + k] : s[k * N + n];
             }
         auto type = RankedTensorType::get({panels, K, NR}, b.getElementType());
-        std::string name = "packed_weight";
-        if (auto r = dyn_cast<DenseResourceElementsAttr>(c.getValue()))
-          name = r.getRawHandle().getKey().str();
-        name += "_panel" + std::to_string(NR);
-        auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<float>(dst));
-        OpBuilder ob(c);
-        p = ob.create<graph::ConstantOp>(c.getLoc(), type,
-                                         DenseResourceElementsAttr::get(type, name, std::move(blob)));
+        std::string name = resourceKey(c.getValue(), "packed_weight") + "_panel" + std::to_string(NR);
+        p = OpBuilder(c).create<graph::ConstantOp>(c.getLoc(), type, resourceAttr(type, ArrayRef<float>(dst), name));
       }
       // In place, so that a fused epilogue stays with the op.
       OpBuilder ob(op);

@@ -18,12 +18,6 @@ std::string kiln::nodeName(Location loc) {
   return "";
 }
 
-std::string kiln::constantKey(graph::ConstantOp c) {
-  if (auto r = dyn_cast<DenseResourceElementsAttr>(c.getValue()))
-    return r.getRawHandle().getKey().str();
-  return "weight";
-}
-
 Value kiln::buildElementwise(OpBuilder &b, Location loc, RankedTensorType type, ValueRange inputs,
                              ArrayRef<AffineMap> maps, function_ref<Value(OpBuilder &, ValueRange)> body) {
   auto op = b.create<kernel::ElementwiseOp>(loc, type, inputs, maps);

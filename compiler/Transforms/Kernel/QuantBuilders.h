@@ -7,12 +7,11 @@
 #ifndef KILN_TRANSFORMS_KERNEL_QUANTBUILDERS_H
 #define KILN_TRANSFORMS_KERNEL_QUANTBUILDERS_H
 
+#include "compiler/Utils/ConstantData.h"
 #include "dialects/Graph/GraphOps.h"
 #include "dialects/Kernel/KernelOps.h"
 
 #include "mlir/IR/Builders.h"
-#include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/StringSet.h"
 
 #include <string>
@@ -23,7 +22,7 @@ namespace kiln {
 std::string nodeName(mlir::Location loc);
 
 /// The resource key of a constant's data ("weight" when it is inline).
-std::string constantKey(graph::ConstantOp c);
+inline std::string constantKey(graph::ConstantOp c) { return resourceKey(c.getValue(), "weight"); }
 
 /// A graph.constant of `shape` and element type `et` holding `data`, stored
 /// as the resource `name` (a weight of the library's blob).
@@ -31,8 +30,7 @@ template <typename T>
 mlir::Value resourceConstant(mlir::OpBuilder &b, mlir::Location loc, llvm::ArrayRef<int64_t> shape,
                              mlir::Type et, llvm::ArrayRef<T> data, const std::string &name) {
   auto type = mlir::RankedTensorType::get(shape, et);
-  auto blob = mlir::HeapAsmResourceBlob::allocateAndCopyInferAlign(data);
-  return b.create<graph::ConstantOp>(loc, type, mlir::DenseResourceElementsAttr::get(type, name, std::move(blob)));
+  return b.create<graph::ConstantOp>(loc, type, resourceAttr(type, data, name));
 }
 
 /// A kernel.elementwise of `type` over `inputs` read through `maps`, its body
