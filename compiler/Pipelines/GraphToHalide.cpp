@@ -45,10 +45,19 @@ void addKernelPasses(OpPassManager &pm, const GraphToHalideOptions &o) {
   pm.addPass(createConvertGraphToKernel());
   pm.addNestedPass<func::FuncOp>(createLiftIntegerMatMul());
   pm.addNestedPass<func::FuncOp>(createLiftQdqMatMul());
-  if (o.quantize == "int8-dynamic") {
+  if (o.calibrationOutputs) {
+    ExposeMatMulInputsOptions e;
+    e.skip = o.quantizeSkip;
+    pm.addNestedPass<func::FuncOp>(createExposeMatMulInputs(e));
+  } else if (o.quantize == "int8-dynamic") {
     QuantizeInt8DynamicOptions q;
     q.skip = o.quantizeSkip;
     pm.addNestedPass<func::FuncOp>(createQuantizeInt8Dynamic(q));
+  } else if (o.quantize == "int8-static") {
+    QuantizeInt8StaticOptions q;
+    q.skip = o.quantizeSkip;
+    q.ranges = o.quantizeRanges;
+    pm.addNestedPass<func::FuncOp>(createQuantizeInt8Static(q));
   } else if (o.quantize == "w4") {
     QuantizeW4Options q;
     q.skip = o.quantizeSkip;
@@ -76,7 +85,7 @@ void addHalidePasses(OpPassManager &pm) {
 } // namespace
 
 ArrayRef<StringRef> kiln::quantizationSchemes() {
-  static const StringRef schemes[] = {"none", "int8-dynamic", "w4"};
+  static const StringRef schemes[] = {"none", "int8-dynamic", "int8-static", "w4"};
   return schemes;
 }
 

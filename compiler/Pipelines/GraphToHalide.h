@@ -32,12 +32,20 @@ struct GraphToHalideOptions : public mlir::PassPipelineOptions<GraphToHalideOpti
   ListOption<std::string> skip{*this, "skip",
                                llvm::cl::desc("Fusion passes not to run, by name (kiln-fuse-attention)")};
   Option<std::string> quantize{*this, "quantize",
-                               llvm::cl::desc("Quantization scheme for weight matmuls: none, int8-dynamic or w4"),
+                               llvm::cl::desc("Quantization scheme for weight matmuls: none, int8-dynamic, "
+                                              "int8-static or w4"),
                                llvm::cl::init("none")};
   Option<int64_t> quantizeGroup{*this, "quantize-group",
                                 llvm::cl::desc("w4: weights per scale and zero point along K"), llvm::cl::init(32)};
   ListOption<std::string> quantizeSkip{*this, "quantize-skip",
                                        llvm::cl::desc("ONNX nodes whose matmuls stay in f32")};
+  ListOption<double> quantizeRanges{*this, "quantize-ranges",
+                                    llvm::cl::desc("int8-static: calibrated activation range per weight matmul "
+                                                   "(lo0,hi0,lo1,hi1,...)")};
+  Option<bool> calibrationOutputs{*this, "calibration-outputs",
+                                  llvm::cl::desc("The calibration build: f32, with the weight matmuls' "
+                                                 "activations as extra outputs (quantize must be none)"),
+                                  llvm::cl::init(false)};
 };
 
 /// The quantization schemes `quantize` names, each a pass.

@@ -141,6 +141,8 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
   pipeline.quantize = opts.quantize;
   pipeline.quantizeSkip = opts.quantizeSkip;
   pipeline.quantizeGroup = opts.quantizeGroup;
+  pipeline.quantizeRanges = opts.quantizeRanges;
+  pipeline.calibrationOutputs = opts.calibrationOutputs;
   buildGraphToHalidePipeline(pm, pipeline, opts.emit == "kernel" ? PipelineEnd::Kernel : PipelineEnd::Halide);
   // The pass manager verifies the module after each pass.
   if (failed(pm.run(*module)))

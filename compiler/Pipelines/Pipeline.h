@@ -39,6 +39,12 @@ struct CompileOptions {
   /// quantizationSchemes()), and ONNX nodes it leaves in f32.
   std::string quantize = "none";
   std::vector<std::string> quantizeSkip;
+  /// int8-static: the calibrated range of each weight matmul's activation
+  /// (lo0, hi0, lo1, hi1, ...), in kiln-expose-matmul-inputs' order.
+  std::vector<double> quantizeRanges;
+  /// The calibration build: f32, each weight matmul's activation an extra
+  /// output kiln_calib_N (kiln-expose-matmul-inputs).
+  bool calibrationOutputs = false;
   /// w4: weights per scale along K.
   int64_t quantizeGroup = 32;
   /// A Halide runtime object for the target, written once by emitHalideRuntime

@@ -254,6 +254,53 @@ def QuantizeInt8Dynamic : Pass<"kiln-quantize-int8-dynamic", "mlir::func::FuncOp
                            "mlir::arith::ArithDialect", "mlir::math::MathDialect"];
 }
 
+def QuantizeInt8Static : Pass<"kiln-quantize-int8-static", "mlir::func::FuncOp"> {
+  let summary = "Quantize weight matmuls to int8: per-channel weights, activations by calibrated ranges";
+  let description = [{
+    Runs where kiln-quantize-int8-dynamic does, with one calibrated range
+    [lo, hi] per weight matmul in `ranges` (lo0, hi0, lo1, hi1, ...), in the
+    order kiln-expose-matmul-inputs exposes their activations (walk order;
+    `kiln-compile --quantize int8-static --calibrate DIR` measures them). The
+    weight is quantized as int8-dynamic's (per column, symmetric). The
+    activation is quantized per tensor by constants, QuantizeLinear's
+    asymmetric u8 rule on [min(0, lo), max(0, hi)]: scale = range / 255,
+    zero = round(-min / scale), q = saturate(round(x * (1 / scale)) + zero).
+    That is one elementwise op with no reduction, which fusion can fold into
+    the op that produced x. Values past the range saturate. A count of ranges
+    that does not match the matmuls is an error.
+
+    ```mlir
+    %r = kernel.matmul %a, %w : (tensor<16x128xf32>, tensor<128x512xf32>) -> tensor<16x512xf32>
+    // with ranges=-2.0,6.0 becomes
+    %q = kernel.elementwise ins(%a : tensor<16x128xf32>) ... -> tensor<16x128xui8>
+    %r = kernel.qmatmul %q, %wq scales(%s, %z, %ws, %wsum)
+           : (..., tensor<f32>, tensor<i32>, tensor<512xf32>, tensor<512xi32>) -> tensor<16x512xf32>
+    ```
+  }];
+  let options = [
+    ListOption<"ranges", "ranges", "double", "calibrated activation range per weight matmul: lo0,hi0,lo1,hi1,...">,
+    ListOption<"skip", "skip", "std::string", "ONNX node names whose matmuls stay in f32">,
+  ];
+  let dependentDialects = ["kiln::kernel::KernelDialect", "kiln::graph::GraphDialect",
+                           "mlir::arith::ArithDialect", "mlir::math::MathDialect"];
+}
+
+def ExposeMatMulInputs : Pass<"kiln-expose-matmul-inputs", "mlir::func::FuncOp"> {
+  let summary = "Calibration build: the activations of the weight matmuls become extra outputs kiln_calib_N";
+  let description = [{
+    Runs where the quantization passes do, on an f32 build. Each kernel.matmul
+    that kiln-quantize-int8-static would quantize (same `skip`, same order)
+    gets its A returned as an extra result, named `kiln_calib_N` in
+    `kiln.output_names`. kiln-compile runs such a build on the calibration
+    data sets and measures each output's range (min-max or percentile), then
+    builds the quantized library with those ranges.
+  }];
+  let options = [
+    ListOption<"skip", "skip", "std::string", "ONNX node names whose matmuls stay in f32">,
+  ];
+  let dependentDialects = ["kiln::kernel::KernelDialect"];
+}
+
 def QuantizeW4 : Pass<"kiln-quantize-w4", "mlir::func::FuncOp"> {
   let summary = "Quantize weight matmuls to 4-bit weights in blocks along K (weight-only)";
   let description = [{

@@ -11,6 +11,7 @@
 #include "dialects/Graph/GraphOps.h"
 #include "dialects/Kernel/KernelOps.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -75,6 +76,50 @@ void eraseDeadChain(mlir::Value v);
 /// static-shaped f32 A (rank >= 2) by a 2-D f32 constant, with no epilogue or
 /// panel yet and an f32 bias if any, whose ONNX node is not in `skipped`.
 bool isWeightMatMul(kernel::MatMulOp op, const llvm::StringSet<> &skipped);
+
+/// A weight matmul's B quantized per column, symmetric: q [K, N] s8
+/// (half to even, [-127, 127]), scales [N] = max|w| / 127 times alpha (1 for
+/// an all-zero column) and the column sums [N], as `<key>_q8*` constants.
+/// The weight schemes int8-dynamic and int8-static share it.
+struct QuantizedWeight {
+  mlir::Value q, scale, colsum;
+};
+QuantizedWeight quantizeWeightPerColumn(mlir::OpBuilder &b, mlir::Location loc, graph::ConstantOp c, bool trans,
+                                        float alpha);
+
+/// The matmuls of `fn` a scheme rewrites (isWeightMatMul, ONNX node not in
+/// `skip`), in walk order: the order calibrated ranges come in.
+llvm::SmallVector<kernel::MatMulOp> weightMatMuls(mlir::func::FuncOp fn, llvm::ArrayRef<std::string> skip);
+
+/// weightMatMuls, for an int8 scheme. Warns once on `fn` when there are some and
+/// the target has no int8 dot product (AVX512-VNNI): there the kernels widen
+/// to 16 bits and run slower than fp32 (BERT-base on AVX2: 1.5x).
+llvm::SmallVector<kernel::MatMulOp> int8WeightMatMuls(mlir::func::FuncOp fn, llvm::ArrayRef<std::string> skip,
+                                                      llvm::StringRef scheme);
+
+/// Replaces the weight matmul `op` by a kernel.qmatmul of the u8 activation
+/// `q` (with its scale and zero point, per tensor or per row) by its weight
+/// quantized per column; alpha folds into the weight scales, a bias stays.
+void replaceWithQMatMul(kernel::MatMulOp op, mlir::Value q, mlir::Value aScale, mlir::Value aZero);
+
+/// Scalar arith for the bodies of quantization elementwise ops (f32).
+struct ScalarBuilder {
+  mlir::OpBuilder &b;
+  mlir::Location l;
+  mlir::Value f(double v);
+  mlir::Value min(mlir::Value x, mlir::Value y);
+  mlir::Value max(mlir::Value x, mlir::Value y);
+  mlir::Value lt(mlir::Value x, mlir::Value y);
+  mlir::Value isZero(mlir::Value x);
+  mlir::Value clamp(mlir::Value x, double lo, double hi) { return min(max(x, f(lo)), f(hi)); }
+  mlir::Value round(mlir::Value x);
+  mlir::Value div(mlir::Value x, mlir::Value y);
+  mlir::Value mul(mlir::Value x, mlir::Value y);
+  mlir::Value add(mlir::Value x, mlir::Value y);
+  /// f32 in [0, 255] to ui8 (through i8 and an unrealized cast, as the
+  /// kernel dialect spells unsigned types).
+  mlir::Value toU8(mlir::Value x);
+};
 
 } // namespace kiln
 
