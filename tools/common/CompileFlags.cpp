@@ -39,12 +39,25 @@ cl::opt<bool> symbolicDims("symbolic-dims",
 cl::opt<bool> profile("profile",
                       cl::desc("Build kernels with Halide's profiler: each kernel prints where its time went at exit"),
                       cl::cat(compileCategory()));
-cl::opt<std::string> quantize("quantize", cl::desc("Quantize the weight matmuls: none (default), int8-dynamic or w4"),
+cl::opt<std::string> quantize("quantize", cl::desc("Quantize the weight matmuls: none (default), int8-dynamic, int8-static or w4"),
                               cl::value_desc("SCHEME"), cl::init("none"), cl::cat(compileCategory()));
 cl::opt<unsigned> quantizeGroup("quantize-group", cl::desc("w4: weights per scale along K: 16 to 256, a power of 2 (default 32)"),
                                 cl::value_desc("N"), cl::init(32), cl::cat(compileCategory()));
 cl::list<std::string> quantizeSkip("quantize-skip", cl::desc("ONNX nodes whose matmuls stay in f32 (a,b lists)"),
                                    cl::value_desc("NODE"), cl::CommaSeparated, cl::cat(compileCategory()));
+cl::opt<std::string> calibrate("calibrate",
+                              cl::desc("Data sets (test_data_set_N/input_K.pb) for int8-static's ranges and --report"),
+                              cl::value_desc("DIR"), cl::cat(compileCategory()));
+cl::opt<std::string> calibrateMethod("calibrate-method",
+                                    cl::desc("int8-static ranges: minmax (default) or percentile"),
+                                    cl::value_desc("M"), cl::init("minmax"), cl::cat(compileCategory()));
+cl::opt<double> calibratePercentile("calibrate-percentile",
+                                    cl::desc("percentile: keep [100-P, P] of each activation (default 99.99)"),
+                                    cl::value_desc("P"), cl::init(99.99), cl::cat(compileCategory()));
+cl::opt<bool> report("report",
+                     cl::desc("After a quantized build: cosine and max error per output against f32 on the "
+                              "--calibrate sets, and both library sizes"),
+                     cl::cat(compileCategory()));
 
 cl::opt<bool> noFuse("no-fuse", cl::desc("Skip the fusion passes: one kernel per op"), cl::cat(debugCategory()));
 cl::list<std::string> skipPass("skip-pass",
@@ -123,6 +136,22 @@ bool fillCompileOptions(CompileOptions &opts, std::string &error) {
       return false;
     }
     opts.import.boundInputs[k.str()] = v.str();
+  }
+  return true;
+}
+
+bool fillCalibrationOptions(CalibrationOptions &c, std::string &error) {
+  c.dataDir = calibrate;
+  c.method = calibrateMethod;
+  c.percentile = calibratePercentile;
+  c.report = report;
+  if (c.method != "minmax" && c.method != "percentile") {
+    error = "--calibrate-method: '" + c.method + "' is not minmax or percentile";
+    return false;
+  }
+  if (!(c.percentile > 50 && c.percentile <= 100)) {
+    error = "--calibrate-percentile: " + std::to_string(c.percentile) + " is not in (50, 100]";
+    return false;
   }
   return true;
 }

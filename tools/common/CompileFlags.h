@@ -11,6 +11,7 @@
 #define KILN_TOOLS_COMMON_COMPILEFLAGS_H
 
 #include "compiler/Pipelines/Pipeline.h"
+#include "tools/common/Calibrate.h"
 #include "tools/common/Progress.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -33,6 +34,10 @@ void parseCommandLine(int argc, char **argv, llvm::StringRef overview,
 /// the --shape and --bind values are checked here. Returns false with `error`
 /// set on a malformed value.
 bool fillCompileOptions(CompileOptions &opts, std::string &error);
+
+/// --calibrate, --calibrate-method, --calibrate-percentile, --report (all but
+/// the runtime library), checked. Returns false with `error` set.
+bool fillCalibrationOptions(CalibrationOptions &c, std::string &error);
 
 /// --progress: auto (a terminal only), always or never.
 Progress::Mode progressMode();

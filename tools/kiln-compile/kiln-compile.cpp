@@ -2,12 +2,14 @@
 //
 //   kiln-compile model.onnx -o DIR --name NAME --target host|host-cuda|HALIDE-TARGET
 //   kiln-compile model.onnx --emit graph|kernel|halide
+//   kiln-compile model.onnx --quantize int8-static --calibrate DIR [--report]
 //
 // The options that feed the compiler (--target, --shape, --bind, ...) are
 // shared with kiln-run (tools/common/CompileFlags).
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Pipelines/Pipeline.h"
+#include "compiler/Utils/InstallLayout.h"
 #include "tools/common/CompileFlags.h"
 #include "tools/common/Progress.h"
 
@@ -46,7 +48,9 @@ int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   kiln::tools::parseCommandLine(argc, argv, "Kiln: ONNX to a static library and a C header\n", {&outputCategory});
   kiln::CompileOptions opts;
-  if (std::string err; !kiln::tools::fillCompileOptions(opts, err)) {
+  kiln::tools::CalibrationOptions calibration;
+  if (std::string err; !kiln::tools::fillCompileOptions(opts, err) ||
+                       !kiln::tools::fillCalibrationOptions(calibration, err)) {
     errs() << "error: " << err << "\n";
     return 1;
   }
@@ -62,5 +66,7 @@ int main(int argc, char **argv) {
   opts.keepIntermediates = keepIntermediates;
   kiln::tools::Progress progress("kiln-compile", kiln::tools::progressMode());
   opts.progress = progress.callback();
-  return kiln::compileModel(opts, outs());
+  // Installed: <prefix>/lib/libkiln_runtime.a; in the build tree, this build's.
+  calibration.runtimeLibrary = kiln::installedPath("lib/libkiln_runtime.a", KILN_RUNTIME_LIBRARY);
+  return kiln::tools::compileWithCalibration(opts, calibration, outs());
 }

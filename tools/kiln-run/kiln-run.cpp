@@ -77,7 +77,9 @@ int main(int argc, char **argv) {
   if (threads < 0)
     return fail("--threads expects a non-negative integer");
   kiln::CompileOptions opts;
-  if (std::string err; !kiln::tools::fillCompileOptions(opts, err))
+  kiln::tools::CalibrationOptions calibration;
+  if (std::string err; !kiln::tools::fillCompileOptions(opts, err) ||
+                       !kiln::tools::fillCalibrationOptions(calibration, err))
     return fail(err);
   std::string modelPath = dir + "/" + model;
   std::ifstream mf(modelPath, std::ios::binary);
@@ -136,7 +138,8 @@ int main(int argc, char **argv) {
   {
     kiln::tools::Progress progress("kiln-run", kiln::tools::progressMode());
     opts.progress = progress.callback();
-    if (kiln::compileModel(opts, outs()) != 0)
+    calibration.runtimeLibrary = kiln::installedPath("lib/libkiln_runtime.a", KILN_RUNTIME_LIBRARY);
+    if (kiln::tools::compileWithCalibration(opts, calibration, outs()) != 0)
       return fail("compilation failed");
   }
 
