@@ -49,18 +49,19 @@ def write_sets(model, sets, out, oracle):
 
 def sizes_model():
     """y = Softmax(x @ w + b) over [batch, seq, 8] -> [batch, seq, 4], and
-    z = ReduceMean(y, seq) -> [batch, 4]: both dims symbolic."""
+    z = Tanh(x @ w + b) * y: both dims symbolic."""
     rng = np.random.default_rng(1)
     f32 = TensorProto.FLOAT
     graph = helper.make_graph(
         [helper.make_node("MatMul", ["x", "w"], ["h"]),
          helper.make_node("Add", ["h", "b"], ["hb"]),
          helper.make_node("Softmax", ["hb"], ["y"], axis=-1),
-         helper.make_node("ReduceMean", ["y"], ["z"], axes=[1], keepdims=0)],
+         helper.make_node("Tanh", ["hb"], ["t"]),
+         helper.make_node("Mul", ["t", "y"], ["z"])],
         "sizes",
         [helper.make_tensor_value_info("x", f32, ["batch", "seq", 8])],
         [helper.make_tensor_value_info("y", f32, ["batch", "seq", 4]),
-         helper.make_tensor_value_info("z", f32, ["batch", 4])],
+         helper.make_tensor_value_info("z", f32, ["batch", "seq", 4])],
         [numpy_helper.from_array(rng.standard_normal((8, 4)).astype(np.float32), "w"),
          numpy_helper.from_array(rng.standard_normal(4).astype(np.float32), "b")])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])

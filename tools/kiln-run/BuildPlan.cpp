@@ -100,7 +100,7 @@ bool planBuild(const ModelInputs &inputs, const DataSet &set, bool pinDims,
   }
   out.description = dims;
   if (!bound.empty())
-    out.description += (dims.empty() ? "" : "; ") + std::string("bound: ") + bound;
+    out.description += (dims.empty() ? "" : "; ") + std::string("bound at compile time: ") + bound;
   return true;
 }
 

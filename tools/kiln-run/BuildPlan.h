@@ -56,7 +56,7 @@ struct BuildKey {
   std::map<std::string, std::string> bound;
   /// Equal for sets that can share a build: the dims and the bound values.
   std::string key;
-  /// For the report: "batch=2, seq=7; bound: shape=[2, 12]"; "" when it
+  /// For the report: "batch=2, seq=7; bound at compile time: shape=[2, 12]"; "" when it
   /// pins and binds nothing.
   std::string description;
 };

@@ -292,6 +292,7 @@ int main(int argc, char **argv) {
 
   const DataSet &timed = sets.back();
   std::string timing;
+  bool timingFailed = false;
   bool printedTarget = false;
   int retries = 0;
   while (!pending.empty()) {
@@ -313,8 +314,9 @@ int main(int argc, char **argv) {
       (same ? group : rest).push_back(pending[j]);
     }
     ++builds;
-    std::string buildName = "build " + std::to_string(builds) + (key.description.empty() ? "" : ": ") +
-                            key.description;
+    std::string what = pinDims ? key.description
+                               : "symbolic dims" + (key.description.empty() ? "" : "; " + key.description);
+    std::string buildName = "build " + std::to_string(builds) + (what.empty() ? "" : ": ") + what;
     std::string names;
     for (size_t j : group)
       names += (names.empty() ? "" : ", ") + sets[j].name;
@@ -385,13 +387,18 @@ int main(int argc, char **argv) {
       // --repeat times the last set, whatever its comparison gave, if it ran.
       if (repeat > 0 && &sets[j] == &timed && ran) {
         std::vector<double> ms;
-        for (int r = 0; r < repeat; ++r) {
+        kiln_status_t st = KILN_OK;
+        for (int r = 0; r < repeat && st == KILN_OK; ++r) {
           auto t0 = std::chrono::steady_clock::now();
-          b.sm.run(b.ctx, in.data(), in.size(), out.data(), out.size());
+          st = b.sm.run(b.ctx, in.data(), in.size(), out.data(), out.size());
           ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
         }
         std::sort(ms.begin(), ms.end());
-        raw_string_ostream(timing) << "timing: " << repeat << " runs, threads " << threads << ": min "
+        if (st != KILN_OK) {
+          timing = std::string("timing: a timed run failed: ") + b.sm.lastError(b.ctx);
+          timingFailed = true;
+        } else
+          raw_string_ostream(timing) << "timing: " << repeat << " runs, threads " << threads << ": min "
                                    << format("%.3f", ms[0]) << " ms, median " << format("%.3f", ms[ms.size() / 2])
                                    << " ms (" << timed.name << ", build " << builds << ")";
       }
@@ -401,7 +408,7 @@ int main(int argc, char **argv) {
 
   if (repeat > 0)
     outs() << (timing.empty() ? "timing: not measured, " + timed.name + " did not run" : timing) << "\n";
-  outs() << (failed ? "FAIL" : "PASS") << ": " << passed << " data set" << (passed == 1 ? "" : "s") << " passed, "
+  outs() << (failed || timingFailed ? "FAIL" : "PASS") << ": " << passed << " data set" << (passed == 1 ? "" : "s") << " passed, "
          << failed << " failed, " << builds << " build" << (builds == 1 ? "" : "s") << "\n";
-  return failed ? 1 : 0;
+  return failed || timingFailed ? 1 : 0;
 }
