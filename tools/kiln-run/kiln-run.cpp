@@ -316,6 +316,8 @@ int main(int argc, char **argv) {
     ++builds;
     std::string what = pinDims ? key.description
                                : "symbolic dims" + (key.description.empty() ? "" : "; " + key.description);
+    if (!given.empty())
+      what += (what.empty() ? "" : "; ") + ("--bind " + join(given, ", "));
     std::string buildName = "build " + std::to_string(builds) + (what.empty() ? "" : ": ") + what;
     std::string names;
     for (size_t j : group)
@@ -348,7 +350,8 @@ int main(int argc, char **argv) {
         continue;
       }
       for (size_t j : group)
-        report(sets[j], "compilation failed", buildName);
+        report(sets[j], "compilation failed in " + status.stage + (status.message.empty() ? "" : ": " + status.message),
+               buildName);
       pending = rest;
       continue;
     }
