@@ -328,8 +328,9 @@ int main(int argc, char **argv) {
     bopts.import = importOptionsFor(opts.import, key);
     bopts.input = modelPath;
     // --work-dir keeps the first build in DIR itself (where scripts look for
-    // it), the others in DIR/build-N.
-    bopts.outDir = builds == 1 ? std::string(tmp) : std::string(tmp) + "/build-" + std::to_string(builds);
+    // it), the others in DIR/build-N; temporary builds go when unloaded.
+    bopts.outDir = !workDir.empty() && builds == 1 ? std::string(tmp)
+                                                   : std::string(tmp) + "/build-" + std::to_string(builds);
     bopts.name = "kiln_run_model";
     kiln::CompileStatus status;
     int rc;
