@@ -44,7 +44,6 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
-#include <optional>
 
 using namespace llvm;
 using kiln::testdata::Tensor;
@@ -68,12 +67,11 @@ static cl::opt<std::string> workDir(
     "work-dir", cl::desc("Build and keep the compiled library here (default: a temporary folder, removed on exit)"),
     cl::value_desc("DIR"), cl::cat(testCategory));
 static cl::OptionCategory runCategory("Run options");
-static cl::opt<int> repeat("repeat", cl::desc("Time N runs of the last data set and print min and median"), cl::value_desc("N"),
-                           cl::init(0), cl::cat(runCategory));
+static cl::opt<int> repeat("repeat", cl::desc("Time N runs of the last data set and print min and median"),
+                           cl::value_desc("N"), cl::init(0), cl::cat(runCategory));
 // Spelled "threads" once LLVM's option of that name is out of the way (main).
 static cl::opt<int> threads("kiln-threads", cl::desc("Thread count for the kernels (0: Halide's default)"),
                             cl::value_desc("T"), cl::init(0), cl::cat(runCategory));
-
 
 namespace {
 
