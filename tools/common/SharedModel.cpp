@@ -39,3 +39,9 @@ bool kiln::loadSharedModel(const std::string &cc, const std::string &dir, const 
   out.model = getModel();
   return true;
 }
+
+void kiln::unloadSharedModel(SharedModel &model) {
+  if (model.handle)
+    dlclose(model.handle);
+  model = SharedModel();
+}

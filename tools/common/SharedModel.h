@@ -34,6 +34,10 @@ struct SharedModel {
 bool loadSharedModel(const std::string &cc, const std::string &dir, const std::string &name,
                      const std::string &runtimeLibrary, SharedModel &out, std::string &error);
 
+/// Unloads a library loadSharedModel loaded (every context destroyed first),
+/// so a tool that builds one model several times holds one at a time.
+void unloadSharedModel(SharedModel &model);
+
 } // namespace kiln
 
 #endif
