@@ -2,7 +2,7 @@
 //
 // Runs in a child process forked by kiln-conformance, so a crash or a hang
 // here costs one case, not the run. Symbolic dims are pinned from the first
-// data set's inputs (as kiln-run does). The model is compiled with
+// data set's inputs. The model is compiled with
 // kiln::compileModel, archiving the Halide runtime the parent compiled once,
 // linked with libkiln_runtime.a into a shared object, loaded with dlopen and
 // run on every test_data_set_N. Each output must have the expected dtype and
