@@ -254,8 +254,11 @@ LogicalResult W4MatMulOp::verify() {
   if (!elem(getLhs()).isF32() || !elem(getRhs()).isUnsignedInteger(8))
     return emitOpError("expects f32 activations and a u8 packed weight, got ") << elem(getLhs()) << " and "
                                                                                << elem(getRhs());
-  if (!elem(getScale()).isF32() || !elem(getZero()).isF32())
-    return emitOpError("scale and zero must be f32");
+  // Compact forms for memory-bound decode: f16 scales, u8 zero points.
+  if (!(elem(getScale()).isF32() || elem(getScale()).isF16()) ||
+      !(elem(getZero()).isF32() || elem(getZero()).isUnsignedInteger(8)))
+    return emitOpError("scale must be f32 or f16 and zero f32 or ui8, got ") << elem(getScale()) << " and "
+                                                                             << elem(getZero());
   int64_t g = getGroupSize(), nr = getBPanel();
   if (g < 2 || g % 2)
     return emitOpError("group_size must be even and >= 2, got ") << g;

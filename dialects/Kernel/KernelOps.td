@@ -178,6 +178,10 @@ def Kernel_W4MatMulOp : Kernel_Op<"w4matmul", [Pure, Kernel_SymbolicDims, AttrSi
     applies `scale * (sum - zero * sum_k a)`, so the zero point and scale cost
     two operations per block, not per weight.
 
+    `scale` may be f16 and `zero` ui8 (exact for integer zero points): a
+    block of 32 then costs 16 + 3 bytes instead of 16 + 8, which is what a
+    memory-bound decode step reads.
+
     The optional `epilogue` region maps each f32 result, as kernel.matmul's.
 
     ```mlir

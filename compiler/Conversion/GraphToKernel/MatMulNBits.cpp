@@ -12,6 +12,7 @@
 #include "compiler/Utils/ConstantData.h"
 #include "dialects/Halide/HalideAttrs.h"
 
+#include <cmath>
 
 using namespace mlir;
 using namespace kiln;
@@ -60,7 +61,17 @@ struct MatMulNBitsPattern : OpRewritePattern<graph::MatMulNBitsOp> {
     Value q = blobConstant<uint8_t>(rewriter, loc, {P, KB * GH, NR}, bt.getElementType(), packed,
                                     key + "_panel" + std::to_string(NR));
     Value sv = blobConstant<float>(rewriter, loc, {P, KB, NR}, rewriter.getF32Type(), scale, keyOf(sc) + "_panels");
-    Value zv = blobConstant<float>(rewriter, loc, {P, KB, NR}, rewriter.getF32Type(), zero, keyOf(zc) + "_panels");
+    // Integer zero points (the packed 4-bit form, or the default 8) as u8:
+    // a quarter of the bytes a memory-bound step reads for them.
+    bool integral = llvm::all_of(zero, [](float v) { return v >= 0 && v <= 255 && v == std::nearbyint(v); });
+    Value zv;
+    if (integral) {
+      std::vector<uint8_t> zero8(zero.begin(), zero.end());
+      zv = blobConstant<uint8_t>(rewriter, loc, {P, KB, NR}, IntegerType::get(getContext(), 8, IntegerType::Unsigned),
+                                 zero8, keyOf(zc) + "_panels_u8");
+    } else {
+      zv = blobConstant<float>(rewriter, loc, {P, KB, NR}, rewriter.getF32Type(), zero, keyOf(zc) + "_panels");
+    }
     rewriter.replaceOpWithNewOp<kernel::W4MatMulOp>(op, tt(op.getResult()), op.getA(), q, sv, zv, op.getBias(),
                                                     ValueRange(), op.getBlockSizeAttr(),
                                                     rewriter.getI64IntegerAttr(NR), ArrayAttr());

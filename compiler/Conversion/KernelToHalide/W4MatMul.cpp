@@ -22,6 +22,7 @@ LogicalResult kiln::lowerW4MatMul(kernel::W4MatMulOp op, KernelBuilder &kb) {
   auto res = tt(op.getResult());
   MLIRContext *ctx = op.getContext();
   Type i32 = IntegerType::get(ctx, 32), f32 = Float32Type::get(ctx), u8 = tt(op.getRhs()).getElementType();
+  Type scaleType = tt(op.getScale()).getElementType(), zeroType = tt(op.getZero()).getElementType();
   size_t rank = res.getRank(), batch = rank - 2;
   int64_t K = op.k(), G = op.getGroupSize(), NR = op.getBPanel();
   int64_t KB = (K + G - 1) / G;
@@ -97,8 +98,12 @@ LogicalResult kiln::lowerW4MatMul(kernel::W4MatMulOp op, KernelBuilder &kb) {
               SmallVector<Value> si(d.begin(), d.begin() + batch);
               si.append({m, kbIdx});
               Value as = KernelBuilder::call(b, "asum", f32, si);
-              Value s = KernelBuilder::call(b, scale, f32, {no, kbIdx, ni});
-              Value z = KernelBuilder::call(b, zero, f32, {no, kbIdx, ni});
+              Value s = KernelBuilder::call(b, scale, scaleType, {no, kbIdx, ni});
+              if (!scaleType.isF32())
+                s = b.create<arith::ExtFOp>(l, f32, s);
+              Value z = KernelBuilder::call(b, zero, zeroType, {no, kbIdx, ni});
+              if (!zeroType.isF32())
+                z = b.create<arith::SIToFPOp>(l, f32, widen(b, z, i32));
               Value centered = b.create<arith::SubFOp>(l, blk, b.create<arith::MulFOp>(l, z, as));
               return b.create<arith::MulFOp>(l, s, centered).getResult();
             });

@@ -13,6 +13,7 @@
 #include "dialects/Halide/HalideAttrs.h"
 #include "dialects/Kernel/KernelOps.h"
 
+#include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/StringSet.h"
 
 #include <cmath>
@@ -35,6 +36,24 @@ struct W4Weight {
   Value packed, scale, zero;
 };
 
+/// `v` rounded to f16 (its bits), or nullopt when f16 cannot hold it: a
+/// positive value under f16's smallest subnormal, or one past 65504.
+std::optional<uint16_t> toHalf(float v) {
+  llvm::APFloat h(v);
+  bool lost;
+  h.convert(llvm::APFloat::IEEEhalf(), llvm::APFloat::rmNearestTiesToEven, &lost);
+  if (h.isInfinity() || h.isNaN() || (v != 0 && h.isZero()))
+    return std::nullopt;
+  return (uint16_t)h.bitcastToAPInt().getZExtValue();
+}
+
+float fromHalf(uint16_t bits) {
+  llvm::APFloat h(llvm::APFloat::IEEEhalf(), llvm::APInt(16, bits));
+  bool lost;
+  h.convert(llvm::APFloat::IEEEsingle(), llvm::APFloat::rmNearestTiesToEven, &lost);
+  return h.convertToFloat();
+}
+
 W4Weight quantizeWeight(OpBuilder &b, Location loc, graph::ConstantOp c, bool trans, float alpha, int64_t G,
                         int64_t NR) {
   auto wt = cast<RankedTensorType>(c.getType());
@@ -43,35 +62,56 @@ W4Weight quantizeWeight(OpBuilder &b, Location loc, graph::ConstantOp c, bool tr
   std::vector<char> bytes = constantBytes(c.getValue());
   const float *w = reinterpret_cast<const float *>(bytes.data());
   auto at = [&](int64_t k, int64_t n) { return trans ? w[n * K + k] : w[k * N + n]; };
-  std::vector<uint8_t> packed(P * KH * NR, 0);
-  std::vector<float> scale(P * KB * NR, 0.0f), zero(P * KB * NR, 0.0f);
+  // Scales are stored in f16 (and zero points in u8): a decode step reads
+  // 0.59 bytes per weight instead of 0.75. Each block is quantized with its
+  // f16-rounded scale, so the stored scale is the one the rounding used. A
+  // weight whose scales f16 cannot hold keeps f32 scales.
+  auto blockScale = [&](int64_t n, int64_t kb, float &lo) {
+    int64_t k0 = kb * G, k1 = std::min(K, k0 + G);
+    float hi = 0;
+    lo = 0;
+    for (int64_t k = k0; k < k1; ++k) {
+      lo = std::min(lo, at(k, n));
+      hi = std::max(hi, at(k, n));
+    }
+    return (hi - lo) / 15.0f;
+  };
+  bool half = alpha == 1.0f;
+  for (int64_t n = 0; n < N && half; ++n)
+    for (int64_t kb = 0; kb < KB && half; ++kb) {
+      float lo, s = blockScale(n, kb, lo);
+      half = s == 0 || toHalf(s).has_value();
+    }
+  std::vector<uint8_t> packed(P * KH * NR, 0), zero(P * KB * NR, 0);
+  std::vector<float> scale(P * KB * NR, 0.0f);
+  std::vector<uint16_t> scale16(P * KB * NR, 0);
   for (int64_t n = 0; n < N; ++n)
     for (int64_t kb = 0; kb < KB; ++kb) {
-      int64_t k0 = kb * G, k1 = std::min(K, k0 + G);
-      float lo = 0, hi = 0;
-      for (int64_t k = k0; k < k1; ++k) {
-        lo = std::min(lo, at(k, n));
-        hi = std::max(hi, at(k, n));
-      }
-      float s = (hi - lo) / 15.0f, z = 0;
+      float lo, s = blockScale(n, kb, lo), z = 0;
+      if (s > 0 && half)
+        s = fromHalf(*toHalf(s));
       if (s > 0)
-        z = std::clamp(std::nearbyint(-lo / s), 0.0f, 15.0f) + 0.0f; // never -0
+        z = std::clamp(std::nearbyint(-lo / s), 0.0f, 15.0f);
       else
         s = 1;
-      for (int64_t k = k0; k < k1; ++k) {
+      for (int64_t k = kb * G; k < std::min(K, kb * G + G); ++k) {
         auto q = (uint8_t)std::clamp(std::nearbyint(at(k, n) / s) + z, 0.0f, 15.0f);
         uint8_t &byte = packed[((n / NR) * KH + k / 2) * NR + n % NR];
         byte |= k % 2 ? q << 4 : q;
       }
-      scale[((n / NR) * KB + kb) * NR + n % NR] = s * alpha;
-      zero[((n / NR) * KB + kb) * NR + n % NR] = z;
+      int64_t i = ((n / NR) * KB + kb) * NR + n % NR;
+      scale[i] = s * alpha;
+      scale16[i] = half ? *toHalf(s) : 0;
+      zero[i] = (uint8_t)z;
     }
   std::string name = constantKey(c);
   MLIRContext *ctx = b.getContext();
-  return {resourceConstant<uint8_t>(b, loc, {P, KH, NR}, IntegerType::get(ctx, 8, IntegerType::Unsigned), packed,
-                                    name + "_w4"),
-          resourceConstant<float>(b, loc, {P, KB, NR}, Float32Type::get(ctx), scale, name + "_w4_scale"),
-          resourceConstant<float>(b, loc, {P, KB, NR}, Float32Type::get(ctx), zero, name + "_w4_zero")};
+  Type u8 = IntegerType::get(ctx, 8, IntegerType::Unsigned);
+  Value sv = half ? resourceConstant<uint16_t>(b, loc, {P, KB, NR}, Float16Type::get(ctx), scale16,
+                                               name + "_w4_scale16")
+                  : resourceConstant<float>(b, loc, {P, KB, NR}, Float32Type::get(ctx), scale, name + "_w4_scale");
+  return {resourceConstant<uint8_t>(b, loc, {P, KH, NR}, u8, packed, name + "_w4"), sv,
+          resourceConstant<uint8_t>(b, loc, {P, KB, NR}, u8, zero, name + "_w4_zero")};
 }
 
 struct QuantizeW4Pass : kiln::impl::QuantizeW4Base<QuantizeW4Pass> {
