@@ -46,6 +46,8 @@ std::optional<Operand> fourBitMatMul(NodeContext &n, const Operand &a, const Fou
     }
   }
   packed.name = w.q.name;
+  scales.name = w.q.name + "_scale";
+  zeros.name = w.q.name + "_zero";
   SmallVector<SymExpr> shape = a.symShape();
   shape.back() = SymExpr::constant(N);
   Value r = n.create<graph::MatMulNBitsOp>(ArrayRef<SymExpr>(shape), DType::F32, n.materialize(a),
