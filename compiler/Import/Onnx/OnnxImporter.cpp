@@ -122,6 +122,8 @@ std::optional<DType> dtypeOf(Type t) {
 }
 
 static std::string onnxTypeName(int32_t t) {
+  if (std::optional<DType> d = tensorDTypeFromOnnx(t); d && isFourBit(*d))
+    return dtypeName(*d); // newer than this onnx library's enum
   if (onnx::TensorProto_DataType_IsValid(t))
     return onnx::TensorProto_DataType_Name(static_cast<onnx::TensorProto_DataType>(t));
   return "type " + std::to_string(t);
