@@ -113,6 +113,12 @@ init_case("float_data_count", raw_tensor("w", TensorProto.FLOAT, [2, 3], "float_
           "'w' has 5 values in float_data, expected 6")
 init_case("int64_data_count", raw_tensor("w", TensorProto.INT64, [2, 3], "int64_data", [1] * 7),
           "'w' has 7 values in int64_data, expected 6")
+# 4-bit tensors hold two values per byte: 6 INT4 values need 3 (onnx 1.12 has no INT4 = 22).
+t = TensorProto(name="w", data_type=22, raw_data=b"\x12\x34")
+t.dims.extend([2, 3])
+init_case("int4_raw_data_short", t, "'w' (INT4, 6 values, two per byte) has 2 bytes of raw_data, expected 3")
+init_case("uint4_int32_data_count", raw_tensor("w", 21, [2, 3], "int32_data", [0x12] * 6),
+          "'w' (UINT4, 6 values, two per byte) has 6 values in int32_data, expected 3")
 t = helper.make_tensor("w", TensorProto.FLOAT, [2, 3], [0.0] * 6)
 t.dims[0] = -2
 init_case("initializer_negative_dim", t, "'w' has a negative or too large dim")

@@ -14,9 +14,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DTYPES = {"float32": np.float32, "int32": np.int32, "int64": np.int64, "uint8": np.uint8, "int8": np.int8}
 
 
-def write_case(model, inputs, out):
-    """`inputs`: (name, array) pairs in graph input order. Returns the outputs."""
-    onnx.checker.check_model(model)
+def write_case(model, inputs, out, check=True, level="all"):
+    """`inputs`: (name, array) pairs in graph input order. Returns the outputs.
+    `check=False` skips onnx's checker, which predates some types (INT4);
+    `level` is onnxruntime's graph optimization level (tools/oracle/run.js)."""
+    if check:
+        onnx.checker.check_model(model)
     data = os.path.join(out, "test_data_set_0")
     os.makedirs(data, exist_ok=True)
     onnx.save(model, os.path.join(out, "model.onnx"))
@@ -25,7 +28,7 @@ def write_case(model, inputs, out):
             f.write(numpy_helper.from_array(x, name).SerializeToString())
     tmp = os.path.join(out, "ort")
     subprocess.run(["node", os.path.join(HERE, "..", "..", "tools", "oracle", "run.js"),
-                    os.path.join(out, "model.onnx"), tmp, "--pb", data], check=True)
+                    os.path.join(out, "model.onnx"), tmp, "--level", level, "--pb", data], check=True)
     meta = json.load(open(os.path.join(tmp, "outputs.json")))
     outputs = []
     for i, o in enumerate(meta["outputs"] if isinstance(meta, dict) else meta):

@@ -2,15 +2,17 @@
 // Kiln's reference runner: runs an ONNX model with onnxruntime (CPU) and writes its
 // outputs as raw files, for tests and the demo to compare Kiln's results against.
 //
-//   node run.js MODEL.onnx OUTDIR [--threads N] name=dtype:d0xd1x...:file.bin ...
-//   node run.js MODEL.onnx OUTDIR [--threads N] --pb DIR
+//   node run.js MODEL.onnx OUTDIR [--threads N] [--level L] name=dtype:d0xd1x...:file.bin ...
+//   node run.js MODEL.onnx OUTDIR [--threads N] [--level L] --pb DIR
 //
 // Inputs are raw little-endian files (a scalar has an empty shape: `x=float32::x.bin`),
 // or with --pb the ONNX backend-test layout: DIR/input_K.pb TensorProtos, bound by
 // their name or else by position K. Writes OUTDIR/<index>.bin (raw, in the graph's
 // output order) and OUTDIR/outputs.json listing each output's name, dtype and shape.
 // --threads sets intraOpNumThreads (default 1: reproducible, and fair next to a
-// single-threaded Kiln run).
+// single-threaded Kiln run). --level sets the graph optimization level (default all);
+// `basic` keeps fusions that change values out, such as DequantizeLinear(INT4) -> MatMul
+// into MatMulNBits with int8 activations (accuracy level 4).
 'use strict';
 
 const fs = require('fs');
@@ -19,7 +21,7 @@ const { BY_ONNX, dtypeInfo, typedFromBuffer } = require('./dtypes');
 
 function usage(msg) {
   if (msg) console.error(`run.js: ${msg}`);
-  console.error('usage: node run.js MODEL.onnx OUTDIR [--threads N] [--pb DIR] name=dtype:d0xd1:file.bin ...');
+  console.error('usage: node run.js MODEL.onnx OUTDIR [--threads N] [--level L] [--pb DIR] name=dtype:d0xd1:file.bin ...');
   process.exit(2);
 }
 
@@ -107,22 +109,24 @@ function readPbDir(dir, inputNames) {
 
 async function main() {
   const args = process.argv.slice(2);
-  let threads = 1, pbDir = null;
+  let threads = 1, pbDir = null, level = 'all';
   const positional = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--threads') threads = parseInt(args[++i], 10);
     else if (args[i] === '--pb') pbDir = args[++i];
+    else if (args[i] === '--level') level = args[++i];
     else if (args[i] === '-h' || args[i] === '--help') usage();
     else positional.push(args[i]);
   }
   if (positional.length < 2 || !(threads >= 0)) usage();
+  if (!['disabled', 'basic', 'extended', 'all'].includes(level)) usage(`bad --level '${level}'`);
   const [modelPath, outDir, ...specs] = positional;
 
   // Loaded here so `--help` works without the package installed.
   const ort = require('onnxruntime-node');
   const session = await ort.InferenceSession.create(modelPath, {
     executionProviders: ['cpu'],
-    graphOptimizationLevel: 'all',
+    graphOptimizationLevel: level,
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
   });

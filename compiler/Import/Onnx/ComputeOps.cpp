@@ -466,8 +466,37 @@ LogicalResult matmulOp(NodeContext &n) {
   DType t = n.in(0).dtype();
   if (t != DType::F32 && t != DType::F16 && t != DType::I32 && t != DType::I64)
     return n.fail("MatMul of " + Twine(dtypeName(t)) + " is not defined by ONNX (MatMulInteger is)");
+  if (n.in(1).fourBit)
+    if (std::optional<Operand> r = fourBitMatMul(n, n.in(0), *n.in(1).fourBit, false, 1.0f, {}))
+      return n.set(0, *r);
   FailureOr<Operand> r = buildMatMul(n, n.in(0), n.in(1));
   return failed(r) ? failure() : n.set(0, *r);
+}
+
+/// Gemm of A by a dequantized 4-bit B: beta * C becomes the bias when it is
+/// one value per column, else it is added to the product.
+std::optional<Operand> fourBitGemm(NodeContext &n, const FourBitWeight &w, bool transB) {
+  const Operand &a = n.in(0);
+  float alpha = n.attrFloat("alpha", 1.0f), beta = n.attrFloat("beta", 1.0f);
+  std::optional<Operand> c;
+  if (n.hasInput(2)) {
+    c = n.in(2);
+    if (beta != 1.0f) {
+      FailureOr<Operand> scaled =
+          buildBinary(n, BinaryKind::Mul, *c, Operand::of(HostTensor::fromDoubles(DType::F32, {}, {beta})));
+      if (failed(scaled))
+        return std::nullopt;
+      c = *scaled;
+    }
+  }
+  int64_t N = w.q.shape[transB ? 0 : 1];
+  bool perColumn = c && c->dtype() == DType::F32 && c->rank() >= 1 && c->numElements() == N && c->shape().back() == N;
+  Value bias = perColumn ? n.materialize(reshapeTo(n, *c, ArrayRef<int64_t>{N})) : Value();
+  std::optional<Operand> y = fourBitMatMul(n, a, w, transB, alpha, bias);
+  if (!y || !c || perColumn)
+    return y;
+  FailureOr<Operand> sum = buildBinary(n, BinaryKind::Add, *y, *c);
+  return failed(sum) ? std::nullopt : std::optional<Operand>(*sum);
 }
 
 LogicalResult gemmOp(NodeContext &n) {
@@ -498,6 +527,9 @@ LogicalResult gemmOp(NodeContext &n) {
       return failure();
     c = n.materialize(co);
   }
+  if (b.fourBit && !ta)
+    if (std::optional<Operand> r = fourBitGemm(n, *b.fourBit, tb))
+      return n.set(0, *r);
   Value r = n.create<graph::GemmOp>(ArrayRef<SymExpr>(shape), a.dtype(), n.materialize(a), n.materialize(b), c,
                                     n.b.getF32FloatAttr(n.attrFloat("alpha", 1.0f)),
                                     n.b.getF32FloatAttr(n.attrFloat("beta", 1.0f)),

@@ -34,7 +34,9 @@ size_t dtypeSize(DType t) {
   case DType::F16: return 2;
   case DType::I8:
   case DType::UI8:
-  case DType::Bool: return 1;
+  case DType::Bool:
+  case DType::I4:
+  case DType::UI4: return 1;
   }
   return 1;
 }
@@ -51,6 +53,8 @@ const char *dtypeName(DType t) {
   case DType::I8: return "INT8";
   case DType::UI8: return "UINT8";
   case DType::Bool: return "BOOL";
+  case DType::I4: return "INT4";
+  case DType::UI4: return "UINT4";
   }
   return "?";
 }
@@ -67,6 +71,14 @@ std::optional<DType> dtypeFromOnnx(int32_t onnxType) {
   case 10: return DType::F16;
   case 11: return DType::F64;
   default: return std::nullopt;
+  }
+}
+
+std::optional<DType> tensorDTypeFromOnnx(int32_t onnxType) {
+  switch (onnxType) {
+  case 21: return DType::UI4;
+  case 22: return DType::I4;
+  default: return dtypeFromOnnx(onnxType);
   }
 }
 
@@ -139,8 +151,10 @@ double HostTensor::getDouble(int64_t i) const {
   case DType::F64: return load<double>(p);
   case DType::I64: return static_cast<double>(load<int64_t>(p));
   case DType::I32: return load<int32_t>(p);
-  case DType::I8: return load<int8_t>(p);
-  case DType::UI8: return load<uint8_t>(p);
+  case DType::I8:
+  case DType::I4: return load<int8_t>(p);
+  case DType::UI8:
+  case DType::UI4: return load<uint8_t>(p);
   case DType::Bool: return *p != 0;
   }
   return 0;
@@ -154,8 +168,10 @@ int64_t HostTensor::getInt(int64_t i) const {
   case DType::F64: return saturatingTrunc(getDouble(i));
   case DType::I64: return load<int64_t>(p);
   case DType::I32: return load<int32_t>(p);
-  case DType::I8: return load<int8_t>(p);
-  case DType::UI8: return load<uint8_t>(p);
+  case DType::I8:
+  case DType::I4: return load<int8_t>(p);
+  case DType::UI8:
+  case DType::UI4: return load<uint8_t>(p);
   case DType::Bool: return *p != 0;
   }
   return 0;
@@ -183,6 +199,9 @@ void HostTensor::setInt(int64_t i, int64_t v) {
   case DType::I8:
   case DType::UI8: return store<uint8_t>(p, static_cast<uint8_t>(v));
   case DType::Bool: return store<uint8_t>(p, v != 0);
+  // Wrapped to 4 bits, as the packed form would hold them.
+  case DType::I4: return store<int8_t>(p, static_cast<int8_t>(static_cast<uint8_t>(uint64_t(v) << 4)) >> 4);
+  case DType::UI4: return store<uint8_t>(p, static_cast<uint8_t>(v & 15));
   }
 }
 

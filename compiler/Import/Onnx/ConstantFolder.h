@@ -30,14 +30,22 @@ namespace kiln {
 
 /// Element types a host tensor can hold. F64 exists only so that DOUBLE
 /// constants can be folded (e.g. cast away); it has no graph dialect type.
-enum class DType : uint8_t { F32, F16, F64, I64, I32, I8, UI8, Bool };
+/// I4 and UI4 (ONNX INT4/UINT4 initializers) are held unpacked, one value per
+/// byte (I4 sign-extended), and have no graph dialect type either: only
+/// DequantizeLinear reads them (see OnnxImporter.cpp).
+enum class DType : uint8_t { F32, F16, F64, I64, I32, I8, UI8, Bool, I4, UI4 };
 
 size_t dtypeSize(DType t);
 bool isFloatDType(DType t);
 /// The ONNX spelling, for messages: FLOAT, INT64, BOOL, ...
 const char *dtypeName(DType t);
 /// Maps an onnx::TensorProto::DataType value; nullopt for unsupported ones.
+/// INT4 and UINT4 are not mapped: they are only read as tensors (below).
 std::optional<DType> dtypeFromOnnx(int32_t onnxType);
+/// dtypeFromOnnx, plus INT4 and UINT4: the types a TensorProto may hold.
+std::optional<DType> tensorDTypeFromOnnx(int32_t onnxType);
+/// Whether `t` is I4 or UI4.
+inline bool isFourBit(DType t) { return t == DType::I4 || t == DType::UI4; }
 
 /// A tensor known at import time. Reshapes share `data` with their source.
 struct HostTensor {

@@ -78,15 +78,28 @@ inline std::optional<llvm::SmallVector<int64_t>> staticDims(llvm::ArrayRef<SymEx
   return r;
 }
 
+/// DequantizeLinear of a 4-bit constant q [R, C] with f32 scales (and zero
+/// points of q's type) in blocks of `blockSize` along `axis`: [ceil(R/G), C]
+/// or [R, ceil(C/G)]. QuantOps.cpp attaches it to the f32 result, so that a
+/// MatMul or Gemm reading that as B runs on the 4-bit values
+/// (FourBitMatMul.cpp) and the f32 weight is never materialized.
+struct FourBitWeight {
+  HostTensor q, scale;
+  std::optional<HostTensor> zero;
+  int64_t axis = 0, blockSize = 0;
+};
+
 /// An ONNX value during import: a host constant, a symbolic integer tensor
 /// or an SSA value (whose type may have symbolic dims).
 struct Operand {
   std::shared_ptr<HostTensor> constant;
   mlir::Value value;
   std::shared_ptr<SymTensor> sym;
+  /// Set beside `constant` or `value` on a dequantized 4-bit weight.
+  std::shared_ptr<const FourBitWeight> fourBit;
 
-  static Operand of(HostTensor t) { return {std::make_shared<HostTensor>(std::move(t)), {}, {}}; }
-  static Operand of(mlir::Value v) { return {nullptr, v, {}}; }
+  static Operand of(HostTensor t) { return {std::make_shared<HostTensor>(std::move(t)), {}, {}, {}}; }
+  static Operand of(mlir::Value v) { return {nullptr, v, {}, {}}; }
   /// A SymTensor, or a HostTensor when every element is a constant.
   static Operand of(SymTensor t);
   bool isConst() const { return constant != nullptr; }
@@ -228,6 +241,13 @@ Operand buildReduce(NodeContext &n, const Operand &x, ReduceKind kind, llvm::Str
                     llvm::ArrayRef<int64_t> axes, bool keepdims);
 /// Element type conversion with ONNX Cast semantics.
 Operand convertTo(NodeContext &n, const Operand &x, DType to);
+/// `a` x the dequantized weight `w` (B of a MatMul, or of a Gemm with
+/// `transB`), alpha folded into the scales and an optional f32 [N] bias, as a
+/// graph.matmul_nbits over the 4-bit values; nullopt where that op cannot
+/// take it (A not f32 of rank >= 2, the blocks not along K): the caller then
+/// multiplies by the f32 weight.
+std::optional<Operand> fourBitMatMul(NodeContext &n, const Operand &a, const FourBitWeight &w, bool transB,
+                                     float alpha, mlir::Value bias);
 
 /// A chain of buildBinary/buildUnary steps on one value that stops at the
 /// first failure (which has already been reported): `Chain{n, x}.bin(...).un(...)`.
@@ -277,6 +297,9 @@ public:
   /// bytes are moved out of the proto instead of copied.
   std::optional<HostTensor> loadTensor(const onnx::TensorProto &t, const std::string &valueName,
                                        std::string &error, std::string *stealRaw = nullptr) const;
+  /// loadTensor of an INT4 or UINT4 tensor: unpacked, one value per byte.
+  std::optional<HostTensor> loadFourBit(const onnx::TensorProto &t, DType dt, const std::string &valueName,
+                                        std::string &error) const;
 
 private:
   bool checkStructure();

@@ -52,7 +52,7 @@ Operand Operand::of(SymTensor t) {
   SmallVector<int64_t> ints;
   for (const SymExpr &e : t.elems) {
     if (!e.isConst())
-      return {nullptr, {}, std::make_shared<SymTensor>(std::move(t))};
+      return {nullptr, {}, std::make_shared<SymTensor>(std::move(t)), {}};
     ints.push_back(*e.constValue());
   }
   return of(HostTensor::fromInts(t.dtype, t.shape, ints));
@@ -95,6 +95,8 @@ Type mlirElementType(MLIRContext *ctx, DType t) {
   case DType::I8: return IntegerType::get(ctx, 8);
   case DType::UI8: return IntegerType::get(ctx, 8, IntegerType::Unsigned);
   case DType::Bool: return IntegerType::get(ctx, 1);
+  case DType::I4:
+  case DType::UI4: break; // Never materialized: importNode refuses them.
   }
   return {};
 }
@@ -120,6 +122,8 @@ std::optional<DType> dtypeOf(Type t) {
 }
 
 static std::string onnxTypeName(int32_t t) {
+  if (std::optional<DType> d = tensorDTypeFromOnnx(t); d && isFourBit(*d))
+    return dtypeName(*d); // newer than this onnx library's enum
   if (onnx::TensorProto_DataType_IsValid(t))
     return onnx::TensorProto_DataType_Name(static_cast<onnx::TensorProto_DataType>(t));
   return "type " + std::to_string(t);
@@ -206,14 +210,68 @@ static bool readModel(const std::string &path, onnx::ModelProto &model, std::str
   return true;
 }
 
+/// Two 4-bit values per byte, the even element in the low nibble, as ONNX
+/// packs INT4/UINT4 (an odd count leaves the last high nibble as padding):
+/// unpacked to one byte each, INT4 sign-extended.
+static std::shared_ptr<std::string> unpackFourBit(llvm::function_ref<uint8_t(int64_t)> byteAt, int64_t n,
+                                                  bool isSigned) {
+  auto out = std::make_shared<std::string>(n, '\0');
+  for (int64_t i = 0; i < n; ++i) {
+    uint8_t v = (byteAt(i / 2) >> (i % 2 ? 4 : 0)) & 15;
+    (*out)[i] = static_cast<char>(isSigned && v >= 8 ? v - 16 : v);
+  }
+  return out;
+}
+
+std::optional<HostTensor> Importer::loadFourBit(const onnx::TensorProto &t, DType dt, const std::string &valueName,
+                                                std::string &error) const {
+  HostTensor h;
+  h.dtype = dt;
+  h.name = valueName;
+  int64_t n = 1;
+  for (int64_t d : t.dims()) {
+    if (d < 0 || (d && n > (int64_t(1) << 40) / d)) {
+      error = "'" + valueName + "' has a negative or too large dim";
+      return std::nullopt;
+    }
+    h.shape.push_back(d);
+    n *= d;
+  }
+  int64_t packed = (n + 1) / 2;
+  bool isSigned = dt == DType::I4;
+  auto sizeError = [&](const std::string &what, int64_t got) -> std::optional<HostTensor> {
+    error = "'" + valueName + "' (" + dtypeName(dt) + ", " + std::to_string(n) + " values, two per byte) has " +
+            std::to_string(got) + " " + what + ", expected " + std::to_string(packed);
+    return std::nullopt;
+  };
+  if (t.data_location() == onnx::TensorProto::EXTERNAL) {
+    std::optional<std::string> bytes = readExternalData(t, modelDir, valueName, packed, error);
+    if (!bytes)
+      return std::nullopt;
+    h.data = unpackFourBit([&](int64_t i) { return uint8_t((*bytes)[i]); }, n, isSigned);
+  } else if (t.has_raw_data()) {
+    if ((int64_t)t.raw_data().size() != packed)
+      return sizeError("bytes of raw_data", t.raw_data().size());
+    h.data = unpackFourBit([&](int64_t i) { return uint8_t(t.raw_data()[i]); }, n, isSigned);
+  } else {
+    // int32_data holds the packed bytes, one per element.
+    if (t.int32_data_size() != packed)
+      return sizeError("values in int32_data", t.int32_data_size());
+    h.data = unpackFourBit([&](int64_t i) { return uint8_t(t.int32_data(i)); }, n, isSigned);
+  }
+  return h;
+}
+
 std::optional<HostTensor> Importer::loadTensor(const onnx::TensorProto &t,
                                                const std::string &valueName, std::string &error,
                                                std::string *stealRaw) const {
-  std::optional<DType> dt = dtypeFromOnnx(t.data_type());
+  std::optional<DType> dt = tensorDTypeFromOnnx(t.data_type());
   if (!dt) {
     error = "'" + valueName + "' has unsupported element type " + onnxTypeName(t.data_type());
     return std::nullopt;
   }
+  if (isFourBit(*dt))
+    return loadFourBit(t, *dt, valueName, error);
   HostTensor h;
   h.dtype = *dt;
   h.name = valueName;
@@ -444,7 +502,7 @@ bool Importer::loadInitializers() {
     std::optional<HostTensor> h =
         loadTensor(*t, t->name(), err, t->has_raw_data() ? t->mutable_raw_data() : nullptr);
     if (!h) {
-      if (dtypeFromOnnx(t->data_type()))
+      if (tensorDTypeFromOnnx(t->data_type()))
         errors.push_back(path + ": initializer " + err);
       else
         addUnsupported(path + ": initializer " + err);
@@ -781,6 +839,14 @@ void Importer::importNode(const onnx::NodeProto &node, size_t index) {
   });
   NodeContext n(*this, node, nodeName(node, index), opsetFor(normDomain(node.domain())),
                 std::move(ins));
+  // 4-bit tensors have no graph type: DequantizeLinear is their one reader.
+  if (node.op_type() != "DequantizeLinear" || !normDomain(node.domain()).empty())
+    for (int i = 0; i < node.input_size(); ++i)
+      if (n.hasInput(i) && isFourBit(n.in(i).dtype())) {
+        (void)n.unsupported("input '" + node.input(i) + "' is " + dtypeName(n.in(i).dtype()) +
+                            ": 4-bit tensors are supported only as DequantizeLinear's input");
+        return poisonOutputs();
+      }
   if (symbolic && !symbolicReady(node.op_type())) {
     (void)n.unsupported("symbolic dims are not supported by " + node.op_type() +
                  " yet; pin them with --shape NAME=N");
@@ -851,6 +917,11 @@ OwningOpRef<ModuleOp> Importer::run(std::string &error) {
   for (const auto &out : g.output()) {
     if (poisoned.contains(out.name()))
       continue;
+    if (isFourBit(values.lookup(out.name()).dtype())) {
+      addUnsupported(path + ": graph output '" + out.name() + "' is " + dtypeName(values.lookup(out.name()).dtype()) +
+                     ": 4-bit tensors are supported only as DequantizeLinear's input");
+      continue;
+    }
     Value v = materialize(values.lookup(out.name()));
     // A declared element type the graph does not compute would hand the
     // caller bytes of another type.

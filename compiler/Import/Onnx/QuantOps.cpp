@@ -2,12 +2,15 @@
 //
 // Expects: NodeContexts for QuantizeLinear, DequantizeLinear (opsets 13..23:
 // per-tensor, per-axis and, from 21, blocked scales), DynamicQuantizeLinear,
-// MatMulInteger and QLinearMatMul, with INT8 or UINT8 quantized values.
+// MatMulInteger and QLinearMatMul, with INT8 or UINT8 quantized values;
+// DequantizeLinear also takes INT4/UINT4 constants (opset 21).
 // Produces: a plain, exact decomposition into graph ops (Cast, Div, Round,
-// Add, Max, Min, MatMul on INT32) that later passes may fuse; fast integer
-// kernels come later. Rounding is half to even and results saturate, as the
-// ONNX reference does. Other quantized types (INT16, INT4, FLOAT8) are
-// reported as not supported.
+// Add, Max, Min, MatMul on INT32) that kiln-lift-integer-matmul and
+// kiln-lift-qdq-matmul turn into quantized kernels. Rounding is half to even
+// and results saturate, as the ONNX reference does. A blocked 4-bit weight
+// also carries its FourBitWeight (ImportContext.h) for the MatMul or Gemm that
+// reads it. Other quantized types (INT16, FLOAT8, 4-bit outputs) are reported
+// as not supported.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Import/Onnx/ImportContext.h"
@@ -19,6 +22,20 @@ namespace kiln {
 namespace {
 
 bool isQuantType(DType t) { return t == DType::I8 || t == DType::UI8; }
+
+/// A 4-bit constant as the 8-bit type of its stored bytes (one value each,
+/// INT4 sign-extended): the same values, which every op here takes.
+Operand widenFourBit(const Operand &x) {
+  if (!x.isConst() || !isFourBit(x.dtype()))
+    return x;
+  HostTensor h = *x.constant; // shares the bytes
+  h.dtype = x.dtype() == DType::I4 ? DType::I8 : DType::UI8;
+  return Operand::of(std::move(h));
+}
+
+/// Block sizes kernel.w4matmul is built and tested for (powers of 2 from 16
+/// to 256, as --quantize-group); other blocked 4-bit weights fold to f32.
+bool isW4BlockSize(int64_t g) { return g >= 16 && g <= 256 && (g & (g - 1)) == 0; }
 
 Operand scalarF32(double v) { return Operand::of(HostTensor::fromDoubles(DType::F32, {}, {v})); }
 
@@ -85,7 +102,7 @@ FailureOr<QuantParams> quantParams(NodeContext &n, ArrayRef<int64_t> xs) {
     return failure();
   q.scale = *s;
   if (n.hasInput(2)) {
-    const Operand &zp = n.in(2);
+    Operand zp = widenFourBit(n.in(2));
     if (zp.shape() != scale.shape())
       return n.fail("the zero point's shape " + shapeString(zp.shape()) + " differs from the scale's " +
                     shapeString(scale.shape()));
@@ -145,16 +162,40 @@ LogicalResult quantizeLinearOp(NodeContext &n) {
   return failed(y) ? failure() : n.set(0, *y);
 }
 
+/// The FourBitWeight of a DequantizeLinear of the 4-bit constant `x`, when
+/// its constant scales are blocked along an axis of a 2-D x by a size
+/// kernel.w4matmul takes.
+std::shared_ptr<const FourBitWeight> fourBitWeight(NodeContext &n, const Operand &x) {
+  int64_t g = n.attrInt("block_size", 0);
+  const Operand &scale = n.in(1);
+  if (!x.isConst() || x.rank() != 2 || !isW4BlockSize(g) || !scale.isConst() ||
+      (n.hasInput(2) && !n.in(2).isConst()))
+    return nullptr;
+  auto w = std::make_shared<FourBitWeight>();
+  w->q = *x.constant;
+  w->scale = foldCast(*scale.constant, DType::F32);
+  if (n.hasInput(2))
+    w->zero = *n.in(2).constant;
+  int64_t axis = n.attrInt("axis", 1); // checked by quantParams
+  w->axis = axis < 0 ? axis + 2 : axis;
+  w->blockSize = g;
+  return w;
+}
+
 LogicalResult dequantizeLinearOp(NodeContext &n) {
   if (failed(n.expectInputs(2)))
     return failure();
-  const Operand &x = n.in(0);
-  if (!isQuantType(x.dtype()) && x.dtype() != DType::I32)
-    return n.unsupported("quantized type " + Twine(dtypeName(x.dtype())) +
-                  " is not supported (INT8, UINT8 and INT32 are)");
-  if (n.hasInput(2) && n.in(2).dtype() != x.dtype())
+  const Operand &x4 = n.in(0);
+  if (!isQuantType(x4.dtype()) && !isFourBit(x4.dtype()) && x4.dtype() != DType::I32)
+    return n.unsupported("quantized type " + Twine(dtypeName(x4.dtype())) +
+                         " is not supported (INT4, UINT4, INT8, UINT8 and INT32 are)");
+  if (isFourBit(x4.dtype()) && n.opset < 21)
+    return n.fail("an " + Twine(dtypeName(x4.dtype())) + " input needs opset 21, the model has " +
+                  Twine(n.opset));
+  if (n.hasInput(2) && n.in(2).dtype() != x4.dtype())
     return n.fail("the zero point is " + Twine(dtypeName(n.in(2).dtype())) + ", the input " +
-                  dtypeName(x.dtype()));
+                  dtypeName(x4.dtype()));
+  Operand x = widenFourBit(x4);
   FailureOr<QuantParams> q = quantParams(n, x.shape());
   if (failed(q))
     return failure();
@@ -169,7 +210,10 @@ LogicalResult dequantizeLinearOp(NodeContext &n) {
   c.bin(BinaryKind::Mul, q->scale);
   if (failed(c.v))
     return failure();
-  return n.set(0, convertTo(n, *c.v, n.in(1).dtype()));
+  Operand y = convertTo(n, *c.v, n.in(1).dtype());
+  if (isFourBit(x4.dtype()))
+    y.fourBit = fourBitWeight(n, x4);
+  return n.set(0, std::move(y));
 }
 
 /// The whole tensor reduced to a scalar.
