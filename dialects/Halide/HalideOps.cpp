@@ -1,6 +1,7 @@
 //===- HalideOps.cpp - halide dialect verifiers -===//
 #include "dialects/Halide/HalideOps.h"
 
+#include "llvm/ADT/SmallPtrSet.h"
 #include "mlir/IR/Builders.h"
 
 using namespace mlir;
@@ -120,7 +121,18 @@ LogicalResult InputOp::verify() {
   return verifyExtents(*this, getExtents(), "extents");
 }
 
-static LogicalResult verifyBody(Operation *op, Region &body, unsigned numArgs, FuncOp f) {
+/// Whether `v` depends on one of `block`'s first `n` arguments.
+static bool readsArgs(Value v, Block &block, unsigned n, llvm::SmallPtrSetImpl<Operation *> &seen) {
+  if (auto a = dyn_cast<BlockArgument>(v))
+    return a.getOwner() == &block && a.getArgNumber() < n;
+  Operation *d = v.getDefiningOp();
+  if (!d || !seen.insert(d).second)
+    return false;
+  return llvm::any_of(d->getOperands(), [&](Value o) { return readsArgs(o, block, n, seen); });
+}
+
+/// `predicate`: the body returns one more value, an i1 (an update's `where`).
+static LogicalResult verifyBody(Operation *op, Region &body, unsigned numArgs, FuncOp f, bool predicate = false) {
   Block &b = body.front();
   if (b.getNumArguments() != numArgs)
     return op->emitOpError("body must take ") << numArgs << " i32 arguments";
@@ -130,9 +142,22 @@ static LogicalResult verifyBody(Operation *op, Region &body, unsigned numArgs, F
   auto ret = dyn_cast<ReturnOp>(b.getTerminator());
   if (!ret)
     return op->emitOpError("body must end in halide.return");
-  if (ret.getValues().size() != f.getNumValues())
-    return op->emitOpError("body returns ") << ret.getValues().size() << " values, expected " << f.getNumValues();
-  for (Value v : ret.getValues())
+  ValueRange values = ret.getValues();
+  if (values.size() != f.getNumValues() + predicate)
+    return op->emitOpError("body returns ") << values.size() << " values, expected " << f.getNumValues()
+                                            << (predicate ? " and a predicate" : "");
+  if (predicate) {
+    Value p = values.back();
+    values = values.drop_back();
+    if (!p.getType().isInteger(1))
+      return op->emitOpError("where: the last value must be an i1 predicate, got ") << p.getType();
+    // Halide hoists a predicate out of the pure loops; one that reads a pure
+    // var would be evaluated per point and is not what `where` is for.
+    llvm::SmallPtrSet<Operation *, 16> seen;
+    if (readsArgs(p, b, f.getVars().size(), seen))
+      return op->emitOpError("where: the predicate may read the reduction vars only, not the func's vars");
+  }
+  for (Value v : values)
     if (v.getType() != f.getResultType())
       return op->emitOpError("body returns ") << v.getType() << ", expected " << f.getResultType();
   return success();
@@ -157,7 +182,9 @@ LogicalResult UpdateOp::verify() {
   if (f.getTuple() && getCombine() != Combine::Set)
     return emitOpError("updates tuple func ") << getFuncAttr() << " with combine "
                                                << stringifyCombine(getCombine()) << "; tuples take set";
-  return verifyBody(*this, getBody(), f.getVars().size() + getNumRVars(), f);
+  if (getWhere() && getNumRVars() == 0)
+    return emitOpError("where needs a reduction domain");
+  return verifyBody(*this, getBody(), f.getVars().size() + getNumRVars(), f, getWhere());
 }
 
 LogicalResult OutputOp::verify() {

@@ -134,7 +134,11 @@ def Halide_UpdateOp : Halide_Op<"update", [HasParent<"KernelOp">]> {
     the func's vars and then the reduction vars. `combine` is add, mul, max or
     min; or set, f(vars) = value, where the body may read f itself at the same
     vars (a recurrence, such as attention's running softmax state). A tuple
-    func's updates are set.
+    func's updates are set. With `where`, the body returns one more value, an
+    i1 predicate of the reduction vars only: the update visits just the points
+    where it holds (Halide's RDom::where), and Halide tests it once per
+    reduction point, outside the pure loops inside it (a matmul over a
+    run-time subset of k).
 
     ```mlir
     halide.update @sum rdom [0, 128] combine add {
@@ -144,9 +148,10 @@ def Halide_UpdateOp : Halide_Op<"update", [HasParent<"KernelOp">]> {
     }
     ```
   }];
-  let arguments = (ins FlatSymbolRefAttr:$func, AffineMapAttr:$rdom, Halide_CombineAttr:$combine);
+  let arguments = (ins FlatSymbolRefAttr:$func, AffineMapAttr:$rdom, Halide_CombineAttr:$combine,
+                   UnitAttr:$where);
   let regions = (region SizedRegion<1>:$body);
-  let assemblyFormat = "$func `rdom` custom<Extents>($rdom) `combine` $combine attr-dict-with-keyword $body";
+  let assemblyFormat = "$func `rdom` custom<Extents>($rdom) `combine` $combine (`where` $where^)? attr-dict-with-keyword $body";
   let builders = [
     OpBuilder<(ins "::llvm::StringRef":$func, "::llvm::ArrayRef<int64_t>":$rdom, "::kiln::halide::Combine":$combine), [{
       build($_builder, $_state, func, constantExtents($_builder.getContext(), rdom), combine);

@@ -106,7 +106,7 @@ void KernelBuilder::func(StringRef name, size_t rank, Type type, const BodyFn &f
 
 static void buildUpdate(OpBuilder &body, Location loc, halide::KernelOp kernel, StringRef name, size_t rank,
                         ArrayRef<AffineExpr> extents, halide::Combine combine,
-                        const KernelBuilder::TupleUpdateFn &fn) {
+                        const KernelBuilder::TupleUpdateFn &fn, bool where = false) {
   SmallVector<AffineExpr> rdom;
   AffineExpr zero = getAffineConstantExpr(0, body.getContext());
   for (AffineExpr e : extents) {
@@ -116,7 +116,8 @@ static void buildUpdate(OpBuilder &body, Location loc, halide::KernelOp kernel, 
   // (min, extent) pairs innermost first: haldeExtents reverses the list.
   auto u = body.create<halide::UpdateOp>(loc, FlatSymbolRefAttr::get(body.getContext(), name),
                                          AffineMapAttr::get(haldeExtents(kernel, rdom)),
-                                         halide::CombineAttr::get(body.getContext(), combine));
+                                         halide::CombineAttr::get(body.getContext(), combine),
+                                         where ? body.getUnitAttr() : UnitAttr());
   Block *blk = new Block();
   u.getBody().push_back(blk);
   for (size_t i = 0; i < rank + extents.size(); ++i)
@@ -146,6 +147,12 @@ void KernelBuilder::update(StringRef name, size_t rank, ArrayRef<AffineExpr> ext
 void KernelBuilder::update(StringRef name, size_t rank, ArrayRef<int64_t> extents, halide::Combine combine,
                            Type type, const UpdateFn &fn) {
   update(name, rank, constantExprs(body.getContext(), extents), combine, type, fn);
+}
+
+void KernelBuilder::updateWhere(StringRef name, size_t rank, ArrayRef<int64_t> extents, halide::Combine combine,
+                                Type type, const TupleUpdateFn &fn) {
+  buildUpdate(body, loc, kernel, name, rank, constantExprs(body.getContext(), extents), combine, fn,
+              /*where=*/true);
 }
 
 void KernelBuilder::tupleUpdate(StringRef name, size_t rank, ArrayRef<AffineExpr> extents, Type type,

@@ -48,6 +48,10 @@ public:
   /// An update `name(vars) <combine>= body` over an RDom of row-major `extents`.
   void update(llvm::StringRef name, size_t rank, llvm::ArrayRef<int64_t> extents,
               halide::Combine combine, mlir::Type type, const UpdateFn &body);
+  /// update, visiting only the reduction points where a predicate holds: the
+  /// body returns {value, i1 predicate of the reduction vars} (RDom::where).
+  void updateWhere(llvm::StringRef name, size_t rank, llvm::ArrayRef<int64_t> extents, halide::Combine combine,
+                   mlir::Type type, const TupleUpdateFn &body);
   /// A tuple func of `n` values of `type` per point, and its `set` update
   /// (the body may read the func at the same vars: a recurrence over the RDom).
   void tupleFunc(llvm::StringRef name, size_t rank, mlir::Type type, unsigned n, const TupleBodyFn &body);

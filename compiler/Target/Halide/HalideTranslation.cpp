@@ -419,6 +419,11 @@ LogicalResult KernelTranslator::define(FuncInfo &info) {
     FailureOr<std::vector<Halide::Expr>> values = buildHalideExpr(u.getBody().front(), uargs, resolver, symbol);
     if (failed(values))
       return failure();
+    if (u.getWhere()) {
+      // Before the definition: Halide freezes an RDom once a definition uses it.
+      r.where(values->back());
+      values->pop_back();
+    }
     halide::Combine combine = u.getCombine();
     if (info.op.getTuple()) { // set (verified)
       info.func(info.vars) = value(*values);
