@@ -53,6 +53,11 @@ void addKernelPasses(OpPassManager &pm, const GraphToHalideOptions &o) {
     QuantizeInt8DynamicOptions q;
     q.skip = o.quantizeSkip;
     pm.addNestedPass<func::FuncOp>(createQuantizeInt8Dynamic(q));
+  } else if (o.quantize == "int8-outlier") {
+    QuantizeInt8OutlierOptions q;
+    q.skip = o.quantizeSkip;
+    q.threshold = o.quantizeThreshold;
+    pm.addNestedPass<func::FuncOp>(createQuantizeInt8Outlier(q));
   } else if (o.quantize == "int8-static") {
     QuantizeInt8StaticOptions q;
     q.skip = o.quantizeSkip;
@@ -85,7 +90,7 @@ void addHalidePasses(OpPassManager &pm) {
 } // namespace
 
 ArrayRef<StringRef> kiln::quantizationSchemes() {
-  static const StringRef schemes[] = {"none", "int8-dynamic", "int8-static", "w4"};
+  static const StringRef schemes[] = {"none", "int8-dynamic", "int8-static", "int8-outlier", "w4"};
   return schemes;
 }
 

@@ -33,7 +33,7 @@ struct GraphToHalideOptions : public mlir::PassPipelineOptions<GraphToHalideOpti
                                llvm::cl::desc("Fusion passes not to run, by name (kiln-fuse-attention)")};
   Option<std::string> quantize{*this, "quantize",
                                llvm::cl::desc("Quantization scheme for weight matmuls: none, int8-dynamic, "
-                                              "int8-static or w4"),
+                                              "int8-static, int8-outlier or w4"),
                                llvm::cl::init("none")};
   Option<int64_t> quantizeGroup{*this, "quantize-group",
                                 llvm::cl::desc("w4: weights per scale and zero point along K"), llvm::cl::init(32)};
@@ -42,6 +42,9 @@ struct GraphToHalideOptions : public mlir::PassPipelineOptions<GraphToHalideOpti
   ListOption<double> quantizeRanges{*this, "quantize-ranges",
                                     llvm::cl::desc("int8-static: calibrated activation range per weight matmul "
                                                    "(lo0,hi0,lo1,hi1,...)")};
+  Option<double> quantizeThreshold{*this, "quantize-threshold",
+                                   llvm::cl::desc("int8-outlier: activation magnitude from which a column stays f32"),
+                                   llvm::cl::init(6.0)};
   Option<bool> calibrationOutputs{*this, "calibration-outputs",
                                   llvm::cl::desc("The calibration build: f32, with the weight matmuls' "
                                                  "activations as extra outputs (quantize must be none)"),

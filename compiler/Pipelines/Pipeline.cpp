@@ -142,6 +142,7 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
   pipeline.quantizeSkip = opts.quantizeSkip;
   pipeline.quantizeGroup = opts.quantizeGroup;
   pipeline.quantizeRanges = opts.quantizeRanges;
+  pipeline.quantizeThreshold = opts.quantizeThreshold;
   pipeline.calibrationOutputs = opts.calibrationOutputs;
   buildGraphToHalidePipeline(pm, pipeline, opts.emit == "kernel" ? PipelineEnd::Kernel : PipelineEnd::Halide);
   // The pass manager verifies the module after each pass.

@@ -42,6 +42,8 @@ struct CompileOptions {
   /// int8-static: the calibrated range of each weight matmul's activation
   /// (lo0, hi0, lo1, hi1, ...), in kiln-expose-matmul-inputs' order.
   std::vector<double> quantizeRanges;
+  /// int8-outlier: activation magnitude from which a column stays f32.
+  double quantizeThreshold = 6.0;
   /// The calibration build: f32, each weight matmul's activation an extra
   /// output kiln_calib_N (kiln-expose-matmul-inputs).
   bool calibrationOutputs = false;

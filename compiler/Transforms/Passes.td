@@ -285,6 +285,40 @@ def QuantizeInt8Static : Pass<"kiln-quantize-int8-static", "mlir::func::FuncOp">
                            "mlir::arith::ArithDialect", "mlir::math::MathDialect"];
 }
 
+def QuantizeInt8Outlier : Pass<"kiln-quantize-int8-outlier", "mlir::func::FuncOp"> {
+  let summary = "LLM.int8(): int8 weight matmuls whose outlier activation columns stay in f32";
+  let description = [{
+    Runs where kiln-quantize-int8-dynamic does. Each weight matmul is split
+    as in LLM.int8() (Dettmers et al., 2022): at run time, the columns k of the
+    activation whose magnitude reaches `threshold` in any row of this call
+    (max over rows of |x[..., k]| >= threshold) are the outliers. The others
+    are quantized per row as int8-dynamic does, with the outlier columns set
+    to 0 first (so each row's scale is not stretched by them, and they add
+    nothing to the int8 product), and multiply the per-column symmetric int8
+    weight in a kernel.qmatmul. A kernel.outlier_matmul then adds the outlier
+    columns in f32 times the same int8 weight (dequantized): a few rank-1
+    updates, skipped per k when the column is not an outlier. Weights are as
+    int8-dynamic's; the mask costs one max-reduction over the rows per call.
+
+    ```mlir
+    %r = kernel.matmul %a, %w : (tensor<16x128xf32>, tensor<128x512xf32>) -> tensor<16x512xf32>
+    // becomes
+    %c = kernel.reduce %abs {axes = [0], keepdims = false, kind = max} ... -> tensor<128xf32>
+    %m = kernel.elementwise ins(%c ...) ... -> tensor<128xui8>          // >= threshold
+    %i = kernel.elementwise ins(%a, %m ...) ... -> tensor<16x128xf32>   // outliers zeroed
+    ... per-row quantization of %i to %q ...
+    %p = kernel.qmatmul %q, %wq scales(%s, %z, %ws, %wsum) : ...
+    %r = kernel.outlier_matmul %a, %wq scale(%ws) mask(%m) acc(%p) : ...
+    ```
+  }];
+  let options = [
+    Option<"threshold", "threshold", "double", "6.0", "activation magnitude from which a column stays f32">,
+    ListOption<"skip", "skip", "std::string", "ONNX node names whose matmuls stay in f32">,
+  ];
+  let dependentDialects = ["kiln::kernel::KernelDialect", "kiln::graph::GraphDialect",
+                           "mlir::arith::ArithDialect", "mlir::math::MathDialect"];
+}
+
 def ExposeMatMulInputs : Pass<"kiln-expose-matmul-inputs", "mlir::func::FuncOp"> {
   let summary = "Calibration build: the activations of the weight matmuls become extra outputs kiln_calib_N";
   let description = [{

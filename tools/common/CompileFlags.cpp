@@ -39,12 +39,15 @@ cl::opt<bool> symbolicDims("symbolic-dims",
 cl::opt<bool> profile("profile",
                       cl::desc("Build kernels with Halide's profiler: each kernel prints where its time went at exit"),
                       cl::cat(compileCategory()));
-cl::opt<std::string> quantize("quantize", cl::desc("Quantize the weight matmuls: none (default), int8-dynamic, int8-static or w4"),
+cl::opt<std::string> quantize("quantize", cl::desc("Quantize the weight matmuls: none (default), int8-dynamic, int8-static, int8-outlier or w4"),
                               cl::value_desc("SCHEME"), cl::init("none"), cl::cat(compileCategory()));
 cl::opt<unsigned> quantizeGroup("quantize-group", cl::desc("w4: weights per scale along K: 16 to 256, a power of 2 (default 32)"),
                                 cl::value_desc("N"), cl::init(32), cl::cat(compileCategory()));
 cl::list<std::string> quantizeSkip("quantize-skip", cl::desc("ONNX nodes whose matmuls stay in f32 (a,b lists)"),
                                    cl::value_desc("NODE"), cl::CommaSeparated, cl::cat(compileCategory()));
+cl::opt<double> outlierThreshold("outlier-threshold",
+                                 cl::desc("int8-outlier: activation magnitude from which a column stays f32 (6.0)"),
+                                 cl::value_desc("X"), cl::init(6.0), cl::cat(compileCategory()));
 cl::opt<std::string> calibrate("calibrate",
                               cl::desc("Data sets (test_data_set_N/input_K.pb) for int8-static's ranges and --report"),
                               cl::value_desc("DIR"), cl::cat(compileCategory()));
@@ -118,6 +121,11 @@ bool fillCompileOptions(CompileOptions &opts, std::string &error) {
     return false;
   }
   opts.quantizeGroup = quantizeGroup;
+  if (!(outlierThreshold > 0)) {
+    error = "--outlier-threshold: " + std::to_string(outlierThreshold) + " is not > 0";
+    return false;
+  }
+  opts.quantizeThreshold = outlierThreshold;
   opts.quantizeSkip.assign(quantizeSkip.begin(), quantizeSkip.end());
   opts.import.symbolicDims = symbolicDims;
   for (const std::string &s : shapes) {

@@ -370,6 +370,27 @@ struct CpuScheduler {
     s.create<halide::ComputeRootOp>(l, "asum");
   }
 
+  /// kernel.outlier_matmul (OutlierMatMul.cpp): out row by row, the rows in
+  /// parallel; per row, t's update runs k outermost, so the mask predicate is
+  /// tested once per k and a marked k is one vector pass over the row's n.
+  void outlierMatmul() {
+    size_t rank = shape.size();
+    int64_t W = vectorBytes / 4;
+    std::string n = var(rank - 1), m = var(rank - 2);
+    int64_t N = shape[rank - 1];
+    if (N >= W) {
+      s.create<halide::VectorizeOp>(l, "out", n, W, 0);
+    }
+    if (shape[rank - 2] > 1)
+      s.create<halide::ParallelOp>(l, "out", m, 0);
+    s.create<halide::ComputeAtOp>(l, "t", "out", m);
+    if (N >= W) {
+      s.create<halide::VectorizeOp>(l, "t", n, W, 0);
+      s.create<halide::ReorderOp>(l, "t", s.getStrArrayAttr({n, "r0"}), 1);
+      s.create<halide::VectorizeOp>(l, "t", n, W, 1);
+    }
+  }
+
   /// The constant extent of the first update of `f` (its K).
   int64_t reductionExtent(StringRef f) {
     for (auto u : kernel.getBody().front().getOps<halide::UpdateOp>())
@@ -402,6 +423,9 @@ struct CpuScheduler {
       break;
     case halide::Recipe::W4MatMul:
       w4Matmul();
+      break;
+    case halide::Recipe::OutlierMatMul:
+      outlierMatmul();
       break;
     case halide::Recipe::RowSums:
       pointwise();

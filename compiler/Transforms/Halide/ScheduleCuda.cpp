@@ -86,6 +86,10 @@ static void scheduleCuda(halide::KernelOp kernel, halide::Recipe recipe) {
   case halide::Recipe::Conv:
     root("acc", shape);
     break;
+  case halide::Recipe::OutlierMatMul:
+    // Correct, not tuned: t at root, one thread per point, k predicated.
+    root("t", shape);
+    break;
   case halide::Recipe::Attention:
   case halide::Recipe::AttentionBlocked:
     scheduleAttention(s, kernel);

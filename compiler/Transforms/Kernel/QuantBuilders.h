@@ -100,7 +100,15 @@ llvm::SmallVector<kernel::MatMulOp> int8WeightMatMuls(mlir::func::FuncOp fn, llv
 /// Replaces the weight matmul `op` by a kernel.qmatmul of the u8 activation
 /// `q` (with its scale and zero point, per tensor or per row) by its weight
 /// quantized per column; alpha folds into the weight scales, a bias stays.
-void replaceWithQMatMul(kernel::MatMulOp op, mlir::Value q, mlir::Value aScale, mlir::Value aZero);
+/// Returns the qmatmul and its weight's constants.
+std::pair<kernel::QMatMulOp, QuantizedWeight> replaceWithQMatMul(kernel::MatMulOp op, mlir::Value q,
+                                                                 mlir::Value aScale, mlir::Value aZero);
+
+/// Per-row DynamicQuantizeLinear of x [..., M, K] (Kiln's int8-dynamic rule:
+/// round(x * (1 / scale)) + zero): (q ui8, scale f32 [..., M, 1], zero i32
+/// [..., M, 1]), as reductions and elementwise kernel ops.
+std::tuple<mlir::Value, mlir::Value, mlir::Value> quantizeRows(mlir::OpBuilder &b, mlir::Location loc,
+                                                               mlir::Value x);
 
 /// Scalar arith for the bodies of quantization elementwise ops (f32).
 struct ScalarBuilder {

@@ -1,0 +1,88 @@
+//===- QuantizeInt8Outlier.cpp - LLM.int8(): int8 matmuls with f32 outlier columns -===//
+//
+// Expects: kernel ops from convert-graph-to-kernel, before fusion. Leaves:
+// each weight matmul y = x w as
+//   colmax = max over rows of |x|          (kernel.reduce, per call)
+//   mask   = colmax >= threshold           ([K] ui8: the outlier columns)
+//   q      = per-row int8 of x with the outlier columns zeroed
+//   y      = outlier_matmul(x, wq, mask, acc = qmatmul(q, wq))
+// The zeroed columns quantize to each row's zero point exactly, so the int8
+// product leaves them out; the outlier op adds them back in f32 against the
+// same int8 weight. Rows are scaled without their outliers: that is the
+// precision LLM.int8() buys. See the pass description in Passes.td.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Transforms/Passes.h"
+#include "compiler/Transforms/Kernel/QuantBuilders.h"
+#include "dialects/Kernel/KernelOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
+#define DEBUG_TYPE "kiln-quantize-int8-outlier"
+
+namespace kiln {
+#define GEN_PASS_DEF_QUANTIZEINT8OUTLIER
+#include "compiler/Transforms/Passes.h.inc"
+} // namespace kiln
+
+using namespace mlir;
+using namespace kiln;
+
+namespace {
+
+struct QuantizeInt8OutlierPass : kiln::impl::QuantizeInt8OutlierBase<QuantizeInt8OutlierPass> {
+  using QuantizeInt8OutlierBase::QuantizeInt8OutlierBase;
+
+  void runOnOperation() override {
+    if (!(threshold > 0)) {
+      getOperation().emitError("kiln-quantize-int8-outlier: threshold must be > 0, got ") << threshold;
+      return signalPassFailure();
+    }
+    MLIRContext *ctx = &getContext();
+    Type f32 = Float32Type::get(ctx), u8 = IntegerType::get(ctx, 8, IntegerType::Unsigned);
+    for (kernel::MatMulOp op : int8WeightMatMuls(getOperation(), skip, "int8-outlier")) {
+      OpBuilder b(op);
+      Location loc = op.getLoc();
+      Value x = op.getLhs();
+      auto xt = cast<RankedTensorType>(x.getType());
+      int64_t rank = xt.getRank(), K = xt.getShape().back();
+      AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+      AffineMap col = AffineMap::get(rank, 0, {getAffineDimExpr(rank - 1, ctx)}, ctx);
+      Value ax = buildElementwise(b, loc, xt, {x}, {id}, [&](OpBuilder &bb, ValueRange a) {
+        return bb.create<math::AbsFOp>(loc, a[0]).getResult();
+      });
+      SmallVector<int64_t> rows;
+      for (int64_t d = 0; d + 1 < rank; ++d)
+        rows.push_back(d);
+      auto kType = RankedTensorType::get({K}, f32);
+      Value colmax = b.create<kernel::ReduceOp>(loc, kType, ax,
+                                                kernel::ReduceKindAttr::get(ctx, kernel::ReduceKind::Max),
+                                                b.getI64ArrayAttr(rows), b.getBoolAttr(false));
+      AffineMap id1 = AffineMap::getMultiDimIdentityMap(1, ctx);
+      Value mask = buildElementwise(b, loc, RankedTensorType::get({K}, u8), {colmax}, {id1},
+                                    [&](OpBuilder &bb, ValueRange a) {
+                                      ScalarBuilder s{bb, loc};
+                                      Value big = bb.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGE, a[0],
+                                                                           s.f(threshold));
+                                      return s.toU8(bb.create<arith::SelectOp>(loc, big, s.f(1), s.f(0)));
+                                    });
+      Value inliers = buildElementwise(b, loc, xt, {x, mask}, {id, col}, [&](OpBuilder &bb, ValueRange a) {
+        ScalarBuilder s{bb, loc};
+        Value m = bb.create<UnrealizedConversionCastOp>(loc, bb.getIntegerType(8), a[1]).getResult(0);
+        Value out = bb.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ne, m,
+                                             bb.create<arith::ConstantIntOp>(loc, 0, 8));
+        return bb.create<arith::SelectOp>(loc, out, s.f(0), a[0]).getResult();
+      });
+      auto [q, scale, zero] = quantizeRows(b, loc, inliers);
+      auto [qm, qw] = replaceWithQMatMul(op, q, scale, zero);
+      OpBuilder after(qm);
+      after.setInsertionPointAfter(qm);
+      auto y = after.create<kernel::OutlierMatMulOp>(loc, qm.getType(), x, qw.q, qw.scale, mask, qm.getResult(),
+                                                     IntegerAttr());
+      qm.getResult().replaceAllUsesExcept(y.getResult(), y);
+    }
+  }
+};
+
+} // namespace
