@@ -296,9 +296,11 @@ def QuantizeInt8Outlier : Pass<"kiln-quantize-int8-outlier", "mlir::func::FuncOp
     to 0 first (so each row's scale is not stretched by them, and they add
     nothing to the int8 product), and multiply the per-column symmetric int8
     weight in a kernel.qmatmul. A kernel.outlier_matmul then adds the outlier
-    columns in f32 times the same int8 weight (dequantized): a few rank-1
-    updates, skipped per k when the column is not an outlier. Weights are as
-    int8-dynamic's; the mask costs one max-reduction over the rows per call.
+    columns in f32 times the weight's f16 copy (as LLM.int8() multiplies them
+    in 16 bits): a few rank-1 updates, skipped per k when the column is not an
+    outlier. The int8 weight is int8-dynamic's; the f16 copy makes the library
+    3 bytes per weight (f32: 4, int8: 1). The mask costs one max-reduction
+    over the rows per call.
 
     ```mlir
     %r = kernel.matmul %a, %w : (tensor<16x128xf32>, tensor<128x512xf32>) -> tensor<16x512xf32>
@@ -308,7 +310,7 @@ def QuantizeInt8Outlier : Pass<"kiln-quantize-int8-outlier", "mlir::func::FuncOp
     %i = kernel.elementwise ins(%a, %m ...) ... -> tensor<16x128xf32>   // outliers zeroed
     ... per-row quantization of %i to %q ...
     %p = kernel.qmatmul %q, %wq scales(%s, %z, %ws, %wsum) : ...
-    %r = kernel.outlier_matmul %a, %wq scale(%ws) mask(%m) acc(%p) : ...
+    %r = kernel.outlier_matmul %a, %w16 mask(%m) acc(%p) : ...
     ```
   }];
   let options = [

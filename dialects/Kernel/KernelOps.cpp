@@ -287,11 +287,11 @@ LogicalResult W4MatMulOp::verify() {
 
 LogicalResult OutlierMatMulOp::verify() {
   auto a = tt(getLhs()), b = tt(getRhs()), r = tt(getResult());
-  if (!a.getElementType().isF32() || !r.getElementType().isF32() || !tt(getAcc()).getElementType().isF32() ||
-      !tt(getBScale()).getElementType().isF32())
-    return emitOpError("A, acc, b_scale and the result must be f32");
-  if (!b.getElementType().isSignlessInteger(8) || !tt(getMask()).getElementType().isUnsignedInteger(8))
-    return emitOpError("B must be i8 and the mask ui8");
+  if (!a.getElementType().isF32() || !r.getElementType().isF32() || !tt(getAcc()).getElementType().isF32())
+    return emitOpError("A, acc and the result must be f32");
+  if (!(b.getElementType().isF16() || b.getElementType().isF32()) ||
+      !tt(getMask()).getElementType().isUnsignedInteger(8))
+    return emitOpError("the weight must be f16 or f32 and the mask ui8");
   if (!a.hasStaticShape() || !r.hasStaticShape() || a.getRank() < 2 || r.getRank() != a.getRank())
     return emitOpError("A and the result must be static, of one rank >= 2");
   int64_t K = a.getShape().back(), N = r.getShape().back();
@@ -299,18 +299,10 @@ LogicalResult OutlierMatMulOp::verify() {
   expect.push_back(N);
   if (r.getShape() != ArrayRef<int64_t>(expect) || tt(getAcc()).getShape() != r.getShape())
     return emitOpError("the result and acc must be ") << shapeString(expect);
-  if (auto panel = getBPanel()) {
-    SmallVector<int64_t> want{(N + *panel - 1) / *panel, (K + 3) / 4, *panel, 4};
-    if (*panel < 1 || b.getShape() != ArrayRef<int64_t>(want))
-      return emitOpError("b_panel = ") << *panel << " needs B packed as " << shapeString(want);
-  } else if (b.getShape() != ArrayRef<int64_t>{K, N}) {
-    return emitOpError("B must be [K, N] = [") << K << ", " << N << "]";
-  }
+  if (b.getShape() != ArrayRef<int64_t>{K, N})
+    return emitOpError("the weight must be [K, N] = [") << K << ", " << N << "]";
   if (tt(getMask()).getShape() != ArrayRef<int64_t>{K})
     return emitOpError("mask must be [") << K << "]";
-  auto s = tt(getBScale());
-  if (s.getRank() != 0 && s.getShape() != ArrayRef<int64_t>{N})
-    return emitOpError("b_scale must be one value or [") << N << "]";
   return success();
 }
 

@@ -209,30 +209,24 @@ def Kernel_W4MatMulOp : Kernel_Op<"w4matmul", [Pure, Kernel_SymbolicDims, AttrSi
 }
 
 def Kernel_OutlierMatMulOp : Kernel_Op<"outlier_matmul", [Pure]> {
-  let summary = "acc + b_scale * sum over the k with mask[k] != 0 of a[..., m, k] * b[k, n]";
+  let summary = "acc + sum over the k with mask[k] != 0 of a[..., m, k] * w[k, n]";
   let description = [{
-    The f32 half of LLM.int8()'s split (kiln-quantize-int8-outlier): `mask`
-    ([K] ui8) marks the activation columns that passed the outlier threshold
+    The 16-bit half of LLM.int8()'s split (kiln-quantize-int8-outlier): `mask`
+    ([K] ui8) marks the activation columns that reached the outlier threshold
     in this call; they were zeroed before the int8 product `acc`, and here
-    their f32 values multiply the int8 weight B (dequantized per column by
-    `b_scale`, one value or [N]) and add to it. The loop visits only the
-    marked k (a predicated reduction, tested once per k), so a few outliers
-    cost a few rank-1 updates, not a matmul. B is [K, N] s8, or with
-    `b_panel = NR` the qmatmul's packed [ceil(N/NR), ceil(K/4), NR, 4], so
-    both read one copy of the weight.
+    their f32 values multiply the weight's rows, kept in f16 (or f32), and add
+    to it. The loop visits only the marked k (a predicated reduction, tested
+    once per k), so a few outliers cost a few rank-1 updates, not a matmul.
 
     ```mlir
-    %y = kernel.outlier_matmul %a, %w scale(%ws) mask(%m) acc(%q)
-           : (tensor<16x128xf32>, tensor<128x512xi8>, tensor<512xf32>, tensor<128xui8>, tensor<16x512xf32>)
-           -> tensor<16x512xf32>
+    %y = kernel.outlier_matmul %a, %w16 mask(%m) acc(%q)
+           : (tensor<16x128xf32>, tensor<128x512xf16>, tensor<128xui8>, tensor<16x512xf32>) -> tensor<16x512xf32>
     ```
   }];
-  let arguments = (ins Kernel_Tensor:$lhs, Kernel_Tensor:$rhs, Kernel_Tensor:$b_scale, Kernel_Tensor:$mask,
-                   Kernel_Tensor:$acc, OptionalAttr<I64Attr>:$b_panel);
+  let arguments = (ins Kernel_Tensor:$lhs, Kernel_Tensor:$rhs, Kernel_Tensor:$mask, Kernel_Tensor:$acc);
   let results = (outs Kernel_Tensor:$result);
   let assemblyFormat = [{
-    $lhs `,` $rhs `scale` `(` $b_scale `)` `mask` `(` $mask `)` `acc` `(` $acc `)` attr-dict `:`
-    functional-type(operands, results)
+    $lhs `,` $rhs `mask` `(` $mask `)` `acc` `(` $acc `)` attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
 }

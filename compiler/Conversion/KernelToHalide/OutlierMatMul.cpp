@@ -1,7 +1,7 @@
 //===- OutlierMatMul.cpp - kernel.outlier_matmul to a halide.kernel -===//
 //
-//   t[..., m, n]   = sum over k with mask[k] != 0 of a[..., m, k] * f32(b[k, n])
-//   out[..., m, n] = acc[..., m, n] + b_scale[n] * t[..., m, n]
+//   t[..., m, n]   = sum over k with mask[k] != 0 of a[..., m, k] * f32(w[k, n])
+//   out[..., m, n] = acc[..., m, n] + t[..., m, n]
 // t's reduction carries the mask as an RDom predicate (halide.update where):
 // with k outermost in the schedule, Halide tests it once per k and skips the
 // whole row update for the k that are not outliers.
@@ -17,13 +17,12 @@ static RankedTensorType tt(Value v) { return cast<RankedTensorType>(v.getType())
 LogicalResult kiln::lowerOutlierMatMul(kernel::OutlierMatMulOp op, KernelBuilder &kb) {
   auto res = tt(op.getResult());
   MLIRContext *ctx = op.getContext();
-  Type i32 = IntegerType::get(ctx, 32), f32 = Float32Type::get(ctx), s8 = tt(op.getRhs()).getElementType();
+  Type i32 = IntegerType::get(ctx, 32), f32 = Float32Type::get(ctx), wt = tt(op.getRhs()).getElementType();
   Type u8 = tt(op.getMask()).getElementType();
   size_t rank = res.getRank();
   int64_t K = tt(op.getLhs()).getShape().back();
-  std::optional<int64_t> panel = op.getBPanel();
 
-  std::string a = kb.input(op.getLhs()), bName = kb.input(op.getRhs()), scale = kb.input(op.getBScale());
+  std::string a = kb.input(op.getLhs()), bName = kb.input(op.getRhs());
   std::string mask = kb.input(op.getMask()), acc = kb.input(op.getAcc());
   auto c32 = [](OpBuilder &b, int64_t v) { return KernelBuilder::i32(b, v); };
 
@@ -35,11 +34,9 @@ LogicalResult kiln::lowerOutlierMatMul(kernel::OutlierMatMulOp op, KernelBuilder
     Value k = r[0], n = d[rank - 1];
     SmallVector<Value> ai(d.begin(), d.end() - 1);
     ai.push_back(k);
-    SmallVector<Value> bi{k, n};
-    if (panel) // [n / NR, k / 4, n % NR, k % 4]
-      bi = {b.create<arith::FloorDivSIOp>(l, n, c32(b, *panel)), b.create<arith::FloorDivSIOp>(l, k, c32(b, 4)),
-            b.create<arith::RemSIOp>(l, n, c32(b, *panel)), b.create<arith::RemSIOp>(l, k, c32(b, 4))};
-    Value w = b.create<arith::SIToFPOp>(l, f32, widen(b, KernelBuilder::call(b, bName, s8, bi), i32));
+    Value w = KernelBuilder::call(b, bName, wt, {k, n});
+    if (!wt.isF32())
+      w = b.create<arith::ExtFOp>(l, f32, w);
     Value v = b.create<arith::MulFOp>(l, KernelBuilder::call(b, a, f32, ai), w);
     Value m = widen(b, KernelBuilder::call(b, mask, u8, {k}), i32);
     Value keep = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::ne, m, c32(b, 0));
@@ -47,13 +44,8 @@ LogicalResult kiln::lowerOutlierMatMul(kernel::OutlierMatMulOp op, KernelBuilder
   });
   kb.func("out", rank, f32, [&](OpBuilder &b, KernelBuilder::Idx d) {
     Location l = b.getUnknownLoc();
-    SmallVector<Value> si;
-    if (tt(op.getBScale()).getRank() == 1)
-      si.push_back(d[rank - 1]);
-    Value s = KernelBuilder::call(b, scale, f32, si);
     Value t = KernelBuilder::call(b, "t", f32, d);
-    return b.create<arith::AddFOp>(l, KernelBuilder::call(b, acc, f32, d), b.create<arith::MulFOp>(l, s, t))
-        .getResult();
+    return b.create<arith::AddFOp>(l, KernelBuilder::call(b, acc, f32, d), t).getResult();
   });
   kb.output("out", res);
   kb.recipe(halide::Recipe::OutlierMatMul);

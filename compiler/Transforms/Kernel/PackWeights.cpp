@@ -35,9 +35,6 @@ struct PackWeightsPass : kiln::impl::PackWeightsBase<PackWeightsPass> {
   /// (4 vectors on AVX-512, 2 on AVX2) one register tile. Zero past K and N.
   void packQuantized(int64_t vectorBytes) {
     std::map<std::pair<Operation *, int64_t>, Value> packed;
-    // kernel.outlier_matmul reads the qmatmul's weight: it takes the packed
-    // copy too (b_panel), so the library holds the weight once.
-    std::map<Operation *, std::pair<Value, int64_t>> packedOf;
     SmallVector<kernel::QMatMulOp> work;
     getOperation().walk([&](kernel::QMatMulOp op) { work.push_back(op); });
     for (kernel::QMatMulOp op : work) {
@@ -68,20 +65,9 @@ struct PackWeightsPass : kiln::impl::PackWeightsBase<PackWeightsPass> {
       }
       op.getRhsMutable().assign(p);
       op.setBPanelAttr(OpBuilder(op).getI64IntegerAttr(NR));
-      packedOf[c] = {p, NR};
       if (c->use_empty())
         c.erase();
     }
-    getOperation().walk([&](kernel::OutlierMatMulOp op) {
-      auto c = op.getRhs().getDefiningOp<graph::ConstantOp>();
-      auto it = c ? packedOf.find(c) : packedOf.end();
-      if (op.getBPanel() || it == packedOf.end())
-        return;
-      op.getRhsMutable().assign(it->second.first);
-      op.setBPanelAttr(OpBuilder(op).getI64IntegerAttr(it->second.second));
-      if (c->use_empty())
-        c.erase();
-    });
   }
 
 

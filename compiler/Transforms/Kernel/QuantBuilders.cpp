@@ -6,6 +6,8 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 
+#include "llvm/ADT/APFloat.h"
+
 #include <cmath>
 
 using namespace mlir;
@@ -208,5 +210,22 @@ std::tuple<Value, Value, Value> kiln::quantizeRows(OpBuilder &b, Location loc, V
     return s.toU8(v);
   });
   return {q, scale, zero};
+}
+
+
+std::optional<uint16_t> kiln::toHalf(float v) {
+  llvm::APFloat h(v);
+  bool lost;
+  h.convert(llvm::APFloat::IEEEhalf(), llvm::APFloat::rmNearestTiesToEven, &lost);
+  if (h.isInfinity() || h.isNaN() || (v != 0 && h.isZero()))
+    return std::nullopt;
+  return (uint16_t)h.bitcastToAPInt().getZExtValue();
+}
+
+float kiln::fromHalf(uint16_t bits) {
+  llvm::APFloat h(llvm::APFloat::IEEEhalf(), llvm::APInt(16, bits));
+  bool lost;
+  h.convert(llvm::APFloat::IEEEsingle(), llvm::APFloat::rmNearestTiesToEven, &lost);
+  return h.convertToFloat();
 }
 

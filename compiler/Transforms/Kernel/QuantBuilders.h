@@ -110,6 +110,11 @@ std::pair<kernel::QMatMulOp, QuantizedWeight> replaceWithQMatMul(kernel::MatMulO
 std::tuple<mlir::Value, mlir::Value, mlir::Value> quantizeRows(mlir::OpBuilder &b, mlir::Location loc,
                                                                mlir::Value x);
 
+/// `v` rounded to f16 (its bits), or nullopt when f16 cannot hold it: a
+/// nonzero value under f16's smallest subnormal, or one past 65504.
+std::optional<uint16_t> toHalf(float v);
+float fromHalf(uint16_t bits);
+
 /// Scalar arith for the bodies of quantization elementwise ops (f32).
 struct ScalarBuilder {
   mlir::OpBuilder &b;

@@ -36,24 +36,6 @@ struct W4Weight {
   Value packed, scale, zero;
 };
 
-/// `v` rounded to f16 (its bits), or nullopt when f16 cannot hold it: a
-/// positive value under f16's smallest subnormal, or one past 65504.
-std::optional<uint16_t> toHalf(float v) {
-  llvm::APFloat h(v);
-  bool lost;
-  h.convert(llvm::APFloat::IEEEhalf(), llvm::APFloat::rmNearestTiesToEven, &lost);
-  if (h.isInfinity() || h.isNaN() || (v != 0 && h.isZero()))
-    return std::nullopt;
-  return (uint16_t)h.bitcastToAPInt().getZExtValue();
-}
-
-float fromHalf(uint16_t bits) {
-  llvm::APFloat h(llvm::APFloat::IEEEhalf(), llvm::APInt(16, bits));
-  bool lost;
-  h.convert(llvm::APFloat::IEEEsingle(), llvm::APFloat::rmNearestTiesToEven, &lost);
-  return h.convertToFloat();
-}
-
 W4Weight quantizeWeight(OpBuilder &b, Location loc, graph::ConstantOp c, bool trans, float alpha, int64_t G,
                         int64_t NR) {
   auto wt = cast<RankedTensorType>(c.getType());
