@@ -9,6 +9,9 @@ model (SIDES, ROWS below):
   ort_int8           onnxruntime on the MatMulInteger form vs onnxruntime fp32;
   kiln_int8_dynamic  `kiln-compile --quantize=int8-dynamic` on the fp32 model vs onnxruntime on
                      the MatMulInteger form, and vs onnxruntime fp32;
+  kiln_int8_static   `kiln-compile --quantize=int8-static --calibrate=SETS` (4 data sets drawn like
+                     the timed input, not it) vs onnxruntime on the MatMulInteger form, and vs
+                     Kiln int8-dynamic;
   kiln_mmi           Kiln compiling the MatMulInteger form vs onnxruntime on it;
   w4 (gpt2_decode_w4) `kiln-compile --quantize=w4` on GPT-2 decode vs onnxruntime on the
                      MatMulNBits form, and vs Kiln fp32.
@@ -268,6 +271,7 @@ class Server:
 SIDES = {  # name: (engine, model form ("" = the fp32 model), kiln-compile --quantize scheme, label)
     "kiln_fp32": ("kiln", "", None, "Kiln fp32"),
     "kiln_int8_dynamic": ("kiln", "", "int8-dynamic", "Kiln --quantize int8-dynamic"),
+    "kiln_int8_static": ("kiln", "", "int8-static", "Kiln --quantize int8-static"),
     "kiln_mmi": ("kiln", "mmi", None, "Kiln on the MatMulInteger model"),
     "kiln_w4": ("kiln", "", "w4", "Kiln --quantize w4"),
     "ort_fp32": ("ort", "", None, "ORT fp32"),
@@ -278,15 +282,17 @@ ROWS = {  # name: (subject, peers, the models it applies to)
     "fp32": ("kiln_fp32", ("ort_fp32",), CASES + KERNEL_CASES),
     "ort_int8": ("ort_mmi", ("ort_fp32",), MMI_CASES),
     "kiln_int8_dynamic": ("kiln_int8_dynamic", ("ort_mmi", "ort_fp32"), MMI_CASES),
+    "kiln_int8_static": ("kiln_int8_static", ("ort_mmi", "kiln_int8_dynamic"), MMI_CASES),
     "kiln_mmi": ("kiln_mmi", ("ort_mmi",), MMI_CASES),
     "w4": ("kiln_w4", ("ort_nbits", "kiln_fp32"), NBITS_CASES),
 }
-INT8_ROWS = ("ort_int8", "kiln_int8_dynamic", "kiln_mmi")
+INT8_ROWS = ("ort_int8", "kiln_int8_dynamic", "kiln_int8_static", "kiln_mmi")
 DEFAULT_ROWS = ([(c, "fp32") for c in CASES] + [(c, r) for r in INT8_ROWS for c in MMI_CASES]
                 + [(c, "w4") for c in NBITS_CASES])
 CASES_HELP = (
     "comma-separated rows: a model name (its fp32 row: Kiln fp32 vs onnxruntime fp32; models: "
-    + ", ".join(CASES + KERNEL_CASES) + "); ort_int8, kiln_int8_dynamic or kiln_mmi (that row for each of "
+    + ", ".join(CASES + KERNEL_CASES) + "); ort_int8, kiln_int8_dynamic, kiln_int8_static or kiln_mmi (that row "
+    "for each of "
     + ", ".join(MMI_CASES) + "); gpt2_decode_w4; ROW:MODEL for one row of one model (kiln_mmi:bert_s128); "
     "all (every row and the kernel cases). Default: the fp32 rows of the five models, the three int8 rows "
     "and gpt2_decode_w4")
@@ -319,6 +325,28 @@ def side_model(models, case, side):
     return os.path.join(models, f"{case}_{form}" if form else case)
 
 
+def calibration_sets(mdir, work, count=4, seed=1):
+    """Data sets for --quantize int8-static, in the backend-test layout: inputs like the timed one but not
+    it (integer inputs redrawn within the timed input's range, masks kept; float inputs redrawn with its
+    mean and spread), so the ranges are not fitted to the input whose outputs are compared."""
+    from onnx import numpy_helper
+    meta = json.load(open(os.path.join(mdir, "meta.json")))
+    out = os.path.join(work, os.path.basename(mdir) + "_calibration")
+    rng = np.random.default_rng(seed)
+    for s in range(count):
+        d = os.path.join(out, f"test_data_set_{s}")
+        os.makedirs(d, exist_ok=True)
+        for i, inp in enumerate(meta["inputs"]):
+            x = np.fromfile(os.path.join(mdir, inp["file"]), dtype=inp["dtype"]).reshape(inp["shape"])
+            if np.issubdtype(x.dtype, np.integer) and "mask" not in inp["name"]:
+                x = rng.integers(x.min(), x.max() + 1, size=x.shape).astype(x.dtype)
+            elif np.issubdtype(x.dtype, np.floating):
+                x = (rng.standard_normal(x.shape) * x.std() + x.mean()).astype(x.dtype)
+            with open(os.path.join(d, f"input_{i}.pb"), "wb") as f:
+                f.write(numpy_helper.from_array(x, inp["name"]).SerializeToString())
+    return out
+
+
 def prepare_sides(case, sides, models, args, have_quantize, work):
     """Compiles the Kiln sides; returns {side: info} with ok/available, the driver or the error."""
     info = {}
@@ -337,8 +365,10 @@ def prepare_sides(case, sides, models, args, have_quantize, work):
         variant = side[len("kiln_"):]
         name = case if variant == "fp32" else f"{case}_{variant}"
         log(f"{case} {side}: compiling")
-        comp = compile_case(name, os.path.join(mdir, "model.onnx"), os.path.join(work, name), args,
-                            [f"--quantize={scheme}"] if scheme else [])
+        flags = [f"--quantize={scheme}"] if scheme else []
+        if scheme == "int8-static":
+            flags.append("--calibrate=" + calibration_sets(mdir, work))
+        comp = compile_case(name, os.path.join(mdir, "model.onnx"), os.path.join(work, name), args, flags)
         d["compile"] = comp
         d["ok"] = comp["ok"]
         if comp["ok"]:
