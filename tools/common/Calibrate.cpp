@@ -59,32 +59,14 @@ bool runSet(Loaded &l, const std::string &set, std::vector<Tensor> &outs, std::s
   std::vector<Tensor> inputs;
   if (!kiln::testdata::loadSet(set, "input_", inputs, err))
     return false;
-  std::vector<kiln_tensor_t> in, out;
+  std::vector<kiln_tensor_t> in;
   for (Tensor &t : inputs)
     in.push_back({(kiln_dtype_t)t.dtype, (int32_t)t.shape.size(), t.shape.data(), t.data.data()});
-  const kiln_model_t *m = l.sm.model;
-  auto fail = [&] {
-    err = sys::path::filename(set).str() + ": " + l.sm.lastError(l.ctx);
+  std::vector<kiln_tensor_t> out;
+  if (!kiln::runSharedModel(l.sm, l.ctx, in, outs, out, err)) {
+    err = sys::path::filename(set).str() + ": " + err;
     return false;
-  };
-  if (m->num_symbols > 0 && l.sm.resolve(l.ctx, in.data(), in.size()) != KILN_OK)
-    return fail();
-  outs.assign(m->num_outputs, Tensor());
-  for (int i = 0; i < m->num_outputs; ++i) {
-    kiln_tensor_info_t info;
-    if (m->num_symbols > 0)
-      l.sm.contextOutputInfo(l.ctx, i, &info);
-    else
-      l.sm.outputInfo(m, i, &info);
-    Tensor &r = outs[i];
-    r.dtype = info.dtype;
-    r.shape.assign(info.shape, info.shape + info.rank);
-    r.data.assign(kiln::testdata::numElements(r.shape) * kiln::testdata::elementSize(info.dtype), 0);
-    r.name = info.name;
-    out.push_back({info.dtype, info.rank, r.shape.data(), r.data.data()});
   }
-  if (l.sm.run(l.ctx, in.data(), in.size(), out.data(), out.size()) != KILN_OK)
-    return fail();
   return true;
 }
 

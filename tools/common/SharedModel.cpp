@@ -45,3 +45,32 @@ void kiln::unloadSharedModel(SharedModel &model) {
     dlclose(model.handle);
   model = SharedModel();
 }
+
+bool kiln::runSharedModel(const SharedModel &sm, kiln_context_t *ctx, const std::vector<kiln_tensor_t> &in,
+                          std::vector<testdata::Tensor> &outs, std::vector<kiln_tensor_t> &out, std::string &error) {
+  const kiln_model_t *m = sm.model;
+  if (m->num_symbols > 0 && sm.resolve(ctx, in.data(), in.size()) != KILN_OK) {
+    error = sm.lastError(ctx);
+    return false;
+  }
+  outs.assign(m->num_outputs, testdata::Tensor());
+  out.clear();
+  for (int i = 0; i < m->num_outputs; ++i) {
+    kiln_tensor_info_t info;
+    if (m->num_symbols > 0)
+      sm.contextOutputInfo(ctx, i, &info);
+    else
+      sm.outputInfo(m, i, &info);
+    testdata::Tensor &r = outs[i];
+    r.dtype = info.dtype;
+    r.shape.assign(info.shape, info.shape + info.rank);
+    r.data.assign(testdata::numElements(r.shape) * testdata::elementSize(info.dtype), 0);
+    r.name = info.name;
+    out.push_back({info.dtype, info.rank, r.shape.data(), r.data.data()});
+  }
+  if (sm.run(ctx, in.data(), in.size(), out.data(), out.size()) != KILN_OK) {
+    error = sm.lastError(ctx);
+    return false;
+  }
+  return true;
+}

@@ -8,8 +8,10 @@
 #define KILN_TOOLS_COMMON_SHAREDMODEL_H
 
 #include "kiln/runtime.h"
+#include "tools/common/TestData.h"
 
 #include <string>
+#include <vector>
 
 namespace kiln {
 
@@ -37,6 +39,12 @@ bool loadSharedModel(const std::string &cc, const std::string &dir, const std::s
 /// Unloads a library loadSharedModel loaded (every context destroyed first),
 /// so a tool that builds one model several times holds one at a time.
 void unloadSharedModel(SharedModel &model);
+
+/// Runs the loaded model on `in`: binds its symbolic dims from the inputs
+/// (when it has any), allocates `outs` at the output shapes and `out` over
+/// them, runs. On failure returns false with the runtime's message in `error`.
+bool runSharedModel(const SharedModel &sm, kiln_context_t *ctx, const std::vector<kiln_tensor_t> &in,
+                    std::vector<testdata::Tensor> &outs, std::vector<kiln_tensor_t> &out, std::string &error);
 
 } // namespace kiln
 

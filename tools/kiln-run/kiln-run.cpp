@@ -165,25 +165,8 @@ std::string runSet(Build &b, const DataSet &set, const ModelInputs &inputs, cons
     in.push_back({(kiln_dtype_t)t.dtype, (int32_t)t.shape.size(), t.shape.data(), t.data.data()});
   }
   // Symbolic dims: the inputs bind them, then the outputs' shapes are known.
-  if (m->num_symbols > 0 && b.sm.resolve(b.ctx, in.data(), in.size()) != KILN_OK)
-    return std::string("run failed: ") + b.sm.lastError(b.ctx);
-  results.assign(m->num_outputs, Tensor());
-  out.clear();
-  for (int i = 0; i < m->num_outputs; ++i) {
-    kiln_tensor_info_t info;
-    if (m->num_symbols > 0)
-      b.sm.contextOutputInfo(b.ctx, i, &info);
-    else
-      b.sm.outputInfo(m, i, &info);
-    Tensor &r = results[i];
-    r.dtype = info.dtype;
-    r.shape.assign(info.shape, info.shape + info.rank);
-    r.data.assign(numElements(r.shape) * elementSize(info.dtype), 0);
-    r.name = info.name;
-    out.push_back({info.dtype, info.rank, r.shape.data(), r.data.data()});
-  }
-  if (b.sm.run(b.ctx, in.data(), in.size(), out.data(), out.size()) != KILN_OK)
-    return std::string("run failed: ") + b.sm.lastError(b.ctx);
+  if (std::string err; !runSharedModel(b.sm, b.ctx, in, results, out, err))
+    return "run failed: " + err;
   ran = true;
   int bad = 0;
   for (size_t i = 0; i < results.size(); ++i) {

@@ -223,20 +223,31 @@ static std::shared_ptr<std::string> unpackFourBit(llvm::function_ref<uint8_t(int
   return out;
 }
 
-std::optional<HostTensor> Importer::loadFourBit(const onnx::TensorProto &t, DType dt, const std::string &valueName,
-                                                std::string &error) const {
-  HostTensor h;
-  h.dtype = dt;
-  h.name = valueName;
+/// A tensor's dims into `shape`, and their product; nullopt (with `error`)
+/// for a negative dim or a product past 2^40 elements.
+static std::optional<int64_t> readDims(const onnx::TensorProto &t, const std::string &valueName,
+                                       llvm::SmallVectorImpl<int64_t> &shape, std::string &error) {
   int64_t n = 1;
   for (int64_t d : t.dims()) {
     if (d < 0 || (d && n > (int64_t(1) << 40) / d)) {
       error = "'" + valueName + "' has a negative or too large dim";
       return std::nullopt;
     }
-    h.shape.push_back(d);
+    shape.push_back(d);
     n *= d;
   }
+  return n;
+}
+
+std::optional<HostTensor> Importer::loadFourBit(const onnx::TensorProto &t, DType dt, const std::string &valueName,
+                                                std::string &error) const {
+  HostTensor h;
+  h.dtype = dt;
+  h.name = valueName;
+  std::optional<int64_t> count = readDims(t, valueName, h.shape, error);
+  if (!count)
+    return std::nullopt;
+  int64_t n = *count;
   int64_t packed = (n + 1) / 2;
   bool isSigned = dt == DType::I4;
   auto sizeError = [&](const std::string &what, int64_t got) -> std::optional<HostTensor> {
@@ -275,15 +286,10 @@ std::optional<HostTensor> Importer::loadTensor(const onnx::TensorProto &t,
   HostTensor h;
   h.dtype = *dt;
   h.name = valueName;
-  int64_t n = 1;
-  for (int64_t d : t.dims()) {
-    if (d < 0 || (d && n > (int64_t(1) << 40) / d)) {
-      error = "'" + valueName + "' has a negative or too large dim";
-      return std::nullopt;
-    }
-    h.shape.push_back(d);
-    n *= d;
-  }
+  std::optional<int64_t> count = readDims(t, valueName, h.shape, error);
+  if (!count)
+    return std::nullopt;
+  int64_t n = *count;
   size_t bytes = n * dtypeSize(*dt);
   auto allocate = [&] { h.data = std::make_shared<std::string>(bytes, '\0'); };
   auto sizeError = [&](const char *what, size_t got, size_t want) -> std::optional<HostTensor> {
