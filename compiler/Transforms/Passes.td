@@ -577,6 +577,8 @@ def ScheduleCpu : Pass<"kiln-schedule-cpu", "mlir::ModuleOp"> {
   let options = [
     Option<"minParallel", "min-parallel", "int64_t", "1 << 18",
            "least static work (elements) for which pointwise kernels and root reductions run in parallel">,
+    Option<"w4Prefetch", "w4-prefetch", "int64_t", "0",
+           "kernel.w4matmul: prefetch the packed weights this many blocks ahead (0: off)">,
   ];
   let dependentDialects = ["kiln::halide::HalideDialect"];
 }

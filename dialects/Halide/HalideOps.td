@@ -289,6 +289,21 @@ def Halide_AtomicOp : Halide_Directive<"atomic", "Stage::atomic()"> {
   let arguments = (ins FlatSymbolRefAttr:$func, DefaultValuedAttr<I64Attr, "1">:$stage);
   let assemblyFormat = "$func attr-dict";
 }
+def Halide_PrefetchOp : Halide_Directive<"prefetch", "Stage::prefetch(input, at, from, offset)"> {
+  let description = [{
+    At each iteration of loop `at`, prefetches the part of input buffer
+    `input` that iteration `from` + `offset` reads (non-faulting: a prefetch
+    past the buffer's end is harmless). For streams the hardware prefetcher
+    follows poorly, such as a memory-bound kernel's weights.
+
+    ```mlir
+    halide.prefetch @acc @in1 at "r0" from "r0" offset 2 {stage = 1}
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$func, FlatSymbolRefAttr:$input, StrAttr:$at, StrAttr:$from,
+                   I64Attr:$offset, DefaultValuedAttr<I64Attr, "0">:$stage);
+  let assemblyFormat = "$func $input `at` $at `from` $from `offset` $offset attr-dict";
+}
 def Halide_ParallelOp : Halide_Directive<"parallel", "Stage::parallel(var)"> {
   let arguments = (ins FlatSymbolRefAttr:$func, StrAttr:$var, DefaultValuedAttr<I64Attr, "0">:$stage);
   let assemblyFormat = "$func $var attr-dict";

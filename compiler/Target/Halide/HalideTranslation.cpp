@@ -663,6 +663,16 @@ LogicalResult KernelTranslator::applyDirective(Operation *op) {
     st->parallel(R(d.getVar()));
     return success();
   }
+  if (auto d = dyn_cast<halide::PrefetchOp>(op)) {
+    auto in = inputs.find(d.getInput());
+    if (in == inputs.end())
+      return d.emitError("halide translation: prefetch of unknown input ") << d.getInputAttr();
+    if (d.getOffset() < 0 || d.getOffset() > INT_MAX)
+      return d.emitError("halide translation: prefetch offset must be non-negative");
+    st->prefetch(in->second.first, R(d.getAt()), R(d.getFrom()), (int)d.getOffset(),
+                 Halide::PrefetchBoundStrategy::NonFaulting);
+    return success();
+  }
   if (auto d = dyn_cast<halide::GpuSingleThreadOp>(op)) {
     st->gpu_single_thread();
     return success();

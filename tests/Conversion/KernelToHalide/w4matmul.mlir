@@ -1,4 +1,5 @@
-// RUN: kiln-opt %s -convert-kernel-to-halide -kiln-schedule-cpu | FileCheck %s
+// RUN: kiln-opt %s -convert-kernel-to-halide -kiln-schedule-cpu='w4-prefetch=2' | FileCheck %s
+// RUN: kiln-opt %s -convert-kernel-to-halide -kiln-schedule-cpu | FileCheck %s --check-prefix=NOPF
 
 // kernel.w4matmul as four funcs: asum (A's block sums, at root), blk (A times
 // the unpacked nibbles per block: byte >> 4 * jl & 15, the even k in the low
@@ -6,7 +7,10 @@
 // acc (per block: scale * (blk - zero * asum), scale and zero read in
 // the weight's panels), out. The schedule: 64-column panels in parallel, acc per row
 // tile, blk computed per block (at acc's r0) with the nibble index r0
-// unrolled into constant shifts.
+// unrolled into constant shifts; with w4-prefetch=2 the packed weights of the
+// block after next are prefetched (off by default: no gain measured on the
+// bench's cold GPT-2 decode step, within its noise).
+// NOPF-NOT:    halide.prefetch
 // CHECK-LABEL: halide.kernel @k0_w4matmul_f32 attributes {b_panel = 64 : i64, recipe = #halide.recipe<w4matmul>}
 // CHECK:       halide.update @asum rdom [0, 32] combine add
 // CHECK:         arith.cmpi slt, %{{.*}}, %{{.*}} : i32
@@ -28,6 +32,7 @@
 // CHECK:         halide.parallel @out "d1_o"
 // CHECK-NEXT:    halide.compute_at @acc, @out "d0_o"
 // CHECK:         halide.reorder @acc ["d2", "d1", "r0"] {stage = 1 : i64}
+// CHECK-NEXT:    halide.prefetch @acc @in1 at "r0" from "r0" offset 2 {stage = 1 : i64}
 // CHECK:         halide.compute_at @blk, @acc "r0"
 // CHECK:         halide.reorder @blk ["d3", "r0", "d2", "r1"] {stage = 1 : i64}
 // CHECK-NEXT:    halide.vectorize @blk "d3" 16 {stage = 1 : i64}

@@ -29,6 +29,8 @@ halide.kernel @k0_matmul_f32 {
     // CHECK: halide.split @acc "d0" -> "d0_o", "d0_i" by 2
     halide.split @acc "d0" -> "d0_o", "d0_i" by 2
     halide.parallel @acc "d0_o"
+    // CHECK: halide.prefetch @acc @in1 at "r0" from "r0" offset 2 {stage = 1 : i64}
+    halide.prefetch @acc @in1 at "r0" from "r0" offset 2 {stage = 1 : i64}
   }
   // CHECK: halide.schedule cuda
   halide.schedule cuda {
