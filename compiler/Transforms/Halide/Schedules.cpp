@@ -71,6 +71,7 @@ schedule::AttentionLayout::AttentionLayout(halide::KernelOp kernel) {
   merged = (bool)funcNamed(kernel, "fin");
   probs = (bool)funcNamed(kernel, "p");
   parts = (bool)funcNamed(kernel, blocked ? "bmx_part" : "mx_part");
+  kin = (bool)funcNamed(kernel, "kin");
   D = *kernel.getHeadDim(), E = *kernel.getValueDim(), W = *kernel.getLanes();
   Kp = kernel.getPaddedKeys() ? *kernel.getPaddedKeys() : ShapedType::kDynamic;
   KB = kernel.getKeyBlock().value_or(0);

@@ -93,6 +93,7 @@
 
 // Attention kernels (see Attention.cpp): out in tiles of query rows, every
 // stage but K^T per tile; blocked, per block of keys inside the state's loop.
+// K^T per head in blocks of 8 keys (a vector) x 8 of the head dim (unrolled).
 // CHECK-LABEL: halide.kernel @attention attributes
 // CHECK: halide.schedule cpu
 // CHECK-NEXT: halide.split @out "d1" -> "d1_o", "d1_i" by 4
@@ -100,6 +101,11 @@
 // CHECK-NEXT: halide.vectorize @out "d2" 8
 // CHECK-NEXT: halide.parallel @out "d0"
 // CHECK-NEXT: halide.compute_at @kt, @out "d0"
+// CHECK-NEXT: halide.split @kt "d2" -> "d2_o", "d2_i" by 8
+// CHECK-NEXT: halide.split @kt "d1" -> "d1_o", "d1_i" by 8
+// CHECK-NEXT: halide.reorder @kt ["d2_i", "d1_i", "d2_o", "d1_o"]
+// CHECK-NEXT: halide.vectorize @kt "d2_i" 8
+// CHECK-NEXT: halide.unroll @kt "d1_i"
 // CHECK-NEXT: halide.compute_at @s, @out "d1_o"
 // CHECK-NEXT: halide.compute_at @sc, @out "d1_o"
 // CHECK-NEXT: halide.vectorize @s "d2" 8
@@ -135,6 +141,11 @@
 // CHECK-NEXT: halide.vectorize @out "d2_i" 8
 // CHECK-NEXT: halide.parallel @out "d0"
 // CHECK-NEXT: halide.compute_at @kt, @out "d2_o"
+// CHECK-NEXT: halide.split @kt "d3" -> "d3_o", "d3_i" by 8
+// CHECK-NEXT: halide.split @kt "d2" -> "d2_o", "d2_i" by 8
+// CHECK-NEXT: halide.reorder @kt ["d3_i", "d2_i", "d3_o", "d2_o"]
+// CHECK-NEXT: halide.vectorize @kt "d3_i" 8
+// CHECK-NEXT: halide.unroll @kt "d2_i"
 // CHECK-NEXT: halide.compute_at @s, @out "d1_o"
 // CHECK-NEXT: halide.compute_at @sc, @out "d1_o"
 // CHECK-NEXT: halide.vectorize @s "d3" 8
@@ -163,6 +174,11 @@
 // CHECK-NEXT: halide.vectorize @out "d2" 8
 // CHECK-NEXT: halide.parallel @out "d0"
 // CHECK-NEXT: halide.compute_at @kt, @out "d0"
+// CHECK-NEXT: halide.split @kt "d2" -> "d2_o", "d2_i" by 8
+// CHECK-NEXT: halide.split @kt "d1" -> "d1_o", "d1_i" by 8
+// CHECK-NEXT: halide.reorder @kt ["d2_i", "d1_i", "d2_o", "d1_o"]
+// CHECK-NEXT: halide.vectorize @kt "d2_i" 8
+// CHECK-NEXT: halide.unroll @kt "d1_i"
 // CHECK-NEXT: halide.compute_at @st, @out "d1_o"
 // CHECK-NEXT: halide.vectorize @st "d2" 8
 // CHECK-NEXT: halide.reorder @st ["d2", "d1", "r0"] {stage = 1 : i64}
