@@ -245,9 +245,13 @@ LogicalResult Lowering::lowerRowBlock() {
     });
   kb.func("o", nb + 2, et, [&](OpBuilder &b, Idx) { return KernelBuilder::constant(b, et, 0); });
   SmallVector<AffineExpr> keyExtent{symKeys ? keyExpr : getAffineConstantExpr(keys, op.getContext())};
+  // V as P V reads it, vt(b..., j, e): the CPU schedule packs it per head
+  // when several row tiles read it (see ScheduleCpu.cpp), else it is inline.
+  kb.func("vt", nb + 2, et, [&](OpBuilder &b, Idx d) { return read(b, 2, v, d); });
   kb.update("o", nb + 2, keyExtent, halide::Combine::Add, et, [&](OpBuilder &b, Idx d, Idx r) {
     Value p = KernelBuilder::call(b, weights, et, with(batchOf(d), {d[nb], r[0]}));
-    return b.create<arith::MulFOp>(b.getUnknownLoc(), p, read(b, 2, v, with(batchOf(d), {r[0], d[nb + 1]})));
+    Value x = KernelBuilder::call(b, "vt", et, with(batchOf(d), {r[0], d[nb + 1]}));
+    return b.create<arith::MulFOp>(b.getUnknownLoc(), p, x);
   });
   defineOut([&](OpBuilder &b, Idx d) -> Value {
     Value o = KernelBuilder::call(b, "o", et, d);

@@ -26,9 +26,11 @@
 // CHECK: halide.func @ex
 // CHECK:   math.exp
 // CHECK: halide.update @sum rdom [0, 8] combine add
+// CHECK: halide.func @vt ["d3", "d2", "d1", "d0"]
+// CHECK:   halide.call @in2
 // CHECK: halide.update @o rdom [0, 16] combine add
 // CHECK:   halide.call @ex
-// CHECK:   halide.call @in2
+// CHECK:   halide.call @vt
 // CHECK: halide.func @out
 // CHECK:   %[[O:.*]] = halide.call @o
 // CHECK:   %[[SUM:.*]] = halide.call @sum
@@ -46,6 +48,9 @@
 // CHECK-NEXT: halide.reorder @kt ["d3_i", "d2_i", "d3_o", "d2_o"]
 // CHECK-NEXT: halide.vectorize @kt "d3_i" 8
 // CHECK-NEXT: halide.unroll @kt "d2_i"
+// V packed per head: 4 row tiles read it.
+// CHECK-NEXT: halide.compute_at @vt, @out "d1"
+// CHECK-NEXT: halide.vectorize @vt "d3" 8
 // CHECK:   halide.compute_at @s, @out "d2_o"
 // CHECK:   halide.compute_at @o, @out "d2_o"
 // CHECK: halide.schedule cuda
@@ -170,4 +175,16 @@ func.func @merged(%q: tensor<4x16x8xf32>, %k: tensor<4x16x8xf32>, %v: tensor<4x1
 func.func @online(%q: tensor<2x8x32xf32>, %k: tensor<2x600x32xf32>, %v: tensor<2x600x32xf32>) -> tensor<2x8x32xf32> {
   %0 = kernel.attention %q, %k, %v {head_dim = 32 : i64, key_len = 600 : i64, operand_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>]} : (tensor<2x8x32xf32>, tensor<2x600x32xf32>, tensor<2x600x32xf32>) -> tensor<2x8x32xf32>
   return %0 : tensor<2x8x32xf32>
+}
+
+// A decode step, one query row over 20 keys: K^T is still built per head
+// (kin, padded by kt), but V is read in place: one row tile reads it once.
+// CHECK-LABEL: halide.kernel @k4_attention_f32
+// CHECK: halide.schedule cpu
+// CHECK:   halide.compute_at @kin, @out "d0"
+// CHECK-NOT: @vt
+// CHECK: halide.schedule cuda
+func.func @step(%q: tensor<2x1x8xf32>, %k: tensor<2x20x8xf32>, %v: tensor<2x20x8xf32>) -> tensor<2x1x8xf32> {
+  %0 = kernel.attention %q, %k, %v {head_dim = 8 : i64, key_len = 20 : i64, operand_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>]} : (tensor<2x1x8xf32>, tensor<2x20x8xf32>, tensor<2x20x8xf32>) -> tensor<2x1x8xf32>
+  return %0 : tensor<2x1x8xf32>
 }
