@@ -190,6 +190,8 @@ struct AttentionCpu {
     s.create<halide::VectorizeOp>(l, "sc", j, a.W, 0);
     rowReduction("mx", a.nb + 1);
     rowReduction("sum", a.nb + 1);
+    if (a.rsum)
+      computeAt("rsum");
     computeAt("ex");
     s.create<halide::VectorizeOp>(l, "ex", j, a.W, 0);
     if (a.probs) {

@@ -73,6 +73,7 @@ schedule::AttentionLayout::AttentionLayout(halide::KernelOp kernel) {
   parts = (bool)funcNamed(kernel, blocked ? "bmx_part" : "mx_part");
   kin = (bool)funcNamed(kernel, "kin");
   vt = (bool)funcNamed(kernel, "vt");
+  rsum = (bool)funcNamed(kernel, "rsum");
   D = *kernel.getHeadDim(), E = *kernel.getValueDim(), W = *kernel.getLanes();
   Kp = kernel.getPaddedKeys() ? *kernel.getPaddedKeys() : ShapedType::kDynamic;
   KB = kernel.getKeyBlock().value_or(0);

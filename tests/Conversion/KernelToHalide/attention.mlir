@@ -31,10 +31,14 @@
 // CHECK: halide.update @o rdom [0, 16] combine add
 // CHECK:   halide.call @ex
 // CHECK:   halide.call @vt
+// One division per row (rsum), a product per value.
+// CHECK: halide.func @rsum ["d2", "d1", "d0"]
+// CHECK:   %[[SUM:.*]] = halide.call @sum
+// CHECK:   arith.divf %cst, %[[SUM]]
 // CHECK: halide.func @out
 // CHECK:   %[[O:.*]] = halide.call @o
-// CHECK:   %[[SUM:.*]] = halide.call @sum
-// CHECK:   arith.divf %[[O]], %[[SUM]]
+// CHECK:   %[[R:.*]] = halide.call @rsum
+// CHECK:   arith.mulf %[[O]], %[[R]]
 // CHECK: halide.output @out [8, 16, 4, 1]
 // CHECK: halide.schedule cpu
 // CHECK:   halide.split @out "d2" -> "d2_o", "d2_i" by 4
@@ -52,6 +56,7 @@
 // CHECK-NEXT: halide.compute_at @vt, @out "d1"
 // CHECK-NEXT: halide.vectorize @vt "d3" 8
 // CHECK:   halide.compute_at @s, @out "d2_o"
+// CHECK:   halide.compute_at @rsum, @out "d2_o"
 // CHECK:   halide.compute_at @o, @out "d2_o"
 // CHECK: halide.schedule cuda
 // CHECK:   halide.compute_root @s

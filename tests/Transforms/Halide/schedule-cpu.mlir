@@ -131,6 +131,7 @@
 // CHECK-NEXT: halide.vectorize @sum_part "d2" 8 {stage = 1 : i64}
 // CHECK-NEXT: halide.atomic @sum
 // CHECK-NEXT: halide.vectorize @sum "r0" 8 {stage = 1 : i64}
+// CHECK-NEXT: halide.compute_at @rsum, @out "d1_o"
 // CHECK-NEXT: halide.compute_at @ex, @out "d1_o"
 // CHECK-NEXT: halide.vectorize @ex "d2" 8
 // CHECK-NEXT: halide.compute_at @o, @out "d1_o"
@@ -414,6 +415,11 @@ module attributes {halide.target = #halide.target<"x86-64-linux-avx-avx2-f16c-fm
       }
       halide.func @sum_part ["d2", "d1", "d0"] : f32 {
       ^bb0(%a0: i32, %a1: i32, %a2: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @rsum ["d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32):
         %z = arith.constant 0.0 : f32
         halide.return %z : f32
       }
