@@ -5,11 +5,14 @@
 //   s(b, i, j)   = sum_d q[q_map(b, i, d)] * kt(b, d, j)
 //   sc(b, i, j)  = score(alpha * s, inputs...)  mask, bias
 //   mx(b, i)     = max_j sc;  ex = exp(sc - mx);  sum(b, i) = sum_j ex
-//   o(b, i, e)   = sum_j ex(b, i, j) * v[v_map(b, j, e)]
-//   out(b, i, e) = o / sum
+//   vt(b, j, e)  = v[v_map(b, j, e)]           packed per head, or inline
+//   o(b, i, e)   = sum_j ex(b, i, j) * vt(b, j, e)
+//   out(b, i, e) = o * rsum,  rsum(b, i) = 1 / sum
 // With a probs region, p = probs(ex / sum) weighs v instead and out = o.
-// Scores are padded to whole vectors of keys (-inf past the last key, weight
-// 0); the row max and sum reduce a vector of partial results first. The
+// Scores are padded to whole vectors of keys (-inf added past the last key,
+// weight 0; K^T there repeats the last key: kt(b, d, j) = kin(b, d, min(j,
+// last)), kin = K^T of the real keys); the row max and sum reduce a vector
+// of partial results first. The
 // kiln-schedule-* passes write the schedules from the attention recipe and
 // the sizes recorded on the kernel (head_dim, value_dim, lanes, padded_keys):
 // on the CPU everything but kt is computed per tile of TI query rows, so
@@ -138,9 +141,10 @@ struct Lowering {
   /// The score at (b..., i) and key j from the raw product s: alpha, the
   /// score region, -inf past the last key. The -inf is added, not selected:
   /// Halide narrows what a select's branch reads to the keys its condition
-  /// admits, so s and K^T were computed for the real keys only, a row stride
-  /// of 197 floats (unaligned vectors) and a last register tile of masked
-  /// loads and stores through memory, 64 times over D (ViT: +25% on s).
+  /// admits, so s and K^T were computed for the real keys only: a row stride
+  /// of 197 floats in ViT (unaligned vectors) and a last register tile of
+  /// masked loads and stores through memory, once per step over D (about a
+  /// fifth more time in s).
   Value score(OpBuilder &b, Idx row, Value j, Value s) {
     Location l = b.getUnknownLoc();
     float alpha = op.getAlpha().convertToFloat();

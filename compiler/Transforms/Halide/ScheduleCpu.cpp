@@ -108,10 +108,11 @@ struct AttentionCpu {
   /// transpose (kt, or kin when kt pads the keys) goes in blocks of W keys x
   /// W of the head dim: a vector of W keys per unrolled d, its loads from the
   /// block's W rows of K, which stay in L1 across the block. ViT-base (1
-  /// thread, Intel Xeon with AVX-512): 4.5% of the kernel's time; scalar
-  /// copies key by key took 10-15% (a TLB miss per key row of the QKV
-  /// buffer, 9 KB apart), both dims vectorized 7%, and vectorized over the
-  /// keys with d outermost (no blocks) 40%. kt then copies kin in vectors.
+  /// thread, Intel Xeon with AVX-512, Linux perf): 4.5% of the kernel's
+  /// time; scalar copies key by key took 10-15% (a TLB miss per key row of
+  /// the QKV buffer, 9 KB apart), both dims vectorized 7%, and a vector of
+  /// keys with d outermost (no blocks) made the kernel a third slower. kt
+  /// then copies kin in vectors.
   void transposeK(StringRef head) {
     for (StringRef f : {"kin", "kt"}) {
       if (f == "kin" && !a.kin)
