@@ -8,9 +8,10 @@ sqrt(D) (the TorchScript exporter's form); the heads merge into [1, 197, H * D].
 Scores are scaled up (x4) so the softmax rows are peaked, not flat. 2 heads of
 64 (ViT-base has 12). References from onnxruntime.
 
-  /usr/bin/python3 tests/e2e/make_attention_vit.py [--heads H] [--out DIR]
+  /usr/bin/python3 tests/e2e/make_attention_vit.py [--heads H] [--tokens S] [--out DIR]
 
---heads 12 --out DIR writes ViT-base's full attention, to time the kernel.
+--heads 12 --out DIR writes ViT-base's full attention, to time the kernel
+(kiln-run DIR --repeat 300 --threads 1); --tokens 128 BERT's length.
 """
 import argparse
 import os
