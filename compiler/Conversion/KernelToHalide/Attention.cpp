@@ -5,11 +5,14 @@
 //   s(b, i, j)   = sum_d q[q_map(b, i, d)] * kt(b, d, j)
 //   sc(b, i, j)  = score(alpha * s, inputs...)  mask, bias
 //   mx(b, i)     = max_j sc;  ex = exp(sc - mx);  sum(b, i) = sum_j ex
-//   o(b, i, e)   = sum_j ex(b, i, j) * v[v_map(b, j, e)]
-//   out(b, i, e) = o / sum
+//   vt(b, j, e)  = v[v_map(b, j, e)]           packed per head, or inline
+//   o(b, i, e)   = sum_j ex(b, i, j) * vt(b, j, e)
+//   out(b, i, e) = o * rsum,  rsum(b, i) = 1 / sum
 // With a probs region, p = probs(ex / sum) weighs v instead and out = o.
-// Scores are padded to whole vectors of keys (-inf past the last key, weight
-// 0); the row max and sum reduce a vector of partial results first. The
+// Scores are padded to whole vectors of keys (-inf added past the last key,
+// weight 0; K^T there repeats the last key: kt(b, d, j) = kin(b, d, min(j,
+// last)), kin = K^T of the real keys); the row max and sum reduce a vector
+// of partial results first. The
 // kiln-schedule-* passes write the schedules from the attention recipe and
 // the sizes recorded on the kernel (head_dim, value_dim, lanes, padded_keys):
 // on the CPU everything but kt is computed per tile of TI query rows, so
@@ -119,13 +122,29 @@ struct Lowering {
     return b.create<arith::CmpIOp>(b.getUnknownLoc(), arith::CmpIPredicate::slt, j, n);
   }
   bool padded() const { return symKeys || Kp != keys; }
+  /// K^T, kt(b..., d, j). Padded keys repeat the last key (their scores are
+  /// -inf by then): kt copies kin, K^T of the real keys only, at min(j,
+  /// last). Transposing straight from K at min(j, last) made every vector of
+  /// the transpose a gather (14% of ViT's kernel); kin has no clamp, so
+  /// Halide computes it over the real keys, its last vector guarded.
   void defineKt() {
+    auto kT = [&](OpBuilder &b, Idx d) { return read(b, 1, k, with(batchOf(d), {d[nb + 1], d[nb]})); };
+    if (!padded()) {
+      kb.func("kt", nb + 2, et, kT);
+      return;
+    }
+    kb.func("kin", nb + 2, et, kT);
     kb.func("kt", nb + 2, et, [&](OpBuilder &b, Idx d) {
-      return read(b, 1, k, with(batchOf(d), {clampKey(b, d[nb + 1]), d[nb]}));
+      return KernelBuilder::call(b, "kin", et, with(batchOf(d), {d[nb], clampKey(b, d[nb + 1])}));
     });
   }
   /// The score at (b..., i) and key j from the raw product s: alpha, the
-  /// score region, -inf past the last key.
+  /// score region, -inf past the last key. The -inf is added, not selected:
+  /// Halide narrows what a select's branch reads to the keys its condition
+  /// admits, so s and K^T were computed for the real keys only: a row stride
+  /// of 197 floats in ViT (unaligned vectors) and a last register tile of
+  /// masked loads and stores through memory, once per step over D (about a
+  /// fifth more time in s).
   Value score(OpBuilder &b, Idx row, Value j, Value s) {
     Location l = b.getUnknownLoc();
     float alpha = op.getAlpha().convertToFloat();
@@ -137,7 +156,8 @@ struct Lowering {
     if (!padded())
       return s;
     Value ninf = KernelBuilder::constant(b, et, -std::numeric_limits<double>::infinity());
-    return b.create<arith::SelectOp>(l, isRealKey(b, j), s, ninf);
+    Value pad = b.create<arith::SelectOp>(l, isRealKey(b, j), KernelBuilder::constant(b, et, 0), ninf);
+    return b.create<arith::AddFOp>(l, s, pad);
   }
   /// exp(x - m) for key j, exactly 0 for a padded key: exp(-inf - m) is not 0
   /// under fast math (a one-row step summed garbage there).
@@ -229,15 +249,26 @@ LogicalResult Lowering::lowerRowBlock() {
     });
   kb.func("o", nb + 2, et, [&](OpBuilder &b, Idx) { return KernelBuilder::constant(b, et, 0); });
   SmallVector<AffineExpr> keyExtent{symKeys ? keyExpr : getAffineConstantExpr(keys, op.getContext())};
+  // V as P V reads it, vt(b..., j, e): the CPU schedule packs it per head
+  // when several row tiles read it (see ScheduleCpu.cpp), else it is inline.
+  kb.func("vt", nb + 2, et, [&](OpBuilder &b, Idx d) { return read(b, 2, v, d); });
   kb.update("o", nb + 2, keyExtent, halide::Combine::Add, et, [&](OpBuilder &b, Idx d, Idx r) {
     Value p = KernelBuilder::call(b, weights, et, with(batchOf(d), {d[nb], r[0]}));
-    return b.create<arith::MulFOp>(b.getUnknownLoc(), p, read(b, 2, v, with(batchOf(d), {r[0], d[nb + 1]})));
+    Value x = KernelBuilder::call(b, "vt", et, with(batchOf(d), {r[0], d[nb + 1]}));
+    return b.create<arith::MulFOp>(b.getUnknownLoc(), p, x);
   });
+  // One division per row, then a product per value: a vector division
+  // costs 8-16x a product.
+  if (!probs)
+    kb.func("rsum", nb + 1, et, [&](OpBuilder &b, Idx d) {
+      return b.create<arith::DivFOp>(b.getUnknownLoc(), KernelBuilder::constant(b, et, 1),
+                                     KernelBuilder::call(b, "sum", et, d));
+    });
   defineOut([&](OpBuilder &b, Idx d) -> Value {
     Value o = KernelBuilder::call(b, "o", et, d);
     if (probs)
       return o;
-    return b.create<arith::DivFOp>(b.getUnknownLoc(), o, KernelBuilder::call(b, "sum", et, d.drop_back()));
+    return b.create<arith::MulFOp>(b.getUnknownLoc(), o, KernelBuilder::call(b, "rsum", et, d.drop_back()));
   });
   // A fully masked row is -inf - -inf = NaN in ex, which the probs region
   // (the exporters' NaN guard) must see; p itself is strict already (its body

@@ -27,21 +27,34 @@ struct AttentionCpu {
   OpBuilder &s;
   Location l;
   schedule::AttentionLayout a;
-  // TI rows x 2 vectors of accumulators per register tile (16 registers of
-  // AVX-512's 32, 8 of AVX2's 16).
-  int64_t TI;
+  // TI rows x NR vectors of accumulators per register tile, at most
+  // `accumulators` of them: 24 of AVX-512's 32 registers, 8 of AVX2's 16
+  // (the rest hold the loaded vectors and broadcasts).
+  int64_t TI, accumulators;
   bool tiled;
   std::string i, tile;
 
   AttentionCpu(OpBuilder &s, halide::KernelOp kernel)
-      : s(s), l(s.getUnknownLoc()), a(kernel), TI(a.W >= 16 ? 8 : 4),
+      : s(s), l(s.getUnknownLoc()), a(kernel), TI(rowTile(a)), accumulators(a.W >= 16 ? 24 : 8),
         tiled(schedule::staticOr(a.rows, TI) >= TI), i(var(a.nb)) {} // symbolic rows: guarded tiles
 
+  /// Rows per tile: 8 on AVX-512 (4 on AVX2), or 6 where fewer rows are
+  /// computed: the last tile shifts inwards, so ceil(rows / TI) * TI rows
+  /// are. ViT's 197: 198 rows in tiles of 6, whose P V tile then holds all
+  /// of E = 64 (6 x 4 vectors): 4-5% faster than tiles of 8 (200 rows, P V
+  /// in two passes of 8 x 2 vectors); BERT's 128 stays at 8 (6: 3% slower).
+  static int64_t rowTile(const schedule::AttentionLayout &a) {
+    if (a.W < 16)
+      return 4;
+    int64_t rows = a.rows;
+    auto computed = [&](int64_t t) { return (rows + t - 1) / t * t; };
+    if (ShapedType::isDynamic(rows) || rows < 8 || computed(6) >= computed(8))
+      return 8;
+    return 6;
+  }
+
   /// out's loops: batch..., heads, row tiles, rows, e (vectorized); with
-  /// merged heads, out's last dim c splits into heads (c_o) and e (c_i). K^T
-  /// is computed once per head, by scalar copies: vectorized over the keys it
-  /// is a gather per vector, 2-3x slower on Zen 5 (1-layer ViT, 1 thread:
-  /// 0.11 against 0.18-0.37 ms per call for the 12 heads).
+  /// merged heads, out's last dim c splits into heads (c_o) and e (c_i).
   void out() {
     size_t nb = a.nb, outer = nb;
     std::string oi = i, oe = var(nb + 1), head = nb ? var(nb - 1) : "";
@@ -75,10 +88,49 @@ struct AttentionCpu {
       }
     if (!par.empty())
       s.create<halide::ParallelOp>(l, "out", par, 0);
-    if (!head.empty())
-      s.create<halide::ComputeAtOp>(l, "kt", "out", head);
-    else
-      s.create<halide::ComputeRootOp>(l, "kt");
+    transposeK(head);
+    packV(head);
+  }
+
+  /// V per head into a dense [keys, E] block when more than one row tile
+  /// reads it: the QKV projection's rows lie 3 * heads * E apart (9 KB in
+  /// ViT-base, a TLB miss per key and no prefetch), so P V waited on its
+  /// loads (ViT, 197 tokens: P V at 64% of the FMA peak, 80% packed).
+  void packV(StringRef head) {
+    if (!a.vt || head.empty() || schedule::staticOr(a.rows, 2 * TI) <= TI)
+      return;
+    s.create<halide::ComputeAtOp>(l, "vt", "out", head);
+    if (a.E >= a.W)
+      s.create<halide::VectorizeOp>(l, "vt", var(a.nb + 1), a.W, 0);
+  }
+
+  /// K^T once per head (at loop `head` of out, root without one). The
+  /// transpose (kt, or kin when kt pads the keys) goes in blocks of W keys x
+  /// W of the head dim: a vector of W keys per unrolled d, its loads from the
+  /// block's W rows of K, which stay in L1 across the block. ViT-base (1
+  /// thread, Intel Xeon with AVX-512, Linux perf): 4.5% of the kernel's
+  /// time; scalar copies key by key took 10-15% (a TLB miss per key row of
+  /// the QKV buffer, 9 KB apart), both dims vectorized 7%, and a vector of
+  /// keys with d outermost (no blocks) made the kernel a third slower. kt
+  /// then copies kin in vectors.
+  void transposeK(StringRef head) {
+    for (StringRef f : {"kin", "kt"}) {
+      if (f == "kin" && !a.kin)
+        continue;
+      if (!head.empty())
+        s.create<halide::ComputeAtOp>(l, f, "out", head);
+      else
+        s.create<halide::ComputeRootOp>(l, f);
+    }
+    std::string d = var(a.nb), j = var(a.nb + 1);
+    StringRef t = a.kin ? "kin" : "kt";
+    if (a.kin)
+      s.create<halide::VectorizeOp>(l, "kt", j, a.W, 0);
+    s.create<halide::SplitOp>(l, t, j, j + "_o", j + "_i", a.W, 0);
+    s.create<halide::SplitOp>(l, t, d, d + "_o", d + "_i", a.W, 0);
+    s.create<halide::ReorderOp>(l, t, s.getStrArrayAttr({j + "_i", d + "_i", j + "_o", d + "_o"}), 0);
+    s.create<halide::VectorizeOp>(l, t, j + "_i", a.W, 0);
+    s.create<halide::UnrollOp>(l, t, d + "_i", 0);
   }
 
   /// Computes `f` at loop `v` of `at`, or by default per row tile of out.
@@ -92,10 +144,17 @@ struct AttentionCpu {
   }
 
   /// A rows x NR register tile of update `f` over its last dim `x` (extent n,
-  /// a multiple of W), the reduction outermost in it. NR must divide n: with a
-  /// tail, Halide's split update stage accumulated some columns twice.
+  /// a multiple of W), the reduction outermost in it: NR is 4, 2 or 1
+  /// vectors, the most that divides n within the accumulator budget. NR must
+  /// divide n: with a tail, Halide's split update stage accumulated some
+  /// columns twice.
   void registerTile(StringRef f, const std::string &x, int64_t n) {
-    int64_t W = a.W, NR = n % (2 * W) == 0 ? 2 * W : W;
+    int64_t W = a.W, NR = W;
+    for (int64_t k : {4, 2})
+      if (n % (k * W) == 0 && TI * k <= accumulators) {
+        NR = k * W;
+        break;
+      }
     s.create<halide::VectorizeOp>(l, f, x, W, 0);
     s.create<halide::SplitOp>(l, f, x, x + "_o", x + "_i", NR, 1);
     s.create<halide::ReorderOp>(l, f, s.getStrArrayAttr({x + "_i", i, "r0", x + "_o"}), 1);
@@ -115,6 +174,10 @@ struct AttentionCpu {
     computeAt(p, at, v);
     s.create<halide::VectorizeOp>(l, p, lane, a.W, 0);
     s.create<halide::VectorizeOp>(l, p, lane, a.W, 1);
+    // The partials' lanes in one horizontal reduction, not W scalar steps
+    // in a chain.
+    s.create<halide::AtomicOp>(l, f, 1);
+    s.create<halide::VectorizeOp>(l, f, "r0", a.W, 1);
   }
 
   /// One pass over all keys per row tile; scores a TI x NR register tile of
@@ -128,6 +191,8 @@ struct AttentionCpu {
     s.create<halide::VectorizeOp>(l, "sc", j, a.W, 0);
     rowReduction("mx", a.nb + 1);
     rowReduction("sum", a.nb + 1);
+    if (a.rsum)
+      computeAt("rsum");
     computeAt("ex");
     s.create<halide::VectorizeOp>(l, "ex", j, a.W, 0);
     if (a.probs) {

@@ -71,6 +71,9 @@ schedule::AttentionLayout::AttentionLayout(halide::KernelOp kernel) {
   merged = (bool)funcNamed(kernel, "fin");
   probs = (bool)funcNamed(kernel, "p");
   parts = (bool)funcNamed(kernel, blocked ? "bmx_part" : "mx_part");
+  kin = (bool)funcNamed(kernel, "kin");
+  vt = (bool)funcNamed(kernel, "vt");
+  rsum = (bool)funcNamed(kernel, "rsum");
   D = *kernel.getHeadDim(), E = *kernel.getValueDim(), W = *kernel.getLanes();
   Kp = kernel.getPaddedKeys() ? *kernel.getPaddedKeys() : ShapedType::kDynamic;
   KB = kernel.getKeyBlock().value_or(0);

@@ -45,7 +45,9 @@ bool hasSchedule(halide::KernelOp kernel, halide::ScheduleTarget target);
 /// canonical result [batch..., rows, E]. With merged heads (a func `fin`,
 /// the canonical result) out is [outer..., rows, heads * E].
 struct AttentionLayout {
-  bool blocked, merged, probs, parts;
+  // kin: K^T of the real keys, which kt pads; vt: V as P V reads it; rsum:
+  // 1 / the row sum (see Attention.cpp).
+  bool blocked, merged, probs, parts, kin, vt, rsum;
   size_t nb; // batch dims, heads included
   llvm::SmallVector<int64_t> shape;
   // Kp: the padded keys, kDynamic when symbolic; KB: keys per block, 0

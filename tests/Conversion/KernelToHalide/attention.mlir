@@ -26,21 +26,37 @@
 // CHECK: halide.func @ex
 // CHECK:   math.exp
 // CHECK: halide.update @sum rdom [0, 8] combine add
+// CHECK: halide.func @vt ["d3", "d2", "d1", "d0"]
+// CHECK:   halide.call @in2
 // CHECK: halide.update @o rdom [0, 16] combine add
 // CHECK:   halide.call @ex
-// CHECK:   halide.call @in2
+// CHECK:   halide.call @vt
+// One division per row (rsum), a product per value.
+// CHECK: halide.func @rsum ["d2", "d1", "d0"]
+// CHECK:   %[[SUM:.*]] = halide.call @sum
+// CHECK:   arith.divf %cst, %[[SUM]]
 // CHECK: halide.func @out
 // CHECK:   %[[O:.*]] = halide.call @o
-// CHECK:   %[[SUM:.*]] = halide.call @sum
-// CHECK:   arith.divf %[[O]], %[[SUM]]
+// CHECK:   %[[R:.*]] = halide.call @rsum
+// CHECK:   arith.mulf %[[O]], %[[R]]
 // CHECK: halide.output @out [8, 16, 4, 1]
 // CHECK: halide.schedule cpu
 // CHECK:   halide.split @out "d2" -> "d2_o", "d2_i" by 4
 // CHECK:   halide.parallel @out "d1"
-// K^T is copied by scalars: vectorized over keys it gathers (slower).
+// K^T in blocks of 8 keys x 8 of the head dim: a vector of keys per
+// unrolled d. Keys are whole vector pairs here, so no kin.
+// CHECK-NOT: @kin
 // CHECK:   halide.compute_at @kt, @out "d1"
-// CHECK-NOT: halide.vectorize @kt
+// CHECK-NEXT: halide.split @kt "d3" -> "d3_o", "d3_i" by 8
+// CHECK-NEXT: halide.split @kt "d2" -> "d2_o", "d2_i" by 8
+// CHECK-NEXT: halide.reorder @kt ["d3_i", "d2_i", "d3_o", "d2_o"]
+// CHECK-NEXT: halide.vectorize @kt "d3_i" 8
+// CHECK-NEXT: halide.unroll @kt "d2_i"
+// V packed per head: 4 row tiles read it.
+// CHECK-NEXT: halide.compute_at @vt, @out "d1"
+// CHECK-NEXT: halide.vectorize @vt "d3" 8
 // CHECK:   halide.compute_at @s, @out "d2_o"
+// CHECK:   halide.compute_at @rsum, @out "d2_o"
 // CHECK:   halide.compute_at @o, @out "d2_o"
 // CHECK: halide.schedule cuda
 // CHECK:   halide.compute_root @s
@@ -53,16 +69,24 @@ func.func @main(%q: tensor<1x16x32xf32>, %k: tensor<1x16x32xf32>, %v: tensor<1x1
   return %0 : tensor<1x4x16x8xf32>
 }
 
-// 12 keys, padded to 16 (two vectors of 8): K is read at min(j, 11), the
-// padded scores are -inf and their exp 0; P V still sums the 12 real keys only. The probs
-// region maps ex / sum before it weighs v.
+// 12 keys, padded to 16 (two vectors of 8): kin is K^T of the real keys
+// (no clamp: Halide computes it over 12 keys), kt reads it at min(j, 11);
+// the padded scores are -inf, added (a select would narrow s and kt to the
+// real keys: a masked last register tile), and their exp 0; P V still sums
+// the 12 real keys only. The probs region maps ex / sum before it weighs v.
 // CHECK-LABEL: halide.kernel @k1_attention_f32
 // CHECK-SAME: {head_dim = 8 : i64, lanes = 8 : i64, padded_keys = 16 : i64, recipe = #halide.recipe<attention>, value_dim = 8 : i64}
-// CHECK: halide.func @kt
-// CHECK:   arith.minsi %{{.*}}, %c11_i32
+// CHECK: halide.func @kin ["d2", "d1", "d0"]
+// CHECK-NOT: arith.minsi
+// CHECK:   halide.call @in1
+// CHECK: halide.func @kt ["d2", "d1", "d0"]
+// CHECK: ^bb0(%[[KJ:.*]]: i32, %[[KD:.*]]: i32, %[[KB:.*]]: i32):
+// CHECK:   %[[LAST:.*]] = arith.minsi %[[KJ]], %c11_i32
+// CHECK:   halide.call @kin(%[[LAST]], %[[KD]], %[[KB]])
 // CHECK: halide.func @sc
 // CHECK:   %[[REAL:.*]] = arith.cmpi slt, %{{.*}}, %c12_i32
-// CHECK:   arith.select %[[REAL]], %{{.*}}, %cst
+// CHECK:   %[[PAD:.*]] = arith.select %[[REAL]], %cst{{.*}}, %cst
+// CHECK:   arith.addf %{{.*}}, %[[PAD]]
 // CHECK: halide.update @mx_part rdom [0, 2] combine max
 // The padded keys' exp is 0 by their index: exp(-inf - mx) is not 0 under
 // fast math (one query row summed garbage there).
@@ -75,6 +99,16 @@ func.func @main(%q: tensor<1x16x32xf32>, %k: tensor<1x16x32xf32>, %v: tensor<1x1
 // CHECK:   arith.cmpf uno
 // CHECK: halide.update @o rdom [0, 12] combine add
 // CHECK:   halide.call @p
+// Both per head; kin is the transpose, kt a vector copy.
+// CHECK: halide.schedule cpu
+// CHECK:   halide.compute_at @kin, @out "d0"
+// CHECK-NEXT: halide.compute_at @kt, @out "d0"
+// CHECK-NEXT: halide.vectorize @kt "d2" 8
+// CHECK-NEXT: halide.split @kin "d2" -> "d2_o", "d2_i" by 8
+// CHECK-NEXT: halide.split @kin "d1" -> "d1_o", "d1_i" by 8
+// CHECK-NEXT: halide.reorder @kin ["d2_i", "d1_i", "d2_o", "d1_o"]
+// CHECK-NEXT: halide.vectorize @kin "d2_i" 8
+// CHECK-NEXT: halide.unroll @kin "d1_i"
 func.func @padded(%q: tensor<2x12x8xf32>, %k: tensor<2x12x8xf32>, %v: tensor<2x12x8xf32>) -> tensor<2x12x8xf32> {
   %0 = kernel.attention %q, %k, %v {head_dim = 8 : i64, key_len = 12 : i64, operand_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>]} : (tensor<2x12x8xf32>, tensor<2x12x8xf32>, tensor<2x12x8xf32>) -> tensor<2x12x8xf32> probs {
   ^bb0(%p: f32):
@@ -146,4 +180,16 @@ func.func @merged(%q: tensor<4x16x8xf32>, %k: tensor<4x16x8xf32>, %v: tensor<4x1
 func.func @online(%q: tensor<2x8x32xf32>, %k: tensor<2x600x32xf32>, %v: tensor<2x600x32xf32>) -> tensor<2x8x32xf32> {
   %0 = kernel.attention %q, %k, %v {head_dim = 32 : i64, key_len = 600 : i64, operand_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>]} : (tensor<2x8x32xf32>, tensor<2x600x32xf32>, tensor<2x600x32xf32>) -> tensor<2x8x32xf32>
   return %0 : tensor<2x8x32xf32>
+}
+
+// A decode step, one query row over 20 keys: K^T is still built per head
+// (kin, padded by kt), but V is read in place: one row tile reads it once.
+// CHECK-LABEL: halide.kernel @k4_attention_f32
+// CHECK: halide.schedule cpu
+// CHECK:   halide.compute_at @kin, @out "d0"
+// CHECK-NOT: @vt
+// CHECK: halide.schedule cuda
+func.func @step(%q: tensor<2x1x8xf32>, %k: tensor<2x20x8xf32>, %v: tensor<2x20x8xf32>) -> tensor<2x1x8xf32> {
+  %0 = kernel.attention %q, %k, %v {head_dim = 8 : i64, key_len = 20 : i64, operand_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>]} : (tensor<2x1x8xf32>, tensor<2x20x8xf32>, tensor<2x20x8xf32>) -> tensor<2x1x8xf32>
+  return %0 : tensor<2x1x8xf32>
 }

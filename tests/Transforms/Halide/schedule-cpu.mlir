@@ -93,6 +93,9 @@
 
 // Attention kernels (see Attention.cpp): out in tiles of query rows, every
 // stage but K^T per tile; blocked, per block of keys inside the state's loop.
+// K^T per head in blocks of 8 keys (a vector) x 8 of the head dim (unrolled);
+// V packed per head where more than one row tile reads it (6 rows, tiles of
+// 4); the row max and sum reduce their vector partials in one horizontal step.
 // CHECK-LABEL: halide.kernel @attention attributes
 // CHECK: halide.schedule cpu
 // CHECK-NEXT: halide.split @out "d1" -> "d1_o", "d1_i" by 4
@@ -100,6 +103,13 @@
 // CHECK-NEXT: halide.vectorize @out "d2" 8
 // CHECK-NEXT: halide.parallel @out "d0"
 // CHECK-NEXT: halide.compute_at @kt, @out "d0"
+// CHECK-NEXT: halide.split @kt "d2" -> "d2_o", "d2_i" by 8
+// CHECK-NEXT: halide.split @kt "d1" -> "d1_o", "d1_i" by 8
+// CHECK-NEXT: halide.reorder @kt ["d2_i", "d1_i", "d2_o", "d1_o"]
+// CHECK-NEXT: halide.vectorize @kt "d2_i" 8
+// CHECK-NEXT: halide.unroll @kt "d1_i"
+// CHECK-NEXT: halide.compute_at @vt, @out "d0"
+// CHECK-NEXT: halide.vectorize @vt "d2" 8
 // CHECK-NEXT: halide.compute_at @s, @out "d1_o"
 // CHECK-NEXT: halide.compute_at @sc, @out "d1_o"
 // CHECK-NEXT: halide.vectorize @s "d2" 8
@@ -113,10 +123,15 @@
 // CHECK-NEXT: halide.compute_at @mx_part, @out "d1_o"
 // CHECK-NEXT: halide.vectorize @mx_part "d2" 8
 // CHECK-NEXT: halide.vectorize @mx_part "d2" 8 {stage = 1 : i64}
+// CHECK-NEXT: halide.atomic @mx
+// CHECK-NEXT: halide.vectorize @mx "r0" 8 {stage = 1 : i64}
 // CHECK-NEXT: halide.compute_at @sum, @out "d1_o"
 // CHECK-NEXT: halide.compute_at @sum_part, @out "d1_o"
 // CHECK-NEXT: halide.vectorize @sum_part "d2" 8
 // CHECK-NEXT: halide.vectorize @sum_part "d2" 8 {stage = 1 : i64}
+// CHECK-NEXT: halide.atomic @sum
+// CHECK-NEXT: halide.vectorize @sum "r0" 8 {stage = 1 : i64}
+// CHECK-NEXT: halide.compute_at @rsum, @out "d1_o"
 // CHECK-NEXT: halide.compute_at @ex, @out "d1_o"
 // CHECK-NEXT: halide.vectorize @ex "d2" 8
 // CHECK-NEXT: halide.compute_at @o, @out "d1_o"
@@ -135,6 +150,11 @@
 // CHECK-NEXT: halide.vectorize @out "d2_i" 8
 // CHECK-NEXT: halide.parallel @out "d0"
 // CHECK-NEXT: halide.compute_at @kt, @out "d2_o"
+// CHECK-NEXT: halide.split @kt "d3" -> "d3_o", "d3_i" by 8
+// CHECK-NEXT: halide.split @kt "d2" -> "d2_o", "d2_i" by 8
+// CHECK-NEXT: halide.reorder @kt ["d3_i", "d2_i", "d3_o", "d2_o"]
+// CHECK-NEXT: halide.vectorize @kt "d3_i" 8
+// CHECK-NEXT: halide.unroll @kt "d2_i"
 // CHECK-NEXT: halide.compute_at @s, @out "d1_o"
 // CHECK-NEXT: halide.compute_at @sc, @out "d1_o"
 // CHECK-NEXT: halide.vectorize @s "d3" 8
@@ -163,6 +183,11 @@
 // CHECK-NEXT: halide.vectorize @out "d2" 8
 // CHECK-NEXT: halide.parallel @out "d0"
 // CHECK-NEXT: halide.compute_at @kt, @out "d0"
+// CHECK-NEXT: halide.split @kt "d2" -> "d2_o", "d2_i" by 8
+// CHECK-NEXT: halide.split @kt "d1" -> "d1_o", "d1_i" by 8
+// CHECK-NEXT: halide.reorder @kt ["d2_i", "d1_i", "d2_o", "d1_o"]
+// CHECK-NEXT: halide.vectorize @kt "d2_i" 8
+// CHECK-NEXT: halide.unroll @kt "d1_i"
 // CHECK-NEXT: halide.compute_at @st, @out "d1_o"
 // CHECK-NEXT: halide.vectorize @st "d2" 8
 // CHECK-NEXT: halide.reorder @st ["d2", "d1", "r0"] {stage = 1 : i64}
@@ -183,10 +208,14 @@
 // CHECK-NEXT: halide.compute_at @bmx_part, @st "r0"
 // CHECK-NEXT: halide.vectorize @bmx_part "d3" 8
 // CHECK-NEXT: halide.vectorize @bmx_part "d3" 8 {stage = 1 : i64}
+// CHECK-NEXT: halide.atomic @bmx
+// CHECK-NEXT: halide.vectorize @bmx "r0" 8 {stage = 1 : i64}
 // CHECK-NEXT: halide.compute_at @bsum, @st "r0"
 // CHECK-NEXT: halide.compute_at @bsum_part, @st "r0"
 // CHECK-NEXT: halide.vectorize @bsum_part "d3" 8
 // CHECK-NEXT: halide.vectorize @bsum_part "d3" 8 {stage = 1 : i64}
+// CHECK-NEXT: halide.atomic @bsum
+// CHECK-NEXT: halide.vectorize @bsum "r0" 8 {stage = 1 : i64}
 // CHECK-NEXT: halide.vectorize @ex "d3" 8
 // CHECK-NEXT: halide.vectorize @bo "d3" 8
 // CHECK-NEXT: halide.split @bo "d3" -> "d3_o", "d3_i" by 16 {stage = 1 : i64}
@@ -385,6 +414,16 @@ module attributes {halide.target = #halide.target<"x86-64-linux-avx-avx2-f16c-fm
         halide.return %z : f32
       }
       halide.func @sum_part ["d2", "d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32, %a2: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @rsum ["d1", "d0"] : f32 {
+      ^bb0(%a0: i32, %a1: i32):
+        %z = arith.constant 0.0 : f32
+        halide.return %z : f32
+      }
+      halide.func @vt ["d2", "d1", "d0"] : f32 {
       ^bb0(%a0: i32, %a1: i32, %a2: i32):
         %z = arith.constant 0.0 : f32
         halide.return %z : f32
