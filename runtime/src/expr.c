@@ -175,6 +175,18 @@ typedef struct {
 static pthread_mutex_t names_lock = PTHREAD_MUTEX_INITIALIZER;
 static named_model_t named[MAX_NAMED_MODELS];
 
+/// At exit, or when the library this runtime is linked into is unloaded
+/// (dlclose: kiln-run loads one build after another), the cached tables go
+/// too; otherwise their blocks outlive the only pointers to them.
+__attribute__((destructor)) static void free_dim_names(void) {
+  pthread_mutex_lock(&names_lock);
+  for (int i = 0; i < MAX_NAMED_MODELS; ++i) {
+    free((void *)named[i].names);
+    named[i] = (named_model_t){0};
+  }
+  pthread_mutex_unlock(&names_lock);
+}
+
 static bool has_symbolic_dim(const kiln_model_t *m, int32_t t) {
   const kiln_abi_tensor_t *tensor = &m->tensors[t];
   for (int32_t d = 0; d < tensor->rank && d < KILN_MAX_RANK; ++d)
