@@ -344,7 +344,7 @@ struct CpuScheduler {
     s.create<halide::VectorizeOp>(l, "acc", ani, W, 1);
     s.create<halide::UnrollOp>(l, "acc", ani, 1);
     s.create<halide::UnrollOp>(l, "acc", am, 1);
-    if (reductionExtent("acc") % 4 == 0) {
+    if (schedule::reductionExtent(kernel, "acc") % 4 == 0) {
       s.create<halide::SplitOp>(l, "acc", "r0", "r0_o", "r0_i", 4, 1);
       s.create<halide::UnrollOp>(l, "acc", "r0_i", 1);
     }
@@ -460,15 +460,6 @@ struct CpuScheduler {
       s.create<halide::ReorderOp>(l, "t", s.getStrArrayAttr({n, "r0"}), 1);
       s.create<halide::VectorizeOp>(l, "t", n, W, 1);
     }
-  }
-
-  /// The constant extent of the first update of `f` (its K).
-  int64_t reductionExtent(StringRef f) {
-    for (auto u : kernel.getBody().front().getOps<halide::UpdateOp>())
-      if (u.getFunc() == f)
-        if (auto c = dyn_cast<AffineConstantExpr>(u.getRdom().getResult(1)))
-          return c.getValue();
-    return 0;
   }
 
   LogicalResult run(halide::Recipe recipe) {

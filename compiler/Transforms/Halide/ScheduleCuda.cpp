@@ -85,11 +85,7 @@ static void scheduleCuda(halide::KernelOp kernel, halide::Recipe recipe) {
     // u8 x s8 in groups of 4 k, vectorized atomically: Halide's PTX backend
     // turns the 4-wide i32 VectorReduce into dp4a (sm_61 and later). B is
     // not packed for CUDA, so the 4 k of B are a strided gather.
-    int64_t K = 0;
-    for (auto u : kernel.getBody().front().getOps<halide::UpdateOp>())
-      if (u.getFunc() == "acc")
-        if (auto c = dyn_cast<AffineConstantExpr>(u.getRdom().getResult(1)))
-          K = c.getValue();
+    int64_t K = schedule::reductionExtent(kernel, "acc");
     s.create<halide::ComputeRootOp>(l, "acc");
     if (K > 0 && K % 4 == 0) {
       s.create<halide::SplitOp>(l, "acc", "r0", "r0_o", "r0_i", 4, 1);

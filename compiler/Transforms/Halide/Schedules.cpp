@@ -136,3 +136,11 @@ void schedule::cudaPointwise(OpBuilder &s, StringRef f, ArrayRef<int64_t> shape,
     }
   }
 }
+
+int64_t schedule::reductionExtent(halide::KernelOp kernel, StringRef f) {
+  for (auto u : kernel.getBody().front().getOps<halide::UpdateOp>())
+    if (u.getFunc() == f)
+      if (auto c = dyn_cast<AffineConstantExpr>(u.getRdom().getResult(1)))
+        return c.getValue();
+  return 0;
+}

@@ -48,34 +48,39 @@ W4Weight quantizeWeight(OpBuilder &b, Location loc, graph::ConstantOp c, bool tr
   // 0.59 bytes per weight instead of 0.75. Each block is quantized with its
   // f16-rounded scale, so the stored scale is the one the rounding used. A
   // weight whose scales f16 cannot hold keeps f32 scales.
-  auto blockScale = [&](int64_t n, int64_t kb, float &lo) {
-    int64_t k0 = kb * G, k1 = std::min(K, k0 + G);
-    float hi = 0;
-    lo = 0;
-    for (int64_t k = k0; k < k1; ++k) {
-      lo = std::min(lo, at(k, n));
-      hi = std::max(hi, at(k, n));
-    }
-    return (hi - lo) / 15.0f;
-  };
+  // Each block's min(0, lo) and scale, once; f16 for all of them or none.
+  std::vector<float> blockLo(N * KB, 0.0f), blockScale(N * KB);
+  std::vector<uint16_t> blockHalf(N * KB, 0);
   bool half = alpha == 1.0f;
-  for (int64_t n = 0; n < N && half; ++n)
-    for (int64_t kb = 0; kb < KB && half; ++kb) {
-      float lo, s = blockScale(n, kb, lo);
-      half = s == 0 || toHalf(s).has_value();
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t kb = 0; kb < KB; ++kb) {
+      float lo = 0, hi = 0;
+      for (int64_t k = kb * G; k < std::min(K, kb * G + G); ++k) {
+        lo = std::min(lo, at(k, n));
+        hi = std::max(hi, at(k, n));
+      }
+      float s = (hi - lo) / 15.0f;
+      std::optional<uint16_t> h = toHalf(s);
+      half = half && (s == 0 || h);
+      blockLo[n * KB + kb] = lo;
+      blockScale[n * KB + kb] = s;
+      blockHalf[n * KB + kb] = h.value_or(0);
     }
   std::vector<uint8_t> packed(P * KH * NR, 0), zero(P * KB * NR, 0);
   std::vector<float> scale(P * KB * NR, 0.0f);
   std::vector<uint16_t> scale16(P * KB * NR, 0);
   for (int64_t n = 0; n < N; ++n)
     for (int64_t kb = 0; kb < KB; ++kb) {
-      float lo, s = blockScale(n, kb, lo), z = 0;
+      float lo = blockLo[n * KB + kb], s = blockScale[n * KB + kb], z = 0;
+      uint16_t h = blockHalf[n * KB + kb];
       if (s > 0 && half)
-        s = fromHalf(*toHalf(s));
+        s = fromHalf(h);
       if (s > 0)
         z = std::clamp(std::nearbyint(-lo / s), 0.0f, 15.0f);
-      else
+      else {
         s = 1;
+        h = 0x3C00; // f16 1.0
+      }
       for (int64_t k = kb * G; k < std::min(K, kb * G + G); ++k) {
         auto q = (uint8_t)std::clamp(std::nearbyint(at(k, n) / s) + z, 0.0f, 15.0f);
         uint8_t &byte = packed[((n / NR) * KH + k / 2) * NR + n % NR];
@@ -83,7 +88,7 @@ W4Weight quantizeWeight(OpBuilder &b, Location loc, graph::ConstantOp c, bool tr
       }
       int64_t i = ((n / NR) * KB + kb) * NR + n % NR;
       scale[i] = s * alpha;
-      scale16[i] = half ? *toHalf(s) : 0;
+      scale16[i] = half ? h : 0;
       zero[i] = (uint8_t)z;
     }
   std::string name = constantKey(c);
