@@ -1,7 +1,6 @@
 //===- HalideOps.cpp - halide dialect verifiers -===//
 #include "dialects/Halide/HalideOps.h"
 
-#include "llvm/ADT/SmallPtrSet.h"
 #include "mlir/IR/Builders.h"
 
 using namespace mlir;
@@ -122,15 +121,6 @@ LogicalResult InputOp::verify() {
 }
 
 /// Whether `v` depends on one of `block`'s first `n` arguments.
-static bool readsArgs(Value v, Block &block, unsigned n, llvm::SmallPtrSetImpl<Operation *> &seen) {
-  if (auto a = dyn_cast<BlockArgument>(v))
-    return a.getOwner() == &block && a.getArgNumber() < n;
-  Operation *d = v.getDefiningOp();
-  if (!d || !seen.insert(d).second)
-    return false;
-  return llvm::any_of(d->getOperands(), [&](Value o) { return readsArgs(o, block, n, seen); });
-}
-
 /// `predicate`: the body returns one more value, an i1 (an update's `where`).
 static LogicalResult verifyBody(Operation *op, Region &body, unsigned numArgs, FuncOp f, bool predicate = false) {
   Block &b = body.front();
@@ -151,11 +141,8 @@ static LogicalResult verifyBody(Operation *op, Region &body, unsigned numArgs, F
     values = values.drop_back();
     if (!p.getType().isInteger(1))
       return op->emitOpError("where: the last value must be an i1 predicate, got ") << p.getType();
-    // Halide hoists a predicate out of the pure loops; one that reads a pure
-    // var would be evaluated per point and is not what `where` is for.
-    llvm::SmallPtrSet<Operation *, 16> seen;
-    if (readsArgs(p, b, f.getVars().size(), seen))
-      return op->emitOpError("where: the predicate may read the reduction vars only, not the func's vars");
+    // The predicate may read the func's vars too (Halide trims an inner
+    // RVar's loop against an outer var's bound: sparse rows, causal blocks).
   }
   for (Value v : values)
     if (v.getType() != f.getResultType())

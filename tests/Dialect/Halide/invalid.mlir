@@ -255,26 +255,6 @@ halide.kernel @k0_attention_blocked attributes {recipe = #halide.recipe<attentio
 
 // -----
 
-// `where`: the predicate may read the reduction vars only.
-halide.kernel @where_pure_var {
-  halide.input @in0 : f32 [4]
-  halide.func @out ["d0"] : f32 {
-  ^bb0(%x: i32):
-    %z = arith.constant 0.0 : f32
-    halide.return %z : f32
-  }
-  // expected-error @+1 {{where: the predicate may read the reduction vars only, not the func's vars}}
-  halide.update @out rdom [0, 4] combine add where {
-  ^bb0(%x: i32, %r: i32):
-    %v = halide.call @in0(%r) : (i32) -> f32
-    %p = arith.cmpi slt, %x, %r : i32
-    halide.return %v, %p : f32, i1
-  }
-  halide.output @out [4]
-}
-
-// -----
-
 halide.kernel @where_not_i1 {
   halide.input @in0 : f32 [4]
   halide.func @out ["d0"] : f32 {

@@ -79,3 +79,25 @@ halide.kernel @k1_tuple {
   }
   halide.output @out [4]
 }
+
+// A `where` may read the func's vars: a row's own extent, as a sparse row loop needs.
+// CHECK-LABEL: halide.kernel @where_row_extent
+halide.kernel @where_row_extent {
+  halide.input @in0 : f32 [4]
+  halide.input @cnt : i32 [4]
+  halide.func @out ["d0"] : f32 {
+  ^bb0(%x: i32):
+    %z = arith.constant 0.0 : f32
+    halide.return %z : f32
+  }
+  // CHECK: halide.update @out rdom [0, 4] combine add where
+  // CHECK: arith.cmpi slt
+  halide.update @out rdom [0, 4] combine add where {
+  ^bb0(%x: i32, %r: i32):
+    %v = halide.call @in0(%r) : (i32) -> f32
+    %c = halide.call @cnt(%x) : (i32) -> i32
+    %p = arith.cmpi slt, %r, %c : i32
+    halide.return %v, %p : f32, i1
+  }
+  halide.output @out [4]
+}
