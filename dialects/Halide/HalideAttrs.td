@@ -104,7 +104,8 @@ def Halide_Recipe : I32EnumAttr<"Recipe", "which schedule the kiln-schedule-* pa
     I32EnumAttrCase<"QMatMul", 8, "qmatmul">,
     I32EnumAttrCase<"QMatMulPacked", 9, "qmatmul_packed">,
     I32EnumAttrCase<"W4MatMul", 10, "w4matmul">,
-    I32EnumAttrCase<"OutlierMatMul", 11, "outlier_matmul">]> {
+    I32EnumAttrCase<"OutlierMatMul", 11, "outlier_matmul">,
+    I32EnumAttrCase<"SparseMatMul", 12, "sparse_matmul">]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::kiln::halide";
 }

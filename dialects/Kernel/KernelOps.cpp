@@ -11,6 +11,9 @@
 #include "dialects/Utils/SymShape.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace kiln;
@@ -282,6 +285,75 @@ LogicalResult W4MatMulOp::verify() {
     if (dims(v) != perBlock)
       return emitOpError(what) << " must be one value per block and column, in panels " << shapeString(perBlock)
                                << ", got " << shapeString(dims(v));
+  return verifyF32Epilogue(*this, "product");
+}
+
+/// The i32 data of a constant operand (inline or a loaded resource blob), or
+/// nullopt when `v` is not a constant or its data is elided.
+static std::optional<std::vector<int32_t>> constantI32(Value v) {
+  Attribute attr;
+  if (!matchPattern(v, m_Constant(&attr)))
+    return std::nullopt;
+  if (auto d = dyn_cast<DenseIntElementsAttr>(attr)) {
+    std::vector<int32_t> out;
+    for (const APInt &x : d.getValues<APInt>())
+      out.push_back((int32_t)x.getSExtValue());
+    return out;
+  }
+  if (auto r = dyn_cast<DenseResourceElementsAttr>(attr))
+    if (AsmResourceBlob *blob = r.getRawHandle().getBlob()) {
+      ArrayRef<char> bytes = blob->getData();
+      std::vector<int32_t> out(bytes.size() / 4);
+      std::memcpy(out.data(), bytes.data(), out.size() * 4);
+      return out;
+    }
+  return std::nullopt;
+}
+
+LogicalResult SparseMatMulOp::verify() {
+  auto elem = [](Value v) { return tt(v).getElementType(); };
+  if (!elem(getLhs()).isF32() || !elem(getValues()).isF32())
+    return emitOpError("expects f32 activations and values, got ") << elem(getLhs()) << " and " << elem(getValues());
+  if (!elem(getIndices()).isSignlessInteger(32) || !elem(getOffsets()).isSignlessInteger(32))
+    return emitOpError("indices and offsets must be i32");
+  int64_t bk = getBlockK(), bn = getBlockN(), maxBlocks = getMaxBlocks();
+  if (bk < 1 || bn < 1 || maxBlocks < 0)
+    return emitOpError("block_k and block_n must be >= 1 and max_blocks >= 0, got ")
+           << bk << ", " << bn << ", " << maxBlocks;
+  FailureOr<std::pair<int64_t, int64_t>> kn = verifyQuantizedShapes(*this);
+  if (failed(kn))
+    return failure();
+  auto [K, N] = *kn;
+  int64_t rowBlocks = (K + bk - 1) / bk, colBlocks = (N + bn - 1) / bn;
+  auto idx = tt(getIndices()), off = tt(getOffsets()), vals = tt(getValues());
+  if (!idx.hasStaticShape() || idx.getRank() != 1)
+    return emitOpError("indices must be a static [nnzb], got ") << shapeString(dims(getIndices()));
+  int64_t nnzb = idx.getDimSize(0);
+  if (!off.hasStaticShape() || off.getShape() != ArrayRef<int64_t>{colBlocks + 1})
+    return emitOpError("offsets must be [") << colBlocks + 1 << "] (N = " << N << ", block_n " << bn
+                                            << "), got " << shapeString(dims(getOffsets()));
+  if (!vals.hasStaticShape() || vals.getShape() != ArrayRef<int64_t>{nnzb, bk, bn})
+    return emitOpError("values must be [") << nnzb << ", " << bk << ", " << bn << "], got "
+                                           << shapeString(dims(getValues()));
+  // The kernel reads A at the indices and the tables at the offsets: check
+  // them whenever they are known.
+  if (std::optional<std::vector<int32_t>> o = constantI32(getOffsets()); o && o->size() == size_t(colBlocks + 1)) {
+    if ((*o)[0] != 0 || o->back() != nnzb)
+      return emitOpError("offsets must run from 0 to ") << nnzb << ", got " << (*o)[0] << " .. " << o->back();
+    int64_t longest = 0;
+    for (int64_t j = 0; j < colBlocks; ++j) {
+      if ((*o)[j + 1] < (*o)[j])
+        return emitOpError("offsets decrease at column block ") << j;
+      longest = std::max<int64_t>(longest, (*o)[j + 1] - (*o)[j]);
+    }
+    if (longest != maxBlocks)
+      return emitOpError("max_blocks is ") << maxBlocks << " but the longest column block has " << longest;
+  }
+  if (std::optional<std::vector<int32_t>> i = constantI32(getIndices()); i && i->size() == size_t(nnzb))
+    for (int64_t p = 0; p < nnzb; ++p)
+      if ((*i)[p] < 0 || (*i)[p] >= rowBlocks)
+        return emitOpError("index ") << (*i)[p] << " at entry " << p << " is outside [0, " << rowBlocks
+                                     << ") (K = " << K << ", block_k " << bk << ")";
   return verifyF32Epilogue(*this, "product");
 }
 

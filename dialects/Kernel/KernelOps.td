@@ -40,7 +40,7 @@ def Kernel_ElementwiseOp : Kernel_Op<"elementwise",
                                  "::mlir::ArrayRef<::mlir::AffineMap>":$maps)>];
 }
 
-def Kernel_YieldOp : Kernel_Op<"yield", [Pure, Kernel_SymbolicDims, Terminator, ParentOneOf<["ElementwiseOp", "MatMulOp", "QMatMulOp", "W4MatMulOp", "AttentionOp"]>]> {
+def Kernel_YieldOp : Kernel_Op<"yield", [Pure, Kernel_SymbolicDims, Terminator, ParentOneOf<["ElementwiseOp", "MatMulOp", "QMatMulOp", "W4MatMulOp", "SparseMatMulOp", "AttentionOp"]>]> {
   let summary = "The value of one output element";
   let description = [{
     ```mlir
@@ -54,7 +54,7 @@ def Kernel_YieldOp : Kernel_Op<"yield", [Pure, Kernel_SymbolicDims, Terminator, 
 }
 
 def Kernel_IndexExprOp : Kernel_Op<"index_expr",
-    [Pure, Kernel_SymbolicDims, ParentOneOf<["ElementwiseOp", "MatMulOp", "QMatMulOp", "W4MatMulOp", "AttentionOp"]>]> {
+    [Pure, Kernel_SymbolicDims, ParentOneOf<["ElementwiseOp", "MatMulOp", "QMatMulOp", "W4MatMulOp", "SparseMatMulOp", "AttentionOp"]>]> {
   let summary = "Index and symbol arithmetic of the element being computed";
   let description = [{
     `map` takes the enclosing op's iteration dims (the output index of an
@@ -204,6 +204,50 @@ def Kernel_W4MatMulOp : Kernel_Op<"w4matmul", [Pure, Kernel_SymbolicDims, AttrSi
     bool hasEpilogue() { return !getEpilogue().empty(); }
     /// The contraction size K, from A.
     int64_t k() { return ::llvm::cast<::mlir::RankedTensorType>(getLhs().getType()).getShape().back(); }
+  }];
+  let hasVerifier = 1;
+}
+
+def Kernel_SparseMatMulOp : Kernel_Op<"sparse_matmul", [Pure, Kernel_SymbolicDims, AttrSizedOperandSegments]> {
+  let summary = "Matmul by a constant weight kept as its nonzero blocks: epilogue(sum over the blocks of a * w (+ bias))";
+  let description = [{
+    A is f32 [..., M, K]; the weight w [K, N] is stored as the blocks of
+    `block_k` x `block_n` (along K x along N) that hold a nonzero, listed per
+    column block (block_n columns), block-compressed sparse columns:
+    - `offsets` (i32 [ceil(N/BN) + 1]): column block j's blocks are entries
+      offsets[j] .. offsets[j+1] - 1;
+    - `indices` (i32 [nnzb]): each block's row along K, in blocks
+      (k = indices[p] * BK + i);
+    - `values` (f32 [nnzb, BK, BN]): the block, zero past K and N.
+    `max_blocks` is the longest column block's count: the kernel's loop bound
+    (each column block's loop runs its own count). kiln-sparsify builds all
+    three from a constant weight, so the kernel is specialised to the
+    weight's zero structure; when they are constants the verifier checks them
+    (in-range indices, non-decreasing offsets) as the kernel's reads rely on it.
+
+    The optional `epilogue` region maps each f32 result, as kernel.matmul's.
+
+    ```mlir
+    %r = kernel.sparse_matmul %a, %vals indices(%idx, %off) {block_k = 1 : i64, block_n = 1 : i64, max_blocks = 9 : i64}
+           : (tensor<8x64xf32>, tensor<300x1x1xf32>, tensor<300xi32>, tensor<33xi32>) -> tensor<8x32xf32>
+    ```
+  }];
+  let arguments = (ins Kernel_Tensor:$lhs, Kernel_Tensor:$values, Kernel_Tensor:$indices, Kernel_Tensor:$offsets,
+                   Optional<Kernel_Tensor>:$bias, Variadic<Kernel_Tensor>:$epilogue_inputs,
+                   I64Attr:$block_k, I64Attr:$block_n, I64Attr:$max_blocks,
+                   OptionalAttr<AffineMapArrayAttr>:$epilogue_maps);
+  let results = (outs Kernel_Tensor:$result);
+  let regions = (region AnyRegion:$epilogue);
+  let assemblyFormat = [{
+    $lhs `,` $values `indices` `(` $indices `,` $offsets `)` (`bias` $bias^)?
+    (`epilogue` `(` $epilogue_inputs^ `)`)? attr-dict `:` functional-type(operands, results) ($epilogue^)?
+  }];
+  let extraClassDeclaration = [{
+    bool hasEpilogue() { return !getEpilogue().empty(); }
+    /// The contraction size K, from A.
+    int64_t k() { return ::llvm::cast<::mlir::RankedTensorType>(getLhs().getType()).getShape().back(); }
+    /// N, from the result.
+    int64_t n() { return ::llvm::cast<::mlir::RankedTensorType>(getResult().getType()).getShape().back(); }
   }];
   let hasVerifier = 1;
 }

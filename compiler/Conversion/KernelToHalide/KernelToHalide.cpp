@@ -117,6 +117,7 @@ struct ConvertKernelToHalidePass : kiln::impl::ConvertKernelToHalideBase<Convert
               .Case([&](kernel::MatMulOp o) { return lowerMatMul(o, kb); })
               .Case([&](kernel::QMatMulOp o) { return lowerQMatMul(o, kb); })
               .Case([&](kernel::W4MatMulOp o) { return lowerW4MatMul(o, kb); })
+              .Case([&](kernel::SparseMatMulOp o) { return lowerSparseMatMul(o, kb); })
               .Case([&](kernel::OutlierMatMulOp o) { return lowerOutlierMatMul(o, kb); })
               .Case([&](kernel::AttentionOp o) { return lowerAttention(o, kb); })
               .Case([&](kernel::ReduceOp o) { return lowerReduce(o, kb); })

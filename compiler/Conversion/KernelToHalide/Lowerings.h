@@ -14,6 +14,7 @@ mlir::LogicalResult lowerElementwise(kernel::ElementwiseOp op, KernelBuilder &kb
 mlir::LogicalResult lowerMatMul(kernel::MatMulOp op, KernelBuilder &kb);
 mlir::LogicalResult lowerQMatMul(kernel::QMatMulOp op, KernelBuilder &kb);
 mlir::LogicalResult lowerW4MatMul(kernel::W4MatMulOp op, KernelBuilder &kb);
+mlir::LogicalResult lowerSparseMatMul(kernel::SparseMatMulOp op, KernelBuilder &kb);
 mlir::LogicalResult lowerOutlierMatMul(kernel::OutlierMatMulOp op, KernelBuilder &kb);
 mlir::LogicalResult lowerAttention(kernel::AttentionOp op, KernelBuilder &kb);
 mlir::LogicalResult lowerReduce(kernel::ReduceOp op, KernelBuilder &kb);

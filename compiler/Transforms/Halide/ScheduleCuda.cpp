@@ -112,16 +112,30 @@ static void scheduleCuda(halide::KernelOp kernel, halide::Recipe recipe) {
     // (W4MatMul.cpp): asum [b..., M, KB], blk [b..., P, KB, M, NR], acc
     // [b..., P, M, NR]; KB from the scales input [P, KB, NR].
     size_t rank = shape.size();
-    int64_t NR = *kernel.getBPanel(), M = shape[rank - 2], P = (shape[rank - 1] + NR - 1) / NR, KB = 1;
-    for (auto in : kernel.getBody().front().getOps<halide::InputOp>())
-      if (in.getSymName() == "in2")
-        KB = schedule::rowMajorShape(in.getExtents())[1];
+    int64_t NR = *kernel.getBPanel(), M = shape[rank - 2], P = (shape[rank - 1] + NR - 1) / NR;
+    int64_t KB = schedule::inputShape(kernel, "in2")[1];
     SmallVector<int64_t> b(shape.begin(), shape.end() - 2), asum(b), blk(b), acc(b);
     asum.append({M, KB});
     blk.append({P, KB, M, NR});
     acc.append({P, M, NR});
     root("asum", asum);
     root("blk", blk);
+    root("acc", acc);
+    break;
+  }
+  case halide::Recipe::SparseMatMul: {
+    // One thread per accumulator (column, row): a warp's threads take
+    // neighbouring rows, so at's row reads coalesce and the block's weight is
+    // one broadcast; each thread walks its column block's own count. Shapes
+    // (SparseMatMul.cpp): at [b..., K', M], acc [b..., NB, BN, M]; A is in0,
+    // values [nnzb, BK, BN] in1.
+    size_t rank = shape.size();
+    SmallVector<int64_t> a = schedule::inputShape(kernel, "in0"), v = schedule::inputShape(kernel, "in1");
+    int64_t M = shape[rank - 2], K = a.back(), BK = v[1], BN = v[2];
+    SmallVector<int64_t> at(shape.begin(), shape.end() - 2), acc(at);
+    at.append({(K + BK - 1) / BK * BK, M});
+    acc.append({(shape[rank - 1] + BN - 1) / BN, BN, M});
+    root("at", at);
     root("acc", acc);
     break;
   }

@@ -137,6 +137,13 @@ void schedule::cudaPointwise(OpBuilder &s, StringRef f, ArrayRef<int64_t> shape,
   }
 }
 
+SmallVector<int64_t> schedule::inputShape(halide::KernelOp kernel, StringRef name) {
+  for (auto in : kernel.getBody().front().getOps<halide::InputOp>())
+    if (in.getSymName() == name)
+      return rowMajorShape(in.getExtents());
+  return {};
+}
+
 int64_t schedule::reductionExtent(halide::KernelOp kernel, StringRef f) {
   for (auto u : kernel.getBody().front().getOps<halide::UpdateOp>())
     if (u.getFunc() == f)

@@ -69,6 +69,9 @@ int64_t cappedProduct(llvm::ArrayRef<int64_t> dims, int64_t cap);
 /// The constant extent of the first update of func `f` in `kernel` (a
 /// matmul's K); 0 when it has none or it is symbolic.
 int64_t reductionExtent(kiln::halide::KernelOp kernel, llvm::StringRef f);
+/// The row-major shape of `kernel`'s input `name` ("in1"); empty when there
+/// is no such input.
+llvm::SmallVector<int64_t> inputShape(kiln::halide::KernelOp kernel, llvm::StringRef name);
 /// One thread per point: gpu_tile over the two innermost dims.
 void cudaPointwise(mlir::OpBuilder &s, llvm::StringRef f, llvm::ArrayRef<int64_t> shape, bool hasUpdate = false);
 

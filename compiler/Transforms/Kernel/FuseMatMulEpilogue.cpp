@@ -43,6 +43,13 @@ std::pair<Operation *, Region *> refuse(OpBuilder &b, kernel::ElementwiseOp e, O
     acc = b.getF32Type();
     return {f, &f.getEpilogue()};
   }
+  if (auto sp = dyn_cast<kernel::SparseMatMulOp>(m)) {
+    auto f = b.create<kernel::SparseMatMulOp>(e.getLoc(), type, sp.getLhs(), sp.getValues(), sp.getIndices(),
+                                              sp.getOffsets(), sp.getBias(), inputs, sp.getBlockKAttr(),
+                                              sp.getBlockNAttr(), sp.getMaxBlocksAttr(), maps);
+    acc = b.getF32Type();
+    return {f, &f.getEpilogue()};
+  }
   auto q = cast<kernel::QMatMulOp>(m);
   auto f = b.create<kernel::QMatMulOp>(e.getLoc(), type, q.getLhs(), q.getRhs(), q.getAScale(), q.getAZero(),
                                        q.getBScale(), q.getBColsum(), q.getBias(), inputs, q.getBPanelAttr(), maps);

@@ -1,0 +1,108 @@
+//===- SparseMatMul.cpp - kernel.sparse_matmul to a halide.kernel -===//
+//
+// The weight's zero structure is fixed at compile time, so the loops visit
+// its stored blocks only. Vectorised along M (the tokens), not N: a column's
+// nonzeros are scattered along K, and a vector of 16 columns would find a
+// nonzero in most of its k rows (notes/sparse-on-halide14.md). So A is first
+// transposed, at[k, m], and each stored block broadcasts its weights against
+// rows of at:
+//   at[batch..., k, m]         = a[batch..., m, k] (0 past K)
+//   acc[batch..., nb, ni, m]   = sum over the blocks p of column block nb,
+//                                 i < BK: values[p, i, ni] * at[indices[p]*BK + i, m]
+//   out[batch..., m, n]        = acc[n / BN, n % BN, m] (+ bias), then the epilogue
+// The block loop's extent is each column block's own count: an RDom of
+// max_blocks with the predicate r < offsets[nb+1] - offsets[nb], which Halide
+// turns into the loop bound (it trims an inner RVar against an outer var). The
+// table reads are clamped into range, so a table that lies cannot make the
+// kernel read outside its buffers.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Conversion/KernelToHalide/Lowerings.h"
+
+using namespace mlir;
+using namespace kiln;
+
+static RankedTensorType tt(Value v) { return cast<RankedTensorType>(v.getType()); }
+
+LogicalResult kiln::lowerSparseMatMul(kernel::SparseMatMulOp op, KernelBuilder &kb) {
+  auto res = tt(op.getResult());
+  auto lhs = tt(op.getLhs());
+  if (!lhs.hasStaticShape() || !res.hasStaticShape())
+    return op.emitOpError("needs static shapes to lower");
+  MLIRContext *ctx = op.getContext();
+  Type i32 = IntegerType::get(ctx, 32), f32 = Float32Type::get(ctx);
+  size_t rank = res.getRank(), batch = rank - 2;
+  int64_t K = op.k(), M = lhs.getDimSize(rank - 2), BK = op.getBlockK(), BN = op.getBlockN();
+  int64_t rowBlocks = (K + BK - 1) / BK, nnzb = tt(op.getIndices()).getDimSize(0);
+  // An all-zero weight stores no block; the loop still needs an extent.
+  int64_t maxBlocks = std::max<int64_t>(op.getMaxBlocks(), 1);
+
+  std::string a = kb.input(op.getLhs()), vals = kb.input(op.getValues());
+  std::string idx = kb.input(op.getIndices()), off = kb.input(op.getOffsets());
+  std::string bias = op.getBias() ? kb.input(op.getBias()) : "";
+  SmallVector<std::string> epi;
+  for (Value in : op.getEpilogueInputs())
+    epi.push_back(kb.input(in));
+
+  auto c32 = [](OpBuilder &b, int64_t v) { return KernelBuilder::i32(b, v); };
+  auto clampTo = [&](OpBuilder &b, Value v, int64_t hi) {
+    Location l = b.getUnknownLoc();
+    return b.create<arith::MinSIOp>(l, b.create<arith::MaxSIOp>(l, v, c32(b, 0)), c32(b, hi)).getResult();
+  };
+
+  // at: [batch..., k, m] over rowBlocks * BK rows of k. The schedule may
+  // compute whole row tiles past M: m is clamped so those rows read real data.
+  kb.func("at", rank, f32, [&](OpBuilder &b, KernelBuilder::Idx d) {
+    Location l = b.getUnknownLoc();
+    Value k = d[rank - 2], m = d[rank - 1];
+    SmallVector<Value> ai(d.begin(), d.begin() + batch);
+    ai.push_back(clampTo(b, m, M - 1));
+    ai.push_back(K % BK ? clampTo(b, k, K - 1) : k);
+    Value v = KernelBuilder::call(b, a, f32, ai);
+    if (K % BK == 0)
+      return v;
+    // The padding rows multiply stored zeros: keep them 0, not A's last row
+    // (0 * inf would be NaN).
+    Value in = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, k, c32(b, K));
+    Value zero = b.create<arith::ConstantOp>(l, b.getF32FloatAttr(0.0f));
+    return b.create<arith::SelectOp>(l, in, v, zero).getResult();
+  });
+
+  // acc: [batch..., nb, ni, m]; rdom (i < BK, r < max_blocks) where r < count(nb).
+  size_t accRank = rank + 1;
+  kb.func("acc", accRank, f32, [&](OpBuilder &b, KernelBuilder::Idx) {
+    return b.create<arith::ConstantOp>(b.getUnknownLoc(), b.getF32FloatAttr(0.0f)).getResult();
+  });
+  kb.updateWhere("acc", accRank, {maxBlocks, BK}, halide::Combine::Add, f32,
+                 [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
+                   Location l = b.getUnknownLoc();
+                   Value nb = d[batch], ni = d[batch + 1], m = d[batch + 2];
+                   Value blk = r[0], i = r[1];
+                   Value first = KernelBuilder::call(b, off, i32, {nb});
+                   Value next = KernelBuilder::call(b, off, i32, {b.create<arith::AddIOp>(l, nb, c32(b, 1))});
+                   Value count = b.create<arith::SubIOp>(l, next, first);
+                   Value p = clampTo(b, b.create<arith::AddIOp>(l, first, blk), std::max<int64_t>(nnzb - 1, 0));
+                   Value row = clampTo(b, KernelBuilder::call(b, idx, i32, {p}), rowBlocks - 1);
+                   Value k = b.create<arith::AddIOp>(l, b.create<arith::MulIOp>(l, row, c32(b, BK)), i);
+                   SmallVector<Value> ai(d.begin(), d.begin() + batch);
+                   ai.append({k, m});
+                   Value w = KernelBuilder::call(b, vals, f32, {p, i, ni});
+                   Value v = b.create<arith::MulFOp>(l, w, KernelBuilder::call(b, "at", f32, ai));
+                   Value keep = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, blk, count);
+                   return SmallVector<Value>{v, keep};
+                 });
+
+  kb.func("out", rank, res.getElementType(), [&](OpBuilder &b, KernelBuilder::Idx d) {
+    Location l = b.getUnknownLoc();
+    Value n = d[rank - 1];
+    SmallVector<Value> idx(d.begin(), d.begin() + batch);
+    idx.push_back(b.create<arith::FloorDivSIOp>(l, n, c32(b, BN)));
+    idx.push_back(b.create<arith::RemSIOp>(l, n, c32(b, BN)));
+    idx.push_back(d[rank - 2]);
+    Value v = KernelBuilder::call(b, "acc", f32, idx);
+    return matmulTail(b, op, v, bias, epi, d);
+  });
+  kb.output("out", res);
+  kb.recipe(halide::Recipe::SparseMatMul);
+  return success();
+}
