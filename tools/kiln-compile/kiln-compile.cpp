@@ -43,7 +43,7 @@ static cl::opt<bool> keepIntermediates(
 // docs/sparsity.md), then written out or compiled.
 static cl::OptionCategory pruneCategory("Pruning options");
 static cl::opt<std::string> prune("prune",
-                                  cl::desc("Zero weights of the MatMul/Gemm weights first: magnitude:P%, nm:N:M or "
+                                  cl::desc("Prune the f32 MatMul/Gemm weights first: magnitude:P%, nm:N:M or "
                                            "block:RxC:P% (e.g. magnitude:90%, nm:2:4, block:4x1:80%)"),
                                   cl::value_desc("SPEC"), cl::cat(pruneCategory));
 static cl::opt<std::string> emitOnnx("emit-onnx", cl::desc("With --prune: write the pruned model to FILE and stop"),
