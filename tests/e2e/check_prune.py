@@ -11,6 +11,8 @@
         model must otherwise be unchanged; --stats names exactly the pruned weights.
     check_prune.py --kiln-compile BIN external-escape
         The external-data weight at '../w4.bin' is refused, naming it; nothing is written.
+    check_prune.py --kiln-compile BIN truncated
+        A weight with 4 bytes of raw_data missing is refused, naming it; nothing is written.
     check_prune.py --kiln-compile BIN report MODEL_DIR
         --prune --report --calibrate MODEL_DIR compares the pruned build with the dense model.
     check_prune.py --kiln-compile BIN --kiln-run BIN --oracle run.js real MODEL_DIR SPEC
@@ -222,9 +224,26 @@ def check_escape(args, tmp):
     print(log)
     if rc != 1 or "'W4' has external data at '../w4.bin': '..' is refused" not in log:
         fail(f"expected status 1 and the refusal naming W4, got status {rc}")
-    if os.listdir(tmp) != [] and any(f.startswith("pruned") for f in os.listdir(tmp)):
+    if any(f.startswith("pruned") for f in os.listdir(tmp)):
         fail("a failed --prune left a file behind")
     print("check_prune: the escaping external data was refused")
+
+
+def check_truncated(args, tmp):
+    """A weight whose raw_data is short is refused, naming it; nothing is written."""
+    src = make_model(tmp)
+    m = onnx.load(src, load_external_data=False)
+    w1 = next(t for t in m.graph.initializer if t.name == "W1")
+    w1.raw_data = w1.raw_data[:-4]
+    open(src, "wb").write(m.SerializeToString())
+    out = os.path.join(tmp, "pruned.onnx")
+    rc, log = run([args.kiln_compile, src, "--prune", "nm:2:4", "--emit-onnx", out])
+    print(log)
+    if rc != 1 or f"'W1' has {K * N1 * 4 - 4} bytes of raw_data, expected {K * N1 * 4}" not in log:
+        fail(f"expected status 1 and the error naming W1, got status {rc}")
+    if any(f.startswith("pruned") for f in os.listdir(tmp)):
+        fail("a failed --prune left a file behind")
+    print("check_prune: the truncated weight was refused")
 
 
 def check_real(args, tmp):
@@ -291,12 +310,12 @@ def main():
     p.add_argument("--kiln-compile", required=True)
     p.add_argument("--kiln-run")
     p.add_argument("--oracle")
-    p.add_argument("mode", choices=["specs", "external-escape", "real", "report"])
+    p.add_argument("mode", choices=["specs", "external-escape", "truncated", "real", "report"])
     p.add_argument("rest", nargs="*")
     args = p.parse_args()
     tmp = tempfile.mkdtemp(prefix="check_prune_")
     try:
-        {"specs": check_specs, "external-escape": check_escape, "real": check_real,
+        {"specs": check_specs, "external-escape": check_escape, "truncated": check_truncated, "real": check_real,
          "report": check_report}[args.mode](args, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
