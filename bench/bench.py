@@ -14,7 +14,11 @@ model (SIDES, ROWS below):
                      Kiln int8-dynamic;
   kiln_mmi           Kiln compiling the MatMulInteger form vs onnxruntime on it;
   w4 (gpt2_decode_w4) `kiln-compile --quantize=w4` on GPT-2 decode vs onnxruntime on the
-                     MatMulNBits form, and vs Kiln fp32.
+                     MatMulNBits form, and vs Kiln fp32;
+  pruned_FORM        Kiln dense on a pruned form (`kiln-compile --prune SPEC --emit-onnx`, written by
+                     bench/prune_models.py) vs onnxruntime on it (bert_s128, gpt2_prefill, gpt2_decode);
+  sparse_FORM        Kiln with SPARSE_FLAGS on the pruned form vs Kiln dense and onnxruntime on it
+                     ("not available" until kiln-compile has --sparsity).
 The int8 rows cover bert_s128, vit_b16, gpt2_prefill and gpt2_decode. The quantized forms are
 written by bench/quantize_models.py beside the fp32 model (CASE_mmi, CASE_nbits). Until
 kiln-compile has --quantize, the rows that need it say "not available" and the run goes on.
@@ -64,6 +68,7 @@ BENCH = os.path.join(ROOT, "bench")
 sys.path.insert(0, BENCH)
 from make_models import CASES, KERNEL_CASES  # noqa: E402  (the model cases and the kernel cases)
 from quantize_models import MMI_CASES, NBITS_CASES, ensure_forms  # noqa: E402
+from prune_models import PRUNE_CASES, PRUNE_FORMS, ensure_pruned  # noqa: E402
 import numpy as np  # noqa: E402
 ATOL, RTOL = 1e-3, 1e-3
 KERNEL_BURST = 10  # back-to-back calls per side and round for the kernel cases
@@ -158,10 +163,15 @@ def timed_run(cmd, log_path, timeout, env=None):
     return rc, secs, rss, out
 
 
+def kiln_has_flag(kiln, flag):
+    """Whether this kiln-compile's --help lists `flag`."""
+    p = subprocess.run([kiln, "--help"], capture_output=True, text=True)
+    return re.search(rf"^\s*{re.escape(flag)}\b", p.stdout + p.stderr, re.M) is not None
+
+
 def kiln_has_quantize(kiln):
     """Whether this kiln-compile has --quantize (the flag issue 14 adds)."""
-    p = subprocess.run([kiln, "--help"], capture_output=True, text=True)
-    return re.search(r"^\s*--quantize\b", p.stdout + p.stderr, re.M) is not None
+    return kiln_has_flag(kiln, "--quantize")
 
 
 def compile_case(case, model, out_dir, args, flags=()):
@@ -287,6 +297,24 @@ ROWS = {  # name: (subject, peers, the models it applies to)
     "w4": ("kiln_w4", ("ort_nbits", "kiln_fp32"), NBITS_CASES),
 }
 INT8_ROWS = ("ort_int8", "kiln_int8_dynamic", "kiln_int8_static", "kiln_mmi")
+# The pruned forms (bench/prune_models.py): per form a row "Kiln dense on the pruned model vs
+# onnxruntime on it", and a row for Kiln's sparse kernels on it. kiln-compile's --sparsity
+# defaults to auto, so the dense side pins it off; both flags are passed only when
+# kiln-compile --help lists --sparsity, and until then the sparse side is "not available".
+SPARSE_FLAGS = ["--sparsity=auto"]
+DENSE_FLAGS = ["--sparsity=off"]
+SIDE_FLAGS = {}  # Kiln side: extra kiln-compile flags (when kiln-compile has --sparsity)
+PRUNE_ROWS, SPARSE_ROWS = [], []
+for _form, _spec in PRUNE_FORMS.items():
+    _key = _form[len("pruned_"):]
+    SIDES[f"kiln_dense_{_key}"] = ("kiln", _form, None, f"Kiln dense on the {_spec} model")
+    SIDES[f"kiln_sparse_{_key}"] = ("kiln", _form, None, f"Kiln sparse on the {_spec} model")
+    SIDES[f"ort_{_key}"] = ("ort", _form, None, f"ORT on the {_spec} model")
+    SIDE_FLAGS[f"kiln_dense_{_key}"], SIDE_FLAGS[f"kiln_sparse_{_key}"] = DENSE_FLAGS, SPARSE_FLAGS
+    ROWS[_form] = (f"kiln_dense_{_key}", (f"ort_{_key}",), PRUNE_CASES)
+    ROWS[f"sparse_{_key}"] = (f"kiln_sparse_{_key}", (f"kiln_dense_{_key}", f"ort_{_key}"), PRUNE_CASES)
+    PRUNE_ROWS.append(_form)
+    SPARSE_ROWS.append(f"sparse_{_key}")
 DEFAULT_ROWS = ([(c, "fp32") for c in CASES] + [(c, r) for r in INT8_ROWS for c in MMI_CASES]
                 + [(c, "w4") for c in NBITS_CASES])
 CASES_HELP = (
@@ -295,7 +323,9 @@ CASES_HELP = (
     "for each of "
     + ", ".join(MMI_CASES) + "); gpt2_decode_w4; ROW:MODEL for one row of one model (kiln_mmi:bert_s128); "
     "all (every row and the kernel cases). Default: the fp32 rows of the five models, the three int8 rows "
-    "and gpt2_decode_w4")
+    "and gpt2_decode_w4. Pruned models: " + ", ".join(PRUNE_ROWS) + " (Kiln dense vs onnxruntime on that "
+    "pruned form, for each of " + ", ".join(PRUNE_CASES) + "), sparse_* the same for Kiln's sparse kernels, "
+    "pruned and sparse for all of them (not in the default run)")
 
 
 def parse_cases(spec):
@@ -310,6 +340,10 @@ def parse_cases(spec):
             out += [(c, tok) for c in MMI_CASES]
         elif tok == "gpt2_decode_w4":
             out.append(("gpt2_decode", "w4"))
+        elif tok in ("pruned", "sparse"):
+            out += [(c, r) for c in PRUNE_CASES for r in (PRUNE_ROWS if tok == "pruned" else SPARSE_ROWS)]
+        elif tok in PRUNE_ROWS + SPARSE_ROWS:
+            out += [(c, tok) for c in PRUNE_CASES]
         elif ":" in tok and tok.split(":", 1)[0] in ROWS:
             row, model = tok.split(":", 1)
             if model not in ROWS[row][2]:
@@ -347,7 +381,12 @@ def calibration_sets(mdir, work, count=4, seed=1):
     return out
 
 
-def prepare_sides(case, sides, models, args, have_quantize, work):
+def same_model_row(row):
+    """Rows whose two sides run the same fp32 model, so held to the fp32 tolerance."""
+    return row == "fp32" or row in PRUNE_ROWS or row in SPARSE_ROWS
+
+
+def prepare_sides(case, sides, models, args, have_quantize, work, have_sparsity=False):
     """Compiles the Kiln sides; returns {side: info} with ok/available, the driver or the error."""
     info = {}
     for side in sides:
@@ -362,10 +401,16 @@ def prepare_sides(case, sides, models, args, have_quantize, work):
             d.update(ok=False, available=False, error="not available: kiln-compile has no --quantize")
             log(f"{case} {side}: {d['error']}")
             continue
+        if SIDE_FLAGS.get(side) is SPARSE_FLAGS and not have_sparsity:
+            d.update(ok=False, available=False, error="not available: kiln-compile has no --sparsity")
+            log(f"{case} {side}: {d['error']}")
+            continue
         variant = side[len("kiln_"):]
         name = case if variant == "fp32" else f"{case}_{variant}"
         log(f"{case} {side}: compiling")
         flags = [f"--quantize={scheme}"] if scheme else []
+        if have_sparsity:
+            flags += SIDE_FLAGS.get(side, [])
         if scheme == "int8-static":
             flags.append("--calibrate=" + calibration_sets(mdir, work))
         comp = compile_case(name, os.path.join(mdir, "model.onnx"), os.path.join(work, name), args, flags)
@@ -521,7 +566,7 @@ def bench_threads(case, meta, case_dir, sides, rows, threads, peak, args, work):
                     pair["ratio_median"] = round(a["median_ms"] / b["median_ms"], 3)
                     pair["ratio_min"] = round(a["min_ms"] / b["min_ms"], 3)
                 if subject in outs and peer in outs:
-                    if row == "fp32":
+                    if same_model_row(row):
                         pair["check"] = tolerance_check(outs[subject], outs[peer], meta)
                     else:
                         pair["check"] = cosine_check(outs[subject], outs[peer], meta)
@@ -556,7 +601,7 @@ def fmt_check(pair):
     chk = pair.get("check")
     if chk is None:
         return ""
-    if pair["row"] == "fp32":
+    if same_model_row(pair["row"]):
         return (f"yes (max abs {chk['max_abs']:.1e})" if chk["ok"]
                 else f"**NO** ({sum(x['bad'] for x in chk['outputs'])} elements out of tolerance, max abs {chk['max_abs']:.2g})")
     text = f"cos {chk['cosine']:.5f} vs peer"
@@ -616,7 +661,7 @@ def render_report(results, template_path):
     for c in results["cases"]:
         for side, info in c["sides"].items():
             if info.get("available") is False:
-                unavailable.append(f"{c['case']} {side}")
+                unavailable.append(f"{c['case']} {side} ({info['error'].split(': ', 1)[-1]})")
             elif info.get("error"):
                 failures.append(f"- **{c['case']}** {side}: `{md_escape(info['error'])}`")
         for r in c.get("runs", []):
@@ -628,14 +673,15 @@ def render_report(results, template_path):
                     failures.append(f"- **{c['case']}** {side}, {r['threads']} thread(s): `{md_escape(got['error'])}`")
             for pair in r["pairs"]:
                 chk = pair.get("check")
-                if pair["row"] == "fp32" and chk and not chk["ok"]:
+                if same_model_row(pair["row"]) and chk and not chk["ok"]:
                     bad = [f"{x['name']} ({x['bad']} elements, max abs {x['max_abs']:.3g})" for x in chk["outputs"] if x["bad"]]
-                    failures.append(f"- **{c['case']}**, {r['threads']} thread(s): Kiln fp32 and onnxruntime fp32 differ: " + ", ".join(bad))
+                    failures.append(f"- **{c['case']}**, {r['threads']} thread(s): {SIDES[pair['subject']][3]} and "
+                                    f"{SIDES[pair['peer']][3]} differ: " + ", ".join(bad))
             if not r.get("warmup", {}).get("converged", True):
                 failures.append(f"- **{c['case']}**, {r['threads']} thread(s): onnxruntime's times still drifted after "
                                 f"{r['warmup']['rounds']} warm-up rounds ({r['warmup']['seconds']} s)")
     if unavailable:
-        failures.append("- Not measured, kiln-compile has no `--quantize` yet: " + ", ".join(unavailable))
+        failures.append("- Not measured, kiln-compile lacks the flag: " + ", ".join(unavailable))
     full = results["layers"] == 12
     banner = ("" if full else
               f"> **Harness check, not the benchmark**: {results['layers']}-layer versions of the models, "
@@ -751,6 +797,10 @@ def main():
     have_quantize = kiln_has_quantize(args.kiln)
     log(f"kiln-compile --quantize: {'present' if have_quantize else 'absent (the rows that need it say so)'}")
     results["kiln_has_quantize"] = have_quantize
+    have_sparsity = kiln_has_flag(args.kiln, "--sparsity")
+    if any(r in PRUNE_ROWS + SPARSE_ROWS for _, r in wanted):
+        log(f"kiln-compile --sparsity: {'present' if have_sparsity else 'absent (the sparse rows say so)'}")
+    results["kiln_has_sparsity"] = have_sparsity
     for case, rows in plan.items():
         case_dir = os.path.join(models, case)
         meta_path = os.path.join(case_dir, "meta.json")
@@ -760,9 +810,14 @@ def main():
                             "--layers", str(args.layers), "--cases", case], check=True)
         sides = list(dict.fromkeys(s for r in rows for s in (ROWS[r][0],) + ROWS[r][1]))
         forms = sorted({SIDES[s][1] for s in sides} - {""})
-        if forms:
-            log(f"{case}: the {', '.join(forms)} form(s) (bench/quantize_models.py)")
-            ensure_forms(models, [case], forms)
+        quantized = [f for f in forms if f not in PRUNE_FORMS]
+        if quantized:
+            log(f"{case}: the {', '.join(quantized)} form(s) (bench/quantize_models.py)")
+            ensure_forms(models, [case], quantized)
+        pruned = [f for f in forms if f in PRUNE_FORMS]
+        if pruned:
+            log(f"{case}: the {', '.join(pruned)} form(s) (bench/prune_models.py, kiln-compile --prune)")
+            ensure_pruned(models, [case], pruned, args.kiln)
         meta = json.load(open(meta_path))
         entry = {"case": case, "rows": rows, "description": meta["description"], "flops": meta["flops"],
                  "flops_by_op": meta["flops_by_op"], "params": meta["params"], "nodes": meta["nodes"],
@@ -770,7 +825,7 @@ def main():
                  "runs": []}
         results["cases"].append(entry)
         log(f"{case}: rows {', '.join(rows)}; sides {', '.join(sides)} ({meta['params'] / 1e6:.0f}M params, {meta['flops'] / 1e9:.2f} GFLOP)")
-        entry["sides"] = prepare_sides(case, sides, models, args, have_quantize, work)
+        entry["sides"] = prepare_sides(case, sides, models, args, have_quantize, work, have_sparsity)
         for t in threads:
             r = bench_threads(case, meta, case_dir, entry["sides"], rows, t, peaks.get(peak_isa, {}).get(str(t)), args, work)
             entry["runs"].append(r)

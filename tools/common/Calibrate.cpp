@@ -164,6 +164,8 @@ int kiln::tools::compileWithCalibration(CompileOptions opts, const CalibrationOp
   // 1. The reference build: f32, with the activations as outputs when calibrating.
   CompileOptions ref = opts;
   ref.quantize = "none";
+  if (!c.denseInput.empty())
+    ref.input = c.denseInput;
   ref.calibrationOutputs = calibrate;
   ref.emit.clear();
   ref.outDir = std::string(tmp);
@@ -231,7 +233,11 @@ int kiln::tools::compileWithCalibration(CompileOptions opts, const CalibrationOp
   if (l.sm.model->num_outputs != modelOutputs)
     return fail("report: the quantized build has " + std::to_string(l.sm.model->num_outputs) +
                 " outputs, the f32 build " + std::to_string(modelOutputs));
-  os << "report: --quantize " << opts.quantize << " against f32 on " << sets.size() << " data set"
+  std::string what = c.prune.empty() ? "" : "--prune " + c.prune;
+  if (opts.quantize != "none")
+    what += (what.empty() ? "" : " ") + ("--quantize " + opts.quantize);
+  os << "report: " << (what.empty() ? "f32" : what) << " against " << (c.denseInput.empty() ? "f32" : "the dense f32 model")
+     << " on " << sets.size() << " data set"
      << (sets.size() == 1 ? "" : "s") << " of " << c.dataDir << "\n";
   for (size_t s = 0; s < sets.size(); ++s) {
     std::vector<Tensor> outs;
@@ -253,7 +259,8 @@ int kiln::tools::compileWithCalibration(CompileOptions opts, const CalibrationOp
   }
   uint64_t before = fileSize(ref.outDir + "/lib" + ref.name + ".a"),
            after = fileSize(opts.outDir + "/lib" + opts.name + ".a");
-  os << "  library: f32 " << format("%.1f", before / 1048576.0) << " MiB, " << opts.quantize << " "
+  os << "  library: f32 " << format("%.1f", before / 1048576.0) << " MiB, "
+     << (opts.quantize != "none" ? opts.quantize : c.prune.empty() ? "f32" : "pruned") << " "
      << format("%.1f", after / 1048576.0) << " MiB (" << format("%.2f", before ? (double)after / before : 0)
      << "x)\n";
   return 0;

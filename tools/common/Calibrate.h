@@ -10,6 +10,8 @@
 //   3. the quantized build, with those ranges (kiln-quantize-int8-static);
 //   4. --report: it runs on the same sets, and each output is compared with
 //      the f32 one (cosine, max abs error), with both libraries' sizes.
+// With --prune the reference build is the dense model's, so the report
+// measures what pruning (and quantizing) cost.
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_TOOLS_COMMON_CALIBRATE_H
@@ -29,6 +31,10 @@ struct CalibrationOptions {
   double percentile = 99.99;    ///< percentile: keep [100 - P, P] of each activation's values
   bool report = false;          ///< --report: compare the quantized build with f32 on DIR's sets
   std::string runtimeLibrary;   ///< libkiln_runtime.a, to link the builds it runs
+  /// --prune: the dense model the pruned opts.input was made from. The
+  /// reference build (the report's f32 side, int8-static's ranges) reads it.
+  std::string denseInput;
+  std::string prune;            ///< the --prune spec, for the report's header
 };
 
 /// compileModel(opts), with int8-static's calibration before it and the
