@@ -45,6 +45,14 @@ void addKernelPasses(OpPassManager &pm, const GraphToHalideOptions &o) {
   pm.addPass(createConvertGraphToKernel());
   pm.addNestedPass<func::FuncOp>(createLiftIntegerMatMul());
   pm.addNestedPass<func::FuncOp>(createLiftQdqMatMul());
+  // Before quantization, in the calibration build too: the weights left
+  // dense are the ones int8-static's ranges are measured for.
+  if (o.sparsity == "auto") {
+    SparsifyOptions sp;
+    sp.report = o.sparsityReport;
+    sp.skip = o.quantizeSkip;
+    pm.addNestedPass<func::FuncOp>(createSparsify(sp));
+  }
   if (o.calibrationOutputs) {
     ExposeMatMulInputsOptions e;
     e.skip = o.quantizeSkip;

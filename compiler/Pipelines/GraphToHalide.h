@@ -45,6 +45,12 @@ struct GraphToHalideOptions : public mlir::PassPipelineOptions<GraphToHalideOpti
   Option<double> quantizeThreshold{*this, "quantize-threshold",
                                    llvm::cl::desc("int8-outlier: activation magnitude from which a column stays f32"),
                                    llvm::cl::init(6.0)};
+  Option<std::string> sparsity{*this, "sparsity",
+                               llvm::cl::desc("Sparse kernels for weights whose zeros pay (kiln-sparsify): auto or off"),
+                               llvm::cl::init("auto")};
+  Option<bool> sparsityReport{*this, "sparsity-report",
+                              llvm::cl::desc("kiln-sparsify prints its choice per weight on stderr"),
+                              llvm::cl::init(false)};
   Option<bool> calibrationOutputs{*this, "calibration-outputs",
                                   llvm::cl::desc("The calibration build: f32, with the weight matmuls' "
                                                  "activations as extra outputs (quantize must be none)"),

@@ -47,6 +47,9 @@ struct CompileOptions {
   /// The calibration build: f32, each weight matmul's activation an extra
   /// output kiln_calib_N (kiln-expose-matmul-inputs).
   bool calibrationOutputs = false;
+  /// "auto": kiln-sparsify gives weights whose zeros pay a sparse kernel;
+  /// "off": every weight stays dense. --stats prints its choices.
+  std::string sparsity = "auto";
   /// w4: weights per scale along K.
   int64_t quantizeGroup = 32;
   /// A Halide runtime object for the target, written once by emitHalideRuntime

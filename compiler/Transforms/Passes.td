@@ -337,6 +337,37 @@ def ExposeMatMulInputs : Pass<"kiln-expose-matmul-inputs", "mlir::func::FuncOp">
   let dependentDialects = ["kiln::kernel::KernelDialect"];
 }
 
+def Sparsify : Pass<"kiln-sparsify", "mlir::func::FuncOp"> {
+  let summary = "Weight matmuls whose zeros pay to skip become kernel.sparse_matmul";
+  let description = [{
+    Runs on kernel ops before the quantization passes and fusion. For each
+    `kernel.matmul` whose B is a 2-D f32 constant (not skipped, A static), it
+    measures the weight's zero structure at compile time: the density, the
+    finest N:M along K, and for each candidate block shape (1x1, 2x1, 4x1,
+    8x1 along K; 1x4, 1x8, 1x16 along N; 4x4) how many blocks hold a
+    nonzero. A cost model (SparsityModel.cpp) gives each shape's expected
+    gain over the dense kernel for A's row count; the best shape is used when
+    its gain reaches `min-gain`. The weight is then stored as its nonzero
+    blocks per column block (values, block row indices, offsets: see
+    kernel.sparse_matmul) with `alpha` folded in; a bias stays. With `report`,
+    one line per weight on stderr says what was measured and chosen, or why
+    the weight stayed dense.
+
+    ```mlir
+    %r = kernel.matmul %a, %w : (tensor<8x64xf32>, tensor<64x32xf32>) -> tensor<8x32xf32>
+    // becomes, for a weight with 300 nonzeros and at most 9 per column
+    %r = kernel.sparse_matmul %a, %v indices(%i, %o) {block_k = 1 : i64, block_n = 1 : i64, max_blocks = 9 : i64}
+           : (tensor<8x64xf32>, tensor<300x1x1xf32>, tensor<300xi32>, tensor<33xi32>) -> tensor<8x32xf32>
+    ```
+  }];
+  let options = [
+    Option<"minGain", "min-gain", "double", "1.25", "expected speedup from which a weight goes sparse">,
+    Option<"report", "report", "bool", "false", "print one line per weight matmul on stderr">,
+    ListOption<"skip", "skip", "std::string", "ONNX node names whose matmuls stay dense">,
+  ];
+  let dependentDialects = ["kiln::kernel::KernelDialect", "kiln::graph::GraphDialect"];
+}
+
 def QuantizeW4 : Pass<"kiln-quantize-w4", "mlir::func::FuncOp"> {
   let summary = "Quantize weight matmuls to 4-bit weights in blocks along K (weight-only)";
   let description = [{

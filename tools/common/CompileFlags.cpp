@@ -62,13 +62,17 @@ cl::opt<bool> report("report",
                               "--calibrate sets, and both library sizes"),
                      cl::cat(compileCategory()));
 
+cl::opt<std::string> sparsity("sparsity",
+                              cl::desc("Sparse kernels for the weights whose zeros pay: auto (default) or off"),
+                              cl::value_desc("MODE"), cl::init("auto"), cl::cat(compileCategory()));
+
 cl::opt<bool> noFuse("no-fuse", cl::desc("Skip the fusion passes: one kernel per op"), cl::cat(debugCategory()));
 cl::list<std::string> skipPass("skip-pass",
                                cl::desc("Skip one fusion pass by name (repeatable), e.g. kiln-fuse-attention"),
                                cl::value_desc("PASS"), cl::cat(debugCategory()));
 cl::opt<bool> timing("timing", cl::desc("Print the time each stage and pass took"), cl::cat(debugCategory()));
 // Spelled "stats" by parseCommandLine (LLVM owns that name too).
-cl::opt<bool> stats("kiln-stats", cl::desc("Print how many kernels the model became"), cl::cat(debugCategory()));
+cl::opt<bool> stats("kiln-stats", cl::desc("Print how many kernels the model became and each weight's sparsity"), cl::cat(debugCategory()));
 cl::opt<Progress::Mode> progress(
     "progress", cl::desc("Show the stage and kernel count on one line while compiling"),
     cl::values(clEnumValN(Progress::Mode::Auto, "auto", "on a terminal, after 2 s (default)"),
@@ -116,6 +120,11 @@ bool fillCompileOptions(CompileOptions &opts, std::string &error) {
     return false;
   }
   opts.quantize = quantize;
+  if (sparsity != "auto" && sparsity != "off") {
+    error = "--sparsity: expected auto or off, got '" + sparsity + "'";
+    return false;
+  }
+  opts.sparsity = sparsity;
   if (quantizeGroup < 16 || quantizeGroup > 256 || (quantizeGroup & (quantizeGroup - 1))) {
     error = "--quantize-group: " + std::to_string(quantizeGroup) + " is not a power of 2 from 16 to 256";
     return false;
