@@ -490,6 +490,13 @@ struct CpuScheduler {
     if (NT > N)
       NT = N;
     std::string tile = outPanelTiles(NT, MT, /*unrollRows=*/false);
+    // out reads acc transposed: W rows unrolled under the vector of columns
+    // become a W x W shuffle transpose (gathers measured 3x slower).
+    std::string om = var(rank - 2) + "_i";
+    if (w > 1 && NT % W == 0) {
+      s.create<halide::SplitOp>(l, "out", om, om + "_o", om + "_i", W, 0);
+      s.create<halide::UnrollOp>(l, "out", om + "_i", 0);
+    }
     // acc [batch..., nb, ni, m]: m = d<rank>, ni = d<rank-1>, nb = d<rank-2>;
     // rvars r0 = i (< BK), r1 = the block.
     std::string am = var(rank), ani = var(rank - 1), anb = var(rank - 2);
@@ -502,13 +509,22 @@ struct CpuScheduler {
     s.create<halide::UnrollOp>(l, "acc", am, 1);
     s.create<halide::UnrollOp>(l, "acc", ani, 1);
     s.create<halide::UnrollOp>(l, "acc", "r0", 1);
-    // at [batch..., k, m], whole, rows of k in parallel chunks.
+    // at [batch..., k, m], whole, in W x W tiles: m vectorized, k unrolled,
+    // which Halide turns into a shuffle transpose (0.33 ns per element at
+    // K = 3072 against 1.2 for a vector of rows gathered from A).
     std::string k = var(rank - 2), m = var(rank - 1);
     s.create<halide::ComputeRootOp>(l, "at");
-    if (w > 1)
-      s.create<halide::VectorizeOp>(l, "at", m, w, 0);
-    s.create<halide::SplitOp>(l, "at", k, k + "_o", k + "_i", 64, 0);
-    s.create<halide::ParallelOp>(l, "at", k + "_o", 0);
+    if (w > 1) {
+      s.create<halide::SplitOp>(l, "at", m, m + "_o", m + "_i", W, 0);
+      s.create<halide::SplitOp>(l, "at", k, k + "_o", k + "_i", W, 0);
+      s.create<halide::ReorderOp>(l, "at", s.getStrArrayAttr({m + "_i", k + "_i", m + "_o", k + "_o"}), 0);
+      s.create<halide::VectorizeOp>(l, "at", m + "_i", W, 0);
+      s.create<halide::UnrollOp>(l, "at", k + "_i", 0);
+      s.create<halide::ParallelOp>(l, "at", k + "_o", 0);
+    } else {
+      s.create<halide::SplitOp>(l, "at", k, k + "_o", k + "_i", 64, 0);
+      s.create<halide::ParallelOp>(l, "at", k + "_o", 0);
+    }
   }
 
   LogicalResult run(halide::Recipe recipe) {
