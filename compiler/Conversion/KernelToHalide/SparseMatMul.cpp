@@ -34,8 +34,7 @@ LogicalResult kiln::lowerSparseMatMul(kernel::SparseMatMulOp op, KernelBuilder &
   size_t rank = res.getRank(), batch = rank - 2;
   int64_t K = op.k(), M = lhs.getDimSize(rank - 2), BK = op.getBlockK(), BN = op.getBlockN();
   int64_t rowBlocks = (K + BK - 1) / BK, nnzb = tt(op.getIndices()).getDimSize(0);
-  // An all-zero weight stores no block; the loop still needs an extent.
-  int64_t maxBlocks = std::max<int64_t>(op.getMaxBlocks(), 1);
+  int64_t maxBlocks = op.getMaxBlocks();
 
   std::string a = kb.input(op.getLhs()), vals = kb.input(op.getValues());
   std::string idx = kb.input(op.getIndices()), off = kb.input(op.getOffsets());
@@ -73,24 +72,28 @@ LogicalResult kiln::lowerSparseMatMul(kernel::SparseMatMulOp op, KernelBuilder &
   kb.func("acc", accRank, f32, [&](OpBuilder &b, KernelBuilder::Idx) {
     return b.create<arith::ConstantOp>(b.getUnknownLoc(), b.getF32FloatAttr(0.0f)).getResult();
   });
-  kb.updateWhere("acc", accRank, {maxBlocks, BK}, halide::Combine::Add, f32,
-                 [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
-                   Location l = b.getUnknownLoc();
-                   Value nb = d[batch], ni = d[batch + 1], m = d[batch + 2];
-                   Value blk = r[0], i = r[1];
-                   Value first = KernelBuilder::call(b, off, i32, {nb});
-                   Value next = KernelBuilder::call(b, off, i32, {b.create<arith::AddIOp>(l, nb, c32(b, 1))});
-                   Value count = b.create<arith::SubIOp>(l, next, first);
-                   Value p = clampTo(b, b.create<arith::AddIOp>(l, first, blk), std::max<int64_t>(nnzb - 1, 0));
-                   Value row = clampTo(b, KernelBuilder::call(b, idx, i32, {p}), rowBlocks - 1);
-                   Value k = b.create<arith::AddIOp>(l, b.create<arith::MulIOp>(l, row, c32(b, BK)), i);
-                   SmallVector<Value> ai(d.begin(), d.begin() + batch);
-                   ai.append({k, m});
-                   Value w = KernelBuilder::call(b, vals, f32, {p, i, ni});
-                   Value v = b.create<arith::MulFOp>(l, w, KernelBuilder::call(b, "at", f32, ai));
-                   Value keep = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, blk, count);
-                   return SmallVector<Value>{v, keep};
-                 });
+  // An all-zero weight stores no block: acc stays 0 and the (empty) tables
+  // are never read.
+  if (nnzb > 0) {
+    kb.updateWhere("acc", accRank, {maxBlocks, BK}, halide::Combine::Add, f32,
+                   [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
+                     Location l = b.getUnknownLoc();
+                     Value nb = d[batch], ni = d[batch + 1], m = d[batch + 2];
+                     Value blk = r[0], i = r[1];
+                     Value first = KernelBuilder::call(b, off, i32, {nb});
+                     Value next = KernelBuilder::call(b, off, i32, {b.create<arith::AddIOp>(l, nb, c32(b, 1))});
+                     Value count = b.create<arith::SubIOp>(l, next, first);
+                     Value p = clampTo(b, b.create<arith::AddIOp>(l, first, blk), std::max<int64_t>(nnzb - 1, 0));
+                     Value row = clampTo(b, KernelBuilder::call(b, idx, i32, {p}), rowBlocks - 1);
+                     Value k = b.create<arith::AddIOp>(l, b.create<arith::MulIOp>(l, row, c32(b, BK)), i);
+                     SmallVector<Value> ai(d.begin(), d.begin() + batch);
+                     ai.append({k, m});
+                     Value w = KernelBuilder::call(b, vals, f32, {p, i, ni});
+                     Value v = b.create<arith::MulFOp>(l, w, KernelBuilder::call(b, "at", f32, ai));
+                     Value keep = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, blk, count);
+                     return SmallVector<Value>{v, keep};
+                   });
+  }
 
   kb.func("out", rank, res.getElementType(), [&](OpBuilder &b, KernelBuilder::Idx d) {
     Location l = b.getUnknownLoc();

@@ -503,6 +503,8 @@ struct CpuScheduler {
     s.create<halide::ComputeAtOp>(l, "acc", "out", tile);
     if (w > 1)
       s.create<halide::VectorizeOp>(l, "acc", am, w, 0);
+    if (schedule::reductionExtent(kernel, "acc") == 0)
+      return; // an all-zero weight: no update, and at is never read
     s.create<halide::ReorderOp>(l, "acc", s.getStrArrayAttr({am, ani, "r0", "r1", anb}), 1);
     if (w > 1)
       s.create<halide::VectorizeOp>(l, "acc", am, w, 1);

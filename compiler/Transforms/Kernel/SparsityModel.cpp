@@ -72,7 +72,7 @@ Analysis sparsity::analyze(int64_t K, int64_t N, const std::function<float(int64
         most = std::max(most, c);
       }
     // Only a pattern the density fills (2:4 at 50%), not any sparse weight.
-    if (most <= m / 2 && a.density >= 0.9 * double(most) / double(m) &&
+    if (a.nonzeros && most <= m / 2 && a.density >= 0.9 * double(most) / double(m) &&
         (!a.nmM || double(most) / m < double(a.nmN) / a.nmM)) {
       a.nmN = most;
       a.nmM = m;
