@@ -135,8 +135,11 @@ static void scheduleCuda(halide::KernelOp kernel, halide::Recipe recipe) {
     SmallVector<int64_t> at(shape.begin(), shape.end() - 2), acc(at);
     at.append({(K + BK - 1) / BK * BK, M});
     acc.append({(shape[rank - 1] + BN - 1) / BN, BN, M});
-    root("at", at);
-    root("acc", acc);
+    s.create<halide::ComputeRootOp>(l, "at");
+    schedule::cudaPointwise(s, "at", at);
+    s.create<halide::ComputeRootOp>(l, "acc");
+    // An all-zero weight has no update (SparseMatMul.cpp).
+    schedule::cudaPointwise(s, "acc", acc, /*hasUpdate=*/schedule::reductionExtent(kernel, "acc") > 0);
     break;
   }
   case halide::Recipe::QMatMulPacked:
