@@ -316,10 +316,13 @@ LogicalResult SparseMatMulOp::verify() {
     return emitOpError("expects f32 activations and values, got ") << elem(getLhs()) << " and " << elem(getValues());
   if (!elem(getIndices()).isSignlessInteger(32) || !elem(getOffsets()).isSignlessInteger(32))
     return emitOpError("indices and offsets must be i32");
-  int64_t bk = getBlockK(), bn = getBlockN(), maxBlocks = getMaxBlocks();
+  int64_t bk = getBlockK(), bn = getBlockN(), maxBlocks = getMaxBlocks(), group = getGroup();
   if (bk < 1 || bn < 1 || maxBlocks < 0)
     return emitOpError("block_k and block_n must be >= 1 and max_blocks >= 0, got ")
            << bk << ", " << bn << ", " << maxBlocks;
+  if (group < 1 || maxBlocks % group)
+    return emitOpError("group must be >= 1 and divide max_blocks, got group ") << group << ", max_blocks "
+                                                                               << maxBlocks;
   FailureOr<std::pair<int64_t, int64_t>> kn = verifyQuantizedShapes(*this);
   if (failed(kn))
     return failure();
@@ -344,6 +347,9 @@ LogicalResult SparseMatMulOp::verify() {
     for (int64_t j = 0; j < colBlocks; ++j) {
       if ((*o)[j + 1] < (*o)[j])
         return emitOpError("offsets decrease at column block ") << j;
+      if (((*o)[j + 1] - (*o)[j]) % group)
+        return emitOpError("column block ") << j << " has " << (*o)[j + 1] - (*o)[j]
+                                            << " blocks, not a multiple of group " << group;
       longest = std::max<int64_t>(longest, (*o)[j + 1] - (*o)[j]);
     }
     if (longest != maxBlocks)

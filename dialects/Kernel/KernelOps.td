@@ -220,7 +220,10 @@ def Kernel_SparseMatMulOp : Kernel_Op<"sparse_matmul", [Pure, Kernel_SymbolicDim
       (k = indices[p] * BK + i);
     - `values` (f32 [nnzb, BK, BN]): the block, zero past K and N.
     `max_blocks` is the longest column block's count: the kernel's loop bound
-    (each column block's loop runs its own count). kiln-sparsify builds all
+    (each column block's loop runs its own count). With `group` = G > 1 every
+    column block's count is a multiple of G (padded with zero blocks), and the
+    kernel keeps G partial sums per output, G independent FMA chains: what a
+    single row of A (a decode step, no vector of rows to fill) needs. kiln-sparsify builds all
     three from a constant weight, so the kernel is specialised to the
     weight's zero structure; when they are constants the verifier checks them
     (in-range indices, non-decreasing offsets) as the kernel's reads rely on it.
@@ -235,7 +238,8 @@ def Kernel_SparseMatMulOp : Kernel_Op<"sparse_matmul", [Pure, Kernel_SymbolicDim
   let arguments = (ins Kernel_Tensor:$lhs, Kernel_Tensor:$values, Kernel_Tensor:$indices, Kernel_Tensor:$offsets,
                    Optional<Kernel_Tensor>:$bias, Variadic<Kernel_Tensor>:$epilogue_inputs,
                    I64Attr:$block_k, I64Attr:$block_n, I64Attr:$max_blocks,
-                   OptionalAttr<AffineMapArrayAttr>:$epilogue_maps);
+                   OptionalAttr<AffineMapArrayAttr>:$epilogue_maps,
+                   DefaultValuedAttr<I64Attr, "1">:$group);
   let results = (outs Kernel_Tensor:$result);
   let regions = (region AnyRegion:$epilogue);
   let assemblyFormat = [{

@@ -14,7 +14,9 @@
 // max_blocks with the predicate r < offsets[nb+1] - offsets[nb], which Halide
 // turns into the loop bound (it trims an inner RVar against an outer var). The
 // table reads are clamped into range, so a table that lies cannot make the
-// kernel read outside its buffers.
+// kernel read outside its buffers. With group G > 1 (one row of A: scalar
+// FMAs), acc has a leading dim g < G of partial sums, block r*G + g adding
+// into partial g, and out sums them: G independent FMA chains per output.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Conversion/KernelToHalide/Lowerings.h"
@@ -34,7 +36,7 @@ LogicalResult kiln::lowerSparseMatMul(kernel::SparseMatMulOp op, KernelBuilder &
   size_t rank = res.getRank(), batch = rank - 2;
   int64_t K = op.k(), M = lhs.getDimSize(rank - 2), BK = op.getBlockK(), BN = op.getBlockN();
   int64_t rowBlocks = (K + BK - 1) / BK, nnzb = tt(op.getIndices()).getDimSize(0);
-  int64_t maxBlocks = op.getMaxBlocks();
+  int64_t maxBlocks = op.getMaxBlocks(), G = op.getGroup();
 
   std::string a = kb.input(op.getLhs()), vals = kb.input(op.getValues());
   std::string idx = kb.input(op.getIndices()), off = kb.input(op.getOffsets());
@@ -67,19 +69,24 @@ LogicalResult kiln::lowerSparseMatMul(kernel::SparseMatMulOp op, KernelBuilder &
     return b.create<arith::SelectOp>(l, in, v, zero).getResult();
   });
 
-  // acc: [batch..., nb, ni, m]; rdom (i < BK, r < max_blocks) where r < count(nb).
-  size_t accRank = rank + 1;
+  // acc: [batch..., (g,) nb, ni, m]; rdom (i < BK, r < max_blocks / G) where
+  // r * G < count(nb).
+  size_t grouped = G > 1, accRank = rank + 1 + grouped;
   kb.func("acc", accRank, f32, [&](OpBuilder &b, KernelBuilder::Idx) {
     return b.create<arith::ConstantOp>(b.getUnknownLoc(), b.getF32FloatAttr(0.0f)).getResult();
   });
   // An all-zero weight stores no block: acc stays 0 and the (empty) tables
   // are never read.
   if (nnzb > 0) {
-    kb.updateWhere("acc", accRank, {maxBlocks, BK}, halide::Combine::Add, f32,
+    kb.updateWhere("acc", accRank, {maxBlocks / G, BK}, halide::Combine::Add, f32,
                    [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
                      Location l = b.getUnknownLoc();
-                     Value nb = d[batch], ni = d[batch + 1], m = d[batch + 2];
-                     Value blk = r[0], i = r[1];
+                     Value nb = d[batch + grouped], ni = d[batch + grouped + 1], m = d[batch + grouped + 2];
+                     Value blk = r[0], i = r[1], start = blk;
+                     if (grouped) {
+                       start = b.create<arith::MulIOp>(l, r[0], c32(b, G));
+                       blk = b.create<arith::AddIOp>(l, start, d[batch]);
+                     }
                      Value first = KernelBuilder::call(b, off, i32, {nb});
                      Value next = KernelBuilder::call(b, off, i32, {b.create<arith::AddIOp>(l, nb, c32(b, 1))});
                      Value count = b.create<arith::SubIOp>(l, next, first);
@@ -90,7 +97,7 @@ LogicalResult kiln::lowerSparseMatMul(kernel::SparseMatMulOp op, KernelBuilder &
                      ai.append({k, m});
                      Value w = KernelBuilder::call(b, vals, f32, {p, i, ni});
                      Value v = b.create<arith::MulFOp>(l, w, KernelBuilder::call(b, "at", f32, ai));
-                     Value keep = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, blk, count);
+                     Value keep = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, start, count);
                      return SmallVector<Value>{v, keep};
                    });
   }
@@ -98,11 +105,17 @@ LogicalResult kiln::lowerSparseMatMul(kernel::SparseMatMulOp op, KernelBuilder &
   kb.func("out", rank, res.getElementType(), [&](OpBuilder &b, KernelBuilder::Idx d) {
     Location l = b.getUnknownLoc();
     Value n = d[rank - 1];
-    SmallVector<Value> idx(d.begin(), d.begin() + batch);
-    idx.push_back(b.create<arith::FloorDivSIOp>(l, n, c32(b, BN)));
-    idx.push_back(b.create<arith::RemSIOp>(l, n, c32(b, BN)));
-    idx.push_back(d[rank - 2]);
-    Value v = KernelBuilder::call(b, "acc", f32, idx);
+    Value v;
+    for (int64_t g = 0; g < G; ++g) {
+      SmallVector<Value> idx(d.begin(), d.begin() + batch);
+      if (grouped)
+        idx.push_back(c32(b, g));
+      idx.push_back(b.create<arith::FloorDivSIOp>(l, n, c32(b, BN)));
+      idx.push_back(b.create<arith::RemSIOp>(l, n, c32(b, BN)));
+      idx.push_back(d[rank - 2]);
+      Value part = KernelBuilder::call(b, "acc", f32, idx);
+      v = v ? b.create<arith::AddFOp>(l, v, part).getResult() : part;
+    }
     return matmulTail(b, op, v, bias, epi, d);
   });
   kb.output("out", res);

@@ -480,6 +480,11 @@ struct CpuScheduler {
     int64_t W = vectorBytes / 4, M = shape[rank - 2], N = shape[rank - 1];
     SmallVector<int64_t> v = schedule::inputShape(kernel, "in1");
     int64_t BN = v[2];
+    // acc's leading dim g of partial sums (kernel.sparse_matmul's group > 1).
+    bool grouped = false;
+    for (auto f : kernel.getBody().front().getOps<halide::FuncOp>())
+      if (f.getSymName() == "acc")
+        grouped = f.getVars().size() == rank + 2;
     // Row tiles are whole vectors (out shifts its last tile inwards, so acc's
     // extent stays constant and its loops unroll); fewer rows than a vector
     // stay scalar.
@@ -497,15 +502,21 @@ struct CpuScheduler {
       s.create<halide::SplitOp>(l, "out", om, om + "_o", om + "_i", W, 0);
       s.create<halide::UnrollOp>(l, "out", om + "_i", 0);
     }
-    // acc [batch..., nb, ni, m]: m = d<rank>, ni = d<rank-1>, nb = d<rank-2>;
-    // rvars r0 = i (< BK), r1 = the block.
-    std::string am = var(rank), ani = var(rank - 1), anb = var(rank - 2);
+    // acc [batch..., (g,) nb, ni, m]: m = d<rank+g>, ni = d<rank-1+g>, nb =
+    // d<rank-2+g>, g = d<rank-2>; rvars r0 = i (< BK), r1 = the block (group).
+    size_t gd = grouped;
+    std::string am = var(rank + gd), ani = var(rank - 1 + gd), anb = var(rank - 2 + gd), ag = var(rank - 2);
     s.create<halide::ComputeAtOp>(l, "acc", "out", tile);
     if (w > 1)
       s.create<halide::VectorizeOp>(l, "acc", am, w, 0);
     if (schedule::reductionExtent(kernel, "acc") == 0)
       return; // an all-zero weight: no update, and at is never read
-    s.create<halide::ReorderOp>(l, "acc", s.getStrArrayAttr({am, ani, "r0", "r1", anb}), 1);
+    if (grouped) {
+      s.create<halide::ReorderOp>(l, "acc", s.getStrArrayAttr({ag, am, ani, "r0", "r1", anb}), 1);
+      s.create<halide::UnrollOp>(l, "acc", ag, 1);
+    } else {
+      s.create<halide::ReorderOp>(l, "acc", s.getStrArrayAttr({am, ani, "r0", "r1", anb}), 1);
+    }
     if (w > 1)
       s.create<halide::VectorizeOp>(l, "acc", am, w, 1);
     s.create<halide::UnrollOp>(l, "acc", am, 1);
@@ -523,10 +534,8 @@ struct CpuScheduler {
       s.create<halide::VectorizeOp>(l, "at", m + "_i", W, 0);
       s.create<halide::UnrollOp>(l, "at", k + "_i", 0);
       s.create<halide::ParallelOp>(l, "at", k + "_o", 0);
-    } else {
-      s.create<halide::SplitOp>(l, "at", k, k + "_o", k + "_i", 64, 0);
-      s.create<halide::ParallelOp>(l, "at", k + "_o", 0);
     }
+    // Fewer rows than a vector: at is A itself, K floats; no threads for it.
   }
 
   LogicalResult run(halide::Recipe recipe) {

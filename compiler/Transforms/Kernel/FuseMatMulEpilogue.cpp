@@ -46,7 +46,8 @@ std::pair<Operation *, Region *> refuse(OpBuilder &b, kernel::ElementwiseOp e, O
   if (auto sp = dyn_cast<kernel::SparseMatMulOp>(m)) {
     auto f = b.create<kernel::SparseMatMulOp>(e.getLoc(), type, sp.getLhs(), sp.getValues(), sp.getIndices(),
                                               sp.getOffsets(), sp.getBias(), inputs, sp.getBlockKAttr(),
-                                              sp.getBlockNAttr(), sp.getMaxBlocksAttr(), maps);
+                                              sp.getBlockNAttr(), sp.getMaxBlocksAttr(), maps,
+                                              sp.getGroupAttr());
     acc = b.getF32Type();
     return {f, &f.getEpilogue()};
   }

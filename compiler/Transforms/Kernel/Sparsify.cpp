@@ -31,15 +31,20 @@ namespace {
 
 RankedTensorType tt(Value v) { return cast<RankedTensorType>(v.getType()); }
 
+/// Partial sums per output for a single row of A: scalar FMAs have a 4-cycle
+/// latency and two issue per cycle, so 4 chains keep them busy.
+constexpr int64_t kDecodeGroup = 4;
+
 struct SparseWeight {
   Value values, indices, offsets;
 };
 
 /// W's nonzero blocks of `b`, per column block, as kernel.sparse_matmul
-/// stores them; alpha folds into the values.
+/// stores them, each column block's list padded with zero blocks to a
+/// multiple of `group`; alpha folds into the values.
 SparseWeight encode(OpBuilder &b, Location loc, int64_t K, int64_t N,
                     const std::function<float(int64_t, int64_t)> &at, sparsity::Block blk, float alpha,
-                    const std::string &key) {
+                    int64_t group, const std::string &key) {
   int64_t BK = blk.bk, BN = blk.bn, rowBlocks = (K + BK - 1) / BK, colBlocks = (N + BN - 1) / BN;
   std::vector<float> values;
   std::vector<int32_t> indices, offsets{0};
@@ -59,6 +64,11 @@ SparseWeight encode(OpBuilder &b, Location loc, int64_t K, int64_t N,
         continue;
       indices.push_back((int32_t)r);
       values.insert(values.end(), v.begin(), v.end());
+    }
+    // Padding repeats the last row read (it stays in cache) with weight 0.
+    while ((indices.size() - offsets.back()) % group) {
+      indices.push_back(indices.size() > size_t(offsets.back()) ? indices.back() : 0);
+      values.insert(values.end(), BK * BN, 0.0f);
     }
     offsets.push_back((int32_t)indices.size());
   }
@@ -95,16 +105,21 @@ struct SparsifyPass : kiln::impl::SparsifyBase<SparsifyPass> {
       }
       if (!an.sparse)
         continue;
+      // Fewer rows than a vector: the kernel's FMAs are scalar, one chain per
+      // output unless the lists come in groups of independent partial sums.
+      int64_t group = rows < lanes ? kDecodeGroup : 1;
+      int64_t maxBlocks = (an.best.maxPerColumn + group - 1) / group * group;
       SparseWeight sw;
       {
         OpBuilder cb(c);
-        sw = encode(cb, c.getLoc(), K, N, at, an.best.block, op.getAlpha().convertToFloat(), constantKey(c));
+        sw = encode(cb, c.getLoc(), K, N, at, an.best.block, op.getAlpha().convertToFloat(), group,
+                    constantKey(c));
       }
       OpBuilder b(op);
       auto sp = b.create<kernel::SparseMatMulOp>(
           op.getLoc(), op.getResult().getType(), op.getLhs(), sw.values, sw.indices, sw.offsets, op.getBias(),
           ValueRange(), b.getI64IntegerAttr(an.best.block.bk), b.getI64IntegerAttr(an.best.block.bn),
-          b.getI64IntegerAttr(an.best.maxPerColumn), ArrayAttr());
+          b.getI64IntegerAttr(maxBlocks), ArrayAttr(), b.getI64IntegerAttr(group));
       op.getResult().replaceAllUsesWith(sp.getResult());
       op.erase();
       if (c->use_empty())

@@ -75,3 +75,23 @@ func.func @max_blocks(%a: tensor<4x3xf32>) -> tensor<4x2xf32> {
   %0 = kernel.sparse_matmul %a, %v indices(%i, %o) {block_k = 1 : i64, block_n = 1 : i64, max_blocks = 2 : i64} : (tensor<4x3xf32>, tensor<2x1x1xf32>, tensor<2xi32>, tensor<3xi32>) -> tensor<4x2xf32>
   return %0 : tensor<4x2xf32>
 }
+
+// -----
+
+// With group 2 every column's count is a multiple of 2 (the kernel's partial sums).
+func.func @group(%a: tensor<1x3xf32>) -> tensor<1x2xf32> {
+  %v = graph.constant dense<[[[1.0]], [[2.0]], [[0.0]]]> : tensor<3x1x1xf32> : tensor<3x1x1xf32>
+  %i = graph.constant dense<[0, 2, 2]> : tensor<3xi32> : tensor<3xi32>
+  %o = graph.constant dense<[0, 1, 3]> : tensor<3xi32> : tensor<3xi32>
+  // expected-error @+1 {{column block 0 has 1 blocks, not a multiple of group 2}}
+  %0 = kernel.sparse_matmul %a, %v indices(%i, %o) {block_k = 1 : i64, block_n = 1 : i64, max_blocks = 2 : i64, group = 2 : i64} : (tensor<1x3xf32>, tensor<3x1x1xf32>, tensor<3xi32>, tensor<3xi32>) -> tensor<1x2xf32>
+  return %0 : tensor<1x2xf32>
+}
+
+// -----
+
+func.func @group_max(%a: tensor<1x3xf32>, %v: tensor<3x1x1xf32>, %i: tensor<3xi32>, %o: tensor<3xi32>) -> tensor<1x2xf32> {
+  // expected-error @+1 {{group must be >= 1 and divide max_blocks, got group 4, max_blocks 6}}
+  %0 = kernel.sparse_matmul %a, %v indices(%i, %o) {block_k = 1 : i64, block_n = 1 : i64, max_blocks = 6 : i64, group = 4 : i64} : (tensor<1x3xf32>, tensor<3x1x1xf32>, tensor<3xi32>, tensor<3xi32>) -> tensor<1x2xf32>
+  return %0 : tensor<1x2xf32>
+}

@@ -88,12 +88,14 @@ func.func @dense(%a: tensor<8x2xf32>) -> tensor<8x2xf32> {
 // values, the bias stays. One row of A (a decode step) is bound by the bytes
 // read: 4 per weight dense, 4 + 4 + 4 per stored entry here (value, index,
 // scalar FMA), so 1 nonzero of 16 gains 64 / 12 = 5.3x. Column 1 holds
-// k 2: 4 * 0.5 = 2 (0x40000000).
+// k 2: 4 * 0.5 = 2 (0x40000000). Its FMAs are scalar, so each column's list
+// is padded to a multiple of group = 4 (zeros at the last row read) for 4
+// independent partial sums.
 // CHECK-LABEL: func.func @gemm
-// CHECK:       kernel.sparse_matmul %arg0, %{{.*}} indices(%{{.*}}, %{{.*}}) bias %arg1 {block_k = 1 : i64, block_n = 1 : i64, max_blocks = 1 : i64} : (tensor<1x4xf32>, tensor<1x1x1xf32>, tensor<1xi32>, tensor<5xi32>, tensor<4xf32>) -> tensor<1x4xf32>
-// CHECK:       weight_sp_values: "0x0400000000000040"
-// CHECK:       weight_sp_indices: "0x0400000002000000"
-// CHECK:       weight_sp_offsets: "0x040000000000000000000000010000000100000001000000"
+// CHECK:       kernel.sparse_matmul %arg0, %{{.*}} indices(%{{.*}}, %{{.*}}) bias %arg1 {block_k = 1 : i64, block_n = 1 : i64, group = 4 : i64, max_blocks = 4 : i64} : (tensor<1x4xf32>, tensor<4x1x1xf32>, tensor<4xi32>, tensor<5xi32>, tensor<4xf32>) -> tensor<1x4xf32>
+// CHECK:       weight_sp_values: "0x0400000000000040000000000000000000000000"
+// CHECK:       weight_sp_indices: "0x0400000002000000020000000200000002000000"
+// CHECK:       weight_sp_offsets: "0x040000000000000000000000040000000400000004000000"
 // REPORT: kiln: sparsity 'ffn' 4x4 (K x N): density 0.062; sparse 1x1 blocks (1, fill 1.00), expected 5.33x
 // SKIP-LABEL: func.func @gemm
 // SKIP: kernel.matmul

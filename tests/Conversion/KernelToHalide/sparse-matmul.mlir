@@ -1,0 +1,70 @@
+// RUN: kiln-opt %s -convert-kernel-to-halide -kiln-schedule-cpu | FileCheck %s
+
+// 4x1 blocks over K = 100 (25 block rows), 40 rows of A: at is A transposed
+// (k outer, m inner), computed at root in 16 x 16 tiles (m vectorized, k
+// unrolled: a shuffle transpose). acc [batch, nb, ni, m] sums block rows
+// r1 < max_blocks, predicated on r1 < offsets[nb + 1] - offsets[nb] (Halide
+// trims the loop to each column's count); the block row index is clamped
+// into [0, 25), k = row * 4 + r0. out tiles of 32 rows (2 vectors: 40 rows
+// round down to whole vectors, the last tile shifts inwards) by 16 columns;
+// it reads acc transposed in 16-row groups, unrolled (a shuffle transpose).
+// Block arguments and call indices are in Halide's order, innermost first:
+// acc's (m, ni, nb, batch) then (r0, r1).
+// CHECK-LABEL: halide.kernel @k0_sparse_matmul_f32 attributes {recipe = #halide.recipe<sparse_matmul>}
+// CHECK:       halide.func @at ["d2", "d1", "d0"] : f32
+// CHECK:       halide.func @acc ["d3", "d2", "d1", "d0"] : f32
+// CHECK:       halide.update @acc rdom [0, 4, 0, 3] combine add where {
+// CHECK:         %[[FIRST:.*]] = halide.call @in3(%arg2) : (i32) -> i32
+// CHECK:         %[[NEXT:.*]] = halide.call @in3(%{{.*}}) : (i32) -> i32
+// CHECK:         %[[COUNT:.*]] = arith.subi %[[NEXT]], %[[FIRST]] : i32
+// CHECK:         %[[ROW:.*]] = halide.call @in2(%{{.*}}) : (i32) -> i32
+// CHECK:         arith.minsi %{{.*}}, %c24_i32
+// CHECK:         %[[W:.*]] = halide.call @in1(%arg1, %arg4, %{{.*}}) : (i32, i32, i32) -> f32
+// CHECK:         %[[A:.*]] = halide.call @at(%arg0, %{{.*}}, %arg3) : (i32, i32, i32) -> f32
+// CHECK:         %[[P:.*]] = arith.cmpi slt, %arg5, %[[COUNT]] : i32
+// CHECK:         halide.return %{{.*}}, %[[P]] : f32, i1
+// CHECK:       halide.schedule cpu {
+// CHECK:         halide.split @out "d1" -> "d1_o", "d1_i" by 32
+// CHECK:         halide.parallel @out "d2_o"
+// CHECK:         halide.split @out "d1_i" -> "d1_i_o", "d1_i_i" by 16
+// CHECK-NEXT:    halide.unroll @out "d1_i_i"
+// CHECK-NEXT:    halide.compute_at @acc, @out "d1_o"
+// CHECK:         halide.reorder @acc ["d3", "d2", "r0", "r1", "d1"] {stage = 1 : i64}
+// CHECK-NEXT:    halide.vectorize @acc "d3" 16 {stage = 1 : i64}
+// CHECK-NEXT:    halide.unroll @acc "d3" {stage = 1 : i64}
+// CHECK-NEXT:    halide.unroll @acc "d2" {stage = 1 : i64}
+// CHECK-NEXT:    halide.unroll @acc "r0" {stage = 1 : i64}
+// CHECK-NEXT:    halide.compute_root @at
+// CHECK-NEXT:    halide.split @at "d2" -> "d2_o", "d2_i" by 16
+// CHECK-NEXT:    halide.split @at "d1" -> "d1_o", "d1_i" by 16
+// CHECK-NEXT:    halide.reorder @at ["d2_i", "d1_i", "d2_o", "d1_o"]
+// CHECK-NEXT:    halide.vectorize @at "d2_i" 16
+// CHECK-NEXT:    halide.unroll @at "d1_i"
+// CHECK-NEXT:    halide.parallel @at "d1_o"
+
+// One row of A, group 4: acc [g, nb, ni, m] holds 4 partial sums; the block
+// is r1 * 4 + g and the predicate r1 * 4 < count; g is unrolled innermost
+// (4 independent scalar FMA chains) and out adds the 4 partials.
+// CHECK-LABEL: halide.kernel @k1_sparse_matmul_f32
+// CHECK:       halide.func @acc ["d3", "d2", "d1", "d0"] : f32
+// CHECK:       halide.update @acc rdom [0, 1, 0, 2] combine add where {
+// CHECK:         %[[S:.*]] = arith.muli %arg5, %c4_i32 : i32
+// CHECK:         %[[B:.*]] = arith.addi %[[S]], %arg3 : i32
+// CHECK:         arith.cmpi slt, %[[S]], %{{.*}} : i32
+// CHECK:       halide.func @out ["d1", "d0"] : f32 {
+// CHECK-COUNT-4: halide.call @acc
+// CHECK:       halide.schedule cpu {
+// CHECK:         halide.reorder @acc ["d0", "d3", "d2", "r0", "r1", "d1"] {stage = 1 : i64}
+// CHECK-NEXT:    halide.unroll @acc "d0" {stage = 1 : i64}
+// CHECK:         halide.compute_root @at
+// CHECK-NOT:     halide.parallel @at
+module attributes {halide.target = #halide.target<"x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41">} {
+func.func @sparse(%a: tensor<1x40x100xf32>, %v: tensor<30x4x1xf32>, %i: tensor<30xi32>, %o: tensor<49xi32>) -> tensor<1x40x48xf32> {
+  %0 = kernel.sparse_matmul %a, %v indices(%i, %o) {block_k = 4 : i64, block_n = 1 : i64, max_blocks = 3 : i64} : (tensor<1x40x100xf32>, tensor<30x4x1xf32>, tensor<30xi32>, tensor<49xi32>) -> tensor<1x40x48xf32>
+  return %0 : tensor<1x40x48xf32>
+}
+func.func @decode(%a: tensor<1x64xf32>, %v: tensor<40x1x1xf32>, %i: tensor<40xi32>, %o: tensor<33xi32>) -> tensor<1x32xf32> {
+  %0 = kernel.sparse_matmul %a, %v indices(%i, %o) {block_k = 1 : i64, block_n = 1 : i64, max_blocks = 8 : i64, group = 4 : i64} : (tensor<1x64xf32>, tensor<40x1x1xf32>, tensor<40xi32>, tensor<33xi32>) -> tensor<1x32xf32>
+  return %0 : tensor<1x32xf32>
+}
+}
