@@ -359,6 +359,7 @@ Importer::Importer(MLIRContext &ctx, std::string path, const ImportOptions &opti
   addShapeOpHandlers(handlers);
   addTensorOpHandlers(handlers);
   addQuantOpHandlers(handlers);
+  addOpset23OpHandlers(handlers);
   addMicrosoftOpHandlers(handlers);
 }
 
