@@ -135,8 +135,8 @@ LogicalResult rotaryEmbeddingOp(NodeContext &n) {
     return n.fail("rotary_embedding_dim = " + Twine(rot) + " must be even, >= 2 and at most the head size " +
                   Twine(D));
   int64_t half = rot / 2;
-  // The caches: [max_position, >= rot/2] read at position_ids [B, S], or
-  // [B, S, >= rot/2] as they are.
+  // The caches: [max_position, rot/2] read at position_ids [B, S], or
+  // [B, S, rot/2] as they are (the spec's shapes; onnxruntime refuses wider).
   ArrayRef<int64_t> cs = cosCache.shape();
   Operand cosv = cosCache, sinv = sinCache;
   if (n.hasInput(3)) {
@@ -144,14 +144,14 @@ LogicalResult rotaryEmbeddingOp(NodeContext &n) {
     if (pos.dtype() != DType::I64 || pos.shape() != ArrayRef<int64_t>{B, S})
       return n.fail("position_ids must be INT64 [" + Twine(B) + "," + Twine(S) + "], got " +
                     dtypeName(pos.dtype()) + " " + shapeString(pos.shape()));
-    if (cs.size() != 2 || sinCache.shape() != cs || cs[1] < half)
-      return n.fail("with position_ids, cos_cache and sin_cache must be one shape [max_position, >= " +
-                    Twine(half) + "], got " + shapeString(cs) + " and " + shapeString(sinCache.shape()));
+    if (cs.size() != 2 || sinCache.shape() != cs || cs[1] != half)
+      return n.fail("with position_ids, cos_cache and sin_cache must be one shape [max_position," + Twine(half) +
+                    "], got " + shapeString(cs) + " and " + shapeString(sinCache.shape()));
     if (pos.isConst())
       for (int64_t i = 0, e = pos.numElements(); i < e; ++i)
         if (int64_t p = pos.constant->getInt(i); p < 0 || p >= cs[0])
           return n.fail("position id " + Twine(p) + " is outside the caches' [0, " + Twine(cs[0]) + ")");
-    SmallVector<int64_t> gathered{B, S, cs[1]};
+    SmallVector<int64_t> gathered{B, S, half};
     auto gather = [&](const Operand &cache) {
       return Operand::of(n.create<graph::GatherOp>(ArrayRef<int64_t>(gathered), cache.dtype(),
                                                    n.materialize(cache), n.materialize(pos),
@@ -159,15 +159,14 @@ LogicalResult rotaryEmbeddingOp(NodeContext &n) {
     };
     cosv = gather(cosCache);
     sinv = gather(sinCache);
-  } else if (cs.size() != 3 || sinCache.shape() != cs || cs[0] != B || cs[1] != S || cs[2] < half) {
+  } else if (cs.size() != 3 || sinCache.shape() != cs || cs[0] != B || cs[1] != S || cs[2] != half) {
     return n.fail("without position_ids, cos_cache and sin_cache must be one shape [" + Twine(B) + "," + Twine(S) +
-                  ", >= " + Twine(half) + "], got " + shapeString(cs) + " and " + shapeString(sinCache.shape()));
+                  "," + Twine(half) + "], got " + shapeString(cs) + " and " + shapeString(sinCache.shape()));
   }
   // [B, S, half] -> beside the heads: [B, S, 1, half] or [B, 1, S, half].
   SmallVector<int64_t> trig = x.rank() == 3 ? SmallVector<int64_t>{B, S, 1, half}
                                             : SmallVector<int64_t>{B, 1, S, half};
-  Operand c = reshapeTo(n, lastDimSlice(n, cosv, 0, 1, half), trig);
-  Operand s = reshapeTo(n, lastDimSlice(n, sinv, 0, 1, half), trig);
+  Operand c = reshapeTo(n, cosv, trig), s = reshapeTo(n, sinv, trig);
   Operand xh = x.rank() == 3 ? reshapeTo(n, x, ArrayRef<int64_t>{B, S, H, D}) : x;
   Operand x1 = interleaved ? lastDimSlice(n, xh, 0, 2, half) : lastDimSlice(n, xh, 0, 1, half);
   Operand x2 = interleaved ? lastDimSlice(n, xh, 1, 2, half) : lastDimSlice(n, xh, half, 1, half);
