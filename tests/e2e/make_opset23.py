@@ -11,7 +11,9 @@ gives 0 for a fully masked row: the numpy below does the same).
   opset23_rms_norm   axis -1 and axis 2 (two normalised dims, a 2-D scale)
   opset23_rotary     4-D and 3-D X, interleaved and not, partial rotary dim,
                      with position_ids and with per-token caches
-  opset23_mha        3-D Q/K/V, 4 heads, is_causal
+  opset23_mha        3-D Q/K/V, 4 heads, is_causal; and with a past and a 2-D
+                     float mask, present_key/value (onnxruntime
+                     needs present_value whenever past_value is given)
   opset23_gqa        3-D, 8 query heads over 2 KV heads, is_causal (one
                      kernel.attention: tests/e2e/CMakeLists.txt checks)
   opset23_masks      4-D: a float mask with a fully masked row, a bool mask
@@ -145,12 +147,18 @@ def attention(q, k, v, mask=None, causal=False, past=None, scale=None, softcap=0
 
 
 A = "Attention"
-# MHA, 3-D, causal.
-B, S, H, D = 2, 7, 4, 16
+# MHA, 3-D: causal; and over a past of 4 with a 2-D float mask [Sq, T].
+B, S, H, D, P = 2, 7, 4, 16, 4
 q, k, v = randn(B, S, H * D), randn(B, S, H * D), randn(B, S, H * D)
-case("opset23_mha", [helper.make_node(A, ["q", "k", "v"], ["y"], is_causal=1, q_num_heads=H, kv_num_heads=H)],
-     [("q", q), ("k", k), ("v", v)], [("y", (B, S, H * D))],
-     [attention(q, k, v, causal=True, heads=(H, H))[0]])
+pk, pv, pmask = randn(B, H, P, D), randn(B, H, P, D), randn(S, P + S)
+y2, prk, prv = attention(q, k, v, mask=pmask, past=(pk, pv), heads=(H, H))
+case("opset23_mha",
+     [helper.make_node(A, ["q", "k", "v"], ["y"], is_causal=1, q_num_heads=H, kv_num_heads=H),
+      helper.make_node(A, ["q", "k", "v", "pmask", "pk", "pv"], ["y2", "present_k", "present_v"], q_num_heads=H, kv_num_heads=H)],
+     [("q", q), ("k", k), ("v", v), ("pmask", pmask), ("pk", pk), ("pv", pv)],
+     [("y", (B, S, H * D)), ("y2", (B, S, H * D)), ("present_k", (B, H, P + S, D)),
+      ("present_v", (B, H, P + S, D))],
+     [attention(q, k, v, causal=True, heads=(H, H))[0], y2, prk, prv])
 
 # GQA through kv_num_heads, 3-D, causal.
 B, S, HQ, HKV, D = 1, 11, 8, 2, 16
