@@ -255,6 +255,8 @@ LogicalResult attentionOp(NodeContext &n) {
   if (ks[0] != B || vs[0] != B || ks[3] != D || vs[1] != kvHeads || vs[2] != Skv)
     return n.fail("K " + shapeString(ks) + " and V " + shapeString(vs) + " as heads do not fit Q " +
                   shapeString(qs) + " (batch, KV heads and key count must agree, K's head size must be Q's)");
+  if (D < 1 || Dv < 1)
+    return n.fail("head sizes must be >= 1, got " + Twine(D) + " for Q and K and " + Twine(Dv) + " for V");
   if (qHeads % kvHeads)
     return n.fail("q_num_heads = " + Twine(qHeads) + " is not a multiple of kv_num_heads = " + Twine(kvHeads));
   // The past: [B, kv_heads, past, head_size], keys and values alike.
