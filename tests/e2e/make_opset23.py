@@ -8,7 +8,8 @@ on stops the script (onnxruntime aligns is_causal to the last key, repeats
 each KV head for consecutive query heads, applies softcap before the mask and
 gives 0 for a fully masked row: the numpy below does the same).
 
-  opset23_rms_norm   axis -1 and axis 2 (two normalised dims, a 2-D scale)
+  opset23_rms_norm   axis -1 and axis 2 (two normalised dims, a 2-D scale);
+                     batch and seq are dim_params (also run --symbolic-dims)
   opset23_rotary     4-D and 3-D X, interleaved and not, partial rotary dim,
                      with position_ids and with per-token caches
   opset23_mha        3-D Q/K/V, 4 heads, is_causal; and with a past and a 2-D
@@ -39,12 +40,14 @@ def vi(name, shape, t=F32):
     return helper.make_tensor_value_info(name, t, shape)
 
 
-def case(name, nodes, inputs, outputs, expected, inits=()):
+def case(name, nodes, inputs, outputs, expected, inits=(), lead=()):
     """`inputs`: (name, array); `outputs`: (name, shape); `expected`: numpy
-    outputs in the same order, held to the driver's tolerance."""
+    outputs in the same order, held to the driver's tolerance. `lead` names
+    the leading dims of every input and output (dim_params)."""
     types = {np.dtype(np.float32): F32, np.dtype(bool): BOOL, np.dtype(np.int64): I64}
-    graph = helper.make_graph(nodes, name, [vi(n, list(a.shape), types[a.dtype]) for n, a in inputs],
-                              [vi(n, list(s)) for n, s in outputs], list(inits))
+    dims = lambda shape: list(lead) + list(shape)[len(lead):]
+    graph = helper.make_graph(nodes, name, [vi(n, dims(a.shape), types[a.dtype]) for n, a in inputs],
+                              [vi(n, dims(s)) for n, s in outputs], list(inits))
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 23)])
     model.ir_version = 10
     got = write_case(model, inputs, os.path.join(here, "data", name), check=False)
@@ -70,7 +73,7 @@ case("opset23_rms_norm",
       helper.make_node("RMSNormalization", ["x", "g2"], ["y2"], axis=2)],
      [("x", x)], [("y1", x.shape), ("y2", x.shape)],
      [rms(x, g1, 3, 1e-6), rms(x, g2, 2, 1e-5)],
-     [numpy_helper.from_array(g1, "g1"), numpy_helper.from_array(g2, "g2")])
+     [numpy_helper.from_array(g1, "g1"), numpy_helper.from_array(g2, "g2")], lead=("batch", "seq"))
 
 
 # RotaryEmbedding ----------------------------------------------------------

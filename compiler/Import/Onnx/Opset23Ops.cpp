@@ -1,7 +1,8 @@
 //===- Opset23Ops.cpp - RMSNormalization, RotaryEmbedding and Attention ---===//
 //
 // Expects: NodeContexts of the three transformer ops ONNX added in opset 23,
-// with static shapes (symbolic dims are refused before the handler runs).
+// with static shapes except RMSNormalization's outer dims (the importer
+// refuses symbolic dims for the other two before their handlers run).
 // Produces: the graph ops the exporters' decomposed forms import to, so the
 // rest of the pipeline treats them alike: graph.rms_norm; RotaryEmbedding as
 // slices, a gather of the caches by position id, muls, adds and concats;
@@ -82,11 +83,19 @@ LogicalResult rmsNormOp(NodeContext &n) {
   FailureOr<int64_t> axis = n.normAxis(n.attrInt("axis", -1), x.rank());
   if (failed(axis))
     return failure();
-  ArrayRef<int64_t> norm = x.shape().drop_front(*axis);
-  auto bc = broadcastShapes(norm, scale.shape());
-  if (!bc || ArrayRef<int64_t>(*bc) != norm)
+  // Batch and sequence may be symbolic; the normalised dims size the
+  // reduction, so they stay static.
+  SmallVector<SymExpr> xs = x.symShape();
+  ArrayRef<SymExpr> norm = ArrayRef<SymExpr>(xs).drop_front(*axis);
+  if (!staticDims(norm))
+    return n.unsupported("symbolic normalised dims " + n.str(norm) + " are not supported (axis " + Twine(*axis) +
+                         " of " + n.str(xs) + ")");
+  if (scale.hasSymbolicDims())
+    return n.unsupported("a scale of symbolic shape " + n.str(scale.symShape()) + " is not supported");
+  auto bc = broadcastShapes(*staticDims(norm), scale.shape());
+  if (!bc || ArrayRef<int64_t>(*bc) != ArrayRef<int64_t>(*staticDims(norm)))
     return n.fail("scale of shape " + shapeString(scale.shape()) + " does not broadcast to the normalised shape " +
-                  shapeString(norm));
+                  n.str(norm));
   Value r = n.create<graph::RMSNormOp>(x.symShape(), x.dtype(), n.materialize(x), n.materialize(scale),
                                        n.b.getI64IntegerAttr(*axis),
                                        n.b.getF32FloatAttr(n.attrFloat("epsilon", 1e-5f)));
