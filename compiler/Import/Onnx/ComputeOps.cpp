@@ -627,26 +627,6 @@ LogicalResult layerNormOp(NodeContext &n) {
   return n.set(0, Operand::of(r));
 }
 
-LogicalResult rmsNormOp(NodeContext &n) {
-  if (failed(n.expectInputs(2)))
-    return failure();
-  const Operand &x = n.in(0), &scale = n.in(1);
-  if (failed(requireFloat(n, x, "the input")) || failed(requireSameType(n, x, scale)))
-    return failure();
-  FailureOr<int64_t> axis = n.normAxis(n.attrInt("axis", -1), x.rank());
-  if (failed(axis))
-    return failure();
-  ArrayRef<int64_t> norm = x.shape().drop_front(*axis);
-  auto bc = broadcastShapes(norm, scale.shape());
-  if (!bc || ArrayRef<int64_t>(*bc) != norm)
-    return n.fail("scale of shape " + shapeString(scale.shape()) +
-                  " does not broadcast to the normalised shape " + shapeString(norm));
-  Value r = n.create<graph::RMSNormOp>(x.symShape(), x.dtype(), n.materialize(x), n.materialize(scale),
-                                       n.b.getI64IntegerAttr(*axis),
-                                       n.b.getF32FloatAttr(n.attrFloat("epsilon", 1e-5f)));
-  return n.set(0, Operand::of(r));
-}
-
 } // namespace
 
 Operand buildReduce(NodeContext &n, const Operand &x, ReduceKind kind, StringRef kindName,
@@ -855,7 +835,6 @@ void addComputeOpHandlers(StringMap<OpHandler> &h) {
   h["Gemm"] = gemmOp;
   h["Softmax"] = softmaxOp<graph::SoftmaxOp>;
   h["LogSoftmax"] = softmaxOp<graph::LogSoftmaxOp>;
-  h["RMSNormalization"] = rmsNormOp;
   h["LayerNormalization"] = layerNormOp;
   h["ReduceMean"] = reduceMean;
   h["ReduceSum"] = reduceSum;

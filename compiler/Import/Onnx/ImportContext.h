@@ -2,7 +2,8 @@
 //
 // The importer (OnnxImporter.cpp) walks the ONNX nodes in order and hands
 // each one, as a NodeContext, to the handler registered for its op type
-// (ComputeOps.cpp, ShapeOps.cpp, TensorOps.cpp).
+// (ComputeOps.cpp, ShapeOps.cpp, TensorOps.cpp, QuantOps.cpp, Opset23Ops.cpp,
+// MicrosoftOps.cpp).
 //
 // Expects: handlers read inputs as Operands (a host constant or an SSA value
 // of static ranked tensor type), check the node against ONNX semantics, and
@@ -132,6 +133,8 @@ void addComputeOpHandlers(llvm::StringMap<OpHandler> &handlers);
 void addShapeOpHandlers(llvm::StringMap<OpHandler> &handlers);
 void addTensorOpHandlers(llvm::StringMap<OpHandler> &handlers);
 void addQuantOpHandlers(llvm::StringMap<OpHandler> &handlers);
+/// RMSNormalization, RotaryEmbedding and Attention (opset 23).
+void addOpset23OpHandlers(llvm::StringMap<OpHandler> &handlers);
 /// Handlers of other domains, keyed DOMAIN.OpType (com.microsoft.MatMulNBits).
 void addMicrosoftOpHandlers(llvm::StringMap<OpHandler> &handlers);
 

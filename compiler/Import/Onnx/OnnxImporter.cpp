@@ -359,6 +359,7 @@ Importer::Importer(MLIRContext &ctx, std::string path, const ImportOptions &opti
   addShapeOpHandlers(handlers);
   addTensorOpHandlers(handlers);
   addQuantOpHandlers(handlers);
+  addOpset23OpHandlers(handlers);
   addMicrosoftOpHandlers(handlers);
 }
 
@@ -817,7 +818,7 @@ static bool symbolicReady(StringRef op) {
       "Expand", "Where", "Add", "Sub", "Mul", "Div", "Equal", "Greater", "GreaterOrEqual", "Less",
       "LessOrEqual", "And", "Or", "Not", "Neg",
       // Data ops over symbolic dims.
-      "Transpose", "MatMul", "Gemm", "Softmax", "LogSoftmax", "LayerNormalization", "Conv", "Pow",
+      "Transpose", "MatMul", "Gemm", "Softmax", "LogSoftmax", "LayerNormalization", "RMSNormalization", "Conv", "Pow",
       "Sqrt", "Erf", "Tanh", "Exp", "Relu", "Sigmoid", "Gelu", "IsNaN", "IsInf", "Abs", "Log",
       "Reciprocal", "Max", "Min", "Clip"};
   return ready.contains(op);
