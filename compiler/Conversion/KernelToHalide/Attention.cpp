@@ -329,7 +329,8 @@ LogicalResult Lowering::lowerOnline() {
     return SmallVector<Value>{KernelBuilder::constant(b, et, 0), KernelBuilder::constant(b, et, 0),
                               KernelBuilder::constant(b, et, lowest)};
   });
-  kb.tupleUpdate("st", nb + 2, {blocks}, et, [&](OpBuilder &b, Idx d, Idx r) {
+  std::optional<uint64_t> past = op.getCausal();
+  auto stBody = [&](OpBuilder &b, Idx d, Idx r) -> SmallVector<Value> {
     Location l = b.getUnknownLoc();
     Idx row = d.take_front(nb + 1);
     Value blk = r[0];
@@ -344,8 +345,22 @@ LogicalResult Lowering::lowerOnline() {
     };
     Value bo = KernelBuilder::call(b, "bo", et, with(row, {blk, d[nb + 1]}));
     Value bsum = KernelBuilder::call(b, "bsum", et, with(row, {blk}));
-    return SmallVector<Value>{fma(o, bo), fma(sum, bsum), m2};
-  });
+    SmallVector<Value> res{fma(o, bo), fma(sum, bsum), m2};
+    // Causal: only the blocks that start at or before the row's diagonal
+    // key; the rest weigh exactly 0 (see kernel.attention's `causal`). The
+    // predicate reads the row: Halide trims the block loop to the tile's
+    // last row, so a tile computes no block wholly above its diagonal.
+    if (past) {
+      Value first = b.create<arith::MulIOp>(l, blk, KernelBuilder::i32(b, KB));
+      Value diag = *past ? b.create<arith::AddIOp>(l, d[nb], KernelBuilder::i32(b, *past)) : d[nb];
+      res.push_back(b.create<arith::CmpIOp>(l, arith::CmpIPredicate::sle, first, diag));
+    }
+    return res;
+  };
+  if (past)
+    kb.updateWhere("st", nb + 2, {blocks}, halide::Combine::Set, et, stBody);
+  else
+    kb.tupleUpdate("st", nb + 2, {blocks}, et, stBody);
   defineOut([&](OpBuilder &b, Idx d) -> Value {
     return b.create<arith::DivFOp>(b.getUnknownLoc(), KernelBuilder::callElement(b, "st", et, d, 0),
                                    KernelBuilder::callElement(b, "st", et, d, 1));
