@@ -45,6 +45,10 @@ struct GraphToHalideOptions : public mlir::PassPipelineOptions<GraphToHalideOpti
   Option<double> quantizeThreshold{*this, "quantize-threshold",
                                    llvm::cl::desc("int8-outlier: activation magnitude from which a column stays f32"),
                                    llvm::cl::init(6.0)};
+  Option<double> sparseAttention{*this, "sparse-attention",
+                                 llvm::cl::desc("XAttention's block-sparse attention at this cumulative "
+                                                "mass threshold (0: exact attention)"),
+                                 llvm::cl::init(0.0)};
   Option<bool> calibrationOutputs{*this, "calibration-outputs",
                                   llvm::cl::desc("The calibration build: f32, with the weight matmuls' "
                                                  "activations as extra outputs (quantize must be none)"),

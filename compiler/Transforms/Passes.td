@@ -119,6 +119,9 @@ def FuseAttention : Pass<"kiln-fuse-attention", "mlir::func::FuncOp"> {
   let options = [
     Option<"explain", "explain", "bool", /*default=*/"false",
            "Emit a remark on each candidate left alone, saying which rule kept it">,
+    Option<"sparseThreshold", "sparse-threshold", "double", /*default=*/"0",
+           "XAttention: attentions over static keys get sparse_threshold = T, their key "
+           "blocks chosen by estimated mass (approximate; 0: off)">,
   ];
   let dependentDialects = ["kiln::kernel::KernelDialect"];
 }

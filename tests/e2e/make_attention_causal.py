@@ -73,12 +73,33 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--bench", help="write only the timing case to this folder")
     p.add_argument("--tokens", type=int, default=2048)
+    p.add_argument("--no-mask", action="store_true", help="--bench: no mask (BERT-like self-attention)")
+    p.add_argument("--local", action="store_true", help="--bench: local attention (rotary-like positions)")
+    p.add_argument("--peaked", action="store_true",
+                   help="--bench: each query close to a few keys (peaked attention, as trained models have)")
     args = p.parse_args()
     rng = np.random.default_rng(17)
     if args.bench:
         S, H, D = args.tokens, 12, 64
-        nodes, inits = where_tril(S)
-        write_case(model("attention_causal_bench", H, S, S, D, nodes, inits), inputs(rng, H, S, S, D), args.bench)
+        nodes, inits = ([helper.make_node("Identity", ["s"], ["sm"])], []) if args.no_mask else where_tril(S)
+        x = inputs(rng, H, S, S, D)
+        if args.peaked:
+            # Query i near key i - lag for 3 lags (a local and two far
+            # heads of attention): the rest of its row weighs ~exp(-20).
+            k = x[1][1]
+            q = np.zeros_like(k)
+            for lag in (0, 37, 700):
+                q += 1.6 * np.roll(k, lag, axis=2) * (np.arange(S) >= lag)[None, None, :, None]
+            x[0] = ("q", (q + 0.3 * rng.standard_normal(q.shape)).astype(np.float32))
+        if args.local:
+            # Rotary-like position features: q_i . k_j ~ sum_f cos(w_f (i - j)),
+            # a peak at j = i decaying over tens of keys (local attention).
+            w = 10000.0 ** (-np.arange(D // 2) / (D // 2))
+            ang = np.arange(S)[:, None] * w[None, :]
+            pos = np.concatenate([np.cos(ang), np.sin(ang)], axis=1) * 2.0
+            x[0] = ("q", (pos[None, None] + 0.5 * rng.standard_normal((1, H, S, D))).astype(np.float32))
+            x[1] = ("k", (pos[None, None] + 0.5 * rng.standard_normal((1, H, S, D))).astype(np.float32))
+        write_case(model("attention_causal_bench", H, S, S, D, nodes, inits), x, args.bench)
         return
 
     S, H, D = 520, 1, 16

@@ -129,7 +129,7 @@ kernel::AttentionOp fuseAt(kernel::SoftmaxOp sm, bool explain) {
   auto att = b.create<kernel::AttentionOp>(pv.getLoc(), out, qk.getLhs(), qk.getRhs(), pv.getRhs(),
                                            qk.getEpilogueInputs(), b.getAffineMapArrayAttr(maps),
                                            keys, b.getI64IntegerAttr(D), qk.getAlphaAttr(),
-                                           qk.getEpilogueMapsAttr(), IntegerAttr(), IntegerAttr());
+                                           qk.getEpilogueMapsAttr(), IntegerAttr(), IntegerAttr(), FloatAttr());
   if (qk.hasEpilogue())
     att.getScore().takeBody(qk.getEpilogue());
   if (probs) {
@@ -248,6 +248,9 @@ struct FuseAttentionPass : kiln::impl::FuseAttentionBase<FuseAttentionPass> {
         absorbHeadMerge(att);
         if (std::optional<int64_t> past = provenCausalPast(att))
           att.setCausalAttr(OpBuilder(att).getI64IntegerAttr(*past));
+        // Approximate, asked for: the lowering takes it past 512 keys.
+        if (sparseThreshold > 0 && att.keyLen().isConst())
+          att.setSparseThresholdAttr(OpBuilder(att).getF32FloatAttr(sparseThreshold));
       }
   }
 };
