@@ -601,7 +601,8 @@ LogicalResult Lowering::lowerSparse(double threshold) {
 LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
   Lowering lowering(op, kb);
   bool online = !lowering.symKeys && !lowering.probs && lowering.keys > kOnlineMinKeys && lowering.E % lowering.W == 0;
-  if (auto t = op.getSparseThreshold(); t && online)
+  // The sparse form's row tiles and estimate are sized from static rows.
+  if (auto t = op.getSparseThreshold(); t && online && !ShapedType::isDynamic(lowering.shape[lowering.nb]))
     return lowering.lowerSparse(t->convertToDouble());
   if (online)
     return lowering.lowerOnline();

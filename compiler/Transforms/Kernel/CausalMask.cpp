@@ -203,6 +203,10 @@ public:
   }
 
   bool hasIndex = false;
+  /// Whether an index_expr reads dim d.
+  bool indexReads(unsigned d) const {
+    return llvm::any_of(steps, [&](const Step &s) { return isa<kernel::IndexExprOp>(s.op) && s.lin.k[d] != 0; });
+  }
 
 private:
   struct Step {
@@ -428,7 +432,7 @@ std::optional<int64_t> kiln::provenCausalPast(kernel::AttentionOp att) {
   SmallVector<unsigned> batchDims;
   for (unsigned d = 0; d < nb; ++d) {
     bool used = llvm::any_of(inputs, [&](const Input &in) { return in.offset.k[d] != 0; });
-    if (used || ev.hasIndex)
+    if (used || ev.indexReads(d))
       batchDims.push_back(d);
   }
   double bound = std::abs((double)att.getAlpha().convertToFloat()) * kRawScoreBound;
