@@ -4,22 +4,25 @@ constants that kiln-fuse-attention proves causal (kernel.attention's `causal`
 attribute: the kernel skips the key blocks above the diagonal), with
 onnxruntime's outputs as the reference. Past 512 keys the kernel takes keys in
 blocks of 256 (the online softmax), where the skipping happens:
-  - attention_causal: 520 tokens (no multiple of a row tile or of a key
+  - attention_causal: 523 tokens (no multiple of a row tile or of a key
     block), one head of 16, GPT-2's mask: Where(tril bool buffer, s / 4,
     finfo.min), heads merged;
   - attention_causal_past: 300 query rows after a past of 300 keys (keys =
     past + rows), an additive constant tril of 0 and -inf with offset 300
     built in the graph (Trilu of a ConstantOfShape), so rows below 212 skip
     the third block;
-  - attention_causal_weak: the same shape as attention_causal with a -1e4
-    additive mask (Trilu of a ConstantOfShape) and scores up to about 4e4: exp(-1e4 + s - max) does not
-    vanish there, the kernel must not skip (it stays exact only unskipped).
+  - attention_causal_weak: 520 tokens with a -1e4 additive mask (Trilu of a
+    ConstantOfShape) and scores up to about 4e4: exp(-1e4 + s - max) does
+    not vanish there, the kernel must not skip (it is exact only unskipped).
 
   /usr/bin/python3 tests/e2e/make_attention_causal.py
   /usr/bin/python3 tests/e2e/make_attention_causal.py --bench DIR [--tokens 2048]
+      [--no-mask] [--local | --peaked]
 
 --bench writes one case, GPT-2's attention core (12 heads x 64, the Where
-mask) at --tokens, to DIR for timing with kiln-run --repeat.
+mask, or none) at --tokens, to DIR for timing with kiln-run --repeat or the
+model driver; --local and --peaked shape its attention (docs/sparsity.md's
+error table for --sparse-attention).
 """
 import argparse
 import os
@@ -102,7 +105,7 @@ def main():
         write_case(model("attention_causal_bench", H, S, S, D, nodes, inits), x, args.bench)
         return
 
-    S, H, D = 520, 1, 16
+    S, H, D = 523, 1, 16
     nodes, inits = where_tril(S)
     write_case(model("attention_causal", H, S, S, D, nodes, inits), inputs(rng, H, S, S, D),
                os.path.join(here, "data", "attention_causal"))
