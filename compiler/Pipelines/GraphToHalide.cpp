@@ -79,7 +79,9 @@ void addKernelPasses(OpPassManager &pm, const GraphToHalideOptions &o) {
   }
   fusion(createFuseElementwise());
   fusion(createFuseMatMulEpilogue());
-  fusion(createFuseAttention());
+  FuseAttentionOptions attention;
+  attention.sparseThreshold = o.sparseAttention;
+  fusion(createFuseAttention(attention));
   pm.addNestedPass<func::FuncOp>(createPackWeights());
   pm.addNestedPass<func::FuncOp>(createMaterializeOutputs());
   pm.addNestedPass<func::FuncOp>(createMarkIndexBounds());

@@ -51,6 +51,10 @@ struct GraphToHalideOptions : public mlir::PassPipelineOptions<GraphToHalideOpti
   Option<bool> sparsityReport{*this, "sparsity-report",
                               llvm::cl::desc("kiln-sparsify prints its choice per weight on stderr"),
                               llvm::cl::init(false)};
+  Option<double> sparseAttention{*this, "sparse-attention",
+                                 llvm::cl::desc("XAttention's block-sparse attention at this cumulative "
+                                                "mass threshold (0: exact attention)"),
+                                 llvm::cl::init(0.0)};
   Option<bool> calibrationOutputs{*this, "calibration-outputs",
                                   llvm::cl::desc("The calibration build: f32, with the weight matmuls' "
                                                  "activations as extra outputs (quantize must be none)"),

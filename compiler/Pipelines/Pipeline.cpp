@@ -146,6 +146,7 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
   pipeline.quantizeRanges = opts.quantizeRanges;
   pipeline.quantizeThreshold = opts.quantizeThreshold;
   pipeline.calibrationOutputs = opts.calibrationOutputs;
+  pipeline.sparseAttention = opts.sparseAttention;
   buildGraphToHalidePipeline(pm, pipeline, opts.emit == "kernel" ? PipelineEnd::Kernel : PipelineEnd::Halide);
   // The pass manager verifies the module after each pass.
   if (failed(pm.run(*module)))

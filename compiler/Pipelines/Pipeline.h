@@ -44,6 +44,8 @@ struct CompileOptions {
   std::vector<double> quantizeRanges;
   /// int8-outlier: activation magnitude from which a column stays f32.
   double quantizeThreshold = 6.0;
+  /// Block-sparse attention (XAttention) at this mass threshold; 0: exact.
+  double sparseAttention = 0;
   /// The calibration build: f32, each weight matmul's activation an extra
   /// output kiln_calib_N (kiln-expose-matmul-inputs).
   bool calibrationOutputs = false;

@@ -94,7 +94,11 @@ def FuseAttention : Pass<"kiln-fuse-attention", "mlir::func::FuncOp"> {
     score matrix is never written. Single-use data-movement kernels in front
     of q, k and v (the head split transposes) fold into its operand maps; a
     pointwise map of the probabilities alone (the exporters' NaN guard for
-    fully masked rows) becomes its `probs` region.
+    fully masked rows) becomes its `probs` region. When the score inputs are
+    constants (a tril buffer, a Trilu of a constant, index arithmetic) that
+    provably mask every key above the row's diagonal to a vanishing weight
+    and leave the diagonal, the op gets `causal = past` and its kernel skips
+    those key blocks.
     Runs after kiln-fuse-matmul-epilogue, so bias adds are already matmul
     epilogues and what stands in front of q, k and v is pure data movement.
 
@@ -115,6 +119,9 @@ def FuseAttention : Pass<"kiln-fuse-attention", "mlir::func::FuncOp"> {
   let options = [
     Option<"explain", "explain", "bool", /*default=*/"false",
            "Emit a remark on each candidate left alone, saying which rule kept it">,
+    Option<"sparseThreshold", "sparse-threshold", "double", /*default=*/"0",
+           "XAttention: attentions over static keys get sparse_threshold = T, their key "
+           "blocks chosen by estimated mass (approximate; 0: off)">,
   ];
   let dependentDialects = ["kiln::kernel::KernelDialect"];
 }

@@ -120,7 +120,6 @@ LogicalResult InputOp::verify() {
   return verifyExtents(*this, getExtents(), "extents");
 }
 
-/// Whether `v` depends on one of `block`'s first `n` arguments.
 /// `predicate`: the body returns one more value, an i1 (an update's `where`).
 static LogicalResult verifyBody(Operation *op, Region &body, unsigned numArgs, FuncOp f, bool predicate = false) {
   Block &b = body.front();

@@ -135,10 +135,12 @@ def Halide_UpdateOp : Halide_Op<"update", [HasParent<"KernelOp">]> {
     min; or set, f(vars) = value, where the body may read f itself at the same
     vars (a recurrence, such as attention's running softmax state). A tuple
     func's updates are set. With `where`, the body returns one more value, an
-    i1 predicate of the reduction vars only: the update visits just the points
-    where it holds (Halide's RDom::where), and Halide tests it once per
-    reduction point, outside the pure loops inside it (a matmul over a
-    run-time subset of k).
+    i1 predicate: the update visits just the points where it holds (Halide's
+    RDom::where). Halide tests it as far out as the vars it reads allow: one
+    of the reduction vars only once per reduction point, outside the pure
+    loops inside it (a matmul over a run-time subset of k); one that also
+    reads a pure var bounds the reduction loop by that var's range (causal
+    attention's key blocks, trimmed per row tile).
 
     ```mlir
     halide.update @sum rdom [0, 128] combine add {

@@ -541,6 +541,15 @@ LogicalResult AttentionOp::verify() {
   SymExpr rows = shape[nb], E = shape[nb + 1], Sk = keyLen(), D = SymExpr::constant(getHeadDim());
   if (!provenGE0(sub(Sk, SymExpr::constant(1))) || getHeadDim() <= 0)
     return emitOpError("key_len and head_dim must be positive");
+  if (auto t = getSparseThreshold(); t && !(t->convertToDouble() > 0 && t->convertToDouble() <= 1))
+    return emitOpError("sparse_threshold must be in (0, 1], got ") << t->convertToDouble();
+  if (auto past = getCausal()) {
+    // The diagonal key i + past exists for every row: keys = past + rows.
+    if (!hasScore() || (int64_t)*past < 0 || !rows.isConst() || !Sk.isConst() ||
+        *Sk.constValue() != *rows.constValue() + (int64_t)*past)
+      return emitOpError("causal = ") << *past << " needs a score region and static keys = causal + rows, got "
+                                      << Sk.str() << " keys and " << rows.str() << " rows";
+  }
   // Extents of (b..., i, d), (b..., j, d), (b..., j, e).
   SmallVector<SymExpr> batch(shape.begin(), shape.begin() + nb);
   auto ext = [&](const SymExpr &a, const SymExpr &b) {

@@ -303,6 +303,19 @@ def Kernel_AttentionOp : Kernel_Op<"attention", [Pure, Kernel_SymbolicDims]> {
     (result[.., i, h * E + e] = out[.., h, i, e]): the head merge after
     attention is the layout it writes, not a kernel of its own.
 
+    `causal = P` (kiln-fuse-attention sets it where the constant score inputs
+    prove it) says that the score region sends every key j > i + P of query
+    row i to a score whose exp is exactly 0 once the row max is taken (-inf,
+    float lowest; not -1e4), and leaves key i + P unmasked: keys = P + rows
+    (a past of P keys), no row is fully masked, and the lowering may skip the
+    key blocks wholly above the diagonal with the same result.
+
+    `sparse_threshold = T` (kiln-fuse-attention's sparse-threshold, from
+    `--sparse-attention T`) makes it approximate, XAttention's block-sparse
+    attention: past 512 keys, each query block of 128 rows attends only to the
+    key blocks of 128 whose estimated probability mass, largest first,
+    reaches T (and to key block 0 and its diagonal blocks).
+
     ```mlir
     %o = kernel.attention %q, %k, %v scores(%mask) {alpha = 0.125 : f32, head_dim = 64 : i64, key_len = 128 : i64,
            operand_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d2, d1 * 64 + d3)>, ...],
@@ -321,7 +334,9 @@ def Kernel_AttentionOp : Kernel_Op<"attention", [Pure, Kernel_SymbolicDims]> {
                    I64Attr:$head_dim,
                    DefaultValuedAttr<F32Attr, "1.0">:$alpha,
                    OptionalAttr<AffineMapArrayAttr>:$score_maps,
-                   OptionalAttr<I64Attr>:$merged_heads);
+                   OptionalAttr<I64Attr>:$merged_heads,
+                   OptionalAttr<I64Attr>:$causal,
+                   OptionalAttr<F32Attr>:$sparse_threshold);
   let results = (outs Kernel_Tensor:$result);
   let regions = (region AnyRegion:$score, AnyRegion:$probs);
   let assemblyFormat = [{

@@ -48,6 +48,11 @@ cl::list<std::string> quantizeSkip("quantize-skip", cl::desc("ONNX nodes whose m
 cl::opt<double> outlierThreshold("outlier-threshold",
                                  cl::desc("int8-outlier: activation magnitude from which a column stays f32 (6.0)"),
                                  cl::value_desc("X"), cl::init(6.0), cl::cat(compileCategory()));
+// Block-sparse attention (issue 15, XAttention).
+cl::opt<double> sparseAttention("sparse-attention",
+                                cl::desc("Approximate attention past 512 keys by the key blocks of 128 whose "
+                                         "estimated mass reaches THRESHOLD, e.g. 0.95 (default 0: exact)"),
+                                cl::value_desc("THRESHOLD"), cl::init(0), cl::cat(compileCategory()));
 cl::opt<std::string> calibrate("calibrate",
                               cl::desc("Data sets (test_data_set_N/input_K.pb) for int8-static's ranges and --report"),
                               cl::value_desc("DIR"), cl::cat(compileCategory()));
@@ -135,6 +140,11 @@ bool fillCompileOptions(CompileOptions &opts, std::string &error) {
     return false;
   }
   opts.quantizeThreshold = outlierThreshold;
+  if (!(sparseAttention >= 0 && sparseAttention <= 1)) {
+    error = "--sparse-attention: " + std::to_string(sparseAttention) + " is not a threshold in [0, 1]";
+    return false;
+  }
+  opts.sparseAttention = sparseAttention;
   opts.quantizeSkip.assign(quantizeSkip.begin(), quantizeSkip.end());
   opts.import.symbolicDims = symbolicDims;
   for (const std::string &s : shapes) {

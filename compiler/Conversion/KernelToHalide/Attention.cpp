@@ -30,7 +30,18 @@
 //   out(b, i, e) = o / l
 // l and m are per row but kept per column: Halide lets a func's update read
 // the func only at its own point. The attention_blocked recipe also records
-// key_block.
+// key_block. With `causal`, the state's update has a `where`: block kb only
+// if it starts at or before the row's diagonal key.
+//
+// With `sparse_threshold` (XAttention, approximate) the rows go in explicit
+// tiles, st(b, t, ii, e) for row t * TI + ii, and the blocks are chosen per
+// head before the state runs: est(b, i', j') averages the S scores on an
+// antidiagonal of each S x S cell (rows i' S + S-1-t, keys j' S + t),
+// softmax over j', summed per 128 x 128 block into mass(b, qb, kb); keep(b,
+// qb, kb) holds for the largest blocks whose cumulative mass reaches the
+// threshold, key block 0 and the diagonal ones. The state's update visits
+// block kb where keep(b, t's query block, kb): a predicate of the tile, so
+// Halide tests it once around the block's stages.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Conversion/KernelToHalide/Lowerings.h"
@@ -49,6 +60,13 @@ namespace {
 /// as fast; 256 keys is a whole number of vector pairs on AVX2 and AVX-512.
 constexpr int64_t kOnlineMinKeys = 512;
 constexpr int64_t kKeyBlock = 256;
+/// Block-sparse attention (sparse_threshold): blocks of 128 keys and of 128
+/// query rows as XAttention's, each estimated from antidiagonals of stride 16
+/// (a sixteenth of Q K^T's work), in row tiles of sparseRowTile(W) rows,
+/// which ScheduleCpu.cpp's tile for it mirrors.
+constexpr int64_t kSparseBlock = 128;
+constexpr int64_t kSparseStride = 16;
+int64_t sparseRowTile(int64_t W) { return W >= 16 ? 8 : 4; }
 
 using Idx = KernelBuilder::Idx;
 
@@ -104,6 +122,8 @@ struct Lowering {
 
   LogicalResult lowerRowBlock();
   LogicalResult lowerOnline();
+  LogicalResult lowerSparse(double threshold);
+  void defineBlockSelection(double threshold, int64_t KB, int64_t blocks);
 
   Idx batchOf(Idx d) const { return d.take_front(nb); }
   Value read(OpBuilder &b, unsigned operand, StringRef name, Idx idx) {
@@ -329,7 +349,8 @@ LogicalResult Lowering::lowerOnline() {
     return SmallVector<Value>{KernelBuilder::constant(b, et, 0), KernelBuilder::constant(b, et, 0),
                               KernelBuilder::constant(b, et, lowest)};
   });
-  kb.tupleUpdate("st", nb + 2, {blocks}, et, [&](OpBuilder &b, Idx d, Idx r) {
+  std::optional<uint64_t> past = op.getCausal();
+  auto stBody = [&](OpBuilder &b, Idx d, Idx r) -> SmallVector<Value> {
     Location l = b.getUnknownLoc();
     Idx row = d.take_front(nb + 1);
     Value blk = r[0];
@@ -344,8 +365,22 @@ LogicalResult Lowering::lowerOnline() {
     };
     Value bo = KernelBuilder::call(b, "bo", et, with(row, {blk, d[nb + 1]}));
     Value bsum = KernelBuilder::call(b, "bsum", et, with(row, {blk}));
-    return SmallVector<Value>{fma(o, bo), fma(sum, bsum), m2};
-  });
+    SmallVector<Value> res{fma(o, bo), fma(sum, bsum), m2};
+    // Causal: only the blocks that start at or before the row's diagonal
+    // key; the rest weigh exactly 0 (see kernel.attention's `causal`). The
+    // predicate reads the row: Halide trims the block loop to the tile's
+    // last row, so a tile computes no block wholly above its diagonal.
+    if (past) {
+      Value first = b.create<arith::MulIOp>(l, blk, KernelBuilder::i32(b, KB));
+      Value diag = *past ? b.create<arith::AddIOp>(l, d[nb], KernelBuilder::i32(b, *past)) : d[nb];
+      res.push_back(b.create<arith::CmpIOp>(l, arith::CmpIPredicate::sle, first, diag));
+    }
+    return res;
+  };
+  if (past)
+    kb.updateWhere("st", nb + 2, {blocks}, halide::Combine::Set, et, stBody);
+  else
+    kb.tupleUpdate("st", nb + 2, {blocks}, et, stBody);
   defineOut([&](OpBuilder &b, Idx d) -> Value {
     return b.create<arith::DivFOp>(b.getUnknownLoc(), KernelBuilder::callElement(b, "st", et, d, 0),
                                    KernelBuilder::callElement(b, "st", et, d, 1));
@@ -356,9 +391,220 @@ LogicalResult Lowering::lowerOnline() {
   return success();
 }
 
+/// XAttention's block selection (see the top): est, the antidiagonal
+/// estimate of each strided (i', j') cell; its softmax over j' (ee / esum);
+/// mass(b, qb, kb), each block's share of its query block's probability;
+/// keep(b, qb, kb), whether the block is among the largest whose cumulative
+/// mass reaches `threshold`, or is key block 0 or on the diagonal.
+void Lowering::defineBlockSelection(double threshold, int64_t KB, int64_t blocks) {
+  const int64_t S = kSparseStride, C = KB / S, rows = shape[nb];
+  const int64_t keysS = (keys + S - 1) / S, rowsS = (rows + S - 1) / S, past = keys - rows;
+  // Strided keys padded to whole vector pairs: every stage over j' vectorizes
+  // without a tail (the ones past keysS are left out of every sum).
+  const int64_t KS = (blocks * C + 2 * W - 1) / (2 * W) * (2 * W);
+  const double lowest = -std::numeric_limits<float>::max();
+  auto c = [](OpBuilder &b, int64_t v) { return KernelBuilder::i32(b, v); };
+  auto minI = [](OpBuilder &b, Value x, Value y) { return b.create<arith::MinSIOp>(b.getUnknownLoc(), x, y); };
+  auto mulAdd = [](OpBuilder &b, Value x, Value m, Value a) {
+    Location l = b.getUnknownLoc();
+    return b.create<arith::AddIOp>(l, b.create<arith::MulIOp>(l, x, m), a);
+  };
+  // Cell (i', j') of the strided matrix sums S scores on an antidiagonal:
+  // row i' S + S-1-t with key j' S + t.
+  auto rowOf = [&](OpBuilder &b, Value ip, Value t) -> Value {
+    Location l = b.getUnknownLoc();
+    Value r = b.create<arith::SubIOp>(l, mulAdd(b, ip, c(b, S), c(b, S - 1)), t);
+    return minI(b, r, c(b, rows - 1));
+  };
+  auto keyOfS = [&](OpBuilder &b, Value jp, Value t) { return mulAdd(b, minI(b, jp, c(b, keysS - 1)), c(b, S), t); };
+  // K^T's strided columns per t, so the estimate reads whole vectors of j'.
+  kb.func("kst", nb + 3, et, [&](OpBuilder &b, Idx d) {
+    Value j = minI(b, keyOfS(b, d[nb + 2], d[nb]), c(b, keys - 1));
+    return KernelBuilder::call(b, "kt", et, with(batchOf(d), {d[nb + 1], j}));
+  });
+  kb.func("raw", nb + 3, et, [&](OpBuilder &b, Idx) { return KernelBuilder::constant(b, et, 0); });
+  kb.update("raw", nb + 3, {D}, halide::Combine::Add, et, [&](OpBuilder &b, Idx d, Idx r) {
+    Value x = read(b, 0, q, with(batchOf(d), {rowOf(b, d[nb], d[nb + 1]), r[0]}));
+    Value y = KernelBuilder::call(b, "kst", et, with(batchOf(d), {d[nb + 1], r[0], d[nb + 2]}));
+    return b.create<arith::MulFOp>(b.getUnknownLoc(), x, y);
+  });
+  // The mean of the cell's S scores after alpha and the score region (a
+  // masked score makes it -inf).
+  kb.func("est", nb + 2, et, [&](OpBuilder &b, Idx) { return KernelBuilder::constant(b, et, 0); });
+  kb.update("est", nb + 2, {S}, halide::Combine::Add, et, [&](OpBuilder &b, Idx d, Idx r) {
+    Value raw = KernelBuilder::call(b, "raw", et, with(batchOf(d), {d[nb], r[0], d[nb + 1]}));
+    Value sc = score(b, with(batchOf(d), {rowOf(b, d[nb], r[0])}), keyOfS(b, d[nb + 1], r[0]), raw);
+    return b.create<arith::MulFOp>(b.getUnknownLoc(), sc, KernelBuilder::constant(b, et, 1.0 / S));
+  });
+  auto realKeyS = [&](OpBuilder &b, Value jp) {
+    return b.create<arith::CmpIOp>(b.getUnknownLoc(), arith::CmpIPredicate::slt, jp, c(b, keysS));
+  };
+  buildLastAxisReduction(kb, "emx", nb + 1, KS, W, halide::Combine::Max, et, [&](OpBuilder &b, Idx row, Value jp) {
+    Value e = KernelBuilder::call(b, "est", et, with(row, {jp}));
+    return b.create<arith::SelectOp>(b.getUnknownLoc(), realKeyS(b, jp), e, KernelBuilder::constant(b, et, lowest));
+  });
+  // exp(-inf - m) must be 0: strict, with the max at least the lowest float.
+  kb.func("ee", nb + 2, et, [&](OpBuilder &b, Idx d) -> Value {
+    Location l = b.getUnknownLoc();
+    Value m = b.create<arith::MaximumFOp>(l, KernelBuilder::call(b, "emx", et, d.drop_back()),
+                                          KernelBuilder::constant(b, et, lowest));
+    Value e = b.create<math::ExpOp>(l, b.create<arith::SubFOp>(l, KernelBuilder::call(b, "est", et, d), m));
+    return b.create<arith::SelectOp>(l, realKeyS(b, d[nb + 1]), e, KernelBuilder::constant(b, et, 0));
+  });
+  kb.strictFloat("ee");
+  buildLastAxisReduction(kb, "esum", nb + 1, KS, W, halide::Combine::Add, et, [&](OpBuilder &b, Idx row, Value jp) {
+    return KernelBuilder::call(b, "ee", et, with(row, {jp}));
+  });
+  // Each block's share: its C x C cells' probabilities over the query
+  // block's real strided rows.
+  kb.func("mass", nb + 2, et, [&](OpBuilder &b, Idx) { return KernelBuilder::constant(b, et, 0); });
+  kb.update("mass", nb + 2, {C, C}, halide::Combine::Add, et, [&](OpBuilder &b, Idx d, Idx r) -> Value {
+    Location l = b.getUnknownLoc();
+    Value ip = mulAdd(b, d[nb], c(b, C), r[0]), jp = mulAdd(b, d[nb + 1], c(b, C), r[1]);
+    Value ic = minI(b, ip, c(b, rowsS - 1));
+    Value p = b.create<arith::DivFOp>(l, KernelBuilder::call(b, "ee", et, with(batchOf(d), {ic, jp})),
+                                      KernelBuilder::call(b, "esum", et, with(batchOf(d), {ic})));
+    Value real = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, ip, c(b, rowsS));
+    return b.create<arith::SelectOp>(l, real, p, KernelBuilder::constant(b, et, 0));
+  });
+  kb.func("tot", nb + 1, et, [&](OpBuilder &b, Idx) { return KernelBuilder::constant(b, et, 0); });
+  kb.update("tot", nb + 1, {blocks}, halide::Combine::Add, et, [&](OpBuilder &b, Idx d, Idx r) {
+    return KernelBuilder::call(b, "mass", et, with(d, {r[0]}));
+  });
+  // The mass of the blocks ranked above kb (larger, or equal and earlier):
+  // kb is kept while that is at most the threshold, so the kept blocks are
+  // the fewest, largest first, that pass it (all of them at 1).
+  kb.func("above", nb + 2, et, [&](OpBuilder &b, Idx) { return KernelBuilder::constant(b, et, 0); });
+  kb.update("above", nb + 2, {blocks}, halide::Combine::Add, et, [&](OpBuilder &b, Idx d, Idx r) -> Value {
+    Location l = b.getUnknownLoc();
+    Value m = KernelBuilder::call(b, "mass", et, d), o = KernelBuilder::call(b, "mass", et, with(batchOf(d), {d[nb], r[0]}));
+    Value gt = b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGT, o, m);
+    Value eq = b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OEQ, o, m);
+    Value before = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, r[0], d[nb + 1]);
+    Value ranked = b.create<arith::OrIOp>(l, gt, b.create<arith::AndIOp>(l, eq, before));
+    return b.create<arith::SelectOp>(l, ranked, o, KernelBuilder::constant(b, et, 0));
+  });
+  kb.func("keep", nb + 2, IntegerType::get(op.getContext(), 1), [&](OpBuilder &b, Idx d) -> Value {
+    Location l = b.getUnknownLoc();
+    Value qb = d[nb], blk = d[nb + 1];
+    Value goal = b.create<arith::MulFOp>(l, KernelBuilder::call(b, "tot", et, d.drop_back()),
+                                         KernelBuilder::constant(b, et, threshold));
+    Value wanted = b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OLE, KernelBuilder::call(b, "above", et, d), goal);
+    // The query block's diagonal keys [qb KB + past, qb KB + KB - 1 + past].
+    Value first = b.create<arith::MulIOp>(l, blk, c(b, KB));
+    Value last = mulAdd(b, blk, c(b, KB), c(b, KB - 1));
+    Value lo = mulAdd(b, qb, c(b, KB), c(b, past)), hi = mulAdd(b, qb, c(b, KB), c(b, KB - 1 + past));
+    Value diag = b.create<arith::AndIOp>(l, b.create<arith::CmpIOp>(l, arith::CmpIPredicate::sle, first, hi),
+                                         b.create<arith::CmpIOp>(l, arith::CmpIPredicate::sge, last, lo));
+    Value sink = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq, blk, c(b, 0));
+    return b.create<arith::OrIOp>(l, wanted, b.create<arith::OrIOp>(l, diag, sink));
+  });
+}
+
+/// The online form over blocks of kSparseBlock keys for row tiles of TI
+/// rows made explicit (t, ii): the state's update visits block kb only where
+/// keep(b, the tile's query block, kb) holds, a predicate of the tile and the
+/// block alone, which Halide tests once per block, around the block's stages.
+LogicalResult Lowering::lowerSparse(double threshold) {
+  const int64_t KB = kSparseBlock, blocks = (keys + KB - 1) / KB, TI = sparseRowTile(W), rows = shape[nb];
+  Kp = blocks * KB;
+  const double lowest = -std::numeric_limits<float>::max();
+  defineKt();
+  defineBlockSelection(threshold, KB, blocks);
+  auto keyOf = [&](OpBuilder &b, Value blk, Value jj) -> Value {
+    Location l = b.getUnknownLoc();
+    return b.create<arith::AddIOp>(l, b.create<arith::MulIOp>(l, blk, KernelBuilder::i32(b, KB)), jj);
+  };
+  // Row of lane ii of tile t; the last tile's lanes past the rows repeat the last.
+  auto rowOf = [&](OpBuilder &b, Value t, Value ii) -> Value {
+    Location l = b.getUnknownLoc();
+    Value r = b.create<arith::AddIOp>(l, b.create<arith::MulIOp>(l, t, KernelBuilder::i32(b, TI)), ii);
+    return b.create<arith::MinSIOp>(l, r, KernelBuilder::i32(b, rows - 1));
+  };
+  // Block funcs are (b..., t, ii, kb, jj).
+  auto rowIdx = [&](OpBuilder &b, Idx d) { return with(batchOf(d), {rowOf(b, d[nb], d[nb + 1])}); };
+  kb.func("s", nb + 4, et, [&](OpBuilder &b, Idx) { return KernelBuilder::constant(b, et, 0); });
+  kb.update("s", nb + 4, {D}, halide::Combine::Add, et, [&](OpBuilder &b, Idx d, Idx r) {
+    Value x = read(b, 0, q, with(rowIdx(b, d), {r[0]}));
+    Value y = KernelBuilder::call(b, "kt", et, with(batchOf(d), {r[0], keyOf(b, d[nb + 2], d[nb + 3])}));
+    return b.create<arith::MulFOp>(b.getUnknownLoc(), x, y);
+  });
+  kb.func("sc", nb + 4, et, [&](OpBuilder &b, Idx d) {
+    return score(b, rowIdx(b, d), keyOf(b, d[nb + 2], d[nb + 3]), KernelBuilder::call(b, "s", et, d));
+  });
+  buildLastAxisReduction(kb, "bmx", nb + 3, KB, W, halide::Combine::Max, et, [&](OpBuilder &b, Idx row, Value jj) {
+    return KernelBuilder::call(b, "sc", et, with(row, {jj}));
+  });
+  kb.func("bref", nb + 3, et, [&](OpBuilder &b, Idx d) -> Value {
+    return b.create<arith::MaximumFOp>(b.getUnknownLoc(), KernelBuilder::call(b, "bmx", et, d),
+                                       KernelBuilder::constant(b, et, lowest));
+  });
+  kb.strictFloat("bref");
+  kb.func("ex", nb + 4, et, [&](OpBuilder &b, Idx d) {
+    return weight(b, KernelBuilder::call(b, "sc", et, d), KernelBuilder::call(b, "bref", et, d.drop_back()),
+                  keyOf(b, d[nb + 2], d[nb + 3]));
+  });
+  buildLastAxisReduction(kb, "bsum", nb + 3, KB, W, halide::Combine::Add, et, [&](OpBuilder &b, Idx row, Value jj) {
+    return KernelBuilder::call(b, "ex", et, with(row, {jj}));
+  });
+  kb.func("bo", nb + 4, et, [&](OpBuilder &b, Idx) { return KernelBuilder::constant(b, et, 0); });
+  kb.update("bo", nb + 4, {KB}, halide::Combine::Add, et, [&](OpBuilder &b, Idx d, Idx r) {
+    Value p = KernelBuilder::call(b, "ex", et, with(d.take_front(nb + 3), {r[0]}));
+    Value j = clampKey(b, keyOf(b, d[nb + 2], r[0]));
+    return b.create<arith::MulFOp>(b.getUnknownLoc(), p, read(b, 2, v, with(batchOf(d), {j, d[nb + 3]})));
+  });
+  kb.tupleFunc("st", nb + 3, et, 3, [&](OpBuilder &b, Idx) {
+    return SmallVector<Value>{KernelBuilder::constant(b, et, 0), KernelBuilder::constant(b, et, 0),
+                              KernelBuilder::constant(b, et, lowest)};
+  });
+  std::optional<uint64_t> past = op.getCausal();
+  kb.updateWhere("st", nb + 3, {blocks}, halide::Combine::Set, et, [&](OpBuilder &b, Idx d, Idx r) {
+    Location l = b.getUnknownLoc();
+    Idx tile = d.take_front(nb + 2);
+    Value blk = r[0];
+    Value o = KernelBuilder::callElement(b, "st", et, d, 0), sum = KernelBuilder::callElement(b, "st", et, d, 1);
+    Value m = KernelBuilder::callElement(b, "st", et, d, 2);
+    Value bm = KernelBuilder::call(b, "bref", et, with(tile, {blk}));
+    Value m2 = b.create<arith::MaximumFOp>(l, m, bm);
+    Value keep = b.create<math::ExpOp>(l, b.create<arith::SubFOp>(l, m, m2));
+    Value add = b.create<math::ExpOp>(l, b.create<arith::SubFOp>(l, bm, m2));
+    auto fma = [&](Value acc, Value part) {
+      return b.create<arith::AddFOp>(l, b.create<arith::MulFOp>(l, acc, keep), b.create<arith::MulFOp>(l, part, add));
+    };
+    Value bo = KernelBuilder::call(b, "bo", et, with(tile, {blk, d[nb + 2]}));
+    Value bsum = KernelBuilder::call(b, "bsum", et, with(tile, {blk}));
+    // The tile's query block; with a causal mask also no block past the
+    // tile's last diagonal key (as lowerOnline).
+    Value qb = b.create<arith::DivSIOp>(l, d[nb], KernelBuilder::i32(b, KB / TI));
+    Value pred = KernelBuilder::call(b, "keep", b.getI1Type(), with(batchOf(d), {qb, blk}));
+    if (past) {
+      Value first = b.create<arith::MulIOp>(l, blk, KernelBuilder::i32(b, KB));
+      Value diag = b.create<arith::AddIOp>(
+          l, b.create<arith::MulIOp>(l, d[nb], KernelBuilder::i32(b, TI)), KernelBuilder::i32(b, TI - 1 + *past));
+      pred = b.create<arith::AndIOp>(l, pred, b.create<arith::CmpIOp>(l, arith::CmpIPredicate::sle, first, diag));
+    }
+    return SmallVector<Value>{fma(o, bo), fma(sum, bsum), m2, pred};
+  });
+  defineOut([&](OpBuilder &b, Idx d) -> Value {
+    Location l = b.getUnknownLoc();
+    Value t = b.create<arith::DivSIOp>(l, d[nb], KernelBuilder::i32(b, TI));
+    Value ii = b.create<arith::RemSIOp>(l, d[nb], KernelBuilder::i32(b, TI));
+    Idx tile = with(batchOf(d), {t, ii, d[nb + 1]});
+    return b.create<arith::DivFOp>(l, KernelBuilder::callElement(b, "st", et, tile, 0),
+                                   KernelBuilder::callElement(b, "st", et, tile, 1));
+  });
+  record(halide::Recipe::AttentionBlocked);
+  kb.op().setKeyBlock(KB);
+  return success();
+}
+
 LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
   Lowering lowering(op, kb);
-  if (!lowering.symKeys && !lowering.probs && lowering.keys > kOnlineMinKeys && lowering.E % lowering.W == 0)
+  bool online = !lowering.symKeys && !lowering.probs && lowering.keys > kOnlineMinKeys && lowering.E % lowering.W == 0;
+  // The sparse form's row tiles and estimate are sized from static rows.
+  if (auto t = op.getSparseThreshold(); t && online && !ShapedType::isDynamic(lowering.shape[lowering.nb]))
+    return lowering.lowerSparse(t->convertToDouble());
+  if (online)
     return lowering.lowerOnline();
   return lowering.lowerRowBlock();
 }

@@ -35,7 +35,7 @@ struct AttentionCpu {
   // (the rest hold the loaded vectors and broadcasts).
   int64_t TI, accumulators;
   bool tiled;
-  std::string i, tile;
+  std::string i, tile, headLoop;
 
   AttentionCpu(OpBuilder &s, halide::KernelOp kernel)
       : s(s), l(s.getUnknownLoc()), a(kernel), TI(rowTile(a)), accumulators(a.W >= 16 ? 24 : 8),
@@ -49,6 +49,8 @@ struct AttentionCpu {
   static int64_t rowTile(const schedule::AttentionLayout &a) {
     if (a.W < 16)
       return 4;
+    if (a.sparse) // the lowering's explicit tiles (sparseRowTile)
+      return 8;
     int64_t rows = a.rows;
     auto computed = [&](int64_t t) { return (rows + t - 1) / t * t; };
     if (ShapedType::isDynamic(rows) || rows < 8 || computed(6) >= computed(8))
@@ -91,6 +93,7 @@ struct AttentionCpu {
       }
     if (!par.empty())
       s.create<halide::ParallelOp>(l, "out", par, 0);
+    headLoop = head;
     transposeK(head);
     packV(head);
   }
@@ -151,7 +154,9 @@ struct AttentionCpu {
   /// vectors, the most that divides n within the accumulator budget. NR must
   /// divide n: with a tail, Halide's split update stage accumulated some
   /// columns twice.
-  void registerTile(StringRef f, const std::string &x, int64_t n) {
+  void registerTile(StringRef f, const std::string &x, int64_t n, std::string row = "") {
+    if (row.empty())
+      row = i;
     int64_t W = a.W, NR = W;
     for (int64_t k : {4, 2})
       if (n % (k * W) == 0 && TI * k <= accumulators) {
@@ -160,11 +165,11 @@ struct AttentionCpu {
       }
     s.create<halide::VectorizeOp>(l, f, x, W, 0);
     s.create<halide::SplitOp>(l, f, x, x + "_o", x + "_i", NR, 1);
-    s.create<halide::ReorderOp>(l, f, s.getStrArrayAttr({x + "_i", i, "r0", x + "_o"}), 1);
+    s.create<halide::ReorderOp>(l, f, s.getStrArrayAttr({x + "_i", row, "r0", x + "_o"}), 1);
     s.create<halide::VectorizeOp>(l, f, x + "_i", W, 1);
     s.create<halide::UnrollOp>(l, f, x + "_i", 1);
     if (tiled && !ShapedType::isDynamic(a.rows)) // a guarded row tile has no constant extent
-      s.create<halide::UnrollOp>(l, f, i, 1);
+      s.create<halide::UnrollOp>(l, f, row, 1);
   }
 
   /// A row reduction over rows of rank `rowRank` and, with partials, its
@@ -225,9 +230,72 @@ struct AttentionCpu {
     registerTile("bo", jj, a.E);
   }
 
+  /// Block-sparse: the block funcs gain the tile's lane ii (var nb + 1)
+  /// before the block; the state's update runs the blocks inside the tile t
+  /// and outside its lanes, so keep(tile, block), a predicate of both, guards
+  /// the block's stages. The block choice is computed per head.
+  void sparse() {
+    size_t nb = a.nb;
+    std::string t = var(nb), ii = var(nb + 1), e = var(nb + 2), jj = var(nb + 3);
+    computeAt("st");
+    s.create<halide::VectorizeOp>(l, "st", e, a.W, 0);
+    s.create<halide::ReorderOp>(l, "st", s.getStrArrayAttr({e, ii, "r0", t}), 1);
+    s.create<halide::VectorizeOp>(l, "st", e, a.W, 1);
+    for (StringRef f : {"s", "sc", "bref", "ex", "bo"})
+      computeAt(f, "st", "r0");
+    registerTile("s", jj, a.KB, ii);
+    s.create<halide::VectorizeOp>(l, "sc", jj, a.W, 0);
+    rowReduction("bmx", nb + 3, "st", "r0");
+    rowReduction("bsum", nb + 3, "st", "r0");
+    s.create<halide::VectorizeOp>(l, "ex", jj, a.W, 0);
+    registerTile("bo", jj, a.E, ii);
+    selection();
+  }
+
+  /// XAttention's estimate and choice, once per head: K^T's strided columns
+  /// kst, the antidiagonal products raw in 4 strided rows x 2 vectors of j'
+  /// (the head dim outermost in them), their mean est, its softmax and the
+  /// per-block masses, all vectorized over j'; the per-block ranks (a few
+  /// hundred values a head) scalar.
+  void selection() {
+    size_t nb = a.nb;
+    std::string ip = var(nb), jp2 = var(nb + 2), jp1 = var(nb + 1);
+    auto at = [&](StringRef f) {
+      if (headLoop.empty())
+        s.create<halide::ComputeRootOp>(l, f);
+      else
+        s.create<halide::ComputeAtOp>(l, f, "out", headLoop);
+    };
+    for (StringRef f : {"kst", "raw", "est", "emx", "ee", "esum", "mass", "tot", "above", "keep"})
+      at(f);
+    s.create<halide::VectorizeOp>(l, "kst", jp2, a.W, 0);
+    // raw(b, i', t, j'): j' innermost (var nb + 2).
+    s.create<halide::VectorizeOp>(l, "raw", jp2, a.W, 0);
+    s.create<halide::SplitOp>(l, "raw", ip, ip + "_o", ip + "_i", 4, 1);
+    s.create<halide::SplitOp>(l, "raw", jp2, jp2 + "_o", jp2 + "_i", 2 * a.W, 1);
+    s.create<halide::ReorderOp>(l, "raw", s.getStrArrayAttr({jp2 + "_i", ip + "_i", "r0", jp2 + "_o"}), 1);
+    s.create<halide::VectorizeOp>(l, "raw", jp2 + "_i", a.W, 1);
+    s.create<halide::UnrollOp>(l, "raw", jp2 + "_i", 1);
+    s.create<halide::UnrollOp>(l, "raw", ip + "_i", 1);
+    for (int64_t stage : {0, 1})
+      s.create<halide::VectorizeOp>(l, "est", jp1, a.W, stage);
+    s.create<halide::VectorizeOp>(l, "ee", jp1, a.W, 0);
+    for (StringRef f : {"emx", "esum"}) {
+      if (!a.parts)
+        continue;
+      std::string p = (f + "_part").str();
+      at(p);
+      s.create<halide::VectorizeOp>(l, p, var(nb + 1), a.W, 0);
+      s.create<halide::VectorizeOp>(l, p, var(nb + 1), a.W, 1);
+    }
+  }
+
   void run() {
     out();
-    a.blocked ? blocked() : rowBlock();
+    if (a.sparse)
+      sparse();
+    else
+      a.blocked ? blocked() : rowBlock();
   }
 };
 

@@ -19,7 +19,9 @@ using namespace kiln;
 /// The attention recipes: every stage but out at root over its canonical
 /// [batch..., rest...] extents, one thread per element; symbolic extents
 /// (rows, padded keys) tiled as if large. The blocked form's loop over key
-/// blocks stays serial inside each thread of the state.
+/// blocks stays serial inside each thread of the state (with `causal` or the
+/// sparse form's choice, a thread skips its blocks; the block stages at root
+/// are computed whole: correct, not faster).
 static void scheduleAttention(OpBuilder &s, halide::KernelOp kernel) {
   schedule::AttentionLayout a(kernel);
   SmallVector<int64_t> batch(a.shape.begin(), a.shape.begin() + a.nb);
@@ -46,6 +48,38 @@ static void scheduleAttention(OpBuilder &s, halide::KernelOp kernel) {
     return;
   }
   int64_t KB = a.KB, blocks = Kp / KB;
+  if (a.sparse) {
+    // Explicit row tiles (t, ii) of the lowering's sparseRowTile(W) rows.
+    // The estimate's strided dims are tiled as if rows and Kp wide: every
+    // read there is clamped, so a grown realization is safe.
+    int64_t TI = W >= 16 ? 8 : 4, T = (rows + TI - 1) / TI, QB = (rows + KB - 1) / KB;
+    root("kst", {16, a.D, Kp}, false);
+    root("raw", {rows, 16, Kp}, true);
+    root("est", {rows, Kp}, true);
+    for (StringRef f : {"emx", "esum"}) {
+      if (a.parts)
+        root((f + "_part").str(), {rows, W}, true);
+      root(f, {rows}, true);
+      if (f == "emx")
+        root("ee", {rows, Kp}, false);
+    }
+    root("mass", {QB, blocks}, true);
+    root("tot", {QB}, true);
+    root("above", {QB, blocks}, true);
+    root("keep", {QB, blocks}, false);
+    root("s", {T, TI, blocks, KB}, true);
+    root("sc", {T, TI, blocks, KB}, false);
+    for (StringRef f : {"bmx", "bsum"}) {
+      if (a.parts)
+        root((f + "_part").str(), {T, TI, blocks, W}, true);
+      root(f, {T, TI, blocks}, true);
+    }
+    root("bref", {T, TI, blocks}, false);
+    root("ex", {T, TI, blocks, KB}, false);
+    root("bo", {T, TI, blocks, E}, true);
+    root("st", {T, TI, E}, true);
+    return;
+  }
   root("s", {rows, blocks, KB}, true);
   root("sc", {rows, blocks, KB}, false);
   for (StringRef f : {"bmx", "bsum"}) {

@@ -74,6 +74,7 @@ schedule::AttentionLayout::AttentionLayout(halide::KernelOp kernel) {
   kin = (bool)funcNamed(kernel, "kin");
   vt = (bool)funcNamed(kernel, "vt");
   rsum = (bool)funcNamed(kernel, "rsum");
+  sparse = (bool)funcNamed(kernel, "keep");
   D = *kernel.getHeadDim(), E = *kernel.getValueDim(), W = *kernel.getLanes();
   Kp = kernel.getPaddedKeys() ? *kernel.getPaddedKeys() : ShapedType::kDynamic;
   KB = kernel.getKeyBlock().value_or(0);

@@ -46,8 +46,9 @@ bool hasSchedule(halide::KernelOp kernel, halide::ScheduleTarget target);
 /// the canonical result) out is [outer..., rows, heads * E].
 struct AttentionLayout {
   // kin: K^T of the real keys, which kt pads; vt: V as P V reads it; rsum:
-  // 1 / the row sum (see Attention.cpp).
-  bool blocked, merged, probs, parts, kin, vt, rsum;
+  // 1 / the row sum; sparse: block-sparse (keep, the chosen blocks; the
+  // block funcs over explicit row tiles). See Attention.cpp.
+  bool blocked, merged, probs, parts, kin, vt, rsum, sparse;
   size_t nb; // batch dims, heads included
   llvm::SmallVector<int64_t> shape;
   // Kp: the padded keys, kDynamic when symbolic; KB: keys per block, 0

@@ -9,10 +9,13 @@
 // other pure data movement on q, k and v folded into its operand maps, and
 // the head merge after it folded into the layout it writes. Rows, keys and
 // batch dims may be symbolic (key_len is then a map over the symbols); the
-// head dim, heads and head width stay static.
+// head dim, heads and head width stay static. An attention whose constant
+// mask is provably causal gets `causal` (CausalMask.h): its kernel skips the
+// key blocks above the diagonal.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Transforms/Explain.h"
+#include "compiler/Transforms/Kernel/CausalMask.h"
 #include "compiler/Transforms/Kernel/Fusion.h"
 #include "compiler/Transforms/Passes.h"
 #include "dialects/Utils/SymShape.h"
@@ -126,7 +129,7 @@ kernel::AttentionOp fuseAt(kernel::SoftmaxOp sm, bool explain) {
   auto att = b.create<kernel::AttentionOp>(pv.getLoc(), out, qk.getLhs(), qk.getRhs(), pv.getRhs(),
                                            qk.getEpilogueInputs(), b.getAffineMapArrayAttr(maps),
                                            keys, b.getI64IntegerAttr(D), qk.getAlphaAttr(),
-                                           qk.getEpilogueMapsAttr(), IntegerAttr());
+                                           qk.getEpilogueMapsAttr(), IntegerAttr(), IntegerAttr(), FloatAttr());
   if (qk.hasEpilogue())
     att.getScore().takeBody(qk.getEpilogue());
   if (probs) {
@@ -243,6 +246,11 @@ struct FuseAttentionPass : kiln::impl::FuseAttentionBase<FuseAttentionPass> {
       if (kernel::AttentionOp att = fuseAt(sm, explain)) {
         absorbOperandMoves(att);
         absorbHeadMerge(att);
+        if (std::optional<int64_t> past = provenCausalPast(att))
+          att.setCausalAttr(OpBuilder(att).getI64IntegerAttr(*past));
+        // Approximate, asked for: the lowering takes it past 512 keys.
+        if (sparseThreshold > 0 && att.keyLen().isConst())
+          att.setSparseThresholdAttr(OpBuilder(att).getF32FloatAttr(sparseThreshold));
       }
   }
 };

@@ -186,6 +186,27 @@ func.func @attention_key_len(%q: tensor<4x8x8xf32>, %k: tensor<4x8x8xf32>, %v: t
 
 // -----
 
+// `causal = P` promises keys = P + rows: 8 keys for 8 rows leave no past of 2.
+func.func @attention_causal_keys(%q: tensor<4x8x8xf32>, %k: tensor<4x8x8xf32>, %v: tensor<4x8x8xf32>, %m: tensor<8x8xf32>) -> tensor<4x8x8xf32> {
+  // expected-error @+1 {{causal = 2 needs a score region and static keys = causal + rows, got 8 keys and 8 rows}}
+  %0 = kernel.attention %q, %k, %v scores(%m) {causal = 2 : i64, head_dim = 8 : i64, key_len = 8 : i64, operand_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], score_maps = [affine_map<(d0, d1, d2) -> (d1, d2)>]} : (tensor<4x8x8xf32>, tensor<4x8x8xf32>, tensor<4x8x8xf32>, tensor<8x8xf32>) -> tensor<4x8x8xf32> score {
+  ^bb0(%s: f32, %x: f32):
+    %r = arith.addf %s, %x : f32
+    kernel.yield %r : f32
+  }
+  return %0 : tensor<4x8x8xf32>
+}
+
+// -----
+
+func.func @attention_sparse_threshold(%q: tensor<4x8x8xf32>, %k: tensor<4x8x8xf32>, %v: tensor<4x8x8xf32>) -> tensor<4x8x8xf32> {
+  // expected-error @+1 {{sparse_threshold must be in (0, 1], got 1.5}}
+  %0 = kernel.attention %q, %k, %v {head_dim = 8 : i64, key_len = 8 : i64, operand_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], sparse_threshold = 1.5 : f32} : (tensor<4x8x8xf32>, tensor<4x8x8xf32>, tensor<4x8x8xf32>) -> tensor<4x8x8xf32>
+  return %0 : tensor<4x8x8xf32>
+}
+
+// -----
+
 func.func @attention_probs_args(%q: tensor<4x8x8xf32>, %k: tensor<4x8x8xf32>, %v: tensor<4x8x8xf32>) -> tensor<4x8x8xf32> {
   // expected-error @+1 {{probs takes the probability 'f32' and one scalar per probs input}}
   %0 = kernel.attention %q, %k, %v {head_dim = 8 : i64, key_len = 8 : i64, operand_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>]} : (tensor<4x8x8xf32>, tensor<4x8x8xf32>, tensor<4x8x8xf32>) -> tensor<4x8x8xf32> probs {
