@@ -51,6 +51,7 @@ void addKernelPasses(OpPassManager &pm, const GraphToHalideOptions &o) {
     SparsifyOptions sp;
     sp.report = o.sparsityReport;
     sp.skip = o.quantizeSkip;
+    sp.int8 = o.quantize == "int8-dynamic"; // 4x1 blocks fuse with int8 (kernel.sparse_qmatmul)
     pm.addNestedPass<func::FuncOp>(createSparsify(sp));
   }
   if (o.calibrationOutputs) {

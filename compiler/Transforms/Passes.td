@@ -360,6 +360,13 @@ def Sparsify : Pass<"kiln-sparsify", "mlir::func::FuncOp"> {
     one line per weight on stderr says what was measured and chosen, or why
     the weight stayed dense.
 
+    With `int8` (the pipeline sets it under `--quantize int8-dynamic`), a
+    weight whose best block is a multiple of 4 along K by 1 column, with at
+    least a vector of rows of A, goes int8 in the same kernel: A quantized
+    per row to u8 as kiln-quantize-int8-dynamic does, the stored blocks
+    quantized per column to s8 (kernel.sparse_qmatmul). Other sparse weights
+    keep the f32 form.
+
     ```mlir
     %r = kernel.matmul %a, %w : (tensor<8x64xf32>, tensor<64x32xf32>) -> tensor<8x32xf32>
     // becomes, for a weight with 300 nonzeros and at most 9 per column
@@ -371,6 +378,8 @@ def Sparsify : Pass<"kiln-sparsify", "mlir::func::FuncOp"> {
     Option<"minGain", "min-gain", "double", "1.25", "expected speedup from which a weight goes sparse">,
     Option<"report", "report", "bool", "false", "print one line per weight matmul on stderr">,
     ListOption<"skip", "skip", "std::string", "ONNX node names whose matmuls stay dense">,
+    Option<"int8", "int8", "bool", "false",
+           "weights in blocks of 4k x 1 become kernel.sparse_qmatmul (int8-dynamic's scheme)">,
   ];
   let dependentDialects = ["kiln::kernel::KernelDialect", "kiln::graph::GraphDialect"];
 }

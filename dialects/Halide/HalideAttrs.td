@@ -105,7 +105,9 @@ def Halide_Recipe : I32EnumAttr<"Recipe", "which schedule the kiln-schedule-* pa
     I32EnumAttrCase<"QMatMulPacked", 9, "qmatmul_packed">,
     I32EnumAttrCase<"W4MatMul", 10, "w4matmul">,
     I32EnumAttrCase<"OutlierMatMul", 11, "outlier_matmul">,
-    I32EnumAttrCase<"SparseMatMul", 12, "sparse_matmul">]> {
+    I32EnumAttrCase<"SparseMatMul", 12, "sparse_matmul">,
+    // Spelled qmatmul_*: the int8 kernels are the ones built for VNNI.
+    I32EnumAttrCase<"SparseQMatMul", 13, "qmatmul_sparse">]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::kiln::halide";
 }

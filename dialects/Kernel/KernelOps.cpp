@@ -212,14 +212,38 @@ static LogicalResult verifyF32Epilogue(OpT op, StringRef what) {
                             res.getElementType());
 }
 
+/// The quantization parameters kernel.qmatmul and kernel.sparse_qmatmul
+/// share: a_scale f32 and a_zero i32, per tensor (rank 0) or per row
+/// ([..., M, 1]); b_scale f32, one value or [N]; b_colsum i32 [N].
+template <typename OpT>
+static LogicalResult verifyQuantParams(OpT op, int64_t N) {
+  auto elem = [](Value v) { return tt(v).getElementType(); };
+  if (!elem(op.getAScale()).isF32() || !elem(op.getBScale()).isF32())
+    return op.emitOpError("scales must be f32");
+  if (!elem(op.getAZero()).isSignlessInteger(32) || !elem(op.getBColsum()).isSignlessInteger(32))
+    return op.emitOpError("a_zero and b_colsum must be i32");
+  SmallVector<SymExpr> a = dims(op.getLhs());
+  // Per tensor (rank 0) or per row ([..., M, 1]).
+  SmallVector<SymExpr> perRow(a.begin(), a.end() - 1);
+  perRow.push_back(SymExpr::constant(1));
+  for (auto [v, what] : {std::pair{op.getAScale(), "a_scale"}, std::pair{op.getAZero(), "a_zero"}})
+    if (tt(v).getRank() != 0 && dims(v) != perRow)
+      return op.emitOpError(what) << " must be one value (rank 0) or one per row " << shapeString(perRow)
+                               << ", got " << shapeString(dims(v));
+  if (tt(op.getAScale()).getRank() != tt(op.getAZero()).getRank())
+    return op.emitOpError("a_scale and a_zero must both be per tensor or both per row");
+  SmallVector<SymExpr> perCol{SymExpr::constant(N)};
+  if (tt(op.getBScale()).getRank() != 0 && dims(op.getBScale()) != perCol)
+    return op.emitOpError("b_scale must be one value or [") << N << "], got " << shapeString(dims(op.getBScale()));
+  if (dims(op.getBColsum()) != perCol)
+    return op.emitOpError("b_colsum must be [") << N << "], got " << shapeString(dims(op.getBColsum()));
+  return success();
+}
+
 LogicalResult QMatMulOp::verify() {
   auto elem = [](Value v) { return tt(v).getElementType(); };
   if (!elem(getLhs()).isUnsignedInteger(8) || !elem(getRhs()).isSignlessInteger(8))
     return emitOpError("expects u8 activations and s8 weights, got ") << elem(getLhs()) << " and " << elem(getRhs());
-  if (!elem(getAScale()).isF32() || !elem(getBScale()).isF32())
-    return emitOpError("scales must be f32");
-  if (!elem(getAZero()).isSignlessInteger(32) || !elem(getBColsum()).isSignlessInteger(32))
-    return emitOpError("a_zero and b_colsum must be i32");
   FailureOr<std::pair<int64_t, int64_t>> kn = verifyQuantizedShapes(*this);
   if (failed(kn))
     return failure();
@@ -235,20 +259,8 @@ LogicalResult QMatMulOp::verify() {
   } else if (b.size() != 2 || b[0] != a.back() || b[1] != r.back()) {
     return emitOpError("B must be [K, N] = [") << *k << ", " << *n << "], got " << shapeString(b);
   }
-  // Per tensor (rank 0) or per row ([..., M, 1]).
-  SmallVector<SymExpr> perRow(a.begin(), a.end() - 1);
-  perRow.push_back(SymExpr::constant(1));
-  for (auto [v, what] : {std::pair{getAScale(), "a_scale"}, std::pair{getAZero(), "a_zero"}})
-    if (tt(v).getRank() != 0 && dims(v) != perRow)
-      return emitOpError(what) << " must be one value (rank 0) or one per row " << shapeString(perRow)
-                               << ", got " << shapeString(dims(v));
-  if (tt(getAScale()).getRank() != tt(getAZero()).getRank())
-    return emitOpError("a_scale and a_zero must both be per tensor or both per row");
-  SmallVector<SymExpr> perCol{SymExpr::constant(*n)};
-  if (tt(getBScale()).getRank() != 0 && dims(getBScale()) != perCol)
-    return emitOpError("b_scale must be one value or [") << *n << "], got " << shapeString(dims(getBScale()));
-  if (dims(getBColsum()) != perCol)
-    return emitOpError("b_colsum must be [") << *n << "], got " << shapeString(dims(getBColsum()));
+  if (failed(verifyQuantParams(*this, *n)))
+    return failure();
   return verifyF32Epilogue(*this, "dequantized");
 }
 
@@ -310,12 +322,56 @@ static std::optional<std::vector<int32_t>> constantI32(Value v) {
   return std::nullopt;
 }
 
+/// kernel.sparse_matmul's block tables, which kernel.sparse_qmatmul shares:
+/// their shapes, and when they are constants the reads the kernel relies on
+/// (offsets from 0 to nnzb, non-decreasing, counts a multiple of `group`,
+/// max_blocks the longest count; indices inside K).
+template <typename OpT>
+static LogicalResult verifySparseTables(OpT op, int64_t K, int64_t N, int64_t group) {
+  int64_t bk = op.getBlockK(), bn = op.getBlockN();
+  if (!tt(op.getIndices()).getElementType().isSignlessInteger(32) ||
+      !tt(op.getOffsets()).getElementType().isSignlessInteger(32))
+    return op.emitOpError("indices and offsets must be i32");
+  int64_t rowBlocks = (K + bk - 1) / bk, colBlocks = (N + bn - 1) / bn;
+  auto idx = tt(op.getIndices()), off = tt(op.getOffsets()), vals = tt(op.getValues());
+  if (!idx.hasStaticShape() || idx.getRank() != 1)
+    return op.emitOpError("indices must be a static [nnzb], got ") << shapeString(dims(op.getIndices()));
+  int64_t nnzb = idx.getDimSize(0);
+  if (!off.hasStaticShape() || off.getShape() != ArrayRef<int64_t>{colBlocks + 1})
+    return op.emitOpError("offsets must be [") << colBlocks + 1 << "] (N = " << N << ", block_n " << bn
+                                            << "), got " << shapeString(dims(op.getOffsets()));
+  if (!vals.hasStaticShape() || vals.getShape() != ArrayRef<int64_t>{nnzb, bk, bn})
+    return op.emitOpError("values must be [") << nnzb << ", " << bk << ", " << bn << "], got "
+                                           << shapeString(dims(op.getValues()));
+  // The kernel reads A at the indices and the tables at the offsets: check
+  // them whenever they are known.
+  if (std::optional<std::vector<int32_t>> o = constantI32(op.getOffsets()); o && o->size() == size_t(colBlocks + 1)) {
+    if ((*o)[0] != 0 || o->back() != nnzb)
+      return op.emitOpError("offsets must run from 0 to ") << nnzb << ", got " << (*o)[0] << " .. " << o->back();
+    int64_t longest = 0;
+    for (int64_t j = 0; j < colBlocks; ++j) {
+      if ((*o)[j + 1] < (*o)[j])
+        return op.emitOpError("offsets decrease at column block ") << j;
+      if (((*o)[j + 1] - (*o)[j]) % group)
+        return op.emitOpError("column block ") << j << " has " << (*o)[j + 1] - (*o)[j]
+                                            << " blocks, not a multiple of group " << group;
+      longest = std::max<int64_t>(longest, (*o)[j + 1] - (*o)[j]);
+    }
+    if (longest != op.getMaxBlocks())
+      return op.emitOpError("max_blocks is ") << op.getMaxBlocks() << " but the longest column block has " << longest;
+  }
+  if (std::optional<std::vector<int32_t>> i = constantI32(op.getIndices()); i && i->size() == size_t(nnzb))
+    for (int64_t p = 0; p < nnzb; ++p)
+      if ((*i)[p] < 0 || (*i)[p] >= rowBlocks)
+        return op.emitOpError("index ") << (*i)[p] << " at entry " << p << " is outside [0, " << rowBlocks
+                                     << ") (K = " << K << ", block_k " << bk << ")";
+  return success();
+}
+
 LogicalResult SparseMatMulOp::verify() {
   auto elem = [](Value v) { return tt(v).getElementType(); };
   if (!elem(getLhs()).isF32() || !elem(getValues()).isF32())
     return emitOpError("expects f32 activations and values, got ") << elem(getLhs()) << " and " << elem(getValues());
-  if (!elem(getIndices()).isSignlessInteger(32) || !elem(getOffsets()).isSignlessInteger(32))
-    return emitOpError("indices and offsets must be i32");
   int64_t bk = getBlockK(), bn = getBlockN(), maxBlocks = getMaxBlocks(), group = getGroup();
   if (bk < 1 || bn < 1 || maxBlocks < 0)
     return emitOpError("block_k and block_n must be >= 1 and max_blocks >= 0, got ")
@@ -327,40 +383,28 @@ LogicalResult SparseMatMulOp::verify() {
   if (failed(kn))
     return failure();
   auto [K, N] = *kn;
-  int64_t rowBlocks = (K + bk - 1) / bk, colBlocks = (N + bn - 1) / bn;
-  auto idx = tt(getIndices()), off = tt(getOffsets()), vals = tt(getValues());
-  if (!idx.hasStaticShape() || idx.getRank() != 1)
-    return emitOpError("indices must be a static [nnzb], got ") << shapeString(dims(getIndices()));
-  int64_t nnzb = idx.getDimSize(0);
-  if (!off.hasStaticShape() || off.getShape() != ArrayRef<int64_t>{colBlocks + 1})
-    return emitOpError("offsets must be [") << colBlocks + 1 << "] (N = " << N << ", block_n " << bn
-                                            << "), got " << shapeString(dims(getOffsets()));
-  if (!vals.hasStaticShape() || vals.getShape() != ArrayRef<int64_t>{nnzb, bk, bn})
-    return emitOpError("values must be [") << nnzb << ", " << bk << ", " << bn << "], got "
-                                           << shapeString(dims(getValues()));
-  // The kernel reads A at the indices and the tables at the offsets: check
-  // them whenever they are known.
-  if (std::optional<std::vector<int32_t>> o = constantI32(getOffsets()); o && o->size() == size_t(colBlocks + 1)) {
-    if ((*o)[0] != 0 || o->back() != nnzb)
-      return emitOpError("offsets must run from 0 to ") << nnzb << ", got " << (*o)[0] << " .. " << o->back();
-    int64_t longest = 0;
-    for (int64_t j = 0; j < colBlocks; ++j) {
-      if ((*o)[j + 1] < (*o)[j])
-        return emitOpError("offsets decrease at column block ") << j;
-      if (((*o)[j + 1] - (*o)[j]) % group)
-        return emitOpError("column block ") << j << " has " << (*o)[j + 1] - (*o)[j]
-                                            << " blocks, not a multiple of group " << group;
-      longest = std::max<int64_t>(longest, (*o)[j + 1] - (*o)[j]);
-    }
-    if (longest != maxBlocks)
-      return emitOpError("max_blocks is ") << maxBlocks << " but the longest column block has " << longest;
-  }
-  if (std::optional<std::vector<int32_t>> i = constantI32(getIndices()); i && i->size() == size_t(nnzb))
-    for (int64_t p = 0; p < nnzb; ++p)
-      if ((*i)[p] < 0 || (*i)[p] >= rowBlocks)
-        return emitOpError("index ") << (*i)[p] << " at entry " << p << " is outside [0, " << rowBlocks
-                                     << ") (K = " << K << ", block_k " << bk << ")";
+  if (failed(verifySparseTables(*this, K, N, group)))
+    return failure();
   return verifyF32Epilogue(*this, "product");
+}
+
+LogicalResult SparseQMatMulOp::verify() {
+  auto elem = [](Value v) { return tt(v).getElementType(); };
+  if (!elem(getLhs()).isUnsignedInteger(8) || !elem(getValues()).isSignlessInteger(8))
+    return emitOpError("expects u8 activations and s8 values, got ") << elem(getLhs()) << " and "
+                                                                     << elem(getValues());
+  int64_t bk = getBlockK(), bn = getBlockN(), maxBlocks = getMaxBlocks();
+  // 4 k per i32 lane: the vpdpbusd operand.
+  if (bk < 4 || bk % 4 || bn < 1 || maxBlocks < 0)
+    return emitOpError("block_k must be a multiple of 4, block_n >= 1 and max_blocks >= 0, got ")
+           << bk << ", " << bn << ", " << maxBlocks;
+  FailureOr<std::pair<int64_t, int64_t>> kn = verifyQuantizedShapes(*this);
+  if (failed(kn))
+    return failure();
+  auto [K, N] = *kn;
+  if (failed(verifySparseTables(*this, K, N, /*group=*/1)) || failed(verifyQuantParams(*this, N)))
+    return failure();
+  return verifyF32Epilogue(*this, "dequantized");
 }
 
 LogicalResult OutlierMatMulOp::verify() {

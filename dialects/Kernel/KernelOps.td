@@ -40,7 +40,7 @@ def Kernel_ElementwiseOp : Kernel_Op<"elementwise",
                                  "::mlir::ArrayRef<::mlir::AffineMap>":$maps)>];
 }
 
-def Kernel_YieldOp : Kernel_Op<"yield", [Pure, Kernel_SymbolicDims, Terminator, ParentOneOf<["ElementwiseOp", "MatMulOp", "QMatMulOp", "W4MatMulOp", "SparseMatMulOp", "AttentionOp"]>]> {
+def Kernel_YieldOp : Kernel_Op<"yield", [Pure, Kernel_SymbolicDims, Terminator, ParentOneOf<["ElementwiseOp", "MatMulOp", "QMatMulOp", "W4MatMulOp", "SparseMatMulOp", "SparseQMatMulOp", "AttentionOp"]>]> {
   let summary = "The value of one output element";
   let description = [{
     ```mlir
@@ -54,7 +54,7 @@ def Kernel_YieldOp : Kernel_Op<"yield", [Pure, Kernel_SymbolicDims, Terminator, 
 }
 
 def Kernel_IndexExprOp : Kernel_Op<"index_expr",
-    [Pure, Kernel_SymbolicDims, ParentOneOf<["ElementwiseOp", "MatMulOp", "QMatMulOp", "W4MatMulOp", "SparseMatMulOp", "AttentionOp"]>]> {
+    [Pure, Kernel_SymbolicDims, ParentOneOf<["ElementwiseOp", "MatMulOp", "QMatMulOp", "W4MatMulOp", "SparseMatMulOp", "SparseQMatMulOp", "AttentionOp"]>]> {
   let summary = "Index and symbol arithmetic of the element being computed";
   let description = [{
     `map` takes the enclosing op's iteration dims (the output index of an
@@ -252,6 +252,50 @@ def Kernel_SparseMatMulOp : Kernel_Op<"sparse_matmul", [Pure, Kernel_SymbolicDim
     int64_t k() { return ::llvm::cast<::mlir::RankedTensorType>(getLhs().getType()).getShape().back(); }
     /// N, from the result.
     int64_t n() { return ::llvm::cast<::mlir::RankedTensorType>(getResult().getType()).getShape().back(); }
+  }];
+  let hasVerifier = 1;
+}
+def Kernel_SparseQMatMulOp : Kernel_Op<"sparse_qmatmul", [Pure, Kernel_SymbolicDims, AttrSizedOperandSegments]> {
+  let summary = "kernel.sparse_matmul in int8: epilogue(f32(sum over the blocks of a * w - a_zero * b_colsum) * a_scale * b_scale (+ bias))";
+  let description = [{
+    kernel.sparse_matmul's block tables (`offsets`, `indices`, `max_blocks`;
+    group 1) over kernel.qmatmul's quantization: A is u8 [..., M, K] with a
+    scale and zero point per tensor (rank 0) or per row ([..., M, 1]); the
+    stored blocks `values` are the s8 weight (symmetric, so zero point 0)
+    [nnzb, block_k, block_n], scaled per column by `b_scale` (one value or
+    [N]); `b_colsum[n]` sums column n's stored weights, so that
+    sum (a - a_zero) * w = sum a * w - a_zero * b_colsum exactly in int32.
+    `block_k` is a multiple of 4: each 4 consecutive k of a block are one
+    i32 lane of vpdpbusd (4 u8 x s8 products), which the lowering gets by
+    laying A out as [K/4, M, 4] (Intel's int8 SpMM, arXiv 2306.16601).
+
+    ```mlir
+    %r = kernel.sparse_qmatmul %q, %vals indices(%idx, %off) scales(%as, %az, %ws, %wsum)
+           {block_k = 4 : i64, block_n = 1 : i64, max_blocks = 3 : i64}
+           : (tensor<16x16xui8>, tensor<10x4x1xi8>, tensor<10xi32>, tensor<5xi32>,
+              tensor<16x1xf32>, tensor<16x1xi32>, tensor<4xf32>, tensor<4xi32>) -> tensor<16x4xf32>
+    ```
+  }];
+  let arguments = (ins Kernel_Tensor:$lhs, Kernel_Tensor:$values, Kernel_Tensor:$indices, Kernel_Tensor:$offsets,
+                   Kernel_Tensor:$a_scale, Kernel_Tensor:$a_zero, Kernel_Tensor:$b_scale, Kernel_Tensor:$b_colsum,
+                   Optional<Kernel_Tensor>:$bias, Variadic<Kernel_Tensor>:$epilogue_inputs,
+                   I64Attr:$block_k, I64Attr:$block_n, I64Attr:$max_blocks,
+                   OptionalAttr<AffineMapArrayAttr>:$epilogue_maps);
+  let results = (outs Kernel_Tensor:$result);
+  let regions = (region AnyRegion:$epilogue);
+  let assemblyFormat = [{
+    $lhs `,` $values `indices` `(` $indices `,` $offsets `)`
+    `scales` `(` $a_scale `,` $a_zero `,` $b_scale `,` $b_colsum `)` (`bias` $bias^)?
+    (`epilogue` `(` $epilogue_inputs^ `)`)? attr-dict `:` functional-type(operands, results) ($epilogue^)?
+  }];
+  let extraClassDeclaration = [{
+    bool hasEpilogue() { return !getEpilogue().empty(); }
+    /// The contraction size K, from A.
+    int64_t k() { return ::llvm::cast<::mlir::RankedTensorType>(getLhs().getType()).getShape().back(); }
+    /// N, from the result.
+    int64_t n() { return ::llvm::cast<::mlir::RankedTensorType>(getResult().getType()).getShape().back(); }
+    /// kernel.sparse_matmul's group: one list per column block.
+    int64_t getGroup() { return 1; }
   }];
   let hasVerifier = 1;
 }

@@ -118,6 +118,7 @@ struct ConvertKernelToHalidePass : kiln::impl::ConvertKernelToHalideBase<Convert
               .Case([&](kernel::QMatMulOp o) { return lowerQMatMul(o, kb); })
               .Case([&](kernel::W4MatMulOp o) { return lowerW4MatMul(o, kb); })
               .Case([&](kernel::SparseMatMulOp o) { return lowerSparseMatMul(o, kb); })
+              .Case([&](kernel::SparseQMatMulOp o) { return lowerSparseQMatMul(o, kb); })
               .Case([&](kernel::OutlierMatMulOp o) { return lowerOutlierMatMul(o, kb); })
               .Case([&](kernel::AttentionOp o) { return lowerAttention(o, kb); })
               .Case([&](kernel::ReduceOp o) { return lowerReduce(o, kb); })

@@ -15,6 +15,7 @@ mlir::LogicalResult lowerMatMul(kernel::MatMulOp op, KernelBuilder &kb);
 mlir::LogicalResult lowerQMatMul(kernel::QMatMulOp op, KernelBuilder &kb);
 mlir::LogicalResult lowerW4MatMul(kernel::W4MatMulOp op, KernelBuilder &kb);
 mlir::LogicalResult lowerSparseMatMul(kernel::SparseMatMulOp op, KernelBuilder &kb);
+mlir::LogicalResult lowerSparseQMatMul(kernel::SparseQMatMulOp op, KernelBuilder &kb);
 mlir::LogicalResult lowerOutlierMatMul(kernel::OutlierMatMulOp op, KernelBuilder &kb);
 mlir::LogicalResult lowerAttention(kernel::AttentionOp op, KernelBuilder &kb);
 mlir::LogicalResult lowerReduce(kernel::ReduceOp op, KernelBuilder &kb);

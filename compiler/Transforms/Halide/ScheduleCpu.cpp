@@ -606,6 +606,54 @@ struct CpuScheduler {
     // Fewer rows than a vector: at is A itself, K floats; no threads for it.
   }
 
+  /// kernel.sparse_qmatmul (SparseQMatMul.cpp): sparseMatmul()'s tiles and
+  /// loops in int8. Per block of a column, the 4 k of one i32 lane (r0) are
+  /// vectorized atomically inside each vector of W rows: one broadcast i32 of
+  /// 4 s8 weights against 64 bytes of at4, the VectorReduce Halide 14 turns
+  /// into vpdpbusd on AVX512-VNNI, up to 8 vectors of rows per column.
+  void sparseQMatmul() {
+    size_t rank = shape.size();
+    int64_t W = vectorBytes / 4, M = shape[rank - 2], N = shape[rank - 1];
+    int64_t BN = schedule::inputShape(kernel, "in1")[2];
+    int64_t w = M >= W ? W : 1;
+    int64_t vecs = std::clamp<int64_t>(16 / BN, 1, 8);
+    int64_t MT = w > 1 ? std::min(vecs * W, M / W * W) : M;
+    int64_t NT = std::min(std::lcm(BN, W), N);
+    std::string tile = outPanelTiles(NT, MT, /*unrollRows=*/false);
+    // out reads acc transposed: a W x W shuffle transpose, as sparseMatmul().
+    std::string om = var(rank - 2) + "_i";
+    if (w > 1 && NT % W == 0) {
+      s.create<halide::SplitOp>(l, "out", om, om + "_o", om + "_i", W, 0);
+      s.create<halide::UnrollOp>(l, "out", om + "_i", 0);
+    }
+    // acc [batch..., nb, ni, m]: m = d<rank>, ni = d<rank-1>, nb = d<rank-2>;
+    // rvars r0 = ki (< 4), r1 = io (< BK/4), r2 = the block.
+    std::string am = var(rank), ani = var(rank - 1), anb = var(rank - 2);
+    s.create<halide::ComputeAtOp>(l, "acc", "out", tile);
+    if (w > 1)
+      s.create<halide::VectorizeOp>(l, "acc", am, w, 0);
+    if (schedule::reductionExtent(kernel, "acc") == 0)
+      return; // an all-zero weight: no update, and at4 is never read
+    s.create<halide::ReorderOp>(l, "acc", s.getStrArrayAttr({"r0", am, ani, "r1", "r2", anb}), 1);
+    s.create<halide::AtomicOp>(l, "acc", 1);
+    s.create<halide::VectorizeOp>(l, "acc", "r0", 4, 1);
+    if (w > 1)
+      s.create<halide::VectorizeOp>(l, "acc", am, w, 1);
+    s.create<halide::UnrollOp>(l, "acc", am, 1);
+    s.create<halide::UnrollOp>(l, "acc", ani, 1);
+    s.create<halide::UnrollOp>(l, "acc", "r1", 1);
+    // at4 [batch..., ko, m, ki], whole: one 4-byte load and store per (ko,
+    // m), W rows unrolled, the k groups in parallel.
+    std::string ki = var(rank), m = var(rank - 1), ko = var(rank - 2);
+    s.create<halide::ComputeRootOp>(l, "at4");
+    s.create<halide::VectorizeOp>(l, "at4", ki, 4, 0);
+    if (w > 1) {
+      s.create<halide::SplitOp>(l, "at4", m, m + "_o", m + "_i", W, 0);
+      s.create<halide::UnrollOp>(l, "at4", m + "_i", 0);
+    }
+    s.create<halide::ParallelOp>(l, "at4", ko, 0);
+  }
+
   LogicalResult run(halide::Recipe recipe) {
     switch (recipe) {
     case halide::Recipe::Pointwise:
@@ -635,6 +683,9 @@ struct CpuScheduler {
       break;
     case halide::Recipe::SparseMatMul:
       sparseMatmul();
+      break;
+    case halide::Recipe::SparseQMatMul:
+      sparseQMatmul();
       break;
     case halide::Recipe::RowSums:
       pointwise();

@@ -176,6 +176,28 @@ static void scheduleCuda(halide::KernelOp kernel, halide::Recipe recipe) {
     schedule::cudaPointwise(s, "acc", acc, /*hasUpdate=*/schedule::reductionExtent(kernel, "acc") > 0);
     break;
   }
+  case halide::Recipe::SparseQMatMul: {
+    // SparseMatMul's threads (one per accumulator, a warp along the rows),
+    // with the 4 k of an i32 lane (r0) vectorized atomically: dp4a, as
+    // QMatMul. Shapes (SparseQMatMul.cpp): at4 [b..., K'/4, M, 4], acc [b...,
+    // NB, BN, M]; A is in0, values [nnzb, BK, BN] in1.
+    size_t rank = shape.size();
+    SmallVector<int64_t> a = schedule::inputShape(kernel, "in0"), v = schedule::inputShape(kernel, "in1");
+    int64_t M = shape[rank - 2], K = a.back(), BK = v[1], BN = v[2];
+    SmallVector<int64_t> at4(shape.begin(), shape.end() - 2), acc(at4);
+    at4.append({(K + BK - 1) / BK * BK / 4, M, 4});
+    acc.append({(shape[rank - 1] + BN - 1) / BN, BN, M});
+    s.create<halide::ComputeRootOp>(l, "at4");
+    schedule::cudaPointwise(s, "at4", at4);
+    s.create<halide::ComputeRootOp>(l, "acc");
+    bool update = schedule::reductionExtent(kernel, "acc") > 0; // none for an all-zero weight
+    if (update) {
+      s.create<halide::AtomicOp>(l, "acc", 1);
+      s.create<halide::VectorizeOp>(l, "acc", "r0", 4, 1);
+    }
+    schedule::cudaPointwise(s, "acc", acc, update);
+    break;
+  }
   case halide::Recipe::QMatMulPacked:
   case halide::Recipe::MatMulPacked: {
     // acc in panel coordinates [batch..., N/NR, M, NR]. CUDA does not pack

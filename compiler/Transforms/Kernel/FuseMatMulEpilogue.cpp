@@ -51,6 +51,14 @@ std::pair<Operation *, Region *> refuse(OpBuilder &b, kernel::ElementwiseOp e, O
     acc = b.getF32Type();
     return {f, &f.getEpilogue()};
   }
+  if (auto sq = dyn_cast<kernel::SparseQMatMulOp>(m)) {
+    auto f = b.create<kernel::SparseQMatMulOp>(e.getLoc(), type, sq.getLhs(), sq.getValues(), sq.getIndices(),
+                                               sq.getOffsets(), sq.getAScale(), sq.getAZero(), sq.getBScale(),
+                                               sq.getBColsum(), sq.getBias(), inputs, sq.getBlockKAttr(),
+                                               sq.getBlockNAttr(), sq.getMaxBlocksAttr(), maps);
+    acc = b.getF32Type(); // the dequantized value
+    return {f, &f.getEpilogue()};
+  }
   auto q = cast<kernel::QMatMulOp>(m);
   auto f = b.create<kernel::QMatMulOp>(e.getLoc(), type, q.getLhs(), q.getRhs(), q.getAScale(), q.getAZero(),
                                        q.getBScale(), q.getBColsum(), q.getBias(), inputs, q.getBPanelAttr(), maps);

@@ -22,7 +22,8 @@ Operation *kiln::epilogueProducer(kernel::ElementwiseOp e, function_ref<void(Ope
   };
   for (auto [i, in] : llvm::enumerate(e.getInputs())) {
     Operation *m = in.getDefiningOp();
-    if (!isa_and_nonnull<kernel::MatMulOp, kernel::QMatMulOp, kernel::W4MatMulOp, kernel::SparseMatMulOp>(m))
+    if (!isa_and_nonnull<kernel::MatMulOp, kernel::QMatMulOp, kernel::W4MatMulOp, kernel::SparseMatMulOp,
+                           kernel::SparseQMatMulOp>(m))
       continue;
     // Each matmul kind has an epilogue region (0 or 1 block).
     bool hasEpilogue = !m->getRegion(0).empty();

@@ -75,16 +75,9 @@ bool kiln::isWeightMatMul(kernel::MatMulOp op, const llvm::StringSet<> &skipped)
   return !op.getBias() || tt(op.getBias()).getElementType().isF32();
 }
 
-kiln::QuantizedWeight kiln::quantizeWeightPerColumn(OpBuilder &b, Location loc, kiln::graph::ConstantOp c, bool trans,
-                                                    float alpha) {
-  auto wt = cast<RankedTensorType>(c.getType());
-  int64_t K = trans ? wt.getDimSize(1) : wt.getDimSize(0), N = trans ? wt.getDimSize(0) : wt.getDimSize(1);
-  std::vector<char> bytes = constantBytes(c.getValue());
-  const float *w = reinterpret_cast<const float *>(bytes.data());
-  auto at = [&](int64_t k, int64_t n) { return trans ? w[n * K + k] : w[k * N + n]; };
-  std::vector<int8_t> q(K * N);
-  std::vector<float> scale(N);
-  std::vector<int32_t> colsum(N, 0);
+kiln::PerColumnInt8 kiln::quantizePerColumn(int64_t K, int64_t N, const std::function<float(int64_t, int64_t)> &at,
+                                            float alpha) {
+  PerColumnInt8 r{std::vector<int8_t>(K * N), std::vector<float>(N), std::vector<int32_t>(N, 0)};
   for (int64_t n = 0; n < N; ++n) {
     float amax = 0;
     for (int64_t k = 0; k < K; ++k)
@@ -93,11 +86,22 @@ kiln::QuantizedWeight kiln::quantizeWeightPerColumn(OpBuilder &b, Location loc, 
     for (int64_t k = 0; k < K; ++k) {
       float v = std::nearbyint(at(k, n) / s); // the default rounding mode: half to even
       int8_t qi = (int8_t)std::clamp(v, -127.0f, 127.0f);
-      q[k * N + n] = qi;
-      colsum[n] += qi;
+      r.q[k * N + n] = qi;
+      r.colsum[n] += qi;
     }
-    scale[n] = s * alpha;
+    r.scale[n] = s * alpha;
   }
+  return r;
+}
+
+kiln::QuantizedWeight kiln::quantizeWeightPerColumn(OpBuilder &b, Location loc, kiln::graph::ConstantOp c, bool trans,
+                                                    float alpha) {
+  auto wt = cast<RankedTensorType>(c.getType());
+  int64_t K = trans ? wt.getDimSize(1) : wt.getDimSize(0), N = trans ? wt.getDimSize(0) : wt.getDimSize(1);
+  std::vector<char> bytes = constantBytes(c.getValue());
+  const float *w = reinterpret_cast<const float *>(bytes.data());
+  auto [q, scale, colsum] = quantizePerColumn(
+      K, N, [&](int64_t k, int64_t n) { return trans ? w[n * K + k] : w[k * N + n]; }, alpha);
   std::string name = constantKey(c);
   MLIRContext *ctx = b.getContext();
   return {resourceConstant<int8_t>(b, loc, {K, N}, IntegerType::get(ctx, 8), q, name + "_q8"),

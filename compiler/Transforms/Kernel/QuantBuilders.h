@@ -15,7 +15,9 @@
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringSet.h"
 
+#include <functional>
 #include <string>
+#include <vector>
 
 namespace kiln {
 
@@ -76,6 +78,17 @@ void eraseDeadChain(mlir::Value v);
 /// static-shaped f32 A (rank >= 2) by a 2-D f32 constant, with no epilogue or
 /// panel yet and an f32 bias if any, whose ONNX node is not in `skipped`.
 bool isWeightMatMul(kernel::MatMulOp op, const llvm::StringSet<> &skipped);
+
+/// W [K, N] (read through `at(k, n)`) quantized per column, symmetric: q
+/// [K, N] row-major s8 (half to even, [-127, 127]), scale [N] = max|w| / 127
+/// times alpha (1 for an all-zero column), colsum [N] = sum_k q. The rule of
+/// quantizeWeightPerColumn, which kiln-sparsify's int8 form shares.
+struct PerColumnInt8 {
+  std::vector<int8_t> q;
+  std::vector<float> scale;
+  std::vector<int32_t> colsum;
+};
+PerColumnInt8 quantizePerColumn(int64_t K, int64_t N, const std::function<float(int64_t, int64_t)> &at, float alpha);
 
 /// A weight matmul's B quantized per column, symmetric: q [K, N] s8
 /// (half to even, [-127, 127]), scales [N] = max|w| / 127 times alpha (1 for

@@ -2,8 +2,9 @@
 //
 // Expects: kernel ops from convert-graph-to-kernel, before quantization and
 // fusion. Leaves: each weight matmul whose expected gain (SparsityModel) reaches
-// min-gain as a kernel.sparse_matmul over its nonzero blocks; the others as
-// they were. See the pass description in Passes.td.
+// min-gain as a kernel.sparse_matmul over its nonzero blocks, or with `int8`
+// and blocks of 4k x 1 as its rows quantized feeding a kernel.sparse_qmatmul;
+// the others as they were. See the pass description in Passes.td.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Transforms/Kernel/QuantBuilders.h"
@@ -35,28 +36,27 @@ RankedTensorType tt(Value v) { return cast<RankedTensorType>(v.getType()); }
 /// latency and two issue per cycle, so 4 chains keep them busy.
 constexpr int64_t kDecodeGroup = 4;
 
-struct SparseWeight {
-  Value values, indices, offsets;
-};
-
-/// W's nonzero blocks of `b`, per column block, as kernel.sparse_matmul
+/// W's nonzero blocks of `blk`, per column block, as kernel.sparse_matmul
 /// stores them, each column block's list padded with zero blocks to a
-/// multiple of `group`; alpha folds into the values.
-SparseWeight encode(OpBuilder &b, Location loc, int64_t K, int64_t N,
-                    const std::function<float(int64_t, int64_t)> &at, sparsity::Block blk, float alpha,
-                    int64_t group, const std::string &key) {
+/// multiple of `group`: which blocks is decided by W (`at`), what they hold
+/// by `value(k, n)` (W times alpha in f32, its s8 quantization in int8).
+/// Returns the indices and offsets; `values` receives the blocks.
+template <typename T>
+std::pair<std::vector<int32_t>, std::vector<int32_t>>
+encodeBlocks(int64_t K, int64_t N, const std::function<float(int64_t, int64_t)> &at,
+             const std::function<T(int64_t, int64_t)> &value, sparsity::Block blk, int64_t group,
+             std::vector<T> &values) {
   int64_t BK = blk.bk, BN = blk.bn, rowBlocks = (K + BK - 1) / BK, colBlocks = (N + BN - 1) / BN;
-  std::vector<float> values;
   std::vector<int32_t> indices, offsets{0};
   for (int64_t j = 0; j < colBlocks; ++j) {
     for (int64_t r = 0; r < rowBlocks; ++r) {
-      SmallVector<float> v(BK * BN, 0.0f);
+      SmallVector<T> v(BK * BN, T(0));
       bool any = false;
       for (int64_t i = 0; i < BK; ++i)
         for (int64_t c = 0; c < BN; ++c) {
           int64_t k = r * BK + i, n = j * BN + c;
           if (k < K && n < N && at(k, n) != 0.0f) {
-            v[i * BN + c] = at(k, n) * alpha;
+            v[i * BN + c] = value(k, n);
             any = true;
           }
         }
@@ -68,16 +68,33 @@ SparseWeight encode(OpBuilder &b, Location loc, int64_t K, int64_t N,
     // Padding repeats the last row read (it stays in cache) with weight 0.
     while ((indices.size() - offsets.back()) % group) {
       indices.push_back(indices.size() > size_t(offsets.back()) ? indices.back() : 0);
-      values.insert(values.end(), BK * BN, 0.0f);
+      values.insert(values.end(), BK * BN, T(0));
     }
     offsets.push_back((int32_t)indices.size());
   }
-  int64_t nnzb = indices.size();
-  MLIRContext *ctx = b.getContext();
-  Type f32 = Float32Type::get(ctx), i32 = IntegerType::get(ctx, 32);
-  return {resourceConstant<float>(b, loc, {nnzb, BK, BN}, f32, values, key + "_sp_values"),
+  return {indices, offsets};
+}
+
+struct SparseWeight {
+  Value values, indices, offsets;
+};
+
+/// The tables as constants `<key>_sp_*`, values of element type `et`.
+template <typename T>
+SparseWeight tableConstants(OpBuilder &b, Location loc, sparsity::Block blk, Type et, const std::vector<T> &values,
+                            const std::vector<int32_t> &indices, const std::vector<int32_t> &offsets,
+                            const std::string &key) {
+  int64_t nnzb = indices.size(), colBlocks = offsets.size() - 1;
+  Type i32 = IntegerType::get(b.getContext(), 32);
+  return {resourceConstant<T>(b, loc, {nnzb, blk.bk, blk.bn}, et, values, key + "_sp_values"),
           resourceConstant<int32_t>(b, loc, {nnzb}, i32, indices, key + "_sp_indices"),
           resourceConstant<int32_t>(b, loc, {colBlocks + 1}, i32, offsets, key + "_sp_offsets")};
+}
+
+/// Whether the int8 form (kernel.sparse_qmatmul) takes blocks of `blk`: 4
+/// consecutive k of one column per i32 lane of vpdpbusd, a vector of rows.
+bool int8Block(sparsity::Block blk, int64_t rows, int64_t lanes) {
+  return blk.bk % 4 == 0 && blk.bn == 1 && rows >= lanes;
 }
 
 struct SparsifyPass : kiln::impl::SparsifyBase<SparsifyPass> {
@@ -98,29 +115,60 @@ struct SparsifyPass : kiln::impl::SparsifyBase<SparsifyPass> {
       auto at = [&](int64_t k, int64_t n) { return trans ? w[n * K + k] : w[k * N + n]; };
       int64_t rows = a.getDimSize(a.getRank() - 2);
       sparsity::Analysis an = sparsity::analyze(K, N, at, rows, lanes, minGain);
+      bool q8 = an.sparse && int8 && int8Block(an.best.block, rows, lanes);
       if (report) {
         std::string node = nodeName(op.getLoc());
         llvm::errs() << "kiln: sparsity '" << (node.empty() ? constantKey(c) : node) << "' "
-                     << sparsity::describe(an) << "\n";
+                     << sparsity::describe(an) << (q8 ? ", in int8" : "") << "\n";
       }
       if (!an.sparse)
         continue;
-      // Fewer rows than a vector: the kernel's FMAs are scalar, one chain per
-      // output unless the lists come in groups of independent partial sums.
-      int64_t group = rows < lanes ? kDecodeGroup : 1;
-      int64_t maxBlocks = (an.best.maxPerColumn + group - 1) / group * group;
-      SparseWeight sw;
-      {
-        OpBuilder cb(c);
-        sw = encode(cb, c.getLoc(), K, N, at, an.best.block, op.getAlpha().convertToFloat(), group,
-                    constantKey(c));
-      }
+      float alpha = op.getAlpha().convertToFloat();
+      std::string key = constantKey(c);
       OpBuilder b(op);
-      auto sp = b.create<kernel::SparseMatMulOp>(
-          op.getLoc(), op.getResult().getType(), op.getLhs(), sw.values, sw.indices, sw.offsets, op.getBias(),
-          ValueRange(), b.getI64IntegerAttr(an.best.block.bk), b.getI64IntegerAttr(an.best.block.bn),
-          b.getI64IntegerAttr(maxBlocks), ArrayAttr(), b.getI64IntegerAttr(group));
-      op.getResult().replaceAllUsesWith(sp.getResult());
+      Operation *sp;
+      if (q8) {
+        // int8-dynamic's scheme: A per row to u8, W per column to s8.
+        PerColumnInt8 qw = quantizePerColumn(K, N, at, alpha);
+        std::vector<int8_t> values;
+        auto [indices, offsets] = encodeBlocks<int8_t>(
+            K, N, at, [&](int64_t k, int64_t n) { return qw.q[k * N + n]; }, an.best.block, 1, values);
+        SparseWeight sw;
+        Value scale, colsum;
+        {
+          OpBuilder cb(c);
+          MLIRContext *ctx = cb.getContext();
+          sw = tableConstants<int8_t>(cb, c.getLoc(), an.best.block, IntegerType::get(ctx, 8), values, indices,
+                                      offsets, key);
+          scale = resourceConstant<float>(cb, c.getLoc(), {N}, Float32Type::get(ctx), qw.scale, key + "_sp_scale");
+          colsum = resourceConstant<int32_t>(cb, c.getLoc(), {N}, IntegerType::get(ctx, 32), qw.colsum,
+                                             key + "_sp_colsum");
+        }
+        auto [q, aScale, aZero] = quantizeRows(b, op.getLoc(), op.getLhs());
+        sp = b.create<kernel::SparseQMatMulOp>(
+            op.getLoc(), op.getResult().getType(), q, sw.values, sw.indices, sw.offsets, aScale, aZero, scale,
+            colsum, op.getBias(), ValueRange(), b.getI64IntegerAttr(an.best.block.bk),
+            b.getI64IntegerAttr(an.best.block.bn), b.getI64IntegerAttr(an.best.maxPerColumn), ArrayAttr());
+      } else {
+        // Fewer rows than a vector: the kernel's FMAs are scalar, one chain per
+        // output unless the lists come in groups of independent partial sums.
+        int64_t group = rows < lanes ? kDecodeGroup : 1;
+        int64_t maxBlocks = (an.best.maxPerColumn + group - 1) / group * group;
+        std::vector<float> values;
+        auto [indices, offsets] = encodeBlocks<float>(
+            K, N, at, [&](int64_t k, int64_t n) { return at(k, n) * alpha; }, an.best.block, group, values);
+        SparseWeight sw;
+        {
+          OpBuilder cb(c);
+          sw = tableConstants<float>(cb, c.getLoc(), an.best.block, Float32Type::get(cb.getContext()), values,
+                                     indices, offsets, key);
+        }
+        sp = b.create<kernel::SparseMatMulOp>(
+            op.getLoc(), op.getResult().getType(), op.getLhs(), sw.values, sw.indices, sw.offsets, op.getBias(),
+            ValueRange(), b.getI64IntegerAttr(an.best.block.bk), b.getI64IntegerAttr(an.best.block.bn),
+            b.getI64IntegerAttr(maxBlocks), ArrayAttr(), b.getI64IntegerAttr(group));
+      }
+      op.getResult().replaceAllUsesWith(sp->getResult(0));
       op.erase();
       if (c->use_empty())
         c.erase();
