@@ -1,0 +1,80 @@
+// RUN: kiln-opt %s -split-input-file -kiln-sparsify=int8 | FileCheck %s
+// RUN: kiln-opt %s -split-input-file -kiln-sparsify | FileCheck %s --check-prefix=F32
+// RUN: kiln-opt %s -split-input-file -kiln-sparsify='int8 report' 2>&1 >/dev/null | FileCheck %s --check-prefix=REPORT
+
+// Three 4x1 blocks along K (column 0 rows 0-3, column 7 rows 4-7, column 5
+// rows 8-11), 16 rows of A (at least a vector: 8 lanes without a target).
+// With int8 the rows are quantized (int8-dynamic's min/max reductions) and
+// the blocks stored as s8 per column: column 0 (max 3) holds 1, -2, 3, 0.5
+// as 42, -85, 127, 21 at scale 3/127, its colsum 105; column 5 (max 4) 127,
+// 0, -32, 64 (colsum 159); column 7 (max 1) 32, 64, -95, 127 (colsum 128).
+// Without int8 the same blocks stay an f32 kernel.sparse_matmul.
+// CHECK-LABEL: func.func @blocks_4x1
+// CHECK-DAG:   %[[V:.*]] = graph.constant dense_resource<weight_sp_values> : tensor<3x4x1xi8>
+// CHECK-DAG:   %[[I:.*]] = graph.constant dense_resource<weight_sp_indices> : tensor<3xi32>
+// CHECK-DAG:   %[[O:.*]] = graph.constant dense_resource<weight_sp_offsets> : tensor<9xi32>
+// CHECK-DAG:   %[[S:.*]] = graph.constant dense_resource<weight_sp_scale> : tensor<8xf32>
+// CHECK-DAG:   %[[C:.*]] = graph.constant dense_resource<weight_sp_colsum> : tensor<8xi32>
+// CHECK:       kernel.reduce %arg0 {{.*}}kind = #kernel.reduce_kind<min>
+// CHECK:       kernel.reduce %arg0 {{.*}}kind = #kernel.reduce_kind<max>
+// CHECK:       %[[Q:.*]] = kernel.elementwise {{.*}} -> tensor<16x16xui8>
+// CHECK:       kernel.sparse_qmatmul %[[Q]], %[[V]] indices(%[[I]], %[[O]]) scales(%{{.*}}, %{{.*}}, %[[S]], %[[C]]) {block_k = 4 : i64, block_n = 1 : i64, max_blocks = 1 : i64} : (tensor<16x16xui8>, tensor<3x4x1xi8>, tensor<3xi32>, tensor<9xi32>, tensor<16x1xf32>, tensor<16x1xi32>, tensor<8xf32>, tensor<8xi32>) -> tensor<16x8xf32>
+// CHECK-NOT:   kernel.matmul
+// CHECK:       weight_sp_values: "0x010000002AAB7F157F00E0402040A17F"
+// CHECK:       weight_sp_indices: "0x04000000000000000200000001000000"
+// CHECK:       weight_sp_colsum: "0x0400000069000000000000000000000000000000000000009F0000000000000080000000"
+// F32-LABEL:   func.func @blocks_4x1
+// F32-NOT:     kernel.sparse_qmatmul
+// F32:         kernel.sparse_matmul %arg0, {{.*}} {block_k = 4 : i64, block_n = 1 : i64, max_blocks = 1 : i64} : (tensor<16x16xf32>, tensor<3x4x1xf32>
+// REPORT:      kiln: sparsity 'q' 16x8 (K x N): density 0.086; sparse 4x1 blocks (3, fill 0.92), expected 3.43x, in int8
+func.func @blocks_4x1(%a: tensor<16x16xf32>) -> tensor<16x8xf32> {
+  %w = graph.constant dense<[
+                             [1.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00],
+                             [-2.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00],
+                             [3.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00],
+                             [0.50, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00],
+                             [0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.25],
+                             [0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.50],
+                             [0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, -0.75],
+                             [0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 1.00],
+                             [0.00, 0.00, 0.00, 0.00, 0.00, 4.00, 0.00, 0.00],
+                             [0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00],
+                             [0.00, 0.00, 0.00, 0.00, 0.00, -1.00, 0.00, 0.00],
+                             [0.00, 0.00, 0.00, 0.00, 0.00, 2.00, 0.00, 0.00],
+                             [0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00],
+                             [0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00],
+                             [0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00],
+                             [0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00]]> : tensor<16x8xf32> : tensor<16x8xf32>
+  %0 = kernel.matmul %a, %w : (tensor<16x16xf32>, tensor<16x8xf32>) -> tensor<16x8xf32> loc("q")
+  return %0 : tensor<16x8xf32>
+}
+
+// -----
+
+// The same weight on 4 rows (fewer than a vector: no vector of rows for
+// vpdpbusd): the f32 form, in groups of 4 partial sums.
+// CHECK-LABEL: func.func @few_rows
+// CHECK-NOT:   kernel.sparse_qmatmul
+// CHECK:       kernel.sparse_matmul %arg0, {{.*}} group = 4 : i64
+// REPORT:      kiln: sparsity 'few' 16x8 (K x N): density 0.086; sparse 4x1 blocks (3, fill 0.92), expected 2.03x{{$}}
+func.func @few_rows(%a: tensor<4x16xf32>) -> tensor<4x8xf32> {
+  %w = graph.constant dense<[
+                             [1.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00],
+                             [-2.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00],
+                             [3.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00],
+                             [0.50, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00],
+                             [0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.25],
+                             [0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.50],
+                             [0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, -0.75],
+                             [0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 1.00],
+                             [0.00, 0.00, 0.00, 0.00, 0.00, 4.00, 0.00, 0.00],
+                             [0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00],
+                             [0.00, 0.00, 0.00, 0.00, 0.00, -1.00, 0.00, 0.00],
+                             [0.00, 0.00, 0.00, 0.00, 0.00, 2.00, 0.00, 0.00],
+                             [0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00],
+                             [0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00],
+                             [0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00],
+                             [0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00]]> : tensor<16x8xf32> : tensor<16x8xf32>
+  %0 = kernel.matmul %a, %w : (tensor<4x16xf32>, tensor<16x8xf32>) -> tensor<4x8xf32> loc("few")
+  return %0 : tensor<4x8xf32>
+}
