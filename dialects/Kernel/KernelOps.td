@@ -256,7 +256,7 @@ def Kernel_SparseMatMulOp : Kernel_Op<"sparse_matmul", [Pure, Kernel_SymbolicDim
   let hasVerifier = 1;
 }
 def Kernel_SparseQMatMulOp : Kernel_Op<"sparse_qmatmul", [Pure, Kernel_SymbolicDims, AttrSizedOperandSegments]> {
-  let summary = "kernel.sparse_matmul in int8: epilogue(f32(sum over the blocks of a * w - a_zero * b_colsum) * a_scale * b_scale (+ bias))";
+  let summary = "kernel.sparse_matmul in int8: epilogue(f32(sum of a * w - a_zero * b_colsum) * a_scale * b_scale)";
   let description = [{
     kernel.sparse_matmul's block tables (`offsets`, `indices`, `max_blocks`;
     group 1) over kernel.qmatmul's quantization: A is u8 [..., M, K] with a
