@@ -63,8 +63,8 @@ cl::opt<double> calibratePercentile("calibrate-percentile",
                                     cl::desc("percentile: keep [100-P, P] of each activation (default 99.99)"),
                                     cl::value_desc("P"), cl::init(99.99), cl::cat(compileCategory()));
 cl::opt<bool> report("report",
-                     cl::desc("After a quantized build: cosine and max error per output against f32 on the "
-                              "--calibrate sets, and both library sizes"),
+                     cl::desc("After a quantized or --prune build: cosine and max error per output against the f32 "
+                              "(dense) model on the --calibrate sets, and both library sizes"),
                      cl::cat(compileCategory()));
 
 cl::opt<std::string> sparsity("sparsity",
