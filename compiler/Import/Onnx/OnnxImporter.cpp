@@ -716,8 +716,8 @@ std::optional<SymExpr> Importer::dimExpression(const std::string &input, int d, 
   bool lacks;
   std::optional<ParsedDim> parsed = parseDimParam(text, why, lacks);
   if (!parsed) {
-    std::string msg = where + ": " + why + " in a dim expression (Kiln reads +, -, * and parentheses "
-                      "over names and integers)";
+    std::string msg = where + ": " + why + " (a dim expression may use +, -, * and parentheses over "
+                      "names and integers)";
     lacks ? addUnsupported(path + ": " + msg) : addError(path + ": " + msg);
     return std::nullopt;
   }
