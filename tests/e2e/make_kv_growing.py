@@ -12,6 +12,7 @@ test_data_set_1 a later call (past 5, 3 tokens, one masked key). Reshapes use
 import os
 
 import numpy as np
+import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 from ort_case import write_case
@@ -79,3 +80,19 @@ for k, (p, s, masked) in enumerate([(0, 6, 0), (5, 3, 1)]):
               ("past_value", rng.standard_normal((1, H, p, D)).astype(np.float32)),
               ("attention_mask", mask)]
     write_case(model, inputs, out, data_set=k)
+
+# kv_growing_bad_mask: set 1's inputs with one mask column too many (9 for a
+# past of 5 and 3 tokens). Kiln must refuse it, naming the input, the dim and
+# both sizes; the outputs are set 1's, never reached.
+bad = os.path.join(here, "data", "kv_growing_bad_mask")
+bad_set = os.path.join(bad, "test_data_set_0")
+os.makedirs(bad_set, exist_ok=True)
+onnx.save(model, os.path.join(bad, "model.onnx"))
+good_set = os.path.join(out, "test_data_set_1")
+for f in sorted(os.listdir(good_set)):
+    t = onnx.load_tensor(os.path.join(good_set, f))
+    if t.name == "attention_mask":
+        t = numpy_helper.from_array(np.ones((1, 9), np.int64), t.name)
+    with open(os.path.join(bad_set, f), "wb") as fh:
+        fh.write(t.SerializeToString())
+print("wrote", bad)
