@@ -96,3 +96,24 @@ for f in sorted(os.listdir(good_set)):
     with open(os.path.join(bad_set, f), "wb") as fh:
         fh.write(t.SerializeToString())
 print("wrote", bad)
+
+# kv_growing_opset23: opset 23's Attention (4 query heads over 2 KV heads,
+# causal) with past_key/past_value inputs and present outputs of the
+# expression's length; sets at a past of 0 (the prefill) and 5.
+B, HQ, HKV, SQ = 1, 4, 2, 3
+gqa = helper.make_graph(
+    [node("Attention", ["q", "k", "v", "", "past_key", "past_value"], ["y", "present_key", "present_value"],
+          is_causal=1)],
+    "kv_growing_opset23",
+    [vi("q", f32, ["batch_size", HQ, seq, D]), vi("k", f32, ["batch_size", HKV, seq, D]),
+     vi("v", f32, ["batch_size", HKV, seq, D]),
+     vi("past_key", f32, ["batch_size", HKV, past, D]), vi("past_value", f32, ["batch_size", HKV, past, D])],
+    [vi("y", f32, ["batch_size", HQ, seq, D]), vi("present_key", f32, ["batch_size", HKV, total, D]),
+     vi("present_value", f32, ["batch_size", HKV, total, D])])
+model23 = helper.make_model(gqa, opset_imports=[helper.make_opsetid("", 23)])
+model23.ir_version = 10
+randn = lambda *s: rng.standard_normal(s).astype(np.float32)
+for k, p in enumerate([0, 5]):
+    write_case(model23, [("q", randn(B, HQ, SQ, D)), ("k", randn(B, HKV, SQ, D)), ("v", randn(B, HKV, SQ, D)),
+                         ("past_key", randn(B, HKV, p, D)), ("past_value", randn(B, HKV, p, D))],
+               os.path.join(here, "data", "kv_growing_opset23"), check=False, data_set=k)
