@@ -754,19 +754,21 @@ std::optional<SymExpr> Importer::dimExpression(const std::string &input, int d, 
                         "=N, or build once for every size with --symbolic-dims"));
     return std::nullopt;
   }
+  if (!given.empty())
+    given = " (" + given + ")";
   std::optional<SymExpr> e = substituteSymbols(parsed->expr, values);
   if (!e) {
-    addError(path + ": " + where + ": the size overflows 64-bit integers (" + given + ")");
+    addError(path + ": " + where + ": the size overflows 64-bit integers" + given);
     return std::nullopt;
   }
   std::optional<int64_t> value = e->constValue();
   if (value && *value < 0) {
-    addError(path + ": " + where + " = " + std::to_string(*value) + " (" + given + "), a negative size");
+    addError(path + ": " + where + " = " + std::to_string(*value) + given + ", a negative size");
     return std::nullopt;
   }
   if (pinned) {
     if (value && *value != *pinned) {
-      addError(path + ": " + where + " = " + std::to_string(*value) + " (" + given + "), but it is pinned to " +
+      addError(path + ": " + where + " = " + std::to_string(*value) + given + ", but it is pinned to " +
                std::to_string(*pinned));
       return std::nullopt;
     }
