@@ -168,6 +168,15 @@ private:
 std::optional<ParsedDim> parseDimParam(StringRef text, std::string &error, bool &unsupported) {
   error.clear();
   unsupported = false;
+  // Names are looked up linearly and terms merged per operation: a bound
+  // keeps hostile text from costing quadratic time. Exporters write tens of
+  // characters.
+  constexpr size_t kMaxLength = 256;
+  if (text.size() > kMaxLength) {
+    error = "the text is " + std::to_string(text.size()) + " characters long, more than " +
+            std::to_string(kMaxLength);
+    return std::nullopt;
+  }
   return Parser(text, error, unsupported).run();
 }
 
