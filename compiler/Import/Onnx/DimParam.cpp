@@ -65,7 +65,7 @@ private:
       return fail("division ('/') is not supported" + at, true);
     if (c == '%')
       return fail("'%' (modulo) is not supported" + at, true);
-    if (c == '*' || c == '^')
+    if (c == '^')
       return fail("a power is not supported" + at, true);
     if (isPrint(c))
       return fail("unexpected '" + std::string(1, c) + "'" + at);
@@ -98,7 +98,7 @@ private:
         return lhs;
       ++pos;
       if (pos < text.size() && text[pos] == '*')
-        return unexpected();
+        return fail("a power is not supported at offset " + std::to_string(pos), true);
       std::optional<SymExpr> rhs = atom(depth);
       if (!rhs)
         return std::nullopt;
