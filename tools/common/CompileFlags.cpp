@@ -150,8 +150,9 @@ bool fillCompileOptions(CompileOptions &opts, std::string &error) {
   for (const std::string &s : shapes) {
     auto [k, v] = StringRef(s).split('=');
     int64_t dim;
-    if (k.empty() || v.getAsInteger(10, dim) || dim <= 0) {
-      error = "--shape expects name=positive-integer, got '" + s + "'";
+    // 0 is a size too: a KV cache's past is empty on the first call.
+    if (k.empty() || v.getAsInteger(10, dim) || dim < 0) {
+      error = "--shape expects name=N with N >= 0, got '" + s + "'";
       return false;
     }
     opts.import.dimValues[k.str()] = dim;
