@@ -144,6 +144,13 @@ static kiln_status_t bind_symbols(kiln_context_t *ctx, const kiln_tensor_t *inpu
     const kiln_abi_symbol_t *s = &m->symbols[k];
     int64_t value = inputs[s->input].shape[s->dim];
     const char *input = kiln_tensor_name(&m->tensors[m->inputs[s->input]]);
+    // The compiler proves shapes assuming every symbol is at least 1, so an
+    // empty dim (a KV cache's past on the first call) needs a pinned build.
+    if (value == 0)
+      return kiln_fail(ctx, KILN_INVALID_ARGUMENT,
+                       "input '%s' (#%d): dim %d is 0; '%s' must be at least 1 (a build with "
+                       "symbolic dims has no empty dims: build this size with --shape %s=0)",
+                       input, (int)s->input, (int)s->dim, symbol_name(m, k), symbol_name(m, k));
     if (value < 1)
       return kiln_fail(ctx, KILN_INVALID_ARGUMENT,
                        "input '%s' (#%d): dim %d is %lld; '%s' must be at least 1", input,

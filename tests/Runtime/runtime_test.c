@@ -863,7 +863,8 @@ static void test_symbolic_runs(void) {
   sym_io(in, out, 0, 7);
   st = kiln_context_run(ctx, in, 2, out, 1);
   check_error(st, KILN_INVALID_ARGUMENT, kiln_context_last_error(ctx),
-              "input 'ids' (#0): dim 0 is 0; 'batch' must be at least 1", NULL, "batch 0");
+              "input 'ids' (#0): dim 0 is 0; 'batch' must be at least 1",
+              "build this size with --shape batch=0", "batch 0");
   sym_io(in, out, 3, 7);
   g_out_shape[2] = 5;
   st = kiln_context_run(ctx, in, 2, out, 1);

@@ -132,6 +132,15 @@ save("input_huge", unary("Relu", x_shape=(1 << 30, 1 << 30), y_shape=(1 << 30, 1
      "input 'x' has shape [1073741824,1073741824]: dim 1 takes it past 2^31-1 elements")
 save("input_huge_one_dim", unary("Relu", x_shape=(1 << 31,), y_shape=(1 << 31,)),
      "input 'x' has shape [2147483648]: dim 0 takes it past 2^31-1 elements")
+# dim_param expressions (`past + seq`): hostile text is refused, never guessed at.
+save("dim_expr_division", unary("Relu", x_shape=("seq / 2", 3)),
+     "input 'x' dim 0 is 'seq / 2': division ('/') is not supported")
+save("dim_expr_overflow", unary("Relu", x_shape=("9223372036854775807 * 2", 3)),
+     "the expression overflows 64-bit integers")
+save("dim_expr_nested", unary("Relu", x_shape=("(" * 40 + "s" + ")" * 40, 3)),
+     "parentheses nest deeper than 32")
+save("dim_expr_huge", unary("Relu", x_shape=("65536 * 65536", 3)),
+     "input 'x' has shape [4294967296,3]: dim 0 takes it past 2^31-1 elements")
 shape = helper.make_tensor("s", TensorProto.INT64, [3], [1 << 12, 1 << 12, 1 << 12])
 save("expand_huge", model([helper.make_node("Expand", ["x", "s"], ["y"], name="n0")],
                           [vi("x", shape=(1, 1, 1))], [vi("y", shape=(4096, 4096, 4096))], [shape]),

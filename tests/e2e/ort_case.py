@@ -14,13 +14,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DTYPES = {"float32": np.float32, "int32": np.int32, "int64": np.int64, "uint8": np.uint8, "int8": np.int8}
 
 
-def write_case(model, inputs, out, check=True, level="all"):
+def write_case(model, inputs, out, check=True, level="all", data_set=0):
     """`inputs`: (name, array) pairs in graph input order. Returns the outputs.
     `check=False` skips onnx's checker, which predates some types (INT4);
-    `level` is onnxruntime's graph optimization level (tools/oracle/run.js)."""
+    `level` is onnxruntime's graph optimization level (tools/oracle/run.js);
+    `data_set` numbers the folder, so one model can have sets of other sizes."""
     if check:
         onnx.checker.check_model(model)
-    data = os.path.join(out, "test_data_set_0")
+    data = os.path.join(out, f"test_data_set_{data_set}")
     os.makedirs(data, exist_ok=True)
     onnx.save(model, os.path.join(out, "model.onnx"))
     for i, (name, x) in enumerate(inputs):

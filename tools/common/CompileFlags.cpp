@@ -63,8 +63,8 @@ cl::opt<double> calibratePercentile("calibrate-percentile",
                                     cl::desc("percentile: keep [100-P, P] of each activation (default 99.99)"),
                                     cl::value_desc("P"), cl::init(99.99), cl::cat(compileCategory()));
 cl::opt<bool> report("report",
-                     cl::desc("After a quantized build: cosine and max error per output against f32 on the "
-                              "--calibrate sets, and both library sizes"),
+                     cl::desc("After a quantized or --prune build: cosine and max error per output against the f32 "
+                              "(dense) model on the --calibrate sets, and both library sizes"),
                      cl::cat(compileCategory()));
 
 cl::opt<std::string> sparsity("sparsity",
@@ -150,8 +150,9 @@ bool fillCompileOptions(CompileOptions &opts, std::string &error) {
   for (const std::string &s : shapes) {
     auto [k, v] = StringRef(s).split('=');
     int64_t dim;
-    if (k.empty() || v.getAsInteger(10, dim) || dim <= 0) {
-      error = "--shape expects name=positive-integer, got '" + s + "'";
+    // 0 is a size too: a KV cache's past is empty on the first call.
+    if (k.empty() || v.getAsInteger(10, dim) || dim < 0) {
+      error = "--shape expects name=N with N >= 0, got '" + s + "'";
       return false;
     }
     opts.import.dimValues[k.str()] = dim;

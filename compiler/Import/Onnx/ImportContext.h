@@ -312,6 +312,9 @@ private:
   bool collectInputs(llvm::SmallVectorImpl<mlir::Type> &types,
                      llvm::SmallVectorImpl<std::string> &names);
   void setSymbolAttrs(mlir::func::FuncOp func);
+  /// Input dim `d` whose dim_param is an expression (`past + seq`), over the
+  /// pinned dims and the symbols; reports why not and returns nullopt.
+  std::optional<SymExpr> dimExpression(const std::string &input, int d, const std::string &text);
   /// Where each symbol is first read: (input position, dim).
   std::vector<std::pair<int, int>> symbolBinders;
   void importNode(const onnx::NodeProto &node, size_t index);

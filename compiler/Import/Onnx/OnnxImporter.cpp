@@ -19,6 +19,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/Import/Onnx/OnnxImporter.h"
 #include "compiler/Import/Onnx/ImportContext.h"
+#include "compiler/Import/Onnx/DimParam.h"
 #include "compiler/Import/Onnx/ExternalData.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -604,12 +605,6 @@ void Importer::needBinding(StringRef value) {
     report.inputsToBind.push_back(value.str());
 }
 
-/// A dim_param that can name a symbol: an identifier (`batch`, `seq_len`).
-static bool isSymbolName(StringRef s) {
-  return !s.empty() && (isAlpha(s[0]) || s[0] == '_') &&
-         llvm::all_of(s, [](char c) { return isAlnum(c) || c == '_' || c == '.'; });
-}
-
 bool Importer::collectInputs(SmallVectorImpl<Type> &types, SmallVectorImpl<std::string> &names) {
   bool ok = true;
   auto inputError = [&](const Twine &msg) {
@@ -636,9 +631,12 @@ bool Importer::collectInputs(SmallVectorImpl<Type> &types, SmallVectorImpl<std::
                               : in.name() + "_dim" + std::to_string(d);
         if (options.dimValues.count(sym) || llvm::is_contained(symbolNames, sym))
           continue;
-        if (!isSymbolName(sym)) {
-          inputUnsupported("input '" + in.name() + "' dim " + std::to_string(d) + " is '" + sym +
-                     "': a dim that is an expression is not supported yet; pin it with --shape");
+        if (!isDimName(sym)) {
+          // An expression of other dims: built from their symbols below, once
+          // every input that binds one has been seen.
+          if (!dim.has_dim_param() || dim.dim_param().empty())
+            inputUnsupported("input '" + in.name() + "' dim " + std::to_string(d) +
+                             " has no size and no name, and the input's name cannot name a symbol");
           continue;
         }
         symbolNames.push_back(sym);
@@ -679,6 +677,12 @@ bool Importer::collectInputs(SmallVectorImpl<Type> &types, SmallVectorImpl<std::
         shape.push_back(SymExpr::constant(dim.dim_value()));
       } else if (sym != symbolNames.end() && !options.dimValues.count(param)) {
         shape.push_back(SymExpr::symbol(sym - symbolNames.begin()));
+      } else if (dim.has_dim_param() && !dim.dim_param().empty() && !isDimName(param)) {
+        std::optional<SymExpr> e = dimExpression(name, d, param);
+        if (e)
+          shape.push_back(*e);
+        else
+          shapeOk = false;
       } else if (dim.has_dim_param() && !dim.dim_param().empty()) {
         auto it = options.dimValues.find(dim.dim_param());
         if (it != options.dimValues.end() && it->second >= 0) {
@@ -704,6 +708,76 @@ bool Importer::collectInputs(SmallVectorImpl<Type> &types, SmallVectorImpl<std::
     names.push_back(name);
   }
   return ok;
+}
+
+std::optional<SymExpr> Importer::dimExpression(const std::string &input, int d, const std::string &text) {
+  std::string where = "input '" + input + "' dim " + std::to_string(d) + " is '" + text + "'";
+  std::string why;
+  bool lacks;
+  std::optional<ParsedDim> parsed = parseDimParam(text, why, lacks);
+  if (!parsed) {
+    std::string msg = where + ": " + why + " (a dim expression may use +, -, * and parentheses over "
+                      "names and integers)";
+    lacks ? addUnsupported(path + ": " + msg) : addError(path + ": " + msg);
+    return std::nullopt;
+  }
+  // --shape (or kiln-run, from a data set) may pin the text itself.
+  auto pin = options.dimValues.find(text);
+  std::optional<int64_t> pinned;
+  if (pin != options.dimValues.end() && pin->second >= 0)
+    pinned = pin->second;
+  SmallVector<SymExpr> values;
+  std::string given, missing, firstName;
+  for (const std::string &n : parsed->names) {
+    auto v = options.dimValues.find(n);
+    auto sym = llvm::find(symbolNames, n);
+    if (v != options.dimValues.end() && v->second >= 0) {
+      values.push_back(SymExpr::constant(v->second));
+      given += (given.empty() ? "" : ", ") + n + "=" + std::to_string(v->second);
+    } else if (sym != symbolNames.end()) {
+      values.push_back(SymExpr::symbol(sym - symbolNames.begin()));
+    } else {
+      values.push_back(SymExpr());
+      if (missing.empty())
+        firstName = n;
+      missing += (missing.empty() ? "'" : ", '") + n + "'";
+    }
+  }
+  if (!missing.empty()) {
+    if (pinned)
+      return SymExpr::constant(*pinned);
+    addError(path + ": " + where + ": " +
+             (options.symbolicDims
+                  ? "no input has " + missing + " as a whole dim to bind it at run time; pin it with --shape " +
+                        firstName + "=N"
+                  : "pin " + missing + " with --shape " + firstName +
+                        "=N, or build once for every size with --symbolic-dims"));
+    return std::nullopt;
+  }
+  if (!given.empty())
+    given = " (" + given + ")";
+  std::optional<SymExpr> e = substituteSymbols(parsed->expr, values);
+  if (!e) {
+    addError(path + ": " + where + ": the size overflows 64-bit integers" + given);
+    return std::nullopt;
+  }
+  std::optional<int64_t> value = e->constValue();
+  if (value && *value < 0) {
+    addError(path + ": " + where + " = " + std::to_string(*value) + given + ", a negative size");
+    return std::nullopt;
+  }
+  if (pinned) {
+    if (value && *value != *pinned) {
+      addError(path + ": " + where + " = " + std::to_string(*value) + given + ", but it is pinned to " +
+               std::to_string(*pinned));
+      return std::nullopt;
+    }
+    return SymExpr::constant(*pinned);
+  }
+  // A difference may go negative for some sizes: the runtime refuses those.
+  if (!value && e->decideGE0() != true)
+    constraints.push_back({*e, "input '" + input + "' dim " + std::to_string(d) + " is '" + text + "'"});
+  return e;
 }
 
 /// `kiln.symbols` (name and binder of each symbol) and `kiln.constraints`
