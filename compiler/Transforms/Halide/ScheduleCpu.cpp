@@ -568,8 +568,7 @@ struct CpuScheduler {
     } else {
       // A few rows (a decode step): acc per column block, so its loop over
       // the blocks is one column's list with its partial sums in registers
-      // (a tile of column blocks let LLVM vectorize across them into gathers,
-      // 2.1x less time than dense instead of more), tasks of 64 columns.
+      // (scalar FMAs: no vector of columns to fill), tasks of 64 columns.
       std::string n = var(rank - 1), m = var(rank - 2);
       int64_t T = std::max<int64_t>(BN, 64 / BN * BN);
       s.create<halide::SplitOp>(l, "out", n, n + "_o", n + "_i", T, 0);
