@@ -201,6 +201,23 @@ def Halide_CallOp : Halide_Op<"call", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Halide_PromiseClampedOp : Halide_Op<"promise_clamped", [Pure, AllTypesMatch<["value", "min", "max", "result"]>]> {
+  let summary = "An i32 the compiler proved to lie in [min, max] (Halide's unsafe_promise_clamped)";
+  let description = [{
+    Bounds inference takes the value to lie in [min, max], and no clamp runs:
+    for an index read from a table whose entries were checked at compile
+    time (kernel.sparse_matmul's constant tables, by its verifier). A value
+    outside the range reads out of bounds: never use it on data not checked.
+
+    ```mlir
+    %p = halide.promise_clamped %x, %c0, %c99 : i32
+    ```
+  }];
+  let arguments = (ins I32:$value, I32:$min, I32:$max);
+  let results = (outs I32:$result);
+  let assemblyFormat = "$value `,` $min `,` $max attr-dict `:` type($result)";
+}
+
 def Halide_ReturnOp : Halide_Op<"return", [Pure, Terminator,
                                            ParentOneOf<["FuncOp", "UpdateOp"]>]> {
   let summary = "The value (a tuple func's values) of a definition at a point";

@@ -482,6 +482,8 @@ private:
       FailureOr<Expr> e = resolveSym(sym);
       return failed(e) ? failure() : set(op, *e);
     }
+    if (auto p = dyn_cast<halide::PromiseClampedOp>(op))
+      return set(op, Halide::unsafe_promise_clamped(get(p.getValue()), get(p.getMin()), get(p.getMax())));
     if (auto c = dyn_cast<arith::CmpFOp>(op))
       return translateCmpF(c);
     if (auto c = dyn_cast<arith::CmpIOp>(op))

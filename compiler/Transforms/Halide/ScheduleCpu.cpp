@@ -562,7 +562,24 @@ struct CpuScheduler {
     int64_t NT = std::lcm(BN, W);
     if (NT > N)
       NT = N;
-    std::string tile = outPanelTiles(NT, MT, /*unrollRows=*/false);
+    std::string tile;
+    if (w > 1) {
+      tile = outPanelTiles(NT, MT, /*unrollRows=*/false);
+    } else {
+      // A few rows (a decode step): acc per column block, so its loop over
+      // the blocks is one column's list with its partial sums in registers
+      // (scalar FMAs: no vector of columns to fill), tasks of 64 columns.
+      std::string n = var(rank - 1), m = var(rank - 2);
+      int64_t T = std::max<int64_t>(BN, 64 / BN * BN);
+      s.create<halide::SplitOp>(l, "out", n, n + "_o", n + "_i", T, 0);
+      s.create<halide::SplitOp>(l, "out", n + "_i", n + "_io", n + "_ii", BN, 0);
+      SmallVector<std::string> order{n + "_ii", m, n + "_io", n + "_o"};
+      for (size_t i = rank - 2; i-- > 0;)
+        order.push_back(var(i));
+      s.create<halide::ReorderOp>(l, "out", s.getStrArrayAttr(SmallVector<StringRef>(order.begin(), order.end())), 0);
+      s.create<halide::ParallelOp>(l, "out", parallelVar(n + "_o"), 0);
+      tile = n + "_io";
+    }
     // out reads acc transposed: W rows unrolled under the vector of columns
     // become a W x W shuffle transpose (gathers measured 3x slower).
     std::string om = var(rank - 2) + "_i";

@@ -58,6 +58,16 @@
 // CHECK-NEXT:    halide.unroll @acc "d0" {stage = 1 : i64}
 // CHECK:         halide.compute_root @at
 // CHECK-NOT:     halide.parallel @at
+// Constant tables (what kiln-sparsify writes) were checked by the verifier:
+// their reads are promised in range (Halide's unsafe_promise_clamped: bounds
+// for inference, no clamp at run time) instead of clamped.
+// CHECK-LABEL: halide.kernel @k2_sparse_matmul_f32
+// CHECK:       halide.update @acc
+// CHECK:         %[[P:.*]] = halide.promise_clamped %{{.*}}, %{{.*}}, %{{.*}} : i32
+// CHECK:         %[[R:.*]] = halide.call @in2(%[[P]]) : (i32) -> i32
+// CHECK:         halide.promise_clamped %[[R]], %{{.*}}, %{{.*}} : i32
+// CHECK-NOT:     arith.minsi
+// CHECK:       halide.func @out
 module attributes {halide.target = #halide.target<"x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41">} {
 func.func @sparse(%a: tensor<1x40x100xf32>, %v: tensor<30x4x1xf32>, %i: tensor<30xi32>, %o: tensor<49xi32>) -> tensor<1x40x48xf32> {
   %0 = kernel.sparse_matmul %a, %v indices(%i, %o) {block_k = 4 : i64, block_n = 1 : i64, max_blocks = 3 : i64} : (tensor<1x40x100xf32>, tensor<30x4x1xf32>, tensor<30xi32>, tensor<49xi32>) -> tensor<1x40x48xf32>
@@ -66,5 +76,12 @@ func.func @sparse(%a: tensor<1x40x100xf32>, %v: tensor<30x4x1xf32>, %i: tensor<3
 func.func @decode(%a: tensor<1x64xf32>, %v: tensor<40x1x1xf32>, %i: tensor<40xi32>, %o: tensor<33xi32>) -> tensor<1x32xf32> {
   %0 = kernel.sparse_matmul %a, %v indices(%i, %o) {block_k = 1 : i64, block_n = 1 : i64, max_blocks = 8 : i64, group = 4 : i64} : (tensor<1x64xf32>, tensor<40x1x1xf32>, tensor<40xi32>, tensor<33xi32>) -> tensor<1x32xf32>
   return %0 : tensor<1x32xf32>
+}
+func.func @constant_tables(%a: tensor<20x3xf32>) -> tensor<20x2xf32> {
+  %v = graph.constant dense<[[[1.0]], [[2.0]]]> : tensor<2x1x1xf32> : tensor<2x1x1xf32>
+  %i = graph.constant dense<[0, 2]> : tensor<2xi32> : tensor<2xi32>
+  %o = graph.constant dense<[0, 2, 2]> : tensor<3xi32> : tensor<3xi32>
+  %0 = kernel.sparse_matmul %a, %v indices(%i, %o) {block_k = 1 : i64, block_n = 1 : i64, max_blocks = 2 : i64} : (tensor<20x3xf32>, tensor<2x1x1xf32>, tensor<2xi32>, tensor<3xi32>) -> tensor<20x2xf32>
+  return %0 : tensor<20x2xf32>
 }
 }

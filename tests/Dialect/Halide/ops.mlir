@@ -101,3 +101,20 @@ halide.kernel @where_row_extent {
   }
   halide.output @out [4]
 }
+
+// CHECK-LABEL: halide.kernel @promise
+halide.kernel @promise {
+  halide.input @in0 : f32 [8]
+  halide.input @idx : i32 [4]
+  halide.func @out ["d0"] : f32 {
+  ^bb0(%x: i32):
+    %i = halide.call @idx(%x) : (i32) -> i32
+    %lo = arith.constant 0 : i32
+    %hi = arith.constant 7 : i32
+    // CHECK: halide.promise_clamped %{{.*}}, %{{.*}}, %{{.*}} : i32
+    %p = halide.promise_clamped %i, %lo, %hi : i32
+    %v = halide.call @in0(%p) : (i32) -> f32
+    halide.return %v : f32
+  }
+  halide.output @out [4]
+}
