@@ -12,11 +12,15 @@
 // The schedule vectorizes ki atomically inside the vector of m: per block,
 // one broadcast i32 of 4 weights against 16 rows x 4 k of at4, the
 // VectorReduce of 4 u8 x s8 products Halide 14 turns into one vpdpbusd (64
-// MACs per vector load, 16 in f32). The block loop and the clamped table
-// reads are sparse_matmul's.
+// MACs per vector load, 16 in f32). The block loop and the table reads
+// (promised in range when the tables are constants, clamped otherwise) are
+// sparse_matmul's.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Conversion/KernelToHalide/Lowerings.h"
+#include "dialects/Halide/HalideOps.h"
+
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace kiln;
@@ -50,6 +54,15 @@ LogicalResult kiln::lowerSparseQMatMul(kernel::SparseQMatMulOp op, KernelBuilder
     Location l = b.getUnknownLoc();
     return b.create<arith::MinSIOp>(l, b.create<arith::MaxSIOp>(l, v, c32(b, 0)), c32(b, hi)).getResult();
   };
+  // As sparse_matmul's: constant tables were checked by the verifier, so
+  // their reads are only promised in range; tables known at run time only
+  // are clamped.
+  bool checked = matchPattern(op.getIndices(), m_Constant()) && matchPattern(op.getOffsets(), m_Constant());
+  auto tableIndex = [&](OpBuilder &b, Value v, int64_t hi) -> Value {
+    if (!checked)
+      return clampTo(b, v, hi);
+    return b.create<halide::PromiseClampedOp>(b.getUnknownLoc(), v.getType(), v, c32(b, 0), c32(b, hi));
+  };
 
   // at4: [batch..., ko, m, ki]. Past K the stored weights are 0, so A's last
   // column stands in (u8: no NaN to keep out); m is clamped for the row
@@ -76,8 +89,8 @@ LogicalResult kiln::lowerSparseQMatMul(kernel::SparseQMatMulOp op, KernelBuilder
                      Value first = KernelBuilder::call(b, off, i32, {nb});
                      Value next = KernelBuilder::call(b, off, i32, {b.create<arith::AddIOp>(l, nb, c32(b, 1))});
                      Value count = b.create<arith::SubIOp>(l, next, first);
-                     Value p = clampTo(b, b.create<arith::AddIOp>(l, first, blk), std::max<int64_t>(nnzb - 1, 0));
-                     Value row = clampTo(b, KernelBuilder::call(b, idx, i32, {p}), rowBlocks - 1);
+                     Value p = tableIndex(b, b.create<arith::AddIOp>(l, first, blk), std::max<int64_t>(nnzb - 1, 0));
+                     Value row = tableIndex(b, KernelBuilder::call(b, idx, i32, {p}), rowBlocks - 1);
                      Value ko = b.create<arith::AddIOp>(l, b.create<arith::MulIOp>(l, row, c32(b, Q)), io);
                      SmallVector<Value> ai(d.begin(), d.begin() + batch);
                      ai.append({ko, m, ki});

@@ -49,6 +49,15 @@
 // CHECK-NEXT:    halide.split @at4 "d2" -> "d2_o", "d2_i" by 16
 // CHECK-NEXT:    halide.unroll @at4 "d2_i"
 // CHECK-NEXT:    halide.parallel @at4 "d1"
+// Constant tables (what kiln-sparsify writes) were checked by the verifier:
+// their reads are promised in range instead of clamped, as sparse_matmul's.
+// CHECK-LABEL: halide.kernel @k1_sparse_qmatmul_f32
+// CHECK:       halide.update @acc
+// CHECK:         %[[P:.*]] = halide.promise_clamped %{{.*}}, %{{.*}}, %{{.*}} : i32
+// CHECK:         %[[R:.*]] = halide.call @in2(%[[P]]) : (i32) -> i32
+// CHECK:         halide.promise_clamped %[[R]], %{{.*}}, %{{.*}} : i32
+// CHECK-NOT:     arith.minsi
+// CHECK:       halide.func @out
 // CUDA-LABEL:  halide.kernel @k0_sparse_qmatmul_f32
 // CUDA:        halide.schedule cuda {
 // CUDA-NEXT:     halide.compute_root @at4
@@ -64,5 +73,12 @@ func.func @sparse_q(%a: tensor<1x40x100xui8>, %v: tensor<30x8x1xi8>, %i: tensor<
                     %as: tensor<1x40x1xf32>, %az: tensor<1x40x1xi32>, %ws: tensor<48xf32>, %wsum: tensor<48xi32>) -> tensor<1x40x48xf32> {
   %0 = kernel.sparse_qmatmul %a, %v indices(%i, %o) scales(%as, %az, %ws, %wsum) {block_k = 8 : i64, block_n = 1 : i64, max_blocks = 3 : i64} : (tensor<1x40x100xui8>, tensor<30x8x1xi8>, tensor<30xi32>, tensor<49xi32>, tensor<1x40x1xf32>, tensor<1x40x1xi32>, tensor<48xf32>, tensor<48xi32>) -> tensor<1x40x48xf32>
   return %0 : tensor<1x40x48xf32>
+}
+func.func @constant_tables(%a: tensor<16x8xui8>, %as: tensor<16x1xf32>, %az: tensor<16x1xi32>, %ws: tensor<2xf32>, %wsum: tensor<2xi32>) -> tensor<16x2xf32> {
+  %v = graph.constant dense<1> : tensor<2x4x1xi8> : tensor<2x4x1xi8>
+  %i = graph.constant dense<[0, 1]> : tensor<2xi32> : tensor<2xi32>
+  %o = graph.constant dense<[0, 2, 2]> : tensor<3xi32> : tensor<3xi32>
+  %0 = kernel.sparse_qmatmul %a, %v indices(%i, %o) scales(%as, %az, %ws, %wsum) {block_k = 4 : i64, block_n = 1 : i64, max_blocks = 2 : i64} : (tensor<16x8xui8>, tensor<2x4x1xi8>, tensor<2xi32>, tensor<3xi32>, tensor<16x1xf32>, tensor<16x1xi32>, tensor<2xf32>, tensor<2xi32>) -> tensor<16x2xf32>
+  return %0 : tensor<16x2xf32>
 }
 }
