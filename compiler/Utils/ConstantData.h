@@ -30,7 +30,11 @@ std::vector<char> constantBytes(mlir::ElementsAttr value);
 template <typename T>
 mlir::DenseResourceElementsAttr resourceAttr(mlir::RankedTensorType type, llvm::ArrayRef<T> data,
                                              const std::string &name) {
-  auto blob = mlir::HeapAsmResourceBlob::allocateAndCopyInferAlign(data);
+  // An empty array may have a null data pointer, which the blob's memcpy
+  // must not see (UBSan): an empty table (an all-zero sparse weight).
+  static const T none{};
+  auto blob = mlir::HeapAsmResourceBlob::allocateAndCopyInferAlign(data.empty() ? llvm::ArrayRef<T>(&none, size_t(0))
+                                                                                 : data);
   return mlir::DenseResourceElementsAttr::get(type, name, std::move(blob));
 }
 

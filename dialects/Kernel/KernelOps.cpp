@@ -316,7 +316,8 @@ static std::optional<std::vector<int32_t>> constantI32(Value v) {
     if (AsmResourceBlob *blob = r.getRawHandle().getBlob()) {
       ArrayRef<char> bytes = blob->getData();
       std::vector<int32_t> out(bytes.size() / 4);
-      std::memcpy(out.data(), bytes.data(), out.size() * 4);
+      if (!out.empty()) // an empty table's data may be null (memcpy's UB)
+        std::memcpy(out.data(), bytes.data(), out.size() * 4);
       return out;
     }
   return std::nullopt;

@@ -589,7 +589,7 @@ LogicalResult Lowering::lowerSparse(double threshold) {
     Location l = b.getUnknownLoc();
     Value t = b.create<arith::DivSIOp>(l, d[nb], KernelBuilder::i32(b, TI));
     Value ii = b.create<arith::RemSIOp>(l, d[nb], KernelBuilder::i32(b, TI));
-    Idx tile = with(batchOf(d), {t, ii, d[nb + 1]});
+    SmallVector<Value> tile = with(batchOf(d), {t, ii, d[nb + 1]});
     return b.create<arith::DivFOp>(l, KernelBuilder::callElement(b, "st", et, tile, 0),
                                    KernelBuilder::callElement(b, "st", et, tile, 1));
   });

@@ -113,9 +113,16 @@ struct Operand {
   bool hasSymbolicDims() const;
   DType dtype() const;
   int64_t rank() const { return shape().size(); }
-  /// The element count; INT64_MAX when a dim is symbolic (never folds).
+  /// The element count; INT64_MAX when a dim is symbolic (never folds) or
+  /// the product overflows (a hostile model's 2^62 heads: not UB).
   int64_t numElements() const {
-    return hasSymbolicDims() ? INT64_MAX : kiln::numElements(shape());
+    if (hasSymbolicDims())
+      return INT64_MAX;
+    int64_t n = 1;
+    for (int64_t d : shape())
+      if (__builtin_mul_overflow(n, d, &n))
+        return INT64_MAX;
+    return n;
   }
 };
 
