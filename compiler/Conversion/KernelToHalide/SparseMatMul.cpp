@@ -29,6 +29,26 @@ using namespace kiln;
 
 static RankedTensorType tt(Value v) { return cast<RankedTensorType>(v.getType()); }
 
+Value kiln::clampIndex(OpBuilder &b, Value v, int64_t hi) {
+  Location l = b.getUnknownLoc();
+  Value lo = KernelBuilder::i32(b, 0);
+  return b.create<arith::MinSIOp>(l, b.create<arith::MaxSIOp>(l, v, lo), KernelBuilder::i32(b, hi)).getResult();
+}
+
+bool kiln::checkedSparseTables(Value indices, Value offsets) {
+  return matchPattern(indices, m_Constant()) && matchPattern(offsets, m_Constant());
+}
+
+// Constant tables were checked by the op's verifier (offsets from 0 to nnzb,
+// non-decreasing; indices inside K): promising their reads in range spares a
+// clamp per read, which cost a decode step half its instructions.
+Value kiln::sparseTableIndex(OpBuilder &b, Value v, int64_t hi, bool checked) {
+  if (!checked)
+    return clampIndex(b, v, hi);
+  return b.create<halide::PromiseClampedOp>(b.getUnknownLoc(), v.getType(), v, KernelBuilder::i32(b, 0),
+                                            KernelBuilder::i32(b, hi));
+}
+
 LogicalResult kiln::lowerSparseMatMul(kernel::SparseMatMulOp op, KernelBuilder &kb) {
   auto res = tt(op.getResult());
   auto lhs = tt(op.getLhs());
@@ -49,20 +69,7 @@ LogicalResult kiln::lowerSparseMatMul(kernel::SparseMatMulOp op, KernelBuilder &
     epi.push_back(kb.input(in));
 
   auto c32 = [](OpBuilder &b, int64_t v) { return KernelBuilder::i32(b, v); };
-  auto clampTo = [&](OpBuilder &b, Value v, int64_t hi) {
-    Location l = b.getUnknownLoc();
-    return b.create<arith::MinSIOp>(l, b.create<arith::MaxSIOp>(l, v, c32(b, 0)), c32(b, hi)).getResult();
-  };
-  // Constant tables were checked by the op's verifier (offsets from 0 to
-  // nnzb, non-decreasing; indices inside K): their reads are only promised
-  // in range for bounds inference. A clamp per read cost a decode step half
-  // its instructions. Tables known only at run time are clamped.
-  bool checked = matchPattern(op.getIndices(), m_Constant()) && matchPattern(op.getOffsets(), m_Constant());
-  auto tableIndex = [&](OpBuilder &b, Value v, int64_t hi) -> Value {
-    if (!checked)
-      return clampTo(b, v, hi);
-    return b.create<halide::PromiseClampedOp>(b.getUnknownLoc(), v.getType(), v, c32(b, 0), c32(b, hi));
-  };
+  bool checked = checkedSparseTables(op.getIndices(), op.getOffsets());
 
   // at: [batch..., k, m] over rowBlocks * BK rows of k. The schedule may
   // compute whole row tiles past M: m is clamped so those rows read real data.
@@ -70,8 +77,8 @@ LogicalResult kiln::lowerSparseMatMul(kernel::SparseMatMulOp op, KernelBuilder &
     Location l = b.getUnknownLoc();
     Value k = d[rank - 2], m = d[rank - 1];
     SmallVector<Value> ai(d.begin(), d.begin() + batch);
-    ai.push_back(clampTo(b, m, M - 1));
-    ai.push_back(K % BK ? clampTo(b, k, K - 1) : k);
+    ai.push_back(clampIndex(b, m, M - 1));
+    ai.push_back(K % BK ? clampIndex(b, k, K - 1) : k);
     Value v = KernelBuilder::call(b, a, f32, ai);
     if (K % BK == 0)
       return v;
@@ -103,8 +110,8 @@ LogicalResult kiln::lowerSparseMatMul(kernel::SparseMatMulOp op, KernelBuilder &
                      Value first = KernelBuilder::call(b, off, i32, {nb});
                      Value next = KernelBuilder::call(b, off, i32, {b.create<arith::AddIOp>(l, nb, c32(b, 1))});
                      Value count = b.create<arith::SubIOp>(l, next, first);
-                     Value p = tableIndex(b, b.create<arith::AddIOp>(l, first, blk), std::max<int64_t>(nnzb - 1, 0));
-                     Value row = tableIndex(b, KernelBuilder::call(b, idx, i32, {p}), rowBlocks - 1);
+                     Value p = sparseTableIndex(b, b.create<arith::AddIOp>(l, first, blk), std::max<int64_t>(nnzb - 1, 0), checked);
+                     Value row = sparseTableIndex(b, KernelBuilder::call(b, idx, i32, {p}), rowBlocks - 1, checked);
                      Value k = b.create<arith::AddIOp>(l, b.create<arith::MulIOp>(l, row, c32(b, BK)), i);
                      SmallVector<Value> ai(d.begin(), d.begin() + batch);
                      ai.append({k, m});

@@ -50,19 +50,7 @@ LogicalResult kiln::lowerSparseQMatMul(kernel::SparseQMatMulOp op, KernelBuilder
     epi.push_back(kb.input(in));
 
   auto c32 = [](OpBuilder &b, int64_t v) { return KernelBuilder::i32(b, v); };
-  auto clampTo = [&](OpBuilder &b, Value v, int64_t hi) {
-    Location l = b.getUnknownLoc();
-    return b.create<arith::MinSIOp>(l, b.create<arith::MaxSIOp>(l, v, c32(b, 0)), c32(b, hi)).getResult();
-  };
-  // As sparse_matmul's: constant tables were checked by the verifier, so
-  // their reads are only promised in range; tables known at run time only
-  // are clamped.
-  bool checked = matchPattern(op.getIndices(), m_Constant()) && matchPattern(op.getOffsets(), m_Constant());
-  auto tableIndex = [&](OpBuilder &b, Value v, int64_t hi) -> Value {
-    if (!checked)
-      return clampTo(b, v, hi);
-    return b.create<halide::PromiseClampedOp>(b.getUnknownLoc(), v.getType(), v, c32(b, 0), c32(b, hi));
-  };
+  bool checked = checkedSparseTables(op.getIndices(), op.getOffsets());
 
   // at4: [batch..., ko, m, ki]. Past K the stored weights are 0, so A's last
   // column stands in (u8: no NaN to keep out); m is clamped for the row
@@ -72,8 +60,8 @@ LogicalResult kiln::lowerSparseQMatMul(kernel::SparseQMatMulOp op, KernelBuilder
     Value ko = d[batch], m = d[batch + 1], ki = d[batch + 2];
     Value k = b.create<arith::AddIOp>(l, b.create<arith::MulIOp>(l, ko, c32(b, 4)), ki);
     SmallVector<Value> ai(d.begin(), d.begin() + batch);
-    ai.push_back(clampTo(b, m, M - 1));
-    ai.push_back(K % 4 ? clampTo(b, k, K - 1) : k);
+    ai.push_back(clampIndex(b, m, M - 1));
+    ai.push_back(K % 4 ? clampIndex(b, k, K - 1) : k);
     return KernelBuilder::call(b, a, u8, ai);
   });
 
@@ -89,8 +77,8 @@ LogicalResult kiln::lowerSparseQMatMul(kernel::SparseQMatMulOp op, KernelBuilder
                      Value first = KernelBuilder::call(b, off, i32, {nb});
                      Value next = KernelBuilder::call(b, off, i32, {b.create<arith::AddIOp>(l, nb, c32(b, 1))});
                      Value count = b.create<arith::SubIOp>(l, next, first);
-                     Value p = tableIndex(b, b.create<arith::AddIOp>(l, first, blk), std::max<int64_t>(nnzb - 1, 0));
-                     Value row = tableIndex(b, KernelBuilder::call(b, idx, i32, {p}), rowBlocks - 1);
+                     Value p = sparseTableIndex(b, b.create<arith::AddIOp>(l, first, blk), std::max<int64_t>(nnzb - 1, 0), checked);
+                     Value row = sparseTableIndex(b, KernelBuilder::call(b, idx, i32, {p}), rowBlocks - 1, checked);
                      Value ko = b.create<arith::AddIOp>(l, b.create<arith::MulIOp>(l, row, c32(b, Q)), io);
                      SmallVector<Value> ai(d.begin(), d.begin() + batch);
                      ai.append({ko, m, ki});
