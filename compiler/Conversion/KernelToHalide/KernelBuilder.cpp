@@ -332,3 +332,9 @@ Value KernelBuilder::index(OpBuilder &b, Value v, Value size) {
 Value KernelBuilder::index(OpBuilder &b, Value v, int64_t size) {
   return clampIndex(b, v, [&] { return i32(b, size); }, [&] { return i32(b, size - 1); });
 }
+
+Value KernelBuilder::clampToSize(OpBuilder &b, Value v, int64_t size) {
+  Location l = b.getUnknownLoc();
+  v = b.create<arith::MaxSIOp>(l, v, i32(b, 0));
+  return b.create<arith::MinSIOp>(l, v, i32(b, std::max<int64_t>(size - 1, 0)));
+}

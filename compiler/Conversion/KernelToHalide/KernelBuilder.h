@@ -122,6 +122,8 @@ public:
   static mlir::Value index(mlir::OpBuilder &b, mlir::Value v, int64_t size);
   /// The same for a size that is an i32 value (a symbolic dim).
   static mlir::Value index(mlir::OpBuilder &b, mlir::Value v, mlir::Value size);
+  /// An i32 index clamped to [0, size-1] (no negative-index wrap).
+  static mlir::Value clampToSize(mlir::OpBuilder &b, mlir::Value v, int64_t size);
 
 private:
   mlir::Location loc;

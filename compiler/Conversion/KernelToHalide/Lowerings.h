@@ -15,8 +15,6 @@ mlir::LogicalResult lowerMatMul(kernel::MatMulOp op, KernelBuilder &kb);
 mlir::LogicalResult lowerQMatMul(kernel::QMatMulOp op, KernelBuilder &kb);
 mlir::LogicalResult lowerW4MatMul(kernel::W4MatMulOp op, KernelBuilder &kb);
 mlir::LogicalResult lowerSparseMatMul(kernel::SparseMatMulOp op, KernelBuilder &kb);
-/// `v` clamped to [0, hi].
-mlir::Value clampIndex(mlir::OpBuilder &b, mlir::Value v, int64_t hi);
 /// Whether a sparse op's tables are constants, which its verifier checked.
 bool checkedSparseTables(mlir::Value indices, mlir::Value offsets);
 /// A sparse op's table read index: only promised in [0, hi] (bounds

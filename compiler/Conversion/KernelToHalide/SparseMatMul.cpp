@@ -29,12 +29,6 @@ using namespace kiln;
 
 static RankedTensorType tt(Value v) { return cast<RankedTensorType>(v.getType()); }
 
-Value kiln::clampIndex(OpBuilder &b, Value v, int64_t hi) {
-  Location l = b.getUnknownLoc();
-  Value lo = KernelBuilder::i32(b, 0);
-  return b.create<arith::MinSIOp>(l, b.create<arith::MaxSIOp>(l, v, lo), KernelBuilder::i32(b, hi)).getResult();
-}
-
 bool kiln::checkedSparseTables(Value indices, Value offsets) {
   return matchPattern(indices, m_Constant()) && matchPattern(offsets, m_Constant());
 }
@@ -44,7 +38,7 @@ bool kiln::checkedSparseTables(Value indices, Value offsets) {
 // clamp per read, which cost a decode step half its instructions.
 Value kiln::sparseTableIndex(OpBuilder &b, Value v, int64_t hi, bool checked) {
   if (!checked)
-    return clampIndex(b, v, hi);
+    return KernelBuilder::clampToSize(b, v, hi + 1);
   return b.create<halide::PromiseClampedOp>(b.getUnknownLoc(), v.getType(), v, KernelBuilder::i32(b, 0),
                                             KernelBuilder::i32(b, hi));
 }
@@ -77,8 +71,8 @@ LogicalResult kiln::lowerSparseMatMul(kernel::SparseMatMulOp op, KernelBuilder &
     Location l = b.getUnknownLoc();
     Value k = d[rank - 2], m = d[rank - 1];
     SmallVector<Value> ai(d.begin(), d.begin() + batch);
-    ai.push_back(clampIndex(b, m, M - 1));
-    ai.push_back(K % BK ? clampIndex(b, k, K - 1) : k);
+    ai.push_back(KernelBuilder::clampToSize(b, m, M));
+    ai.push_back(K % BK ? KernelBuilder::clampToSize(b, k, K) : k);
     Value v = KernelBuilder::call(b, a, f32, ai);
     if (K % BK == 0)
       return v;

@@ -60,8 +60,8 @@ LogicalResult kiln::lowerSparseQMatMul(kernel::SparseQMatMulOp op, KernelBuilder
     Value ko = d[batch], m = d[batch + 1], ki = d[batch + 2];
     Value k = b.create<arith::AddIOp>(l, b.create<arith::MulIOp>(l, ko, c32(b, 4)), ki);
     SmallVector<Value> ai(d.begin(), d.begin() + batch);
-    ai.push_back(clampIndex(b, m, M - 1));
-    ai.push_back(K % 4 ? clampIndex(b, k, K - 1) : k);
+    ai.push_back(KernelBuilder::clampToSize(b, m, M));
+    ai.push_back(K % 4 ? KernelBuilder::clampToSize(b, k, K) : k);
     return KernelBuilder::call(b, a, u8, ai);
   });
 

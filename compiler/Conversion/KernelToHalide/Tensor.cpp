@@ -19,12 +19,6 @@ using namespace kiln;
 
 static RankedTensorType tt(Value v) { return cast<RankedTensorType>(v.getType()); }
 
-static Value clampIndex(OpBuilder &b, Value v, int64_t size) {
-  Location l = b.getUnknownLoc();
-  v = b.create<arith::MaxSIOp>(l, v, KernelBuilder::i32(b, 0));
-  return b.create<arith::MinSIOp>(l, v, KernelBuilder::i32(b, std::max<int64_t>(size - 1, 0)));
-}
-
 LogicalResult kiln::lowerPad(kernel::PadOp op, KernelBuilder &kb) {
   auto in = tt(op.getInput()), res = tt(op.getResult());
   Type et = in.getElementType();
@@ -62,7 +56,7 @@ LogicalResult kiln::lowerPad(kernel::PadOp op, KernelBuilder &kb) {
         Value r = b.create<arith::RemSIOp>(l, i, n);
         i = b.create<arith::RemSIOp>(l, b.create<arith::AddIOp>(l, r, n), n);
       }
-      idx.push_back(clampIndex(b, i, size)); // edge: the clamp is the mode
+      idx.push_back(KernelBuilder::clampToSize(b, i, size)); // edge: the clamp is the mode
     }
     Value v = KernelBuilder::call(b, x, et, idx);
     if (mode != kernel::PadMode::Constant)
@@ -171,8 +165,8 @@ LogicalResult kiln::lowerScatterND(kernel::ScatterNDOp op, KernelBuilder &kb) {
     SmallVector<Value> r(space.size());
     int64_t stride = 1;
     for (int64_t t = space.size() - 1; t >= 0; --t) {
-      Value v = b.create<arith::DivSIOp>(l, clampIndex(b, w, numElements(space)), KernelBuilder::i32(b, stride));
-      r[t] = clampIndex(b, b.create<arith::RemSIOp>(l, v, KernelBuilder::i32(b, space[t])), space[t]);
+      Value v = b.create<arith::DivSIOp>(l, KernelBuilder::clampToSize(b, w, numElements(space)), KernelBuilder::i32(b, stride));
+      r[t] = KernelBuilder::clampToSize(b, b.create<arith::RemSIOp>(l, v, KernelBuilder::i32(b, space[t])), space[t]);
       stride *= space[t];
     }
     return b.create<arith::SelectOp>(l, hit, update(b, r, p), KernelBuilder::call(b, d, et, p));

@@ -1,15 +1,19 @@
 // RUN: kiln-opt %s -split-input-file -convert-kernel-to-halide -kiln-schedule-cpu -kiln-schedule-cuda | FileCheck %s
 
 // Constant pad: the value where the index falls outside, the input (read at a
-// clamped index) inside. Unpadded dims read their own index.
+// clamped index) inside. Unpadded dims read their own index. The clamp's top
+// is the last index, 7 (regression: a shadowing helper once clamped to 8,
+// past the buffer).
 // CHECK-LABEL: halide.kernel @k0_pad_f32
 // CHECK: halide.input @in0 : f32 [8, 3]
 // CHECK: halide.input @in1 : f32 []
 // CHECK: halide.func @out ["d1", "d0"] : f32
 // CHECK: ^bb0(%[[D1:.*]]: i32, %[[D0:.*]]: i32):
 // CHECK: arith.subi %[[D1]]
-// CHECK: arith.maxsi
-// CHECK: %[[J:.*]] = arith.minsi
+// CHECK: %[[Z:.*]] = arith.constant 0 : i32
+// CHECK: arith.maxsi %{{.*}}, %[[Z]]
+// CHECK-NEXT: %[[C7:.*]] = arith.constant 7 : i32
+// CHECK-NEXT: %[[J:.*]] = arith.minsi %{{.*}}, %[[C7]]
 // CHECK: %[[X:.*]] = halide.call @in0(%[[J]], %[[D0]])
 // CHECK: %[[V:.*]] = halide.call @in1() : () -> f32
 // CHECK: arith.select %{{.*}}, %[[X]], %[[V]] : f32
