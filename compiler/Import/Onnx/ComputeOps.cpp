@@ -631,15 +631,21 @@ LogicalResult layerNormOp(NodeContext &n) {
 
 Operand buildReduce(NodeContext &n, const Operand &x, ReduceKind kind, StringRef kindName,
                     ArrayRef<int64_t> axes, bool keepdims) {
-  SmallVector<int64_t> shape;
+  // Kept dims may be symbolic; reduce() refuses symbolic reduced ones.
+  SmallVector<SymExpr> xs = x.symShape(), shape;
   for (int64_t d = 0; d < x.rank(); ++d) {
     if (!llvm::is_contained(axes, d))
-      shape.push_back(x.shape()[d]);
+      shape.push_back(xs[d]);
     else if (keepdims)
-      shape.push_back(1);
+      shape.push_back(SymExpr::constant(1));
   }
-  if (n.canFold({&x}, numElements(shape)))
-    return Operand::of(foldReduce(kind, *x.constant, axes, keepdims));
+  if (!x.hasSymbolicDims()) {
+    SmallVector<int64_t> out;
+    for (const SymExpr &e : shape)
+      out.push_back(*e.constValue());
+    if (n.canFold({&x}, numElements(out)))
+      return Operand::of(foldReduce(kind, *x.constant, axes, keepdims));
+  }
   return Operand::of(n.create<graph::ReduceOp>(shape, x.dtype(), n.materialize(x),
                                                graph::ReduceKindAttr::get(n.b.getContext(), *graph::symbolizeReduceKind(kindName)), n.i64Array(axes),
                                                n.b.getBoolAttr(keepdims)));
@@ -679,6 +685,11 @@ LogicalResult reduce(NodeContext &n, ReduceKind kind, StringRef kindName) {
   }
   if (axes.empty())
     return n.set(0, x);
+  SmallVector<SymExpr> xs = x.symShape();
+  for (int64_t a : axes)
+    if (!xs[a].isConst())
+      return n.unsupported("a reduction over the symbolic dim " + Twine(a) + " of " + n.str(xs) +
+                           "; pin it with --shape NAME=N");
   return n.set(0, buildReduce(n, x, kind, kindName, axes, keepdims));
 }
 

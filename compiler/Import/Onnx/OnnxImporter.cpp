@@ -894,7 +894,9 @@ static bool symbolicReady(StringRef op) {
       // Data ops over symbolic dims.
       "Transpose", "MatMul", "Gemm", "Softmax", "LogSoftmax", "LayerNormalization", "RMSNormalization", "Conv", "Pow",
       "Sqrt", "Erf", "Tanh", "Exp", "Relu", "Sigmoid", "Gelu", "IsNaN", "IsInf", "Abs", "Log",
-      "Reciprocal", "Max", "Min", "Clip"};
+      "Reciprocal", "Max", "Min", "Clip", "Cos", "Sin", "Ceil", "Floor", "Round", "Sign", "Softplus", "ReduceMean", "ReduceSum",
+      "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2", "ReduceSumSquare", "ReduceLogSum",
+      "ReduceLogSumExp"};
   return ready.contains(op);
 }
 

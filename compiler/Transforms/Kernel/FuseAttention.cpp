@@ -152,14 +152,38 @@ kernel::AttentionOp fuseAt(kernel::SoftmaxOp sm, bool explain) {
   return att;
 }
 
+/// The constant c of a one-input kernel.elementwise whose body is x * c (or
+/// c * x) in f32; nullopt otherwise.
+std::optional<float> scalarScale(kernel::ElementwiseOp e) {
+  Block &body = e.getBody().front();
+  if (e.getInputs().size() != 1 || !isF32(e.getResult()) || body.getOperations().size() != 3)
+    return std::nullopt;
+  auto mul = dyn_cast<arith::MulFOp>(body.front().getNextNode());
+  auto c = dyn_cast<arith::ConstantFloatOp>(&body.front());
+  if (!mul || !c || cast<kernel::YieldOp>(body.getTerminator()).getValue() != mul.getResult())
+    return std::nullopt;
+  Value x = body.getArgument(0), k = c.getResult();
+  if (!((mul.getLhs() == x && mul.getRhs() == k) || (mul.getLhs() == k && mul.getRhs() == x)))
+    return std::nullopt;
+  return (float)c.value().convertToDouble();
+}
+
 /// Reads q, k and v through the maps of their single-use data-movement
-/// producers, which disappear.
+/// producers, which disappear. A single-use scale of q or k by a constant
+/// (the dynamo exporter's SDPA multiplies both q and k^T by sqrt(scale)) is
+/// folded into alpha the same way: on a KV cache it would otherwise copy the
+/// whole cache, once per query head, on every call.
 void absorbOperandMoves(kernel::AttentionOp att) {
   SmallVector<Attribute> maps(att.getOperandMaps().begin(), att.getOperandMaps().end());
+  float alpha = att.getAlpha().convertToFloat();
   for (unsigned i = 0; i < 3; ++i) {
     OpOperand &operand = att->getOpOperand(i);
     while (auto e = operand.get().getDefiningOp<kernel::ElementwiseOp>()) {
-      if (!isDataMovement(e) || !e->hasOneUse())
+      if (!e->hasOneUse())
+        break;
+      if (std::optional<float> c = i < 2 ? scalarScale(e) : std::nullopt)
+        alpha *= *c;
+      else if (!isDataMovement(e))
         break;
       AffineMap through = cast<AffineMapAttr>(e.getMaps()[0]).getValue();
       maps[i] = AffineMapAttr::get(simplifyAffineMap(composeMaps(through, cast<AffineMapAttr>(maps[i]).getValue())));
@@ -168,6 +192,8 @@ void absorbOperandMoves(kernel::AttentionOp att) {
     }
   }
   att.setOperandMapsAttr(ArrayAttr::get(att.getContext(), maps));
+  if (alpha != att.getAlpha().convertToFloat())
+    att.setAlphaAttr(OpBuilder(att).getF32FloatAttr(alpha));
 }
 
 /// Writes the attention's result in the layout of its single-use head merge,

@@ -71,6 +71,59 @@ func.func @gqa(%q: tensor<4x16x8xf32>, %k: tensor<2x8x16xf32>, %v: tensor<2x16x8
 
 // -----
 
+// The dynamo exporter's SDPA: q and k^T each scaled by sqrt(scale), k^T of a
+// grouped-query cache (2 KV heads for 4 query heads). Both scales fold into
+// alpha (0.5 * 0.25), and K is read from the cache through the map, so no
+// copy of the cache per query head is left.
+// CHECK-DAG: #[[KMAP:.*]] = affine_map<(d0, d1, d2) -> (d0 floordiv 2, d2, d1)>
+// CHECK-LABEL: func.func @sdpa_scaled
+// CHECK: kernel.attention %arg0, %arg1, %arg2 {alpha = 1.250000e-01 : f32, head_dim = 8 : i64, key_len = 16 : i64, operand_maps = [#{{.*}}, #[[KMAP]], #{{.*}}]} : (tensor<4x16x8xf32>, tensor<2x8x16xf32>, tensor<2x16x8xf32>) -> tensor<4x16x8xf32>
+// CHECK-NOT: kernel.elementwise
+func.func @sdpa_scaled(%q: tensor<4x16x8xf32>, %k: tensor<2x8x16xf32>, %v: tensor<2x16x8xf32>) -> tensor<4x16x8xf32> {
+  %qs = kernel.elementwise ins(%q : tensor<4x16x8xf32>) maps [affine_map<(d0, d1, d2) -> (d0, d1, d2)>] -> tensor<4x16x8xf32> {
+  ^bb0(%x: f32):
+    %c = arith.constant 0.5 : f32
+    %y = arith.mulf %x, %c : f32
+    kernel.yield %y : f32
+  }
+  %ks = kernel.elementwise ins(%k : tensor<2x8x16xf32>) maps [affine_map<(d0, d1, d2) -> (d0 floordiv 2, d1, d2)>] -> tensor<4x8x16xf32> {
+  ^bb0(%x: f32):
+    %c = arith.constant 0.25 : f32
+    %y = arith.mulf %c, %x : f32
+    kernel.yield %y : f32
+  }
+  %vb = kernel.elementwise ins(%v : tensor<2x16x8xf32>) maps [affine_map<(d0, d1, d2) -> (d0 floordiv 2, d1, d2)>] -> tensor<4x16x8xf32> {
+  ^bb0(%x: f32):
+    kernel.yield %x : f32
+  }
+  %s = kernel.matmul %qs, %ks : (tensor<4x16x8xf32>, tensor<4x8x16xf32>) -> tensor<4x16x16xf32>
+  %p = kernel.softmax %s {axis = 2 : i64} : (tensor<4x16x16xf32>) -> tensor<4x16x16xf32>
+  %o = kernel.matmul %p, %vb : (tensor<4x16x16xf32>, tensor<4x16x8xf32>) -> tensor<4x16x8xf32>
+  return %o : tensor<4x16x8xf32>
+}
+
+// -----
+
+// A scale of V is not a score scale: it stays.
+// CHECK-LABEL: func.func @v_scaled
+// CHECK: kernel.elementwise
+// CHECK: kernel.attention
+// CHECK-NOT: alpha
+func.func @v_scaled(%q: tensor<4x16x8xf32>, %k: tensor<4x8x16xf32>, %v: tensor<4x16x8xf32>) -> tensor<4x16x8xf32> {
+  %vs = kernel.elementwise ins(%v : tensor<4x16x8xf32>) maps [affine_map<(d0, d1, d2) -> (d0, d1, d2)>] -> tensor<4x16x8xf32> {
+  ^bb0(%x: f32):
+    %c = arith.constant 0.5 : f32
+    %y = arith.mulf %x, %c : f32
+    kernel.yield %y : f32
+  }
+  %s = kernel.matmul %q, %k : (tensor<4x16x8xf32>, tensor<4x8x16xf32>) -> tensor<4x16x16xf32>
+  %p = kernel.softmax %s {axis = 2 : i64} : (tensor<4x16x16xf32>) -> tensor<4x16x16xf32>
+  %o = kernel.matmul %p, %vs : (tensor<4x16x16xf32>, tensor<4x16x8xf32>) -> tensor<4x16x8xf32>
+  return %o : tensor<4x16x8xf32>
+}
+
+// -----
+
 // The probabilities are also a result (attention weights returned): the
 // chain stays as it is.
 // CHECK-LABEL: func.func @probs_used
