@@ -413,10 +413,25 @@ LogicalResult SliceOp::verify() {
   auto in = tt(getInput()).getShape(), out = tt(getResult()).getShape();
   if (getStarts().size() != in.size() || getSteps().size() != in.size() || out.size() != in.size())
     return emitOpError("starts/steps/result need one entry per input dim");
+  std::optional<AffineMap> startMap = getStartMap();
+  if (startMap && (startMap->getNumDims() != 0 || startMap->getNumResults() != in.size()))
+    return emitOpError("start_map must have no dims and one result per input dim");
   for (size_t d = 0; d < in.size(); ++d) {
     int64_t s = cast<IntegerAttr>(getStarts()[d]).getInt(), st = cast<IntegerAttr>(getSteps()[d]).getInt();
     if (st == 0)
       return emitOpError("step is 0 in dim ") << d;
+    if (startMap) {
+      auto c = dyn_cast<AffineConstantExpr>(startMap->getResult(d));
+      if (c && c.getValue() != s)
+        return emitOpError("start_map's start ") << c.getValue() << " of dim " << d << " differs from starts (" << s
+                                                 << ")";
+      if (!c) {
+        // Its range is a run-time constraint.
+        if (st != 1 || s != 0)
+          return emitOpError("the symbolic start of dim ") << d << " needs a step of 1 and 0 in starts";
+        continue;
+      }
+    }
     // Symbolic bounds are run-time constraints (kiln.constraints); a
     // symbolic dim takes steps of 1.
     if (ShapedType::isDynamic(in[d]) || ShapedType::isDynamic(out[d])) {

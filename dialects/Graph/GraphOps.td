@@ -425,15 +425,22 @@ def Graph_ExpandOp : Graph_Op<"expand", [Pure, Graph_SymbolicDims]> {
 }
 
 def Graph_SliceOp : Graph_Op<"slice", [Pure, Graph_SymbolicDims]> {
-  let summary = "ONNX Slice with static, normalised starts and steps (one per dim)";
+  let summary = "ONNX Slice with normalised starts and steps (one per dim)";
   let description = [{
     Result element i of dim d reads input element starts[d] + i * steps[d].
+    A start may be symbolic (GPT-2's causal mask sliced from its buffer at
+    rows [past, past + seq)): `start_map`, over the function's symbols, then
+    gives every dim's start, and `starts` holds its constant results (0 where
+    it is symbolic). A symbolic start takes a step of 1; its bounds are
+    run-time constraints (kiln.constraints), as symbolic sizes' are.
 
     ```mlir
     %r = graph.slice %x {starts = [0, 0, 0], steps = [1, 1, 1]} : (tensor<2x16x128xf32>) -> tensor<2x1x128xf32>
+    %c = graph.slice %b {start_map = affine_map<()[s0, s1] -> (0, 0, s0, 0)>, starts = [0, 0, 0, 0], steps = [1, 1, 1, 1]} : (tensor<1x1x64x64xi1>) -> tensor<1x1x?x?xi1, #enc>
     ```
   }];
-  let arguments = (ins Graph_Tensor:$input, I64ArrayAttr:$starts, I64ArrayAttr:$steps);
+  let arguments = (ins Graph_Tensor:$input, I64ArrayAttr:$starts, I64ArrayAttr:$steps,
+                   OptionalAttr<AffineMapAttr>:$start_map);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;

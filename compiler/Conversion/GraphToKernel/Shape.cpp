@@ -138,10 +138,13 @@ struct SlicePattern : OpRewritePattern<graph::SliceOp> {
   LogicalResult matchAndRewrite(graph::SliceOp op, PatternRewriter &rewriter) const override {
     MLIRContext *ctx = rewriter.getContext();
     SmallVector<AffineExpr> exprs;
-    for (size_t d = 0; d < op.getStarts().size(); ++d)
-      exprs.push_back(getAffineDimExpr(d, ctx) * cast<IntegerAttr>(op.getSteps()[d]).getInt() +
-                      cast<IntegerAttr>(op.getStarts()[d]).getInt());
-    auto map = AffineMap::get(exprs.size(), 0, exprs, ctx);
+    std::optional<AffineMap> startMap = op.getStartMap();
+    for (size_t d = 0; d < op.getStarts().size(); ++d) {
+      AffineExpr start = startMap ? startMap->getResult(d)
+                                  : getAffineConstantExpr(cast<IntegerAttr>(op.getStarts()[d]).getInt(), ctx);
+      exprs.push_back(getAffineDimExpr(d, ctx) * cast<IntegerAttr>(op.getSteps()[d]).getInt() + start);
+    }
+    auto map = AffineMap::get(exprs.size(), startMap ? startMap->getNumSymbols() : 0, exprs, ctx);
     rewriter.replaceOp(op, buildElementwise(rewriter, op.getLoc(), op.getType(), op.getInput(), map,
                                             identityBody));
     return success();

@@ -888,7 +888,7 @@ static bool symbolicReady(StringRef op) {
   static const llvm::StringSet<> ready = {
       // Shape arithmetic.
       "Shape", "Size", "Constant", "Identity", "Dropout", "Gather", "Unsqueeze", "Squeeze",
-      "Reshape", "Flatten", "Concat", "Slice", "Cast", "CastLike", "ConstantOfShape", "Range",
+      "Reshape", "Flatten", "Concat", "Slice", "Split", "Cast", "CastLike", "ConstantOfShape", "Range",
       "Expand", "Where", "Add", "Sub", "Mul", "Div", "Equal", "Greater", "GreaterOrEqual", "Less",
       "LessOrEqual", "And", "Or", "Not", "Neg",
       // Data ops over symbolic dims.

@@ -100,7 +100,7 @@ Operand sliceBy(NodeContext &n, const Operand &x, ArrayRef<int64_t> starts, Arra
   if (n.canFold({&x}, numElements(shape)))
     return Operand::of(foldSlice(*x.constant, starts, steps, shape));
   return Operand::of(n.create<graph::SliceOp>(shape, x.dtype(), n.materialize(x),
-                                              n.i64Array(starts), n.i64Array(steps)));
+                                              n.i64Array(starts), n.i64Array(steps), AffineMapAttr()));
 }
 
 namespace {
@@ -394,12 +394,22 @@ LogicalResult symbolicSlice(NodeContext &n) {
       t.elems.push_back(x.sym->elems[(*b)[0] + k]);
     return n.set(0, Operand::of(std::move(t)));
   }
-  std::optional<SmallVector<int64_t>> b = staticDims(begin);
-  if (!b)
-    return n.unsupported("a symbolic start is not supported yet (starts " + n.str(begin) + ")");
-  return n.set(0, Operand::of(n.create<graph::SliceOp>(shape, x.dtype(), n.materialize(x),
-                                                       n.i64Array(*b),
-                                                       n.i64Array(SmallVector<int64_t>(r, 1)))));
+  // A symbolic start (GPT-2's causal rows [past, past + seq) of its mask
+  // buffer) goes in start_map; starts keeps the constant ones.
+  SmallVector<int64_t> constStarts;
+  SmallVector<AffineExpr> startExprs;
+  bool symbolicStart = false;
+  unsigned syms = n.numSymbols();
+  for (const SymExpr &e : begin) {
+    std::optional<int64_t> c = e.constValue();
+    constStarts.push_back(c.value_or(0));
+    startExprs.push_back(e.toAffine(n.b.getContext(), syms));
+    symbolicStart |= !c;
+  }
+  AffineMapAttr startMap =
+      symbolicStart ? AffineMapAttr::get(AffineMap::get(0, syms, startExprs, n.b.getContext())) : AffineMapAttr();
+  return n.set(0, Operand::of(n.create<graph::SliceOp>(shape, x.dtype(), n.materialize(x), n.i64Array(constStarts),
+                                                       n.i64Array(SmallVector<int64_t>(r, 1)), startMap)));
 }
 
 LogicalResult sliceOp(NodeContext &n) {
@@ -476,7 +486,13 @@ LogicalResult splitOp(NodeContext &n) {
   FailureOr<int64_t> axis = n.normAxis(n.attrInt("axis", 0), x.rank());
   if (failed(axis))
     return failure();
-  int64_t dim = x.shape()[*axis], outs = n.numOutputs();
+  // Other dims may be symbolic (GPT-2's fused QKV over batch and seq); the
+  // split dim sizes the pieces.
+  SmallVector<SymExpr> xs = x.symShape();
+  if (x.isSym() || !xs[*axis].isConst())
+    return n.unsupported("a Split along the symbolic dim " + Twine(*axis) + " of " + n.str(xs) +
+                         " (or of a shape value) is not supported; pin it with --shape NAME=N");
+  int64_t dim = *xs[*axis].constValue(), outs = n.numOutputs();
   SmallVector<int64_t> sizes;
   if (n.opset >= 13 && n.hasInput(1)) {
     auto s = n.constInts(1, "split");
@@ -510,7 +526,14 @@ LogicalResult splitOp(NodeContext &n) {
       continue;
     starts[*axis] = sizes[i] ? offset : 0;
     shape[*axis] = sizes[i];
-    if (failed(n.set(i, sliceBy(n, x, starts, steps, shape))))
+    SmallVector<SymExpr> symShape = xs;
+    symShape[*axis] = SymExpr::constant(sizes[i]);
+    Operand piece = !x.hasSymbolicDims() ? sliceBy(n, x, starts, steps, shape)
+                    : sizes[i] == dim
+                        ? x
+                        : Operand::of(n.create<graph::SliceOp>(symShape, x.dtype(), n.materialize(x),
+                                                               n.i64Array(starts), n.i64Array(steps), AffineMapAttr()));
+    if (failed(n.set(i, piece)))
       return failure();
   }
   return success();

@@ -159,7 +159,7 @@ static void merge(MutableArrayRef<Member> group) {
     starts.back() = b.getI64IntegerAttr(column);
     column += tt(result).getShape().back();
     auto slice = b.create<graph::SliceOp>(result.getLoc(), result.getType(), merged,
-                                          b.getArrayAttr(starts), b.getArrayAttr(steps));
+                                          b.getArrayAttr(starts), b.getArrayAttr(steps), AffineMapAttr());
     result.replaceAllUsesWith(slice.getResult());
   }
   // Only now: the builder inserts before the first member.

@@ -148,3 +148,15 @@ func.func @slice(%x: tensor<?x?x48xf32, affine_map<()[s0, s1] -> (s0, s1, 48)>>)
   %0 = graph.slice %x {starts = [0, 0, 32], steps = [1, 1, 1]} : (tensor<?x?x48xf32, affine_map<()[s0, s1] -> (s0, s1, 48)>>) -> tensor<?x?x16xf32, affine_map<()[s0, s1] -> (s0, s1, 16)>>
   return %0 : tensor<?x?x16xf32, affine_map<()[s0, s1] -> (s0, s1, 16)>>
 }
+
+// -----
+
+// A symbolic start (GPT-2's causal rows [past, past + seq) of its bool
+// buffer, s0 = past, s1 = seq): the copy's map reads row d2 + s0.
+// CHECK-DAG: #[[CAUSAL:.*]] = affine_map<(d0, d1, d2, d3)[s0, s1] -> (d0, d1, d2 + s0, d3)>
+// CHECK-LABEL: func.func @slice_symbolic_start
+// CHECK: kernel.elementwise ins(%arg0 : tensor<1x1x64x64xi1>) maps [#[[CAUSAL]]] -> tensor<1x1x?x?xi1, #{{.*}}>
+func.func @slice_symbolic_start(%b: tensor<1x1x64x64xi1>) -> tensor<1x1x?x?xi1, affine_map<()[s0, s1] -> (1, 1, s1, s0 + s1)>> {
+  %0 = graph.slice %b {start_map = affine_map<()[s0, s1] -> (0, 0, s0, 0)>, starts = [0, 0, 0, 0], steps = [1, 1, 1, 1]} : (tensor<1x1x64x64xi1>) -> tensor<1x1x?x?xi1, affine_map<()[s0, s1] -> (1, 1, s1, s0 + s1)>>
+  return %0 : tensor<1x1x?x?xi1, affine_map<()[s0, s1] -> (1, 1, s1, s0 + s1)>>
+}

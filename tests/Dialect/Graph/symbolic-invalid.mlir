@@ -118,6 +118,32 @@ func.func @slice_step(%a: tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>) -> ten
 
 // -----
 
+// start_map: one result per dim, no dims; its constants are the starts; a
+// symbolic start takes a step of 1 and 0 in starts.
+func.func @slice_start_map_rank(%a: tensor<8x4xf32>) -> tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>> {
+  // expected-error @+1 {{start_map must have no dims and one result per input dim}}
+  %0 = graph.slice %a {start_map = affine_map<()[s0] -> (s0)>, starts = [0, 0], steps = [1, 1]} : (tensor<8x4xf32>) -> tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>
+  return %0 : tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>
+}
+
+// -----
+
+func.func @slice_start_map_const(%a: tensor<8x4xf32>) -> tensor<?x2xf32, affine_map<()[s0] -> (s0, 2)>> {
+  // expected-error @+1 {{start_map's start 2 of dim 1 differs from starts (1)}}
+  %0 = graph.slice %a {start_map = affine_map<()[s0] -> (s0, 2)>, starts = [0, 1], steps = [1, 1]} : (tensor<8x4xf32>) -> tensor<?x2xf32, affine_map<()[s0] -> (s0, 2)>>
+  return %0 : tensor<?x2xf32, affine_map<()[s0] -> (s0, 2)>>
+}
+
+// -----
+
+func.func @slice_start_map_step(%a: tensor<8x4xf32>) -> tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>> {
+  // expected-error @+1 {{the symbolic start of dim 0 needs a step of 1 and 0 in starts}}
+  %0 = graph.slice %a {start_map = affine_map<()[s0] -> (s0, 0)>, starts = [0, 0], steps = [2, 1]} : (tensor<8x4xf32>) -> tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>
+  return %0 : tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>
+}
+
+// -----
+
 // Only the batch of a conv may be symbolic.
 func.func @conv_spatial(%x: tensor<1x3x?x8xf32, affine_map<()[s0] -> (1, 3, s0, 8)>>, %w: tensor<4x3x4x4xf32>) -> tensor<1x4x?x2xf32, affine_map<()[s0] -> (1, 4, s0, 2)>> {
   // expected-error @+1 {{only the batch dim may be symbolic}}
