@@ -116,7 +116,9 @@ void schedule::cpuPointwise(OpBuilder &s, StringRef f, ArrayRef<int64_t> shape, 
     // reductions, LayerNorms and quantizations of [128, 768] took 2-5x longer
     // in parallel than alone). Symbolic dims count as 1 (batch 1, a decode
     // step's one row): a symbolic BERT's LayerNorms went parallel over a
-    // batch of 1 where the pinned build's stay on one thread.
+    // batch of 1 where the pinned build's stay on one thread (BERT-base s128,
+    // 2 threads, Intel Xeon family 6 model 207, loaded: symbolic / pinned
+    // 1.13 -> 1.04 median).
     if (outer >= 0 && cappedProduct(shape, minParallel) >= minParallel)
       s.create<halide::ParallelOp>(loc, f, var(outer), stage);
   }
