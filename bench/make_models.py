@@ -231,22 +231,27 @@ def vinfo(name, dtype, shape):
 def bert(seq, layers, seed, sym=False):
     b = Builder(seed, sym)
     vocab, max_pos = 30522, 512
-    if sym:  # the registered buffers, sliced to the input's length (and expanded to its batch)
-        length = b.dim("input_ids", 1, "/embeddings")
+    # The ids: constants, or with sym the registered buffers sliced to the input's length (the
+    # token types expanded to its batch). Weights and constants in the static form's order.
+    length = b.dim("input_ids", 1, "/embeddings") if sym else None
+    word = b.node("Gather", [b.weight("embeddings.word_embeddings.weight", (vocab, HIDDEN)), "input_ids"],
+                  "/embeddings/word_embeddings", axis=0)
+    tt_w = b.weight("embeddings.token_type_embeddings.weight", (2, HIDDEN))
+    if sym:
         tt_ids = b.node("Expand", [b.prefix(b.const(np.zeros((1, max_pos)), np.int64, "embeddings.token_type_ids"),
                                             length, "/embeddings"), b.node("Shape", ["input_ids"], "/embeddings")],
                         "/embeddings")
+    else:
+        tt_ids = b.const(np.zeros((1, seq)), np.int64)
+    tt = b.node("Gather", [tt_w, tt_ids], "/embeddings/token_type_embeddings", axis=0)
+    x = b.node("Add", [word, tt], "/embeddings")
+    pos_w = b.weight("embeddings.position_embeddings.weight", (max_pos, HIDDEN))
+    if sym:
         pos_ids = b.prefix(b.const(np.arange(max_pos)[None, :], np.int64, "embeddings.position_ids"), length,
                            "/embeddings")
     else:
-        tt_ids, pos_ids = b.const(np.zeros((1, seq)), np.int64), b.const(np.arange(seq)[None, :], np.int64)
-    word = b.node("Gather", [b.weight("embeddings.word_embeddings.weight", (vocab, HIDDEN)), "input_ids"],
-                  "/embeddings/word_embeddings", axis=0)
-    tt = b.node("Gather", [b.weight("embeddings.token_type_embeddings.weight", (2, HIDDEN)), tt_ids],
-                "/embeddings/token_type_embeddings", axis=0)
-    x = b.node("Add", [word, tt], "/embeddings")
-    pos = b.node("Gather", [b.weight("embeddings.position_embeddings.weight", (max_pos, HIDDEN)), pos_ids],
-                 "/embeddings/position_embeddings", axis=0)
+        pos_ids = b.const(np.arange(seq)[None, :], np.int64)
+    pos = b.node("Gather", [pos_w, pos_ids], "/embeddings/position_embeddings", axis=0)
     x = b.node("Add", [x, pos], "/embeddings")
     x = b.layer_norm(x, "/embeddings/LayerNorm", 1e-12)
     mask = b.additive_mask("attention_mask", "")
@@ -283,6 +288,7 @@ def gpt2(tokens, past, layers, seed, sym=False):
     total = past + tokens
     wte = b.weight("transformer.wte.weight", (vocab, HIDDEN))
     x = b.node("Gather", [wte, "input_ids"], "/transformer/wte", axis=0)
+    wpe = b.weight("transformer.wpe.weight", (n_ctx, HIDDEN))
     if sym:  # positions past .. past + tokens from the inputs' dims
         top = "/transformer"
         scalar = lambda v: b.node("Squeeze", [v, b.const([0], np.int64)], top)
@@ -292,7 +298,7 @@ def gpt2(tokens, past, layers, seed, sym=False):
         pos_ids = b.node("Unsqueeze", [q_pos, b.const([0], np.int64)], top)
     else:
         pos_ids = b.const(np.arange(past, total)[None, :], np.int64)
-    pos = b.node("Gather", [b.weight("transformer.wpe.weight", (n_ctx, HIDDEN)), pos_ids], "/transformer/wpe", axis=0)
+    pos = b.node("Gather", [wpe, pos_ids], "/transformer/wpe", axis=0)
     x = b.node("Add", [x, pos], "/transformer")
     mask = b.additive_mask("attention_mask", "/transformer")
     if sym:
