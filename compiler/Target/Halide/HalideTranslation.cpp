@@ -644,7 +644,9 @@ LogicalResult KernelTranslator::applyDirective(Operation *op) {
     std::optional<int64_t> extent = extentOf(d.getVar());
     Halide::TailStrategy tail = tailFor(extent, factor, si);
     if (symbolicSplit(d.getVar())) {
-      tail = Halide::TailStrategy::Auto; // Likely: extent >= factor, so ShiftInwards is in bounds
+      // Likely: extent >= factor, so shifting inwards stays in bounds; Small:
+      // a factor of 1 divides any extent.
+      tail = Halide::TailStrategy::Auto;
       if (tiles.branch == SymbolicTiles::Small)
         factor = 1;
     }
@@ -763,8 +765,8 @@ LogicalResult KernelTranslator::schedule() {
   // Stage 0 of the output func: the directives that go to both branches.
   auto outStage0 = [&](Operation &op) {
     auto func = op.getAttrOfType<FlatSymbolRefAttr>("func");
-    auto stage = op.getAttrOfType<IntegerAttr>("stage");
-    return func && func.getValue() == tiles.func && (!stage || stage.getInt() == 0) &&
+    auto index = op.getAttrOfType<IntegerAttr>("stage");
+    return func && func.getValue() == tiles.func && (!index || index.getInt() == 0) &&
            !isa<halide::ComputeAtOp, halide::ComputeRootOp>(op);
   };
   Halide::Expr likely;
