@@ -18,7 +18,10 @@ model (SIDES, ROWS below):
   pruned_FORM        Kiln dense on a pruned form (`kiln-compile --prune SPEC --emit-onnx`, written by
                      bench/prune_models.py) vs onnxruntime on it (bert_s128, gpt2_prefill, gpt2_decode);
   sparse_FORM        Kiln with SPARSE_FLAGS on the pruned form vs Kiln dense and onnxruntime on it
-                     ("not available" until kiln-compile has --sparsity).
+                     ("not available" until kiln-compile has --sparsity);
+  symbolic           Kiln `--symbolic-dims` on the symbolic form (make_models.py --symbolic, the
+                     exporters' dim_params) vs Kiln pinned (`--shape` every named dim) on the same
+                     graph, and onnxruntime on it (bert_s128, gpt2_decode; not in the default run).
 The int8 rows cover bert_s128, vit_b16, gpt2_prefill and gpt2_decode. The quantized forms are
 written by bench/quantize_models.py beside the fp32 model (CASE_mmi, CASE_nbits). Until
 kiln-compile has --quantize, the rows that need it say "not available" and the run goes on.
