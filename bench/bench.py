@@ -18,7 +18,10 @@ model (SIDES, ROWS below):
   pruned_FORM        Kiln dense on a pruned form (`kiln-compile --prune SPEC --emit-onnx`, written by
                      bench/prune_models.py) vs onnxruntime on it (bert_s128, gpt2_prefill, gpt2_decode);
   sparse_FORM        Kiln with SPARSE_FLAGS on the pruned form vs Kiln dense and onnxruntime on it
-                     ("not available" until kiln-compile has --sparsity).
+                     ("not available" until kiln-compile has --sparsity);
+  symbolic           Kiln `--symbolic-dims` on the symbolic form (make_models.py --symbolic, the
+                     exporters' dim_params) vs Kiln pinned (`--shape` every named dim) on the same
+                     graph, and onnxruntime on it (bert_s128, gpt2_decode; not in the default run).
 The int8 rows cover bert_s128, vit_b16, gpt2_prefill and gpt2_decode. The quantized forms are
 written by bench/quantize_models.py beside the fp32 model (CASE_mmi, CASE_nbits). Until
 kiln-compile has --quantize, the rows that need it say "not available" and the run goes on.
@@ -66,7 +69,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, "bench")
 sys.path.insert(0, BENCH)
-from make_models import CASES, KERNEL_CASES  # noqa: E402  (the model cases and the kernel cases)
+from make_models import CASES, KERNEL_CASES, SYM_CASES  # noqa: E402  (model, kernel and symbolic cases)
 from quantize_models import MMI_CASES, NBITS_CASES, ensure_forms  # noqa: E402
 from prune_models import PRUNE_CASES, PRUNE_FORMS, ensure_pruned  # noqa: E402
 import numpy as np  # noqa: E402
@@ -287,6 +290,10 @@ SIDES = {  # name: (engine, model form ("" = the fp32 model), kiln-compile --qua
     "ort_fp32": ("ort", "", None, "ORT fp32"),
     "ort_mmi": ("ort", "mmi", None, "ORT MatMulInteger model"),
     "ort_nbits": ("ort", "nbits", None, "ORT MatMulNBits model"),
+    # The symbolic form (make_models.py --symbolic): one graph, built both ways (SYM_FLAGS).
+    "kiln_symbolic": ("kiln", "sym", None, "Kiln --symbolic-dims"),
+    "kiln_pinned": ("kiln", "sym", None, "Kiln pinned (--shape)"),
+    "ort_sym": ("ort", "sym", None, "ORT (named dims)"),
 }
 ROWS = {  # name: (subject, peers, the models it applies to)
     "fp32": ("kiln_fp32", ("ort_fp32",), CASES + KERNEL_CASES),
@@ -295,6 +302,7 @@ ROWS = {  # name: (subject, peers, the models it applies to)
     "kiln_int8_static": ("kiln_int8_static", ("ort_mmi", "kiln_int8_dynamic"), MMI_CASES),
     "kiln_mmi": ("kiln_mmi", ("ort_mmi",), MMI_CASES),
     "w4": ("kiln_w4", ("ort_nbits", "kiln_fp32"), NBITS_CASES),
+    "symbolic": ("kiln_symbolic", ("kiln_pinned", "ort_sym"), SYM_CASES),
 }
 INT8_ROWS = ("ort_int8", "kiln_int8_dynamic", "kiln_int8_static", "kiln_mmi")
 # The pruned forms (bench/prune_models.py): per form a row "Kiln dense on the pruned model vs
@@ -304,6 +312,16 @@ INT8_ROWS = ("ort_int8", "kiln_int8_dynamic", "kiln_int8_static", "kiln_mmi")
 SPARSE_FLAGS = ["--sparsity=auto"]
 DENSE_FLAGS = ["--sparsity=off"]
 SIDE_FLAGS = {}  # Kiln side: extra kiln-compile flags (when kiln-compile has --sparsity)
+
+
+def sym_flags(side, dims):
+    """kiln-compile flags of the symbolic form's sides: every named dim kept symbolic, or
+    pinned to the value the inputs have (`dims` from the form's meta.json)."""
+    if side == "kiln_symbolic":
+        return ["--symbolic-dims"]
+    if side == "kiln_pinned":
+        return ["--shape", ",".join(f"{k}={v}" for k, v in dims.items())]
+    return []
 PRUNE_ROWS, SPARSE_ROWS = [], []
 for _form, _spec in PRUNE_FORMS.items():
     _key = _form[len("pruned_"):]
@@ -325,7 +343,8 @@ CASES_HELP = (
     "all (every row and the kernel cases). Default: the fp32 rows of the five models, the three int8 rows "
     "and gpt2_decode_w4. Pruned models: " + ", ".join(PRUNE_ROWS) + " (Kiln dense vs onnxruntime on that "
     "pruned form, for each of " + ", ".join(PRUNE_CASES) + "), sparse_* the same for Kiln's sparse kernels, "
-    "pruned and sparse for all of them (not in the default run)")
+    "pruned and sparse for all of them (not in the default run); symbolic (Kiln --symbolic-dims vs Kiln "
+    "pinned and onnxruntime on the named-dims form of " + ", ".join(SYM_CASES) + ", not in the default run)")
 
 
 def parse_cases(spec):
@@ -342,6 +361,8 @@ def parse_cases(spec):
             out.append(("gpt2_decode", "w4"))
         elif tok in ("pruned", "sparse"):
             out += [(c, r) for c in PRUNE_CASES for r in (PRUNE_ROWS if tok == "pruned" else SPARSE_ROWS)]
+        elif tok == "symbolic":
+            out += [(c, "symbolic") for c in SYM_CASES]
         elif tok in PRUNE_ROWS + SPARSE_ROWS:
             out += [(c, tok) for c in PRUNE_CASES]
         elif ":" in tok and tok.split(":", 1)[0] in ROWS:
@@ -383,7 +404,7 @@ def calibration_sets(mdir, work, count=4, seed=1):
 
 def same_model_row(row):
     """Rows whose two sides run the same fp32 model, so held to the fp32 tolerance."""
-    return row == "fp32" or row in PRUNE_ROWS or row in SPARSE_ROWS
+    return row in ("fp32", "symbolic") or row in PRUNE_ROWS or row in SPARSE_ROWS
 
 
 def prepare_sides(case, sides, models, args, have_quantize, work, have_sparsity=False):
@@ -413,6 +434,8 @@ def prepare_sides(case, sides, models, args, have_quantize, work, have_sparsity=
             flags += SIDE_FLAGS.get(side, [])
         if scheme == "int8-static":
             flags.append("--calibrate=" + calibration_sets(mdir, work))
+        if form == "sym":
+            flags += sym_flags(side, json.load(open(os.path.join(mdir, "meta.json")))["dims"])
         comp = compile_case(name, os.path.join(mdir, "model.onnx"), os.path.join(work, name), args, flags)
         d["compile"] = comp
         d["ok"] = comp["ok"]
@@ -483,7 +506,9 @@ def start_server(side, info, meta_path, threads, env, tdir, case_dir):
     if engine == "kiln":
         meta = json.load(open(meta_path))
         inputs = [os.path.join(case_dir, t["file"]) for t in meta["inputs"]]
-        return Server(side, [info["driver"], "--serve", "--threads", str(threads)] + inputs, env, log_path)
+        dims = json.load(open(os.path.join(mdir, "meta.json"))).get("dims") if side == "kiln_symbolic" else None
+        spec = ["--dims", ",".join(f"{k}={v}" for k, v in dims.items())] if dims else []
+        return Server(side, [info["driver"], "--serve", "--threads", str(threads)] + spec + inputs, env, log_path)
     return Server(side, ["node", os.path.join(BENCH, "ort_driver.js"), os.path.join(mdir, "model.onnx"),
                          os.path.join(mdir, "meta.json"), "--threads", str(threads)], env, log_path)
 
@@ -810,7 +835,7 @@ def main():
                             "--layers", str(args.layers), "--cases", case], check=True)
         sides = list(dict.fromkeys(s for r in rows for s in (ROWS[r][0],) + ROWS[r][1]))
         forms = sorted({SIDES[s][1] for s in sides} - {""})
-        quantized = [f for f in forms if f not in PRUNE_FORMS]
+        quantized = [f for f in forms if f not in PRUNE_FORMS and f != "sym"]
         if quantized:
             log(f"{case}: the {', '.join(quantized)} form(s) (bench/quantize_models.py)")
             ensure_forms(models, [case], quantized)
@@ -818,6 +843,10 @@ def main():
         if pruned:
             log(f"{case}: the {', '.join(pruned)} form(s) (bench/prune_models.py, kiln-compile --prune)")
             ensure_pruned(models, [case], pruned, args.kiln)
+        if "sym" in forms and not os.path.exists(os.path.join(models, f"{case}_sym", "meta.json")):
+            log(f"{case}: writing the {args.layers}-layer symbolic form (bench/make_models.py --symbolic)")
+            subprocess.run(["/usr/bin/python3", os.path.join(BENCH, "make_models.py"), "--out", models,
+                            "--layers", str(args.layers), "--cases", case, "--symbolic"], check=True)
         meta = json.load(open(meta_path))
         entry = {"case": case, "rows": rows, "description": meta["description"], "flops": meta["flops"],
                  "flops_by_op": meta["flops_by_op"], "params": meta["params"], "nodes": meta["nodes"],

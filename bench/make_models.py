@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Writes the benchmark's models: transformer graphs at opset 17, shaped like exporter output.
 
-    /usr/bin/python3 bench/make_models.py --out bench/models/L12 [--layers 12] [--cases a,b]
+    /usr/bin/python3 bench/make_models.py --out bench/models/L12 [--layers 12] [--cases a,b] [--symbolic]
 
 Cases (all batch 1, static shapes, fp32, random weights from a fixed seed):
 
@@ -20,6 +20,17 @@ Cases (all batch 1, static shapes, fp32, random weights from a fixed seed):
                 present.N.key/value [1,12,129,64] out.
   vit_b16       ViT-base/16 (ViTModel) on one 224x224 image: Conv patch embedding, class
                 token Expand + Concat, position embedding, 12 pre-LN layers, pooler.
+
+Symbolic forms (--symbolic, written to CASE_sym/; bench row `symbolic`): bert_s128 and
+gpt2_decode with the same weights and inputs, their dims named as the exporters name them
+(batch_size, sequence_length, past_sequence_length, and `past_sequence_length +
+sequence_length` for the decode step's attention_mask and present outputs). Shapes come from
+the inputs at run time: Reshape with 0 (copy the dim), Conv1D's output shape from Shape/Slice/
+Concat, BERT's position and token type ids sliced from [1,512] buffers to the input's length,
+GPT-2's positions as Range(past, past + tokens) and its causal mask as kv_pos <= q_pos over two
+Ranges (a buffer cannot be sliced at a symbolic start), and GPT-2's QKV split as three Slices
+(no symbolic Split in Kiln yet). meta.json gives the dims' values (`dims`); pinning them with
+--shape and keeping them symbolic (--symbolic-dims) compile the same graph.
 
 Kernel cases (not in the default run; --layers does not apply): one op pattern each, to
 compare a kernel with onnxruntime's and with the FMA peak.
@@ -58,6 +69,9 @@ FMIN = float(np.finfo(np.float32).min)  # what HF uses for masked positions
 HIDDEN, HEADS, FFN = 768, 12, 3072
 HEAD_DIM = HIDDEN // HEADS
 CASES = ("bert_s128", "bert_s384", "gpt2_prefill", "gpt2_decode", "vit_b16")
+# Cases with a symbolic form (--symbolic, CASE_sym/): the same weights and inputs, dims named as
+# the exporters name them, to compare a --symbolic-dims build with a pinned one.
+SYM_CASES = ("bert_s128", "gpt2_decode")
 GEMMS = {"gemm_qkv": (768, 2304), "gemm_out": (768, 768), "gemm_ffn_up": (768, 3072), "gemm_ffn_down": (3072, 768)}
 KERNEL_CASES = tuple(GEMMS) + ("attn_causal_2k",)
 
@@ -68,12 +82,18 @@ def param(scope):
 
 
 class Builder:
-    """Accumulates nodes and initializers; names follow the exporter's '/scope/Op' style."""
+    """Accumulates nodes and initializers; names follow the exporter's '/scope/Op' style.
 
-    def __init__(self, seed):
+    With `sym`, shapes come from the inputs at run time, as a dynamic-axes export writes them
+    (Reshape with 0 = copy the dim, Shape/Slice/Concat targets, Range positions); the weights
+    are drawn in the same order either way, so both forms hold the same weights.
+    """
+
+    def __init__(self, seed, sym=False):
         self.rng = np.random.default_rng(seed)
         self.nodes, self.inits, self.counter = [], [], {}
         self.params = 0
+        self.sym = sym
 
     def weight(self, name, shape, scale=0.02, offset=0.0):
         a = self.rng.standard_normal(shape, dtype=np.float32) * np.float32(scale)
@@ -130,6 +150,11 @@ class Builder:
         flat = self.node("Reshape", [x, self.const([-1, n_in], np.int64)], scope)
         y = self.node("Gemm", [flat, self.weight(f"{param(scope)}.weight", (n_in, n_out)),
                                self.weight(f"{param(scope)}.bias", (n_out,))], scope, alpha=1.0, beta=1.0)
+        if self.sym:  # size_out = x.size()[:-1] + (nf,)
+            lead = self.node("Slice", [self.node("Shape", [x], scope), self.const([0], np.int64),
+                                       self.const([2], np.int64), self.const([0], np.int64)], scope)
+            return self.node("Reshape", [y, self.node("Concat", [lead, self.const([n_out], np.int64)], scope,
+                                                      axis=0)], scope)
         return self.node("Reshape", [y, self.const([1, rows, n_out], np.int64)], scope)
 
     def layer_norm(self, x, scope, eps):
@@ -151,12 +176,23 @@ class Builder:
         return self.node("Mul", [half, self.node("Add", [t, self.const(1.0)], scope)], scope)
 
     def split_heads(self, x, scope, rows):
-        y = self.node("Reshape", [x, self.const([1, rows, HEADS, HEAD_DIM], np.int64)], scope)
+        shape = [0, 0, HEADS, HEAD_DIM] if self.sym else [1, rows, HEADS, HEAD_DIM]
+        y = self.node("Reshape", [x, self.const(shape, np.int64)], scope)
         return self.node("Transpose", [y], scope, perm=[0, 2, 1, 3])
 
     def merge_heads(self, x, scope, rows):
         y = self.node("Transpose", [x], scope, perm=[0, 2, 1, 3])
-        return self.node("Reshape", [y, self.const([1, rows, HIDDEN], np.int64)], scope)
+        shape = [0, 0, HIDDEN] if self.sym else [1, rows, HIDDEN]
+        return self.node("Reshape", [y, self.const(shape, np.int64)], scope)
+
+    def dim(self, x, axis, scope):
+        """x.size(axis) as a 1-element int64 vector: Shape -> Gather -> Unsqueeze."""
+        d = self.node("Gather", [self.node("Shape", [x], scope), self.const(axis, np.int64)], scope, axis=0)
+        return self.node("Unsqueeze", [d, self.const([0], np.int64)], scope)
+
+    def prefix(self, buffer, length, scope):
+        """buffer[:, :length] of a registered [1, N] buffer (position_ids, token_type_ids)."""
+        return self.node("Slice", [buffer, self.const([0], np.int64), length, self.const([1], np.int64)], scope)
 
     def attention_core(self, q, k, v, scope, rows, additive=None, causal=None):
         """Scores = q @ k^T / sqrt(d) [Where causal] [+ mask], Softmax, @ v, merge heads."""
@@ -192,16 +228,30 @@ def vinfo(name, dtype, shape):
 
 
 # --- the models --------------------------------------------------------------------------
-def bert(seq, layers, seed):
-    b = Builder(seed)
+def bert(seq, layers, seed, sym=False):
+    b = Builder(seed, sym)
     vocab, max_pos = 30522, 512
+    # The ids: constants, or with sym the registered buffers sliced to the input's length (the
+    # token types expanded to its batch). Weights and constants in the static form's order.
+    length = b.dim("input_ids", 1, "/embeddings") if sym else None
     word = b.node("Gather", [b.weight("embeddings.word_embeddings.weight", (vocab, HIDDEN)), "input_ids"],
                   "/embeddings/word_embeddings", axis=0)
-    tt = b.node("Gather", [b.weight("embeddings.token_type_embeddings.weight", (2, HIDDEN)),
-                           b.const(np.zeros((1, seq)), np.int64)], "/embeddings/token_type_embeddings", axis=0)
+    tt_w = b.weight("embeddings.token_type_embeddings.weight", (2, HIDDEN))
+    if sym:
+        tt_ids = b.node("Expand", [b.prefix(b.const(np.zeros((1, max_pos)), np.int64, "embeddings.token_type_ids"),
+                                            length, "/embeddings"), b.node("Shape", ["input_ids"], "/embeddings")],
+                        "/embeddings")
+    else:
+        tt_ids = b.const(np.zeros((1, seq)), np.int64)
+    tt = b.node("Gather", [tt_w, tt_ids], "/embeddings/token_type_embeddings", axis=0)
     x = b.node("Add", [word, tt], "/embeddings")
-    pos = b.node("Gather", [b.weight("embeddings.position_embeddings.weight", (max_pos, HIDDEN)),
-                            b.const(np.arange(seq)[None, :], np.int64)], "/embeddings/position_embeddings", axis=0)
+    pos_w = b.weight("embeddings.position_embeddings.weight", (max_pos, HIDDEN))
+    if sym:
+        pos_ids = b.prefix(b.const(np.arange(max_pos)[None, :], np.int64, "embeddings.position_ids"), length,
+                           "/embeddings")
+    else:
+        pos_ids = b.const(np.arange(seq)[None, :], np.int64)
+    pos = b.node("Gather", [pos_w, pos_ids], "/embeddings/position_embeddings", axis=0)
     x = b.node("Add", [x, pos], "/embeddings")
     x = b.layer_norm(x, "/embeddings/LayerNorm", 1e-12)
     mask = b.additive_mask("attention_mask", "")
@@ -219,9 +269,10 @@ def bert(seq, layers, seed):
     pooled = b.pooler(x, "/pooler")
     b.rename_output(x, "last_hidden_state")
     b.rename_output(pooled, "pooler_output")
-    inputs = [vinfo("input_ids", TensorProto.INT64, [1, seq]), vinfo("attention_mask", TensorProto.INT64, [1, seq])]
-    outputs = [vinfo("last_hidden_state", TensorProto.FLOAT, [1, seq, HIDDEN]),
-               vinfo("pooler_output", TensorProto.FLOAT, [1, HIDDEN])]
+    bd, sd = ("batch_size", "sequence_length") if sym else (1, seq)
+    inputs = [vinfo("input_ids", TensorProto.INT64, [bd, sd]), vinfo("attention_mask", TensorProto.INT64, [bd, sd])]
+    outputs = [vinfo("last_hidden_state", TensorProto.FLOAT, [bd, sd, HIDDEN]),
+               vinfo("pooler_output", TensorProto.FLOAT, [bd, HIDDEN])]
     rng = np.random.default_rng(seed + 1)
     ids = rng.integers(1000, vocab, size=(1, seq), dtype=np.int64)
     ids[0, 0], ids[0, -17] = 101, 102  # [CLS] ... [SEP], then 16 padding positions
@@ -231,33 +282,57 @@ def bert(seq, layers, seed):
     return b, inputs, outputs, [ids, am]
 
 
-def gpt2(tokens, past, layers, seed):
-    b = Builder(seed)
+def gpt2(tokens, past, layers, seed, sym=False):
+    b = Builder(seed, sym)
     vocab, n_ctx = 50257, 1024
     total = past + tokens
     wte = b.weight("transformer.wte.weight", (vocab, HIDDEN))
     x = b.node("Gather", [wte, "input_ids"], "/transformer/wte", axis=0)
-    pos = b.node("Gather", [b.weight("transformer.wpe.weight", (n_ctx, HIDDEN)),
-                            b.const(np.arange(past, total)[None, :], np.int64)], "/transformer/wpe", axis=0)
+    wpe = b.weight("transformer.wpe.weight", (n_ctx, HIDDEN))
+    if sym:  # positions past .. past + tokens from the inputs' dims
+        top = "/transformer"
+        scalar = lambda v: b.node("Squeeze", [v, b.const([0], np.int64)], top)
+        start = b.dim("past_key_values.0.key", 2, top) if past else b.const([0], np.int64)
+        end = b.node("Add", [start, b.dim("input_ids", 1, top)], top)
+        q_pos = b.node("Range", [scalar(start), scalar(end), b.const(1, np.int64)], top)
+        pos_ids = b.node("Unsqueeze", [q_pos, b.const([0], np.int64)], top)
+    else:
+        pos_ids = b.const(np.arange(past, total)[None, :], np.int64)
+    pos = b.node("Gather", [wpe, pos_ids], "/transformer/wpe", axis=0)
     x = b.node("Add", [x, pos], "/transformer")
     mask = b.additive_mask("attention_mask", "/transformer")
-    # The registered `bias` buffer: a lower-triangular bool [1,1,n_ctx,n_ctx], sliced per call.
-    tri = b.const(np.tril(np.ones((n_ctx, n_ctx), bool))[None, None], np.bool_, name="transformer.h.attn.bias")
-    causal = b.node("Slice", [tri, b.const([past, 0], np.int64), b.const([total, total], np.int64),
-                              b.const([2, 3], np.int64), b.const([1, 1], np.int64)], "/transformer/h.0/attn")
-    inputs = [vinfo("input_ids", TensorProto.INT64, [1, tokens]), vinfo("attention_mask", TensorProto.INT64, [1, total])]
-    outputs = [vinfo("logits", TensorProto.FLOAT, [1, tokens, vocab])]
+    if sym:
+        # No buffer to slice at a symbolic start: key k is visible to query q when k <= past + q,
+        # from two aranges, as transformers' masking_utils exports it. [tokens, total] bool.
+        kv_pos = b.node("Range", [b.const(0, np.int64), scalar(end), b.const(1, np.int64)], top)
+        causal = b.node("LessOrEqual", [b.node("Unsqueeze", [kv_pos, b.const([0], np.int64)], top),
+                                        b.node("Unsqueeze", [q_pos, b.const([1], np.int64)], top)], top)
+    else:
+        # The registered `bias` buffer: a lower-triangular bool [1,1,n_ctx,n_ctx], sliced per call.
+        tri = b.const(np.tril(np.ones((n_ctx, n_ctx), bool))[None, None], np.bool_, name="transformer.h.attn.bias")
+        causal = b.node("Slice", [tri, b.const([past, 0], np.int64), b.const([total, total], np.int64),
+                                  b.const([2, 3], np.int64), b.const([1, 1], np.int64)], "/transformer/h.0/attn")
+    bd, td, pd = (1, tokens, past)
+    if sym:  # the dim_params optimum writes for a KV-cache decoder
+        bd, td, pd = "batch_size", "sequence_length", "past_sequence_length"
+        total = f"{pd} + {td}" if past else td
+    inputs = [vinfo("input_ids", TensorProto.INT64, [bd, td]), vinfo("attention_mask", TensorProto.INT64, [bd, total])]
+    outputs = [vinfo("logits", TensorProto.FLOAT, [bd, td, vocab])]
     presents = []
     for i in range(layers):
         s = f"/transformer/h.{i}"
         h = b.layer_norm(x, f"{s}/ln_1", 1e-5)
         qkv = b.conv1d(h, f"{s}/attn/c_attn", tokens, HIDDEN, 3 * HIDDEN)
-        q, k, v = b.node("Split", [qkv, b.const([HIDDEN] * 3, np.int64)], f"{s}/attn", n_out=3, axis=2)
+        if sym:  # Kiln's importer has no symbolic Split yet: three Slices of the same columns
+            q, k, v = (b.node("Slice", [qkv, b.const([j * HIDDEN], np.int64), b.const([(j + 1) * HIDDEN], np.int64),
+                                        b.const([2], np.int64)], f"{s}/attn") for j in range(3))
+        else:
+            q, k, v = b.node("Split", [qkv, b.const([HIDDEN] * 3, np.int64)], f"{s}/attn", n_out=3, axis=2)
         q, k, v = (b.split_heads(t, f"{s}/attn", tokens) for t in (q, k, v))
         if past:
             pk, pv = f"past_key_values.{i}.key", f"past_key_values.{i}.value"
-            inputs += [vinfo(pk, TensorProto.FLOAT, [1, HEADS, past, HEAD_DIM]),
-                       vinfo(pv, TensorProto.FLOAT, [1, HEADS, past, HEAD_DIM])]
+            inputs += [vinfo(pk, TensorProto.FLOAT, [bd, HEADS, pd, HEAD_DIM]),
+                       vinfo(pv, TensorProto.FLOAT, [bd, HEADS, pd, HEAD_DIM])]
             k = b.node("Concat", [pk, k], f"{s}/attn", axis=-2)
             v = b.node("Concat", [pv, v], f"{s}/attn", axis=-2)
         presents.append((k, v, i))
@@ -277,9 +352,9 @@ def gpt2(tokens, past, layers, seed):
     for k, v, i in presents:  # the Concat (decode) or Transpose (prefill) writes the output
         for t, kind in ((k, "key"), (v, "value")):
             outputs.append(vinfo(b.rename_output(t, f"present.{i}.{kind}"), TensorProto.FLOAT,
-                                 [1, HEADS, total, HEAD_DIM]))
+                                 [bd, HEADS, total, HEAD_DIM]))
     rng = np.random.default_rng(seed + 1)
-    data = [rng.integers(0, vocab, size=(1, tokens), dtype=np.int64), np.ones((1, total), np.int64)]
+    data = [rng.integers(0, vocab, size=(1, tokens), dtype=np.int64), np.ones((1, past + tokens), np.int64)]
     for i in range(layers if past else 0):
         for _ in range(2):
             data.append((rng.standard_normal((1, HEADS, past, HEAD_DIM)) * 0.5).astype(np.float32))
@@ -344,20 +419,22 @@ def causal_attention(tokens, seed):
             [rng.standard_normal(shape).astype(np.float32) for _ in "qkv"])
 
 
-def build_case(case, layers):
+def build_case(case, layers, sym=False):
     if case in GEMMS:
         k, n = GEMMS[case]
         return gemm(k, n, 4000), f"MatMul [1,128,{k}] x [{k},{n}] (constant weight)"
     if case == "attn_causal_2k":
         return causal_attention(2048, 4100), "causal attention core, 12 heads x 2048 tokens x 64"
+    if sym and case not in SYM_CASES:
+        raise SystemExit(f"make_models.py: no symbolic form of '{case}' (forms: {', '.join(SYM_CASES)})")
     if case == "bert_s128":
-        return bert(128, layers, 1128), "BERT-base encoder, batch 1, seq 128"
+        return bert(128, layers, 1128, sym), "BERT-base encoder, batch 1, seq 128"
     if case == "bert_s384":
         return bert(384, layers, 1384), "BERT-base encoder, batch 1, seq 384"
     if case == "gpt2_prefill":
         return gpt2(128, 0, layers, 2000), "GPT-2 small, prefill of 128 tokens (logits + present KV)"
     if case == "gpt2_decode":
-        return gpt2(1, 128, layers, 2000), "GPT-2 small, one decode step at context 128 (past KV in, present KV out)"
+        return gpt2(1, 128, layers, 2000, sym), "GPT-2 small, one decode step at context 128 (past KV in, present KV out)"
     if case == "vit_b16":
         return vit(layers, 3224), "ViT-base/16, batch 1, 224x224"
     raise SystemExit(f"make_models.py: unknown case '{case}' (cases: {', '.join(CASES + KERNEL_CASES)})")
@@ -395,14 +472,27 @@ def count_flops(graph_nodes, inits, inputs, outputs):
     return flops
 
 
-def write_case(case, layers, out_dir):
+def write_case(case, layers, out_dir, sym=False):
     (b, inputs, outputs, data), description = build_case(case, layers)
+    flops = count_flops(b.nodes, b.inits, inputs, outputs)
+    static_outputs = outputs
+    dims = {}
+    if sym:
+        # The symbolic form: FLOPs and output shapes from the static one (shape inference cannot
+        # size it), each dim_param's value from the static input it names.
+        static_inputs = inputs
+        del b
+        (b, inputs, outputs, data), description = build_case(case, layers, sym=True)
+        for vs, vi in zip(static_inputs, inputs):
+            for ds, dv in zip(vs.type.tensor_type.shape.dim, vi.type.tensor_type.shape.dim):
+                if dv.dim_param.isidentifier():
+                    dims[dv.dim_param] = ds.dim_value
+        description += "; named dims " + ", ".join(dims)
     graph = helper.make_graph(b.nodes, f"kiln_bench_{case}", inputs, outputs, b.inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
                               producer_name="kiln-bench", producer_version="1")
     model.ir_version = 8  # opset 17's IR version
-    flops = count_flops(b.nodes, b.inits, inputs, outputs)
-    d = os.path.join(out_dir, case)
+    d = os.path.join(out_dir, case + ("_sym" if sym else ""))
     os.makedirs(os.path.join(d, "inputs"), exist_ok=True)
     path = os.path.join(d, "model.onnx")
     for stale in (path, path + ".data"):
@@ -427,13 +517,15 @@ def write_case(case, layers, out_dir):
         "flops": int(sum(flops.values())), "flops_by_op": flops,
         "inputs": ins,
         "outputs": [{"name": vi.name, "shape": [x.dim_value for x in vi.type.tensor_type.shape.dim]}
-                    for vi in outputs],
+                    for vi in static_outputs],
     }
+    if sym:
+        meta["dims"] = dims
     with open(os.path.join(d, "meta.json"), "w") as f:
         json.dump(meta, f, indent=1)
         f.write("\n")
     size = os.path.getsize(path) + (os.path.getsize(path + ".data") if external else 0)
-    print(f"{case}: {len(b.nodes)} nodes, {b.params / 1e6:.1f}M params, {meta['flops'] / 1e9:.2f} GFLOP, "
+    print(f"{os.path.basename(d)}: {len(b.nodes)} nodes, {b.params / 1e6:.1f}M params, {meta['flops'] / 1e9:.2f} GFLOP, "
           f"{size / 2**20:.0f} MiB -> {path}", flush=True)
 
 
@@ -442,9 +534,11 @@ def main():
     p.add_argument("--out", required=True, help="folder for CASE/ subfolders")
     p.add_argument("--layers", type=int, default=12, help="transformer layers (12 for the real models)")
     p.add_argument("--cases", default=",".join(CASES), help="comma-separated subset of: " + ", ".join(CASES + KERNEL_CASES))
+    p.add_argument("--symbolic", action="store_true",
+                   help="write the symbolic forms instead (CASE_sym/; cases: " + ", ".join(SYM_CASES) + ")")
     args = p.parse_args()
     for case in [c for c in args.cases.split(",") if c]:
-        write_case(case, args.layers, args.out)
+        write_case(case, args.layers, args.out, args.symbolic)
 
 
 if __name__ == "__main__":

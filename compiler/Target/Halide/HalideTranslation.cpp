@@ -40,6 +40,17 @@
 // have known extents): the defaults would read inputs or write the output out
 // of bounds at run time.
 //
+// Symbolic tiles: where the CPU schedule splits a var of the output func whose
+// extent is symbolic (rows, seq), the output is specialized on each such
+// extent being at least its factor. There the split shifts inwards as a
+// static extent's does, so the tile, and everything computed at it, has
+// constant extents: register tiles unroll and their scratch lives on the stack
+// instead of a guarded tail's heap allocation per tile. Below (a decode
+// step's one row) those vars split by 1: one row per tile, as a static
+// extent of 1 gets. BERT-base s128, 1 thread, on an Intel Xeon (family 6,
+// model 207, AVX-512; docs/benchmark.md): symbolic / pinned 1.10 before,
+// 1.01-1.03 after; the GPT-2 decode step 1.05 before, 1.01-1.04 after.
+//
 // Halide 14 (Debian) reports errors by throwing Halide::Error; this file and
 // HalideExprBuilder.cpp are compiled with -fexceptions to catch them, and turn
 // them into MLIR errors on the directive or func that caused them, or else on
@@ -239,6 +250,15 @@ private:
   std::map<unsigned, Halide::Param<int32_t>> params;
   llvm::StringMap<FuncInfo> funcs;
   std::vector<std::string> funcOrder;
+
+  /// The output func's stage 0 split over symbolic extents (file header).
+  struct SymbolicTiles {
+    std::string func;
+    std::map<std::string, Halide::Expr> extents; ///< its vars' symbolic extents
+    std::optional<Halide::Stage> likely;         ///< specialized on extent >= factor
+    std::map<std::string, int64_t> likelyKnown;  ///< known extents in `likely`
+    enum Branch { None, Likely, Small } branch = None;
+  } tiles;
 
   Halide::Var var(const std::string &name) {
     auto it = vars.find(name);
@@ -599,8 +619,15 @@ LogicalResult KernelTranslator::applyDirective(Operation *op) {
   FailureOr<Halide::Stage> st = stage(op, f, si);
   if (failed(st))
     return failure();
+  bool likely = tiles.branch == SymbolicTiles::Likely;
+  if (likely)
+    st = *tiles.likely;
+  // A split of a symbolic output var, in one branch of the specialization.
+  auto symbolicSplit = [&](StringRef v) {
+    return tiles.branch != SymbolicTiles::None && tiles.extents.count(v.str());
+  };
   auto R = [&](StringRef name) { return resolve(f, si, name.str()); };
-  auto &known = f.extents[si];
+  auto &known = likely ? tiles.likelyKnown : f.extents[si];
   auto extentOf = [&](StringRef name) -> std::optional<int64_t> {
     auto it = known.find(name.str());
     if (it == known.end())
@@ -615,7 +642,15 @@ LogicalResult KernelTranslator::applyDirective(Operation *op) {
     if (factor < 1 || factor > INT_MAX)
       return d.emitError("halide translation: split factor must be positive");
     std::optional<int64_t> extent = extentOf(d.getVar());
-    st->split(old, outer, inner, (int)factor, tailFor(extent, factor, si));
+    Halide::TailStrategy tail = tailFor(extent, factor, si);
+    if (symbolicSplit(d.getVar())) {
+      // Likely: extent >= factor, so shifting inwards stays in bounds; Small:
+      // a factor of 1 divides any extent.
+      tail = Halide::TailStrategy::Auto;
+      if (tiles.branch == SymbolicTiles::Small)
+        factor = 1;
+    }
+    st->split(old, outer, inner, (int)factor, tail);
     known.erase(d.getOuter().str());
     known[d.getInner().str()] = factor;
     if (extent)
@@ -727,9 +762,47 @@ LogicalResult KernelTranslator::schedule() {
   }
   if (!chosen || chosen.getBody().empty())
     return success();
-  for (Operation &op : chosen.getBody().front())
-    if (failed(guarded(&op, [&] { return applyDirective(&op); })))
+  // Stage 0 of the output func: the directives that go to both branches.
+  auto outStage0 = [&](Operation &op) {
+    auto func = op.getAttrOfType<FlatSymbolRefAttr>("func");
+    auto index = op.getAttrOfType<IntegerAttr>("stage");
+    return func && func.getValue() == tiles.func && (!index || index.getInt() == 0) &&
+           !isa<halide::ComputeAtOp, halide::ComputeRootOp>(op);
+  };
+  Halide::Expr likely;
+  if (!cuda)
+    for (Operation &op : chosen.getBody().front())
+      if (auto d = dyn_cast<halide::SplitOp>(op); d && outStage0(op)) {
+        auto it = tiles.extents.find(d.getVar().str());
+        if (it == tiles.extents.end())
+          continue;
+        Halide::Expr big = it->second >= (int)std::min<int64_t>(d.getFactor(), INT_MAX);
+        likely = likely.defined() ? (likely && big) : big;
+      }
+  if (likely.defined()) {
+    FuncInfo &out = funcs.find(tiles.func)->second;
+    LogicalResult made = guarded(chosen.getOperation(), [&] {
+      tiles.likely = out.func.specialize(likely);
+      return success();
+    });
+    if (failed(made))
       return failure();
+    tiles.likelyKnown = out.extents[0];
+  }
+  for (Operation &op : chosen.getBody().front()) {
+    if (!tiles.likely || !outStage0(op)) {
+      if (failed(guarded(&op, [&] { return applyDirective(&op); })))
+        return failure();
+      continue;
+    }
+    for (auto branch : {SymbolicTiles::Likely, SymbolicTiles::Small}) {
+      tiles.branch = branch;
+      LogicalResult r = guarded(&op, [&] { return applyDirective(&op); });
+      tiles.branch = SymbolicTiles::None;
+      if (failed(r))
+        return failure();
+    }
+  }
   return success();
 }
 
@@ -749,10 +822,16 @@ LogicalResult KernelTranslator::run(const std::string &path, const std::string &
   FailureOr<std::vector<Halide::Expr>> outExtents = exprs(out.getExtents(), out);
   if (failed(outExtents))
     return failure();
-  for (auto &stageExtents : it->second.extents)
-    for (auto [var, extent] : llvm::zip(it->second.op.getVars(), *outExtents))
-      if (const int64_t *c = Halide::Internal::as_const_int(extent))
-        stageExtents[cast<StringAttr>(var).str()] = *c;
+  tiles.func = out.getFunc().str();
+  for (auto [var, extent] : llvm::zip(it->second.op.getVars(), *outExtents)) {
+    std::string name = cast<StringAttr>(var).str();
+    const int64_t *c = Halide::Internal::as_const_int(extent);
+    for (auto &stageExtents : it->second.extents)
+      if (c)
+        stageExtents[name] = *c;
+    if (!c)
+      tiles.extents[name] = extent;
+  }
   if (failed(setDenseLayout(outFunc.output_buffer(), *outExtents, out)))
     return failure();
 

@@ -168,7 +168,9 @@ struct AttentionCpu {
     s.create<halide::ReorderOp>(l, f, s.getStrArrayAttr({x + "_i", row, "r0", x + "_o"}), 1);
     s.create<halide::VectorizeOp>(l, f, x + "_i", W, 1);
     s.create<halide::UnrollOp>(l, f, x + "_i", 1);
-    if (tiled && !ShapedType::isDynamic(a.rows)) // a guarded row tile has no constant extent
+    // A symbolic row count's tile has a constant extent too: the translation
+    // specializes out on rows >= TI (a shifted last tile) and else tiles by 1.
+    if (tiled)
       s.create<halide::UnrollOp>(l, f, row, 1);
   }
 

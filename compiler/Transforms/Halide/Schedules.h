@@ -65,7 +65,9 @@ struct AttentionLayout {
 void cpuPointwise(mlir::OpBuilder &s, llvm::StringRef f, llvm::ArrayRef<int64_t> shape, mlir::Type type,
                   int64_t vectorBytes, int64_t minParallel, bool hasUpdate = false);
 
-/// The product of `dims`, saturating at `cap` (a dynamic dim counts as `cap`).
+/// The product of `dims`, saturating at `cap`: the work a parallel loop is
+/// worth waking the pool for. A dynamic dim counts as 1, its likely size in
+/// serving (batch 1, one decode row); its static dims decide.
 int64_t cappedProduct(llvm::ArrayRef<int64_t> dims, int64_t cap);
 /// The constant extent of the first update of func `f` in `kernel` (a
 /// matmul's K); 0 when it has none or it is symbolic.

@@ -1,4 +1,5 @@
 // RUN: kiln-opt %s -convert-kernel-to-halide -kiln-schedule-cpu -kiln-schedule-cuda | FileCheck %s
+// RUN: kiln-opt %s -convert-kernel-to-halide -kiln-schedule-cpu=min-parallel=4 | FileCheck %s --check-prefix=PAR
 
 // Symbolic dims lower to kernels whose extents are maps over halide.param
 // @s<k> (design step 5): the kernel takes the symbol as an int32 argument.
@@ -8,7 +9,15 @@
 // CHECK: halide.input @in0 : f32 affine_map<()[s0] -> (4, s0)>
 // CHECK: halide.input @in1 : f32 [4]
 // CHECK: halide.output @out affine_map<()[s0] -> (4, s0)>
-// CHECK: halide.parallel @out "d0"
+// A symbolic dim counts as 1 in the work a parallel loop needs (min-parallel,
+// 2^18 elements by default), as batch 1 or a decode step's one row would:
+// [s0, 4] stays on one thread, as a pinned [1, 4] does; with min-parallel=4
+// its static work suffices and the symbolic dim is the parallel loop.
+// CHECK: halide.schedule cpu {
+// CHECK-NEXT: }
+// PAR-LABEL: halide.kernel @k0_addf_f32
+// PAR: halide.schedule cpu {
+// PAR-NEXT: halide.parallel @out "d0"
 func.func @add(%a: tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>, %b: tensor<4xf32>) -> tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>> {
   %0 = kernel.elementwise ins(%a, %b : tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>, tensor<4xf32>)
          maps [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>] -> tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>> {

@@ -142,6 +142,9 @@
 // CHECK-NEXT: halide.unroll @o "d2_i" {stage = 1 : i64}
 // CHECK-NEXT: halide.unroll @o "d1" {stage = 1 : i64}
 // CHECK-NEXT: }
+// Symbolic rows (s0): the register tiles of s and o still unroll their rows,
+// since the translation gives the row tile a constant extent (specialized on
+// rows >= 4, split by 1 below).
 // CHECK-LABEL: halide.kernel @attention_merged attributes
 // CHECK: halide.schedule cpu
 // CHECK-NEXT: halide.split @out "d2" -> "d2_o", "d2_i" by 8
@@ -162,6 +165,7 @@
 // CHECK-NEXT: halide.reorder @s ["d3_i", "d2", "r0", "d3_o"] {stage = 1 : i64}
 // CHECK-NEXT: halide.vectorize @s "d3_i" 8 {stage = 1 : i64}
 // CHECK-NEXT: halide.unroll @s "d3_i" {stage = 1 : i64}
+// CHECK-NEXT: halide.unroll @s "d2" {stage = 1 : i64}
 // CHECK-NEXT: halide.vectorize @sc "d3" 8
 // CHECK-NEXT: halide.compute_at @mx, @out "d1_o"
 // CHECK-NEXT: halide.compute_at @sum, @out "d1_o"
@@ -175,6 +179,7 @@
 // CHECK-NEXT: halide.reorder @o ["d3_i", "d2", "r0", "d3_o"] {stage = 1 : i64}
 // CHECK-NEXT: halide.vectorize @o "d3_i" 8 {stage = 1 : i64}
 // CHECK-NEXT: halide.unroll @o "d3_i" {stage = 1 : i64}
+// CHECK-NEXT: halide.unroll @o "d2" {stage = 1 : i64}
 // CHECK-NEXT: }
 // CHECK-LABEL: halide.kernel @attention_blocked attributes
 // CHECK: halide.schedule cpu
