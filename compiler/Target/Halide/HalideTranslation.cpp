@@ -93,9 +93,10 @@ bool resolveHalideCpu(llvm::StringRef target, llvm::StringRef cpu, std::string &
   name.clear();
   features.clear();
   if (cpu.empty()) {
-    // Only a host with VNNI but no FP16 needs one: elsewhere Halide's target
-    // string says all (sapphirerapids is safe, or there is no VNNI to use).
-    if (target != "host" || !hostHasAvx512Vnni() || hostHasAvx512Fp16())
+    // Only a host with VNNI (AVX512-VNNI or AVX-VNNI) but no FP16 needs one:
+    // elsewhere Halide's target string says all (sapphirerapids is safe, or
+    // there is no VNNI to use).
+    if (target != "host" || !(hostHasAvx512Vnni() || hostHasAvxVnni()) || hostHasAvx512Fp16())
       return true;
     cpu = "host";
   }
@@ -811,7 +812,12 @@ LogicalResult emitHalideObjects(ModuleOp module, const std::string &dir, const s
     target = target.without_feature(Halide::Target::AVX512_SapphireRapids);
   bool dotProducts = cpu && halide::hasInt8DotProduct(targetAttr, cpu);
   Halide::Target kernelTarget = target.with_feature(Halide::Target::NoRuntime);
-  Halide::Target dotTarget = kernelTarget.with_feature(Halide::Target::AVX512_SapphireRapids);
+  // Halide links its dpbusd wrappers (x86_avx512.ll) only under the plain
+  // avx512 feature, which an AVX2 target for an AVX-VNNI CPU lacks; the
+  // schedule's 8-lane vectors keep the kernel in ymm, and CpuCodegen refuses
+  // any other AVX-512 intrinsic for a CPU without AVX-512.
+  Halide::Target dotTarget =
+      kernelTarget.with_feature(Halide::Target::AVX512_SapphireRapids).with_feature(Halide::Target::AVX512);
 
   auto kernels = llvm::to_vector(module.getOps<halide::KernelOp>());
   module.walk([&](halide::KernelOp k) {
