@@ -144,8 +144,8 @@ SmallVector<kiln::kernel::MatMulOp> kiln::int8WeightMatMuls(func::FuncOp fn, Arr
   auto target = module ? kiln::halide::getTarget(module) : kiln::halide::TargetAttr();
   if (!work.empty() && target && !target.isCuda() && !kiln::halide::hasInt8DotProduct(module))
     fn.emitWarning() << "--quantize " << scheme
-                     << ": the target has no int8 dot product (AVX512-VNNI): its int8 kernels run slower than "
-                        "fp32 here (BERT-base on AVX2: 1.5x)";
+                     << ": the target has no int8 dot product (AVX512-VNNI, or AVX-VNNI through --cpu): its int8 "
+                        "kernels run slower than fp32 here (BERT-base on AVX2: 1.5x)";
   return work;
 }
 
