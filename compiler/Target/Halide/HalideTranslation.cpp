@@ -462,6 +462,9 @@ LogicalResult KernelTranslator::define(FuncInfo &info) {
       case halide::Combine::Min:
         next = Halide::min(cur, v);
         break;
+      case halide::Combine::SatAdd:
+        next = Halide::Internal::saturating_add(cur, v);
+        break;
       case halide::Combine::Set:
         llvm_unreachable("set is handled above");
       }
@@ -657,7 +660,11 @@ LogicalResult KernelTranslator::applyDirective(Operation *op) {
     return success();
   }
   if (isa<halide::AtomicOp>(op)) {
-    st->atomic();
+    // Halide cannot prove saturating_add associative (it is not, in general);
+    // a sat_add update is only built where no partial sum can saturate.
+    bool saturating = si >= 1 && si <= (int64_t)f.updates.size() &&
+                      f.updates[si - 1].getCombine() == halide::Combine::SatAdd;
+    st->atomic(saturating);
     return success();
   }
   if (auto d = dyn_cast<halide::ParallelOp>(op)) {
