@@ -113,8 +113,8 @@ int weightQMax(mlir::ModuleOp module);
 llvm::SmallVector<kernel::MatMulOp> weightMatMuls(mlir::func::FuncOp fn, llvm::ArrayRef<std::string> skip);
 
 /// weightMatMuls, for an int8 scheme. Warns once on `fn` when there are some and
-/// the target has no int8 dot product (AVX512-VNNI): there the kernels widen
-/// to 16 bits and run slower than fp32 (BERT-base on AVX2: 1.5x).
+/// the target has no int8 dot product (AVX512-VNNI, AVX-VNNI) nor AVX2 for
+/// the 7-bit pairs: there the kernels widen to 16 bits and run slower than fp32.
 llvm::SmallVector<kernel::MatMulOp> int8WeightMatMuls(mlir::func::FuncOp fn, llvm::ArrayRef<std::string> skip,
                                                       llvm::StringRef scheme);
 
