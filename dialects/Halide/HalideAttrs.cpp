@@ -99,7 +99,12 @@ bool kiln::halide::hasInt8DotProduct(TargetAttr target, CpuAttr cpu) {
     return false;
   if (!cpu)
     return target.hasFeature("avx512_sapphirerapids");
-  return target.hasFeature("avx512_skylake") && cpu.hasFeature("avx512vnni");
+  // AVX-512 targets take the zmm form; AVX2 targets the VEX ymm form of
+  // AVX-VNNI (Alder Lake and later client CPUs), which LLVM 19 selects for the
+  // same 256-bit intrinsic when the CPU has avxvnni.
+  if (target.hasFeature("avx512_skylake"))
+    return cpu.hasFeature("avx512vnni");
+  return target.hasFeature("avx2") && cpu.hasFeature("avxvnni");
 }
 
 bool kiln::halide::hasInt8DotProduct(ModuleOp module) { return hasInt8DotProduct(getTarget(module), getCpu(module)); }

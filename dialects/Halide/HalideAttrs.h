@@ -23,11 +23,10 @@ constexpr llvm::StringLiteral kCpuAttrName = "halide.cpu";
 /// The module's `halide.cpu`, or null when it has none.
 CpuAttr getCpu(mlir::ModuleOp module);
 /// True when kernels built for `target` (and `cpu`, may be null) can use
-/// vpdpbusd, u8 x s8 into s32 by 4 (AVX512-VNNI): the target has
-/// avx512_sapphirerapids (Halide's own code generation), or it has
-/// avx512_skylake and `cpu` enables avx512vnni (Kiln's LLVM 19 route). A
-/// CPU with AVX-VNNI only (VEX, no AVX-512) gets false: Halide 14 matches the
-/// pattern only at AVX-512 widths, so such CPUs take the AVX2 path.
+/// vpdpbusd, u8 x s8 into s32 by 4: the target has avx512_sapphirerapids
+/// (Halide's own code generation), or, through Kiln's LLVM 19 route, it has
+/// avx512_skylake and `cpu` enables avx512vnni (zmm), or it has avx2 without
+/// AVX-512 and `cpu` enables avxvnni (the VEX ymm form of AVX-VNNI CPUs).
 bool hasInt8DotProduct(TargetAttr target, CpuAttr cpu);
 bool hasInt8DotProduct(mlir::ModuleOp module);
 } // namespace kiln::halide

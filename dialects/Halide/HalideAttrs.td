@@ -75,7 +75,11 @@ def Halide_CpuAttr : Halide_Attr<"Cpu", "cpu"> {
 def Halide_Combine : I32EnumAttr<"Combine", "how an update folds its value into the func", [
     I32EnumAttrCase<"Add", 0, "add">, I32EnumAttrCase<"Mul", 1, "mul">,
     I32EnumAttrCase<"Max", 2, "max">, I32EnumAttrCase<"Min", 3, "min">,
-    I32EnumAttrCase<"Set", 4, "set">]> {
+    I32EnumAttrCase<"Set", 4, "set">,
+    // Halide's saturating_add: with `halide.atomic` the lanes of a u8 x s8
+    // pair reduction become vpmaddubsw (AVX2). Not associative in general;
+    // exact, and so order-free, only where no partial sum saturates.
+    I32EnumAttrCase<"SatAdd", 5, "sat_add">]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::kiln::halide";
 }
@@ -107,7 +111,10 @@ def Halide_Recipe : I32EnumAttr<"Recipe", "which schedule the kiln-schedule-* pa
     I32EnumAttrCase<"OutlierMatMul", 11, "outlier_matmul">,
     I32EnumAttrCase<"SparseMatMul", 12, "sparse_matmul">,
     // Spelled qmatmul_*: the int8 kernels are the ones built for VNNI.
-    I32EnumAttrCase<"SparseQMatMul", 13, "qmatmul_sparse">]> {
+    I32EnumAttrCase<"SparseQMatMul", 13, "qmatmul_sparse">,
+    // kernel.qmatmul on 7-bit weights for AVX2 without VNNI: saturating u8 x s7
+    // pairs (vpmaddubsw), then pairs of those into i32 (vpmaddwd by ones).
+    I32EnumAttrCase<"QMatMulPairs", 14, "qmatmul_pairs">]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::kiln::halide";
 }

@@ -168,6 +168,9 @@ LogicalResult UpdateOp::verify() {
   if (f.getTuple() && getCombine() != Combine::Set)
     return emitOpError("updates tuple func ") << getFuncAttr() << " with combine "
                                                << stringifyCombine(getCombine()) << "; tuples take set";
+  // Halide's saturating_add is defined for integers; i1 funcs are stored as bytes.
+  if (getCombine() == Combine::SatAdd && (!f.getResultType().isInteger() || f.getResultType().isInteger(1)))
+    return emitOpError("combine sat_add needs an integer func wider than i1, not ") << f.getResultType();
   if (getWhere() && getNumRVars() == 0)
     return emitOpError("where needs a reduction domain");
   return verifyBody(*this, getBody(), f.getVars().size() + getNumRVars(), f, getWhere());

@@ -303,7 +303,9 @@ def Halide_AtomicOp : Halide_Directive<"atomic", "Stage::atomic()"> {
   let description = [{
     Lets an update vectorize over a reduction var: the lanes combine as a
     VectorReduce, the form Halide matches to dot-product instructions
-    (vpdpbusd for u8 x s8 on AVX512-VNNI).
+    (vpdpbusd for u8 x s8 on AVX512-VNNI). On a `sat_add` update Halide's
+    associativity check is overridden (`atomic(true)`): the producer of
+    such an update guarantees that no partial sum saturates.
   }];
   let arguments = (ins FlatSymbolRefAttr:$func, DefaultValuedAttr<I64Attr, "1">:$stage);
   let assemblyFormat = "$func attr-dict";

@@ -24,7 +24,7 @@ namespace {
 
 cl::opt<std::string> target("target", cl::desc("host, host-cuda or a Halide target string"), cl::init("host"), cl::cat(compileCategory()));
 cl::opt<std::string> cpu("cpu",
-                         cl::desc("LLVM CPU for the int8 kernels (znver4, host): VNNI without AVX512-FP16/AMX; "
+                         cl::desc("LLVM CPU for the int8 kernels (znver4, alderlake, host): VNNI without AVX512-FP16/AMX; "
                                   "default: the host if it has VNNI and no FP16"),
                          cl::value_desc("NAME"), cl::cat(compileCategory()));
 cl::list<std::string> shapes("shape", cl::desc("Pin a symbolic dim: --shape batch=2 (repeatable, or a,b lists)"),

@@ -74,6 +74,15 @@ bool hostHasAvx512Vnni() {
   return cpuidLeaf7(ecx, edx) && ((ecx >> 11) & 1);
 }
 
+bool hostHasAvxVnni() {
+#if defined(__x86_64__) || defined(__i386__)
+  unsigned eax, ebx, ecx, edx;
+  return __get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx) && ((eax >> 4) & 1);
+#else
+  return false;
+#endif
+}
+
 std::string hostCpuName() { return sys::getHostCPUName().str(); }
 
 std::string hostCpuFeatures() {
@@ -100,7 +109,10 @@ bool namedCpuFeatures(StringRef cpu, std::string &features, std::string &error) 
     error = "unknown CPU '" + cpu.str() + "' (an LLVM x86 CPU name: znver4, icelake-server, host, ...)";
     return false;
   }
-  features = sti->checkFeatures("+avx512vnni") ? std::string("+avx512vnni,") : std::string();
+  features.clear();
+  for (const char *vnni : {"+avx512vnni", "+avxvnni"})
+    if (sti->checkFeatures(vnni))
+      features += std::string(vnni) + ",";
   features += kForbiddenCpuFeatures;
   return true;
 }
@@ -147,6 +159,17 @@ bool compileBitcodeForCpu(StringRef bitcodePath, StringRef objectPath, StringRef
     error = "LLVM cannot generate code for " + triple + " cpu " + cpu.str();
     return false;
   }
+  // Halide's sapphirerapids bitcode may call AVX-512 intrinsics; on a CPU
+  // without AVX-512 only vpdpbusd's 128/256-bit forms have a VEX encoding
+  // (AVX-VNNI). Anything else would stop LLVM's instruction selection.
+  if (!machine->getMCSubtargetInfo()->checkFeatures("+avx512f"))
+    for (Function &f : module)
+      if (f.isDeclaration() && f.getName().starts_with("llvm.x86.avx512.") &&
+          f.getName() != "llvm.x86.avx512.vpdpbusd.256" && f.getName() != "llvm.x86.avx512.vpdpbusd.128" &&
+          !f.use_empty()) {
+        error = "Halide's bitcode calls " + f.getName().str() + ", which CPU " + cpu.str() + " lacks";
+        return false;
+      }
   module.setDataLayout(machine->createDataLayout());
   // Per-function attributes win over the machine's CPU: Halide leaves none in
   // its bitcode today, but one naming sapphirerapids would bring FP16 back.

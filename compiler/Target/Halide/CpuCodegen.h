@@ -16,9 +16,11 @@
 
 namespace kiln {
 
-/// CPUID leaf 7: AVX512-FP16 (EDX bit 23) and AVX512-VNNI (ECX bit 11).
+/// CPUID leaf 7: AVX512-FP16 (EDX bit 23) and AVX512-VNNI (ECX bit 11);
+/// leaf 7 subleaf 1: AVX-VNNI (EAX bit 4, the VEX form).
 bool hostHasAvx512Fp16();
 bool hostHasAvx512Vnni();
+bool hostHasAvxVnni();
 
 /// Features that must stay off whatever the CPU: AVX512-FP16 and AMX, which
 /// Halide's sapphirerapids bitcode must not be allowed to reach.
@@ -29,8 +31,8 @@ extern const char *const kForbiddenCpuFeatures;
 std::string hostCpuName();
 std::string hostCpuFeatures();
 
-/// The feature list for a named LLVM x86 CPU ("znver4"): "+avx512vnni" when
-/// the CPU has it, then kForbiddenCpuFeatures. False with `error` when LLVM
+/// The feature list for a named LLVM x86 CPU ("znver4"): "+avx512vnni" and
+/// "+avxvnni" when the CPU has them, then kForbiddenCpuFeatures. False with `error` when LLVM
 /// does not know the CPU.
 bool namedCpuFeatures(llvm::StringRef cpu, std::string &features, std::string &error);
 

@@ -313,6 +313,34 @@ private:
     return Halide::select(b < zero, -q, q);
   }
 
+  /// ext(x) * ext(y) of 8- or 16-bit x and y into twice their width, as
+  /// Halide's widening_mul of x and y: the same value, but a constant factor
+  /// survives it (i32(x) * 1 would be simplified to i32(x)), so the qmatmul
+  /// pair kernel's i32(widening_mul(pairs, 1)) stays vpmaddwd by ones, and
+  /// u8 x s8 into i16 is the operand form of vpmaddubsw.
+  Expr widenedProduct(Operation *op) {
+    unsigned bits = op->getResult(0).getType().getIntOrFloatBitWidth();
+    SmallVector<Expr, 2> narrow;
+    for (Value v : op->getOperands()) {
+      Operation *ext = v.getDefiningOp();
+      if (!ext || !isa<arith::ExtSIOp, arith::ExtUIOp>(ext))
+        return Expr();
+      Value in = ext->getOperand(0);
+      // A ui8 input reaches arith through an unrealized cast to i8: take its
+      // unsigned Halide value (extui of it is what zero-extends).
+      if (isa<arith::ExtUIOp>(ext))
+        if (auto cast = in.getDefiningOp<UnrealizedConversionCastOp>())
+          in = cast.getOperand(0);
+      Expr e = get(in);
+      if (!e.defined() || e.type().bits() * 2 != (int)bits || (bits != 16 && bits != 32))
+        return Expr();
+      if (isa<arith::ExtUIOp>(ext) != e.type().is_uint())
+        return Expr();
+      narrow.push_back(e);
+    }
+    return Halide::Internal::widening_mul(narrow[0], narrow[1]);
+  }
+
   static bool isPositiveConstant(const Expr &e) {
     const int64_t *c = Halide::Internal::as_const_int(e);
     return c && *c > 0;
@@ -324,8 +352,11 @@ private:
     bool isBool = t.is_bool();
     if (isa<arith::AddIOp, arith::SubIOp>(op))
       return set(op, isBool ? (a != b) : Expr(isa<arith::AddIOp>(op) ? a + b : a - b));
-    if (isa<arith::MulIOp>(op))
+    if (isa<arith::MulIOp>(op)) {
+      if (Expr w = widenedProduct(op); w.defined())
+        return set(op, w);
       return set(op, isBool ? (a && b) : a * b);
+    }
     if (isa<arith::AndIOp>(op))
       return set(op, isBool ? (a && b) : (a & b));
     if (isa<arith::OrIOp>(op))

@@ -104,9 +104,10 @@ bool resolveHalideCpu(llvm::StringRef target, llvm::StringRef cpu, std::string &
   name.clear();
   features.clear();
   if (cpu.empty()) {
-    // Only a host with VNNI but no FP16 needs one: elsewhere Halide's target
-    // string says all (sapphirerapids is safe, or there is no VNNI to use).
-    if (target != "host" || !hostHasAvx512Vnni() || hostHasAvx512Fp16())
+    // Only a host with VNNI (AVX512-VNNI or AVX-VNNI) but no FP16 needs one:
+    // elsewhere Halide's target string says all (sapphirerapids is safe, or
+    // there is no VNNI to use).
+    if (target != "host" || !(hostHasAvx512Vnni() || hostHasAvxVnni()) || hostHasAvx512Fp16())
       return true;
     cpu = "host";
   }
@@ -481,6 +482,9 @@ LogicalResult KernelTranslator::define(FuncInfo &info) {
       case halide::Combine::Min:
         next = Halide::min(cur, v);
         break;
+      case halide::Combine::SatAdd:
+        next = Halide::Internal::saturating_add(cur, v);
+        break;
       case halide::Combine::Set:
         llvm_unreachable("set is handled above");
       }
@@ -691,7 +695,11 @@ LogicalResult KernelTranslator::applyDirective(Operation *op) {
     return success();
   }
   if (isa<halide::AtomicOp>(op)) {
-    st->atomic();
+    // Halide cannot prove saturating_add associative (it is not, in general);
+    // a sat_add update is only built where no partial sum can saturate.
+    bool saturating = si >= 1 && si <= (int64_t)f.updates.size() &&
+                      f.updates[si - 1].getCombine() == halide::Combine::SatAdd;
+    st->atomic(saturating);
     return success();
   }
   if (auto d = dyn_cast<halide::ParallelOp>(op)) {
@@ -890,7 +898,12 @@ LogicalResult emitHalideObjects(ModuleOp module, const std::string &dir, const s
     target = target.without_feature(Halide::Target::AVX512_SapphireRapids);
   bool dotProducts = cpu && halide::hasInt8DotProduct(targetAttr, cpu);
   Halide::Target kernelTarget = target.with_feature(Halide::Target::NoRuntime);
-  Halide::Target dotTarget = kernelTarget.with_feature(Halide::Target::AVX512_SapphireRapids);
+  // Halide links its dpbusd wrappers (x86_avx512.ll) only under the plain
+  // avx512 feature, which an AVX2 target for an AVX-VNNI CPU lacks; the
+  // schedule's 8-lane vectors keep the kernel in ymm, and CpuCodegen refuses
+  // any other AVX-512 intrinsic for a CPU without AVX-512.
+  Halide::Target dotTarget =
+      kernelTarget.with_feature(Halide::Target::AVX512_SapphireRapids).with_feature(Halide::Target::AVX512);
 
   auto kernels = llvm::to_vector(module.getOps<halide::KernelOp>());
   module.walk([&](halide::KernelOp k) {

@@ -199,6 +199,7 @@ static void scheduleCuda(halide::KernelOp kernel, halide::Recipe recipe) {
     break;
   }
   case halide::Recipe::QMatMulPacked:
+  case halide::Recipe::QMatMulPairs: // CPU only (AVX2 without VNNI)
   case halide::Recipe::MatMulPacked: {
     // acc in panel coordinates [batch..., N/NR, M, NR]. CUDA does not pack
     // (kiln-pack-weights runs for CPU targets); kept correct anyway.

@@ -76,16 +76,16 @@ bool kiln::isWeightMatMul(kernel::MatMulOp op, const llvm::StringSet<> &skipped)
 }
 
 kiln::PerColumnInt8 kiln::quantizePerColumn(int64_t K, int64_t N, const std::function<float(int64_t, int64_t)> &at,
-                                            float alpha) {
+                                            float alpha, int qmax) {
   PerColumnInt8 r{std::vector<int8_t>(K * N), std::vector<float>(N), std::vector<int32_t>(N, 0)};
   for (int64_t n = 0; n < N; ++n) {
     float amax = 0;
     for (int64_t k = 0; k < K; ++k)
       amax = std::max(amax, std::fabs(at(k, n)));
-    float s = amax > 0 ? amax / 127.0f : 1.0f;
+    float s = amax > 0 ? amax / (float)qmax : 1.0f;
     for (int64_t k = 0; k < K; ++k) {
       float v = std::nearbyint(at(k, n) / s); // the default rounding mode: half to even
-      int8_t qi = (int8_t)std::clamp(v, -127.0f, 127.0f);
+      int8_t qi = (int8_t)std::clamp(v, -(float)qmax, (float)qmax);
       r.q[k * N + n] = qi;
       r.colsum[n] += qi;
     }
@@ -95,18 +95,18 @@ kiln::PerColumnInt8 kiln::quantizePerColumn(int64_t K, int64_t N, const std::fun
 }
 
 kiln::QuantizedWeight kiln::quantizeWeightPerColumn(OpBuilder &b, Location loc, kiln::graph::ConstantOp c, bool trans,
-                                                    float alpha) {
+                                                    float alpha, int qmax) {
   auto wt = cast<RankedTensorType>(c.getType());
   int64_t K = trans ? wt.getDimSize(1) : wt.getDimSize(0), N = trans ? wt.getDimSize(0) : wt.getDimSize(1);
   std::vector<char> bytes = constantBytes(c.getValue());
   const float *w = reinterpret_cast<const float *>(bytes.data());
   auto [q, scale, colsum] = quantizePerColumn(
-      K, N, [&](int64_t k, int64_t n) { return trans ? w[n * K + k] : w[k * N + n]; }, alpha);
-  std::string name = constantKey(c);
+      K, N, [&](int64_t k, int64_t n) { return trans ? w[n * K + k] : w[k * N + n]; }, alpha, qmax);
+  std::string name = constantKey(c) + (qmax == 127 ? "_q8" : "_q" + std::to_string(qmax));
   MLIRContext *ctx = b.getContext();
-  return {resourceConstant<int8_t>(b, loc, {K, N}, IntegerType::get(ctx, 8), q, name + "_q8"),
-          resourceConstant<float>(b, loc, {N}, Float32Type::get(ctx), scale, name + "_q8_scale"),
-          resourceConstant<int32_t>(b, loc, {N}, IntegerType::get(ctx, 32), colsum, name + "_q8_colsum")};
+  return {resourceConstant<int8_t>(b, loc, {K, N}, IntegerType::get(ctx, 8), q, name),
+          resourceConstant<float>(b, loc, {N}, Float32Type::get(ctx), scale, name + "_scale"),
+          resourceConstant<int32_t>(b, loc, {N}, IntegerType::get(ctx, 32), colsum, name + "_colsum")};
 }
 
 using kiln::ScalarBuilder;
@@ -142,11 +142,20 @@ SmallVector<kiln::kernel::MatMulOp> kiln::int8WeightMatMuls(func::FuncOp fn, Arr
   SmallVector<kiln::kernel::MatMulOp> work = weightMatMuls(fn, skip);
   auto module = fn->getParentOfType<ModuleOp>();
   auto target = module ? kiln::halide::getTarget(module) : kiln::halide::TargetAttr();
-  if (!work.empty() && target && !target.isCuda() && !kiln::halide::hasInt8DotProduct(module))
+  if (!work.empty() && target && !target.isCuda() && !kiln::halide::hasInt8DotProduct(module) &&
+      weightQMax(module) == 127)
     fn.emitWarning() << "--quantize " << scheme
-                     << ": the target has no int8 dot product (AVX512-VNNI): its int8 kernels run slower than "
-                        "fp32 here (BERT-base on AVX2: 1.5x)";
+                     << ": the target has no int8 dot product (AVX512-VNNI, AVX-VNNI through --cpu, or AVX2's 7-bit "
+                        "pairs): its int8 kernels run slower than fp32 here";
   return work;
+}
+
+int kiln::weightQMax(ModuleOp module) {
+  auto target = module ? kiln::halide::getTarget(module) : kiln::halide::TargetAttr();
+  if (target && !target.isCuda() && target.getArch() == "x86" && target.hasFeature("avx2") &&
+      !kiln::halide::hasInt8DotProduct(module))
+    return 63;
+  return 127;
 }
 
 std::pair<kiln::kernel::QMatMulOp, kiln::QuantizedWeight> kiln::replaceWithQMatMul(kiln::kernel::MatMulOp op, Value q,
@@ -155,7 +164,8 @@ std::pair<kiln::kernel::QMatMulOp, kiln::QuantizedWeight> kiln::replaceWithQMatM
   QuantizedWeight qw;
   {
     OpBuilder cb(c);
-    qw = quantizeWeightPerColumn(cb, c.getLoc(), c, op.getTransB(), op.getAlpha().convertToFloat());
+    qw = quantizeWeightPerColumn(cb, c.getLoc(), c, op.getTransB(), op.getAlpha().convertToFloat(),
+                                 weightQMax(op->getParentOfType<ModuleOp>()));
   }
   OpBuilder b(op);
   auto qm = b.create<kiln::kernel::QMatMulOp>(op.getLoc(), tt(op.getResult()), q, qw.q, aScale, aZero, qw.scale,

@@ -88,7 +88,9 @@ struct PerColumnInt8 {
   std::vector<float> scale;
   std::vector<int32_t> colsum;
 };
-PerColumnInt8 quantizePerColumn(int64_t K, int64_t N, const std::function<float(int64_t, int64_t)> &at, float alpha);
+/// `qmax` 63 gives the 7-bit weights of weightQMax.
+PerColumnInt8 quantizePerColumn(int64_t K, int64_t N, const std::function<float(int64_t, int64_t)> &at, float alpha,
+                                int qmax = 127);
 
 /// A weight matmul's B quantized per column, symmetric: q [K, N] s8
 /// (half to even, [-127, 127]), scales [N] = max|w| / 127 times alpha (1 for
@@ -98,21 +100,28 @@ struct QuantizedWeight {
   mlir::Value q, scale, colsum;
 };
 QuantizedWeight quantizeWeightPerColumn(mlir::OpBuilder &b, mlir::Location loc, graph::ConstantOp c, bool trans,
-                                        float alpha);
+                                        float alpha, int qmax = 127);
+
+/// The largest |q| of the weight schemes' int8 weights for the module's
+/// target: 63 (7 bits, onnxruntime's reduce_range) on an AVX2 x86 target
+/// without an int8 dot product, where the qmatmul kernel's u8 x s7 pairs
+/// (vpmaddubsw) cannot saturate int16; else 127.
+int weightQMax(mlir::ModuleOp module);
 
 /// The matmuls of `fn` a scheme rewrites (isWeightMatMul, ONNX node not in
 /// `skip`), in walk order: the order calibrated ranges come in.
 llvm::SmallVector<kernel::MatMulOp> weightMatMuls(mlir::func::FuncOp fn, llvm::ArrayRef<std::string> skip);
 
 /// weightMatMuls, for an int8 scheme. Warns once on `fn` when there are some and
-/// the target has no int8 dot product (AVX512-VNNI): there the kernels widen
-/// to 16 bits and run slower than fp32 (BERT-base on AVX2: 1.5x).
+/// the target has no int8 dot product (AVX512-VNNI, AVX-VNNI) nor AVX2 for
+/// the 7-bit pairs: there the kernels widen to 16 bits and run slower than fp32.
 llvm::SmallVector<kernel::MatMulOp> int8WeightMatMuls(mlir::func::FuncOp fn, llvm::ArrayRef<std::string> skip,
                                                       llvm::StringRef scheme);
 
 /// Replaces the weight matmul `op` by a kernel.qmatmul of the u8 activation
 /// `q` (with its scale and zero point, per tensor or per row) by its weight
-/// quantized per column; alpha folds into the weight scales, a bias stays.
+/// quantized per column (to weightQMax); alpha folds into the weight scales,
+/// a bias stays.
 /// Returns the qmatmul and its weight's constants.
 std::pair<kernel::QMatMulOp, QuantizedWeight> replaceWithQMatMul(kernel::MatMulOp op, mlir::Value q,
                                                                  mlir::Value aScale, mlir::Value aZero);

@@ -94,6 +94,24 @@ halide.kernel @tuple_add {
 
 // -----
 
+// A saturating add (the vpmaddubsw pair sum) is for integer funcs.
+halide.kernel @sat_add_float {
+  halide.func @s ["d0"] : f32 {
+  ^bb0(%x: i32):
+    %z = arith.constant 0.0 : f32
+    halide.return %z : f32
+  }
+  // expected-error @+1 {{combine sat_add needs an integer func wider than i1, not 'f32'}}
+  halide.update @s rdom [0, 2] combine sat_add {
+  ^bb0(%x: i32, %r: i32):
+    %z = arith.constant 0.0 : f32
+    halide.return %z : f32
+  }
+  halide.output @s [4]
+}
+
+// -----
+
 halide.kernel @tuple_count {
   // expected-error @+1 {{body returns 1 values, expected 2}}
   halide.func @st ["d0"] : f32 tuple 2 {
