@@ -1,8 +1,9 @@
 /* Runs the kernels convert-kernel-to-halide made of symbolic_lowerings.mlir,
  * built once, at several (s0, s1) sizes, against scalar references: the
  * padding-mask index (kernel.index_expr), a gather into s0*s1 rows, a layer
- * norm over s1 rows, a concat whose second input starts at s0, and a softmax
- * and a mean over s1 (reductions whose extent is a param). */
+ * norm over s1 rows, a concat whose second input starts at s0 (also empty,
+ * s0 = 0: a KV cache's past on the first call), and a softmax and a mean over
+ * s1 (reductions whose extent is a param). */
 #include <HalideRuntime.h>
 #include "test_buffers.h"
 #include <math.h>
@@ -122,10 +123,27 @@ static void run(int s0, int s1) {
   free(idx), free(mask), free(g), free(x), free(y), free(a), free(c), free(t), free(sm), free(u);
 }
 
+/* k3 with s0 = 0: the first input is empty (extent 0, a host pointer that
+ * must never be read); the output is the second input. Before its read was
+ * guarded, Halide refused the call ("accessed at -1"). */
+static void run_empty_concat(void) {
+  float never[1] = {NAN}, b2[8], c[8];
+  for (int i = 0; i < 8; ++i)
+    b2[i] = 1.0f + (float)i, c[i] = -7.0f;
+  halide_dimension_t da[2], db2[2], dc[2];
+  int ea[2] = {4, 0}, eb[2] = {4, 2};
+  buf_t ba = buffer(never, da, 2, ea), bb2 = buffer(b2, db2, 2, eb), bc = buffer(c, dc, 2, eb);
+  int ok = lw_k3_concat_f32(&ba, &bb2, 0, &bc) == 0;
+  for (int i = 0; ok && i < 8; ++i)
+    ok = c[i] == b2[i];
+  check(ok, "concat of an empty input", 0, 0);
+}
+
 int main(void) {
   static const int sizes[][2] = {{1, 1}, {3, 7}, {2, 64}, {1, 5}, {4, 1}, {3, 7}};
   for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; ++i)
     run(sizes[i][0], sizes[i][1]);
+  run_empty_concat();
   printf("%d passed, %d failed\n", passed, failed);
   return failed != 0;
 }
