@@ -2,8 +2,8 @@
  * built once, at several (s0, s1) sizes, against scalar references: the
  * padding-mask index (kernel.index_expr), a gather into s0*s1 rows, a layer
  * norm over s1 rows, a concat whose second input starts at s0 (also empty,
- * s0 = 0: a KV cache's past on the first call), and a softmax and a mean over
- * s1 (reductions whose extent is a param). */
+ * s0 = 0: a KV cache's past on the first call), and a softmax, a mean and a
+ * sum over s1 (reductions whose extent is a param; the sum also over s1 = 0). */
 #include <HalideRuntime.h>
 #include "test_buffers.h"
 #include <math.h>
@@ -18,6 +18,7 @@ int lw_k2_layer_norm_f32(buf_t *x, buf_t *scale, buf_t *bias, int32_t s1, buf_t 
 int lw_k3_concat_f32(buf_t *a, buf_t *b, int32_t s0, buf_t *out);
 int lw_k4_softmax_f32(buf_t *x, int32_t s1, buf_t *out);
 int lw_k5_reduce_f32(buf_t *x, int32_t s1, buf_t *out);
+int lw_k6_reduce_f32(buf_t *x, int32_t s1, buf_t *out);
 
 static void run(int s0, int s1) {
   int n = s0 * s1;
@@ -139,11 +140,32 @@ static void run_empty_concat(void) {
   check(ok, "concat of an empty input", 0, 0);
 }
 
+/* k6: sum of [s1, 3] over s1, at s1 = 7 and at s1 = 0 (an empty rdom: the
+ * ONNX identity, 0, with nothing read). */
+static void run_sum(int s1) {
+  float u[21], sum[3] = {-7.0f, -7.0f, -7.0f};
+  for (int i = 0; i < 21; ++i)
+    u[i] = (float)(i % 5) - 1.0f;
+  halide_dimension_t du[2], dsum[1];
+  int eu[2] = {3, s1}, e3[1] = {3};
+  buf_t bu = buffer(u, du, 2, eu), bsum = buffer(sum, dsum, 1, e3);
+  int ok = lw_k6_reduce_f32(&bu, s1, &bsum) == 0;
+  for (int col = 0; ok && col < 3; ++col) {
+    double want = 0;
+    for (int r = 0; r < s1; ++r)
+      want += u[r * 3 + col];
+    ok = fabs(sum[col] - want) <= 1e-5;
+  }
+  check(ok, "reduce sum", 0, s1);
+}
+
 int main(void) {
   static const int sizes[][2] = {{1, 1}, {3, 7}, {2, 64}, {1, 5}, {4, 1}, {3, 7}};
   for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; ++i)
     run(sizes[i][0], sizes[i][1]);
   run_empty_concat();
+  run_sum(7);
+  run_sum(0);
   printf("%d passed, %d failed\n", passed, failed);
   return failed != 0;
 }
