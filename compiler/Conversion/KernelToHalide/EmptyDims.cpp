@@ -22,17 +22,6 @@ using namespace kiln;
 
 static SmallVector<SymExpr> shapeOf(Value v) { return dimExprs(cast<RankedTensorType>(v.getType())); }
 
-/// The ONNX node's name, from the importer's NameLoc (possibly fused).
-static std::string nodeName(Location loc) {
-  if (auto n = dyn_cast<NameLoc>(loc))
-    return n.getName().str();
-  if (auto f = dyn_cast<FusedLoc>(loc))
-    for (Location l : f.getLocations())
-      if (std::string s = nodeName(l); !s.empty())
-        return s;
-  return "";
-}
-
 /// Appends (n - 1) * elements(out) >= 0 unless it always holds.
 static LogicalResult require(Operation *op, const SymExpr &n, StringRef what) {
   auto one = SymExpr::constant(1);
@@ -58,9 +47,10 @@ static LogicalResult require(Operation *op, const SymExpr &n, StringRef what) {
   for (Attribute a : syms)
     if (auto d = dyn_cast<DictionaryAttr>(a); d && d.getAs<StringAttr>("name"))
       names.push_back(d.getAs<StringAttr>("name").str());
-  std::string node = nodeName(op->getLoc());
-  std::string text = what.str() + " " + n.str(names) + " (" + op->getName().getStringRef().str() +
-                     (node.empty() ? "" : " of node '" + node + "'") + ") has no value when it is 0";
+  // No node name: locations do not survive every path to this pass (kiln-opt
+  // on printed IR), and the table must be the same either way.
+  std::string text =
+      what.str() + " " + n.str(names) + " (" + op->getName().getStringRef().str() + ") has no value when it is 0";
   MLIRContext *ctx = op->getContext();
   auto map = AffineMapAttr::get(AffineMap::get(0, syms.size(), e->toAffine(ctx, syms.size())));
   SmallVector<Attribute> conds;
