@@ -146,6 +146,15 @@ static kiln_status_t bind_symbols(kiln_context_t *ctx, const kiln_tensor_t *inpu
     const kiln_abi_symbol_t *s = &m->symbols[k];
     int64_t value = inputs[s->input].shape[s->dim];
     const char *input = kiln_tensor_name(&m->tensors[m->inputs[s->input]]);
+    // Halide's CUDA runtime aborts on an empty device allocation (and sizes
+    // a buffer with a zero extent from its strides), so a GPU build keeps
+    // every symbol at least 1 until that path is guarded and tested.
+    if (value == 0 && m->uses_cuda)
+      return kiln_fail(ctx, KILN_INVALID_ARGUMENT,
+                       "input '%s' (#%d): dim %d is 0; '%s' must be at least 1 on CUDA (empty "
+                       "device buffers are not supported yet: build this size for the host, or "
+                       "with --shape %s=0)",
+                       input, (int)s->input, (int)s->dim, symbol_name(m, k), symbol_name(m, k));
     if (value < 0)
       return kiln_fail(ctx, KILN_INVALID_ARGUMENT,
                        "input '%s' (#%d): dim %d is %lld; '%s' must be at least 0", input,

@@ -923,6 +923,12 @@ static void test_symbolic_runs(void) {
         "CUDA: a re-plan frees h, g and y on the device");
   st = kiln_context_run(ctx, in, 2, out, 1);
   check(st == KILN_OK && g_device_free_calls == 3, "CUDA: the same sizes keep the device buffers");
+  // Halide's CUDA runtime aborts on an empty device allocation: refused by name.
+  sym_io(in, out, 3, 0);
+  check_error(kiln_context_run(ctx, in, 2, out, 1), KILN_INVALID_ARGUMENT,
+              kiln_context_last_error(ctx),
+              "input 'ids' (#0): dim 1 is 0; 'seq' must be at least 1 on CUDA", NULL,
+              "CUDA: seq 0 is refused before any device buffer is touched");
   kiln_context_destroy(ctx);
   g_fake_device = 0;
 }
