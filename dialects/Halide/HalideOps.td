@@ -218,6 +218,25 @@ def Halide_PromiseClampedOp : Halide_Op<"promise_clamped", [Pure, AllTypesMatch<
   let assemblyFormat = "$value `,` $min `,` $max attr-dict `:` type($result)";
 }
 
+def Halide_IfThenElseOp : Halide_Op<"if_then_else", [Pure, AllTypesMatch<["then_value", "else_value", "result"]>]> {
+  let summary = "One of two values, only that one evaluated (Halide's if_then_else)";
+  let description = [{
+    Unlike `arith.select`, which Halide evaluates on both sides, the value
+    not chosen is never computed, and a condition over `halide.sym` alone
+    makes bounds inference count the reads of each side only when it is
+    taken: a read of a buffer that may be empty (a KV cache's past of length
+    0) sits under `extent > 0`, and an empty buffer passes Halide's checks.
+
+    ```mlir
+    %v = halide.if_then_else %nonempty, %read, %zero : f32
+    ```
+  }];
+  let arguments = (ins I1:$condition, AnyTypeOf<[AnyFloat, AnyInteger]>:$then_value,
+                       AnyTypeOf<[AnyFloat, AnyInteger]>:$else_value);
+  let results = (outs AnyTypeOf<[AnyFloat, AnyInteger]>:$result);
+  let assemblyFormat = "$condition `,` $then_value `,` $else_value attr-dict `:` type($result)";
+}
+
 def Halide_ReturnOp : Halide_Op<"return", [Pure, Terminator,
                                            ParentOneOf<["FuncOp", "UpdateOp"]>]> {
   let summary = "The value (a tuple func's values) of a definition at a point";

@@ -437,7 +437,7 @@ struct Range {
 };
 } // namespace
 
-/// Whether `e` >= 0 is proven for all symbols >= 1.
+/// Whether `e` >= 0 is proven for all symbols >= 0 (a symbol may be 0 at run time).
 static bool provenGE0(std::optional<SymExpr> e) { return e && e->decideGE0() == std::optional<bool>(true); }
 
 /// Bounds of `e` when dim i ranges over [0, extents[i]); nullopt for forms it
@@ -584,7 +584,10 @@ LogicalResult AttentionOp::verify() {
   SmallVector<SymExpr> shape = canonicalShapeExprs();
   size_t nb = shape.size() - 2;
   SymExpr rows = shape[nb], E = shape[nb + 1], Sk = keyLen(), D = SymExpr::constant(getHeadDim());
-  if (!provenGE0(sub(Sk, SymExpr::constant(1))) || getHeadDim() <= 0)
+  // A symbolic key count may be 0 at run time: the lowering records the
+  // constraint keys >= 1 for the runtime (an empty softmax has no value).
+  std::optional<SymExpr> skMinus1 = sub(Sk, SymExpr::constant(1));
+  if (!skMinus1 || skMinus1->decideGE0() == std::optional<bool>(false) || getHeadDim() <= 0)
     return emitOpError("key_len and head_dim must be positive");
   if (auto t = getSparseThreshold(); t && !(t->convertToDouble() > 0 && t->convertToDouble() <= 1))
     return emitOpError("sparse_threshold must be in (0, 1], got ") << t->convertToDouble();

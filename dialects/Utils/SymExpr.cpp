@@ -173,7 +173,7 @@ std::optional<bool> SymExpr::decideGE0(ArrayRef<int64_t> lowerBounds) const {
   for (const Term &t : termList) {
     std::optional<SymExpr> p = constant(t.coeff);
     for (unsigned s : t.mono) {
-      int64_t lb = s < lowerBounds.size() ? lowerBounds[s] : 1;
+      int64_t lb = s < lowerBounds.size() ? lowerBounds[s] : 0;
       auto shift = add(constant(lb), symbol(s));
       if (!(p = shift ? mul(*p, *shift) : std::nullopt))
         return std::nullopt;

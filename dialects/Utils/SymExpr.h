@@ -1,7 +1,8 @@
 //===- SymExpr.h - Integer polynomials over a model's symbolic dims -===//
 //
 // A symbolic dim is a polynomial with int64 coefficients over the module's
-// symbols s0..sN (batch, seq, ...), each of which is at least 1 at run time.
+// symbols s0..sN (batch, seq, ...), each of which is at least 0 at run time
+// (a KV cache's past is empty on the first call), so every proof holds at 0.
 // The form is canonical (terms sorted, like terms merged, zeros dropped), so
 // two dims are the same exactly when their SymExprs compare equal. Arithmetic
 // never wraps: an overflowing result is nullopt, and the caller reports it.
@@ -51,7 +52,7 @@ public:
   /// symbol has no value.
   std::optional<int64_t> eval(llvm::ArrayRef<int64_t> values) const;
 
-  /// Whether this is >= 0 for all symbols >= their lower bound (1 when
+  /// Whether this is >= 0 for all symbols >= their lower bound (0 when
   /// lowerBounds has no entry): true or false when proven, else nullopt.
   std::optional<bool> decideGE0(llvm::ArrayRef<int64_t> lowerBounds = {}) const;
 

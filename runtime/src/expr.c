@@ -140,6 +140,16 @@ const char *kiln_model_shape_text(const kiln_model_t *m, int32_t t, char *buf, s
   return buf;
 }
 
+bool kiln_expr_uses_symbol(const kiln_model_t *m, int32_t offset, int32_t k) {
+  for (int i = 0; m->exprs[offset + i] != KILN_EXPR_END; ++i) {
+    if (m->exprs[offset + i] == KILN_EXPR_SYM && m->exprs[offset + i + 1] == k)
+      return true;
+    if (m->exprs[offset + i] == KILN_EXPR_SYM || m->exprs[offset + i] == KILN_EXPR_CONST)
+      ++i;
+  }
+  return false;
+}
+
 const char *kiln_symbol_values_text(const kiln_model_t *m, int32_t offset, const int64_t *symbols,
                                     char *buf, size_t cap) {
   bool used_sym[256] = {false};

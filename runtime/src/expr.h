@@ -34,6 +34,9 @@ int32_t kiln_expr_symbol(const kiln_model_t *m, int32_t offset);
 bool kiln_expr_const_minus_symbol(const kiln_model_t *m, int32_t offset, int64_t *out_c,
                                   int32_t *out_k);
 
+/// True when the expression at `offset` reads symbol k.
+bool kiln_expr_uses_symbol(const kiln_model_t *m, int32_t offset, int32_t k);
+
 /// Writes the expression as text ("batch*seq*4", "past + seq") into `buf`.
 const char *kiln_expr_text(const kiln_model_t *m, int32_t offset, char *buf, size_t cap);
 

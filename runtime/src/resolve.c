@@ -1,7 +1,9 @@
 //===- resolve.c - Sizes of a model with symbolic dims (see resolve.h) ----===//
 //
 // Order of checks, before any kernel: symbols from their binder dims (each at
-// least 1), every input dim against its expression, the constraints; then,
+// least 0: a KV cache's past is empty on the first call; a kernel that cannot
+// take an empty dim records a constraint), every input dim against its
+// expression, the constraints; then,
 // only when the symbols changed, every tensor's shape (extents and element
 // counts must fit Halide's int32), the arena plan, growth (never shrinking)
 // and, on CUDA, freeing every device buffer whose size may have changed.
@@ -144,16 +146,18 @@ static kiln_status_t bind_symbols(kiln_context_t *ctx, const kiln_tensor_t *inpu
     const kiln_abi_symbol_t *s = &m->symbols[k];
     int64_t value = inputs[s->input].shape[s->dim];
     const char *input = kiln_tensor_name(&m->tensors[m->inputs[s->input]]);
-    // The compiler proves shapes assuming every symbol is at least 1, so an
-    // empty dim (a KV cache's past on the first call) needs a pinned build.
-    if (value == 0)
+    // Halide's CUDA runtime aborts on an empty device allocation (and sizes
+    // a buffer with a zero extent from its strides), so a GPU build keeps
+    // every symbol at least 1 until that path is guarded and tested.
+    if (value == 0 && m->uses_cuda)
       return kiln_fail(ctx, KILN_INVALID_ARGUMENT,
-                       "input '%s' (#%d): dim %d is 0; '%s' must be at least 1 (a build with "
-                       "symbolic dims has no empty dims: build this size with --shape %s=0)",
+                       "input '%s' (#%d): dim %d is 0; '%s' must be at least 1 on CUDA (empty "
+                       "device buffers are not supported yet: build this size for the host, or "
+                       "with --shape %s=0)",
                        input, (int)s->input, (int)s->dim, symbol_name(m, k), symbol_name(m, k));
-    if (value < 1)
+    if (value < 0)
       return kiln_fail(ctx, KILN_INVALID_ARGUMENT,
-                       "input '%s' (#%d): dim %d is %lld; '%s' must be at least 1", input,
+                       "input '%s' (#%d): dim %d is %lld; '%s' must be at least 0", input,
                        (int)s->input, (int)s->dim, (long long)value, symbol_name(m, k));
     if (value > INT32_MAX)
       return kiln_fail(ctx, KILN_INVALID_ARGUMENT,
@@ -213,6 +217,15 @@ static kiln_status_t check_constraints(kiln_context_t *ctx, const int64_t *v) {
     kiln_symbol_values_text(m, con->expr, v, values, sizeof values);
     int64_t bound;
     int32_t k;
+    // An empty dim that some kernel cannot take (an attention over no keys,
+    // a max over nothing): name the input dim that made it empty.
+    for (k = 0; ok && k < m->num_symbols; ++k)
+      if (v[k] == 0 && kiln_expr_uses_symbol(m, con->expr, k))
+        return kiln_fail(ctx, KILN_INVALID_ARGUMENT,
+                         "input '%s' (#%d): dim %d is 0; '%s' = 0 is refused: %s (at %s)",
+                         kiln_tensor_name(&m->tensors[m->inputs[m->symbols[k].input]]),
+                         (int)m->symbols[k].input, (int)m->symbols[k].dim, symbol_name(m, k), what,
+                         values);
     // The common case, `bound - s >= 0` (a slice of a constant), in words.
     if (ok && con->kind == 0 && kiln_expr_const_minus_symbol(m, con->expr, &bound, &k))
       return kiln_fail(ctx, KILN_INVALID_ARGUMENT, "%s is %lld, the model allows at most %lld (%s)",

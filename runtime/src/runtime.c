@@ -662,6 +662,13 @@ kiln_status_t kiln_context_run(kiln_context_t *ctx, const kiln_tensor_t *inputs,
   char doing[256];
   for (int32_t s = 0; s < m->num_steps && status == KILN_OK; ++s) {
     const kiln_abi_step_t *step = &m->steps[s];
+    // An empty output of a symbolic model (a dim at 0: a KV cache's past on
+    // the first call) has nothing to compute; its inputs may be empty too,
+    // and a kernel's clamped reads of an empty buffer would fail Halide's
+    // checks. (Static models drop empty operands at compile time.)
+    int32_t out = step->num_args > 0 ? step->args[step->num_args - 1] : -1;
+    if (m->num_symbols > 0 && out >= 0 && ctx->nbytes[out] == 0)
+      continue;
     for (int32_t a = 0; a < step->num_args; ++a) {
       int32_t id = step->args[a];
       // -1 - k: symbol k as a scalar, which Halide's _argv takes by pointer.

@@ -73,25 +73,30 @@ int main() {
   CHECK(exactDiv(C(-6) * s0, C(-3)) == C(2) * s0);
   CHECK(!exactDiv(C(kMin), C(-1)));
 
-  // Decisions from symbols >= 1.
-  CHECK((s0 - C(1)).decideGE0() == true);                  // s0 >= 1
-  CHECK((s0 * s1 - s0).decideGE0() == true);               // s0*s1 >= s0
+  // Decisions from symbols >= 0 (a KV cache's past is 0 on the first call).
+  CHECK((s0 - C(1)).decideGE0() == std::nullopt);          // s0 >= 1: not at 0
+  CHECK(s0.decideGE0() == true);
+  CHECK((s0 * s1 - s0).decideGE0() == std::nullopt);       // s0*s1 >= s0: not at s1 = 0
+  CHECK((s0 * s1 + s0).decideGE0() == true);
   CHECK((C(-1) - s0).decideGE0() == false);                // -1 >= s0
   CHECK((s0 - C(2)).decideGE0() == std::nullopt);          // s0 >= 2
   CHECK((s0 - s1).decideGE0() == std::nullopt);
   CHECK(C(0).decideGE0() == true);
   CHECK(C(-1).decideGE0() == false);
-  CHECK((s0 - C(1)).decideGE0({0}) == std::nullopt);       // lower bound 0
-  CHECK(s0.decideGE0({0}) == true);
+  CHECK((s0 - C(1)).decideGE0({1}) == true);               // lower bound 1
+  CHECK((s0 * s1 - s0).decideGE0({1, 1}) == true);
+  CHECK((s0 - C(2)).decideGE0({1}) == std::nullopt);
   CHECK(decideEQ(s0, C(-1)) == false);
   CHECK(decideEQ(s0, C(4)) == std::nullopt);
-  CHECK(decideEQ(s0, C(0)) == false);
+  CHECK(decideEQ(s0, C(0)) == std::nullopt);               // past == 0 is a run-time fact
+  CHECK(decideEQ(s0, C(0), {1}) == false);
   CHECK(decideEQ(s0 * s1, s1 * s0) == true);
-  CHECK(decideEQ(s0 + s1, C(1)) == false);
+  CHECK(decideEQ(s0 + s1, C(-1)) == false);
+  CHECK(decideEQ(s0 + s1, C(1)) == std::nullopt);
   CHECK(decideEQ(s0, s1) == std::nullopt);
   CHECK(decideEQ(C(128) - s1, C(200)) == false);
-  // Substituting s0 = 1 + t overflows here; that is undecided, never wrong.
-  CHECK((C(kMax) * s0 * s0).decideGE0() == std::nullopt);
+  // Substituting s0 = 1 + t overflows here (lower bound 1); that is undecided, never wrong.
+  CHECK((C(kMax) * s0 * s0).decideGE0({1}) == std::nullopt);
 
   // Overflow is reported, never wrapped.
   CHECK(!add(C(kMax), C(1)));

@@ -4,6 +4,8 @@
 // the end first) so a bad token id can never read outside a buffer. Concat
 // selects between inputs read at clamped positions: Halide evaluates both
 // sides of a select, and its bounds inference must stay inside each input.
+// A part with a symbolic extent is read under halide.if_then_else(extent >
+// 0), so an empty part (extent 0) is never read nor bounds-checked.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Conversion/KernelToHalide/Lowerings.h"
@@ -87,6 +89,15 @@ LogicalResult kiln::lowerConcat(kernel::ConcatOp op, KernelBuilder &kb) {
                        : KernelBuilder::i32(b, t.getDimSize(axis) - 1);
       idx[axis] = b.create<arith::MinSIOp>(l, b.create<arith::MaxSIOp>(l, local, KernelBuilder::i32(b, 0)), last);
       Value val = KernelBuilder::call(b, names[k], res.getElementType(), idx);
+      // A symbolic part may be empty (a KV cache's past on the first call):
+      // its read, clamped to [0, -1] then, must never run, and must not count
+      // for Halide's bounds check while the extent is 0.
+      if (t.isDynamicDim(axis)) {
+        Value nonEmpty = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::sgt, KernelBuilder::dimSize(b, t, axis),
+                                                 KernelBuilder::i32(b, 0));
+        val = b.create<halide::IfThenElseOp>(l, val.getType(), nonEmpty, val,
+                                             KernelBuilder::constant(b, val.getType(), 0));
+      }
       if (!result) {
         result = val;
       } else {

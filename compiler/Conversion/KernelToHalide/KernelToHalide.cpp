@@ -109,6 +109,8 @@ struct ConvertKernelToHalidePass : kiln::impl::ConvertKernelToHalideBase<Convert
       auto type = cast<RankedTensorType>(op->getResult(0).getType());
       std::string name = "k" + std::to_string(counter++) + "_" + kindName(op) + "_" +
                          typeName(type.getElementType());
+      if (failed(requireNonEmptyDims(op)))
+        return signalPassFailure();
       OpBuilder b(op);
       KernelBuilder kb(b, op->getLoc(), module, name, options);
       LogicalResult r =

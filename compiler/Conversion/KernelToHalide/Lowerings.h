@@ -10,6 +10,10 @@ namespace kiln {
 /// Each fills `kb` (a fresh halide.kernel) with the algorithm of `op` and
 /// the recipe its schedules are written from (kiln-schedule-cpu/cuda). The kernel's inputs are the op's
 /// operands in order; its output is named "out".
+/// Records on @main's kiln.constraints the sizes at which `op` would need an
+/// element of an empty symbolic dim (EmptyDims.cpp); the runtime refuses them.
+mlir::LogicalResult requireNonEmptyDims(mlir::Operation *op);
+
 mlir::LogicalResult lowerElementwise(kernel::ElementwiseOp op, KernelBuilder &kb);
 mlir::LogicalResult lowerMatMul(kernel::MatMulOp op, KernelBuilder &kb);
 mlir::LogicalResult lowerQMatMul(kernel::QMatMulOp op, KernelBuilder &kb);

@@ -515,6 +515,11 @@ private:
     }
     if (auto p = dyn_cast<halide::PromiseClampedOp>(op))
       return set(op, Halide::unsafe_promise_clamped(get(p.getValue()), get(p.getMin()), get(p.getMax())));
+    if (auto ite = dyn_cast<halide::IfThenElseOp>(op))
+      return set(op, Halide::Internal::Call::make(get(ite.getThenValue()).type(), Halide::Internal::Call::if_then_else,
+                                                  {get(ite.getCondition()), get(ite.getThenValue()),
+                                                   get(ite.getElseValue())},
+                                                  Halide::Internal::Call::PureIntrinsic));
     if (auto c = dyn_cast<arith::CmpFOp>(op))
       return translateCmpF(c);
     if (auto c = dyn_cast<arith::CmpIOp>(op))

@@ -457,7 +457,7 @@ LogicalResult kiln::emitLibrary(ModuleOp module, const LibraryOptions &opts,
     }
     for (const ModelSymbol &sym : symbols->symbols)
       h << " * symbol " << sym.name << ": dim " << sym.dim << " of input " << sym.input
-        << ", at least 1\n";
+        << ", at least 0\n";
     for (const ModelConstraint &con : symbols->constraints)
       h << " * requires " << exprText(con.expr, symbolNames) << (con.kind ? " == 0" : " >= 0")
         << (con.what.empty() ? "" : " (" + con.what + ")") << "\n";

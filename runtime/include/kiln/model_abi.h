@@ -43,7 +43,8 @@ typedef enum kiln_abi_expr_op_e {
 } kiln_abi_expr_op_t;
 
 /// A named dim (`batch`, `seq`): its value is input `input`'s dim `dim` (that
-/// dim's expression is exactly this symbol), at least 1.
+/// dim's expression is exactly this symbol), at least 0 (a kernel that cannot
+/// take an empty dim records a constraint instead).
 typedef struct kiln_abi_symbol_s {
   const char *name;
   int32_t input, dim;

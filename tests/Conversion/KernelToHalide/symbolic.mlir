@@ -65,12 +65,21 @@ func.func @norm(%x: tensor<?x32xf32, affine_map<()[s0] -> (s0, 32)>>, %s: tensor
   return %0 : tensor<?x32xf32, affine_map<()[s0] -> (s0, 32)>>
 }
 
-// Concat along a symbolic axis: the second input starts at s0.
+// Concat along a symbolic axis: the second input starts at s0. The first may
+// be empty (s0 = 0): its read runs, and counts for Halide's bounds check, only
+// under s0 > 0.
 // CHECK-LABEL: halide.kernel @k4_concat_f32
 // CHECK: %[[S:.*]] = halide.sym @s0 : i32
+// CHECK: %[[A:.*]] = halide.call @in0
+// CHECK: %[[SN:.*]] = halide.sym @s0 : i32
+// CHECK: %[[NE:.*]] = arith.cmpi sgt, %[[SN]], %{{.*}} : i32
+// CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK: %[[GA:.*]] = halide.if_then_else %[[NE]], %[[A]], %[[ZERO]] : f32
 // CHECK: %[[S2:.*]] = halide.sym @s0 : i32
 // CHECK: %[[OFF:.*]] = arith.addi %{{.*}}, %[[S2]] : i32
-// CHECK: arith.cmpi sge, %{{.*}}, %[[OFF]] : i32
+// CHECK-NOT: halide.if_then_else
+// CHECK: %[[HERE:.*]] = arith.cmpi sge, %{{.*}}, %[[OFF]] : i32
+// CHECK: arith.select %[[HERE]], %{{.*}}, %[[GA]] : f32
 // CHECK: halide.output @out affine_map<()[s0] -> (4, s0 + 2)>
 func.func @concat(%a: tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>, %b: tensor<2x4xf32>) -> tensor<?x4xf32, affine_map<()[s0] -> (s0 + 2, 4)>> {
   %0 = kernel.concat %a, %b {axis = 0 : i64} : (tensor<?x4xf32, affine_map<()[s0] -> (s0, 4)>>, tensor<2x4xf32>) -> tensor<?x4xf32, affine_map<()[s0] -> (s0 + 2, 4)>>

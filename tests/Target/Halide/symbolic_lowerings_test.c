@@ -1,8 +1,9 @@
 /* Runs the kernels convert-kernel-to-halide made of symbolic_lowerings.mlir,
  * built once, at several (s0, s1) sizes, against scalar references: the
  * padding-mask index (kernel.index_expr), a gather into s0*s1 rows, a layer
- * norm over s1 rows, a concat whose second input starts at s0, and a softmax
- * and a mean over s1 (reductions whose extent is a param). */
+ * norm over s1 rows, a concat whose second input starts at s0 (also empty,
+ * s0 = 0: a KV cache's past on the first call), and a softmax, a mean and a
+ * sum over s1 (reductions whose extent is a param; the sum also over s1 = 0). */
 #include <HalideRuntime.h>
 #include "test_buffers.h"
 #include <math.h>
@@ -17,6 +18,7 @@ int lw_k2_layer_norm_f32(buf_t *x, buf_t *scale, buf_t *bias, int32_t s1, buf_t 
 int lw_k3_concat_f32(buf_t *a, buf_t *b, int32_t s0, buf_t *out);
 int lw_k4_softmax_f32(buf_t *x, int32_t s1, buf_t *out);
 int lw_k5_reduce_f32(buf_t *x, int32_t s1, buf_t *out);
+int lw_k6_reduce_f32(buf_t *x, int32_t s1, buf_t *out);
 
 static void run(int s0, int s1) {
   int n = s0 * s1;
@@ -122,10 +124,48 @@ static void run(int s0, int s1) {
   free(idx), free(mask), free(g), free(x), free(y), free(a), free(c), free(t), free(sm), free(u);
 }
 
+/* k3 with s0 = 0: the first input is empty (extent 0, a host pointer that
+ * must never be read); the output is the second input. Before its read was
+ * guarded, Halide refused the call ("accessed at -1"). */
+static void run_empty_concat(void) {
+  float never[1] = {NAN}, b2[8], c[8];
+  for (int i = 0; i < 8; ++i)
+    b2[i] = 1.0f + (float)i, c[i] = -7.0f;
+  halide_dimension_t da[2], db2[2], dc[2];
+  int ea[2] = {4, 0}, eb[2] = {4, 2};
+  buf_t ba = buffer(never, da, 2, ea), bb2 = buffer(b2, db2, 2, eb), bc = buffer(c, dc, 2, eb);
+  int ok = lw_k3_concat_f32(&ba, &bb2, 0, &bc) == 0;
+  for (int i = 0; ok && i < 8; ++i)
+    ok = c[i] == b2[i];
+  check(ok, "concat of an empty input", 0, 0);
+}
+
+/* k6: sum of [s1, 3] over s1, at s1 = 7 and at s1 = 0 (an empty rdom: the
+ * ONNX identity, 0, with nothing read). */
+static void run_sum(int s1) {
+  float u[21], sum[3] = {-7.0f, -7.0f, -7.0f};
+  for (int i = 0; i < 21; ++i)
+    u[i] = (float)(i % 5) - 1.0f;
+  halide_dimension_t du[2], dsum[1];
+  int eu[2] = {3, s1}, e3[1] = {3};
+  buf_t bu = buffer(u, du, 2, eu), bsum = buffer(sum, dsum, 1, e3);
+  int ok = lw_k6_reduce_f32(&bu, s1, &bsum) == 0;
+  for (int col = 0; ok && col < 3; ++col) {
+    double want = 0;
+    for (int r = 0; r < s1; ++r)
+      want += u[r * 3 + col];
+    ok = fabs(sum[col] - want) <= 1e-5;
+  }
+  check(ok, "reduce sum", 0, s1);
+}
+
 int main(void) {
   static const int sizes[][2] = {{1, 1}, {3, 7}, {2, 64}, {1, 5}, {4, 1}, {3, 7}};
   for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; ++i)
     run(sizes[i][0], sizes[i][1]);
+  run_empty_concat();
+  run_sum(7);
+  run_sum(0);
   printf("%d passed, %d failed\n", passed, failed);
   return failed != 0;
 }

@@ -49,8 +49,8 @@
 // HEADER:      * input  0: x float32 [batch,seq,8]
 // HEADER-NEXT: * input  1: mask float32 [batch,seq]
 // HEADER-NEXT: * output 0: z float32 [batch,seq]
-// HEADER-NEXT: * symbol batch: dim 0 of input 0, at least 1
-// HEADER-NEXT: * symbol seq: dim 1 of input 0, at least 1
+// HEADER-NEXT: * symbol batch: dim 0 of input 0, at least 0
+// HEADER-NEXT: * symbol seq: dim 1 of input 0, at least 0
 // HEADER-NEXT: * requires 64 - seq >= 0 (a hand-written limit of 64 tokens)
 // HEADER:      sym_model_run(kiln_context_t *context, int64_t batch, int64_t seq,
 // HEADER:        const int64_t s0[] = {batch, seq, 8};
