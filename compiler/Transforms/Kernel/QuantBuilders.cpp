@@ -70,12 +70,13 @@ void kiln::eraseDeadChain(Value v) {
     eraseDeadChain(in);
 }
 
-bool kiln::isWeightMatMul(kernel::MatMulOp op, const llvm::StringSet<> &skipped) {
+bool kiln::isWeightMatMul(kernel::MatMulOp op, const llvm::StringSet<> &skipped, bool symbolicRows) {
   auto c = op.getRhs().getDefiningOp<kiln::graph::ConstantOp>();
   auto a = tt(op.getLhs()), w = tt(op.getRhs()), r = tt(op.getResult());
   if (!c || w.getRank() != 2 || !w.getElementType().isF32() || !a.getElementType().isF32() ||
       !r.getElementType().isF32() || op.hasEpilogue() || op.getBPanel() || a.getRank() < 2 ||
-      a.isDynamicDim(a.getRank() - 1) || skipped.contains(nodeName(op.getLoc())))
+      a.isDynamicDim(a.getRank() - 1) || (!symbolicRows && !a.hasStaticShape()) ||
+      skipped.contains(nodeName(op.getLoc())))
     return false;
   return !op.getBias() || tt(op.getBias()).getElementType().isF32();
 }
@@ -130,13 +131,14 @@ Value ScalarBuilder::toU8(Value x) {
   return b.create<UnrealizedConversionCastOp>(l, u8, u).getResult(0);
 }
 
-SmallVector<kiln::kernel::MatMulOp> kiln::weightMatMuls(func::FuncOp fn, ArrayRef<std::string> skip) {
+SmallVector<kiln::kernel::MatMulOp> kiln::weightMatMuls(func::FuncOp fn, ArrayRef<std::string> skip,
+                                                        bool symbolicRows) {
   llvm::StringSet<> skipped;
   for (const std::string &s : skip)
     skipped.insert(s);
   SmallVector<kiln::kernel::MatMulOp> work;
   fn.walk([&](kiln::kernel::MatMulOp op) {
-    if (isWeightMatMul(op, skipped))
+    if (isWeightMatMul(op, skipped, symbolicRows))
       work.push_back(op);
   });
   return work;
