@@ -2,6 +2,7 @@
 #include "compiler/Transforms/Kernel/QuantBuilders.h"
 #include "dialects/Halide/HalideAttrs.h"
 #include "dialects/Kernel/KernelOps.h"
+#include "dialects/Utils/SymShape.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -13,6 +14,10 @@
 using namespace mlir;
 
 static RankedTensorType tt(Value v) { return cast<RankedTensorType>(v.getType()); }
+
+RankedTensorType kiln::withElementType(RankedTensorType like, Type et) {
+  return RankedTensorType::get(like.getShape(), et, like.getEncoding());
+}
 
 std::string kiln::nodeName(Location loc) {
   if (auto n = dyn_cast<NameLoc>(loc))
@@ -37,7 +42,7 @@ Value kiln::flipToUnsigned(OpBuilder &b, Location loc, Value q) {
   auto qt = tt(q);
   Type u8 = IntegerType::get(b.getContext(), 8, IntegerType::Unsigned);
   AffineMap id = AffineMap::getMultiDimIdentityMap(qt.getRank(), b.getContext());
-  return buildElementwise(b, loc, RankedTensorType::get(qt.getShape(), u8), {q}, {id}, [&](OpBuilder &bb, ValueRange a) {
+  return buildElementwise(b, loc, withElementType(qt, u8), {q}, {id}, [&](OpBuilder &bb, ValueRange a) {
     Value f = bb.create<arith::XOrIOp>(loc, a[0], bb.create<arith::ConstantIntOp>(loc, -128, 8));
     return bb.create<UnrealizedConversionCastOp>(loc, u8, f).getResult(0);
   });
@@ -65,11 +70,12 @@ void kiln::eraseDeadChain(Value v) {
     eraseDeadChain(in);
 }
 
-bool kiln::isWeightMatMul(kernel::MatMulOp op, const llvm::StringSet<> &skipped) {
+bool kiln::isWeightMatMul(kernel::MatMulOp op, const llvm::StringSet<> &skipped, bool symbolicRows) {
   auto c = op.getRhs().getDefiningOp<kiln::graph::ConstantOp>();
   auto a = tt(op.getLhs()), w = tt(op.getRhs()), r = tt(op.getResult());
   if (!c || w.getRank() != 2 || !w.getElementType().isF32() || !a.getElementType().isF32() ||
-      !r.getElementType().isF32() || op.hasEpilogue() || op.getBPanel() || a.getRank() < 2 || !a.hasStaticShape() ||
+      !r.getElementType().isF32() || op.hasEpilogue() || op.getBPanel() || a.getRank() < 2 ||
+      a.isDynamicDim(a.getRank() - 1) || (!symbolicRows && !a.hasStaticShape()) ||
       skipped.contains(nodeName(op.getLoc())))
     return false;
   return !op.getBias() || tt(op.getBias()).getElementType().isF32();
@@ -125,13 +131,14 @@ Value ScalarBuilder::toU8(Value x) {
   return b.create<UnrealizedConversionCastOp>(l, u8, u).getResult(0);
 }
 
-SmallVector<kiln::kernel::MatMulOp> kiln::weightMatMuls(func::FuncOp fn, ArrayRef<std::string> skip) {
+SmallVector<kiln::kernel::MatMulOp> kiln::weightMatMuls(func::FuncOp fn, ArrayRef<std::string> skip,
+                                                        bool symbolicRows) {
   llvm::StringSet<> skipped;
   for (const std::string &s : skip)
     skipped.insert(s);
   SmallVector<kiln::kernel::MatMulOp> work;
   fn.walk([&](kiln::kernel::MatMulOp op) {
-    if (isWeightMatMul(op, skipped))
+    if (isWeightMatMul(op, skipped, symbolicRows))
       work.push_back(op);
   });
   return work;
@@ -181,10 +188,11 @@ std::tuple<Value, Value, Value> kiln::quantizeRows(OpBuilder &b, Location loc, V
   MLIRContext *ctx = b.getContext();
   auto xt = tt(x);
   int64_t rank = xt.getRank();
-  SmallVector<int64_t> rowShape(xt.getShape());
-  rowShape.back() = 1;
+  // [..., M, 1], over x's symbols when its rows or batch are symbolic.
+  SmallVector<SymExpr> rowDims = dimExprs(xt);
+  rowDims.back() = SymExpr::constant(1);
   Type f32 = Float32Type::get(ctx), i32 = IntegerType::get(ctx, 32);
-  auto rowF = RankedTensorType::get(rowShape, f32), rowI = RankedTensorType::get(rowShape, i32);
+  auto rowF = makeType(rowDims, f32, ctx, numSymbols(xt)), rowI = makeType(rowDims, i32, ctx, numSymbols(xt));
   auto reduce = [&](kernel::ReduceKind kind) {
     return b.create<kernel::ReduceOp>(loc, rowF, x, kernel::ReduceKindAttr::get(ctx, kind),
                                       b.getI64ArrayAttr({rank - 1}), b.getBoolAttr(true))
@@ -216,7 +224,7 @@ std::tuple<Value, Value, Value> kiln::quantizeRows(OpBuilder &b, Location loc, V
     ScalarBuilder s{bb, loc};
     return bb.create<arith::SelectOp>(loc, s.isZero(a[0]), s.f(0), s.div(s.f(1), a[0])).getResult();
   });
-  auto qType = RankedTensorType::get(xt.getShape(), IntegerType::get(ctx, 8, IntegerType::Unsigned));
+  auto qType = withElementType(xt, IntegerType::get(ctx, 8, IntegerType::Unsigned));
   Value q = buildElementwise(b, loc, qType, {x, inv, zero}, {id, row, row}, [&](OpBuilder &bb, ValueRange a) {
     ScalarBuilder s{bb, loc};
     Value v = s.round(bb.create<arith::MulFOp>(loc, a[0], a[1]));

@@ -36,6 +36,10 @@ mlir::Value resourceConstant(mlir::OpBuilder &b, mlir::Location loc, llvm::Array
   return b.create<graph::ConstantOp>(loc, type, resourceAttr(type, data, name));
 }
 
+/// `like` with element type `et`, keeping its symbolic-shape encoding (a
+/// `?` dim's type without it does not verify).
+mlir::RankedTensorType withElementType(mlir::RankedTensorType like, mlir::Type et);
+
 /// A kernel.elementwise of `type` over `inputs` read through `maps`, its body
 /// built by `body` from one scalar per input.
 mlir::Value buildElementwise(mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType type,
@@ -74,10 +78,11 @@ std::pair<mlir::Value, mlir::Value> s8WeightConstants(mlir::OpBuilder &b, mlir::
 /// quantized kernel replaced.
 void eraseDeadChain(mlir::Value v);
 
-/// Whether a quantization scheme may rewrite `op`: a kernel.matmul of a
-/// static-shaped f32 A (rank >= 2) by a 2-D f32 constant, with no epilogue or
+/// Whether a quantization scheme may rewrite `op`: a kernel.matmul of an f32
+/// A (rank >= 2, static K; rows and batch may be symbolic) by a 2-D f32 constant, with no epilogue or
 /// panel yet and an f32 bias if any, whose ONNX node is not in `skipped`.
-bool isWeightMatMul(kernel::MatMulOp op, const llvm::StringSet<> &skipped);
+/// Without `symbolicRows`, A must be static as well.
+bool isWeightMatMul(kernel::MatMulOp op, const llvm::StringSet<> &skipped, bool symbolicRows = true);
 
 /// W [K, N] (read through `at(k, n)`) quantized per column, symmetric: q
 /// [K, N] row-major s8 (half to even, [-127, 127]), scale [N] = max|w| / 127
@@ -110,7 +115,8 @@ int weightQMax(mlir::ModuleOp module);
 
 /// The matmuls of `fn` a scheme rewrites (isWeightMatMul, ONNX node not in
 /// `skip`), in walk order: the order calibrated ranges come in.
-llvm::SmallVector<kernel::MatMulOp> weightMatMuls(mlir::func::FuncOp fn, llvm::ArrayRef<std::string> skip);
+llvm::SmallVector<kernel::MatMulOp> weightMatMuls(mlir::func::FuncOp fn, llvm::ArrayRef<std::string> skip,
+                                                  bool symbolicRows = true);
 
 /// weightMatMuls, for an int8 scheme. Warns once on `fn` when there are some and
 /// the target has no int8 dot product (AVX512-VNNI, AVX-VNNI) nor AVX2 for

@@ -15,6 +15,7 @@
 #include "compiler/Transforms/Passes.h"
 #include "compiler/Transforms/Kernel/QuantBuilders.h"
 #include "dialects/Kernel/KernelOps.h"
+#include "dialects/Utils/SymShape.h"
 
 #include <cmath>
 
@@ -74,7 +75,16 @@ struct QuantizeInt8OutlierPass : kiln::impl::QuantizeInt8OutlierBase<QuantizeInt
     }
     MLIRContext *ctx = &getContext();
     Type f32 = Float32Type::get(ctx), u8 = IntegerType::get(ctx, 8, IntegerType::Unsigned);
-    for (kernel::MatMulOp op : int8WeightMatMuls(getOperation(), skip, "int8-outlier")) {
+    SmallVector<kernel::MatMulOp> work = int8WeightMatMuls(getOperation(), skip, "int8-outlier");
+    // kernel.outlier_matmul has no symbolic lowering: refuse rather than
+    // leave the build f32 or fail later in convert-kernel-to-halide.
+    for (kernel::MatMulOp op : work)
+      if (isSymbolic(op.getLhs().getType())) {
+        op.emitError("--quantize int8-outlier with --symbolic-dims is not supported (kernel.outlier_matmul needs "
+                     "static rows): pin the dims with --shape, or use int8-dynamic or w4");
+        return signalPassFailure();
+      }
+    for (kernel::MatMulOp op : work) {
       OpBuilder b(op);
       Location loc = op.getLoc();
       Value x = op.getLhs();

@@ -61,7 +61,7 @@ struct QuantizeInt8StaticPass : kiln::impl::QuantizeInt8StaticBase<QuantizeInt8S
       OpBuilder b(op);
       Location loc = op.getLoc();
       auto xt = cast<RankedTensorType>(op.getLhs().getType());
-      auto qType = RankedTensorType::get(xt.getShape(), IntegerType::get(ctx, 8, IntegerType::Unsigned));
+      auto qType = withElementType(xt, IntegerType::get(ctx, 8, IntegerType::Unsigned));
       AffineMap id = AffineMap::getMultiDimIdentityMap(xt.getRank(), ctx);
       // round(x * (1 / scale)) + zero, clamped: a multiply by a constant, so
       // the op is cheap enough to fuse into whatever produced x.

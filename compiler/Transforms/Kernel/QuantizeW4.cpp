@@ -1,7 +1,7 @@
 //===- QuantizeW4.cpp - Weight matmuls to kernel.w4matmul -===//
 //
 // Expects: kernel ops from convert-graph-to-kernel, before fusion. Leaves:
-// every kernel.matmul with a 2-D f32 constant B (not skipped, A static) as a
+// every kernel.matmul with a 2-D f32 constant B (not skipped; A's rows may be symbolic) as a
 // kernel.w4matmul whose weight is 4-bit per block of group-size k and column,
 // packed in the kernel's layout. See the pass description in Passes.td.
 //

@@ -128,7 +128,8 @@ struct SparsifyPass : kiln::impl::SparsifyBase<SparsifyPass> {
   void runOnOperation() override {
     auto module = getOperation()->getParentOfType<ModuleOp>();
     int64_t lanes = (module ? halide::getVectorBytes(module) : 32) / 4;
-    for (kernel::MatMulOp op : weightMatMuls(getOperation(), skip)) {
+    // Static A only: the sparsity model prices the kernels at A's row count.
+    for (kernel::MatMulOp op : weightMatMuls(getOperation(), skip, /*symbolicRows=*/false)) {
       auto c = op.getRhs().getDefiningOp<graph::ConstantOp>();
       auto wt = tt(op.getRhs()), a = tt(op.getLhs());
       bool trans = op.getTransB();

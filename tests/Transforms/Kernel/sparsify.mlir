@@ -106,3 +106,25 @@ func.func @gemm(%a: tensor<1x4xf32>, %bias: tensor<4xf32>) -> tensor<1x4xf32> {
   %0 = kernel.matmul %a, %w, %bias {alpha = 0.5 : f32, trans_b = true} : (tensor<1x4xf32>, tensor<4x4xf32>, tensor<4xf32>) -> tensor<1x4xf32> loc("ffn")
   return %0 : tensor<1x4xf32>
 }
+
+// -----
+
+// Symbolic rows (a --symbolic-dims build): the sparsity model prices a row
+// count, so the matmul stays dense and is not reported, even at @blocks_along_n's
+// zeros (the quantize schemes, which share the weight-matmul test, do take it).
+// CHECK-LABEL: func.func @symbolic_rows
+// CHECK:       kernel.matmul
+// CHECK-NOT:   kernel.sparse_matmul
+// REPORT-NOT:  kiln: sparsity 'symbolic'
+func.func @symbolic_rows(%a: tensor<?x8xf32, affine_map<()[s0] -> (s0, 8)>>) -> tensor<?x8xf32, affine_map<()[s0] -> (s0, 8)>> {
+  %w = graph.constant dense<[[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+                             [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+                             [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+                             [0.0, 0.0, 0.0, 0.0, 1.0, 2.0, 3.0, 4.0],
+                             [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+                             [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+                             [5.0, 6.0, 7.0, 8.0, 0.0, 0.0, 0.0, 0.0],
+                             [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]> : tensor<8x8xf32> : tensor<8x8xf32>
+  %0 = kernel.matmul %a, %w : (tensor<?x8xf32, affine_map<()[s0] -> (s0, 8)>>, tensor<8x8xf32>) -> tensor<?x8xf32, affine_map<()[s0] -> (s0, 8)>> loc("symbolic")
+  return %0 : tensor<?x8xf32, affine_map<()[s0] -> (s0, 8)>>
+}
