@@ -457,22 +457,32 @@ struct CpuScheduler {
   /// Halide turns into vpdpbusd on AVX512-VNNI (measured 440-650 GOP/s per
   /// core on BERT-base's shapes on a Xeon with it, 3-3.7x its fp32 FMA peak).
   void packedQMatmul() {
+    // acc rvars: r0 = k % 4, r1 = k / 4.
+    packedQAcc(/*innerLanes=*/4);
+  }
+
+  /// The MR x NR i32 accumulator tile of the packed int8 forms, computed at
+  /// the out tile; its update vectorizes r0 (`innerLanes` of them: the 4 k of
+  /// a vpdpbusd lane, or the 2 pairs of a vpmaddwd) atomically inside the NR
+  /// columns, rows unrolled. Returns acc's row var (m).
+  std::string packedQAcc(int64_t innerLanes) {
     size_t rank = shape.size();
     int64_t W = vectorBytes / 4, NR = *kernel.getBPanel();
     std::string tile = outPanelTiles(NR, rowTile(), /*unrollRows=*/true);
-    // acc vars: ni = d<rank>, m = d<rank-1>, no = d<rank-2>; rvars r0 = k % 4, r1 = k / 4.
+    // acc vars: ni = d<rank>, m = d<rank-1>.
     std::string ani = var(rank), am = var(rank - 1);
-    s.create<halide::ComputeAtOp>(l, "acc", "out", tile);
     int64_t w = NR % W == 0 ? W : NR;
+    s.create<halide::ComputeAtOp>(l, "acc", "out", tile);
     s.create<halide::VectorizeOp>(l, "acc", ani, w, 0);
     s.create<halide::UnrollOp>(l, "acc", ani, 0);
     s.create<halide::UnrollOp>(l, "acc", am, 0);
     s.create<halide::ReorderOp>(l, "acc", s.getStrArrayAttr({"r0", ani, am, "r1"}), 1);
     s.create<halide::AtomicOp>(l, "acc", 1);
-    s.create<halide::VectorizeOp>(l, "acc", "r0", 4, 1);
+    s.create<halide::VectorizeOp>(l, "acc", "r0", innerLanes, 1);
     s.create<halide::VectorizeOp>(l, "acc", ani, w, 1);
     s.create<halide::UnrollOp>(l, "acc", ani, 1);
     s.create<halide::UnrollOp>(l, "acc", am, 1);
+    return am;
   }
 
   /// The 7-bit pair form (QMatMul.cpp, AVX2 without VNNI): the same MR x NR
@@ -484,21 +494,9 @@ struct CpuScheduler {
   /// (K, N = 768 and 3072), about twice the AVX2 fp32 rate.
   void pairsQMatmul() {
     size_t rank = shape.size();
-    int64_t W = vectorBytes / 4, NR = *kernel.getBPanel();
-    std::string tile = outPanelTiles(NR, rowTile(), /*unrollRows=*/true);
-    // acc vars: ni = d<rank>, m = d<rank-1>; rvars r0 = h (pair), r1 = k / 4.
-    std::string ani = var(rank), am = var(rank - 1);
-    int64_t w = NR % W == 0 ? W : NR;
-    s.create<halide::ComputeAtOp>(l, "acc", "out", tile);
-    s.create<halide::VectorizeOp>(l, "acc", ani, w, 0);
-    s.create<halide::UnrollOp>(l, "acc", ani, 0);
-    s.create<halide::UnrollOp>(l, "acc", am, 0);
-    s.create<halide::ReorderOp>(l, "acc", s.getStrArrayAttr({"r0", ani, am, "r1"}), 1);
-    s.create<halide::AtomicOp>(l, "acc", 1);
-    s.create<halide::VectorizeOp>(l, "acc", "r0", 2, 1);
-    s.create<halide::VectorizeOp>(l, "acc", ani, w, 1);
-    s.create<halide::UnrollOp>(l, "acc", ani, 1);
-    s.create<halide::UnrollOp>(l, "acc", am, 1);
+    // acc rvars: r0 = h (pair), r1 = k / 4.
+    std::string am = packedQAcc(/*innerLanes=*/2);
+    int64_t W = vectorBytes / 4, NR = *kernel.getBPanel(), w = NR % W == 0 ? W : NR;
     // pr vars: h = d<rank+2>, ni = d<rank+1>; rvar r0 = the pair's k.
     std::string ph = var(rank + 2), pni = var(rank + 1);
     s.create<halide::ComputeAtOp>(l, "pr", "acc", am);
