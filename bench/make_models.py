@@ -27,9 +27,8 @@ gpt2_decode with the same weights and inputs, their dims named as the exporters 
 sequence_length` for the decode step's attention_mask and present outputs). Shapes come from
 the inputs at run time: Reshape with 0 (copy the dim), Conv1D's output shape from Shape/Slice/
 Concat, BERT's position and token type ids sliced from [1,512] buffers to the input's length,
-GPT-2's positions as Range(past, past + tokens) and its causal mask as kv_pos <= q_pos over two
-Ranges (a buffer cannot be sliced at a symbolic start), and GPT-2's QKV split as three Slices
-(no symbolic Split in Kiln yet). meta.json gives the dims' values (`dims`); pinning them with
+GPT-2's positions as Range(past, past + tokens) and its causal mask sliced from the bool
+buffer at rows [past, past + tokens) (a symbolic start), its QKV Split as in the static form. meta.json gives the dims' values (`dims`); pinning them with
 --shape and keeping them symbolic (--symbolic-dims) compile the same graph.
 
 Kernel cases (not in the default run; --layers does not apply): one op pattern each, to
@@ -301,17 +300,16 @@ def gpt2(tokens, past, layers, seed, sym=False):
     pos = b.node("Gather", [wpe, pos_ids], "/transformer/wpe", axis=0)
     x = b.node("Add", [x, pos], "/transformer")
     mask = b.additive_mask("attention_mask", "/transformer")
+    # The registered `bias` buffer: a lower-triangular bool [1,1,n_ctx,n_ctx], sliced per call at
+    # rows [past, past + tokens) (with sym, bounds from the inputs' dims: a symbolic start).
+    tri = b.const(np.tril(np.ones((n_ctx, n_ctx), bool))[None, None], np.bool_, name="transformer.h.attn.bias")
     if sym:
-        # No buffer to slice at a symbolic start: key k is visible to query q when k <= past + q,
-        # from two aranges, as transformers' masking_utils exports it. [tokens, total] bool.
-        kv_pos = b.node("Range", [b.const(0, np.int64), scalar(end), b.const(1, np.int64)], top)
-        causal = b.node("LessOrEqual", [b.node("Unsqueeze", [kv_pos, b.const([0], np.int64)], top),
-                                        b.node("Unsqueeze", [q_pos, b.const([1], np.int64)], top)], top)
+        starts = b.node("Concat", [start, b.const([0], np.int64)], top, axis=0)
+        ends = b.node("Concat", [end, end], top, axis=0)
     else:
-        # The registered `bias` buffer: a lower-triangular bool [1,1,n_ctx,n_ctx], sliced per call.
-        tri = b.const(np.tril(np.ones((n_ctx, n_ctx), bool))[None, None], np.bool_, name="transformer.h.attn.bias")
-        causal = b.node("Slice", [tri, b.const([past, 0], np.int64), b.const([total, total], np.int64),
-                                  b.const([2, 3], np.int64), b.const([1, 1], np.int64)], "/transformer/h.0/attn")
+        starts, ends = b.const([past, 0], np.int64), b.const([total, total], np.int64)
+    causal = b.node("Slice", [tri, starts, ends, b.const([2, 3], np.int64), b.const([1, 1], np.int64)],
+                    "/transformer/h.0/attn")
     bd, td, pd = (1, tokens, past)
     if sym:  # the dim_params optimum writes for a KV-cache decoder
         bd, td, pd = "batch_size", "sequence_length", "past_sequence_length"
@@ -323,11 +321,7 @@ def gpt2(tokens, past, layers, seed, sym=False):
         s = f"/transformer/h.{i}"
         h = b.layer_norm(x, f"{s}/ln_1", 1e-5)
         qkv = b.conv1d(h, f"{s}/attn/c_attn", tokens, HIDDEN, 3 * HIDDEN)
-        if sym:  # Kiln's importer has no symbolic Split yet: three Slices of the same columns
-            q, k, v = (b.node("Slice", [qkv, b.const([j * HIDDEN], np.int64), b.const([(j + 1) * HIDDEN], np.int64),
-                                        b.const([2], np.int64)], f"{s}/attn") for j in range(3))
-        else:
-            q, k, v = b.node("Split", [qkv, b.const([HIDDEN] * 3, np.int64)], f"{s}/attn", n_out=3, axis=2)
+        q, k, v = b.node("Split", [qkv, b.const([HIDDEN] * 3, np.int64)], f"{s}/attn", n_out=3, axis=2)
         q, k, v = (b.split_heads(t, f"{s}/attn", tokens) for t in (q, k, v))
         if past:
             pk, pv = f"past_key_values.{i}.key", f"past_key_values.{i}.value"

@@ -17,6 +17,7 @@ Inputs: input_ids and position_ids [batch_size, sequence_length], attention_mask
 Data sets (onnxruntime's outputs as references): a prefill (past 0, 5 tokens), a
 decode step (past 5), and a batch of 2 with the second row left-padded by 2
 (past 4, 3 tokens, position ids counting from its first real token).
+gpt2_growing_1layer: the same with one layer.
 
   /usr/bin/python3 tests/e2e/make_gpt2_growing.py
 """
@@ -89,7 +90,9 @@ def gelu_tanh(x, scope):
     return node("Mul", [node("Mul", [x, const(0.5)], scope), node("Add", [t, const(1.0)], scope)], scope)
 
 
-def build():
+def build(layers=LAYERS):
+    inits.clear()
+    nodes.clear()
     wte = weight("transformer.wte.weight", VOCAB, HIDDEN, scale=1.0)
     x = node("Add", [node("Gather", [wte, "input_ids"], "/transformer/wte"),
                      node("Gather", [weight("transformer.wpe.weight", N_CTX, HIDDEN, scale=0.5), "position_ids"],
@@ -104,7 +107,7 @@ def build():
     causal = node("Slice", [tri, node("Concat", [past, const([0], np.int64)], s, axis=0),
                             node("Concat", [total, total], s, axis=0), const([2, 3], np.int64)], s)
     presents = []
-    for layer in range(LAYERS):
+    for layer in range(layers):
         s = f"/transformer/h.{layer}"
         h = layer_norm(x, f"{s}/ln_1")
         q, k, v = node("Split", [conv1d(h, f"{s}/attn/c_attn", HIDDEN, 3 * HIDDEN), const([HIDDEN] * 3, np.int64)],
@@ -136,7 +139,7 @@ def build():
     inputs = [vi("input_ids", i64, ["batch_size", SEQ]), vi("position_ids", i64, ["batch_size", SEQ]),
               vi("attention_mask", i64, ["batch_size", TOTAL])]
     outputs = [vi("logits", f32, ["batch_size", SEQ, VOCAB])]
-    for layer in range(LAYERS):
+    for layer in range(layers):
         for kind in ("key", "value"):
             inputs.append(vi(f"past_key_values.{layer}.{kind}", f32, ["batch_size", HEADS, PAST, D]))
             outputs.append(vi(f"present.{layer}.{kind}", f32, ["batch_size", HEADS, TOTAL, D]))
@@ -146,10 +149,10 @@ def build():
     return model
 
 
-def main():
-    model = build()
+def write(name, layers):
+    model = build(layers)
     data_rng = np.random.default_rng(3)
-    out = os.path.join(here, "data", "gpt2_growing")
+    out = os.path.join(here, "data", name)
     for k, (batch, past, seq, pad) in enumerate([(1, 0, 5, 0), (1, 5, 1, 0), (2, 4, 3, 2)]):
         mask = np.ones((batch, past + seq), np.int64)
         mask[batch - 1, :pad] = 0
@@ -157,11 +160,19 @@ def main():
         pos = np.cumsum(mask, axis=1)[:, past:] - 1
         inputs = [("input_ids", data_rng.integers(0, VOCAB, (batch, seq)).astype(np.int64)),
                   ("position_ids", pos.astype(np.int64)), ("attention_mask", mask)]
-        for layer in range(LAYERS):
+        for layer in range(layers):
             for kind in ("key", "value"):
                 inputs.append((f"past_key_values.{layer}.{kind}",
                                data_rng.standard_normal((batch, HEADS, past, D)).astype(np.float32)))
         write_case(model, inputs, out, data_set=k)
+
+
+def main():
+    write("gpt2_growing", LAYERS)
+    # One layer: the causal slice has one reader, so its copy fuses into the
+    # attention's score map (rows d + past of the 64-row buffer, in range only
+    # while past + seq <= 64: checked at run time).
+    write("gpt2_growing_1layer", 1)
 
 
 if __name__ == "__main__":

@@ -314,3 +314,23 @@ func.func @keys_out_of_bounds(%q: tensor<1x?x128xf32, affine_map<()[s0, s1] -> (
           tensor<1x?x128xf32, affine_map<()[s0, s1] -> (1, s1, 128)>>) -> tensor<1x4x?x32xf32, affine_map<()[s0, s1] -> (1, 4, s1, 32)>>
   return %0 : tensor<1x4x?x32xf32, affine_map<()[s0, s1] -> (1, 4, s1, 32)>>
 }
+
+// -----
+
+// A score map proven outside for every size: rows d2 + 70 of a 64-row mask.
+func.func @score_rows_outside(%q: tensor<1x?x128xf32, affine_map<()[s0, s1] -> (1, s1, 128)>>, %m: tensor<64x64xf32>)
+    -> tensor<1x4x?x32xf32, affine_map<()[s0, s1] -> (1, 4, s1, 32)>> {
+  // expected-error @+1 {{score map #0 reads index [70, s1 + 69] of dim 0, which has size 64}}
+  %0 = kernel.attention %q, %q, %q scores(%m) {head_dim = 32 : i64, key_len = affine_map<()[s0, s1] -> (s1)>,
+         operand_maps = [affine_map<(d0, d1, d2, d3)[s0, s1] -> (d0, d2, d1 * 32 + d3)>,
+                         affine_map<(d0, d1, d2, d3)[s0, s1] -> (d0, d2, d1 * 32 + d3)>,
+                         affine_map<(d0, d1, d2, d3)[s0, s1] -> (d0, d2, d1 * 32 + d3)>],
+         score_maps = [affine_map<(d0, d1, d2, d3)[s0, s1] -> (d2 + 70, d3)>]}
+       : (tensor<1x?x128xf32, affine_map<()[s0, s1] -> (1, s1, 128)>>, tensor<1x?x128xf32, affine_map<()[s0, s1] -> (1, s1, 128)>>,
+          tensor<1x?x128xf32, affine_map<()[s0, s1] -> (1, s1, 128)>>, tensor<64x64xf32>) -> tensor<1x4x?x32xf32, affine_map<()[s0, s1] -> (1, 4, s1, 32)>> score {
+  ^bb0(%s: f32, %b: f32):
+    %a = arith.addf %s, %b : f32
+    kernel.yield %a : f32
+  }
+  return %0 : tensor<1x4x?x32xf32, affine_map<()[s0, s1] -> (1, 4, s1, 32)>>
+}

@@ -51,6 +51,27 @@ func.func @attention(%q: tensor<?x?x128xf32, #bsh>, %s: tensor<1x8x128xf32>) -> 
   return %0, %1 : tensor<?x4x?x32xf32, #heads>, tensor<1x4x8x32xf32>
 }
 
+// GPT-2's causal rows read straight from the 64-row buffer at d2 + s0 (past):
+// in range only while past + seq <= 64, which the verifier cannot prove and
+// leaves to run time (the importer's constraint, Halide's input bounds check).
+// CHECK-LABEL: func.func @score_rows_past
+// CHECK: kernel.attention %arg0, %arg0, %arg0 scores(%arg1)
+func.func @score_rows_past(%q: tensor<1x?x128xf32, affine_map<()[s0, s1] -> (1, s1, 128)>>, %m: tensor<64x64xf32>)
+    -> tensor<1x4x?x32xf32, affine_map<()[s0, s1] -> (1, 4, s1, 32)>> {
+  %0 = kernel.attention %q, %q, %q scores(%m) {head_dim = 32 : i64, key_len = affine_map<()[s0, s1] -> (s1)>,
+         operand_maps = [affine_map<(d0, d1, d2, d3)[s0, s1] -> (d0, d2, d1 * 32 + d3)>,
+                         affine_map<(d0, d1, d2, d3)[s0, s1] -> (d0, d2, d1 * 32 + d3)>,
+                         affine_map<(d0, d1, d2, d3)[s0, s1] -> (d0, d2, d1 * 32 + d3)>],
+         score_maps = [affine_map<(d0, d1, d2, d3)[s0, s1] -> (d2 + s0, d3)>]}
+       : (tensor<1x?x128xf32, affine_map<()[s0, s1] -> (1, s1, 128)>>, tensor<1x?x128xf32, affine_map<()[s0, s1] -> (1, s1, 128)>>,
+          tensor<1x?x128xf32, affine_map<()[s0, s1] -> (1, s1, 128)>>, tensor<64x64xf32>) -> tensor<1x4x?x32xf32, affine_map<()[s0, s1] -> (1, 4, s1, 32)>> score {
+  ^bb0(%s: f32, %b: f32):
+    %a = arith.addf %s, %b : f32
+    kernel.yield %a : f32
+  }
+  return %0 : tensor<1x4x?x32xf32, affine_map<()[s0, s1] -> (1, 4, s1, 32)>>
+}
+
 // CHECK-LABEL: func.func @one_to_one
 // CHECK: kernel.gather
 // CHECK: kernel.layer_norm
