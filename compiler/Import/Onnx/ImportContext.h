@@ -239,6 +239,10 @@ Operand expandTo(NodeContext &n, const Operand &x, llvm::ArrayRef<SymExpr> shape
 Operand transposeBy(NodeContext &n, const Operand &x, llvm::ArrayRef<int64_t> perm);
 Operand sliceBy(NodeContext &n, const Operand &x, llvm::ArrayRef<int64_t> starts,
                 llvm::ArrayRef<int64_t> steps, llvm::ArrayRef<int64_t> shape);
+/// The same with a result shape whose unsliced dims may be symbolic (the
+/// sliced ones take constant starts; steps of 1 where a dim is symbolic).
+Operand sliceBy(NodeContext &n, const Operand &x, llvm::ArrayRef<int64_t> starts, llvm::ArrayRef<int64_t> steps,
+                llvm::ArrayRef<SymExpr> shape);
 /// `a kind b` with numpy broadcasting; fails (with a message) on shapes that
 /// do not broadcast or element types that differ.
 mlir::FailureOr<Operand> buildBinary(NodeContext &n, BinaryKind kind, const Operand &a,

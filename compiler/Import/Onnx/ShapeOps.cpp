@@ -103,6 +103,16 @@ Operand sliceBy(NodeContext &n, const Operand &x, ArrayRef<int64_t> starts, Arra
                                               n.i64Array(starts), n.i64Array(steps), AffineMapAttr()));
 }
 
+Operand sliceBy(NodeContext &n, const Operand &x, ArrayRef<int64_t> starts, ArrayRef<int64_t> steps,
+                ArrayRef<SymExpr> shape) {
+  if (std::optional<SmallVector<int64_t>> s = staticDims(shape); s && !x.hasSymbolicDims())
+    return sliceBy(n, x, starts, steps, *s);
+  if (ArrayRef<SymExpr>(x.symShape()) == shape && llvm::all_of(steps, [](int64_t st) { return st == 1; }))
+    return x;
+  return Operand::of(n.create<graph::SliceOp>(shape, x.dtype(), n.materialize(x), n.i64Array(starts),
+                                              n.i64Array(steps), AffineMapAttr()));
+}
+
 namespace {
 
 bool isIndexType(DType t) { return t == DType::I64 || t == DType::I32; }
@@ -520,20 +530,14 @@ LogicalResult splitOp(NodeContext &n) {
       llvm::any_of(sizes, [](int64_t s) { return s < 0; }))
     return n.fail("split " + shapeString(sizes) + " does not cover dim " + Twine(dim) + " with " +
                   Twine(outs) + " outputs");
-  SmallVector<int64_t> starts(x.rank(), 0), steps(x.rank(), 1), shape(x.shape());
+  SmallVector<int64_t> starts(x.rank(), 0), steps(x.rank(), 1);
+  SmallVector<SymExpr> shape = xs;
   for (int64_t i = 0, offset = 0; i < outs; offset += sizes[i++]) {
     if (n.node.output(i).empty())
       continue;
     starts[*axis] = sizes[i] ? offset : 0;
-    shape[*axis] = sizes[i];
-    SmallVector<SymExpr> symShape = xs;
-    symShape[*axis] = SymExpr::constant(sizes[i]);
-    Operand piece = !x.hasSymbolicDims() ? sliceBy(n, x, starts, steps, shape)
-                    : sizes[i] == dim
-                        ? x
-                        : Operand::of(n.create<graph::SliceOp>(symShape, x.dtype(), n.materialize(x),
-                                                               n.i64Array(starts), n.i64Array(steps), AffineMapAttr()));
-    if (failed(n.set(i, piece)))
+    shape[*axis] = SymExpr::constant(sizes[i]);
+    if (failed(n.set(i, sliceBy(n, x, starts, steps, shape))))
       return failure();
   }
   return success();
