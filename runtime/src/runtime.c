@@ -25,6 +25,7 @@
 #include "context.h"
 #include "expr.h"
 #include "memory.h"
+#include "pool.h"
 #include "resolve.h"
 
 #include <HalideRuntime.h>
@@ -387,8 +388,13 @@ kiln_status_t kiln_context_create(const kiln_model_t *model, const kiln_context_
     }
   }
 
-  if (options && options->num_threads > 0)
+  if (options && options->num_threads > 0) {
     halide_set_num_threads(options->num_threads);
+    kiln_pool_set_threads(options->num_threads);
+  }
+  // Halide's parallel loops run on Kiln's pool (pool.h), whose workers stay
+  // awake between the kernels of a call.
+  halide_set_custom_do_par_for(kiln_pool_do_par_for);
   kiln_clear_orphan_error();
   *out_context = ctx;
   return KILN_OK;
@@ -427,6 +433,7 @@ kiln_status_t kiln_context_set_num_threads(kiln_context_t *ctx, int32_t num_thre
                      "num_threads is %d, must be >= 0 (0: Halide's default)", (int)num_threads);
   // Halide's thread pool is process-wide: this affects every context.
   halide_set_num_threads(num_threads);
+  kiln_pool_set_threads(num_threads);
   return KILN_OK;
 }
 

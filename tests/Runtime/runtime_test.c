@@ -16,11 +16,13 @@
 #include "kiln/runtime.h"
 #include "expr.h"    // runtime/src: the dims' bytecode
 #include "plan.h"    // runtime/src: the arena planner
+#include "pool.h"    // runtime/src: the thread pool for Halide's parallel loops
 #include "resolve.h" // runtime/src: kiln_context_plan_count, a test hook
 
 #include <HalideRuntime.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +46,13 @@ halide_error_handler_t halide_set_error_handler(halide_error_handler_t handler) 
 int halide_set_num_threads(int n) {
   int previous = g_num_threads;
   g_num_threads = n;
+  return previous;
+}
+
+static halide_do_par_for_t g_do_par_for;
+halide_do_par_for_t halide_set_custom_do_par_for(halide_do_par_for_t f) {
+  halide_do_par_for_t previous = g_do_par_for;
+  g_do_par_for = f;
   return previous;
 }
 
@@ -1409,6 +1418,101 @@ static void test_threads(void) {
   check(started == TEST_THREADS && bad == 0, what);
 }
 
+//===----------------------------------------------------------------------===//
+// The thread pool (pool.c)
+//===----------------------------------------------------------------------===//
+
+typedef struct {
+  atomic_int hits[4096];
+  atomic_int calls;
+  int fail_at;      // a task index that returns an error, or -1
+  bool nest;        // each task runs a nested loop of 3
+  atomic_int inner; // the nested loops' tasks
+} pool_probe_t;
+
+static int pool_inner_task(void *uc, int i, uint8_t *closure) {
+  (void)uc;
+  (void)i;
+  atomic_fetch_add(&((pool_probe_t *)closure)->inner, 1);
+  return 0;
+}
+
+static int pool_task(void *uc, int i, uint8_t *closure) {
+  pool_probe_t *p = (pool_probe_t *)closure;
+  (void)uc;
+  atomic_fetch_add(&p->hits[i], 1);
+  atomic_fetch_add(&p->calls, 1);
+  if (p->nest && kiln_pool_do_par_for(uc, pool_inner_task, 0, 3, closure) != 0)
+    return 99;
+  return i == p->fail_at ? 7 : 0;
+}
+
+static bool pool_loop(pool_probe_t *p, int min, int extent, int *rc) {
+  for (int i = 0; i < 4096; ++i)
+    atomic_store(&p->hits[i], 0);
+  atomic_store(&p->calls, 0);
+  atomic_store(&p->inner, 0);
+  *rc = kiln_pool_do_par_for(NULL, pool_task, min, extent, (uint8_t *)p);
+  bool ok = atomic_load(&p->calls) == extent;
+  for (int i = 0; i < 4096; ++i)
+    ok &= atomic_load(&p->hits[i]) == (i >= min && i < min + extent);
+  return ok;
+}
+
+typedef struct {
+  pool_probe_t probe;
+  int bad;
+} pool_thread_t;
+
+static void *pool_thread_main(void *arg) {
+  pool_thread_t *t = (pool_thread_t *)arg;
+  t->probe.fail_at = -1;
+  for (int r = 0; r < 200; ++r) {
+    int rc;
+    t->bad += !pool_loop(&t->probe, r % 7, 100 + r, &rc) || rc != 0;
+  }
+  return NULL;
+}
+
+static void test_pool(void) {
+  static pool_probe_t p;
+  int rc;
+  check(g_do_par_for == kiln_pool_do_par_for, "contexts route Halide's parallel loops to Kiln's pool");
+  kiln_pool_set_threads(3);
+  check(kiln_pool_threads() == 3, "kiln_pool_set_threads(3): 3 threads");
+  p.fail_at = -1;
+  bool ok = true;
+  for (int r = 0; r < 2000 && ok; ++r) // back to back, as a model's kernels
+    ok = pool_loop(&p, r % 5, 1 + r % 64, &rc) && rc == 0;
+  check(ok, "2000 back-to-back loops on 3 threads: every index once");
+  check(pool_loop(&p, 10, 0, &rc) && rc == 0, "an empty loop runs nothing");
+  p.fail_at = 37;
+  check(pool_loop(&p, 0, 100, &rc) && rc == 7, "a failing task's result comes back; the other tasks run");
+  p.fail_at = -1;
+  p.nest = true;
+  check(pool_loop(&p, 0, 50, &rc) && rc == 0 && atomic_load(&p.inner) == 150,
+        "a loop inside a task runs inline on its thread");
+  p.nest = false;
+  // Sleeping workers wake up for the next loop.
+  struct timespec nap = {0, (KILN_POOL_SPIN_US + 3000) * 1000L};
+  nanosleep(&nap, NULL);
+  check(pool_loop(&p, 0, 500, &rc) && rc == 0, "after the workers slept: every index once");
+  // Two application threads at once: one gets the pool, the other runs inline.
+  pool_thread_t *ts = calloc(2, sizeof *ts);
+  pthread_t th[2];
+  int started = 0;
+  for (int t = 0; t < 2; ++t)
+    started += pthread_create(&th[t], NULL, pool_thread_main, &ts[t]) == 0;
+  for (int t = 0; t < started; ++t)
+    pthread_join(th[t], NULL);
+  check(started == 2 && ts[0].bad == 0 && ts[1].bad == 0, "two threads' loops at once: every index once each");
+  free(ts);
+  kiln_pool_set_threads(1);
+  check(pool_loop(&p, 0, 100, &rc) && rc == 0, "one thread: the loop runs inline");
+  kiln_pool_set_threads(0);
+  check(kiln_pool_threads() >= 1, "kiln_pool_set_threads(0): the default count");
+}
+
 int main(void) {
   test_happy_path();
   test_large_weights();
@@ -1427,6 +1531,7 @@ int main(void) {
   test_aliasing();
   test_alignment();
   test_threads();
+  test_pool();
   printf("%d passed, %d failed\n", g_passed, g_failed);
   return g_failed ? 1 : 0;
 }
