@@ -43,6 +43,7 @@ halide_error_handler_t halide_set_error_handler(halide_error_handler_t handler) 
   return previous;
 }
 int halide_set_num_threads(int n) { return n; }
+halide_do_par_for_t halide_set_custom_do_par_for(halide_do_par_for_t f) { return f; }
 int halide_copy_to_host(void *, struct halide_buffer_t *buf) {
   buf->flags &= ~(uint64_t)halide_buffer_flag_device_dirty;
   return 0;
