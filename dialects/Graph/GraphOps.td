@@ -7,7 +7,7 @@ include "dialects/Graph/GraphEnums.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/BuiltinAttributes.td"
 
-def Graph_Tensor : RankedTensorOf<[F32, F16, I64, I32, I8, UI8, I1]>;
+def Graph_Tensor : RankedTensorOf<[F32, F16, I64, I32, I16, I8, UI8, I1]>;
 
 //===----------------------------------------------------------------------===//
 // Elementwise with numpy broadcasting.

@@ -300,8 +300,8 @@ LogicalResult W4MatMulOp::verify() {
   return verifyF32Epilogue(*this, "product");
 }
 
-/// The i32 data of a constant operand (inline or a loaded resource blob), or
-/// nullopt when `v` is not a constant or its data is elided.
+/// The data of a constant i16 or i32 operand (inline or a loaded resource
+/// blob) as i32, or nullopt when `v` is not a constant or its data is elided.
 static std::optional<std::vector<int32_t>> constantI32(Value v) {
   Attribute attr;
   if (!matchPattern(v, m_Constant(&attr)))
@@ -315,6 +315,15 @@ static std::optional<std::vector<int32_t>> constantI32(Value v) {
   if (auto r = dyn_cast<DenseResourceElementsAttr>(attr))
     if (AsmResourceBlob *blob = r.getRawHandle().getBlob()) {
       ArrayRef<char> bytes = blob->getData();
+      if (tt(v).getElementType().isSignlessInteger(16)) {
+        std::vector<int32_t> out(bytes.size() / 2);
+        for (size_t i = 0; i < out.size(); ++i) {
+          int16_t x;
+          std::memcpy(&x, bytes.data() + 2 * i, 2);
+          out[i] = x;
+        }
+        return out;
+      }
       std::vector<int32_t> out(bytes.size() / 4);
       if (!out.empty()) // an empty table's data may be null (memcpy's UB)
         std::memcpy(out.data(), bytes.data(), out.size() * 4);
@@ -330,9 +339,11 @@ static std::optional<std::vector<int32_t>> constantI32(Value v) {
 template <typename OpT>
 static LogicalResult verifySparseTables(OpT op, int64_t K, int64_t N, int64_t group) {
   int64_t bk = op.getBlockK(), bn = op.getBlockN();
-  if (!tt(op.getIndices()).getElementType().isSignlessInteger(32) ||
-      !tt(op.getOffsets()).getElementType().isSignlessInteger(32))
-    return op.emitOpError("indices and offsets must be i32");
+  Type it = tt(op.getIndices()).getElementType();
+  if (!(it.isSignlessInteger(16) || it.isSignlessInteger(32)))
+    return op.emitOpError("indices must be i16 or i32");
+  if (!tt(op.getOffsets()).getElementType().isSignlessInteger(32))
+    return op.emitOpError("offsets must be i32");
   int64_t rowBlocks = (K + bk - 1) / bk, colBlocks = (N + bn - 1) / bn;
   auto idx = tt(op.getIndices()), off = tt(op.getOffsets()), vals = tt(op.getValues());
   if (!idx.hasStaticShape() || idx.getRank() != 1)

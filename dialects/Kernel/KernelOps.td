@@ -7,7 +7,7 @@ include "dialects/Kernel/KernelEnums.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/BuiltinAttributes.td"
 
-def Kernel_Tensor : RankedTensorOf<[F32, F16, I64, I32, I8, UI8, I1]>;
+def Kernel_Tensor : RankedTensorOf<[F32, F16, I64, I32, I16, I8, UI8, I1]>;
 
 def Kernel_ElementwiseOp : Kernel_Op<"elementwise",
     [Pure, Kernel_SymbolicDims, IsolatedFromAbove, SingleBlockImplicitTerminator<"YieldOp">]> {
@@ -216,7 +216,7 @@ def Kernel_SparseMatMulOp : Kernel_Op<"sparse_matmul", [Pure, Kernel_SymbolicDim
     column block (block_n columns), block-compressed sparse columns:
     - `offsets` (i32 [ceil(N/BN) + 1]): column block j's blocks are entries
       offsets[j] .. offsets[j+1] - 1;
-    - `indices` (i32 [nnzb]): each block's row along K, in blocks
+    - `indices` (i16 or i32 [nnzb]): each block's row along K, in blocks
       (k = indices[p] * BK + i);
     - `values` (f32 [nnzb, BK, BN]): the block, zero past K and N.
     `max_blocks` is the longest column block's count: the kernel's loop bound

@@ -23,6 +23,7 @@ const char *kiln_dtype_name(kiln_dtype_t dtype) {
   case KILN_DTYPE_FLOAT32: return "float32";
   case KILN_DTYPE_UINT8: return "uint8";
   case KILN_DTYPE_INT8: return "int8";
+  case KILN_DTYPE_INT16: return "int16";
   case KILN_DTYPE_INT32: return "int32";
   case KILN_DTYPE_INT64: return "int64";
   case KILN_DTYPE_BOOL: return "bool";
@@ -36,6 +37,7 @@ size_t kiln_dtype_size(kiln_dtype_t dtype) {
   case KILN_DTYPE_FLOAT32: return 4;
   case KILN_DTYPE_UINT8: return 1;
   case KILN_DTYPE_INT8: return 1;
+  case KILN_DTYPE_INT16: return 2;
   case KILN_DTYPE_INT32: return 4;
   case KILN_DTYPE_INT64: return 8;
   case KILN_DTYPE_BOOL: return 1; // stored as uint8

@@ -28,8 +28,8 @@ typedef struct {
   halide_task_t f;
   void *user_context;
   uint8_t *closure;
-  int end;
-  atomic_int next;         // the next index to claim
+  int base;                // the loop's min: claims count from 0
+  _Atomic uint64_t range;  // unclaimed indices [low 32 bits, high 32 bits)
   atomic_int error;        // the first nonzero task result
   atomic_int participants; // workers inside the loop
   bool open;               // workers may join (under pool.lock)
@@ -83,10 +83,28 @@ int kiln_pool_threads(void) {
   return n > 0 ? n : default_threads();
 }
 
+// The next unclaimed index, from the front of the range (the caller) or its
+// back (the workers), or -1 when none is left. Two ends, so that with two
+// threads each walks its own contiguous part: a sparse kernel's tasks stream
+// consecutive table entries, and a thread taking every other task breaks
+// its stream at each one.
+static int64_t claim(job_t *job, bool front) {
+  uint64_t r = atomic_load_explicit(&job->range, memory_order_relaxed);
+  for (;;) {
+    uint32_t lo = (uint32_t)r, hi = (uint32_t)(r >> 32);
+    if (lo >= hi)
+      return -1;
+    uint64_t next = front ? ((uint64_t)hi << 32) | (lo + 1) : ((uint64_t)(hi - 1) << 32) | lo;
+    if (atomic_compare_exchange_weak(&job->range, &r, next))
+      return front ? lo : hi - 1;
+  }
+}
+
 // Claims and runs indices until none is left.
-static void run_indices(job_t *job) {
+static void run_indices(job_t *job, bool front) {
   in_task = true;
-  for (int i; (i = atomic_fetch_add(&job->next, 1)) < job->end;) {
+  for (int64_t k; (k = claim(job, front)) >= 0;) {
+    int i = (int)(job->base + k);
     int rc = job->f(job->user_context, i, job->closure);
     if (rc != 0) {
       int zero = 0;
@@ -125,7 +143,7 @@ static void *worker_main(void *arg) {
       atomic_fetch_add(&pool.job.participants, 1);
     pthread_mutex_unlock(&pool.lock);
     if (join) {
-      run_indices(&pool.job);
+      run_indices(&pool.job, false);
       atomic_fetch_sub_explicit(&pool.job.participants, 1, memory_order_release);
     }
   }
@@ -175,8 +193,8 @@ int kiln_pool_do_par_for(void *user_context, halide_task_t f, int min, int exten
   job->f = f;
   job->user_context = user_context;
   job->closure = closure;
-  job->end = min + extent;
-  atomic_store(&job->next, min);
+  job->base = min;
+  atomic_store(&job->range, (uint64_t)(uint32_t)extent << 32);
   atomic_store(&job->error, 0);
   job->open = true;
   atomic_fetch_add_explicit(&pool.gen, 1, memory_order_release);
@@ -184,7 +202,7 @@ int kiln_pool_do_par_for(void *user_context, halide_task_t f, int min, int exten
     pthread_cond_broadcast(&pool.wake);
   pthread_mutex_unlock(&pool.lock);
 
-  run_indices(job);
+  run_indices(job, true);
 
   // Every index is claimed: no worker may join any more; wait for those in it.
   pthread_mutex_lock(&pool.lock);

@@ -141,6 +141,7 @@ static struct halide_type_t halide_type_of(int32_t dtype) {
   case KILN_DTYPE_INT64: type.code = halide_type_int; type.bits = 64; break;
   case KILN_DTYPE_INT32: type.code = halide_type_int; type.bits = 32; break;
   case KILN_DTYPE_INT8: type.code = halide_type_int; type.bits = 8; break;
+  case KILN_DTYPE_INT16: type.code = halide_type_int; type.bits = 16; break;
   case KILN_DTYPE_UINT8: type.code = halide_type_uint; type.bits = 8; break;
   case KILN_DTYPE_BOOL: type.code = halide_type_uint; type.bits = 8; break;
   }

@@ -505,11 +505,12 @@ static void test_queries(void) {
             strcmp(kiln_dtype_name(KILN_DTYPE_INT64), "int64") == 0 &&
             strcmp(kiln_dtype_name(KILN_DTYPE_BOOL), "bool") == 0 &&
             strcmp(kiln_dtype_name(KILN_DTYPE_FLOAT16), "float16") == 0 &&
+            strcmp(kiln_dtype_name(KILN_DTYPE_INT16), "int16") == 0 &&
             strcmp(kiln_dtype_name((kiln_dtype_t)42), "unknown") == 0,
         "dtype names");
   check(kiln_dtype_size(KILN_DTYPE_FLOAT32) == 4 && kiln_dtype_size(KILN_DTYPE_INT64) == 8 &&
             kiln_dtype_size(KILN_DTYPE_BOOL) == 1 && kiln_dtype_size(KILN_DTYPE_FLOAT16) == 2 &&
-            kiln_dtype_size((kiln_dtype_t)42) == 0,
+            kiln_dtype_size(KILN_DTYPE_INT16) == 2 && kiln_dtype_size((kiln_dtype_t)42) == 0,
         "dtype sizes");
 }
 
@@ -1428,6 +1429,8 @@ typedef struct {
   int fail_at;      // a task index that returns an error, or -1
   bool nest;        // each task runs a nested loop of 3
   atomic_int inner; // the nested loops' tasks
+  pthread_t caller; // the thread that called the loop
+  atomic_int by_caller[4096]; // the caller ran index i
 } pool_probe_t;
 
 static int pool_inner_task(void *uc, int i, uint8_t *closure) {
@@ -1442,6 +1445,7 @@ static int pool_task(void *uc, int i, uint8_t *closure) {
   (void)uc;
   atomic_fetch_add(&p->hits[i], 1);
   atomic_fetch_add(&p->calls, 1);
+  atomic_store(&p->by_caller[i], pthread_equal(pthread_self(), p->caller) != 0);
   if (p->nest && kiln_pool_do_par_for(uc, pool_inner_task, 0, 3, closure) != 0)
     return 99;
   return i == p->fail_at ? 7 : 0;
@@ -1452,6 +1456,7 @@ static bool pool_loop(pool_probe_t *p, int min, int extent, int *rc) {
     atomic_store(&p->hits[i], 0);
   atomic_store(&p->calls, 0);
   atomic_store(&p->inner, 0);
+  p->caller = pthread_self();
   *rc = kiln_pool_do_par_for(NULL, pool_task, min, extent, (uint8_t *)p);
   bool ok = atomic_load(&p->calls) == extent;
   for (int i = 0; i < 4096; ++i)
@@ -1507,6 +1512,21 @@ static void test_pool(void) {
     pthread_join(th[t], NULL);
   check(started == 2 && ts[0].bad == 0 && ts[1].bad == 0, "two threads' loops at once: every index once each");
   free(ts);
+  // Two threads: the caller takes indices from the front, the worker from
+  // the back, so each runs one contiguous part (sparse kernels stream their
+  // tables task after task).
+  kiln_pool_set_threads(2);
+  bool split = true;
+  for (int r = 0; r < 200 && split; ++r) {
+    split = pool_loop(&p, 3, 1000, &rc) && rc == 0;
+    int i = 3;
+    while (i < 1003 && atomic_load(&p.by_caller[i]))
+      ++i;
+    while (i < 1003 && !atomic_load(&p.by_caller[i]))
+      ++i;
+    split &= i == 1003;
+  }
+  check(split, "two threads: the caller runs a prefix of the indices, the worker the rest");
   kiln_pool_set_threads(1);
   check(pool_loop(&p, 0, 100, &rc) && rc == 0, "one thread: the loop runs inline");
   kiln_pool_set_threads(0);

@@ -24,6 +24,8 @@ bool checkedSparseTables(mlir::Value indices, mlir::Value offsets);
 /// A sparse op's table read index: only promised in [0, hi] (bounds
 /// inference, no run-time clamp) when `checked`, clamped otherwise.
 mlir::Value sparseTableIndex(mlir::OpBuilder &b, mlir::Value v, int64_t hi, bool checked);
+/// Entry p of a sparse op's `indices` table (input `idx`, i16 or i32) as i32.
+mlir::Value sparseRow(mlir::OpBuilder &b, llvm::StringRef idx, mlir::Value indices, mlir::Value p);
 mlir::LogicalResult lowerSparseQMatMul(kernel::SparseQMatMulOp op, KernelBuilder &kb);
 mlir::LogicalResult lowerOutlierMatMul(kernel::OutlierMatMulOp op, KernelBuilder &kb);
 mlir::LogicalResult lowerAttention(kernel::AttentionOp op, KernelBuilder &kb);

@@ -43,6 +43,12 @@ Value kiln::sparseTableIndex(OpBuilder &b, Value v, int64_t hi, bool checked) {
                                             KernelBuilder::i32(b, hi));
 }
 
+Value kiln::sparseRow(OpBuilder &b, StringRef idx, Value indices, Value p) {
+  Type et = tt(indices).getElementType(), i32 = b.getI32Type();
+  Value row = KernelBuilder::call(b, idx, et, {p});
+  return et == i32 ? row : b.create<arith::ExtSIOp>(b.getUnknownLoc(), i32, row).getResult();
+}
+
 LogicalResult kiln::lowerSparseMatMul(kernel::SparseMatMulOp op, KernelBuilder &kb) {
   auto res = tt(op.getResult());
   auto lhs = tt(op.getLhs());
@@ -105,7 +111,7 @@ LogicalResult kiln::lowerSparseMatMul(kernel::SparseMatMulOp op, KernelBuilder &
                      Value next = KernelBuilder::call(b, off, i32, {b.create<arith::AddIOp>(l, nb, c32(b, 1))});
                      Value count = b.create<arith::SubIOp>(l, next, first);
                      Value p = sparseTableIndex(b, b.create<arith::AddIOp>(l, first, blk), std::max<int64_t>(nnzb - 1, 0), checked);
-                     Value row = sparseTableIndex(b, KernelBuilder::call(b, idx, i32, {p}), rowBlocks - 1, checked);
+                     Value row = sparseTableIndex(b, sparseRow(b, idx, op.getIndices(), p), rowBlocks - 1, checked);
                      Value k = b.create<arith::AddIOp>(l, b.create<arith::MulIOp>(l, row, c32(b, BK)), i);
                      SmallVector<Value> ai(d.begin(), d.begin() + batch);
                      ai.append({k, m});

@@ -78,7 +78,7 @@ LogicalResult kiln::lowerSparseQMatMul(kernel::SparseQMatMulOp op, KernelBuilder
                      Value next = KernelBuilder::call(b, off, i32, {b.create<arith::AddIOp>(l, nb, c32(b, 1))});
                      Value count = b.create<arith::SubIOp>(l, next, first);
                      Value p = sparseTableIndex(b, b.create<arith::AddIOp>(l, first, blk), std::max<int64_t>(nnzb - 1, 0), checked);
-                     Value row = sparseTableIndex(b, KernelBuilder::call(b, idx, i32, {p}), rowBlocks - 1, checked);
+                     Value row = sparseTableIndex(b, sparseRow(b, idx, op.getIndices(), p), rowBlocks - 1, checked);
                      Value ko = b.create<arith::AddIOp>(l, b.create<arith::MulIOp>(l, row, c32(b, Q)), io);
                      SmallVector<Value> ai(d.begin(), d.begin() + batch);
                      ai.append({ko, m, ki});

@@ -61,6 +61,7 @@ int onnxDType(Type t) {
   if (t.isInteger(1)) return 9;
   if (t.isUnsignedInteger(8)) return 2;
   if (t.isInteger(8)) return 3;
+  if (t.isInteger(16)) return 5;
   if (t.isInteger(32)) return 6;
   if (t.isInteger(64)) return 7;
   return 0;
@@ -71,6 +72,7 @@ const char *cType(Type t) {
   if (t.isF16()) return "uint16_t";
   if (t.isInteger(1) || t.isUnsignedInteger(8)) return "uint8_t";
   if (t.isInteger(8)) return "int8_t";
+  if (t.isInteger(16)) return "int16_t";
   if (t.isInteger(32)) return "int32_t";
   return "int64_t";
 }
@@ -81,6 +83,7 @@ const char *dtypeName(Type t) {
   if (t.isInteger(1)) return "bool";
   if (t.isUnsignedInteger(8)) return "uint8";
   if (t.isInteger(8)) return "int8";
+  if (t.isInteger(16)) return "int16";
   if (t.isInteger(32)) return "int32";
   return "int64";
 }

@@ -46,6 +46,7 @@ typedef enum kiln_dtype_e {
   KILN_DTYPE_FLOAT32 = 1,
   KILN_DTYPE_UINT8 = 2,
   KILN_DTYPE_INT8 = 3,
+  KILN_DTYPE_INT16 = 5, /* only inside a model: sparse weights' index tables */
   KILN_DTYPE_INT32 = 6,
   KILN_DTYPE_INT64 = 7,
   KILN_DTYPE_BOOL = 9,

@@ -68,6 +68,13 @@
 // CHECK:         halide.promise_clamped %[[R]], %{{.*}}, %{{.*}} : i32
 // CHECK-NOT:     arith.minsi
 // CHECK:       halide.func @out
+// i16 indices (kiln-sparsify's tables when every row block fits) are read as
+// i16 and sign-extended before the promise.
+// CHECK-LABEL: halide.kernel @k3_sparse_matmul_f32
+// CHECK:       halide.update @acc
+// CHECK:         %[[R16:.*]] = halide.call @in2(%{{.*}}) : (i32) -> i16
+// CHECK-NEXT:    %[[R32:.*]] = arith.extsi %[[R16]] : i16 to i32
+// CHECK:         halide.promise_clamped %[[R32]], %{{.*}}, %{{.*}} : i32
 module attributes {halide.target = #halide.target<"x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41">} {
 func.func @sparse(%a: tensor<1x40x100xf32>, %v: tensor<30x4x1xf32>, %i: tensor<30xi32>, %o: tensor<49xi32>) -> tensor<1x40x48xf32> {
   %0 = kernel.sparse_matmul %a, %v indices(%i, %o) {block_k = 4 : i64, block_n = 1 : i64, max_blocks = 3 : i64} : (tensor<1x40x100xf32>, tensor<30x4x1xf32>, tensor<30xi32>, tensor<49xi32>) -> tensor<1x40x48xf32>
@@ -83,5 +90,12 @@ func.func @constant_tables(%a: tensor<20x3xf32>) -> tensor<20x2xf32> {
   %o = graph.constant dense<[0, 2, 2]> : tensor<3xi32> : tensor<3xi32>
   %0 = kernel.sparse_matmul %a, %v indices(%i, %o) {block_k = 1 : i64, block_n = 1 : i64, max_blocks = 2 : i64} : (tensor<20x3xf32>, tensor<2x1x1xf32>, tensor<2xi32>, tensor<3xi32>) -> tensor<20x2xf32>
   return %0 : tensor<20x2xf32>
+}
+func.func @i16_tables(%a: tensor<1x3xf32>) -> tensor<1x2xf32> {
+  %v = graph.constant dense<[[[1.0]], [[2.0]], [[0.0]], [[0.0]]]> : tensor<4x1x1xf32> : tensor<4x1x1xf32>
+  %i = graph.constant dense<[0, 2, 2, 2]> : tensor<4xi16> : tensor<4xi16>
+  %o = graph.constant dense<[0, 4, 4]> : tensor<3xi32> : tensor<3xi32>
+  %0 = kernel.sparse_matmul %a, %v indices(%i, %o) {block_k = 1 : i64, block_n = 1 : i64, max_blocks = 4 : i64, group = 4 : i64} : (tensor<1x3xf32>, tensor<4x1x1xf32>, tensor<4xi16>, tensor<3xi32>) -> tensor<1x2xf32>
+  return %0 : tensor<1x2xf32>
 }
 }

@@ -95,3 +95,24 @@ func.func @group_max(%a: tensor<1x3xf32>, %v: tensor<3x1x1xf32>, %i: tensor<3xi3
   %0 = kernel.sparse_matmul %a, %v indices(%i, %o) {block_k = 1 : i64, block_n = 1 : i64, max_blocks = 6 : i64, group = 4 : i64} : (tensor<1x3xf32>, tensor<3x1x1xf32>, tensor<3xi32>, tensor<3xi32>) -> tensor<1x2xf32>
   return %0 : tensor<1x2xf32>
 }
+
+// -----
+
+// Indices are i16 (kiln-sparsify's form when every row block fits) or i32.
+func.func @index_type(%a: tensor<4x8xf32>, %v: tensor<3x1x1xf32>, %i: tensor<3xi8>, %o: tensor<3xi32>) -> tensor<4x2xf32> {
+  // expected-error @+1 {{indices must be i16 or i32}}
+  %0 = kernel.sparse_matmul %a, %v indices(%i, %o) {block_k = 1 : i64, block_n = 1 : i64, max_blocks = 2 : i64} : (tensor<4x8xf32>, tensor<3x1x1xf32>, tensor<3xi8>, tensor<3xi32>) -> tensor<4x2xf32>
+  return %0 : tensor<4x2xf32>
+}
+
+// -----
+
+// A constant i16 table is range-checked like an i32 one.
+func.func @i16_index_range(%a: tensor<4x8xf32>) -> tensor<4x2xf32> {
+  %v = graph.constant dense<[[[1.0]], [[2.0]]]> : tensor<2x1x1xf32> : tensor<2x1x1xf32>
+  %i = graph.constant dense<[0, 8]> : tensor<2xi16> : tensor<2xi16>
+  %o = graph.constant dense<[0, 1, 2]> : tensor<3xi32> : tensor<3xi32>
+  // expected-error @+1 {{index 8 at entry 1 is outside [0, 8) (K = 8, block_k 1)}}
+  %0 = kernel.sparse_matmul %a, %v indices(%i, %o) {block_k = 1 : i64, block_n = 1 : i64, max_blocks = 1 : i64} : (tensor<4x8xf32>, tensor<2x1x1xf32>, tensor<2xi16>, tensor<3xi32>) -> tensor<4x2xf32>
+  return %0 : tensor<4x2xf32>
+}

@@ -11,17 +11,17 @@
 // Without int8 the same blocks stay an f32 kernel.sparse_matmul.
 // CHECK-LABEL: func.func @blocks_4x1
 // CHECK-DAG:   %[[V:.*]] = graph.constant dense_resource<weight_sp_values> : tensor<3x4x1xi8>
-// CHECK-DAG:   %[[I:.*]] = graph.constant dense_resource<weight_sp_indices> : tensor<3xi32>
+// CHECK-DAG:   %[[I:.*]] = graph.constant dense_resource<weight_sp_indices> : tensor<3xi16>
 // CHECK-DAG:   %[[O:.*]] = graph.constant dense_resource<weight_sp_offsets> : tensor<9xi32>
 // CHECK-DAG:   %[[S:.*]] = graph.constant dense_resource<weight_sp_scale> : tensor<8xf32>
 // CHECK-DAG:   %[[C:.*]] = graph.constant dense_resource<weight_sp_colsum> : tensor<8xi32>
 // CHECK:       kernel.reduce %arg0 {{.*}}kind = #kernel.reduce_kind<min>
 // CHECK:       kernel.reduce %arg0 {{.*}}kind = #kernel.reduce_kind<max>
 // CHECK:       %[[Q:.*]] = kernel.elementwise {{.*}} -> tensor<16x16xui8>
-// CHECK:       kernel.sparse_qmatmul %[[Q]], %[[V]] indices(%[[I]], %[[O]]) scales(%{{.*}}, %{{.*}}, %[[S]], %[[C]]) {block_k = 4 : i64, block_n = 1 : i64, max_blocks = 1 : i64} : (tensor<16x16xui8>, tensor<3x4x1xi8>, tensor<3xi32>, tensor<9xi32>, tensor<16x1xf32>, tensor<16x1xi32>, tensor<8xf32>, tensor<8xi32>) -> tensor<16x8xf32>
+// CHECK:       kernel.sparse_qmatmul %[[Q]], %[[V]] indices(%[[I]], %[[O]]) scales(%{{.*}}, %{{.*}}, %[[S]], %[[C]]) {block_k = 4 : i64, block_n = 1 : i64, max_blocks = 1 : i64} : (tensor<16x16xui8>, tensor<3x4x1xi8>, tensor<3xi16>, tensor<9xi32>, tensor<16x1xf32>, tensor<16x1xi32>, tensor<8xf32>, tensor<8xi32>) -> tensor<16x8xf32>
 // CHECK-NOT:   kernel.matmul
 // CHECK:       weight_sp_values: "0x010000002AAB7F157F00E0402040A17F"
-// CHECK:       weight_sp_indices: "0x04000000000000000200000001000000"
+// CHECK:       weight_sp_indices: "0x02000000000002000100"
 // CHECK:       weight_sp_colsum: "0x0400000069000000000000000000000000000000000000009F0000000000000080000000"
 // F32-LABEL:   func.func @blocks_4x1
 // F32-NOT:     kernel.sparse_qmatmul

@@ -8,13 +8,13 @@
 // 0,2,2,2,3,3,3,3,4; the longest column has 2.
 // CHECK-LABEL: func.func @unstructured
 // CHECK-DAG:   %[[V:.*]] = graph.constant dense_resource<weight_sp_values> : tensor<4x1x1xf32>
-// CHECK-DAG:   %[[I:.*]] = graph.constant dense_resource<weight_sp_indices> : tensor<4xi32>
+// CHECK-DAG:   %[[I:.*]] = graph.constant dense_resource<weight_sp_indices> : tensor<4xi16>
 // CHECK-DAG:   %[[O:.*]] = graph.constant dense_resource<weight_sp_offsets> : tensor<9xi32>
-// CHECK:       kernel.sparse_matmul %arg0, %[[V]] indices(%[[I]], %[[O]]) {block_k = 1 : i64, block_n = 1 : i64, max_blocks = 2 : i64} : (tensor<8x8xf32>, tensor<4x1x1xf32>, tensor<4xi32>, tensor<9xi32>) -> tensor<8x8xf32>
+// CHECK:       kernel.sparse_matmul %arg0, %[[V]] indices(%[[I]], %[[O]]) {block_k = 1 : i64, block_n = 1 : i64, max_blocks = 2 : i64} : (tensor<8x8xf32>, tensor<4x1x1xf32>, tensor<4xi16>, tensor<9xi32>) -> tensor<8x8xf32>
 // CHECK-NOT:   kernel.matmul
 // CHECK:       weight_sp_values: "0x0400000000000040000040400000
 // CHECK-SAME:  80BF00008040"
-// CHECK:       weight_sp_indices: "0x0400000001000000050000000200000007000000"
+// CHECK:       weight_sp_indices: "0x020000000100050002000700"
 // CHECK:       weight_sp_offsets: "0x04000000000000000200000002000000020000000300000003000000030000000300000004000000"
 // REPORT: kiln: sparsity 'node' 8x8 (K x N): density 0.062; sparse 1x1 blocks (4, fill 1.00), expected 3.95x
 // SKIP-LABEL: func.func @unstructured
@@ -37,8 +37,8 @@ func.func @unstructured(%a: tensor<8x8xf32>) -> tensor<8x8xf32> {
 // Whole 1x4 blocks along N (row 3, columns 4-7; row 6, columns 0-3): one
 // loaded row of A feeds 4 columns, so 1x4 beats 1x1 at the same zeros.
 // CHECK-LABEL: func.func @blocks_along_n
-// CHECK:       kernel.sparse_matmul {{.*}} {block_k = 1 : i64, block_n = 4 : i64, max_blocks = 1 : i64} : (tensor<8x8xf32>, tensor<2x1x4xf32>, tensor<2xi32>, tensor<3xi32>) -> tensor<8x8xf32>
-// CHECK:       weight_sp_indices: "0x040000000600000003000000"
+// CHECK:       kernel.sparse_matmul {{.*}} {block_k = 1 : i64, block_n = 4 : i64, max_blocks = 1 : i64} : (tensor<8x8xf32>, tensor<2x1x4xf32>, tensor<2xi16>, tensor<3xi32>) -> tensor<8x8xf32>
+// CHECK:       weight_sp_indices: "0x0200000006000300"
 // CHECK:       weight_sp_offsets: "0x04000000000000000100000002000000"
 // REPORT: kiln: sparsity 'blocks' 8x8 (K x N): density 0.125, 1:8; sparse 1x4 blocks (2, fill 1.00), expected 4.64x
 func.func @blocks_along_n(%a: tensor<8x8xf32>) -> tensor<8x8xf32> {
@@ -92,9 +92,9 @@ func.func @dense(%a: tensor<8x2xf32>) -> tensor<8x2xf32> {
 // is padded to a multiple of group = 4 (zeros at the last row read) for 4
 // independent partial sums.
 // CHECK-LABEL: func.func @gemm
-// CHECK:       kernel.sparse_matmul %arg0, %{{.*}} indices(%{{.*}}, %{{.*}}) bias %arg1 {block_k = 1 : i64, block_n = 1 : i64, group = 4 : i64, max_blocks = 4 : i64} : (tensor<1x4xf32>, tensor<4x1x1xf32>, tensor<4xi32>, tensor<5xi32>, tensor<4xf32>) -> tensor<1x4xf32>
+// CHECK:       kernel.sparse_matmul %arg0, %{{.*}} indices(%{{.*}}, %{{.*}}) bias %arg1 {block_k = 1 : i64, block_n = 1 : i64, group = 4 : i64, max_blocks = 4 : i64} : (tensor<1x4xf32>, tensor<4x1x1xf32>, tensor<4xi16>, tensor<5xi32>, tensor<4xf32>) -> tensor<1x4xf32>
 // CHECK:       weight_sp_values: "0x0400000000000040000000000000000000000000"
-// CHECK:       weight_sp_indices: "0x0400000002000000020000000200000002000000"
+// CHECK:       weight_sp_indices: "0x020000000200020002000200"
 // CHECK:       weight_sp_offsets: "0x040000000000000000000000040000000400000004000000"
 // REPORT: kiln: sparsity 'ffn' 4x4 (K x N): density 0.062; sparse 1x1 blocks (1, fill 1.00), expected 5.33x
 // SKIP-LABEL: func.func @gemm
