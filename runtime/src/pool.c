@@ -1,7 +1,13 @@
 //===- pool.c - Kiln's thread pool for Halide's parallel loops ------------===//
 //
-// One loop at a time (the `job`), handed out index by index through an
-// atomic counter. A worker joins a loop under the lock, while the loop is
+// One loop at a time (the `job`), its indices cut into one contiguous share
+// per thread: each thread claims its own share's indices from the front,
+// then takes what is left of the others' from their backs (atomic 64-bit
+// [lo, hi) ranges). So each thread walks consecutive indices: a sparse
+// kernel's tasks stream consecutive table entries, and threads taking every
+// other task broke those streams (GPT-2 decode 90% sparse, 2 threads:
+// 0.82-0.84 of the time with an interleaving counter). A worker joins a loop
+// under the lock, while the loop is
 // open; the caller, once every index is claimed, closes it under the lock
 // and waits until the workers that joined have left, so no worker touches a
 // loop (or its closure, on the caller's stack) after the caller returns.
@@ -29,7 +35,10 @@ typedef struct {
   void *user_context;
   uint8_t *closure;
   int base;                // the loop's min: claims count from 0
-  _Atomic uint64_t range;  // unclaimed indices [low 32 bits, high 32 bits)
+  int shares;              // one per thread, the caller's first
+  struct {
+    _Alignas(64) _Atomic uint64_t range; // unclaimed indices [low 32 bits, high 32 bits)
+  } share[MAX_WORKERS + 1];
   atomic_int error;        // the first nonzero task result
   atomic_int participants; // workers inside the loop
   bool open;               // workers may join (under pool.lock)
@@ -83,27 +92,40 @@ int kiln_pool_threads(void) {
   return n > 0 ? n : default_threads();
 }
 
-// The next unclaimed index, from the front of the range (the caller) or its
-// back (the workers), or -1 when none is left. Two ends, so that with two
-// threads each walks its own contiguous part: a sparse kernel's tasks stream
-// consecutive table entries, and a thread taking every other task breaks
-// its stream at each one.
-static int64_t claim(job_t *job, bool front) {
-  uint64_t r = atomic_load_explicit(&job->range, memory_order_relaxed);
+// Takes an index from the front or the back of `r`, or returns -1.
+static int64_t take(_Atomic uint64_t *r, bool front) {
+  uint64_t v = atomic_load_explicit(r, memory_order_relaxed);
   for (;;) {
-    uint32_t lo = (uint32_t)r, hi = (uint32_t)(r >> 32);
+    uint32_t lo = (uint32_t)v, hi = (uint32_t)(v >> 32);
     if (lo >= hi)
       return -1;
     uint64_t next = front ? ((uint64_t)hi << 32) | (lo + 1) : ((uint64_t)(hi - 1) << 32) | lo;
-    if (atomic_compare_exchange_weak(&job->range, &r, next))
+    if (atomic_compare_exchange_weak(r, &v, next))
       return front ? lo : hi - 1;
   }
 }
 
+// The next index for participant `p` (0: the caller): its own share's next,
+// else the last of another's, or -1 when every index is claimed.
+static int64_t claim(job_t *job, int p) {
+  int n = job->shares;
+  if (p < n) {
+    int64_t k = take(&job->share[p].range, true);
+    if (k >= 0)
+      return k;
+  }
+  for (int j = 1; j <= n; ++j) {
+    int64_t k = take(&job->share[(p + j) % n].range, false);
+    if (k >= 0)
+      return k;
+  }
+  return -1;
+}
+
 // Claims and runs indices until none is left.
-static void run_indices(job_t *job, bool front) {
+static void run_indices(job_t *job, int p) {
   in_task = true;
-  for (int64_t k; (k = claim(job, front)) >= 0;) {
+  for (int64_t k; (k = claim(job, p)) >= 0;) {
     int i = (int)(job->base + k);
     int rc = job->f(job->user_context, i, job->closure);
     if (rc != 0) {
@@ -143,7 +165,7 @@ static void *worker_main(void *arg) {
       atomic_fetch_add(&pool.job.participants, 1);
     pthread_mutex_unlock(&pool.lock);
     if (join) {
-      run_indices(&pool.job, false);
+      run_indices(&pool.job, id + 1);
       atomic_fetch_sub_explicit(&pool.job.participants, 1, memory_order_release);
     }
   }
@@ -194,7 +216,12 @@ int kiln_pool_do_par_for(void *user_context, halide_task_t f, int min, int exten
   job->user_context = user_context;
   job->closure = closure;
   job->base = min;
-  atomic_store(&job->range, (uint64_t)(uint32_t)extent << 32);
+  int n = threads < extent ? threads : extent;
+  job->shares = n;
+  for (int i = 0; i < n; ++i) {
+    uint64_t lo = (uint64_t)extent * i / n, hi = (uint64_t)extent * (i + 1) / n;
+    atomic_store(&job->share[i].range, hi << 32 | lo);
+  }
   atomic_store(&job->error, 0);
   job->open = true;
   atomic_fetch_add_explicit(&pool.gen, 1, memory_order_release);
@@ -202,7 +229,7 @@ int kiln_pool_do_par_for(void *user_context, halide_task_t f, int min, int exten
     pthread_cond_broadcast(&pool.wake);
   pthread_mutex_unlock(&pool.lock);
 
-  run_indices(job, true);
+  run_indices(job, 0);
 
   // Every index is claimed: no worker may join any more; wait for those in it.
   pthread_mutex_lock(&pool.lock);
