@@ -8,7 +8,9 @@ shapes that stress the kernel's edges; onnxruntime's outputs are the reference.
     block row is padding the kernel must not read past A);
   - y3: 1x4 blocks along N at 85%, N = 66 (the last column block is partial);
   - y4: a Gemm with transB and alpha on one row (a decode step), 90% zero;
-  - y5: an all-zero weight (no stored block at all): zeros + bias.
+  - y5: an all-zero weight (no stored block at all): zeros + bias;
+  - y6: 100 rows, 90% zero unstructured: 32-row tiles with the row tiles
+    outermost (the last tile shifts inwards).
 Each matmul reads its own input (kiln-merge-projections would merge matmuls
 of one A into one weight); each A has one large value per row, so a misplaced
 row or column shows.
@@ -52,8 +54,10 @@ w3 = blocks(K, 66, 1, 4, 0.15)
 w4 = unstructured(64, K, 0.1)  # Gemm transB: [N, K]
 w5 = np.zeros((K, 32), np.float32)
 b5 = rng.standard_normal(32).astype(np.float32)
+M6 = 100
+w6 = unstructured(K, 48, 0.1)
 inits = [numpy_helper.from_array(a, n) for a, n in
-         [(w1, "w1"), (b1, "b1"), (w2, "w2"), (w3, "w3"), (w4, "w4"), (w5, "w5"), (b5, "b5")]]
+         [(w1, "w1"), (b1, "b1"), (w2, "w2"), (w3, "w3"), (w4, "w4"), (w5, "w5"), (b5, "b5"), (w6, "w6")]]
 nodes = [
     helper.make_node("MatMul", ["x", "w1"], ["m1"], name="mm1"),
     helper.make_node("Add", ["m1", "b1"], ["a1"], name="add1"),
@@ -63,17 +67,20 @@ nodes = [
     helper.make_node("Gemm", ["x4", "w4"], ["y4"], name="gemm4", transB=1, alpha=0.5),
     helper.make_node("MatMul", ["x5", "w5"], ["m5"], name="mm5"),
     helper.make_node("Add", ["m5", "b5"], ["y5"], name="add5"),
+    helper.make_node("MatMul", ["x6", "w6"], ["y6"], name="mm6"),
 ]
 graph = helper.make_graph(
     nodes, "sparse_matmul",
     [helper.make_tensor_value_info(n, TensorProto.FLOAT, [1, M, K]) for n in ("x", "x2", "x3")] +
     [helper.make_tensor_value_info("x4", TensorProto.FLOAT, [1, K]),
-     helper.make_tensor_value_info("x5", TensorProto.FLOAT, [1, M, K])],
+     helper.make_tensor_value_info("x5", TensorProto.FLOAT, [1, M, K]),
+     helper.make_tensor_value_info("x6", TensorProto.FLOAT, [1, M6, K])],
     [helper.make_tensor_value_info("y1", TensorProto.FLOAT, [1, M, 70]),
      helper.make_tensor_value_info("y2", TensorProto.FLOAT, [1, M, 48]),
      helper.make_tensor_value_info("y3", TensorProto.FLOAT, [1, M, 66]),
      helper.make_tensor_value_info("y4", TensorProto.FLOAT, [1, 64]),
-     helper.make_tensor_value_info("y5", TensorProto.FLOAT, [1, M, 32])],
+     helper.make_tensor_value_info("y5", TensorProto.FLOAT, [1, M, 32]),
+     helper.make_tensor_value_info("y6", TensorProto.FLOAT, [1, M6, 48])],
     inits)
 model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
 model.ir_version = 8
@@ -88,5 +95,5 @@ def activation(shape, shift):
 
 
 inputs = [(n, activation((1, M, K), i)) for i, n in enumerate(("x", "x2", "x3"))]
-inputs += [("x4", activation((1, K), 3)), ("x5", activation((1, M, K), 4))]
+inputs += [("x4", activation((1, K), 3)), ("x5", activation((1, M, K), 4)), ("x6", activation((1, M6, K), 5))]
 write_case(model, inputs, out)

@@ -433,11 +433,13 @@ struct CpuScheduler {
   /// out in tiles of MR rows x NR columns over panel-packed weights: columns
   /// vectorized, rows unrolled when `unrollRows`, panels in parallel. The
   /// accumulator is computed per tile, at the returned row-tile var.
-  std::string outPanelTiles(int64_t NR, int64_t MR, bool unrollRows) {
+  std::string outPanelTiles(int64_t NR, int64_t MR, bool unrollRows, bool rowsOuter = false) {
     size_t rank = shape.size();
     int64_t W = vectorBytes / 4;
     std::string n = var(rank - 1), m = var(rank - 2);
     SmallVector<std::string> order{n + "_i", m + "_i", m + "_o", n + "_o"};
+    if (rowsOuter)
+      std::swap(order[2], order[3]);
     for (size_t i = rank - 2; i-- > 0;)
       order.push_back(var(i));
     s.create<halide::SplitOp>(l, "out", n, n + "_o", n + "_i", NR, 0);
@@ -447,6 +449,11 @@ struct CpuScheduler {
       s.create<halide::VectorizeOp>(l, "out", n + "_i", W, 0);
     if (unrollRows)
       s.create<halide::UnrollOp>(l, "out", m + "_i", 0);
+    if (rowsOuter) {
+      s.create<halide::FuseOp>(l, "out", n + "_o", m + "_o", "mn", 0);
+      s.create<halide::ParallelOp>(l, "out", parallelVar("mn"), 0);
+      return "mn";
+    }
     s.create<halide::ParallelOp>(l, "out", parallelVar(n + "_o"), 0);
     return m + "_o";
   }
@@ -597,12 +604,21 @@ struct CpuScheduler {
     int64_t w = M >= W ? W : 1;
     int64_t vecs = std::clamp<int64_t>(16 / BN, 1, 8);
     int64_t MT = w > 1 ? std::min(vecs * W, M / W * W) : M;
+    // Single nonzeros (1 x 1 blocks) read a random row of at each: 32-row
+    // tiles, row tiles outermost (each thread's share is whole row tiles), so
+    // the at rows a thread reads stay in its L2. BERT-base 90% magnitude-
+    // pruned, AMD EPYC (Zen 4): 0.93 of the time of 128-row tiles at 1 and 2
+    // threads; 16 rows 1.17; 4 x 1 blocks (4 rows of at per block) 1.03-1.06,
+    // so they keep the tall tiles.
+    bool rowsOuter = w > 1 && v[1] == 1 && BN == 1 && MT > 32 && 32 % W == 0;
+    if (rowsOuter)
+      MT = 32;
     int64_t NT = std::lcm(BN, W);
     if (NT > N)
       NT = N;
     std::string tile;
     if (w > 1) {
-      tile = outPanelTiles(NT, MT, /*unrollRows=*/false);
+      tile = outPanelTiles(NT, MT, /*unrollRows=*/false, rowsOuter);
     } else {
       // A few rows (a decode step): acc per column block, so its loop over
       // the blocks is one column's list with its partial sums in registers

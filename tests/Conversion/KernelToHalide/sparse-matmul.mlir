@@ -68,9 +68,20 @@
 // CHECK:         halide.promise_clamped %[[R]], %{{.*}}, %{{.*}} : i32
 // CHECK-NOT:     arith.minsi
 // CHECK:       halide.func @out
+// 1 x 1 blocks over 128 rows: 32-row tiles, row tiles outermost and fused
+// with the column panels into the parallel var (each thread's share is whole
+// row tiles: the rows of at it reads stay in its L2).
+// CHECK-LABEL: halide.kernel @k3_sparse_matmul_f32
+// CHECK:       halide.schedule cpu {
+// CHECK:         halide.split @out "d1" -> "d1_o", "d1_i" by 16
+// CHECK-NEXT:    halide.split @out "d0" -> "d0_o", "d0_i" by 32
+// CHECK-NEXT:    halide.reorder @out ["d1_i", "d0_i", "d1_o", "d0_o"]
+// CHECK:         halide.fuse @out "d1_o", "d0_o" -> "mn"
+// CHECK-NEXT:    halide.parallel @out "mn"
+// CHECK:         halide.compute_at @acc, @out "mn"
 // i16 indices (kiln-sparsify's tables when every row block fits) are read as
 // i16 and sign-extended before the promise.
-// CHECK-LABEL: halide.kernel @k3_sparse_matmul_f32
+// CHECK-LABEL: halide.kernel @k4_sparse_matmul_f32
 // CHECK:       halide.update @acc
 // CHECK:         %[[R16:.*]] = halide.call @in2(%{{.*}}) : (i32) -> i16
 // CHECK-NEXT:    %[[R32:.*]] = arith.extsi %[[R16]] : i16 to i32
@@ -90,6 +101,10 @@ func.func @constant_tables(%a: tensor<20x3xf32>) -> tensor<20x2xf32> {
   %o = graph.constant dense<[0, 2, 2]> : tensor<3xi32> : tensor<3xi32>
   %0 = kernel.sparse_matmul %a, %v indices(%i, %o) {block_k = 1 : i64, block_n = 1 : i64, max_blocks = 2 : i64} : (tensor<20x3xf32>, tensor<2x1x1xf32>, tensor<2xi32>, tensor<3xi32>) -> tensor<20x2xf32>
   return %0 : tensor<20x2xf32>
+}
+func.func @single_nonzeros(%a: tensor<128x64xf32>, %v: tensor<40x1x1xf32>, %i: tensor<40xi32>, %o: tensor<33xi32>) -> tensor<128x32xf32> {
+  %0 = kernel.sparse_matmul %a, %v indices(%i, %o) {block_k = 1 : i64, block_n = 1 : i64, max_blocks = 8 : i64} : (tensor<128x64xf32>, tensor<40x1x1xf32>, tensor<40xi32>, tensor<33xi32>) -> tensor<128x32xf32>
+  return %0 : tensor<128x32xf32>
 }
 func.func @i16_tables(%a: tensor<1x3xf32>) -> tensor<1x2xf32> {
   %v = graph.constant dense<[[[1.0]], [[2.0]], [[0.0]], [[0.0]]]> : tensor<4x1x1xf32> : tensor<4x1x1xf32>
