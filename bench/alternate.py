@@ -15,9 +15,12 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
+import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench import Server  # noqa: E402  (the --serve protocol, as bench/run.sh speaks it)
 
 
 def main():
@@ -28,37 +31,26 @@ def main():
     ap.add_argument("--rounds", type=int, default=20)
     ap.add_argument("--calls", type=int, default=5)
     args = ap.parse_args()
-    meta = json.load(open(os.path.join(args.model, "meta.json")))
-    inputs = [os.path.join(args.model, t["file"]) for t in meta["inputs"]]
-    procs = [subprocess.Popen([os.path.abspath(d), "--serve", "--threads", args.threads] + inputs,
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-             for d in args.drivers]
-
-    def run(p, n):
-        p.stdin.write(f"run {n}\n")
-        p.stdin.flush()
-        while True:
-            line = p.stdout.readline()
-            if not line:
-                sys.exit("a driver exited (run it alone to see why)")
-            if line.startswith("ms"):
-                return [float(x) for x in line.split()[1:]]
-
-    for p in procs:
-        run(p, 10)
-    times = [[] for _ in procs]
+    model = os.path.abspath(args.model)
+    meta = json.load(open(os.path.join(model, "meta.json")))
+    inputs = [os.path.join(model, t["file"]) for t in meta["inputs"]]
+    logs = tempfile.mkdtemp(prefix="kiln-alternate-")
+    servers = [Server(d, [os.path.abspath(d), "--serve", "--threads", args.threads] + inputs, None,
+                      os.path.join(logs, f"{i}.stderr"))
+               for i, d in enumerate(args.drivers)]
+    for s in servers:
+        s.run(10)
+    times = [[] for _ in servers]
     for _ in range(args.rounds):
-        for i, p in enumerate(procs):
+        for i, s in enumerate(servers):
             time.sleep(0.02)
-            times[i] += run(p, args.calls)
-    for p in procs:
-        p.stdin.write("quit\n")
-        p.stdin.flush()
-        p.wait()
+            times[i] += s.run(args.calls)
+    for s in servers:
+        s.quit()
     print(f"{args.threads} thread(s), {args.rounds} rounds of {args.calls} calls")
     for d, t in zip(args.drivers, times):
         print(f"{d}: min {min(t):.2f} / median {statistics.median(t):.2f} ms")
-    for i in range(1, len(procs)):
+    for i in range(1, len(servers)):
         print(f"{args.drivers[i]} / {args.drivers[0]}: min {min(times[i]) / min(times[0]):.3f}, "
               f"median {statistics.median(times[i]) / statistics.median(times[0]):.3f}")
 

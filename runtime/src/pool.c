@@ -5,10 +5,11 @@
 // then takes what is left of the others' from their backs (atomic 64-bit
 // [lo, hi) ranges). So each thread walks consecutive indices: a sparse
 // kernel's tasks stream consecutive table entries, and threads taking every
-// other task broke those streams (GPT-2 decode 90% sparse, 2 threads: 0.75-0.78
-// of the time one shared counter took). A worker joins a loop under the lock,
-// while the loop is open; the caller, once every index is claimed, closes it under the lock
-// and waits until the workers that joined have left, so no worker touches a
+// other task broke those streams (GPT-2 decode 90% sparse, 2 threads:
+// 0.75-0.78 of the time one shared counter took). A worker joins a loop
+// under the lock, while the loop is open; the caller, once every index is
+// claimed, closes it under the lock and waits until the workers that joined
+// have left, so no worker touches a
 // loop (or its closure, on the caller's stack) after the caller returns.
 // Idle workers spin on the loop counter `gen` for KILN_POOL_SPIN_US, then
 // sleep on a condition variable; the caller wakes sleepers only. The
