@@ -83,6 +83,8 @@ void addKernelPasses(OpPassManager &pm, const GraphToHalideOptions &o) {
   FuseAttentionOptions attention;
   attention.sparseThreshold = o.sparseAttention;
   fusion(createFuseAttention(attention));
+  if (o.quantizeAttention && !o.calibrationOutputs && (o.quantize == "int8-dynamic" || o.quantize == "int8-static"))
+    pm.addNestedPass<func::FuncOp>(createQuantizeAttention());
   pm.addNestedPass<func::FuncOp>(createPackWeights());
   pm.addNestedPass<func::FuncOp>(createMaterializeOutputs());
   pm.addNestedPass<func::FuncOp>(createMarkIndexBounds());

@@ -45,6 +45,11 @@ struct GraphToHalideOptions : public mlir::PassPipelineOptions<GraphToHalideOpti
   Option<double> quantizeThreshold{*this, "quantize-threshold",
                                    llvm::cl::desc("int8-outlier: activation magnitude from which a column stays f32"),
                                    llvm::cl::init(6.0)};
+  Option<bool> quantizeAttention{*this, "quantize-attention",
+                                 llvm::cl::desc("int8-dynamic and int8-static: attention's Q K^T and P V in "
+                                                "int8 too, where the CPU has an int8 dot product "
+                                                "(kiln-quantize-attention)"),
+                                 llvm::cl::init(true)};
   Option<std::string> sparsity{*this, "sparsity",
                                llvm::cl::desc("Sparse kernels for weights whose zeros pay (kiln-sparsify): auto or off"),
                                llvm::cl::init("auto")};

@@ -141,6 +141,7 @@ int kiln::compileModel(const CompileOptions &opts, llvm::raw_ostream &os, Compil
   pipeline.quantize = opts.quantize;
   pipeline.quantizeSkip = opts.quantizeSkip;
   pipeline.quantizeGroup = opts.quantizeGroup;
+  pipeline.quantizeAttention = opts.quantizeAttention;
   pipeline.sparsity = opts.sparsity;
   pipeline.sparsityReport = opts.stats;
   pipeline.quantizeRanges = opts.quantizeRanges;

@@ -54,6 +54,7 @@ struct CompileOptions {
   std::string sparsity = "auto";
   /// w4: weights per scale along K.
   int64_t quantizeGroup = 32;
+  bool quantizeAttention = true; // kiln-quantize-attention after int8-dynamic/static
   /// A Halide runtime object for the target, written once by emitHalideRuntime
   /// and archived into every library instead of compiling one per library
   /// (kiln-conformance builds hundreds). Empty: compile one.

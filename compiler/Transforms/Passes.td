@@ -328,6 +328,29 @@ def QuantizeInt8Outlier : Pass<"kiln-quantize-int8-outlier", "mlir::func::FuncOp
                            "mlir::arith::ArithDialect", "mlir::math::MathDialect"];
 }
 
+def QuantizeAttention : Pass<"kiln-quantize-attention", "mlir::func::FuncOp"> {
+  let summary = "Let attention run Q K^T and P V as int8 dot products";
+  let description = [{
+    Runs after kiln-fuse-attention with --quantize int8-dynamic or
+    int8-static. On a module whose target has an int8 dot product
+    (AVX512-VNNI, or AVX-VNNI on an AVX2 target) every f32
+    `kernel.attention` whose head dim is a multiple of 4 and that is not
+    block-sparse gets `int8`; the lowering then quantizes q per row, k per
+    key, the unnormalised probabilities and v per value column at run time
+    (see kernel.attention). Any other target: nothing changes.
+
+    Before:
+    ```mlir
+    %o = kernel.attention %q, %k, %v {head_dim = 64 : i64, key_len = 197 : i64, ...} : ...
+    ```
+    After:
+    ```mlir
+    %o = kernel.attention %q, %k, %v {head_dim = 64 : i64, int8, key_len = 197 : i64, ...} : ...
+    ```
+  }];
+  let dependentDialects = ["kiln::kernel::KernelDialect"];
+}
+
 def ExposeMatMulInputs : Pass<"kiln-expose-matmul-inputs", "mlir::func::FuncOp"> {
   let summary = "Calibration build: the activations of the weight matmuls become extra outputs kiln_calib_N";
   let description = [{

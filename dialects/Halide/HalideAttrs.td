@@ -114,7 +114,10 @@ def Halide_Recipe : I32EnumAttr<"Recipe", "which schedule the kiln-schedule-* pa
     I32EnumAttrCase<"SparseQMatMul", 13, "qmatmul_sparse">,
     // kernel.qmatmul on 7-bit weights for AVX2 without VNNI: saturating u8 x s7
     // pairs (vpmaddubsw), then pairs of those into i32 (vpmaddwd by ones).
-    I32EnumAttrCase<"QMatMulPairs", 14, "qmatmul_pairs">]> {
+    I32EnumAttrCase<"QMatMulPairs", 14, "qmatmul_pairs">,
+    // kernel.attention with int8: Q K^T and P V as u8 x s8 dot products (the
+    // row-block form); built for VNNI like the qmatmul_* kernels.
+    I32EnumAttrCase<"AttentionInt8", 15, "attention_int8">]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::kiln::halide";
 }

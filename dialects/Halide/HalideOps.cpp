@@ -105,7 +105,7 @@ LogicalResult KernelOp::verify() {
     return emitOpError("has no halide.output");
   // The attention schedules read their tiles from these.
   std::optional<Recipe> recipe = getRecipe();
-  if (recipe == Recipe::Attention || recipe == Recipe::AttentionBlocked) {
+  if (recipe == Recipe::Attention || recipe == Recipe::AttentionBlocked || recipe == Recipe::AttentionInt8) {
     if (!getHeadDim() || !getValueDim() || !getLanes())
       return emitOpError("with an attention recipe needs head_dim, value_dim and lanes");
     if (recipe == Recipe::AttentionBlocked && (!getPaddedKeys() || !getKeyBlock()))

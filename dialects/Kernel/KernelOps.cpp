@@ -612,6 +612,8 @@ LogicalResult AttentionOp::verify() {
     return emitOpError("key_len and head_dim must be positive");
   if (auto t = getSparseThreshold(); t && !(t->convertToDouble() > 0 && t->convertToDouble() <= 1))
     return emitOpError("sparse_threshold must be in (0, 1], got ") << t->convertToDouble();
+  if (getInt8() && (!et.isF32() || getHeadDim() % 4 || getSparseThreshold()))
+    return emitOpError("int8 needs f32 operands, a head_dim that is a multiple of 4 and no sparse_threshold");
   if (auto past = getCausal()) {
     // The diagonal key i + past exists for every row: keys = past + rows.
     if (!hasScore() || (int64_t)*past < 0 || !rows.isConst() || !Sk.isConst() ||

@@ -360,6 +360,16 @@ def Kernel_AttentionOp : Kernel_Op<"attention", [Pure, Kernel_SymbolicDims]> {
     key blocks of 128 whose estimated probability mass, largest first,
     reaches T (and to key block 0 and its diagonal blocks).
 
+    `int8` (kiln-quantize-attention, with --quantize int8-dynamic or
+    int8-static on a CPU with an int8 dot product) lets the lowering run
+    Q K^T and P V as u8 x s8 dot products: q per row and k per key quantized
+    at run time (symmetric, 127 steps; q offset by 128), the unnormalised
+    probabilities exp(s - max) as u8 in 255 steps, v per value column; the
+    row sums are those of the quantized weights. Approximate, like the
+    weight quantization; ignored by the forms it does not cover (online
+    softmax, symbolic rows or keys, a probs region other than the exporters'
+    NaN guard).
+
     ```mlir
     %o = kernel.attention %q, %k, %v scores(%mask) {alpha = 0.125 : f32, head_dim = 64 : i64, key_len = 128 : i64,
            operand_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d2, d1 * 64 + d3)>, ...],
@@ -380,7 +390,8 @@ def Kernel_AttentionOp : Kernel_Op<"attention", [Pure, Kernel_SymbolicDims]> {
                    OptionalAttr<AffineMapArrayAttr>:$score_maps,
                    OptionalAttr<I64Attr>:$merged_heads,
                    OptionalAttr<I64Attr>:$causal,
-                   OptionalAttr<F32Attr>:$sparse_threshold);
+                   OptionalAttr<F32Attr>:$sparse_threshold,
+                   UnitAttr:$int8);
   let results = (outs Kernel_Tensor:$result);
   let regions = (region AnyRegion:$score, AnyRegion:$probs);
   let assemblyFormat = [{

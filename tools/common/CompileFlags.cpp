@@ -45,6 +45,10 @@ cl::opt<unsigned> quantizeGroup("quantize-group", cl::desc("w4: weights per scal
                                 cl::value_desc("N"), cl::init(32), cl::cat(compileCategory()));
 cl::list<std::string> quantizeSkip("quantize-skip", cl::desc("ONNX nodes whose matmuls stay in f32 (a,b lists)"),
                                    cl::value_desc("NODE"), cl::CommaSeparated, cl::cat(compileCategory()));
+cl::opt<bool> quantizeAttention("quantize-attention",
+                                cl::desc("int8-dynamic, int8-static: attention's Q K^T and P V as int8 dot products "
+                                         "too where the CPU has VNNI (default true; =false keeps them f32)"),
+                                cl::init(true), cl::cat(compileCategory()));
 cl::opt<double> outlierThreshold("outlier-threshold",
                                  cl::desc("int8-outlier: activation magnitude from which a column stays f32 (6.0)"),
                                  cl::value_desc("X"), cl::init(6.0), cl::cat(compileCategory()));
@@ -146,6 +150,7 @@ bool fillCompileOptions(CompileOptions &opts, std::string &error) {
   }
   opts.sparseAttention = sparseAttention;
   opts.quantizeSkip.assign(quantizeSkip.begin(), quantizeSkip.end());
+  opts.quantizeAttention = quantizeAttention;
   opts.import.symbolicDims = symbolicDims;
   for (const std::string &s : shapes) {
     auto [k, v] = StringRef(s).split('=');

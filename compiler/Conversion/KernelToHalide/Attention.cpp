@@ -33,6 +33,19 @@
 // key_block. With `causal`, the state's update has a `where`: block kb only
 // if it starts at or before the row's diagonal key.
 //
+// With `int8` (the row-block form over static keys, no probs region but the
+// exporters' NaN guard) Q K^T
+// and P V are u8 x s8 dot products, which the schedule vectorizes 4 products
+// to an i32 lane (vpdpbusd), quantized at run time:
+//   kmx(b, j) = max_d |kt|;  kq(b, d/4, j, d%4) = s8 round(127 kt / kmx)
+//   ksum(b, j) = sum_d kq    (q's offset of 128, subtracted once per score)
+//   qmx(b, i) = max_d |q|;   qu(b, i, d) = u8 round(127 q / qmx) + 128
+//   s(b, i, j) = sum_d qu kq (i32);  sc = score(alpha (s - 128 ksum) qmx kmx / 127^2)
+//   pu(b, i, j) = u8 round(255 exp(sc - mx));  sum = sum_j pu  (0 when masked)
+//   vmx(b, e) = max_j |v|;   vq(b, j/4, e, j%4) = s8 round(127 v / vmx), 0 past the keys
+//   o(b, i, e) = sum_j pu vq (i32);  out = o vmx / 127 / sum
+// The quantized weights are renormalised by their own sum.
+//
 // With `sparse_threshold` (XAttention, approximate) the rows go in explicit
 // tiles, st(b, t, ii, e) for row t * TI + ii, and the blocks are chosen per
 // head before the state runs: est(b, i', j') averages the S scores on an
@@ -45,8 +58,10 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Conversion/KernelToHalide/Lowerings.h"
+#include "dialects/Halide/HalideAttrs.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/Matchers.h"
 
 #include <limits>
 
@@ -78,6 +93,23 @@ SmallVector<Value> with(Idx lead, ArrayRef<Value> rest) {
 }
 
 RankedTensorType tt(Value x) { return cast<RankedTensorType>(x.getType()); }
+
+/// Whether a probs region is the exporters' guard `isnan(p) ? 0 : p`: the
+/// identity on every probability, 0 for a fully masked row's NaNs.
+bool isNanGuard(Region &probs) {
+  Block &body = probs.front();
+  if (body.getNumArguments() != 1)
+    return false;
+  Value p = body.getArgument(0);
+  auto yield = dyn_cast<kernel::YieldOp>(body.getTerminator());
+  auto sel = yield && yield->getNumOperands() == 1 ? yield->getOperand(0).getDefiningOp<arith::SelectOp>() : nullptr;
+  if (!sel || sel.getFalseValue() != p)
+    return false;
+  auto nan = sel.getCondition().getDefiningOp<arith::CmpFOp>();
+  FloatAttr zero;
+  return nan && nan.getPredicate() == arith::CmpFPredicate::UNO && nan.getLhs() == p && nan.getRhs() == p &&
+         matchPattern(sel.getTrueValue(), m_Constant(&zero)) && zero.getValue().isZero();
+}
 
 /// What both forms share: operands, K^T, the score of a key, the output
 /// layout and what its schedules need.
@@ -121,6 +153,7 @@ struct Lowering {
   }
 
   LogicalResult lowerRowBlock();
+  LogicalResult lowerRowBlockInt8();
   LogicalResult lowerOnline();
   LogicalResult lowerSparse(double threshold);
   void defineBlockSelection(double threshold, int64_t KB, int64_t blocks);
@@ -297,6 +330,152 @@ LogicalResult Lowering::lowerRowBlock() {
     kb.strictFloat("ex");
 
   record(halide::Recipe::Attention);
+  return success();
+}
+
+/// The row-block form with Q K^T and P V in int8 (see the top).
+LogicalResult Lowering::lowerRowBlockInt8() {
+  MLIRContext *ctx = op.getContext();
+  Type i32 = IntegerType::get(ctx, 32), s8 = IntegerType::get(ctx, 8);
+  Type u8 = IntegerType::get(ctx, 8, IntegerType::Unsigned);
+  Kp = keys <= W ? W : (keys + 2 * W - 1) / (2 * W) * (2 * W);
+  const int64_t DQ = D / 4, KQ = (keys + 3) / 4;
+  auto c32 = [](OpBuilder &b, int64_t v) { return KernelBuilder::i32(b, v); };
+  auto cf = [&](OpBuilder &b, double v) { return KernelBuilder::constant(b, et, v); };
+  auto absf = [](OpBuilder &b, Value x) { return b.create<math::AbsFOp>(b.getUnknownLoc(), x).getResult(); };
+  // x * inv rounded to even, within [-127, 127], as i32.
+  auto quant = [&](OpBuilder &b, Value x, Value inv) -> Value {
+    Location l = b.getUnknownLoc();
+    Value r = b.create<math::RoundEvenOp>(l, b.create<arith::MulFOp>(l, x, inv));
+    Value q = b.create<arith::FPToSIOp>(l, i32, r);
+    return b.create<arith::MaxSIOp>(l, b.create<arith::MinSIOp>(l, q, c32(b, 127)), c32(b, -127));
+  };
+  // 127 / m, or 0 for an all-zero row (its quantized values are then 0).
+  auto inverse = [&](OpBuilder &b, Value m) -> Value {
+    Location l = b.getUnknownLoc();
+    Value pos = b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGT, m, cf(b, 0));
+    return b.create<arith::SelectOp>(l, pos, b.create<arith::DivFOp>(l, cf(b, 127), m), cf(b, 0));
+  };
+  auto dOf = [&](OpBuilder &b, Value dq, Value dr) -> Value {
+    Location l = b.getUnknownLoc();
+    return b.create<arith::AddIOp>(l, b.create<arith::MulIOp>(l, dq, c32(b, 4)), dr);
+  };
+  auto product = [&](OpBuilder &b, Value x, Value y) {
+    return b.create<arith::MulIOp>(b.getUnknownLoc(), widen(b, x, i32), widen(b, y, i32)).getResult();
+  };
+  auto maxAbs = [&](StringRef name, size_t rank, int64_t n, const std::function<Value(OpBuilder &, Idx, Value)> &x) {
+    kb.func(name, rank, et, [&](OpBuilder &b, Idx) { return cf(b, 0); });
+    kb.update(name, rank, {n}, halide::Combine::Max, et,
+              [&](OpBuilder &b, Idx d, Idx r) { return absf(b, x(b, d, r[0])); });
+  };
+
+  // K per key, packed as the dot product reads it: 4 d of one key together.
+  defineKt();
+  maxAbs("kmx", nb + 1, D, [&](OpBuilder &b, Idx d, Value r) {
+    return KernelBuilder::call(b, "kt", et, with(batchOf(d), {r, d[nb]}));
+  });
+  kb.func("kq", nb + 3, s8, [&](OpBuilder &b, Idx d) {
+    Value j = d[nb + 1];
+    Value x = KernelBuilder::call(b, "kt", et, with(batchOf(d), {dOf(b, d[nb], d[nb + 2]), j}));
+    Value inv = inverse(b, KernelBuilder::call(b, "kmx", et, with(batchOf(d), {j})));
+    return narrow(b, quant(b, x, inv), s8);
+  });
+  kb.func("ksum", nb + 1, i32, [&](OpBuilder &b, Idx) { return c32(b, 0); });
+  kb.update("ksum", nb + 1, {DQ, 4}, halide::Combine::Add, i32, [&](OpBuilder &b, Idx d, Idx r) {
+    return widen(b, KernelBuilder::call(b, "kq", s8, with(batchOf(d), {r[0], d[nb], r[1]})), i32);
+  });
+  // Q per row, offset by 128 into u8.
+  buildLastAxisReduction(kb, "qmx", nb + 1, D, W, halide::Combine::Max, et, [&](OpBuilder &b, Idx row, Value dd) {
+    return absf(b, read(b, 0, q, with(row, {dd})));
+  });
+  kb.func("qu", nb + 2, u8, [&](OpBuilder &b, Idx d) {
+    Location l = b.getUnknownLoc();
+    Value inv = inverse(b, KernelBuilder::call(b, "qmx", et, d.drop_back()));
+    Value x = quant(b, read(b, 0, q, d), inv);
+    return narrow(b, b.create<arith::AddIOp>(l, x, c32(b, 128)), u8);
+  });
+  kb.func("s", nb + 2, i32, [&](OpBuilder &b, Idx) { return c32(b, 0); });
+  kb.update("s", nb + 2, {DQ, 4}, halide::Combine::Add, i32, [&](OpBuilder &b, Idx d, Idx r) {
+    Value x = KernelBuilder::call(b, "qu", u8, with(batchOf(d), {d[nb], dOf(b, r[0], r[1])}));
+    Value y = KernelBuilder::call(b, "kq", s8, with(batchOf(d), {r[0], d[nb + 1], r[1]}));
+    return product(b, x, y);
+  });
+  kb.func("sc", nb + 2, et, [&](OpBuilder &b, Idx d) {
+    Location l = b.getUnknownLoc();
+    Idx row = d.take_front(nb + 1);
+    Value j = d[nb + 1];
+    Value ks = KernelBuilder::call(b, "ksum", i32, with(batchOf(d), {j}));
+    Value acc = b.create<arith::SubIOp>(l, KernelBuilder::call(b, "s", i32, d),
+                                        b.create<arith::MulIOp>(l, ks, c32(b, 128)));
+    Value scale = b.create<arith::MulFOp>(l, KernelBuilder::call(b, "qmx", et, row),
+                                          KernelBuilder::call(b, "kmx", et, with(batchOf(d), {j})));
+    scale = b.create<arith::MulFOp>(l, scale, cf(b, 1.0 / (127.0 * 127.0)));
+    return score(b, row, j, b.create<arith::MulFOp>(l, b.create<arith::SIToFPOp>(l, et, acc), scale));
+  });
+  buildLastAxisReduction(kb, "mx", nb + 1, Kp, W, halide::Combine::Max, et, [&](OpBuilder &b, Idx row, Value j) {
+    return KernelBuilder::call(b, "sc", et, with(row, {j}));
+  });
+  // The row max, at least the lowest float (strict, as the online form's
+  // bref): a fully masked row then weighs exp(-inf) = 0 everywhere, not
+  // exp(-inf - -inf) = NaN, and its sum is 0.
+  kb.func("mref", nb + 1, et, [&](OpBuilder &b, Idx d) -> Value {
+    return b.create<arith::MaximumFOp>(b.getUnknownLoc(), KernelBuilder::call(b, "mx", et, d),
+                                       cf(b, -std::numeric_limits<float>::max()));
+  });
+  kb.strictFloat("mref");
+  kb.func("ex", nb + 2, et, [&](OpBuilder &b, Idx d) {
+    return weight(b, KernelBuilder::call(b, "sc", et, d), KernelBuilder::call(b, "mref", et, d.drop_back()),
+                  d[nb + 1]);
+  });
+  // The weights in 255 steps (the row's largest is 1); 0 past the keys.
+  kb.func("pu", nb + 2, u8, [&](OpBuilder &b, Idx d) {
+    Location l = b.getUnknownLoc();
+    Value x = b.create<arith::MulFOp>(l, KernelBuilder::call(b, "ex", et, d), cf(b, 255));
+    Value p = b.create<arith::FPToSIOp>(l, i32, b.create<arith::AddFOp>(l, x, cf(b, 0.5)));
+    return narrow(b, b.create<arith::MinSIOp>(l, p, c32(b, 255)), u8);
+  });
+  buildLastAxisReduction(kb, "sum", nb + 1, Kp, W, halide::Combine::Add, et, [&](OpBuilder &b, Idx row, Value j) {
+    Value p = widen(b, KernelBuilder::call(b, "pu", u8, with(row, {j})), i32);
+    return b.create<arith::SIToFPOp>(b.getUnknownLoc(), et, p).getResult();
+  });
+  // V per value column, packed as P V reads it: 4 keys of one column together.
+  kb.func("vt", nb + 2, et, [&](OpBuilder &b, Idx d) { return read(b, 2, v, d); });
+  maxAbs("vmx", nb + 1, keys, [&](OpBuilder &b, Idx d, Value r) {
+    return KernelBuilder::call(b, "vt", et, with(batchOf(d), {r, d[nb]}));
+  });
+  kb.func("vq", nb + 3, s8, [&](OpBuilder &b, Idx d) {
+    Location l = b.getUnknownLoc();
+    Value j = dOf(b, d[nb], d[nb + 2]), e = d[nb + 1];
+    Value x = KernelBuilder::call(b, "vt", et, with(batchOf(d), {clampKey(b, j), e}));
+    Value inv = inverse(b, KernelBuilder::call(b, "vmx", et, with(batchOf(d), {e})));
+    Value real = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, j, c32(b, keys));
+    return narrow(b, b.create<arith::SelectOp>(l, real, quant(b, x, inv), c32(b, 0)), s8);
+  });
+  kb.func("o", nb + 2, i32, [&](OpBuilder &b, Idx) { return c32(b, 0); });
+  kb.update("o", nb + 2, {KQ, 4}, halide::Combine::Add, i32, [&](OpBuilder &b, Idx d, Idx r) {
+    Value x = KernelBuilder::call(b, "pu", u8, with(batchOf(d), {d[nb], dOf(b, r[0], r[1])}));
+    Value y = KernelBuilder::call(b, "vq", s8, with(batchOf(d), {r[0], d[nb + 1], r[1]}));
+    return product(b, x, y);
+  });
+  // A fully masked row: 0 under the NaN guard, else 0 * inf = NaN as in
+  // the f32 form.
+  kb.func("rsum", nb + 1, et, [&](OpBuilder &b, Idx d) -> Value {
+    Location l = b.getUnknownLoc();
+    Value sum = KernelBuilder::call(b, "sum", et, d);
+    Value r = b.create<arith::DivFOp>(l, cf(b, 1.0 / 127.0), sum);
+    if (!probs)
+      return r;
+    Value pos = b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGT, sum, cf(b, 0));
+    return b.create<arith::SelectOp>(l, pos, r, cf(b, 0));
+  });
+  defineOut([&](OpBuilder &b, Idx d) -> Value {
+    Location l = b.getUnknownLoc();
+    Value o = b.create<arith::SIToFPOp>(l, et, KernelBuilder::call(b, "o", i32, d));
+    Value vs = KernelBuilder::call(b, "vmx", et, with(batchOf(d), {d[nb + 1]}));
+    return b.create<arith::MulFOp>(l, b.create<arith::MulFOp>(l, o, vs),
+                                   KernelBuilder::call(b, "rsum", et, d.drop_back()));
+  });
+  record(halide::Recipe::AttentionInt8);
   return success();
 }
 
@@ -606,5 +785,10 @@ LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
     return lowering.lowerSparse(t->convertToDouble());
   if (online)
     return lowering.lowerOnline();
+  // int8 covers the row-block form over static rows and keys, without a
+  // probs region, on a target with an int8 dot product (kernel.attention).
+  if (op.getInt8() && !lowering.symKeys && (!lowering.probs || isNanGuard(op.getProbs())) && lowering.D % 4 == 0 &&
+      !ShapedType::isDynamic(lowering.shape[lowering.nb]) && halide::hasInt8DotProduct(op->getParentOfType<ModuleOp>()))
+    return lowering.lowerRowBlockInt8();
   return lowering.lowerRowBlock();
 }

@@ -864,12 +864,13 @@ LogicalResult KernelTranslator::run(const std::string &path, const std::string &
   return success();
 }
 
-/// Whether `kernel` is one for vpdpbusd: a quantized matmul recipe, or (for
-/// kernels with no recipe, hand-written) a reduction reading 8-bit integers.
+/// Whether `kernel` is one for vpdpbusd: a quantized matmul or int8 attention
+/// recipe, or (for kernels with no recipe, hand-written) a reduction reading
+/// 8-bit integers.
 /// Only these are built with avx512_sapphirerapids under a halide.cpu.
 static bool wantsInt8DotProduct(halide::KernelOp kernel) {
   if (std::optional<halide::Recipe> recipe = kernel.getRecipe())
-    return halide::stringifyRecipe(*recipe).starts_with("qmatmul");
+    return *recipe == halide::Recipe::AttentionInt8 || halide::stringifyRecipe(*recipe).starts_with("qmatmul");
   Block &body = kernel.getBody().front();
   bool reads8 = llvm::any_of(body.getOps<halide::InputOp>(),
                              [](halide::InputOp in) { return in.getElementType().isInteger(8); });

@@ -176,9 +176,9 @@ struct AttentionCpu {
 
   /// A row reduction over rows of rank `rowRank` and, with partials, its
   /// vector-wide partials (lane var var(rowRank)), computed at `at`.
-  void rowReduction(StringRef f, size_t rowRank, StringRef at = "", StringRef v = "") {
+  void rowReduction(StringRef f, size_t rowRank, StringRef at = "", StringRef v = "", bool parts = true) {
     computeAt(f, at, v);
-    if (!a.parts)
+    if (!a.parts || !parts)
       return;
     std::string p = (f + "_part").str(), lane = var(rowRank);
     computeAt(p, at, v);
@@ -212,6 +212,78 @@ struct AttentionCpu {
     computeAt("o");
     if (a.E % a.W == 0)
       registerTile("o", j, a.E);
+  }
+
+  /// registerTile for an i32 dot-product update (int8): its 4 products per
+  /// lane (r0) vectorized atomically inside the NR columns, the rest of the
+  /// reduction (r1) outermost in the tile: the VectorReduce Halide matches
+  /// to vpdpbusd, as the packed qmatmul's.
+  void registerTileInt8(StringRef f, const std::string &x, int64_t n) {
+    int64_t W = a.W, NR = W;
+    for (int64_t k : {4, 2})
+      if (n % (k * W) == 0 && TI * k <= accumulators) {
+        NR = k * W;
+        break;
+      }
+    s.create<halide::VectorizeOp>(l, f, x, W, 0);
+    s.create<halide::SplitOp>(l, f, x, x + "_o", x + "_i", NR, 1);
+    s.create<halide::ReorderOp>(l, f, s.getStrArrayAttr({"r0", x + "_i", i, "r1", x + "_o"}), 1);
+    s.create<halide::AtomicOp>(l, f, 1);
+    s.create<halide::VectorizeOp>(l, f, "r0", 4, 1);
+    s.create<halide::VectorizeOp>(l, f, x + "_i", W, 1);
+    s.create<halide::UnrollOp>(l, f, x + "_i", 1);
+    if (tiled)
+      s.create<halide::UnrollOp>(l, f, i, 1);
+  }
+
+  /// The int8 row-block form: K's and V's scales and packed bytes once per
+  /// head (4 bytes of one key or value column to an i32 lane), the rest per
+  /// row tile as rowBlock, Q K^T and P V as i32 register tiles.
+  void rowBlockInt8() {
+    size_t nb = a.nb;
+    std::string j = var(nb + 1), lane = var(nb + 2), x = var(nb);
+    for (StringRef f : {"kmx", "kq", "ksum", "vmx", "vq"}) {
+      if (!headLoop.empty())
+        s.create<halide::ComputeAtOp>(l, f, "out", headLoop);
+      else
+        s.create<halide::ComputeRootOp>(l, f);
+    }
+    // kmx(b, j), ksum(b, j), vmx(b, e): the keys (columns) in vectors, the
+    // reduction outside them.
+    for (StringRef f : {"kmx", "ksum", "vmx"}) {
+      if (f == "vmx" && a.E < a.W)
+        continue;
+      s.create<halide::VectorizeOp>(l, f, x, a.W, 0);
+      s.create<halide::ReorderOp>(l, f, s.getStrArrayAttr(f == "ksum" ? ArrayRef<StringRef>{x, "r0", "r1"}
+                                                                       : ArrayRef<StringRef>{x, "r0"}), 1);
+      s.create<halide::VectorizeOp>(l, f, x, a.W, 1);
+    }
+    // kq(b, d/4, j, d%4), vq(b, j/4, e, j%4): 4 bytes x W lanes a vector.
+    s.create<halide::VectorizeOp>(l, "kq", lane, 4, 0);
+    s.create<halide::VectorizeOp>(l, "kq", j, a.W, 0);
+    s.create<halide::VectorizeOp>(l, "vq", lane, 4, 0);
+    if (a.E >= a.W)
+      s.create<halide::VectorizeOp>(l, "vq", j, a.W, 0);
+
+    rowReduction("qmx", nb + 1, "", "", a.qparts);
+    computeAt("qu");
+    if (a.D >= a.W)
+      s.create<halide::VectorizeOp>(l, "qu", j, a.W, 0);
+    computeAt("s");
+    computeAt("sc");
+    registerTileInt8("s", j, a.Kp);
+    s.create<halide::VectorizeOp>(l, "sc", j, a.W, 0);
+    rowReduction("mx", nb + 1);
+    rowReduction("sum", nb + 1);
+    computeAt("mref");
+    computeAt("rsum");
+    for (StringRef f : {"ex", "pu"}) {
+      computeAt(f);
+      s.create<halide::VectorizeOp>(l, f, j, a.W, 0);
+    }
+    computeAt("o");
+    if (a.E % a.W == 0)
+      registerTileInt8("o", j, a.E);
   }
 
   /// The state per row tile, its update's loop over blocks outermost; each
@@ -296,6 +368,8 @@ struct AttentionCpu {
     out();
     if (a.sparse)
       sparse();
+    else if (a.int8)
+      rowBlockInt8();
     else
       a.blocked ? blocked() : rowBlock();
   }
@@ -775,6 +849,7 @@ struct CpuScheduler {
       break;
     case halide::Recipe::Attention:
     case halide::Recipe::AttentionBlocked:
+    case halide::Recipe::AttentionInt8:
       AttentionCpu(s, kernel).run();
       break;
     }

@@ -33,6 +33,17 @@ static void scheduleAttention(OpBuilder &s, halide::KernelOp kernel) {
   };
   int64_t rows = a.rows, E = a.E, W = a.W, Kp = a.Kp;
   root("kt", {a.D, Kp}, false);
+  if (a.int8) {
+    // Built for CPU targets with VNNI only (Attention.cpp); both schedules
+    // are written for every kernel, so this one is correct, not tuned.
+    root("kmx", {Kp}, true);
+    root("ksum", {Kp}, true);
+    root("vmx", {E}, true);
+    if (a.qparts)
+      root("qmx_part", {rows, W}, true);
+    root("qmx", {rows}, true);
+    root("mref", {rows}, false);
+  }
   if (!a.blocked) {
     root("s", {rows, Kp}, true);
     root("sc", {rows, Kp}, false);
@@ -139,6 +150,7 @@ static void scheduleCuda(halide::KernelOp kernel, halide::Recipe recipe) {
     break;
   case halide::Recipe::Attention:
   case halide::Recipe::AttentionBlocked:
+  case halide::Recipe::AttentionInt8:
     scheduleAttention(s, kernel);
     break;
   case halide::Recipe::W4MatMul: {

@@ -68,6 +68,8 @@ OpBuilder schedule::scheduleRegion(halide::KernelOp kernel, halide::ScheduleTarg
 
 schedule::AttentionLayout::AttentionLayout(halide::KernelOp kernel) {
   blocked = kernel.getRecipe() == halide::Recipe::AttentionBlocked;
+  int8 = kernel.getRecipe() == halide::Recipe::AttentionInt8;
+  qparts = (bool)funcNamed(kernel, "qmx_part");
   merged = (bool)funcNamed(kernel, "fin");
   probs = (bool)funcNamed(kernel, "p");
   parts = (bool)funcNamed(kernel, blocked ? "bmx_part" : "mx_part");

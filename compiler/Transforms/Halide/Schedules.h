@@ -48,7 +48,9 @@ struct AttentionLayout {
   // kin: K^T of the real keys, which kt pads; vt: V as P V reads it; rsum:
   // 1 / the row sum; sparse: block-sparse (keep, the chosen blocks; the
   // block funcs over explicit row tiles). See Attention.cpp.
-  bool blocked, merged, probs, parts, kin, vt, rsum, sparse;
+  // int8: Q K^T and P V as u8 x s8 dot products (attention_int8); qparts:
+  // its row max of |q| goes through vector-wide partials.
+  bool blocked, merged, probs, parts, kin, vt, rsum, sparse, int8, qparts;
   size_t nb; // batch dims, heads included
   llvm::SmallVector<int64_t> shape;
   // Kp: the padded keys, kDynamic when symbolic; KB: keys per block, 0

@@ -129,7 +129,7 @@ kernel::AttentionOp fuseAt(kernel::SoftmaxOp sm, bool explain) {
   auto att = b.create<kernel::AttentionOp>(pv.getLoc(), out, qk.getLhs(), qk.getRhs(), pv.getRhs(),
                                            qk.getEpilogueInputs(), b.getAffineMapArrayAttr(maps),
                                            keys, b.getI64IntegerAttr(D), qk.getAlphaAttr(),
-                                           qk.getEpilogueMapsAttr(), IntegerAttr(), IntegerAttr(), FloatAttr());
+                                           qk.getEpilogueMapsAttr(), IntegerAttr(), IntegerAttr(), FloatAttr(), UnitAttr());
   if (qk.hasEpilogue())
     att.getScore().takeBody(qk.getEpilogue());
   if (probs) {

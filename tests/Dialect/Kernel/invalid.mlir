@@ -199,6 +199,14 @@ func.func @attention_causal_keys(%q: tensor<4x8x8xf32>, %k: tensor<4x8x8xf32>, %
 
 // -----
 
+func.func @attention_int8_head_dim(%q: tensor<4x8x6xf32>, %k: tensor<4x8x6xf32>, %v: tensor<4x8x6xf32>) -> tensor<4x8x6xf32> {
+  // expected-error @+1 {{int8 needs f32 operands, a head_dim that is a multiple of 4 and no sparse_threshold}}
+  %0 = kernel.attention %q, %k, %v {head_dim = 6 : i64, int8, key_len = 8 : i64, operand_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>]} : (tensor<4x8x6xf32>, tensor<4x8x6xf32>, tensor<4x8x6xf32>) -> tensor<4x8x6xf32>
+  return %0 : tensor<4x8x6xf32>
+}
+
+// -----
+
 func.func @attention_sparse_threshold(%q: tensor<4x8x8xf32>, %k: tensor<4x8x8xf32>, %v: tensor<4x8x8xf32>) -> tensor<4x8x8xf32> {
   // expected-error @+1 {{sparse_threshold must be in (0, 1], got 1.5}}
   %0 = kernel.attention %q, %k, %v {head_dim = 8 : i64, key_len = 8 : i64, operand_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], sparse_threshold = 1.5 : f32} : (tensor<4x8x8xf32>, tensor<4x8x8xf32>, tensor<4x8x8xf32>) -> tensor<4x8x8xf32>
