@@ -37,12 +37,14 @@
 // exporters' NaN guard) Q K^T
 // and P V are u8 x s8 dot products, which the schedule vectorizes 4 products
 // to an i32 lane (vpdpbusd), quantized at run time:
-//   kmx(b, j) = max_d |kt|;  kq(b, d/4, j, d%4) = s8 round(127 kt / kmx)
+//   kmx(b, j) = max_d |kt|;  kt8(b, d, j) = s8 round(127 kt / kmx)
+//   kq(b, d/4, j, d%4) = kt8(b, d, j)
 //   ksum(b, j) = sum_d kq    (q's offset of 128, subtracted once per score)
 //   qmx(b, i) = max_d |q|;   qu(b, i, d) = u8 round(127 q / qmx) + 128
 //   s(b, i, j) = sum_d qu kq (i32);  sc = score(alpha (s - 128 ksum) qmx kmx / 127^2)
 //   pu(b, i, j) = u8 round(255 exp(sc - mx));  sum = sum_j pu  (0 when masked)
-//   vmx(b, e) = max_j |v|;   vq(b, j/4, e, j%4) = s8 round(127 v / vmx), 0 past the keys
+//   vmx(b, e) = max_j |v|;   vt8(b, j, e) = s8 round(127 v / vmx), 0 past the keys
+//   vq(b, j/4, e, j%4) = vt8(b, j, e)
 //   o(b, i, e) = sum_j pu vq (i32);  out = o vmx / 127 / sum
 // The quantized weights are renormalised by their own sum.
 //
@@ -374,11 +376,16 @@ LogicalResult Lowering::lowerRowBlockInt8() {
   maxAbs("kmx", nb + 1, D, [&](OpBuilder &b, Idx d, Value r) {
     return KernelBuilder::call(b, "kt", et, with(batchOf(d), {r, d[nb]}));
   });
-  kb.func("kq", nb + 3, s8, [&](OpBuilder &b, Idx d) {
-    Value j = d[nb + 1];
-    Value x = KernelBuilder::call(b, "kt", et, with(batchOf(d), {dOf(b, d[nb], d[nb + 2]), j}));
-    Value inv = inverse(b, KernelBuilder::call(b, "kmx", et, with(batchOf(d), {j})));
+  // Quantized in K^T's layout (vectors of keys), then interleaved as bytes:
+  // 4 vectors of 16 bytes into one, where interleaving the floats first
+  // took a scalar insert per value.
+  kb.func("kt8", nb + 2, s8, [&](OpBuilder &b, Idx d) {
+    Value x = KernelBuilder::call(b, "kt", et, d);
+    Value inv = inverse(b, KernelBuilder::call(b, "kmx", et, with(batchOf(d), {d[nb + 1]})));
     return narrow(b, quant(b, x, inv), s8);
+  });
+  kb.func("kq", nb + 3, s8, [&](OpBuilder &b, Idx d) {
+    return KernelBuilder::call(b, "kt8", s8, with(batchOf(d), {dOf(b, d[nb], d[nb + 2]), d[nb + 1]}));
   });
   kb.func("ksum", nb + 1, i32, [&](OpBuilder &b, Idx) { return c32(b, 0); });
   kb.update("ksum", nb + 1, {DQ, 4}, halide::Combine::Add, i32, [&](OpBuilder &b, Idx d, Idx r) {
@@ -439,17 +446,24 @@ LogicalResult Lowering::lowerRowBlockInt8() {
     return b.create<arith::SIToFPOp>(b.getUnknownLoc(), et, p).getResult();
   });
   // V per value column, packed as P V reads it: 4 keys of one column together.
-  kb.func("vt", nb + 2, et, [&](OpBuilder &b, Idx d) { return read(b, 2, v, d); });
+  // vt covers whole groups of 4 keys (the last key repeated), so that vq's
+  // reads are affine: dense loads, not a gather through the clamp.
+  kb.func("vt", nb + 2, et, [&](OpBuilder &b, Idx d) {
+    return read(b, 2, v, with(batchOf(d), {clampKey(b, d[nb]), d[nb + 1]}));
+  });
   maxAbs("vmx", nb + 1, keys, [&](OpBuilder &b, Idx d, Value r) {
     return KernelBuilder::call(b, "vt", et, with(batchOf(d), {r, d[nb]}));
   });
-  kb.func("vq", nb + 3, s8, [&](OpBuilder &b, Idx d) {
+  kb.func("vt8", nb + 2, s8, [&](OpBuilder &b, Idx d) {
     Location l = b.getUnknownLoc();
-    Value j = dOf(b, d[nb], d[nb + 2]), e = d[nb + 1];
-    Value x = KernelBuilder::call(b, "vt", et, with(batchOf(d), {clampKey(b, j), e}));
+    Value j = d[nb], e = d[nb + 1];
     Value inv = inverse(b, KernelBuilder::call(b, "vmx", et, with(batchOf(d), {e})));
     Value real = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, j, c32(b, keys));
-    return narrow(b, b.create<arith::SelectOp>(l, real, quant(b, x, inv), c32(b, 0)), s8);
+    Value x = quant(b, KernelBuilder::call(b, "vt", et, d), inv);
+    return narrow(b, b.create<arith::SelectOp>(l, real, x, c32(b, 0)), s8);
+  });
+  kb.func("vq", nb + 3, s8, [&](OpBuilder &b, Idx d) {
+    return KernelBuilder::call(b, "vt8", s8, with(batchOf(d), {dOf(b, d[nb], d[nb + 2]), d[nb + 1]}));
   });
   kb.func("o", nb + 2, i32, [&](OpBuilder &b, Idx) { return c32(b, 0); });
   kb.update("o", nb + 2, {KQ, 4}, halide::Combine::Add, i32, [&](OpBuilder &b, Idx d, Idx r) {

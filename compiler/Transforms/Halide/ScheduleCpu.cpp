@@ -242,7 +242,7 @@ struct AttentionCpu {
   void rowBlockInt8() {
     size_t nb = a.nb;
     std::string j = var(nb + 1), lane = var(nb + 2), x = var(nb);
-    for (StringRef f : {"kmx", "kq", "ksum", "vmx", "vq"}) {
+    for (StringRef f : {"kmx", "kt8", "kq", "ksum", "vmx", "vt8", "vq"}) {
       if (!headLoop.empty())
         s.create<halide::ComputeAtOp>(l, f, "out", headLoop);
       else
@@ -258,7 +258,12 @@ struct AttentionCpu {
                                                                        : ArrayRef<StringRef>{x, "r0"}), 1);
       s.create<halide::VectorizeOp>(l, f, x, a.W, 1);
     }
-    // kq(b, d/4, j, d%4), vq(b, j/4, e, j%4): 4 bytes x W lanes a vector.
+    // kt8(b, d, j), vt8(b, j, e) in vectors of keys and of values; kq(b,
+    // d/4, j, d%4), vq(b, j/4, e, j%4) interleave 4 of them: 4 bytes x W
+    // lanes a vector.
+    s.create<halide::VectorizeOp>(l, "kt8", j, a.W, 0);
+    if (a.E >= a.W)
+      s.create<halide::VectorizeOp>(l, "vt8", j, a.W, 0);
     s.create<halide::VectorizeOp>(l, "kq", lane, 4, 0);
     s.create<halide::VectorizeOp>(l, "kq", j, a.W, 0);
     s.create<halide::VectorizeOp>(l, "vq", lane, 4, 0);

@@ -2,17 +2,23 @@
 
 // kernel.attention with int8 on a target with VNNI: ViT-base's attention
 // (197 keys padded to 224, 12 heads of 64 merged). K is quantized per key
-// (kmx, kq packed [d/4, key, d%4], ksum), Q per row (qmx through vector
-// partials, qu offset by 128 into u8), V per value column (vmx, vq packed
-// [key/4, e, key%4], zero past the 197 keys); s and o are i32 sums of 4
+// (kmx, kt8 in K^T's layout, kq interleaving it as [d/4, key, d%4], ksum),
+// Q per row (qmx through vector partials, qu offset by 128 into u8), V per
+// value column (vmx, vt8 zero past the 197 keys, vq as [key/4, e, key%4]); s and o are i32 sums of 4
 // products per lane, vectorized atomically (vpdpbusd); the probabilities go
 // to u8 in 255 steps and their own sum renormalises.
 // CHECK-LABEL: halide.kernel @k0_attention_f32
 // CHECK-SAME: padded_keys = 224 : i64, recipe = #halide.recipe<attention_int8>
 // CHECK: halide.func @kmx
 // CHECK: halide.update @kmx rdom [0, 64] combine max
-// CHECK: halide.func @kq ["d4", "d3", "d2", "d1", "d0"] : i8
+// CHECK: halide.func @kt8 ["d3", "d2", "d1", "d0"] : i8
 // CHECK:   math.roundeven
+// CHECK: halide.func @kq ["d4", "d3", "d2", "d1", "d0"] : i8
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT:   arith.constant 4
+// CHECK-NEXT:   arith.muli
+// CHECK-NEXT:   arith.addi
+// CHECK-NEXT:   halide.call @kt8
 // CHECK: halide.update @ksum rdom [0, 4, 0, 16] combine add
 // CHECK: halide.func @qmx_part
 // CHECK: halide.func @qu ["d3", "d2", "d1", "d0"] : ui8
@@ -28,8 +34,9 @@
 // CHECK: halide.func @mref {{.*}} strict_float
 // CHECK: halide.func @pu ["d3", "d2", "d1", "d0"] : ui8
 // CHECK: halide.update @vmx rdom [0, 197] combine max
-// CHECK: halide.func @vq ["d4", "d3", "d2", "d1", "d0"] : i8
+// CHECK: halide.func @vt8 ["d3", "d2", "d1", "d0"] : i8
 // CHECK:   arith.cmpi slt, %{{.*}}, %c197_i32
+// CHECK: halide.func @vq ["d4", "d3", "d2", "d1", "d0"] : i8
 // CHECK: halide.update @o rdom [0, 4, 0, 50] combine add
 // CHECK: halide.schedule cpu
 // K's and V's bytes once per head.
