@@ -41,7 +41,9 @@ For each model (bench/make_models.py writes the models if they are missing):
      outputs and compare them: fp32 rows by |kiln - ort| <= 1e-3 + 1e-3 |ort|, quantized
      rows by cosine (first output: last hidden state or logits) against the peer and fp32;
   4. --reps timed rounds (20), each calling every side once (a burst of 10 for kernel
-     cases), the order rotating round by round, a --gap-ms pause before each call. Each call
+     cases), the order rotating round by round. Before each call (warm-up rounds too) every
+     other side's threads must be idle (their CPU time stops growing: onnxruntime's pool spins
+     about 40 ms after a run, longer than the old fixed pause), then a --gap-ms pause. Each call
      is timed inside its process (clock_gettime / hrtime around the run call): process
      start, model load, input reading and output allocation are outside the timings. Peak
      resident memory is each process's own VmHWM (/proc/self/status) at the end.
@@ -256,6 +258,17 @@ class Server:
             raise RuntimeError(f"{self.name}: unexpected reply '{line.strip()[:200]}'")
         # One accepted word: the rest; several: the whole line, so the caller sees which.
         return rest if len(expect) == 1 else line.strip()
+
+    def cpu_ns(self):
+        """CPU time its threads have run so far (ns, /proc/PID/task/*/schedstat); 0 if unknown."""
+        total = 0
+        try:
+            for tid in os.listdir(f"/proc/{self.p.pid}/task"):
+                with open(f"/proc/{self.p.pid}/task/{tid}/schedstat") as f:
+                    total += int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass
+        return total
 
     def call(self, cmd, *expect):
         self.p.stdin.write(cmd + "\n")
@@ -500,6 +513,19 @@ def drifting(per_round, tol):
     return abs(last - prev) > tol * prev
 
 
+def settle(others, window=0.005, busy=0.1, cap=1.0):
+    """Waits until no other side's threads run: onnxruntime's pool spins on a core for about 40 ms
+    after each run (measured on a 2-vCPU AMD EPYC), which the next side's call then shared its cores
+    with. Idle = under `busy` of one core over `window`, at most `cap` s. Returns the ms waited."""
+    t0 = time.time()
+    while others and time.time() - t0 < cap:
+        before = sum(o.cpu_ns() for o in others)
+        time.sleep(window)
+        if sum(o.cpu_ns() for o in others) - before < busy * window * 1e9:
+            break
+    return (time.time() - t0) * 1e3
+
+
 def start_server(side, info, meta_path, threads, env, tdir, case_dir):
     engine, mdir = info["engine"], os.path.dirname(os.path.join(ROOT, info["model"]))
     log_path = os.path.join(tdir, f"{side}.stderr")
@@ -542,6 +568,8 @@ def bench_threads(case, meta, case_dir, sides, rows, threads, peak, args, work):
                 name = order[(r + k) % len(order)]
                 if name not in servers:
                     continue
+                waited = settle([srv for n, srv in servers.items() if n != name])
+                res["settle_ms_max"] = round(max(res.get("settle_ms_max", 0), waited), 1)
                 time.sleep(gap)
                 try:
                     ms = servers[name].run(burst)
@@ -759,7 +787,7 @@ def main():
     p.add_argument("--warmup-tolerance", type=float, default=0.02,
                    help="warm-up ends when each onnxruntime side's median of its last 5 rounds is within this "
                         "fraction of the 5 before (default 0.02)")
-    p.add_argument("--gap-ms", type=float, default=20, help="pause before each timed call, so the other side's spinning threads settle (default 20)")
+    p.add_argument("--gap-ms", type=float, default=20, help="pause before each call, after the other sides' threads are idle (default 20)")
     p.add_argument("--models", help="model folder (default bench/models/L<layers>)")
     p.add_argument("--work", help="compile and scratch folder (default bench/out/L<layers>)")
     p.add_argument("--json", help="results file (default bench/results.json for 12 layers, else WORK/results.json)")
