@@ -446,20 +446,15 @@ LogicalResult Lowering::lowerRowBlockInt8() {
     return b.create<arith::SIToFPOp>(b.getUnknownLoc(), et, p).getResult();
   });
   // V per value column, packed as P V reads it: 4 keys of one column together.
-  // vt covers whole groups of 4 keys (the last key repeated), so that vq's
-  // reads are affine: dense loads, not a gather through the clamp.
-  kb.func("vt", nb + 2, et, [&](OpBuilder &b, Idx d) {
-    return read(b, 2, v, with(batchOf(d), {clampKey(b, d[nb]), d[nb + 1]}));
-  });
-  maxAbs("vmx", nb + 1, keys, [&](OpBuilder &b, Idx d, Value r) {
-    return KernelBuilder::call(b, "vt", et, with(batchOf(d), {r, d[nb]}));
-  });
+  // Read straight from v (no f32 copy): vmx and vt8 go along a key's values.
+  maxAbs("vmx", nb + 1, keys, [&](OpBuilder &b, Idx d, Value r) { return read(b, 2, v, with(batchOf(d), {r, d[nb]})); });
+  // vt8 covers whole groups of 4 keys (the last key repeated, quantized to 0).
   kb.func("vt8", nb + 2, s8, [&](OpBuilder &b, Idx d) {
     Location l = b.getUnknownLoc();
     Value j = d[nb], e = d[nb + 1];
     Value inv = inverse(b, KernelBuilder::call(b, "vmx", et, with(batchOf(d), {e})));
     Value real = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, j, c32(b, keys));
-    Value x = quant(b, KernelBuilder::call(b, "vt", et, d), inv);
+    Value x = quant(b, read(b, 2, v, with(batchOf(d), {clampKey(b, j), e})), inv);
     return narrow(b, b.create<arith::SelectOp>(l, real, x, c32(b, 0)), s8);
   });
   kb.func("vq", nb + 3, s8, [&](OpBuilder &b, Idx d) {
