@@ -153,8 +153,11 @@ struct AttentionCpu {
   /// a multiple of W), the reduction outermost in it: NR is 4, 2 or 1
   /// vectors, the most that divides n within the accumulator budget. NR must
   /// divide n: with a tail, Halide's split update stage accumulated some
-  /// columns twice.
-  void registerTile(StringRef f, const std::string &x, int64_t n, std::string row = "") {
+  /// columns twice. `dot4`: an i32 dot-product update (int8), whose 4
+  /// products per lane (r0) are vectorized atomically inside the NR columns
+  /// and the rest of its reduction (r1) is outermost: the VectorReduce Halide
+  /// matches to vpdpbusd, as the packed qmatmul's.
+  void registerTile(StringRef f, const std::string &x, int64_t n, std::string row = "", bool dot4 = false) {
     if (row.empty())
       row = i;
     int64_t W = a.W, NR = W;
@@ -165,7 +168,13 @@ struct AttentionCpu {
       }
     s.create<halide::VectorizeOp>(l, f, x, W, 0);
     s.create<halide::SplitOp>(l, f, x, x + "_o", x + "_i", NR, 1);
-    s.create<halide::ReorderOp>(l, f, s.getStrArrayAttr({x + "_i", row, "r0", x + "_o"}), 1);
+    if (dot4) {
+      s.create<halide::ReorderOp>(l, f, s.getStrArrayAttr({"r0", x + "_i", row, "r1", x + "_o"}), 1);
+      s.create<halide::AtomicOp>(l, f, 1);
+      s.create<halide::VectorizeOp>(l, f, "r0", 4, 1);
+    } else {
+      s.create<halide::ReorderOp>(l, f, s.getStrArrayAttr({x + "_i", row, "r0", x + "_o"}), 1);
+    }
     s.create<halide::VectorizeOp>(l, f, x + "_i", W, 1);
     s.create<halide::UnrollOp>(l, f, x + "_i", 1);
     // A symbolic row count's tile has a constant extent too: the translation
@@ -214,28 +223,6 @@ struct AttentionCpu {
       registerTile("o", j, a.E);
   }
 
-  /// registerTile for an i32 dot-product update (int8): its 4 products per
-  /// lane (r0) vectorized atomically inside the NR columns, the rest of the
-  /// reduction (r1) outermost in the tile: the VectorReduce Halide matches
-  /// to vpdpbusd, as the packed qmatmul's.
-  void registerTileInt8(StringRef f, const std::string &x, int64_t n) {
-    int64_t W = a.W, NR = W;
-    for (int64_t k : {4, 2})
-      if (n % (k * W) == 0 && TI * k <= accumulators) {
-        NR = k * W;
-        break;
-      }
-    s.create<halide::VectorizeOp>(l, f, x, W, 0);
-    s.create<halide::SplitOp>(l, f, x, x + "_o", x + "_i", NR, 1);
-    s.create<halide::ReorderOp>(l, f, s.getStrArrayAttr({"r0", x + "_i", i, "r1", x + "_o"}), 1);
-    s.create<halide::AtomicOp>(l, f, 1);
-    s.create<halide::VectorizeOp>(l, f, "r0", 4, 1);
-    s.create<halide::VectorizeOp>(l, f, x + "_i", W, 1);
-    s.create<halide::UnrollOp>(l, f, x + "_i", 1);
-    if (tiled)
-      s.create<halide::UnrollOp>(l, f, i, 1);
-  }
-
   /// The int8 row-block form: K's and V's scales and packed bytes once per
   /// head (4 bytes of one key or value column to an i32 lane), the rest per
   /// row tile as rowBlock, Q K^T and P V as i32 register tiles.
@@ -276,7 +263,7 @@ struct AttentionCpu {
       s.create<halide::VectorizeOp>(l, "qu", j, a.W, 0);
     computeAt("s");
     computeAt("sc");
-    registerTileInt8("s", j, a.Kp);
+    registerTile("s", j, a.Kp, "", /*dot4=*/true);
     s.create<halide::VectorizeOp>(l, "sc", j, a.W, 0);
     rowReduction("mx", nb + 1);
     rowReduction("sum", nb + 1);
@@ -288,7 +275,7 @@ struct AttentionCpu {
     }
     computeAt("o");
     if (a.E % a.W == 0)
-      registerTileInt8("o", j, a.E);
+      registerTile("o", j, a.E, "", /*dot4=*/true);
   }
 
   /// The state per row tile, its update's loop over blocks outermost; each
