@@ -37,13 +37,13 @@
 // exporters' NaN guard) Q K^T
 // and P V are u8 x s8 dot products, which the schedule vectorizes 4 products
 // to an i32 lane (vpdpbusd), quantized at run time:
-//   kmx(b, j) = max_d |kt|;  kt8(b, d, j) = s8 round(127 kt / kmx)
+//   kmx(b, j) = max_d |kt|;  kt8(b, d, j) = s8 round(kt kinv), kinv = 127 / kmx
 //   kq(b, d/4, j, d%4) = kt8(b, d, j)
 //   ksum(b, j) = sum_d kq    (q's offset of 128, subtracted once per score)
-//   qmx(b, i) = max_d |q|;   qu(b, i, d) = u8 round(127 q / qmx) + 128
+//   qmx(b, i) = max_d |q|;   qu(b, i, d) = u8 round(q qinv) + 128, qinv = 127 / qmx
 //   s(b, i, j) = sum_d qu kq (i32);  sc = score(alpha (s - 128 ksum) qmx kmx / 127^2)
 //   pu(b, i, j) = u8 round(255 exp(sc - mx));  sum = sum_j pu  (0 when masked)
-//   vmx(b, e) = max_j |v|;   vt8(b, j, e) = s8 round(127 v / vmx), 0 past the keys
+//   vmx(b, e) = max_j |v|;   vt8(b, j, e) = s8 round(v vinv), 0 past the keys
 //   vq(b, j/4, e, j%4) = vt8(b, j, e)
 //   o(b, i, e) = sum_j pu vq (i32);  out = o vmx / 127 / sum
 // The quantized weights are renormalised by their own sum.
@@ -156,6 +156,8 @@ struct Lowering {
 
   LogicalResult lowerRowBlock();
   LogicalResult lowerRowBlockInt8();
+  /// The row-block forms' padded keys (static): one vector, or whole vector pairs.
+  int64_t rowBlockKeys() const { return keys <= W ? W : (keys + 2 * W - 1) / (2 * W) * (2 * W); }
   LogicalResult lowerOnline();
   LogicalResult lowerSparse(double threshold);
   void defineBlockSelection(double threshold, int64_t KB, int64_t blocks);
@@ -263,7 +265,7 @@ LogicalResult Lowering::lowerRowBlock() {
   // vector, Kp is a whole number of vector pairs: the score tile is then 8
   // rows x 2 vectors (16 accumulators), not x 1 (8 accumulators waiting on 8
   // broadcasts of q). ViT's 197 keys: 224, not 208.
-  Kp = symKeys ? ShapedType::kDynamic : keys <= W ? W : (keys + 2 * W - 1) / (2 * W) * (2 * W);
+  Kp = symKeys ? ShapedType::kDynamic : rowBlockKeys();
   // Reductions over the padded keys: whole-vector partials need a static
   // count; a symbolic one reduces key by key.
   auto keyReduction = [&](StringRef name, halide::Combine combine,
@@ -340,7 +342,7 @@ LogicalResult Lowering::lowerRowBlockInt8() {
   MLIRContext *ctx = op.getContext();
   Type i32 = IntegerType::get(ctx, 32), s8 = IntegerType::get(ctx, 8);
   Type u8 = IntegerType::get(ctx, 8, IntegerType::Unsigned);
-  Kp = keys <= W ? W : (keys + 2 * W - 1) / (2 * W) * (2 * W);
+  Kp = rowBlockKeys();
   const int64_t DQ = D / 4, KQ = (keys + 3) / 4;
   auto c32 = [](OpBuilder &b, int64_t v) { return KernelBuilder::i32(b, v); };
   auto cf = [&](OpBuilder &b, double v) { return KernelBuilder::constant(b, et, v); };
@@ -352,11 +354,15 @@ LogicalResult Lowering::lowerRowBlockInt8() {
     Value q = b.create<arith::FPToSIOp>(l, i32, r);
     return b.create<arith::MaxSIOp>(l, b.create<arith::MinSIOp>(l, q, c32(b, 127)), c32(b, -127));
   };
-  // 127 / m, or 0 for an all-zero row (its quantized values are then 0).
-  auto inverse = [&](OpBuilder &b, Value m) -> Value {
-    Location l = b.getUnknownLoc();
-    Value pos = b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGT, m, cf(b, 0));
-    return b.create<arith::SelectOp>(l, pos, b.create<arith::DivFOp>(l, cf(b, 127), m), cf(b, 0));
+  // inv(...) = 127 / mx(...), or 0 for an all-zero row (its quantized values
+  // are then 0): one division per key, row or value column, not per value.
+  auto inverse = [&](StringRef inv, StringRef mx, size_t rank) {
+    kb.func(inv, rank, et, [&](OpBuilder &b, Idx d) -> Value {
+      Location l = b.getUnknownLoc();
+      Value m = KernelBuilder::call(b, mx, et, d);
+      Value pos = b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGT, m, cf(b, 0));
+      return b.create<arith::SelectOp>(l, pos, b.create<arith::DivFOp>(l, cf(b, 127), m), cf(b, 0));
+    });
   };
   auto dOf = [&](OpBuilder &b, Value dq, Value dr) -> Value {
     Location l = b.getUnknownLoc();
@@ -376,12 +382,13 @@ LogicalResult Lowering::lowerRowBlockInt8() {
   maxAbs("kmx", nb + 1, D, [&](OpBuilder &b, Idx d, Value r) {
     return KernelBuilder::call(b, "kt", et, with(batchOf(d), {r, d[nb]}));
   });
+  inverse("kinv", "kmx", nb + 1);
   // Quantized in K^T's layout (vectors of keys), then interleaved as bytes:
   // 4 vectors of 16 bytes into one, where interleaving the floats first
   // took a scalar insert per value.
   kb.func("kt8", nb + 2, s8, [&](OpBuilder &b, Idx d) {
     Value x = KernelBuilder::call(b, "kt", et, d);
-    Value inv = inverse(b, KernelBuilder::call(b, "kmx", et, with(batchOf(d), {d[nb + 1]})));
+    Value inv = KernelBuilder::call(b, "kinv", et, with(batchOf(d), {d[nb + 1]}));
     return narrow(b, quant(b, x, inv), s8);
   });
   kb.func("kq", nb + 3, s8, [&](OpBuilder &b, Idx d) {
@@ -395,9 +402,10 @@ LogicalResult Lowering::lowerRowBlockInt8() {
   buildLastAxisReduction(kb, "qmx", nb + 1, D, W, halide::Combine::Max, et, [&](OpBuilder &b, Idx row, Value dd) {
     return absf(b, read(b, 0, q, with(row, {dd})));
   });
+  inverse("qinv", "qmx", nb + 1);
   kb.func("qu", nb + 2, u8, [&](OpBuilder &b, Idx d) {
     Location l = b.getUnknownLoc();
-    Value inv = inverse(b, KernelBuilder::call(b, "qmx", et, d.drop_back()));
+    Value inv = KernelBuilder::call(b, "qinv", et, d.drop_back());
     Value x = quant(b, read(b, 0, q, d), inv);
     return narrow(b, b.create<arith::AddIOp>(l, x, c32(b, 128)), u8);
   });
@@ -448,11 +456,12 @@ LogicalResult Lowering::lowerRowBlockInt8() {
   // V per value column, packed as P V reads it: 4 keys of one column together.
   // Read straight from v (no f32 copy): vmx and vt8 go along a key's values.
   maxAbs("vmx", nb + 1, keys, [&](OpBuilder &b, Idx d, Value r) { return read(b, 2, v, with(batchOf(d), {r, d[nb]})); });
+  inverse("vinv", "vmx", nb + 1);
   // vt8 covers whole groups of 4 keys (the last key repeated, quantized to 0).
   kb.func("vt8", nb + 2, s8, [&](OpBuilder &b, Idx d) {
     Location l = b.getUnknownLoc();
     Value j = d[nb], e = d[nb + 1];
-    Value inv = inverse(b, KernelBuilder::call(b, "vmx", et, with(batchOf(d), {e})));
+    Value inv = KernelBuilder::call(b, "vinv", et, with(batchOf(d), {e}));
     Value real = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, j, c32(b, keys));
     Value x = quant(b, read(b, 2, v, with(batchOf(d), {clampKey(b, j), e})), inv);
     return narrow(b, b.create<arith::SelectOp>(l, real, x, c32(b, 0)), s8);
@@ -796,7 +805,7 @@ LogicalResult kiln::lowerAttention(kernel::AttentionOp op, KernelBuilder &kb) {
     return lowering.lowerOnline();
   // int8 covers the row-block form over static rows and keys, without a
   // probs region, on a target with an int8 dot product (kernel.attention).
-  if (op.getInt8() && !lowering.symKeys && (!lowering.probs || isNanGuard(op.getProbs())) && lowering.D % 4 == 0 &&
+  if (op.getInt8() && !lowering.symKeys && (!lowering.probs || isNanGuard(op.getProbs())) &&
       !ShapedType::isDynamic(lowering.shape[lowering.nb]) && halide::hasInt8DotProduct(op->getParentOfType<ModuleOp>()))
     return lowering.lowerRowBlockInt8();
   return lowering.lowerRowBlock();

@@ -229,7 +229,7 @@ struct AttentionCpu {
   void rowBlockInt8() {
     size_t nb = a.nb;
     std::string j = var(nb + 1), lane = var(nb + 2), x = var(nb);
-    for (StringRef f : {"kmx", "kt8", "kq", "ksum", "vmx", "vt8", "vq"}) {
+    for (StringRef f : {"kmx", "kinv", "kt8", "kq", "ksum", "vmx", "vinv", "vt8", "vq"}) {
       if (!headLoop.empty())
         s.create<halide::ComputeAtOp>(l, f, "out", headLoop);
       else
@@ -248,6 +248,9 @@ struct AttentionCpu {
     // kt8(b, d, j), vt8(b, j, e) in vectors of keys and of values; kq(b,
     // d/4, j, d%4), vq(b, j/4, e, j%4) interleave 4 of them: 4 bytes x W
     // lanes a vector.
+    s.create<halide::VectorizeOp>(l, "kinv", x, a.W, 0);
+    if (a.E >= a.W)
+      s.create<halide::VectorizeOp>(l, "vinv", x, a.W, 0);
     s.create<halide::VectorizeOp>(l, "kt8", j, a.W, 0);
     if (a.E >= a.W)
       s.create<halide::VectorizeOp>(l, "vt8", j, a.W, 0);
@@ -258,6 +261,7 @@ struct AttentionCpu {
       s.create<halide::VectorizeOp>(l, "vq", j, a.W, 0);
 
     rowReduction("qmx", nb + 1, "", "", a.qparts);
+    computeAt("qinv");
     computeAt("qu");
     if (a.D >= a.W)
       s.create<halide::VectorizeOp>(l, "qu", j, a.W, 0);

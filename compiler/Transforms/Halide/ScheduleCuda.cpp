@@ -43,6 +43,9 @@ static void scheduleAttention(OpBuilder &s, halide::KernelOp kernel) {
       root("qmx_part", {rows, W}, true);
     root("qmx", {rows}, true);
     root("mref", {rows}, false);
+    root("kinv", {Kp}, false);
+    root("vinv", {E}, false);
+    root("qinv", {rows}, false);
   }
   if (!a.blocked) {
     root("s", {rows, Kp}, true);
