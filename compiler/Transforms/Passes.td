@@ -383,6 +383,12 @@ def Sparsify : Pass<"kiln-sparsify", "mlir::func::FuncOp"> {
     one line per weight on stderr says what was measured and chosen, or why
     the weight stayed dense.
 
+    With a vector of rows of A, blocks of 4 or more along K by 1 column and
+    the N:M form (2:4 and 4:8: each column padded to N entries per group of M
+    with zero weights) are stored in chunks of 64 k (`chunk`: one list per
+    chunk and column, chunk-major), which the kernel walks with the columns
+    inside each chunk, so the chunk's band of A stays in L1.
+
     With `int8` (the pipeline sets it under `--quantize int8-dynamic`), a
     weight whose best block is a multiple of 4 along K by 1 column, with at
     least a vector of rows of A, goes int8 in the same kernel: A quantized
@@ -390,7 +396,8 @@ def Sparsify : Pass<"kiln-sparsify", "mlir::func::FuncOp"> {
     quantized per column to s8 (kernel.sparse_qmatmul). The alternative is
     then dense int8, about 3x faster than dense f32: a block shape of the f32
     form counts a third of its gain, so a weight takes the best of the int8
-    shapes (their own gain) and the f32 shapes (a third), or stays dense for
+    shapes (their own gain with one list per column, the int8 kernel's form)
+    and the f32 shapes (a third), or stays dense for
     kiln-quantize-int8-dynamic when none reaches `min-gain`.
 
     ```mlir

@@ -117,7 +117,10 @@ def Halide_Recipe : I32EnumAttr<"Recipe", "which schedule the kiln-schedule-* pa
     I32EnumAttrCase<"QMatMulPairs", 14, "qmatmul_pairs">,
     // kernel.attention with int8: Q K^T and P V as u8 x s8 dot products (the
     // row-block form); built for VNNI like the qmatmul_* kernels.
-    I32EnumAttrCase<"AttentionInt8", 15, "attention_int8">]> {
+    I32EnumAttrCase<"AttentionInt8", 15, "attention_int8">,
+    // kernel.sparse_matmul with chunk: the columns inside the chunks of their
+    // entries (the N:M form).
+    I32EnumAttrCase<"SparseMatMulChunked", 16, "sparse_matmul_chunked">]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::kiln::halide";
 }

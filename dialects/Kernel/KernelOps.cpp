@@ -300,9 +300,7 @@ LogicalResult W4MatMulOp::verify() {
   return verifyF32Epilogue(*this, "product");
 }
 
-/// The data of a constant i16 or i32 operand (inline or a loaded resource
-/// blob) as i32, or nullopt when `v` is not a constant or its data is elided.
-static std::optional<std::vector<int32_t>> constantI32(Value v) {
+std::optional<std::vector<int32_t>> kiln::kernel::constantI32(Value v) {
   Attribute attr;
   if (!matchPattern(v, m_Constant(&attr)))
     return std::nullopt;
@@ -337,7 +335,7 @@ static std::optional<std::vector<int32_t>> constantI32(Value v) {
 /// (offsets from 0 to nnzb, non-decreasing, counts a multiple of `group`,
 /// max_blocks the longest count; indices inside K).
 template <typename OpT>
-static LogicalResult verifySparseTables(OpT op, int64_t K, int64_t N, int64_t group) {
+static LogicalResult verifySparseTables(OpT op, int64_t K, int64_t N, int64_t group, int64_t chunk = 0) {
   int64_t bk = op.getBlockK(), bn = op.getBlockN();
   Type it = tt(op.getIndices()).getElementType();
   if (!(it.isSignlessInteger(16) || it.isSignlessInteger(32)))
@@ -345,32 +343,38 @@ static LogicalResult verifySparseTables(OpT op, int64_t K, int64_t N, int64_t gr
   if (!tt(op.getOffsets()).getElementType().isSignlessInteger(32))
     return op.emitOpError("offsets must be i32");
   int64_t rowBlocks = (K + bk - 1) / bk, colBlocks = (N + bn - 1) / bn;
+  // One list per column block, or per (chunk, column block) chunk-major.
+  int64_t lists = chunk ? (rowBlocks + chunk - 1) / chunk * colBlocks : colBlocks;
+  const char *list = chunk ? "list" : "column block";
   auto idx = tt(op.getIndices()), off = tt(op.getOffsets()), vals = tt(op.getValues());
   if (!idx.hasStaticShape() || idx.getRank() != 1)
     return op.emitOpError("indices must be a static [nnzb], got ") << shapeString(dims(op.getIndices()));
   int64_t nnzb = idx.getDimSize(0);
-  if (!off.hasStaticShape() || off.getShape() != ArrayRef<int64_t>{colBlocks + 1})
-    return op.emitOpError("offsets must be [") << colBlocks + 1 << "] (N = " << N << ", block_n " << bn
-                                            << "), got " << shapeString(dims(op.getOffsets()));
+  if (!off.hasStaticShape() || off.getShape() != ArrayRef<int64_t>{lists + 1}) {
+    auto d = op.emitOpError("offsets must be [") << lists + 1 << "] (N = " << N << ", block_n " << bn;
+    if (chunk)
+      d << ", " << (rowBlocks + chunk - 1) / chunk << " chunks of " << chunk << " block rows";
+    return d << "), got " << shapeString(dims(op.getOffsets()));
+  }
   if (!vals.hasStaticShape() || vals.getShape() != ArrayRef<int64_t>{nnzb, bk, bn})
     return op.emitOpError("values must be [") << nnzb << ", " << bk << ", " << bn << "], got "
                                            << shapeString(dims(op.getValues()));
   // The kernel reads A at the indices and the tables at the offsets: check
   // them whenever they are known.
-  if (std::optional<std::vector<int32_t>> o = constantI32(op.getOffsets()); o && o->size() == size_t(colBlocks + 1)) {
+  if (std::optional<std::vector<int32_t>> o = constantI32(op.getOffsets()); o && o->size() == size_t(lists + 1)) {
     if ((*o)[0] != 0 || o->back() != nnzb)
       return op.emitOpError("offsets must run from 0 to ") << nnzb << ", got " << (*o)[0] << " .. " << o->back();
     int64_t longest = 0;
-    for (int64_t j = 0; j < colBlocks; ++j) {
+    for (int64_t j = 0; j < lists; ++j) {
       if ((*o)[j + 1] < (*o)[j])
-        return op.emitOpError("offsets decrease at column block ") << j;
+        return op.emitOpError("offsets decrease at ") << list << " " << j;
       if (((*o)[j + 1] - (*o)[j]) % group)
-        return op.emitOpError("column block ") << j << " has " << (*o)[j + 1] - (*o)[j]
-                                            << " blocks, not a multiple of group " << group;
+        return op.emitOpError(list) << " " << j << " has " << (*o)[j + 1] - (*o)[j]
+                                    << " blocks, not a multiple of group " << group;
       longest = std::max<int64_t>(longest, (*o)[j + 1] - (*o)[j]);
     }
     if (longest != op.getMaxBlocks())
-      return op.emitOpError("max_blocks is ") << op.getMaxBlocks() << " but the longest column block has " << longest;
+      return op.emitOpError("max_blocks is ") << op.getMaxBlocks() << " but the longest " << list << " has " << longest;
   }
   if (std::optional<std::vector<int32_t>> i = constantI32(op.getIndices()); i && i->size() == size_t(nnzb))
     for (int64_t p = 0; p < nnzb; ++p)
@@ -395,7 +399,10 @@ LogicalResult SparseMatMulOp::verify() {
   if (failed(kn))
     return failure();
   auto [K, N] = *kn;
-  if (failed(verifySparseTables(*this, K, N, group)))
+  std::optional<int64_t> chunk = getChunk();
+  if (chunk && (*chunk < 1 || group != 1))
+    return emitOpError("chunk needs group 1 and must be >= 1, got chunk ") << *chunk << ", group " << group;
+  if (failed(verifySparseTables(*this, K, N, group, chunk.value_or(0))))
     return failure();
   return verifyF32Epilogue(*this, "product");
 }

@@ -15,4 +15,13 @@
 #define GET_OP_CLASSES
 #include "dialects/Kernel/KernelOps.h.inc"
 
+#include <optional>
+#include <vector>
+
+namespace kiln::kernel {
+/// The data of a constant i16 or i32 operand (inline or a loaded resource
+/// blob) as i32, or nullopt when `v` is not a constant or its data is elided.
+std::optional<std::vector<int32_t>> constantI32(mlir::Value v);
+} // namespace kiln::kernel
+
 #endif

@@ -223,7 +223,15 @@ def Kernel_SparseMatMulOp : Kernel_Op<"sparse_matmul", [Pure, Kernel_SymbolicDim
     (each column block's loop runs its own count). With `group` = G > 1 every
     column block's count is a multiple of G (padded with zero blocks), and the
     kernel keeps G partial sums per output, G independent FMA chains: what a
-    single row of A (a decode step, no vector of rows to fill) needs. kiln-sparsify builds all
+    single row of A (a decode step, no vector of rows to fill) needs. With
+    `chunk` = C the lists are cut along K into chunks of C block rows and
+    stored chunk-major: `offsets` has ceil(K/BK / C) * ceil(N/BN) + 1
+    entries, list (c, j) (entries offsets[c * ceil(N/BN) + j] ..) holds
+    column block j's blocks whose row is in [c*C, (c+1)*C) (what the speed
+    relies on, not the result), and `max_blocks`
+    is the longest list. The kernel walks the chunks outermost with the
+    columns inside, so a chunk's band of A stays in L1 across the columns
+    (group 1). kiln-sparsify builds all
     three from a constant weight, so the kernel is specialised to the
     weight's zero structure; when they are constants the verifier checks them
     (in-range indices, non-decreasing offsets) as the kernel's reads rely on it.
@@ -239,7 +247,8 @@ def Kernel_SparseMatMulOp : Kernel_Op<"sparse_matmul", [Pure, Kernel_SymbolicDim
                    Optional<Kernel_Tensor>:$bias, Variadic<Kernel_Tensor>:$epilogue_inputs,
                    I64Attr:$block_k, I64Attr:$block_n, I64Attr:$max_blocks,
                    OptionalAttr<AffineMapArrayAttr>:$epilogue_maps,
-                   DefaultValuedAttr<I64Attr, "1">:$group);
+                   DefaultValuedAttr<I64Attr, "1">:$group,
+                   OptionalAttr<I64Attr>:$chunk);
   let results = (outs Kernel_Tensor:$result);
   let regions = (region AnyRegion:$epilogue);
   let assemblyFormat = [{

@@ -275,11 +275,14 @@ def check_real(args, tmp):
         open(os.path.join(data, f"output_{i}.pb"), "wb").write(numpy_helper.from_array(a, o["name"]).SerializeToString())
     print(f"check_prune: onnxruntime ran the pruned model ({len(densities)} weights, densities "
           f"{min(densities):.3f} to {max(densities):.3f})")
-    # Kiln's dense build of the pruned model matches onnxruntime on it.
-    rc, log = run([args.kiln_run, case])
+    # Kiln's build of the pruned model (its sparse kernels where they pay)
+    # matches onnxruntime on it.
+    rc, log = run([args.kiln_run, case] + (["--stats"] if args.expect_stats else []))
     print(log.strip())
     if rc != 0:
         fail(f"kiln-run on the pruned model: exit status {rc}")
+    if args.expect_stats and args.expect_stats not in log:
+        fail(f"kiln-run --stats did not print '{args.expect_stats}'")
 
 
 def check_report(args, tmp):
@@ -310,6 +313,7 @@ def main():
     p.add_argument("--kiln-compile", required=True)
     p.add_argument("--kiln-run")
     p.add_argument("--oracle")
+    p.add_argument("--expect-stats", help="real: a line kiln-run --stats must print (the sparse form taken)")
     p.add_argument("mode", choices=["specs", "external-escape", "truncated", "real", "report"])
     p.add_argument("rest", nargs="*")
     args = p.parse_args()

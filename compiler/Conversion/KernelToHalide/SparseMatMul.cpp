@@ -17,6 +17,12 @@
 // kernel read outside its buffers. With group G > 1 (one row of A: scalar
 // FMAs), acc has a leading dim g < G of partial sums, block r*G + g adding
 // into partial g, and out sums them: G independent FMA chains per output.
+// With chunk C the lists are per (chunk, column block), chunk-major: the
+// rdom is (chunk, block, i), block predicated on list (chunk * NB + nb)'s
+// count, and the schedule puts the column blocks between the block and the
+// chunk: one band of at serves every column before the next, and the tables
+// stream in order. When constant offsets give every list max_blocks (the
+// N:M form) the predicate and the offsets' reads go: p = list * max + block.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Conversion/KernelToHalide/Lowerings.h"
@@ -95,9 +101,46 @@ LogicalResult kiln::lowerSparseMatMul(kernel::SparseMatMulOp op, KernelBuilder &
   kb.func("acc", accRank, f32, [&](OpBuilder &b, KernelBuilder::Idx) {
     return b.create<arith::ConstantOp>(b.getUnknownLoc(), b.getF32FloatAttr(0.0f)).getResult();
   });
+  // Entry first + blk's weight i (of its block, column ni) times at at its k
+  // and row m.
+  auto product = [&](OpBuilder &b, KernelBuilder::Idx d, Value first, Value blk, Value i, Value ni, Value m) {
+    Location l = b.getUnknownLoc();
+    Value p = sparseTableIndex(b, b.create<arith::AddIOp>(l, first, blk), std::max<int64_t>(nnzb - 1, 0), checked);
+    Value row = sparseTableIndex(b, sparseRow(b, idx, op.getIndices(), p), rowBlocks - 1, checked);
+    Value k = b.create<arith::AddIOp>(l, b.create<arith::MulIOp>(l, row, c32(b, BK)), i);
+    SmallVector<Value> ai(d.begin(), d.begin() + batch);
+    ai.append({k, m});
+    Value w = KernelBuilder::call(b, vals, f32, {p, i, ni});
+    return b.create<arith::MulFOp>(l, w, KernelBuilder::call(b, "at", f32, ai)).getResult();
+  };
   // An all-zero weight stores no block: acc stays 0 and the (empty) tables
   // are never read.
-  if (nnzb > 0) {
+  if (nnzb > 0 && op.getChunk()) {
+    int64_t chunks = (rowBlocks + *op.getChunk() - 1) / *op.getChunk(), colBlocks = (op.n() + BN - 1) / BN;
+    std::optional<std::vector<int32_t>> o = kernel::constantI32(op.getOffsets());
+    bool uniform = o && llvm::all_of(llvm::seq<int64_t>(0, chunks * colBlocks),
+                                     [&](int64_t l) { return (*o)[l + 1] - (*o)[l] == maxBlocks; });
+    auto body = [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
+      Location l = b.getUnknownLoc();
+      Value nb = d[batch], ni = d[batch + 1], m = d[batch + 2], c = r[0], blk = r[1], i = r[2];
+      Value list = b.create<arith::AddIOp>(l, b.create<arith::MulIOp>(l, c, c32(b, colBlocks)), nb);
+      Value first, keep;
+      if (uniform) {
+        first = b.create<arith::MulIOp>(l, list, c32(b, maxBlocks));
+      } else {
+        first = KernelBuilder::call(b, off, i32, {list});
+        Value next = KernelBuilder::call(b, off, i32, {b.create<arith::AddIOp>(l, list, c32(b, 1))});
+        keep = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, blk, b.create<arith::SubIOp>(l, next, first));
+      }
+      Value v = product(b, d, first, blk, i, ni, m);
+      return keep ? SmallVector<Value>{v, keep} : SmallVector<Value>{v};
+    };
+    if (uniform)
+      kb.update("acc", accRank, {chunks, maxBlocks, BK}, halide::Combine::Add, f32,
+                [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) { return body(b, d, r)[0]; });
+    else
+      kb.updateWhere("acc", accRank, {chunks, maxBlocks, BK}, halide::Combine::Add, f32, body);
+  } else if (nnzb > 0) {
     kb.updateWhere("acc", accRank, {maxBlocks / G, BK}, halide::Combine::Add, f32,
                    [&](OpBuilder &b, KernelBuilder::Idx d, KernelBuilder::Idx r) {
                      Location l = b.getUnknownLoc();
@@ -110,13 +153,7 @@ LogicalResult kiln::lowerSparseMatMul(kernel::SparseMatMulOp op, KernelBuilder &
                      Value first = KernelBuilder::call(b, off, i32, {nb});
                      Value next = KernelBuilder::call(b, off, i32, {b.create<arith::AddIOp>(l, nb, c32(b, 1))});
                      Value count = b.create<arith::SubIOp>(l, next, first);
-                     Value p = sparseTableIndex(b, b.create<arith::AddIOp>(l, first, blk), std::max<int64_t>(nnzb - 1, 0), checked);
-                     Value row = sparseTableIndex(b, sparseRow(b, idx, op.getIndices(), p), rowBlocks - 1, checked);
-                     Value k = b.create<arith::AddIOp>(l, b.create<arith::MulIOp>(l, row, c32(b, BK)), i);
-                     SmallVector<Value> ai(d.begin(), d.begin() + batch);
-                     ai.append({k, m});
-                     Value w = KernelBuilder::call(b, vals, f32, {p, i, ni});
-                     Value v = b.create<arith::MulFOp>(l, w, KernelBuilder::call(b, "at", f32, ai));
+                     Value v = product(b, d, first, blk, i, ni, m);
                      Value keep = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, start, count);
                      return SmallVector<Value>{v, keep};
                    });
@@ -139,6 +176,6 @@ LogicalResult kiln::lowerSparseMatMul(kernel::SparseMatMulOp op, KernelBuilder &
     return matmulTail(b, op, v, bias, epi, d);
   });
   kb.output("out", res);
-  kb.recipe(halide::Recipe::SparseMatMul);
+  kb.recipe(op.getChunk() ? halide::Recipe::SparseMatMulChunked : halide::Recipe::SparseMatMul);
   return success();
 }

@@ -172,7 +172,8 @@ static void scheduleCuda(halide::KernelOp kernel, halide::Recipe recipe) {
     root("acc", acc);
     break;
   }
-  case halide::Recipe::SparseMatMul: {
+  case halide::Recipe::SparseMatMul:
+  case halide::Recipe::SparseMatMulChunked: {
     // One thread per accumulator (column, row): a warp's threads take
     // neighbouring rows, so at's row reads coalesce and the block's weight is
     // one broadcast; each thread walks its column block's own count. Shapes

@@ -47,7 +47,7 @@ std::pair<Operation *, Region *> refuse(OpBuilder &b, kernel::ElementwiseOp e, O
     auto f = b.create<kernel::SparseMatMulOp>(e.getLoc(), type, sp.getLhs(), sp.getValues(), sp.getIndices(),
                                               sp.getOffsets(), sp.getBias(), inputs, sp.getBlockKAttr(),
                                               sp.getBlockNAttr(), sp.getMaxBlocksAttr(), maps,
-                                              sp.getGroupAttr());
+                                              sp.getGroupAttr(), sp.getChunkAttr());
     acc = b.getF32Type();
     return {f, &f.getEpilogue()};
   }

@@ -19,6 +19,8 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cassert>
+
 #define DEBUG_TYPE "kiln-sparsify"
 
 namespace kiln {
@@ -76,6 +78,70 @@ encodeBlocks(int64_t K, int64_t N, const std::function<float(int64_t, int64_t)> 
   return {indices, offsets};
 }
 
+/// W as the N:M form stores it (1x1 blocks): per column, for each group of
+/// M consecutive k, its nonzero entries in order of k, padded to exactly N
+/// with zero weights at k of the same group (so a chunk of entries reads the
+/// same band of A in every column, and the product is that of the dense
+/// weight, whose zeros multiply A too). Returns the indices and offsets.
+std::pair<std::vector<int32_t>, std::vector<int32_t>>
+encodeNM(int64_t K, int64_t N, const std::function<float(int64_t, int64_t)> &at, int64_t nmN, int64_t nmM,
+         float alpha, std::vector<float> &values) {
+  std::vector<int32_t> indices, offsets{0};
+  for (int64_t n = 0; n < N; ++n) {
+    for (int64_t g = 0; g < K; g += nmM) {
+      int64_t end = std::min(K, g + nmM), kept = 0;
+      SmallVector<int64_t> zeros;
+      for (int64_t k = g; k < end; ++k)
+        if (at(k, n) != 0.0f) {
+          indices.push_back((int32_t)k);
+          values.push_back(at(k, n) * alpha);
+          ++kept;
+        } else {
+          zeros.push_back(k);
+        }
+      // A short last group (M does not divide K) may have fewer zeros than
+      // padding entries: they repeat its last k.
+      for (int64_t i = 0; kept < nmN; ++kept, ++i) {
+        indices.push_back((int32_t)(i < (int64_t)zeros.size() ? zeros[i] : end - 1));
+        values.push_back(0.0f);
+      }
+    }
+    offsets.push_back((int32_t)indices.size());
+  }
+  return {indices, offsets};
+}
+
+/// Per-column lists (`offsets` per column block) cut into chunks of `chunk`
+/// block rows and laid out chunk-major, kernel.sparse_matmul's `chunk` form:
+/// list (c, j) holds column block j's blocks whose row is in [c*chunk,
+/// (c+1)*chunk), in their order. Each column's list must have its chunks in
+/// order (encodeBlocks' and encodeNM's rows never go back a chunk), so one
+/// cursor per column walks it once. Each block is `blockSize` values.
+/// Returns the longest list.
+template <typename T>
+int64_t chunkMajor(std::vector<int32_t> &indices, std::vector<T> &values, std::vector<int32_t> &offsets, int64_t chunk,
+                   int64_t rowBlocks, int64_t blockSize) {
+  int64_t colBlocks = offsets.size() - 1, chunks = (rowBlocks + chunk - 1) / chunk, longest = 0;
+  std::vector<int32_t> ci, co{0}, cursor(offsets.begin(), offsets.end() - 1);
+  std::vector<T> cv;
+  ci.reserve(indices.size());
+  cv.reserve(values.size());
+  for (int64_t c = 0; c < chunks; ++c)
+    for (int64_t j = 0; j < colBlocks; ++j) {
+      for (int32_t &p = cursor[j]; p < offsets[j + 1] && indices[p] / chunk == c; ++p) {
+        ci.push_back(indices[p]);
+        cv.insert(cv.end(), values.begin() + p * blockSize, values.begin() + (p + 1) * blockSize);
+      }
+      co.push_back((int32_t)ci.size());
+      longest = std::max<int64_t>(longest, co.back() - co[co.size() - 2]);
+    }
+  assert(ci.size() == indices.size() && "a column's rows went back a chunk");
+  indices = std::move(ci);
+  values = std::move(cv);
+  offsets = std::move(co);
+  return longest;
+}
+
 struct SparseWeight {
   Value values, indices, offsets;
 };
@@ -122,7 +188,8 @@ const sparsity::BlockFit *int8Choice(const sparsity::Analysis &an, int64_t rows,
   const sparsity::BlockFit *best = nullptr;
   double bestGain = 0;
   for (const sparsity::BlockFit &f : an.fits) {
-    double g = int8Block(f.block, rows, lanes) ? f.gain : f.gain / kInt8DenseSpeedup;
+    // kernel.sparse_qmatmul keeps one list per column: priced as such.
+    double g = int8Block(f.block, rows, lanes) ? f.listGain : f.gain / kInt8DenseSpeedup;
     if (g > bestGain) {
       best = &f;
       bestGain = g;
@@ -158,9 +225,13 @@ struct SparsifyPass : kiln::impl::SparsifyBase<SparsifyPass> {
         std::string node = nodeName(op.getLoc());
         llvm::errs() << "kiln: sparsity '" << (node.empty() ? constantKey(c) : node) << "' "
                      << sparsity::describe(an);
-        if (q8)
-          llvm::errs() << ", in int8";
-        if (fit && (fit->block.bk != an.best.block.bk || fit->block.bn != an.best.block.bn))
+        bool other = fit && (fit->block.bk != an.best.block.bk || fit->block.bn != an.best.block.bn);
+        if (q8) // kernel.sparse_qmatmul: one list per column, never chunked
+          llvm::errs() << ", in int8" << (other ? " as " + std::to_string(fit->block.bk) + "x" +
+                                                      std::to_string(fit->block.bn) + " blocks"
+                                                : std::string())
+                       << " (one list per column: expected " << llvm::format("%.2f", fit->listGain) << "x)";
+        else if (other)
           llvm::errs() << " as " << fit->block.bk << "x" << fit->block.bn << " blocks (expected "
                        << llvm::format("%.2f", fit->gain) << "x)";
         if (an.sparse && !fit)
@@ -202,8 +273,14 @@ struct SparsifyPass : kiln::impl::SparsifyBase<SparsifyPass> {
         int64_t group = rows < lanes ? kDecodeGroup : 1;
         int64_t maxBlocks = (fit->maxPerColumn + group - 1) / group * group;
         std::vector<float> values;
-        auto [indices, offsets] = encodeBlocks<float>(
-            K, N, at, [&](int64_t k, int64_t n) { return at(k, n) * alpha; }, fit->block, group, values);
+        auto [indices, offsets] =
+            fit->nm ? encodeNM(K, N, at, an.nmN, an.nmM, alpha, values)
+                    : encodeBlocks<float>(
+                          K, N, at, [&](int64_t k, int64_t n) { return at(k, n) * alpha; }, fit->block, group,
+                          values);
+        if (fit->chunk)
+          maxBlocks = chunkMajor(indices, values, offsets, fit->chunk, (K + fit->block.bk - 1) / fit->block.bk,
+                                 fit->block.bk * fit->block.bn);
         SparseWeight sw;
         {
           OpBuilder cb(c);
@@ -213,7 +290,8 @@ struct SparsifyPass : kiln::impl::SparsifyBase<SparsifyPass> {
         sp = b.create<kernel::SparseMatMulOp>(
             op.getLoc(), op.getResult().getType(), op.getLhs(), sw.values, sw.indices, sw.offsets, op.getBias(),
             ValueRange(), b.getI64IntegerAttr(fit->block.bk), b.getI64IntegerAttr(fit->block.bn),
-            b.getI64IntegerAttr(maxBlocks), ArrayAttr(), b.getI64IntegerAttr(group));
+            b.getI64IntegerAttr(maxBlocks), ArrayAttr(), b.getI64IntegerAttr(group),
+            fit->chunk ? b.getI64IntegerAttr(fit->chunk) : IntegerAttr());
       }
       op.getResult().replaceAllUsesWith(sp->getResult(0));
       op.erase();

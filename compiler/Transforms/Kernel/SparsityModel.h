@@ -30,6 +30,12 @@ struct BlockFit {
   int64_t maxPerColumn = 0; ///< the most in one column block (the loop bound)
   double fill = 0;         ///< nonzeros / stored entries (blocks * bk * bn)
   double gain = 0;         ///< expected dense time / sparse time
+  /// Block rows per chunk of the chunked kernel (kernel.sparse_matmul's
+  /// `chunk`: lists per chunk of K and column, the columns walked inside each
+  /// chunk), or 0 for one list per column.
+  int64_t chunk = 0;
+  bool nm = false; ///< the N:M form: 1x1, every column padded to N per group of M
+  double listGain = 0; ///< the gain with one list per column (no chunks)
 };
 
 /// What the model measured and chose for one weight W [K, N].

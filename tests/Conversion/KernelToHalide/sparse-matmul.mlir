@@ -86,6 +86,33 @@
 // CHECK:         %[[R16:.*]] = halide.call @in2(%{{.*}}) : (i32) -> i16
 // CHECK-NEXT:    %[[R32:.*]] = arith.extsi %[[R16]] : i16 to i32
 // CHECK:         halide.promise_clamped %[[R32]], %{{.*}}, %{{.*}} : i32
+// The chunked form: 2 chunks of 32 block rows by 400 columns, lists of up to
+// 8 blocks: rdom (i, block, chunk), the block predicated on list (chunk * 400
+// + n)'s count; tiles of 128 rows by 192 columns, and in acc's update the
+// columns between the block and the chunk (acc's args: m, ni, n, then r0,
+// r1, r2).
+// CHECK-LABEL: halide.kernel @k5_sparse_matmul_f32 attributes {recipe = #halide.recipe<sparse_matmul_chunked>}
+// CHECK:       halide.update @acc rdom [0, 1, 0, 8, 0, 2] combine add where {
+// CHECK:         %[[C:.*]] = arith.muli %arg5, %c400_i32 : i32
+// CHECK:         %[[L:.*]] = arith.addi %[[C]], %arg2 : i32
+// CHECK:         %[[FIRST:.*]] = halide.call @in3(%[[L]]) : (i32) -> i32
+// CHECK:         %[[P:.*]] = arith.cmpi slt, %arg4, %{{.*}} : i32
+// CHECK:         halide.return %{{.*}}, %[[P]] : f32, i1
+// CHECK:       halide.schedule cpu {
+// CHECK:         halide.split @out "d1" -> "d1_o", "d1_i" by 192
+// CHECK-NEXT:    halide.split @out "d0" -> "d0_o", "d0_i" by 128
+// CHECK:         halide.fuse @out "d1_o", "d0_o" -> "mn"
+// CHECK:         halide.compute_at @acc, @out "mn"
+// CHECK:         halide.reorder @acc ["d2", "d1", "r0", "r1", "d0", "r2"] {stage = 1 : i64}
+// Constant offsets with every list max_blocks long (the N:M form): no
+// predicate, and the entry is list * max_blocks + block, the offsets unread.
+// CHECK-LABEL: halide.kernel @k6_sparse_matmul_f32 attributes {recipe = #halide.recipe<sparse_matmul_chunked>}
+// CHECK:       halide.update @acc rdom [0, 1, 0, 2, 0, 2] combine add {
+// CHECK:         %[[C2:.*]] = arith.muli %arg5, %c2_i32 : i32
+// CHECK:         %[[L2:.*]] = arith.addi %[[C2]], %arg2 : i32
+// CHECK:         %[[F2:.*]] = arith.muli %[[L2]], %c2_i32{{.*}} : i32
+// CHECK-NOT:     halide.call @in3
+// CHECK:         halide.return %{{.*}} : f32
 module attributes {halide.target = #halide.target<"x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41">} {
 func.func @sparse(%a: tensor<1x40x100xf32>, %v: tensor<30x4x1xf32>, %i: tensor<30xi32>, %o: tensor<49xi32>) -> tensor<1x40x48xf32> {
   %0 = kernel.sparse_matmul %a, %v indices(%i, %o) {block_k = 4 : i64, block_n = 1 : i64, max_blocks = 3 : i64} : (tensor<1x40x100xf32>, tensor<30x4x1xf32>, tensor<30xi32>, tensor<49xi32>) -> tensor<1x40x48xf32>
@@ -112,5 +139,16 @@ func.func @i16_tables(%a: tensor<1x3xf32>) -> tensor<1x2xf32> {
   %o = graph.constant dense<[0, 4, 4]> : tensor<3xi32> : tensor<3xi32>
   %0 = kernel.sparse_matmul %a, %v indices(%i, %o) {block_k = 1 : i64, block_n = 1 : i64, max_blocks = 4 : i64, group = 4 : i64} : (tensor<1x3xf32>, tensor<4x1x1xf32>, tensor<4xi16>, tensor<3xi32>) -> tensor<1x2xf32>
   return %0 : tensor<1x2xf32>
+}
+func.func @chunked(%a: tensor<128x64xf32>, %v: tensor<3200x1x1xf32>, %i: tensor<3200xi16>, %o: tensor<801xi32>) -> tensor<128x400xf32> {
+  %0 = kernel.sparse_matmul %a, %v indices(%i, %o) {block_k = 1 : i64, block_n = 1 : i64, max_blocks = 8 : i64, chunk = 32 : i64} : (tensor<128x64xf32>, tensor<3200x1x1xf32>, tensor<3200xi16>, tensor<801xi32>) -> tensor<128x400xf32>
+  return %0 : tensor<128x400xf32>
+}
+func.func @chunked_uniform(%a: tensor<16x8xf32>) -> tensor<16x2xf32> {
+  %v = graph.constant dense<1.0> : tensor<8x1x1xf32> : tensor<8x1x1xf32>
+  %i = graph.constant dense<[0, 1, 2, 3, 4, 5, 6, 7]> : tensor<8xi16> : tensor<8xi16>
+  %o = graph.constant dense<[0, 2, 4, 6, 8]> : tensor<5xi32> : tensor<5xi32>
+  %0 = kernel.sparse_matmul %a, %v indices(%i, %o) {block_k = 1 : i64, block_n = 1 : i64, max_blocks = 2 : i64, chunk = 4 : i64} : (tensor<16x8xf32>, tensor<8x1x1xf32>, tensor<8xi16>, tensor<5xi32>) -> tensor<16x2xf32>
+  return %0 : tensor<16x2xf32>
 }
 }

@@ -116,3 +116,32 @@ func.func @i16_index_range(%a: tensor<4x8xf32>) -> tensor<4x2xf32> {
   %0 = kernel.sparse_matmul %a, %v indices(%i, %o) {block_k = 1 : i64, block_n = 1 : i64, max_blocks = 1 : i64} : (tensor<4x8xf32>, tensor<2x1x1xf32>, tensor<2xi16>, tensor<3xi32>) -> tensor<4x2xf32>
   return %0 : tensor<4x2xf32>
 }
+
+// -----
+
+func.func @chunk_group(%a: tensor<1x4xf32>, %v: tensor<4x1x1xf32>, %i: tensor<4xi32>, %o: tensor<3xi32>) -> tensor<1x2xf32> {
+  // expected-error @+1 {{chunk needs group 1 and must be >= 1, got chunk 2, group 2}}
+  %0 = kernel.sparse_matmul %a, %v indices(%i, %o) {block_k = 1 : i64, block_n = 1 : i64, max_blocks = 2 : i64, group = 2 : i64, chunk = 2 : i64} : (tensor<1x4xf32>, tensor<4x1x1xf32>, tensor<4xi32>, tensor<3xi32>) -> tensor<1x2xf32>
+  return %0 : tensor<1x2xf32>
+}
+
+// -----
+
+// With chunk, one list per (chunk, column block): K = 8 in chunks of 4 rows
+// by 2 columns is 4 lists, 5 offsets.
+func.func @chunk_offsets(%a: tensor<8x8xf32>, %v: tensor<4x1x1xf32>, %i: tensor<4xi32>, %o: tensor<3xi32>) -> tensor<8x2xf32> {
+  // expected-error @+1 {{offsets must be [5] (N = 2, block_n 1, 2 chunks of 4 block rows), got [3]}}
+  %0 = kernel.sparse_matmul %a, %v indices(%i, %o) {block_k = 1 : i64, block_n = 1 : i64, max_blocks = 2 : i64, chunk = 4 : i64} : (tensor<8x8xf32>, tensor<4x1x1xf32>, tensor<4xi32>, tensor<3xi32>) -> tensor<8x2xf32>
+  return %0 : tensor<8x2xf32>
+}
+
+// -----
+
+func.func @chunk_longest(%a: tensor<8x8xf32>) -> tensor<8x2xf32> {
+  %v = graph.constant dense<0.0> : tensor<4x1x1xf32> : tensor<4x1x1xf32>
+  %i = graph.constant dense<[0, 1, 4, 5]> : tensor<4xi32> : tensor<4xi32>
+  %o = graph.constant dense<[0, 2, 2, 3, 4]> : tensor<5xi32> : tensor<5xi32>
+  // expected-error @+1 {{max_blocks is 3 but the longest list has 2}}
+  %0 = kernel.sparse_matmul %a, %v indices(%i, %o) {block_k = 1 : i64, block_n = 1 : i64, max_blocks = 3 : i64, chunk = 4 : i64} : (tensor<8x8xf32>, tensor<4x1x1xf32>, tensor<4xi32>, tensor<5xi32>) -> tensor<8x2xf32>
+  return %0 : tensor<8x2xf32>
+}
