@@ -80,6 +80,7 @@ void addKernelPasses(OpPassManager &pm, const GraphToHalideOptions &o) {
   }
   fusion(createFuseElementwise());
   fusion(createFuseMatMulEpilogue());
+  fusion(createFuseNormQMatMul());
   FuseAttentionOptions attention;
   attention.sparseThreshold = o.sparseAttention;
   fusion(createFuseAttention(attention));

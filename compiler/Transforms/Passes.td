@@ -85,6 +85,40 @@ def FuseMatMulEpilogue : Pass<"kiln-fuse-matmul-epilogue", "mlir::func::FuncOp">
   let dependentDialects = ["kiln::kernel::KernelDialect"];
 }
 
+def FuseNormQMatMul : Pass<"kiln-fuse-norm-qmatmul", "mlir::func::FuncOp"> {
+  let summary = "Fold a LayerNorm into the int8 matmul that quantizes its rows";
+  let description = [{
+    A `kernel.layer_norm` over the last dim (f32, scale and bias of [K])
+    whose only user is a `kernel.qmatmul` that quantizes its f32 A per row
+    itself (int8-dynamic's form: no `a_scale`) becomes that qmatmul's
+    prologue: `norm(%g, %b)` with `norm_epsilon`. The kernel then computes
+    each row's mean and deviation, normalizes, finds the row's range,
+    quantizes and multiplies in one launch: the normalized f32 rows are
+    never written out. This is the pre-LN layer's LayerNorm -> QKV and
+    LayerNorm -> FFN-up (ViT, GPT-2, Llama-style blocks).
+
+    Before:
+    ```mlir
+    %n = kernel.layer_norm %x, %g, %b {axis = 1 : i64, epsilon = 1.0e-05 : f32}
+           : (tensor<16x128xf32>, tensor<128xf32>, tensor<128xf32>) -> tensor<16x128xf32>
+    %r = kernel.qmatmul %n, %wq scales(%ws, %wsum) : (...) -> tensor<16x512xf32>
+    ```
+    After:
+    ```mlir
+    %r = kernel.qmatmul %x, %wq scales(%ws, %wsum) norm(%g, %b) {norm_epsilon = 1.0e-05 : f32} : (...) -> tensor<16x512xf32>
+    ```
+    Left alone: a LayerNorm with a second user (post-LN BERT: the residual
+    reads it too; recomputing it per consumer would cost a pass over the
+    rows), one over more than the last dim or with broadcast scales, and a
+    qmatmul given its activation scales (int8-static, the imported forms).
+  }];
+  let options = [
+    Option<"explain", "explain", "bool", /*default=*/"false",
+           "Emit a remark on each candidate left alone, saying which rule kept it">,
+  ];
+  let dependentDialects = ["kiln::kernel::KernelDialect"];
+}
+
 def FuseAttention : Pass<"kiln-fuse-attention", "mlir::func::FuncOp"> {
   let summary = "Fold QK^T, softmax and PV into one kernel.attention";
   let description = [{
@@ -244,14 +278,10 @@ def QuantizeInt8Dynamic : Pass<"kiln-quantize-int8-dynamic", "mlir::func::FuncOp
     %w = graph.constant dense_resource<w> : tensor<128x512xf32> : tensor<128x512xf32>
     %r = kernel.matmul %a, %w : (tensor<16x128xf32>, tensor<128x512xf32>) -> tensor<16x512xf32>
     ```
-    After:
+    After (the qmatmul quantizes A's rows itself, in the same kernel as the
+    product: no u8 copy of A and no row statistics between kernels):
     ```mlir
-    %mn = kernel.reduce %a {axes = [1], keepdims = true, kind = #kernel.reduce_kind<min>} : ...
-    %mx = kernel.reduce %a {axes = [1], keepdims = true, kind = #kernel.reduce_kind<max>} : ...
-    %s = kernel.elementwise ins(%mn, %mx ...) ... -> tensor<16x1xf32>
-    %z = kernel.elementwise ins(%mn, %s ...) ... -> tensor<16x1xi32>
-    %q = kernel.elementwise ins(%a, %s, %z ...) ... -> tensor<16x128xui8>
-    %r = kernel.qmatmul %q, %wq scales(%s, %z, %ws, %wsum) : ... -> tensor<16x512xf32>
+    %r = kernel.qmatmul %a, %wq scales(%ws, %wsum) : ... -> tensor<16x512xf32>
     ```
   }];
   let options = [

@@ -218,20 +218,26 @@ static LogicalResult verifyF32Epilogue(OpT op, StringRef what) {
 template <typename OpT>
 static LogicalResult verifyQuantParams(OpT op, int64_t N) {
   auto elem = [](Value v) { return tt(v).getElementType(); };
-  if (!elem(op.getAScale()).isF32() || !elem(op.getBScale()).isF32())
+  if (!elem(op.getBScale()).isF32())
     return op.emitOpError("scales must be f32");
-  if (!elem(op.getAZero()).isSignlessInteger(32) || !elem(op.getBColsum()).isSignlessInteger(32))
+  if (!elem(op.getBColsum()).isSignlessInteger(32))
     return op.emitOpError("a_zero and b_colsum must be i32");
-  SmallVector<SymExpr> a = dims(op.getLhs());
-  // Per tensor (rank 0) or per row ([..., M, 1]).
-  SmallVector<SymExpr> perRow(a.begin(), a.end() - 1);
-  perRow.push_back(SymExpr::constant(1));
-  for (auto [v, what] : {std::pair{op.getAScale(), "a_scale"}, std::pair{op.getAZero(), "a_zero"}})
-    if (tt(v).getRank() != 0 && dims(v) != perRow)
-      return op.emitOpError(what) << " must be one value (rank 0) or one per row " << shapeString(perRow)
-                               << ", got " << shapeString(dims(v));
-  if (tt(op.getAScale()).getRank() != tt(op.getAZero()).getRank())
-    return op.emitOpError("a_scale and a_zero must both be per tensor or both per row");
+  if (op.getAScale()) { // else the kernel quantizes A's rows itself (qmatmul)
+    if (!elem(op.getAScale()).isF32())
+      return op.emitOpError("scales must be f32");
+    if (!elem(op.getAZero()).isSignlessInteger(32))
+      return op.emitOpError("a_zero and b_colsum must be i32");
+    SmallVector<SymExpr> a = dims(op.getLhs());
+    // Per tensor (rank 0) or per row ([..., M, 1]).
+    SmallVector<SymExpr> perRow(a.begin(), a.end() - 1);
+    perRow.push_back(SymExpr::constant(1));
+    for (auto [v, what] : {std::pair{op.getAScale(), "a_scale"}, std::pair{op.getAZero(), "a_zero"}})
+      if (tt(v).getRank() != 0 && dims(v) != perRow)
+        return op.emitOpError(what) << " must be one value (rank 0) or one per row " << shapeString(perRow)
+                                 << ", got " << shapeString(dims(v));
+    if (tt(op.getAScale()).getRank() != tt(op.getAZero()).getRank())
+      return op.emitOpError("a_scale and a_zero must both be per tensor or both per row");
+  }
   SmallVector<SymExpr> perCol{SymExpr::constant(N)};
   if (tt(op.getBScale()).getRank() != 0 && dims(op.getBScale()) != perCol)
     return op.emitOpError("b_scale must be one value or [") << N << "], got " << shapeString(dims(op.getBScale()));
@@ -242,12 +248,31 @@ static LogicalResult verifyQuantParams(OpT op, int64_t N) {
 
 LogicalResult QMatMulOp::verify() {
   auto elem = [](Value v) { return tt(v).getElementType(); };
-  if (!elem(getLhs()).isUnsignedInteger(8) || !elem(getRhs()).isSignlessInteger(8))
+  if (!getAScale() != !getAZero())
+    return emitOpError("a_scale and a_zero come together, or neither (the kernel quantizes A's rows)");
+  if (quantizesRows()) {
+    if (!elem(getLhs()).isF32() || !elem(getRhs()).isSignlessInteger(8))
+      return emitOpError("quantizing A's rows itself, expects f32 activations and s8 weights, got ")
+             << elem(getLhs()) << " and " << elem(getRhs());
+  } else if (!elem(getLhs()).isUnsignedInteger(8) || !elem(getRhs()).isSignlessInteger(8)) {
     return emitOpError("expects u8 activations and s8 weights, got ") << elem(getLhs()) << " and " << elem(getRhs());
+  }
   FailureOr<std::pair<int64_t, int64_t>> kn = verifyQuantizedShapes(*this);
   if (failed(kn))
     return failure();
   std::optional<int64_t> k = kn->first, n = kn->second;
+  if (getNormBias() && !getNormScale())
+    return emitOpError("norm bias needs a norm scale");
+  if (getNormScale().operator bool() != getNormEpsilon().has_value())
+    return emitOpError("norm scale and norm_epsilon come together");
+  if (getNormScale()) {
+    if (!quantizesRows())
+      return emitOpError("a LayerNorm prologue needs the kernel to quantize A's rows (no a_scale)");
+    SmallVector<SymExpr> perK{SymExpr::constant(*k)};
+    for (Value v : {getNormScale(), getNormBias()})
+      if (v && (!elem(v).isF32() || dims(v) != perK))
+        return emitOpError("norm scale and bias must be f32 [") << *k << "], got " << v.getType();
+  }
   SmallVector<SymExpr> a = dims(getLhs()), b = dims(getRhs()), r = dims(getResult());
   if (auto panel = getBPanel()) {
     int64_t nr = *panel;
@@ -818,6 +843,34 @@ LogicalResult ConvOp::verify() {
   if ((int64_t)getStrides().size() != rank - 2 || (int64_t)getPads().size() != 2 * (rank - 2))
     return emitOpError("strides need one entry per spatial dim, pads two");
   return success();
+}
+
+/// kernel.qmatmul's `scales(...)`: (a_scale, a_zero, b_scale, b_colsum), or
+/// (b_scale, b_colsum) when the kernel quantizes its f32 A itself.
+static ParseResult parseQScales(OpAsmParser &p, std::optional<OpAsmParser::UnresolvedOperand> &aScale,
+                                std::optional<OpAsmParser::UnresolvedOperand> &aZero,
+                                OpAsmParser::UnresolvedOperand &bScale, OpAsmParser::UnresolvedOperand &colsum) {
+  SmallVector<OpAsmParser::UnresolvedOperand, 4> ops;
+  if (p.parseOperandList(ops))
+    return failure();
+  if (ops.size() == 2) {
+    bScale = ops[0];
+    colsum = ops[1];
+    return success();
+  }
+  if (ops.size() != 4)
+    return p.emitError(p.getCurrentLocation(), "scales takes (a_scale, a_zero, b_scale, b_colsum) or (b_scale, b_colsum)");
+  aScale = ops[0];
+  aZero = ops[1];
+  bScale = ops[2];
+  colsum = ops[3];
+  return success();
+}
+
+static void printQScales(OpAsmPrinter &p, Operation *, Value aScale, Value aZero, Value bScale, Value colsum) {
+  if (aScale)
+    p << aScale << ", " << aZero << ", ";
+  p << bScale << ", " << colsum;
 }
 
 #define GET_OP_CLASSES

@@ -137,25 +137,39 @@ def Kernel_QMatMulOp : Kernel_Op<"qmatmul", [Pure, Kernel_SymbolicDims, AttrSize
     The optional `epilogue` region maps each f32 result on its way out, as
     kernel.matmul's does (bias, GELU, residual).
 
+    With an f32 A and no `a_scale`/`a_zero` (`scales(%ws, %wsum)`), the kernel
+    quantizes A itself, per row, by int8-dynamic's rule (scale = (max(hi, 0) -
+    min(lo, 0)) / 255 over the row, zero = round(-min(lo, 0) / scale), q =
+    round(a / scale) + zero): no u8 copy of A and no row statistics leave the
+    kernel. With `norm(%g, %b)` and `norm_epsilon` as well, A is LayerNorm(lhs)
+    over K (kernel.layer_norm's formula, scale [K], optional bias [K]),
+    computed in the same kernel before it is quantized.
+
     ```mlir
     %r = kernel.qmatmul %q, %w scales(%as, %az, %ws, %wsum)
            : (tensor<16x128xui8>, tensor<128x512xi8>, tensor<16x1xf32>, tensor<16x1xi32>,
               tensor<512xf32>, tensor<512xi32>) -> tensor<16x512xf32>
     ```
   }];
-  let arguments = (ins Kernel_Tensor:$lhs, Kernel_Tensor:$rhs, Kernel_Tensor:$a_scale, Kernel_Tensor:$a_zero,
+  let arguments = (ins Kernel_Tensor:$lhs, Kernel_Tensor:$rhs, Optional<Kernel_Tensor>:$a_scale,
+                   Optional<Kernel_Tensor>:$a_zero,
                    Kernel_Tensor:$b_scale, Kernel_Tensor:$b_colsum, Optional<Kernel_Tensor>:$bias,
+                   Optional<Kernel_Tensor>:$norm_scale, Optional<Kernel_Tensor>:$norm_bias,
                    Variadic<Kernel_Tensor>:$epilogue_inputs,
                    OptionalAttr<I64Attr>:$b_panel,
-                   OptionalAttr<AffineMapArrayAttr>:$epilogue_maps);
+                   OptionalAttr<AffineMapArrayAttr>:$epilogue_maps,
+                   OptionalAttr<F32Attr>:$norm_epsilon);
   let results = (outs Kernel_Tensor:$result);
   let regions = (region AnyRegion:$epilogue);
   let assemblyFormat = [{
-    $lhs `,` $rhs `scales` `(` $a_scale `,` $a_zero `,` $b_scale `,` $b_colsum `)` (`bias` $bias^)?
+    $lhs `,` $rhs `scales` `(` custom<QScales>($a_scale, $a_zero, $b_scale, $b_colsum) `)`
+    (`norm` `(` $norm_scale^ (`,` $norm_bias^)? `)`)? (`bias` $bias^)?
     (`epilogue` `(` $epilogue_inputs^ `)`)? attr-dict `:` functional-type(operands, results) ($epilogue^)?
   }];
   let extraClassDeclaration = [{
     bool hasEpilogue() { return !getEpilogue().empty(); }
+    /// Whether the kernel quantizes its f32 A per row itself.
+    bool quantizesRows() { return !getAScale(); }
     /// The contraction size K, from A.
     int64_t k() { return ::llvm::cast<::mlir::RankedTensorType>(getLhs().getType()).getShape().back(); }
   }];

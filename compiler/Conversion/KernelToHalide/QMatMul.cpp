@@ -19,7 +19,10 @@
 #include "compiler/Conversion/KernelToHalide/Lowerings.h"
 #include "compiler/Utils/ConstantData.h"
 #include "dialects/Graph/GraphOps.h"
+#include "compiler/Transforms/Kernel/QuantBuilders.h"
 #include "dialects/Halide/HalideAttrs.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
 
 using namespace mlir;
 using namespace kiln;
@@ -58,22 +61,105 @@ static bool usePairs(kernel::QMatMulOp op) {
   return llvm::all_of(bytes, [](char v) { return (int8_t)v >= -63 && (int8_t)v <= 63; });
 }
 
+/// The kernel's own per-row quantization of its f32 A (kernel.qmatmul with
+/// no a_scale), int8-dynamic's rule (ScalarBuilder's row rule, shared with
+/// quantizeRows): `arow`(row) = (scale, 1 / scale, zero) from the row's
+/// minimum `alo` and maximum `ahi`, and `aq`(row, k) the u8 A. With a norm,
+/// A is first kernel.layer_norm's value over K, from the row's mean and
+/// 1 / std in `nst`(row) (sums `nsum` and `nsq` of the centred squares, as
+/// lowerLayerNorm computes them). Scheduled by name (ScheduleCpu/Cuda).
+static void quantizeRowsInKernel(kernel::QMatMulOp op, KernelBuilder &kb, const std::string &x,
+                                 const std::string &g, const std::string &beta) {
+  size_t rows = tt(op.getLhs()).getRank() - 1;
+  int64_t K = op.k(), W = kb.options().vectorBytes / 4;
+  MLIRContext *ctx = op.getContext();
+  Type f32 = Float32Type::get(ctx);
+  auto read = [&](OpBuilder &b, KernelBuilder::Idx row, Value k) {
+    SmallVector<Value> idx(row.begin(), row.end());
+    idx.push_back(k);
+    return KernelBuilder::call(b, x, f32, idx);
+  };
+  std::function<Value(OpBuilder &, KernelBuilder::Idx, Value)> value = read;
+  if (op.getNormScale()) {
+    auto mean = [&](OpBuilder &b, KernelBuilder::Idx row) -> Value {
+      return b.create<arith::MulFOp>(b.getUnknownLoc(), KernelBuilder::call(b, "nsum", f32, row),
+                                     KernelBuilder::constant(b, f32, 1.0 / K));
+    };
+    buildLastAxisReduction(kb, "nsum", rows, K, W, halide::Combine::Add, f32, read);
+    buildLastAxisReduction(kb, "nsq", rows, K, W, halide::Combine::Add, f32,
+                           [&](OpBuilder &b, KernelBuilder::Idx row, Value k) -> Value {
+                             Location l = b.getUnknownLoc();
+                             Value c = b.create<arith::SubFOp>(l, read(b, row, k), mean(b, row));
+                             return b.create<arith::MulFOp>(l, c, c);
+                           });
+    float eps = op.getNormEpsilon()->convertToFloat();
+    kb.tupleFunc("nst", rows, f32, 2, [&](OpBuilder &b, KernelBuilder::Idx row) -> SmallVector<Value> {
+      Location l = b.getUnknownLoc();
+      Value var = b.create<arith::MulFOp>(l, KernelBuilder::call(b, "nsq", f32, row),
+                                          KernelBuilder::constant(b, f32, 1.0 / K));
+      Value rstd = b.create<math::RsqrtOp>(l, b.create<arith::AddFOp>(l, var, KernelBuilder::constant(b, f32, eps)));
+      return {mean(b, row), rstd};
+    });
+    value = [&](OpBuilder &b, KernelBuilder::Idx row, Value k) -> Value {
+      Location l = b.getUnknownLoc();
+      Value c = b.create<arith::SubFOp>(l, read(b, row, k), KernelBuilder::callElement(b, "nst", f32, row, 0));
+      Value v = b.create<arith::MulFOp>(l, c, KernelBuilder::callElement(b, "nst", f32, row, 1));
+      v = b.create<arith::MulFOp>(l, v, KernelBuilder::call(b, g, f32, {k}));
+      if (!beta.empty())
+        v = b.create<arith::AddFOp>(l, v, KernelBuilder::call(b, beta, f32, {k}));
+      return v;
+    };
+  }
+  buildLastAxisReduction(kb, "alo", rows, K, W, halide::Combine::Min, f32, value);
+  buildLastAxisReduction(kb, "ahi", rows, K, W, halide::Combine::Max, f32, value);
+  kb.tupleFunc("arow", rows, f32, 3, [&](OpBuilder &b, KernelBuilder::Idx row) -> SmallVector<Value> {
+    ScalarBuilder s{b, b.getUnknownLoc()};
+    Value lo = KernelBuilder::call(b, "alo", f32, row), hi = KernelBuilder::call(b, "ahi", f32, row);
+    Value scale = s.rowScale(lo, hi);
+    return {scale, s.rowInverse(scale), s.rowZero(lo, scale)};
+  });
+  kb.func("aq", rows + 1, IntegerType::get(ctx, 8, IntegerType::Unsigned), [&](OpBuilder &b, KernelBuilder::Idx d) {
+    ScalarBuilder s{b, b.getUnknownLoc()};
+    KernelBuilder::Idx row = d.drop_back();
+    Value q = s.quantizeU8(value(b, row, d.back()), KernelBuilder::callElement(b, "arow", f32, row, 1),
+                           KernelBuilder::callElement(b, "arow", f32, row, 2));
+    // Straight to u8 (q is in [0, 255]); through i8 the values past 127
+    // would be out of range for the signed conversion.
+    return s.toU8(q);
+  });
+  ArrayRef<int64_t> aShape = tt(op.getLhs()).getShape();
+  kb.markRoot("aq", aShape);
+  kb.markRoot("arow", aShape.drop_back());
+  if (op.getNormScale())
+    kb.markRoot("nst", aShape.drop_back());
+}
+
 LogicalResult kiln::lowerQMatMul(kernel::QMatMulOp op, KernelBuilder &kb) {
   auto res = tt(op.getResult());
   Type i32 = IntegerType::get(op.getContext(), 32), f32 = Float32Type::get(op.getContext());
-  Type u8 = tt(op.getLhs()).getElementType(), s8 = tt(op.getRhs()).getElementType();
+  Type u8 = IntegerType::get(op.getContext(), 8, IntegerType::Unsigned), s8 = tt(op.getRhs()).getElementType();
   size_t rank = res.getRank(), batch = rank - 2;
   int64_t K = op.k();
   std::optional<int64_t> panel = op.getBPanel();
   int64_t NR = panel ? *panel : 0;
 
+  // A (u8) and its per-row or per-tensor scale and zero point: the op's
+  // inputs, or the kernel's own row quantization.
+  // Inputs in operand order (the launch passes the operands so).
+  bool ownRows = op.quantizesRows();
+  auto optional = [&](Value v) { return v ? kb.input(v) : std::string(); };
   std::string a = kb.input(op.getLhs()), bName = kb.input(op.getRhs());
-  std::string aScale = kb.input(op.getAScale()), aZero = kb.input(op.getAZero());
+  std::string aScale = optional(op.getAScale()), aZero = optional(op.getAZero());
   std::string bScale = kb.input(op.getBScale()), colsum = kb.input(op.getBColsum());
-  std::string bias = op.getBias() ? kb.input(op.getBias()) : "";
+  std::string bias = optional(op.getBias());
+  std::string normScale = optional(op.getNormScale()), normBias = optional(op.getNormBias());
   SmallVector<std::string> epi;
   for (Value in : op.getEpilogueInputs())
     epi.push_back(kb.input(in));
+  if (ownRows) {
+    quantizeRowsInKernel(op, kb, a, normScale, normBias);
+    a = "aq";
+  }
 
   auto product = [&](OpBuilder &b, SmallVector<Value> ai, Value k, SmallVector<Value> bi) {
     ai.push_back(k);
@@ -151,10 +237,16 @@ LogicalResult kiln::lowerQMatMul(kernel::QMatMulOp op, KernelBuilder &kb) {
       idx.push_back(b.create<arith::RemSIOp>(l, n, KernelBuilder::i32(b, NR)));
     }
     Value acc = KernelBuilder::call(b, "acc", i32, idx);
-    Value za = KernelBuilder::call(b, aZero, i32, rowParamIndex(b, op.getAZero(), d));
+    Value za, sa;
+    if (ownRows) {
+      za = b.create<arith::FPToSIOp>(l, i32, KernelBuilder::callElement(b, "arow", f32, d.drop_back(), 2));
+      sa = KernelBuilder::callElement(b, "arow", f32, d.drop_back(), 0);
+    } else {
+      za = KernelBuilder::call(b, aZero, i32, rowParamIndex(b, op.getAZero(), d));
+      sa = KernelBuilder::call(b, aScale, f32, rowParamIndex(b, op.getAScale(), d));
+    }
     Value cs = KernelBuilder::call(b, colsum, i32, {n});
     acc = b.create<arith::SubIOp>(l, acc, b.create<arith::MulIOp>(l, za, cs));
-    Value sa = KernelBuilder::call(b, aScale, f32, rowParamIndex(b, op.getAScale(), d));
     Value sb = KernelBuilder::call(b, bScale, f32, colParamIndex(op.getBScale(), n));
     Value v = b.create<arith::MulFOp>(l, b.create<arith::SIToFPOp>(l, f32, acc),
                                       b.create<arith::MulFOp>(l, sa, sb));

@@ -428,6 +428,43 @@ struct CpuScheduler {
     }
   }
 
+  /// kernel.qmatmul's own row quantization (QMatMul.cpp): the row stages nst
+  /// (LayerNorm's mean and 1 / std) and arow (scale, inverse, zero) at root,
+  /// each row's reductions (their vector partials vectorized) inside its row
+  /// loop while the row is in L1; then aq, the u8 A, at root as a pointwise
+  /// func. Parallel over rows only when the work passes minParallel, as
+  /// cpuPointwise decides for the separate kernels this replaces.
+  void ownRowQuantization() {
+    halide::FuncOp aq = schedule::funcNamed(kernel, "aq");
+    if (!aq)
+      return;
+    ArrayRef<int64_t> aShape = schedule::rootShape(aq);
+    size_t rows = aShape.size() - 1;
+    int64_t W = vectorBytes / 4;
+    bool parallel = schedule::cappedProduct(aShape, minParallel) >= minParallel;
+    auto rowStage = [&](StringRef stage, ArrayRef<StringRef> reductions) {
+      if (!schedule::funcNamed(kernel, stage))
+        return;
+      std::string m = var(rows - 1);
+      s.create<halide::ComputeRootOp>(l, stage);
+      if (parallel)
+        s.create<halide::ParallelOp>(l, stage, m, 0);
+      for (StringRef r : reductions) {
+        std::string part = (r + "_part").str();
+        if (schedule::funcNamed(kernel, part)) {
+          s.create<halide::ComputeAtOp>(l, part, stage, m);
+          for (int64_t st = 0; st <= 1; ++st)
+            s.create<halide::VectorizeOp>(l, part, var(rows), W, st);
+        }
+        s.create<halide::ComputeAtOp>(l, r, stage, m);
+      }
+    };
+    rowStage("nst", {"nsum", "nsq"});
+    rowStage("arow", {"alo", "ahi"});
+    s.create<halide::ComputeRootOp>(l, "aq");
+    schedule::cpuPointwise(s, "aq", aShape, aq.getResultType(), vectorBytes, minParallel);
+  }
+
   /// The outermost batch dim > 1, else `fallback`.
   std::string parallelVar(StringRef fallback) {
     for (size_t i = 0; i + 2 < shape.size(); ++i)
@@ -833,12 +870,15 @@ struct CpuScheduler {
       break;
     case halide::Recipe::QMatMul:
       matmul();
+      ownRowQuantization();
       break;
     case halide::Recipe::QMatMulPacked:
       packedQMatmul();
+      ownRowQuantization();
       break;
     case halide::Recipe::QMatMulPairs:
       pairsQMatmul();
+      ownRowQuantization();
       break;
     case halide::Recipe::W4MatMul:
       w4Matmul();

@@ -227,6 +227,30 @@ static void scheduleCuda(halide::KernelOp kernel, halide::Recipe recipe) {
     break;
   }
   }
+  // kernel.qmatmul's own row quantization (QMatMul.cpp): each stage at root,
+  // one thread per row (the row reductions) or per element; correct, not tuned.
+  if (halide::FuncOp aq = schedule::funcNamed(kernel, "aq")) {
+    ArrayRef<int64_t> aShape = schedule::rootShape(aq);
+    SmallVector<int64_t> rows(aShape.drop_back());
+    for (StringRef r : {"nsum", "nsq", "alo", "ahi"}) {
+      if (!schedule::funcNamed(kernel, r))
+        continue;
+      std::string part = (r + "_part").str();
+      if (schedule::funcNamed(kernel, part)) {
+        SmallVector<int64_t> lanes(rows);
+        lanes.push_back(schedule::reductionExtent(kernel, r));
+        root(part, lanes);
+      }
+      root(r, rows);
+    }
+    for (StringRef f : {"nst", "arow"})
+      if (schedule::funcNamed(kernel, f)) {
+        s.create<halide::ComputeRootOp>(l, f);
+        schedule::cudaPointwise(s, f, rows);
+      }
+    s.create<halide::ComputeRootOp>(l, "aq");
+    schedule::cudaPointwise(s, "aq", aShape);
+  }
   schedule::cudaPointwise(s, out.getFunc(), shape);
 }
 

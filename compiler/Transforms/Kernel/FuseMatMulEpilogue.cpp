@@ -61,7 +61,8 @@ std::pair<Operation *, Region *> refuse(OpBuilder &b, kernel::ElementwiseOp e, O
   }
   auto q = cast<kernel::QMatMulOp>(m);
   auto f = b.create<kernel::QMatMulOp>(e.getLoc(), type, q.getLhs(), q.getRhs(), q.getAScale(), q.getAZero(),
-                                       q.getBScale(), q.getBColsum(), q.getBias(), inputs, q.getBPanelAttr(), maps);
+                                       q.getBScale(), q.getBColsum(), q.getBias(), q.getNormScale(), q.getNormBias(), inputs,
+                                       q.getBPanelAttr(), maps, q.getNormEpsilonAttr());
   acc = b.getF32Type(); // the dequantized value
   return {f, &f.getEpilogue()};
 }

@@ -240,7 +240,8 @@ struct LiftIntegerMatMulPass : kiln::impl::LiftIntegerMatMulBase<LiftIntegerMatM
     auto zs = RankedTensorType::get(tt(zero).getShape(), f32);
     Value aOne = zs.getRank() == 0 ? one : b.create<graph::ConstantOp>(loc, zs, DenseElementsAttr::get(zs, 1.0f));
     auto qm = b.create<kernel::QMatMulOp>(loc, RankedTensorType::get(r.getShape(), f32), q, bq, aOne, zero, one,
-                                          bsum, Value(), ValueRange(), IntegerAttr(), ArrayAttr());
+                                          bsum, Value(), Value(), Value(), ValueRange(), IntegerAttr(), ArrayAttr(),
+                                          FloatAttr());
     for (kernel::ElementwiseOp c : *casts) {
       c.getResult().replaceAllUsesWith(qm.getResult());
       c.erase();

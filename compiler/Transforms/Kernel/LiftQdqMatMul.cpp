@@ -209,7 +209,7 @@ struct LiftQdqMatMulPass : kiln::impl::LiftQdqMatMulBase<LiftQdqMatMulPass> {
     }
     auto qm = b.create<kernel::QMatMulOp>(loc, r, q, bq, scalar(f32, b.getF32FloatAttr(a->scale.v[0])),
                                           scalar(i32, b.getI32IntegerAttr(zero)), bScale, bsum, op.getBias(),
-                                          ValueRange(), IntegerAttr(), ArrayAttr());
+                                          Value(), Value(), ValueRange(), IntegerAttr(), ArrayAttr(), FloatAttr());
     op.getResult().replaceAllUsesWith(qm.getResult());
     Value lhs = op.getLhs(), rhs = op.getRhs();
     op.erase();

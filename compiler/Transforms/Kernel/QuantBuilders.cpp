@@ -131,6 +131,20 @@ Value ScalarBuilder::toU8(Value x) {
   return b.create<UnrealizedConversionCastOp>(l, u8, u).getResult(0);
 }
 
+Value ScalarBuilder::rowScale(Value lo, Value hi) {
+  return div(b.create<arith::SubFOp>(l, max(hi, f(0)), min(lo, f(0))), f(255));
+}
+Value ScalarBuilder::rowZero(Value lo, Value scale) {
+  Value neg = b.create<arith::NegFOp>(l, min(lo, f(0)));
+  return b.create<arith::SelectOp>(l, isZero(scale), f(0), clamp(round(div(neg, scale)), 0, 255));
+}
+Value ScalarBuilder::rowInverse(Value scale) {
+  return b.create<arith::SelectOp>(l, isZero(scale), f(0), div(f(1), scale));
+}
+Value ScalarBuilder::quantizeU8(Value x, Value inverse, Value zero) {
+  return clamp(add(round(mul(x, inverse)), zero), 0, 255);
+}
+
 SmallVector<kiln::kernel::MatMulOp> kiln::weightMatMuls(func::FuncOp fn, ArrayRef<std::string> skip,
                                                         bool symbolicRows) {
   llvm::StringSet<> skipped;
@@ -176,7 +190,8 @@ std::pair<kiln::kernel::QMatMulOp, kiln::QuantizedWeight> kiln::replaceWithQMatM
   }
   OpBuilder b(op);
   auto qm = b.create<kiln::kernel::QMatMulOp>(op.getLoc(), tt(op.getResult()), q, qw.q, aScale, aZero, qw.scale,
-                                        qw.colsum, op.getBias(), ValueRange(), IntegerAttr(), ArrayAttr());
+                                        qw.colsum, op.getBias(), Value(), Value(), ValueRange(), IntegerAttr(),
+                                              ArrayAttr(), FloatAttr());
   op.getResult().replaceAllUsesWith(qm.getResult());
   op.erase();
   if (c->use_empty())
@@ -205,31 +220,20 @@ std::tuple<Value, Value, Value> kiln::quantizeRows(OpBuilder &b, Location loc, V
   AffineMap row = AffineMap::get(rank, 0, rowExprs, ctx);
 
   Value scale = buildElementwise(b, loc, rowF, {mn, mx}, {id, id}, [&](OpBuilder &bb, ValueRange a) {
-    ScalarBuilder s{bb, loc};
-    Value range = bb.create<arith::SubFOp>(loc, s.max(a[1], s.f(0)), s.min(a[0], s.f(0)));
-    return s.div(range, s.f(255));
+    return ScalarBuilder{bb, loc}.rowScale(a[0], a[1]);
   });
   Value zero = buildElementwise(b, loc, rowI, {mn, scale}, {id, id}, [&](OpBuilder &bb, ValueRange a) {
-    ScalarBuilder s{bb, loc};
-    Value neg = bb.create<arith::NegFOp>(loc, s.min(a[0], s.f(0)));
-    Value z = s.clamp(s.round(s.div(neg, a[1])), 0, 255);
-    z = bb.create<arith::SelectOp>(loc, s.isZero(a[1]), s.f(0), z);
-    return bb.create<arith::FPToSIOp>(loc, i32, z).getResult();
+    return bb.create<arith::FPToSIOp>(loc, i32, ScalarBuilder{bb, loc}.rowZero(a[0], a[1])).getResult();
   });
   // x times the reciprocal, once per row: a division per element (kept exact
-  // where a rounding reads it) cost 8% of int8 BERT. The scheme is Kiln's, so
-  // its rule is round(x * (1 / scale)), with a zero scale (an all-zero row)
-  // quantizing to the zero point.
+  // where a rounding reads it) cost 8% of int8 BERT.
   Value inv = buildElementwise(b, loc, rowF, {scale}, {id}, [&](OpBuilder &bb, ValueRange a) {
-    ScalarBuilder s{bb, loc};
-    return bb.create<arith::SelectOp>(loc, s.isZero(a[0]), s.f(0), s.div(s.f(1), a[0])).getResult();
+    return ScalarBuilder{bb, loc}.rowInverse(a[0]);
   });
   auto qType = withElementType(xt, IntegerType::get(ctx, 8, IntegerType::Unsigned));
   Value q = buildElementwise(b, loc, qType, {x, inv, zero}, {id, row, row}, [&](OpBuilder &bb, ValueRange a) {
     ScalarBuilder s{bb, loc};
-    Value v = s.round(bb.create<arith::MulFOp>(loc, a[0], a[1]));
-    v = s.clamp(bb.create<arith::AddFOp>(loc, v, bb.create<arith::SIToFPOp>(loc, f32, a[2])), 0, 255);
-    return s.toU8(v);
+    return s.toU8(s.quantizeU8(a[0], a[1], bb.create<arith::SIToFPOp>(loc, f32, a[2])));
   });
   return {q, scale, zero};
 }

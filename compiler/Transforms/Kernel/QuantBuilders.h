@@ -160,6 +160,17 @@ struct ScalarBuilder {
   /// f32 in [0, 255] to ui8 (through i8 and an unrealized cast, as the
   /// kernel dialect spells unsigned types).
   mlir::Value toU8(mlir::Value x);
+
+  /// int8-dynamic's per-row rule, from the row's min `lo` and max `hi`, shared
+  /// by quantizeRows and the qmatmul kernel that quantizes its rows itself:
+  /// scale = (max(hi, 0) - min(lo, 0)) / 255;
+  mlir::Value rowScale(mlir::Value lo, mlir::Value hi);
+  /// zero = clamp(round(-min(lo, 0) / scale), 0, 255), 0 for a zero scale (as f32);
+  mlir::Value rowZero(mlir::Value lo, mlir::Value scale);
+  /// 1 / scale, 0 for a zero scale (an all-zero row quantizes to the zero point);
+  mlir::Value rowInverse(mlir::Value scale);
+  /// q = clamp(round(x * inverse) + zero, 0, 255), as f32.
+  mlir::Value quantizeU8(mlir::Value x, mlir::Value inverse, mlir::Value zero);
 };
 
 } // namespace kiln

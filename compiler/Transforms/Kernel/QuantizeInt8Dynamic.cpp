@@ -2,9 +2,9 @@
 //
 // Expects: kernel ops from convert-graph-to-kernel, before fusion (a matmul
 // with no epilogue yet). Leaves: every kernel.matmul with a 2-D f32 constant
-// B (not skipped) as per-row activation quantization (two row reductions and
-// three small elementwise ops) feeding a kernel.qmatmul with a per-column
-// symmetric int8 weight. See the pass description in Passes.td.
+// B (not skipped) as a kernel.qmatmul of its f32 A, which the kernel
+// quantizes per row itself, by a per-column symmetric int8 weight. See the
+// pass description in Passes.td.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Transforms/Passes.h"
@@ -33,9 +33,8 @@ struct QuantizeInt8DynamicPass : kiln::impl::QuantizeInt8DynamicBase<QuantizeInt
 
   void runOnOperation() override {
     for (kernel::MatMulOp op : int8WeightMatMuls(getOperation(), skip, "int8-dynamic")) {
-      OpBuilder b(op);
-      auto [q, scale, zero] = quantizeRows(b, op.getLoc(), op.getLhs());
-      replaceWithQMatMul(op, q, scale, zero);
+      // No a_scale: the qmatmul kernel quantizes A's rows itself.
+      replaceWithQMatMul(op, op.getLhs(), Value(), Value());
     }
   }
 };
