@@ -3,27 +3,16 @@
 
 // Weights per column, symmetric, half to even: column 0 (max 1) scales by
 // 1/127, so 0.5 -> 63.5 -> 64; column 1 (max 2) 1.0 -> 64 and 0.25 -> 16; an
-// all-zero column keeps scale 1. Column sums 64, 80, 0. Activations per row:
-// min/max reductions over the last axis, scale, zero point, the scale's
-// reciprocal (one division per row), u8 by multiplying with it.
+// all-zero column keeps scale 1. Column sums 64, 80, 0. The activation stays
+// f32: the qmatmul quantizes its rows itself (no a_scale / a_zero), so no
+// reductions or elementwise ops are left between kernels.
 // CHECK-LABEL: func.func @weights
 // CHECK-DAG:   %[[W:.*]] = graph.constant dense_resource<weight_q8> : tensor<4x3xi8>
 // CHECK-DAG:   %[[WS:.*]] = graph.constant dense_resource<weight_q8_scale> : tensor<3xf32>
 // CHECK-DAG:   %[[WC:.*]] = graph.constant dense_resource<weight_q8_colsum> : tensor<3xi32>
-// CHECK:       %[[MN:.*]] = kernel.reduce %arg0 {axes = [1], keepdims = true, kind = #kernel.reduce_kind<min>} : (tensor<2x4xf32>) -> tensor<2x1xf32>
-// CHECK:       %[[MX:.*]] = kernel.reduce %arg0 {axes = [1], keepdims = true, kind = #kernel.reduce_kind<max>}
-// CHECK:       %[[S:.*]] = kernel.elementwise ins(%[[MN]], %[[MX]] : {{.*}}) {{.*}} -> tensor<2x1xf32>
-// CHECK:         arith.divf %{{.*}}, %{{.*}} : f32
-// CHECK:       %[[Z:.*]] = kernel.elementwise ins(%[[MN]], %[[S]] : {{.*}}) {{.*}} -> tensor<2x1xi32>
-// CHECK:         math.roundeven
-// CHECK:         arith.fptosi
-// CHECK:       %[[INV:.*]] = kernel.elementwise ins(%[[S]] : {{.*}}) {{.*}} -> tensor<2x1xf32>
-// CHECK:         arith.divf %{{.*}}, %{{.*}} : f32
-// CHECK:       %[[Q:.*]] = kernel.elementwise ins(%arg0, %[[INV]], %[[Z]] : {{.*}}) maps [#map, #map1, #map1] -> tensor<2x4xui8>
-// CHECK:         arith.mulf %{{.*}}, %{{.*}} : f32
-// CHECK:         math.roundeven
-// CHECK:         arith.fptoui %{{.*}} : f32 to i8
-// CHECK:       kernel.qmatmul %[[Q]], %[[W]] scales(%[[S]], %[[Z]], %[[WS]], %[[WC]]) : {{.*}} -> tensor<2x3xf32>
+// CHECK-NOT:   kernel.reduce
+// CHECK-NOT:   kernel.elementwise
+// CHECK:       kernel.qmatmul %arg0, %[[W]] scales(%[[WS]], %[[WC]]) : (tensor<2x4xf32>, tensor<4x3xi8>, tensor<3xf32>, tensor<3xi32>) -> tensor<2x3xf32>
 // CHECK-NOT:   kernel.matmul
 // CHECK:       weight_q8: "0x010000007F8100404000811000007F00"
 // CHECK:       weight_q8_scale: "0x040000000402013C0402813C0000803F"
@@ -39,7 +28,7 @@ func.func @weights(%a: tensor<2x4xf32>) -> tensor<2x3xf32> {
 // Gemm's trans_b weight is read transposed; alpha folds into the weight
 // scales (2 * 1/127); the bias stays the qmatmul's bias. Batch dims stay.
 // CHECK-LABEL: func.func @gemm
-// CHECK:       kernel.qmatmul %{{.*}}, %{{.*}} scales(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) bias %arg1 : (tensor<2x5x4xui8>, tensor<4x2xi8>, tensor<2x5x1xf32>, tensor<2x5x1xi32>, tensor<2xf32>, tensor<2xi32>, tensor<2xf32>) -> tensor<2x5x2xf32>
+// CHECK:       kernel.qmatmul %arg0, %{{.*}} scales(%{{.*}}, %{{.*}}) bias %arg1 : (tensor<2x5x4xf32>, tensor<4x2xi8>, tensor<2xf32>, tensor<2xi32>, tensor<2xf32>) -> tensor<2x5x2xf32>
 // CHECK:       weight_q8: "0x010000007F7F7F7F7F7F7F7F"
 // CHECK:       weight_q8_scale: "0x040000000402813C0402813C"
 func.func @gemm(%a: tensor<2x5x4xf32>, %bias: tensor<2xf32>) -> tensor<2x5x2xf32> {

@@ -5,18 +5,13 @@
 
 // A --symbolic-dims build: A's batch and rows are symbols, K and N (the
 // weight's) are static. Every tensor the schemes make keeps A's encoding: the
-// per-row parameters [s0, s1, 1], the u8 activations, the results.
+// per-row parameters [s0, s1, 1], the u8 activations, the results (int8-dynamic's
+// qmatmul reads A in f32 and quantizes its rows itself).
 // DYN-DAG:   #[[A:.*]] = affine_map<()[s0, s1] -> (s0, s1, 4)>
 // DYN-DAG:   #[[R:.*]] = affine_map<()[s0, s1] -> (s0, s1, 3)>
-// DYN-DAG:   #[[ROW:.*]] = affine_map<()[s0, s1] -> (s0, s1, 1)>
 // DYN-LABEL: func.func @rows
-// DYN:       %[[MN:.*]] = kernel.reduce %arg0 {{.*}} : (tensor<?x?x4xf32, #[[A]]>) -> tensor<?x?x1xf32, #[[ROW]]>
-// DYN:       %[[MX:.*]] = kernel.reduce %arg0 {{.*}} -> tensor<?x?x1xf32, #[[ROW]]>
-// DYN:       %[[S:.*]] = kernel.elementwise ins(%[[MN]], %[[MX]] : {{.*}}) {{.*}} -> tensor<?x?x1xf32, #[[ROW]]>
-// DYN:       %[[Z:.*]] = kernel.elementwise ins(%[[MN]], %[[S]] : {{.*}}) {{.*}} -> tensor<?x?x1xi32, #[[ROW]]>
-// DYN:       %[[INV:.*]] = kernel.elementwise ins(%[[S]] : {{.*}}) {{.*}} -> tensor<?x?x1xf32, #[[ROW]]>
-// DYN:       %[[Q:.*]] = kernel.elementwise ins(%arg0, %[[INV]], %[[Z]] : {{.*}}) {{.*}} -> tensor<?x?x4xui8, #[[A]]>
-// DYN:       kernel.qmatmul %[[Q]], %{{.*}} scales(%[[S]], %[[Z]], %{{.*}}, %{{.*}}) : (tensor<?x?x4xui8, #[[A]]>, tensor<4x3xi8>, tensor<?x?x1xf32, #[[ROW]]>, tensor<?x?x1xi32, #[[ROW]]>, tensor<3xf32>, tensor<3xi32>) -> tensor<?x?x3xf32, #[[R]]>
+// DYN-NOT:   kernel.reduce
+// DYN:       kernel.qmatmul %arg0, %{{.*}} scales(%{{.*}}, %{{.*}}) : (tensor<?x?x4xf32, #[[A]]>, tensor<4x3xi8>, tensor<3xf32>, tensor<3xi32>) -> tensor<?x?x3xf32, #[[R]]>
 // DYN-NOT:   kernel.matmul
 
 // int8-static: one elementwise by constants, its u8 result symbolic.
@@ -39,9 +34,9 @@ func.func @rows(%a: tensor<?x?x4xf32, affine_map<()[s0, s1] -> (s0, s1, 4)>>) ->
 // -----
 
 // Flattened rows (one symbol product, rank 2, as a reshaped decoder's): the
-// row parameters are [s0 * s1, 1].
+// kernel quantizes the [s0 * s1] rows of the f32 A.
 // DYN-LABEL: func.func @flat_rows
-// DYN:       kernel.qmatmul {{.*}} : (tensor<?x8xui8, #[[FA:.*]]>, tensor<8x2xi8>, tensor<?x1xf32, #[[FR:.*]]>, tensor<?x1xi32, #[[FR]]>, {{.*}}) -> tensor<?x2xf32, #{{.*}}>
+// DYN:       kernel.qmatmul %arg0, {{.*}} : (tensor<?x8xf32, #{{.*}}>, tensor<8x2xi8>, tensor<2xf32>, tensor<2xi32>) -> tensor<?x2xf32, #{{.*}}>
 // W4-LABEL: func.func @flat_rows
 // W4:       kernel.w4matmul
 // STATIC-LABEL: func.func @flat_rows
