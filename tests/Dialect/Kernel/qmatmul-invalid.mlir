@@ -65,3 +65,43 @@ func.func @epilogue_arg(%q: tensor<8x32xui8>, %w: tensor<32x16xi8>, %s: tensor<f
   }
   return %0 : tensor<8x16xf32>
 }
+
+// -----
+
+func.func @own_rows_u8(%a: tensor<8x32xui8>, %w: tensor<32x16xi8>, %ws: tensor<16xf32>, %wc: tensor<16xi32>) -> tensor<8x16xf32> {
+  // expected-error @+1 {{quantizing A's rows itself, expects f32 activations and s8 weights, got 'ui8' and 'i8'}}
+  %0 = kernel.qmatmul %a, %w scales(%ws, %wc) : (tensor<8x32xui8>, tensor<32x16xi8>, tensor<16xf32>, tensor<16xi32>) -> tensor<8x16xf32>
+  return %0 : tensor<8x16xf32>
+}
+
+// -----
+
+func.func @norm_without_epsilon(%a: tensor<8x32xf32>, %w: tensor<32x16xi8>, %ws: tensor<16xf32>, %wc: tensor<16xi32>, %g: tensor<32xf32>) -> tensor<8x16xf32> {
+  // expected-error @+1 {{norm scale and norm_epsilon come together}}
+  %0 = kernel.qmatmul %a, %w scales(%ws, %wc) norm(%g) : (tensor<8x32xf32>, tensor<32x16xi8>, tensor<16xf32>, tensor<16xi32>, tensor<32xf32>) -> tensor<8x16xf32>
+  return %0 : tensor<8x16xf32>
+}
+
+// -----
+
+func.func @norm_shape(%a: tensor<8x32xf32>, %w: tensor<32x16xi8>, %ws: tensor<16xf32>, %wc: tensor<16xi32>, %g: tensor<16xf32>) -> tensor<8x16xf32> {
+  // expected-error @+1 {{norm scale and bias must be f32 [32], got 'tensor<16xf32>'}}
+  %0 = kernel.qmatmul %a, %w scales(%ws, %wc) norm(%g) {norm_epsilon = 1.0e-5 : f32} : (tensor<8x32xf32>, tensor<32x16xi8>, tensor<16xf32>, tensor<16xi32>, tensor<16xf32>) -> tensor<8x16xf32>
+  return %0 : tensor<8x16xf32>
+}
+
+// -----
+
+func.func @norm_with_scales(%a: tensor<8x32xui8>, %w: tensor<32x16xi8>, %s: tensor<f32>, %z: tensor<i32>, %ws: tensor<16xf32>, %wc: tensor<16xi32>, %g: tensor<32xf32>) -> tensor<8x16xf32> {
+  // expected-error @+1 {{a LayerNorm prologue needs the kernel to quantize A's rows (no a_scale)}}
+  %0 = kernel.qmatmul %a, %w scales(%s, %z, %ws, %wc) norm(%g) {norm_epsilon = 1.0e-5 : f32} : (tensor<8x32xui8>, tensor<32x16xi8>, tensor<f32>, tensor<i32>, tensor<16xf32>, tensor<16xi32>, tensor<32xf32>) -> tensor<8x16xf32>
+  return %0 : tensor<8x16xf32>
+}
+
+// -----
+
+func.func @three_scales(%a: tensor<8x32xf32>, %w: tensor<32x16xi8>, %ws: tensor<16xf32>, %wc: tensor<16xi32>) -> tensor<8x16xf32> {
+  // expected-error @+1 {{scales takes (a_scale, a_zero, b_scale, b_colsum) or (b_scale, b_colsum)}}
+  %0 = kernel.qmatmul %a, %w scales(%ws, %wc, %wc) : (tensor<8x32xf32>, tensor<32x16xi8>, tensor<16xf32>, tensor<16xi32>, tensor<16xi32>) -> tensor<8x16xf32>
+  return %0 : tensor<8x16xf32>
+}

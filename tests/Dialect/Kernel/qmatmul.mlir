@@ -28,3 +28,22 @@ func.func @packed(%q: tensor<8x30xui8>, %w: tensor<2x8x64x4xi8>, %s: tensor<f32>
       : (tensor<8x30xui8>, tensor<2x8x64x4xi8>, tensor<f32>, tensor<i32>, tensor<f32>, tensor<100xi32>) -> tensor<8x100xf32>
   return %0 : tensor<8x100xf32>
 }
+
+// -----
+
+// The kernel quantizes its f32 A per row itself (no a_scale / a_zero), after
+// a LayerNorm prologue over K (scale and bias [K]).
+// CHECK-LABEL: func.func @own_rows
+// CHECK:       kernel.qmatmul %arg0, %arg1 scales(%arg2, %arg3) : (tensor<8x32xf32>
+// CHECK:       kernel.qmatmul %arg0, %arg1 scales(%arg2, %arg3) norm(%arg4, %arg5) bias %arg5 {norm_epsilon = 9.99999974E-6 : f32}
+// CHECK:       kernel.qmatmul %arg0, %arg1 scales(%arg2, %arg3) norm(%arg4) {norm_epsilon = 9.99999974E-6 : f32}
+func.func @own_rows(%a: tensor<8x32xf32>, %w: tensor<32x32xi8>, %ws: tensor<32xf32>, %wc: tensor<32xi32>,
+                    %g: tensor<32xf32>, %b: tensor<32xf32>) -> (tensor<8x32xf32>, tensor<8x32xf32>, tensor<8x32xf32>) {
+  %0 = kernel.qmatmul %a, %w scales(%ws, %wc)
+      : (tensor<8x32xf32>, tensor<32x32xi8>, tensor<32xf32>, tensor<32xi32>) -> tensor<8x32xf32>
+  %1 = kernel.qmatmul %a, %w scales(%ws, %wc) norm(%g, %b) bias %b {norm_epsilon = 1.0e-5 : f32}
+      : (tensor<8x32xf32>, tensor<32x32xi8>, tensor<32xf32>, tensor<32xi32>, tensor<32xf32>, tensor<32xf32>, tensor<32xf32>) -> tensor<8x32xf32>
+  %2 = kernel.qmatmul %a, %w scales(%ws, %wc) norm(%g) {norm_epsilon = 1.0e-5 : f32}
+      : (tensor<8x32xf32>, tensor<32x32xi8>, tensor<32xf32>, tensor<32xi32>, tensor<32xf32>) -> tensor<8x32xf32>
+  return %0, %1, %2 : tensor<8x32xf32>, tensor<8x32xf32>, tensor<8x32xf32>
+}
