@@ -15,11 +15,14 @@
 // two pairs of each group of 4, vpmaddwd by ones. 255 * 63 * 2 = 32130 fits
 // int16, so nothing saturates and the sum is exact.
 //
+// Without a_scale (int8-dynamic), A is f32 and the kernel quantizes it per
+// row first (quantizeRowsInKernel), after a LayerNorm when the op has a norm.
+//
 //===----------------------------------------------------------------------===//
 #include "compiler/Conversion/KernelToHalide/Lowerings.h"
+#include "compiler/Transforms/Kernel/QuantBuilders.h"
 #include "compiler/Utils/ConstantData.h"
 #include "dialects/Graph/GraphOps.h"
-#include "compiler/Transforms/Kernel/QuantBuilders.h"
 #include "dialects/Halide/HalideAttrs.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -143,9 +146,9 @@ LogicalResult kiln::lowerQMatMul(kernel::QMatMulOp op, KernelBuilder &kb) {
   std::optional<int64_t> panel = op.getBPanel();
   int64_t NR = panel ? *panel : 0;
 
-  // A (u8) and its per-row or per-tensor scale and zero point: the op's
-  // inputs, or the kernel's own row quantization.
-  // Inputs in operand order (the launch passes the operands so).
+  // The inputs in operand order (the launch passes the operands so). A (u8)
+  // and its per-row or per-tensor scale and zero point are inputs, or the
+  // kernel's own row quantization of an f32 A.
   bool ownRows = op.quantizesRows();
   auto optional = [&](Value v) { return v ? kb.input(v) : std::string(); };
   std::string a = kb.input(op.getLhs()), bName = kb.input(op.getRhs());
