@@ -218,15 +218,14 @@ static LogicalResult verifyF32Epilogue(OpT op, StringRef what) {
 template <typename OpT>
 static LogicalResult verifyQuantParams(OpT op, int64_t N) {
   auto elem = [](Value v) { return tt(v).getElementType(); };
-  if (!elem(op.getBScale()).isF32())
-    return op.emitOpError("scales must be f32");
-  if (!elem(op.getBColsum()).isSignlessInteger(32))
-    return op.emitOpError("a_zero and b_colsum must be i32");
-  if (op.getAScale()) { // else the kernel quantizes A's rows itself (qmatmul)
-    if (!elem(op.getAScale()).isF32())
+  // a_scale and a_zero may be absent: a qmatmul that quantizes A's rows itself.
+  for (Value v : {op.getAScale(), op.getBScale()})
+    if (v && !elem(v).isF32())
       return op.emitOpError("scales must be f32");
-    if (!elem(op.getAZero()).isSignlessInteger(32))
+  for (Value v : {op.getAZero(), op.getBColsum()})
+    if (v && !elem(v).isSignlessInteger(32))
       return op.emitOpError("a_zero and b_colsum must be i32");
+  if (op.getAScale()) {
     SmallVector<SymExpr> a = dims(op.getLhs());
     // Per tensor (rank 0) or per row ([..., M, 1]).
     SmallVector<SymExpr> perRow(a.begin(), a.end() - 1);

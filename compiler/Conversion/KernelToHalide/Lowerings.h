@@ -94,6 +94,13 @@ bool buildLastAxisReduction(KernelBuilder &kb, llvm::StringRef name, size_t rank
 /// at root (the root_update recipe): its update parallel over its outermost
 /// dim on the CPU, gpu_tile'd on CUDA.
 void scheduleRootWithUpdate(KernelBuilder &kb, llvm::StringRef name, llvm::ArrayRef<int64_t> shape);
+/// kernel.layer_norm's formula, shared by its kernel and by the qmatmul that
+/// normalizes its rows itself (so a folded LayerNorm computes the same
+/// values): 1 / std = rsqrt(sqSum / count + eps), and the normalized value
+/// (x - mean) * rstd * scale (+ bias; a null bias is none).
+mlir::Value layerNormRstd(mlir::OpBuilder &b, mlir::Value sqSum, int64_t count, float eps);
+mlir::Value layerNormValue(mlir::OpBuilder &b, mlir::Value centered, mlir::Value rstd, mlir::Value scale,
+                           mlir::Value bias);
 /// Picks the kept dims out of a full row-major index.
 llvm::SmallVector<mlir::Value> kept(KernelBuilder::Idx full, llvm::ArrayRef<bool> reduced);
 

@@ -306,6 +306,19 @@ static void scheduleRowSums(KernelBuilder &kb, ArrayRef<StringRef> names, Ranked
   kb.recipe(halide::Recipe::RowSums);
 }
 
+Value kiln::layerNormRstd(OpBuilder &b, Value sqSum, int64_t count, float eps) {
+  Location l = b.getUnknownLoc();
+  Type et = sqSum.getType();
+  Value var = b.create<arith::MulFOp>(l, sqSum, KernelBuilder::constant(b, et, 1.0 / count));
+  return b.create<math::RsqrtOp>(l, b.create<arith::AddFOp>(l, var, KernelBuilder::constant(b, et, eps)));
+}
+
+Value kiln::layerNormValue(OpBuilder &b, Value centered, Value rstd, Value scale, Value bias) {
+  Location l = b.getUnknownLoc();
+  Value v = b.create<arith::MulFOp>(l, b.create<arith::MulFOp>(l, centered, rstd), scale);
+  return bias ? b.create<arith::AddFOp>(l, v, bias).getResult() : v;
+}
+
 LogicalResult kiln::lowerLayerNorm(kernel::LayerNormOp op, KernelBuilder &kb) {
   auto type = tt(op.getInput());
   Type et = type.getElementType();
@@ -347,15 +360,9 @@ LogicalResult kiln::lowerLayerNorm(kernel::LayerNormOp op, KernelBuilder &kb) {
     return idx;
   };
   kb.func("out", rank, et, [&](OpBuilder &b, KernelBuilder::Idx d) -> Value {
-    Location l = b.getUnknownLoc();
-    Value var = inv(b, KernelBuilder::call(b, "sq_sum", et, kept(d, reduced)));
-    Value rstd = b.create<math::RsqrtOp>(
-        l, b.create<arith::AddFOp>(l, var, KernelBuilder::constant(b, et, eps)));
-    Value v = b.create<arith::MulFOp>(l, centered(b, d), rstd);
-    v = b.create<arith::MulFOp>(l, v, KernelBuilder::call(b, scale, et, trailing(b, op.getScale(), d)));
-    if (!bias.empty())
-      v = b.create<arith::AddFOp>(l, v, KernelBuilder::call(b, bias, et, trailing(b, op.getBias(), d)));
-    return v;
+    Value rstd = layerNormRstd(b, KernelBuilder::call(b, "sq_sum", et, kept(d, reduced)), count, eps);
+    return layerNormValue(b, centered(b, d), rstd, KernelBuilder::call(b, scale, et, trailing(b, op.getScale(), d)),
+                          bias.empty() ? Value() : KernelBuilder::call(b, bias, et, trailing(b, op.getBias(), d)));
   });
   kb.pointwiseOutput("out", type);
   if (rows)

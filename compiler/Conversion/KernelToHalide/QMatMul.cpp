@@ -25,8 +25,6 @@
 #include "dialects/Graph/GraphOps.h"
 #include "dialects/Halide/HalideAttrs.h"
 
-#include "mlir/Dialect/Math/IR/Math.h"
-
 using namespace mlir;
 using namespace kiln;
 
@@ -97,20 +95,13 @@ static void quantizeRowsInKernel(kernel::QMatMulOp op, KernelBuilder &kb, const 
                            });
     float eps = op.getNormEpsilon()->convertToFloat();
     kb.tupleFunc("nst", rows, f32, 2, [&](OpBuilder &b, KernelBuilder::Idx row) -> SmallVector<Value> {
-      Location l = b.getUnknownLoc();
-      Value var = b.create<arith::MulFOp>(l, KernelBuilder::call(b, "nsq", f32, row),
-                                          KernelBuilder::constant(b, f32, 1.0 / K));
-      Value rstd = b.create<math::RsqrtOp>(l, b.create<arith::AddFOp>(l, var, KernelBuilder::constant(b, f32, eps)));
-      return {mean(b, row), rstd};
+      return {mean(b, row), layerNormRstd(b, KernelBuilder::call(b, "nsq", f32, row), K, eps)};
     });
     value = [&](OpBuilder &b, KernelBuilder::Idx row, Value k) -> Value {
-      Location l = b.getUnknownLoc();
-      Value c = b.create<arith::SubFOp>(l, read(b, row, k), KernelBuilder::callElement(b, "nst", f32, row, 0));
-      Value v = b.create<arith::MulFOp>(l, c, KernelBuilder::callElement(b, "nst", f32, row, 1));
-      v = b.create<arith::MulFOp>(l, v, KernelBuilder::call(b, g, f32, {k}));
-      if (!beta.empty())
-        v = b.create<arith::AddFOp>(l, v, KernelBuilder::call(b, beta, f32, {k}));
-      return v;
+      Value c = b.create<arith::SubFOp>(b.getUnknownLoc(), read(b, row, k),
+                                        KernelBuilder::callElement(b, "nst", f32, row, 0));
+      return layerNormValue(b, c, KernelBuilder::callElement(b, "nst", f32, row, 1), KernelBuilder::call(b, g, f32, {k}),
+                            beta.empty() ? Value() : KernelBuilder::call(b, beta, f32, {k}));
     };
   }
   buildLastAxisReduction(kb, "alo", rows, K, W, halide::Combine::Min, f32, value);

@@ -190,8 +190,8 @@ std::pair<kiln::kernel::QMatMulOp, kiln::QuantizedWeight> kiln::replaceWithQMatM
   }
   OpBuilder b(op);
   auto qm = b.create<kiln::kernel::QMatMulOp>(op.getLoc(), tt(op.getResult()), q, qw.q, aScale, aZero, qw.scale,
-                                        qw.colsum, op.getBias(), Value(), Value(), ValueRange(), IntegerAttr(),
-                                              ArrayAttr(), FloatAttr());
+                                              qw.colsum, op.getBias(), Value(), Value(), ValueRange(),
+                                              IntegerAttr(), ArrayAttr(), FloatAttr());
   op.getResult().replaceAllUsesWith(qm.getResult());
   op.erase();
   if (c->use_empty())

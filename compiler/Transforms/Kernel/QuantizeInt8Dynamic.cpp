@@ -11,9 +11,6 @@
 #include "compiler/Transforms/Kernel/QuantBuilders.h"
 #include "dialects/Kernel/KernelOps.h"
 
-#include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Math/IR/Math.h"
-
 #define DEBUG_TYPE "kiln-quantize-int8-dynamic"
 
 namespace kiln {
